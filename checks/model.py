@@ -1,0 +1,87 @@
+"""Value types shared by the crawler, the check engine, storage and reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Status = Literal["cumple", "no_cumple", "indeterminado"]
+STATUSES: tuple[Status, ...] = ("cumple", "no_cumple", "indeterminado")
+EVIDENCE_MAX_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a check found what it looked for: a URL and a short snippet (≤ 200 chars)."""
+
+    url: str
+    text: str
+
+    def __post_init__(self) -> None:
+        if len(self.text) > EVIDENCE_MAX_CHARS:
+            object.__setattr__(self, "text", self.text[: EVIDENCE_MAX_CHARS - 1] + "…")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The status of one check for one site in one run.
+
+    reason is a machine code (connect, timeout, robots_disallowed, crawl_incomplete, ...) set whenever the
+    status is indeterminado or a failure needs explaining; detail is the Spanish sentence shown to users.
+    """
+
+    check_id: str
+    status: Status
+    evidence: Evidence | None = None
+    reason: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class CrawlOutcome:
+    """Facts the spider gathered about one site crawl, from which the engine decides availability."""
+
+    start_url: str
+    # Final URL of the home page after redirects, when it was read as HTML.
+    home_url: str | None
+    # Machine reason when the home page could not be read: no_url, dns, connect, timeout, http_error,
+    # redirect_loop, robots_disallowed, too_large, not_html, error. None when the home page was read.
+    failure: str | None = None
+    failure_detail: str | None = None
+    pages_ok: int = 0
+    pages_failed: int = 0
+    # The crawl stopped before exhausting its bounded frontier (shutdown, time budget): absence proves nothing.
+    truncated: bool = False
+    # Verifying TLS handshake against the final host: True valid, False invalid, None not attempted.
+    https_valid: bool | None = None
+    https_error: str | None = None
+    # When the start URL was http://: whether it redirected to https://.
+    http_redirects_to_https: bool | None = None
+    # Most sites of the run were unreachable: likely our network, so availability is not the site's fault.
+    network_suspect: bool = False
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """One page the crawl requested, as stored in the pages table."""
+
+    url: str
+    final_url: str | None
+    status: int | None
+    content_hash: str | None
+    depth: int
+    error: str | None = None
+    kind: str | None = None
+
+
+@dataclass
+class SiteReport:
+    """Everything one site crawl produced: outcome, pages seen, linked documents and check results."""
+
+    cve_inegi: str | None
+    start_url: str | None
+    outcome: CrawlOutcome
+    pages: list[PageRecord] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    results: list[CheckResult] = field(default_factory=list)
+    seconds: float = 0.0

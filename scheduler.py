@@ -1,0 +1,1 @@
+"""Nightly scheduler entry point (APScheduler); implemented with the scheduling issue."""
