@@ -1,1 +1,0 @@
-"""Nightly scheduler entry point (APScheduler); implemented with the scheduling issue."""
