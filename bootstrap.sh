@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Set up Vigía from a fresh clone (virtualenv + dependencies) and run one of its jobs.
+#   ./bootstrap.sh demo   crawl the 125 simulated portals into SQLite and print the ranking
+#   ./bootstrap.sh test   run the test suite (what .ci/run calls)
+#   ./bootstrap.sh setup  only set up
+set -euo pipefail
+cd "$(dirname "$0")"
+VENV="${VIGIA_VENV:-.venv}"
+PY="${PYTHON:-python3}"
+
+need_root_pkg() {  # install a Debian package when we can (root), else explain
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "Falta el paquete del sistema: $* (instálelo con: sudo apt-get install $*)" >&2
+    exit 1
+  fi
+}
+
+setup() {
+  "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+    echo "Vigía necesita Python 3.11 o posterior; este es $("$PY" --version 2>&1)." >&2; exit 1; }
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$PY" -m venv "$VENV" 2>/dev/null || { need_root_pkg python3-venv; rm -rf "$VENV"; "$PY" -m venv "$VENV"; }
+  fi
+  "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+  "$VENV/bin/python" -m pip install -q -e ".[dev]"
+}
+
+case "${1:-demo}" in
+  setup) setup ;;
+  demo) setup; shift || true; exec "$VENV/bin/vigia" demo "$@" ;;
+  test) setup; shift || true; exec "$VENV/bin/python" -m pytest "$@" ;;
+  *) echo "Uso: ./bootstrap.sh [demo|test|setup]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,21 @@
+"""What the crawler is asked to visit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from config.registry import Municipality
+
+
+@dataclass(frozen=True)
+class SiteTarget:
+    """One site to crawl: the municipality it belongs to (if any) and its official URL (if known)."""
+
+    cve_inegi: str | None
+    nombre: str | None
+    url: str | None
+
+    @classmethod
+    def of(cls, municipality: Municipality) -> SiteTarget:
+        """Target for a registry row."""
+        return cls(municipality.cve_inegi, municipality.nombre, municipality.sitio_web)

@@ -1,0 +1,204 @@
+"""The municipal site spider: one instance per site, bounded, polite, streaming pages into the check engine."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import date
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import HtmlResponse, Response, TextResponse
+from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
+
+from checks.catalogue import Catalogue, load_catalogue
+from checks.engine import SiteEvaluator
+from checks.model import CrawlOutcome, PageRecord, SiteReport
+from crawler.failures import DETAILS, classify_failure
+from crawler.robots import RobotsPolicy
+from crawler.scope import site_key
+from crawler.settings import DOCUMENT_EXTENSIONS, CrawlSettings
+from crawler.target import SiteTarget
+from crawler.tls import verify_tls
+
+MAX_DOCUMENTS = 500
+
+
+def is_document(url: str) -> bool:
+    """Tell whether url points at a document or media file by its extension."""
+    path = urlsplit(url).path.lower()
+    return "." in path.rsplit("/", 1)[-1] and path.rsplit(".", 1)[-1] in DOCUMENT_EXTENSIONS
+
+
+def looks_like_html(response: Response) -> bool:
+    """Tell whether a response carries an HTML page (servers often omit or mislabel Content-Type)."""
+    if isinstance(response, HtmlResponse):
+        return True
+    return isinstance(response, TextResponse) and b"<html" in response.body[:4096].lower()
+
+
+class MunicipalSiteSpider(scrapy.Spider):
+    """Crawl one municipal site from its home page, same registrable domain, depth and page bounded."""
+
+    name = "municipal"
+
+    def __init__(self, target: SiteTarget, cfg: CrawlSettings, run_date: date,
+                 sink: Callable[[SiteReport], None], catalogue: Catalogue | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not target.url:
+            raise ValueError("a spider needs a URL; targets without one are resolved by the runner")
+        self.target, self.cfg, self.sink = target, cfg, sink
+        self.evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, target.nombre)
+        self.key = site_key(target.url)
+        self.robots = RobotsPolicy.ignore()
+        self.seen: set[str] = {canonicalize_url(target.url)}
+        self.pages: list[PageRecord] = []
+        self.documents: list[str] = []
+        self.scheduled = 1
+        self.pages_ok = self.pages_failed = 0
+        self.home_url: str | None = None
+        self.failure: tuple[str, str] | None = None
+        self.https: tuple[bool | None, str | None] = (None, None)
+        self.started = time.monotonic()
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        """Read robots.txt first (when obeyed), then the home page."""
+        assert self.target.url
+        if not self.cfg.obey_robots:
+            yield self._home_request()
+            return
+        yield scrapy.Request(urljoin(self.target.url, "/robots.txt"), callback=self.parse_robots,
+                             errback=self.robots_failed, dont_filter=True, meta={"handle_httpstatus_all": True})
+
+    def _home_request(self) -> scrapy.Request:
+        assert self.target.url
+        return scrapy.Request(self.target.url, callback=self.parse_home, errback=self.on_error,
+                              dont_filter=True, meta={"vigia_depth": 0})
+
+    def parse_robots(self, response: Response) -> Iterable[scrapy.Request]:
+        """Apply robots.txt and request the home page if it is allowed."""
+        body = response.text if isinstance(response, TextResponse) else ""
+        self.robots = RobotsPolicy.from_response(response.status, body)
+        return self._home_if_allowed()
+
+    def robots_failed(self, failure: Failure) -> Iterable[scrapy.Request]:
+        """An unreachable robots.txt: the home request will tell whether the whole site is down."""
+        reason, _ = classify_failure(failure)
+        if reason in ("dns", "connect"):
+            return [self._home_request()]
+        self.robots = RobotsPolicy.unavailable()
+        return self._home_if_allowed()
+
+    def _home_if_allowed(self) -> list[scrapy.Request]:
+        assert self.target.url
+        if self.robots.allows(self.target.url, self.cfg.user_agent):
+            return [self._home_request()]
+        reason = self.robots.reason or "robots_disallowed"
+        self.failure = (reason, DETAILS[reason])
+        return []
+
+    async def parse_home(self, response: Response) -> AsyncIterator[scrapy.Request]:
+        """Read the home page: identity, TLS facts, then follow its links."""
+        if not looks_like_html(response):
+            self.failure = ("not_html", DETAILS["not_html"])
+            self._record(response, 0, kind="not_html")
+            return
+        self.home_url = response.url
+        self.key = site_key(response.url) or self.key
+        if response.url.startswith("https://"):
+            self.https = await self._verify_tls(response.url)
+        for request in self._analyse(response, 0):
+            yield request
+
+    def parse_page(self, response: Response) -> Iterable[scrapy.Request]:
+        """Read an inner page of the site and follow its links."""
+        depth = int(response.meta["vigia_depth"])
+        if not looks_like_html(response) or site_key(response.url) != self.key:
+            # Off-site redirects and non-HTML answers are not the municipality's pages.
+            self._record(response, depth, kind="skipped")
+            return []
+        return self._analyse(response, depth)
+
+    def _analyse(self, response: Response, depth: int) -> list[scrapy.Request]:
+        assert isinstance(response, TextResponse)
+        analysis = self.evaluator.add_page(response.url, response.text, depth)
+        self._record(response, depth, kind=analysis.kind)
+        self.pages_ok += 1
+        self._add_documents(analysis.documents)
+        if depth == 0 and analysis.kind != "ok":
+            return []
+        if depth >= self.cfg.max_depth:
+            return []
+        return list(self._follow(analysis.links, depth + 1))
+
+    def _follow(self, links: Iterable[str], depth: int) -> Iterable[scrapy.Request]:
+        for link in links:
+            if self.scheduled >= self.cfg.max_pages:
+                return
+            if is_document(link):
+                self._add_documents([link])
+                continue
+            canonical = canonicalize_url(link)
+            if canonical in self.seen or site_key(link) != self.key:
+                continue
+            self.seen.add(canonical)
+            if not self.robots.allows(link, self.cfg.user_agent):
+                continue
+            self.scheduled += 1
+            yield scrapy.Request(link, callback=self.parse_page, errback=self.on_error,
+                                 meta={"vigia_depth": depth})
+
+    def _add_documents(self, documents: Iterable[str]) -> None:
+        for url in documents:
+            if len(self.documents) < MAX_DOCUMENTS and url not in self.documents:
+                self.documents.append(url)
+
+    def on_error(self, failure: Failure) -> None:
+        """Record a failed request; a failed home page decides the site's availability."""
+        request = failure.request  # type: ignore[attr-defined]
+        depth = int(request.meta.get("vigia_depth", 0))
+        reason, detail = classify_failure(failure)
+        response = getattr(failure.value, "response", None)
+        status = response.status if response is not None else None
+        self.pages.append(PageRecord(request.url, None, status, None, depth, error=reason))
+        if depth == 0:
+            self.failure = (reason, detail)
+        elif not (status is not None and 400 <= status < 500):
+            # A 404 behind a broken link is a definitive answer; only server and network errors blind us.
+            self.pages_failed += 1
+
+    def _record(self, response: Response, depth: int, kind: str) -> None:
+        digest = hashlib.sha256(response.body).hexdigest()
+        request_url = response.request.url if response.request is not None else response.url
+        self.pages.append(PageRecord(request_url, response.url, response.status, digest, depth, kind=kind))
+
+    async def _verify_tls(self, url: str) -> tuple[bool | None, str | None]:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port or 443
+        return await asyncio.to_thread(verify_tls, host, port, self.cfg.timeout, self.cfg.ca_bundle)
+
+    def closed(self, reason: str) -> None:
+        """Evaluate every check once the crawl is over and hand the report to the sink."""
+        self.sink(self.build_report(truncated=reason != "finished"))
+
+    def build_report(self, truncated: bool) -> SiteReport:
+        """Assemble the outcome and the check results of this site."""
+        assert self.target.url
+        start_http = self.target.url.startswith("http://")
+        failure = None
+        if not self.home_url:
+            failure = self.failure or ("crawl_incomplete", DETAILS["crawl_incomplete"])
+        outcome = CrawlOutcome(
+            start_url=self.target.url, home_url=self.home_url,
+            failure=failure[0] if failure else None, failure_detail=failure[1] if failure else None,
+            pages_ok=self.pages_ok, pages_failed=self.pages_failed, truncated=truncated,
+            https_valid=self.https[0], https_error=self.https[1],
+            http_redirects_to_https=(bool(self.home_url and self.home_url.startswith("https://"))
+                                     if start_http and self.home_url else None),
+        )
+        return SiteReport(self.target.cve_inegi, self.target.url, outcome, self.pages, self.documents,
+                          self.evaluator.finish(outcome), round(time.monotonic() - self.started, 3))

@@ -1,0 +1,79 @@
+"""`vigia audit`: crawl one arbitrary site and print every site check, without a database."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from checks.catalogue import load_catalogue
+from checks.model import CheckResult, SiteReport
+from config.registry import valid_http_url
+from crawler.runner import crawl_sites
+from crawler.settings import CrawlSettings
+from crawler.target import SiteTarget
+from vigia.cli.common import err, handles_errors, out, print_json
+from vigia.clock import today_local
+from vigia.errors import VigiaError
+from vigia.paths import ensure_log_file
+
+STATUS_STYLE = {"cumple": "green", "no_cumple": "red", "indeterminado": "yellow"}
+
+
+def audit_json(report: SiteReport) -> dict[str, Any]:
+    """The documented JSON shape of `vigia audit --json`."""
+    return {
+        "url": report.start_url,
+        "pages_crawled": report.outcome.pages_ok,
+        "checks": [
+            {"id": r.check_id, "status": r.status,
+             "evidence": {"url": r.evidence.url, "text": r.evidence.text} if r.evidence else None}
+            for r in report.results
+        ],
+    }
+
+
+def explain(result: CheckResult) -> str:
+    """One line telling the user why a check has its status."""
+    if result.evidence:
+        return f"{result.evidence.text} — {result.evidence.url}"
+    return result.detail or result.reason or ""
+
+
+def results_table(report: SiteReport, title: str) -> Table:
+    """Rich table of one site's check results."""
+    catalogue = load_catalogue()
+    table = Table(title=title, show_lines=False)
+    for name in ("Verificación", "Área", "Resultado", "Evidencia o motivo"):
+        table.add_column(name, overflow="fold")
+    for result in report.results:
+        spec = catalogue.get(result.check_id)
+        style = STATUS_STYLE[result.status]
+        table.add_row(spec.label, spec.seed, f"[{style}]{result.status}[/]", explain(result))
+    return table
+
+
+@handles_errors
+def audit(
+    url: Annotated[str, typer.Argument(help="Dirección del sitio a revisar, p. ej. https://toluca.gob.mx/")],
+    json_output: Annotated[bool, typer.Option("--json", help="Imprime sólo JSON en la salida estándar.")] = False,
+    max_pages: Annotated[int, typer.Option("--max-paginas", min=1, max=500, help="Páginas como máximo.")] = 60,
+    ignore_robots: Annotated[bool, typer.Option("--ignorar-robots", help="No obedecer robots.txt.")] = False,
+) -> None:
+    """Revisa un sitio cualquiera y muestra cada verificación del catálogo (no usa base de datos).
+
+    Ejemplo: vigia audit https://toluca.gob.mx/ --json
+    """
+    if not valid_http_url(url):
+        raise VigiaError(f"«{url}» no es una dirección http(s) válida. Ejemplo: https://toluca.gob.mx/")
+    cfg = replace(CrawlSettings.from_env(), max_pages=max_pages, obey_robots=not ignore_robots,
+                  log_file=str(ensure_log_file()))
+    if not json_output:
+        err.print(f"Revisando {url} (hasta {max_pages} páginas)…")
+    report = next(iter(crawl_sites([SiteTarget(None, None, url)], cfg, today_local())))
+    if json_output:
+        print_json(audit_json(report))
+        return
+    out.print(results_table(report, f"{url} — {report.outcome.pages_ok} páginas leídas"))

@@ -1,0 +1,137 @@
+"""`vigia crawl` and `vigia demo`: crawl municipalities into the database with a progress bar."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from checks.catalogue import load_catalogue
+from checks.model import SiteReport
+from config.registry import Municipality, load_registry, select
+from crawler.pipeline import RunSummary, run_and_store
+from crawler.settings import CrawlSettings
+from storage import repository
+from storage.db import open_database, resolve_database_url
+from vigia.agreement import Agreement, compare
+from vigia.cli.common import DbOption, err, handles_errors, out
+from vigia.cli.reports import MunicipioOption, ranking_table
+from vigia.clock import today_local
+from vigia.paths import data_dir, ensure_log_file
+from vigia.report import build_rows
+from vigia.runstore import DatabaseRunStore
+
+STATUS_ES = {"complete": "completa", "partial": "parcial", "failed": "fallida", "running": "en curso"}
+
+
+def crawl_with_progress(db_url: str, municipalities: Sequence[Municipality], cfg: CrawlSettings,
+                        run_date: date, kind: str) -> tuple[RunSummary, list[SiteReport]]:
+    """Run and store a crawl while drawing a progress bar on stderr; return the summary and the reports."""
+    database = open_database(db_url)
+    reports: list[SiteReport] = []
+    columns = (TextColumn("[bold]Rastreando"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.description}"))
+    try:
+        with Progress(*columns, console=err, transient=False) as progress:
+            task = progress.add_task("", total=len(municipalities))
+
+            def on_site(report: SiteReport) -> None:
+                reports.append(report)
+                progress.update(task, advance=1, description=_site_label(report, municipalities))
+
+            summary = run_and_store(DatabaseRunStore(database), municipalities, cfg, run_date, kind, on_site)
+    finally:
+        database.dispose()
+    return summary, reports
+
+
+def _site_label(report: SiteReport, municipalities: Sequence[Municipality]) -> str:
+    name = next((m.nombre for m in municipalities if m.cve_inegi == report.cve_inegi), report.cve_inegi or "")
+    return f"{name}: {report.outcome.pages_ok} págs."
+
+
+def print_summary(summary: RunSummary, db_url: str) -> None:
+    """Tell the user how the run ended and where it is stored."""
+    style = "green" if summary.status == "complete" else "red"
+    out.print(f"Corrida {summary.run_id}: [{style}]{STATUS_ES.get(summary.status, summary.status)}[/] — "
+              f"{summary.sites_done}/{summary.sites} sitios, {summary.pages_ok} páginas leídas, "
+              f"{summary.pages_failed} fallidas, {summary.unreachable} sitios inalcanzables, {summary.seconds} s.")
+    if summary.error:
+        out.print(f"[red]{summary.error}[/]")
+    out.print(f"Base de datos: {db_url}")
+
+
+def crawl_settings() -> CrawlSettings:
+    """Settings from the environment, logging into Vigía's operator log."""
+    return replace(CrawlSettings.from_env(), log_file=str(ensure_log_file()))
+
+
+@handles_errors
+def crawl(municipio: MunicipioOption = None, db: DbOption = None) -> None:
+    """Rastrea los sitios oficiales del registro (o los municipios indicados) y guarda la corrida.
+
+    Ejemplos: vigia crawl; vigia crawl -m Toluca -m 15054 --db sqlite:////tmp/vigia.db
+    """
+    registry = load_registry()
+    chosen = select(registry, municipio) if municipio else registry
+    db_url = resolve_database_url(db)
+    summary, _ = crawl_with_progress(db_url, chosen, crawl_settings(), today_local(), "crawl")
+    print_summary(summary, db_url)
+    if summary.status != "complete":
+        raise typer.Exit(1)
+
+
+def demo_database_url(db: str | None) -> str:
+    """The demo never writes simulated results into the production database unless asked to."""
+    if db:
+        return db
+    path = data_dir() / "demo.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def print_agreement(agreement: Agreement) -> None:
+    """Print the agreement with the simulated ground truth and every mismatch."""
+    out.print(f"Concordancia con la verdad simulada: sitios en línea {agreement.matched_up}/{agreement.total_up} "
+              f"({agreement.ratio_up:.1%}); sitios caídos, estacionados o bloqueados "
+              f"{agreement.matched_down}/{agreement.total_down} ({agreement.ratio_down:.1%}).")
+    for cve, check_id, got, want in agreement.mismatches[:50]:
+        out.print(f"  [red]✘[/] {cve} {check_id}: obtuvo {got}, se esperaba {want}")
+
+
+@handles_errors
+def demo(
+    db: DbOption = None,
+    seed: Annotated[int, typer.Option("--semilla", help="Semilla del mundo simulado.")] = 2026,
+    ground_truth: Annotated[Path | None, typer.Option("--verdad", help="Guarda aquí la verdad simulada (JSON).")] = None,
+) -> None:
+    """Levanta los 125 portales simulados en 127.0.0.1, los rastrea, guarda la corrida y muestra el ranking.
+
+    Los resultados simulados van a una base aparte (demo.db) salvo que se indique --db.
+    Ejemplo: vigia demo
+    """
+    from simulator import FarmServer, build_world
+
+    run_date = today_local()
+    world = build_world(seed=seed, run_date=run_date)
+    if ground_truth:
+        world.write_ground_truth(ground_truth)
+    db_url = demo_database_url(db)
+    err.print(f"Mundo simulado (semilla {seed}): {len(world.sites)} portales en 127.0.0.1.")
+    with FarmServer(world) as farm:
+        registry = farm.registry()
+        summary, reports = crawl_with_progress(db_url, registry, crawl_settings(), run_date, "demo")
+    database = open_database(db_url)
+    try:
+        latest = repository.latest_results(database, [m.cve_inegi for m in registry])
+    finally:
+        database.dispose()
+    out.print(ranking_table(build_rows(registry, latest, load_catalogue()), "Vigía — demostración (portales simulados)"))
+    print_summary(summary, db_url)
+    print_agreement(compare(reports, world.ground_truth))
+    out.print(f"Para consultarla después: vigia report --db {db_url}")

@@ -1,0 +1,127 @@
+"""`vigia report` and `vigia municipios`: what the database and the registry say, as table, CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from checks.catalogue import load_catalogue
+from config.registry import Municipality, load_registry, select
+from storage import repository
+from storage.db import open_database, resolve_database_url
+from vigia.cli.audit import STATUS_STYLE, explain
+from vigia.cli.common import DbOption, FormatOption, OutputFormat, handles_errors, out, print_json
+from vigia.clock import local_text
+from vigia.report import ReportRow, build_rows, row_json, rows_csv, score_cell
+
+MunicipioOption = Annotated[
+    list[str] | None,
+    typer.Option("--municipio", "-m", help="Clave INEGI o nombre; puede repetirse. Por omisión, todos."),
+]
+
+
+def ranking_table(rows: Sequence[ReportRow], title: str) -> Table:
+    """Rich ranking table: scores per seed area and P1 indicators."""
+    table = Table(title=title)
+    for name, justify in (("#", "right"), ("Clave", "left"), ("Municipio", "left"), ("P2 participación", "right"),
+                          ("P3 canales TIC", "right"), ("P4 transparencia", "right"), ("Total", "right"),
+                          ("✔ / ✘ / ?", "center"), ("Población", "right"), ("Marginación", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for rank, row in enumerate(rows, start=1):
+        m = row.municipality
+        counts = f"{row.count('cumple')}/{row.count('no_cumple')}/{row.count('indeterminado')}" if row.run_id else "sin corrida"
+        table.add_row(str(rank), m.cve_inegi, m.nombre, *(score_cell(row.scores[k]) for k in ("P2", "P3", "P4")),
+                      f"[bold]{score_cell(row.scores['total'])}[/]", counts, f"{m.poblacion_2020:,}",
+                      m.conapo_gm_2020 or "s/d")
+    table.caption = ("Puntaje = % de verificaciones que cumplen entre las definitivas (cumple + no cumple); "
+                     "'s/d' = sin dato definitivo. ✔ cumple, ✘ no cumple, ? indeterminado.")
+    return table
+
+
+def checks_table(row: ReportRow) -> Table:
+    """Rich table of one municipality's latest check results."""
+    catalogue = load_catalogue()
+    m = row.municipality
+    table = Table(title=f"{m.nombre} ({m.cve_inegi}) — corrida {row.run_id}, {local_text(row.run_finished_at)}")
+    for name in ("Verificación", "Área", "Resultado", "Evidencia o motivo"):
+        table.add_column(name, overflow="fold")
+    for result in row.results:
+        spec = catalogue.get(result.check_id)
+        table.add_row(spec.label, spec.seed, f"[{STATUS_STYLE[result.status]}]{result.status}[/]", explain(result))
+    return table
+
+
+def print_rows(rows: Sequence[ReportRow], fmt: OutputFormat, detail: bool, title: str) -> None:
+    """Print report rows in the chosen format."""
+    if fmt is OutputFormat.json:
+        print_json([row_json(r) for r in rows])
+    elif fmt is OutputFormat.csv:
+        sys.stdout.write(rows_csv(rows, load_catalogue()))
+    else:
+        out.print(ranking_table(rows, title))
+        for row in rows if detail else []:
+            if row.run_id is not None:
+                out.print(checks_table(row))
+
+
+@handles_errors
+def report(db: DbOption = None, fmt: FormatOption = OutputFormat.table, municipio: MunicipioOption = None,
+           detalle: Annotated[bool, typer.Option("--detalle", help="Incluye la lista de verificaciones.")] = False,
+           ) -> None:
+    """Muestra la última corrida completa de cada municipio: puntaje por área y verificaciones.
+
+    Ejemplos: vigia report; vigia report --format json; vigia report -m Toluca --detalle
+    """
+    registry = load_registry()
+    chosen = select(registry, municipio) if municipio else registry
+    database = open_database(resolve_database_url(db))
+    try:
+        latest = repository.latest_results(database, [m.cve_inegi for m in chosen])
+    finally:
+        database.dispose()
+    rows = build_rows(chosen, latest, load_catalogue())
+    if fmt is OutputFormat.table and not any(r.run_id for r in rows):
+        out.print("[yellow]No hay corridas completas en esta base de datos.[/] Ejecute `vigia crawl` "
+                  "(o `vigia demo` para el mundo simulado).")
+        return
+    print_rows(rows, fmt, detalle or len(chosen) <= 3, "Vigía — ranking de la última corrida completa")
+
+
+def municipality_json(m: Municipality) -> dict[str, Any]:
+    """JSON object of one registry row."""
+    return {"cve_inegi": m.cve_inegi, "nombre": m.nombre, "cabecera": m.cabecera, "poblacion_2020": m.poblacion_2020,
+            "indice_marginacion_2020": m.conapo_im_2020, "grado_marginacion_2020": m.conapo_gm_2020,
+            "region": m.region, "sitio_web": m.sitio_web, "sitio_estado": m.sitio_estado,
+            "ipomex_url": m.ipomex_url, "ipomex4_id": m.ipomex4_id}
+
+
+@handles_errors
+def municipios(fmt: FormatOption = OutputFormat.table) -> None:
+    """Lista el registro de municipios con sus indicadores P1 (población, marginación, región).
+
+    Ejemplo: vigia municipios --format csv > municipios.csv
+    """
+    registry = load_registry()
+    items = [municipality_json(m) for m in registry]
+    if fmt is OutputFormat.json:
+        print_json(items)
+    elif fmt is OutputFormat.csv:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, list(items[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(items)
+        sys.stdout.write(buffer.getvalue())
+    else:
+        table = Table(title=f"Registro: {len(registry)} municipios del Estado de México")
+        for name in ("Clave", "Municipio", "Población 2020", "Marginación 2020", "Región", "Sitio oficial"):
+            table.add_column(name)
+        for m in registry:
+            table.add_row(m.cve_inegi, m.nombre, f"{m.poblacion_2020:,}", m.conapo_gm_2020 or "s/d",
+                          m.region or "s/d", m.sitio_web or "[dim]desconocido[/]")
+        out.print(table)

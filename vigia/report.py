@@ -1,0 +1,103 @@
+"""Report rows: per municipality its latest complete results, area scores and P1 indicators."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from checks.catalogue import Catalogue
+from checks.model import CheckResult
+from checks.scoring import area_scores
+from config.registry import Municipality
+from storage.repository import MunicipalityResults
+from vigia.clock import local_text
+
+AREAS = ("P2", "P3", "P4")
+SCORE_KEYS = (*AREAS, "total")
+
+
+@dataclass
+class ReportRow:
+    """One municipality in a report."""
+
+    municipality: Municipality
+    run_id: int | None
+    run_finished_at: datetime | None
+    scores: dict[str, float | None]
+    results: list[CheckResult] = field(default_factory=list)
+    failure: str | None = None
+
+    def count(self, status: str) -> int:
+        """How many checks have the given status."""
+        return sum(r.status == status for r in self.results)
+
+
+def build_rows(registry: Sequence[Municipality], latest: Sequence[MunicipalityResults],
+               catalogue: Catalogue) -> list[ReportRow]:
+    """Join registry rows with their latest results; ranked by total score, unscored last."""
+    by_cve = {item.cve_inegi: item for item in latest}
+    rows = []
+    for municipality in registry:
+        item = by_cve.get(municipality.cve_inegi)
+        if item is None:
+            rows.append(ReportRow(municipality, None, None, dict.fromkeys(SCORE_KEYS)))
+            continue
+        scores = area_scores(item.results, catalogue)
+        rows.append(ReportRow(municipality, item.run_id, item.run_finished_at,
+                              {key: scores[key].score if key in scores else None for key in SCORE_KEYS},
+                              list(item.results), item.failure))
+    return sorted(rows, key=_rank_key)
+
+
+def _rank_key(row: ReportRow) -> tuple[int, float, str]:
+    total = row.scores.get("total")
+    return (total is None, -(total or 0.0), row.municipality.nombre)
+
+
+def _result_json(result: CheckResult) -> dict[str, Any]:
+    evidence = {"url": result.evidence.url, "text": result.evidence.text} if result.evidence else None
+    return {"id": result.check_id, "status": result.status, "reason": result.reason,
+            "detail": result.detail, "evidence": evidence}
+
+
+def row_json(row: ReportRow) -> dict[str, Any]:
+    """JSON object of one report row."""
+    m = row.municipality
+    return {
+        "cve_inegi": m.cve_inegi, "nombre": m.nombre, "poblacion_2020": m.poblacion_2020,
+        "grado_marginacion": m.conapo_gm_2020, "region": m.region, "sitio_web": m.sitio_web,
+        "run_id": row.run_id, "fecha": row.run_finished_at.isoformat() if row.run_finished_at else None,
+        "scores": row.scores, "cumple": row.count("cumple"), "no_cumple": row.count("no_cumple"),
+        "indeterminado": row.count("indeterminado"), "motivo_sitio": row.failure,
+        "checks": [_result_json(r) for r in row.results],
+    }
+
+
+def rows_csv(rows: Sequence[ReportRow], catalogue: Catalogue) -> str:
+    """CSV with one line per municipality: indicators, scores, then one column per check."""
+    check_ids = [c.id for c in catalogue.site_checks()]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["cve_inegi", "nombre", "poblacion_2020", "grado_marginacion", "region", "run_id", "fecha",
+                     *SCORE_KEYS, *check_ids])
+    for row in rows:
+        m = row.municipality
+        statuses = {r.check_id: r.status for r in row.results}
+        writer.writerow([m.cve_inegi, m.nombre, m.poblacion_2020, m.conapo_gm_2020 or "", m.region or "",
+                         row.run_id or "", local_text(row.run_finished_at) if row.run_id else "",
+                         *(_score_text(row.scores[k]) for k in SCORE_KEYS),
+                         *(statuses.get(i, "") for i in check_ids)])
+    return buffer.getvalue()
+
+
+def _score_text(score: float | None) -> str:
+    return "" if score is None else f"{score:.1f}"
+
+
+def score_cell(score: float | None) -> str:
+    """Score as shown in tables: one decimal, or 's/d' (sin dato) when nothing was definitive."""
+    return "s/d" if score is None else f"{score:.1f}"

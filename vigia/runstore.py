@@ -1,0 +1,29 @@
+"""The database as the place where crawl runs are recorded (the RunStore of crawler.pipeline)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from checks.model import SiteReport
+from config.registry import Municipality
+from storage import repository
+from storage.db import Database
+
+
+class DatabaseRunStore:
+    """Record runs with one transaction per unit of work: the run start, each site, the run end."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def start(self, kind: str, municipalities: Sequence[Municipality], params: dict[str, object]) -> int:
+        """Open a running run (marking runs of dead processes failed first)."""
+        return repository.start_run(self.db, kind, municipalities, params)
+
+    def record(self, run_id: int, report: SiteReport) -> None:
+        """Store one site's outcome, pages and results atomically."""
+        repository.record_site(self.db, run_id, report)
+
+    def finish(self, run_id: int, status: str, error: str | None = None) -> None:
+        """Close the run with its final status."""
+        repository.finish_run(self.db, run_id, status, error)
