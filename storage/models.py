@@ -1,0 +1,181 @@
+"""ORM tables of the Vigía database; migrations/versions mirrors them and a test keeps both in step."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+RUN_STATUSES = ("running", "complete", "partial", "failed")
+RESULT_STATUSES = ("cumple", "no_cumple", "indeterminado")
+
+# Named constraints let Alembic's SQLite batch mode recreate tables without losing them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps stored in UTC and always read back as aware UTC datetimes."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: Vigía stores only aware UTC times")
+        value = value.astimezone(UTC)
+        # SQLite keeps no offset; PostgreSQL's timestamptz needs it to avoid session-zone shifts.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _in_list(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the project's constraint naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class MunicipalityRow(Base):
+    """Registry snapshot of a municipality, refreshed at every run start."""
+
+    __tablename__ = "municipalities"
+
+    cve_inegi: Mapped[str] = mapped_column(String(5), primary_key=True)
+    nombre: Mapped[str] = mapped_column(String(200))
+    cabecera: Mapped[str] = mapped_column(String(200))
+    poblacion_2020: Mapped[int] = mapped_column(Integer)
+    conapo_im_2020: Mapped[float | None] = mapped_column(Float)
+    conapo_gm_2020: Mapped[str | None] = mapped_column(String(20))
+    region: Mapped[str | None] = mapped_column(String(100))
+    sitio_web: Mapped[str | None] = mapped_column(Text)
+    sitio_estado: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RunRow(Base):
+    """One crawl, demo or audit execution and its counters."""
+
+    __tablename__ = "runs"
+    __table_args__ = (
+        CheckConstraint(_in_list("status", RUN_STATUSES), name="status"),
+        Index("ix_runs_status_started_at", "status", "started_at"),
+        Index("ix_runs_started_at", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10))
+    sites_planned: Mapped[int] = mapped_column(Integer, default=0)
+    sites_done: Mapped[int] = mapped_column(Integer, default=0)
+    pages_ok: Mapped[int] = mapped_column(Integer, default=0)
+    pages_failed: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    pid: Mapped[int | None] = mapped_column(Integer)
+    hostname: Mapped[str | None] = mapped_column(String(255))
+    params: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class SiteOutcomeRow(Base):
+    """How the crawl of one site went in one run: explains an indeterminado site."""
+
+    __tablename__ = "site_outcomes"
+    __table_args__ = (
+        # A municipality is recorded at most once per run; ad-hoc sites (NULL clave) are not limited.
+        UniqueConstraint("run_id", "cve_inegi", name="uq_site_outcomes_run_id_cve_inegi"),
+        Index("ix_site_outcomes_cve_inegi_run_id", "cve_inegi", "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    cve_inegi: Mapped[str | None] = mapped_column(ForeignKey("municipalities.cve_inegi"))
+    start_url: Mapped[str | None] = mapped_column(Text)
+    home_url: Mapped[str | None] = mapped_column(Text)
+    failure: Mapped[str | None] = mapped_column(String(50))
+    failure_detail: Mapped[str | None] = mapped_column(Text)
+    pages_ok: Mapped[int] = mapped_column(Integer)
+    pages_failed: Mapped[int] = mapped_column(Integer)
+    truncated: Mapped[bool] = mapped_column()
+    seconds: Mapped[float] = mapped_column(Float)
+    https_valid: Mapped[bool | None] = mapped_column()
+    https_error: Mapped[str | None] = mapped_column(Text)
+    http_redirects_to_https: Mapped[bool | None] = mapped_column()
+    network_suspect: Mapped[bool] = mapped_column()
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PageRow(Base):
+    """One page requested during a run."""
+
+    __tablename__ = "pages"
+    __table_args__ = (Index("ix_pages_run_id_cve_inegi", "run_id", "cve_inegi"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    cve_inegi: Mapped[str | None] = mapped_column(ForeignKey("municipalities.cve_inegi"))
+    url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[int | None] = mapped_column(Integer)
+    content_hash: Mapped[str | None] = mapped_column(String(128))
+    depth: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(50))
+
+
+class CheckResultRow(Base):
+    """One check result for one site in one run; append-only history."""
+
+    __tablename__ = "check_results"
+    __table_args__ = (
+        CheckConstraint(_in_list("status", RESULT_STATUSES), name="status"),
+        # History of one check of one municipality across runs (trends, regressions).
+        Index("ix_check_results_cve_check_run", "cve_inegi", "check_id", "run_id"),
+        # Everything of one run, or of one municipality in one run (latest_results).
+        Index("ix_check_results_run_cve", "run_id", "cve_inegi"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    cve_inegi: Mapped[str | None] = mapped_column(ForeignKey("municipalities.cve_inegi"))
+    check_id: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(15))
+    reason: Mapped[str | None] = mapped_column(String(50))
+    detail: Mapped[str | None] = mapped_column(Text)
+    evidence_url: Mapped[str | None] = mapped_column(Text)
+    evidence_text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

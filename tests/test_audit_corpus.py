@@ -1,0 +1,91 @@
+"""`vigia audit` on the real municipal sites of ../shared/corpus agrees with the auditors' labels."""
+
+from __future__ import annotations
+
+import functools
+from contextlib import contextmanager
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import shared_path
+
+SCORED = ("cumple", "no_cumple")
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """The handler of `python -m http.server`, without its access log on stderr."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture(scope="module")
+def corpus() -> tuple[Path, dict[str, dict[str, dict[str, str]]]]:
+    root = shared_path("corpus")
+    labels = yaml.safe_load((root / "labels.yaml").read_text(encoding="utf-8"))
+    return root, labels["sites"]
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def audit_json(url: str, home: Path) -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-m", "vigia", "audit", url, "--json"], capture_output=True,
+                          text=True, timeout=300, env={"VIGIA_HOME": str(home), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)  # stdout must hold nothing but the JSON document
+
+
+def test_audit_agrees_with_auditor_labels(corpus, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root, sites = corpus
+    scored = agree = false_no = 0
+    disagreements = []
+    for slug, labels in sites.items():
+        with serve(root / slug) as url:
+            result = audit_json(url, tmp_path)
+        got = {c["id"]: c["status"] for c in result["checks"]}  # type: ignore[index, union-attr]
+        for check_id, label in labels.items():
+            if label["status"] not in SCORED:
+                continue
+            scored += 1
+            agree += got[check_id] == label["status"]
+            false_no += got[check_id] == "no_cumple" and label["status"] == "cumple"
+            if got[check_id] != label["status"]:
+                disagreements.append(f"{slug} {check_id}: {got[check_id]} (etiqueta {label['status']})")
+    print(f"\ncorpus: {agree}/{scored} = {agree / scored:.1%}; falsos no_cumple {false_no}")
+    print("\n".join(disagreements))
+    assert agree / scored >= 0.90
+    assert false_no / scored <= 0.02
+
+
+def test_audit_json_has_exactly_the_documented_shape(corpus, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from checks.catalogue import load_catalogue
+
+    root, _ = corpus
+    with serve(root / "xochiatipan-ayto") as url:
+        result = audit_json(url, tmp_path)
+    assert set(result) == {"url", "pages_crawled", "checks"}
+    assert result["url"] == url and isinstance(result["pages_crawled"], int) and result["pages_crawled"] > 1
+    ids = [c.id for c in load_catalogue().site_checks()]
+    assert [c["id"] for c in result["checks"]] == ids  # type: ignore[union-attr, index]
+    for check in result["checks"]:  # type: ignore[union-attr]
+        assert set(check) == {"id", "status", "evidence"}
+        assert check["status"] in ("cumple", "no_cumple", "indeterminado")
+        assert check["evidence"] is None or set(check["evidence"]) == {"url", "text"}
