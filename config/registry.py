@@ -148,9 +148,10 @@ def parse_registry(text: str, path: str = "municipios.csv") -> list[Municipality
         if len(values) != len(fields):
             raise ConfigError(path, number, None, f"se esperaban {len(fields)} columnas y hay {len(values)}")
         municipality = _RowParser(path, number, dict(zip(fields, values, strict=True))).parse()
-        if municipality.cve_inegi in seen:
+        previous = seen.get(municipality.cve_inegi)
+        if previous is not None:
             raise ConfigError(path, number, "cve_inegi",
-                              f"clave {municipality.cve_inegi} repetida (ya está en la línea {seen[municipality.cve_inegi]})")
+                              f"clave {municipality.cve_inegi} repetida (ya está en la línea {previous})")
         seen[municipality.cve_inegi] = number
         result.append(municipality)
     return result

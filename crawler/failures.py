@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as net_error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
-from scrapy.exceptions import IgnoreRequest
-from scrapy.spidermiddlewares.httperror import HttpError
 
 DETAILS = {
     "dns": "el dominio no existe o no resuelve (DNS)",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-from contextlib import contextmanager
 import json
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 

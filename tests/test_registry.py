@@ -7,7 +7,12 @@ import csv
 import pytest
 
 from config.registry import (
-    GRADOS_MARGINACION, UnknownMunicipalityError, load_registry, parse_registry, select, valid_http_url,
+    GRADOS_MARGINACION,
+    UnknownMunicipalityError,
+    load_registry,
+    parse_registry,
+    select,
+    valid_http_url,
 )
 from tests.conftest import shared_path
 from vigia.errors import ConfigError
@@ -58,7 +63,7 @@ def test_bad_rows_name_file_line_and_field(row: str, line: int, field: str) -> N
 
 
 def test_duplicate_clave_is_rejected_with_both_lines() -> None:
-    with pytest.raises(ConfigError, match="repetida.*línea 3"):
+    with pytest.raises(ConfigError, match=r"repetida.*línea 3"):
         parse_registry(f"# comentario\n{HEADER}\n{GOOD}\n{GOOD}\n")
 
 

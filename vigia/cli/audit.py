@@ -68,8 +68,9 @@ def audit(
     """
     if not valid_http_url(url):
         raise VigiaError(f"«{url}» no es una dirección http(s) válida. Ejemplo: https://toluca.gob.mx/")
-    cfg = replace(CrawlSettings.from_env(), max_pages=max_pages, obey_robots=not ignore_robots,
-                  log_file=str(ensure_log_file()))
+    cfg = CrawlSettings.from_env()
+    cfg = replace(cfg, max_pages=max_pages, obey_robots=not ignore_robots,
+                  log_file=cfg.log_file or str(ensure_log_file()))
     if not json_output:
         err.print(f"Revisando {url} (hasta {max_pages} páginas)…")
     report = next(iter(crawl_sites([SiteTarget(None, None, url)], cfg, today_local())))

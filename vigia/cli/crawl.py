@@ -68,7 +68,8 @@ def print_summary(summary: RunSummary, db_url: str) -> None:
 
 def crawl_settings() -> CrawlSettings:
     """Settings from the environment, logging into Vigía's operator log."""
-    return replace(CrawlSettings.from_env(), log_file=str(ensure_log_file()))
+    cfg = CrawlSettings.from_env()
+    return cfg if cfg.log_file else replace(cfg, log_file=str(ensure_log_file()))
 
 
 @handles_errors
@@ -108,7 +109,8 @@ def print_agreement(agreement: Agreement) -> None:
 def demo(
     db: DbOption = None,
     seed: Annotated[int, typer.Option("--semilla", help="Semilla del mundo simulado.")] = 2026,
-    ground_truth: Annotated[Path | None, typer.Option("--verdad", help="Guarda aquí la verdad simulada (JSON).")] = None,
+    ground_truth: Annotated[
+        Path | None, typer.Option("--verdad", help="Guarda aquí la verdad simulada (JSON).")] = None,
 ) -> None:
     """Levanta los 125 portales simulados en 127.0.0.1, los rastrea, guarda la corrida y muestra el ranking.
 
@@ -131,7 +133,8 @@ def demo(
         latest = repository.latest_results(database, [m.cve_inegi for m in registry])
     finally:
         database.dispose()
-    out.print(ranking_table(build_rows(registry, latest, load_catalogue()), "Vigía — demostración (portales simulados)"))
+    rows = build_rows(registry, latest, load_catalogue())
+    out.print(ranking_table(rows, "Vigía — demostración (portales simulados)"))
     print_summary(summary, db_url)
     print_agreement(compare(reports, world.ground_truth))
     out.print(f"Para consultarla después: vigia report --db {db_url}")

@@ -35,7 +35,9 @@ def ranking_table(rows: Sequence[ReportRow], title: str) -> Table:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for rank, row in enumerate(rows, start=1):
         m = row.municipality
-        counts = f"{row.count('cumple')}/{row.count('no_cumple')}/{row.count('indeterminado')}" if row.run_id else "sin corrida"
+        counts = "sin corrida"
+        if row.run_id:
+            counts = f"{row.count('cumple')}/{row.count('no_cumple')}/{row.count('indeterminado')}"
         table.add_row(str(rank), m.cve_inegi, m.nombre, *(score_cell(row.scores[k]) for k in ("P2", "P3", "P4")),
                       f"[bold]{score_cell(row.scores['total'])}[/]", counts, f"{m.poblacion_2020:,}",
                       m.conapo_gm_2020 or "s/d")
