@@ -12,9 +12,11 @@ from vigia.errors import ConfigError
 USER_AGENT = f"Vigia/{__version__} (monitor de transparencia municipal; +https://github.com/vigia-edomex)"
 
 # Extensions that hold documents or media: recorded as links, never downloaded (PDFs are out of scope for now).
-DOCUMENT_EXTENSIONS = frozenset(
-    ["pdf", "doc", "docx", "xls", "xlsx", "csv", "json", "xml", "zip", "rar", "7z", "ppt", "pptx", "odt", "ods", "jpg", "jpeg", "png", "gif", "svg", "webp", "bmp", "ico", "mp3", "mp4", "avi", "mov", "wmv", "webm", "mkv", "exe", "dmg", "iso", "apk"]
-)
+DOCUMENT_EXTENSIONS = frozenset((
+    "pdf", "doc", "docx", "xls", "xlsx", "csv", "json", "xml", "zip", "rar", "7z", "ppt", "pptx", "odt", "ods",
+    "jpg", "jpeg", "png", "gif", "svg", "webp", "bmp", "ico", "mp3", "mp4", "avi", "mov", "wmv", "webm", "mkv",
+    "exe", "dmg", "iso", "apk",
+))
 
 
 @dataclass(frozen=True)
