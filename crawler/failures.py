@@ -39,10 +39,11 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, net_error.DNSLookupError):
         return "dns"
-    if isinstance(exc, net_error.ConnectionRefusedError | net_error.ConnectError | net_error.NoRouteError):
-        return "connect"
+    # Twisted's TimeoutError subclasses ConnectError: test it first.
     if isinstance(exc, net_error.TimeoutError | net_error.TCPTimedOutError | TimeoutError):
         return "timeout"
+    if isinstance(exc, net_error.ConnectionRefusedError | net_error.ConnectError | net_error.NoRouteError):
+        return "connect"
     if isinstance(exc, HttpError):
         return "http_error"
     message = str(exc).lower()

@@ -1,0 +1,154 @@
+"""Streaming evaluation of one site crawl: pages go in as the spider reads them, one result per check comes out."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from checks.catalogue import Catalogue, load_catalogue
+from checks.classify import OK, PARKED, REASONS, classify_detail
+from checks.kinds.base import Check, SiteState
+from checks.model import CheckResult, CrawlOutcome, Evidence
+from checks.page import Page, is_document, parse_page
+from checks.text import clip
+
+# Share of unreadable pages above which absence on the site can no longer be asserted.
+MAX_FAILED_SHARE = 0.20
+UNREACHABLE = {
+    "dns": "el dominio no se resolvió (DNS)",
+    "connect": "no se pudo conectar con el servidor",
+    "timeout": "el servidor no respondió a tiempo",
+    "http_error": "el servidor respondió con un error HTTP",
+}
+FAILURES = {
+    **UNREACHABLE,
+    "no_url": "no hay URL registrada del sitio oficial",
+    "robots_disallowed": "robots.txt no permite leer la página de inicio",
+    "redirect_loop": "la página de inicio redirige en bucle",
+    "too_large": "la página de inicio excede el tamaño máximo",
+    "not_html": "la página de inicio no es HTML",
+    "error": "error al leer la página de inicio",
+}
+BLOCKED = {
+    PARKED: "El dominio muestra una página estacionada, en venta o ajena (p. ej. casino); no se evalúa su contenido.",
+    "maintenance": "La página de inicio es un aviso de mantenimiento o construcción; se evaluará en otra ejecución.",
+    "js_shell": "La página de inicio sólo muestra contenido con JavaScript; hace falta el navegador para evaluarla.",
+    "challenge": "Un cortafuegos presentó una verificación anti-bots (p. ej. Cloudflare) en lugar de la página.",
+    "foreign": "La página de inicio no menciona al municipio ni a un ayuntamiento; no se confirma que sea el sitio "
+               "oficial.",
+}
+
+
+@dataclass(frozen=True)
+class PageAnalysis:
+    """What the spider needs back from one page: its kind and where to go next (never parse twice)."""
+
+    url: str
+    kind: str
+    title: str
+    links: tuple[str, ...]
+    documents: tuple[str, ...]
+    refresh: str | None = None
+
+
+class SiteEvaluator:
+    """Evaluates the catalogue's home/site checks over one crawl, keeping only small findings per check."""
+
+    def __init__(self, catalogue: Catalogue, run_date: datetime.date, municipality: str | None = None) -> None:
+        self.catalogue, self.run_date, self.municipality = catalogue, run_date, municipality
+        self.checks: list[Check[Any]] = [catalogue.instantiate(s, run_date) for s in catalogue.site_checks()]
+        self.home_kind: str | None = None
+        self.home_url = ""
+        self.home_title = ""
+        self.home_snippet = ""
+        self.pages_used = 0
+        self.pages_unusable = 0
+
+    def add_page(self, url: str, html: str, depth: int) -> PageAnalysis:
+        """Parse one page (url is its final URL; depth 0 is the home page) and feed it to the checks."""
+        page = parse_page(url, html)
+        is_home = depth == 0 and self.home_kind is None
+        kind, snippet = classify_detail(page, self.municipality, home=is_home)
+        if is_home:
+            self.home_kind, self.home_url, self.home_title, self.home_snippet = kind, url, page.title, snippet
+        if kind == OK:
+            self.pages_used += 1
+            self._observe(page, is_home)
+        elif not is_home:
+            self.pages_unusable += 1
+        links, documents = split_links(page)
+        return PageAnalysis(url, kind, page.title, links, documents, page.refresh)
+
+    def _observe(self, page: Page, is_home: bool) -> None:
+        """Feed a usable page to every unsettled check whose scope includes it."""
+        for check in self.checks:
+            if (is_home or check.spec.scope != "home") and not check.settled():
+                check.observe(page)
+
+    def finish(self, outcome: CrawlOutcome) -> list[CheckResult]:
+        """Return exactly one result per home/site check of the catalogue, in catalogue order."""
+        if outcome.failure is not None:
+            return [_failed(check, outcome) for check in self.checks]
+        if self.home_kind is None:
+            detail = "No se recibió la página de inicio; no se puede evaluar."
+            return [check.result("indeterminado", None, "error", detail) for check in self.checks]
+        if self.home_kind != OK:
+            return [self._blocked(check) for check in self.checks]
+        site = self._site_state(outcome)
+        return [check.conclude(site) for check in self.checks]
+
+    def _blocked(self, check: Check[Any]) -> CheckResult:
+        """Result when the home page is not a real municipal page (parked, maintenance, JS shell...)."""
+        kind = self.home_kind or OK
+        if kind == PARKED and check.spec.kind == "availability":
+            evidence = Evidence(self.home_url, clip(self.home_snippet or self.home_title))
+            return check.result("no_cumple", evidence, REASONS[kind], BLOCKED[kind])
+        return check.result("indeterminado", None, REASONS[kind], BLOCKED[kind])
+
+    def _site_state(self, outcome: CrawlOutcome) -> SiteState:
+        """Crawl facts for the checks; pages classified as unusable count as failed ones."""
+        total = max(outcome.pages_ok + outcome.pages_failed, self.pages_used + self.pages_unusable)
+        failed = min(total, outcome.pages_failed + self.pages_unusable)
+        complete = not outcome.truncated and failed <= MAX_FAILED_SHARE * total
+        why = "la exploración se interrumpió" if outcome.truncated else f"{failed} de {total} páginas no se leyeron"
+        return SiteState(self.run_date, outcome, outcome.home_url or self.home_url, self.home_title,
+                         self.pages_used, complete, "" if complete else why)
+
+
+def _failed(check: Check[Any], outcome: CrawlOutcome) -> CheckResult:
+    """Result when the home page could not be read (availability may still be decided)."""
+    failure = outcome.failure or "error"
+    why = FAILURES.get(failure, f"falla «{failure}»")
+    if outcome.failure_detail:
+        why += f": {outcome.failure_detail}"
+    if check.spec.kind == "availability" and failure in UNREACHABLE:
+        if outcome.network_suspect:
+            detail = f"La mayoría de los sitios fallaron en esta ejecución (probablemente nuestra red); {why}."
+            return check.result("indeterminado", None, "network_suspect", detail)
+        detail = f"El sitio no respondió en ningún intento de la ejecución: {why}."
+        return check.result("no_cumple", None, failure, detail)
+    return check.result("indeterminado", None, failure, f"No se pudo leer la página de inicio ({why}).")
+
+
+def split_links(page: Page) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Absolute http(s) links of a page, deduplicated in document order, split into pages and documents."""
+    pages: dict[str, None] = {}
+    documents: dict[str, None] = {}
+    for link in page.links:
+        if link.host:
+            (documents if is_document(link.url) else pages)[link.url] = None
+    return tuple(pages), tuple(documents)
+
+
+def evaluate_pages(pages: Iterable[tuple[str, str, int]], run_date: datetime.date, catalogue: Catalogue | None = None,
+                   municipality: str | None = None, outcome: CrawlOutcome | None = None) -> list[CheckResult]:
+    """Evaluate (url, html, depth) pages without a crawler; the default outcome is a complete, valid crawl."""
+    evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, municipality)
+    added = [(url, evaluator.add_page(url, html, depth), depth) for url, html, depth in pages]
+    if outcome is None:
+        home = next((url for url, _, depth in added if depth == 0), added[0][0] if added else "")
+        outcome = CrawlOutcome(start_url=home, home_url=home or None, failure=None if added else "error",
+                               pages_ok=len(added))
+    return evaluator.finish(outcome)

@@ -1,0 +1,103 @@
+"""The contract every check kind implements, and the common found / absent / unknown decision."""
+
+from __future__ import annotations
+
+import datetime
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from checks.model import CheckResult, CrawlOutcome, Evidence
+from checks.page import Page
+from checks.spec import CheckSpec
+
+ConfigT = TypeVar("ConfigT")
+
+
+@dataclass(frozen=True)
+class SiteState:
+    """What the engine knows about the whole crawl when the checks conclude."""
+
+    run_date: datetime.date
+    outcome: CrawlOutcome
+    home_url: str
+    home_title: str
+    pages_seen: int
+    site_complete: bool
+    incomplete_why: str = ""
+
+    def complete(self, scope: str) -> bool:
+        """Whether absence within scope may be asserted (the home page alone suffices for home checks)."""
+        return scope == "home" or self.site_complete
+
+
+class Check(ABC, Generic[ConfigT]):
+    """One check of one site crawl: observes in-scope pages, then concludes into one CheckResult."""
+
+    kind: ClassVar[str]
+
+    def __init__(self, spec: CheckSpec, config: ConfigT, run_date: datetime.date) -> None:
+        self.spec, self.config, self.run_date = spec, config, run_date
+
+    @classmethod
+    @abstractmethod
+    def compile(cls, params: Mapping[str, Any]) -> ConfigT:
+        """Validate params at catalogue load time and return the ready-to-use configuration."""
+
+    def observe(self, page: Page) -> None:
+        """Look at one in-scope page (default: nothing to look at)."""
+        return None
+
+    def settled(self) -> bool:
+        """Whether further pages cannot change the result (the engine then stops feeding this check)."""
+        return False
+
+    @abstractmethod
+    def conclude(self, site: SiteState) -> CheckResult:
+        """Decide the status once the crawl is over and the home page was a real municipal page."""
+
+    def result(self, status: str, evidence: Evidence | None = None, reason: str | None = None,
+               detail: str | None = None) -> CheckResult:
+        """Build this check's CheckResult."""
+        assert status in ("cumple", "no_cumple", "indeterminado")
+        return CheckResult(self.spec.id, status, evidence, reason, detail)  # type: ignore[arg-type]
+
+
+class EvidenceCheck(Check[ConfigT]):
+    """A check that passes as soon as one page yields evidence; absence needs a complete enough crawl."""
+
+    def __init__(self, spec: CheckSpec, config: ConfigT, run_date: datetime.date) -> None:
+        super().__init__(spec, config, run_date)
+        self.evidence: Evidence | None = None
+
+    @abstractmethod
+    def find(self, page: Page) -> Evidence | None:
+        """Return evidence found on page, or None."""
+
+    def observe(self, page: Page) -> None:
+        if self.evidence is None:
+            self.evidence = self.find(page)
+
+    def settled(self) -> bool:
+        return self.evidence is not None
+
+    def conclude(self, site: SiteState) -> CheckResult:
+        if self.evidence is not None:
+            return self.result("cumple", self.evidence)
+        return absent(self, site)
+
+
+def absent(check: Check[Any], site: SiteState, evidence: Evidence | None = None) -> CheckResult:
+    """no_cumple when the crawl saw enough for the check's scope, else indeterminado crawl_incomplete."""
+    label = check.spec.label
+    if not site.complete(check.spec.scope):
+        return check.result("indeterminado", evidence, "crawl_incomplete",
+                            f"La exploración quedó incompleta ({site.incomplete_why}); no se puede afirmar que "
+                            f"falte «{label}».")
+    if check.spec.scope == "home":
+        where = "en la página de inicio"
+    else:
+        plural = "s" if site.pages_seen != 1 else ""
+        where = f"en {site.pages_seen} página{plural} revisada{plural} del sitio"
+    return check.result("no_cumple", evidence, None, f"No se encontró «{label}» {where}.")

@@ -1,0 +1,95 @@
+"""The social_accounts kind: links to official accounts; share buttons, bare roots and credits do not count."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from checks.kinds.base import Check, SiteState, absent
+from checks.model import CheckResult, Evidence
+from checks.page import Page, host_of
+from checks.spec import CheckSpec, Params
+from checks.text import Matcher, clip
+
+_KEYS = frozenset({"networks", "not_accounts", "credits"})
+_TWO_PART = frozenset({"pages", "pg", "people", "channel", "c", "user"})
+_MOBILE = re.compile(r"^(?:www|m|mobile|web|es-la|es)\.")
+
+
+@dataclass(frozen=True)
+class SocialConfig:
+    """Network name → hosts, path heads that are not accounts, and credit phrases that disqualify a link."""
+
+    networks: dict[str, str]  # host → network name
+    not_accounts: frozenset[str]
+    credits: Matcher | None
+
+
+class SocialAccountsCheck(Check[SocialConfig]):
+    """Collects every network with an account link; evidence lists one account per network."""
+
+    kind = "social_accounts"
+
+    def __init__(self, spec: CheckSpec, config: SocialConfig, run_date: datetime.date) -> None:
+        super().__init__(spec, config, run_date)
+        self.found: dict[str, str] = {}
+        self.where: str | None = None
+
+    @classmethod
+    def compile(cls, params: Mapping[str, Any]) -> SocialConfig:
+        p = Params(params, _KEYS)
+        by_host = {host: name for name, hosts in p.groups("networks").items() for host in hosts}
+        return SocialConfig(by_host, frozenset(p.lower_strings("not_accounts")), p.pattern("credits"))
+
+    def observe(self, page: Page) -> None:
+        for link in page.links:
+            credit = self.config.credits is not None and self.config.credits.search(link.context) is not None
+            if link.host and self._network(link.host) is not None and not credit:
+                self._offer(link.url, link.host, page.url)
+        for src in page.iframes:
+            # An embedded Facebook page timeline names its account in the plugin's href parameter.
+            if "facebook.com" in src and "/plugins/page.php" in src:
+                for href in parse_qs(urlsplit(src).query).get("href", []):
+                    self._offer(href, host_of(href), page.url)
+
+    def _offer(self, url: str, host: str, page_url: str) -> None:
+        network = self._network(host)
+        if network is None or network in self.found:
+            return
+        account = self._account(url)
+        if account is not None:
+            self.found[network] = f"{_MOBILE.sub('', host)}/{account}"
+            self.where = self.where or page_url
+
+    def _network(self, host: str) -> str | None:
+        while host:
+            if host in self.config.networks:
+                return self.config.networks[host]
+            host = host.partition(".")[2]
+        return None
+
+    def _account(self, url: str) -> str | None:
+        """The account part of a profile URL, or None for share buttons, bare roots and non-account pages."""
+        rest = url.split("/", 3)[3] if url.count("/") >= 3 else ""
+        path, _, query = rest.partition("?")
+        segments = [s for s in path.split("#", 1)[0].split("/") if s]
+        if not segments:
+            return None
+        head = segments[0].lower()
+        if head in self.config.not_accounts or head.startswith(("sharer", "share")):
+            return None
+        if head == "profile.php":
+            ids = parse_qs(query).get("id")
+            return f"profile.php?id={ids[0]}" if ids else None
+        if head in _TWO_PART:
+            return f"{segments[0]}/{segments[1]}" if len(segments) > 1 else None
+        return segments[0]
+
+    def conclude(self, site: SiteState) -> CheckResult:
+        if self.found:
+            return self.result("cumple", Evidence(self.where or site.home_url, clip("; ".join(self.found.values()))))
+        return absent(self, site)

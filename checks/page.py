@@ -1,0 +1,361 @@
+"""Parse one HTML page once with lxml into the small, tree-free facts that every check reads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+from urllib.parse import unquote, urljoin, urlsplit
+
+from lxml import etree
+from lxml.etree import _Element as Element
+
+from checks.text import collapse, fold
+
+# Plain etree elements (not lxml.html's) avoid a Python class lookup per element: parsing stays ~3x cheaper.
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+_INVISIBLE = ("script", "style", "noscript", "template")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_URL_NOISE = re.compile(r"[\t\n\r]")
+_URL_WORDS = re.compile(r"[^\w\n]+|_+")
+_CF_PATH = "/cdn-cgi/l/email-protection#"
+# Markup that only Cloudflare/Sucuri/Incapsula challenge pages carry (normal pages may load other cdn-cgi scripts).
+_CHALLENGE_MARKUP = ("cf_chl_opt", "cf-browser-verification", 'id="challenge-form"', "cf-challenge-running",
+                     "_cf_chl_", "sucuri_cloudproxy", "Incapsula incident ID", "/_Incapsula_Resource")
+_SPA_ROOTS = ("//*[@id='root' or @id='app' or @id='__next' or @id='__nuxt' or @id='q-app' or @id='svelte'"
+              " or @ng-app or @ng-version or @data-reactroot] | //app-root")
+_WIDGET_MARKERS = "//*[contains(@class, 'customerchat') or contains(@class, 'chat-widget')] | //df-messenger"
+DOCUMENT_EXTENSIONS = frozenset({
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "pps", "ppsx", "odt", "ods", "odp", "rtf", "csv", "json",
+    "xml", "txt", "zip", "rar", "7z", "kmz", "kml",
+})
+
+
+class Link(NamedTuple):
+    """One anchor that leads somewhere: url is absolute http(s) (no fragment) or the raw href of other schemes."""
+
+    url: str
+    text: str
+    folded: str
+    host: str
+    context: str = ""  # folded text of the anchor's parent, filled for links to other hosts (credits, labels)
+
+
+class Field(NamedTuple):
+    """One form control: tag, type and a folded label made of name, id, placeholder and aria-label."""
+
+    tag: str
+    type: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A form (or the page's controls outside any form) with its action, identity and fields."""
+
+    action: str
+    ident: str
+    fields: tuple[Field, ...]
+    text: str
+
+
+@dataclass(slots=True)
+class Page:
+    """Everything the checks need from one page; the lxml tree itself is not kept."""
+
+    url: str
+    title: str = ""
+    text: str = ""
+    folded: str = ""
+    dead_text: str = ""
+    headings: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    forms: tuple[Form, ...] = ()
+    viewport: str | None = None
+    scripts: tuple[str, ...] = ()
+    inline_script: str = ""
+    iframes: tuple[str, ...] = ()
+    markers: tuple[str, ...] = ()
+    times: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    noscript: str = ""
+    spa_root: bool = False
+    challenge_markup: bool = False
+    refresh: str | None = None
+    # Derived data (joined link texts, URL words...) computed once per page by whichever check needs it first.
+    cache: dict[str, object] = field(default_factory=dict)
+
+
+def parse_page(url: str, html: str) -> Page:
+    """Parse html (already decoded) served at url into a Page."""
+    page = Page(url=url, challenge_markup=_has_challenge_markup(html))
+    try:
+        doc = etree.fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return page
+    if doc is None:
+        return page
+    base = _base_url(doc, url)
+    _read_head(doc, page, base)
+    _read_invisible(doc, page, base)
+    dead = _read_links(doc, page, base)
+    _read_forms(doc, page)
+    page.iframes = tuple(u for u in (absolute(base, f.get("src") or "") for f in doc.iter("iframe")) if u)
+    page.times = page.times + tuple(t.get("datetime") or "" for t in doc.iter("time") if t.get("datetime"))
+    # Whole-tree XPath scans cost ~0.3 ms each: run them only when the raw HTML can contain a hit.
+    if any(marker in html for marker in ("customerchat", "chat-widget", "df-messenger")):
+        page.markers = tuple(f"{el.tag} {el.get('class') or ''}" for el in doc.xpath(_WIDGET_MARKERS))
+    if "data-cfemail" in html:
+        decoded = (_cf_decode(el.get("data-cfemail") or "") for el in doc.xpath("//*[@data-cfemail]"))
+        page.emails = page.emails + tuple(e for e in decoded if e)
+    page.dead_text = fold(collapse(" ".join(text_of(a) for a in dead)))
+    for anchor in dead:
+        drop(anchor)
+    _read_text(doc, page)
+    return page
+
+
+def text_of(element: Element) -> str:
+    """Return the text content of element and its descendants, one space between text nodes."""
+    if not len(element):  # most anchors hold plain text: skip the iterator
+        return element.text or ""
+    return " ".join(element.itertext())
+
+
+def drop(element: Element) -> None:
+    """Remove element from its tree but keep the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def absolute(base: str, href: str) -> str | None:
+    """Resolve href against base into an http(s) URL without fragment, or None."""
+    href = href.strip()
+    if "\t" in href or "\n" in href or "\r" in href or "\\" in href:
+        href = _URL_NOISE.sub("", href).replace("\\", "/")
+    if not href.startswith(("http://", "https://")):
+        href = _join(base, href)
+        if not href.startswith(("http://", "https://")):
+            return None
+    href = href.split("#", 1)[0]
+    if "[" in href or "]" in href:  # IPv6 literal or garbage: let the standard parser decide
+        try:
+            urlsplit(href).hostname  # noqa: B018 - raises ValueError on malformed brackets
+        except ValueError:
+            return None
+    # A host must follow the scheme ("http:///x" and "https://?q" are not URLs).
+    rest = href[href.index("//") + 2:]
+    return href if rest and rest[0] not in "/?#@:" else None
+
+
+def _join(base: str, href: str) -> str:
+    """urljoin with a fast path for plain relative paths (no scheme, no dot segments)."""
+    simple = href and ":" not in href.split("/", 1)[0] and "./" not in href and not href.startswith(("?", "."))
+    if simple and base.count("/") >= 3:
+        if not href.startswith("/"):
+            return base.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[0] + "/" + href
+        if not href.startswith("//"):
+            return "/".join(base.split("/", 3)[:3]) + href
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return ""
+
+
+def host_of(url: str) -> str:
+    """Return the lower-case host of an absolute http(s) URL (no port, no credentials)."""
+    netloc = url.split("/", 3)[2] if url.count("/") >= 2 else ""
+    return netloc.rsplit("@", 1)[-1].split(":", 1)[0].lower().rstrip(".")
+
+
+def url_words(urls: list[str]) -> list[str]:
+    """Folded words of each URL's path and query, for file names such as bando_municipal_2025.pdf."""
+    rests = [url.split("/", 3)[3] if url.count("/") >= 3 else "" for url in urls]
+    # One unquote/sub/fold over the newline-joined paths is far cheaper than one per URL.
+    joined = fold(_URL_WORDS.sub(" ", unquote("\n".join(rests).replace("%0A", " ").replace("%0a", " "))))
+    return joined.split("\n")
+
+
+def is_document(url: str) -> bool:
+    """Tell whether url names a downloadable document (PDF, office file, dataset) rather than a page."""
+    path = url.split("?", 1)[0].rsplit("/", 1)[-1]
+    return "." in path and path.rsplit(".", 1)[1].lower() in DOCUMENT_EXTENSIONS
+
+
+def dead_href(href: str | None) -> bool:
+    """Tell whether an href leads nowhere: empty, a same-page anchor or javascript:."""
+    value = (href or "").strip()
+    return not value or value[0] == "#" or value[:11].lower() == "javascript:"
+
+
+def _has_challenge_markup(html: str) -> bool:
+    """Whether the raw HTML carries markup only anti-bot challenge pages have."""
+    return any(marker in html for marker in _CHALLENGE_MARKUP)
+
+
+def _base_url(doc: Element, url: str) -> str:
+    """The URL relative links resolve against: the first <base href>, else the page URL."""
+    for base in doc.iter("base"):
+        resolved = absolute(url, base.get("href") or "")
+        return resolved or url
+    return url
+
+
+def _read_head(doc: Element, page: Page, base: str) -> None:
+    """Title, viewport, publication time and meta refresh."""
+    title = doc.find("head/title")
+    if title is None:  # misplaced <title> in the body (but not an SVG icon's title)
+        title = next((t for t in doc.iter("title") if t.getparent() is None or t.getparent().tag != "svg"), None)
+    page.title = collapse(text_of(title)) if title is not None else ""
+    times: list[str] = []
+    for meta in doc.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or meta.get("http-equiv") or "").strip().lower()
+        content = (meta.get("content") or "").strip()
+        if name == "viewport" and page.viewport is None:
+            page.viewport = content
+        elif name == "article:published_time" and content:
+            times.append(content)
+        elif name == "refresh" and "url=" in content.lower():
+            target = content[content.lower().index("url=") + 4:].strip(" '\"")
+            page.refresh = absolute(base, target)
+    page.times = tuple(times)
+
+
+def _read_invisible(doc: Element, page: Page, base: str) -> None:
+    """Collect script sources, inline script text and noscript text, then drop invisible elements."""
+    scripts: list[str] = []
+    inline: list[str] = []
+    noscript: list[str] = []
+    doomed = list(doc.iter(*_INVISIBLE))
+    for element in doomed:
+        if element.tag == "script":
+            src = element.get("src")
+            if src:
+                resolved = absolute(base, src)
+                scripts.append(resolved or src)
+            elif element.text:
+                inline.append(element.text)
+        elif element.tag == "noscript":
+            noscript.append(text_of(element))
+    for element in doomed:
+        if element.getparent() is not None:
+            drop(element)
+    page.scripts = tuple(scripts)
+    page.inline_script = "\n".join(inline)
+    page.noscript = fold(collapse(" ".join(noscript)))
+
+
+def _read_links(doc: Element, page: Page, base: str) -> list[Element]:
+    """Record every anchor that leads somewhere and return the dead ones (href '', '#…' or javascript:)."""
+    live: list[tuple[Element, str, str]] = []
+    dead: list[Element] = []
+    emails: list[str] = []
+    for anchor in doc.iter("a", "area"):
+        href = anchor.get("href")
+        if href is None:
+            continue
+        if dead_href(href):
+            dead.append(anchor)
+            continue
+        if _CF_PATH in href:
+            emails.append(_cf_decode(href.split(_CF_PATH, 1)[1]))
+        live.append((anchor, href, _anchor_text(anchor)))
+    # Folding one joined string is much cheaper than folding hundreds of short ones; "\n" never occurs inside
+    # a collapsed text, so splitting restores one folded text per link.
+    folded = fold("\n".join(text for _, _, text in live)).split("\n") if live else []
+    own = host_of(page.url)
+    contexts: dict[Element, str] = {}
+    page.links = tuple(_make_link(a, href, text, f, base, own, contexts)
+                       for (a, href, text), f in zip(live, folded, strict=True))
+    page.emails = tuple(e for e in emails if e)
+    return dead
+
+
+def _anchor_text(anchor: Element) -> str:
+    """Visible text of an anchor plus the labels that stand for it (img alt, title, aria-label)."""
+    text = text_of(anchor)
+    if len(anchor):
+        text += " " + " ".join(img.get("alt") or "" for img in anchor.iter("img"))
+    for name in ("title", "aria-label", "alt"):
+        value = anchor.get(name)
+        if value:
+            text += " " + value
+    return collapse(text)
+
+
+def _make_link(anchor: Element, href: str, text: str, folded: str, base: str, own: str,
+               contexts: dict[Element, str]) -> Link:
+    """Build a Link; links to other hosts than the page's (own) also get their parent's text as context."""
+    resolved = absolute(base, href)
+    if resolved is None:
+        # mailto:, tel:, whatsapp: and other schemes are kept raw; the spider never sees them as pages.
+        return Link(href.strip(), text, folded, "")
+    host = host_of(resolved)
+    if host == own:
+        return Link(resolved, text, folded, host)
+    parent = anchor.getparent()
+    if parent is None:
+        return Link(resolved, text, folded, host)
+    if parent not in contexts:
+        contexts[parent] = fold(collapse(text_of(parent)))[:300]
+    return Link(resolved, text, folded, host, contexts[parent])
+
+
+def _read_forms(doc: Element, page: Page) -> None:
+    """Every form, plus a pseudo-form for the controls outside any form (script-driven forms)."""
+    forms: list[Form] = []
+    for form in doc.iter("form"):
+        parent = form.getparent()
+        ident = " ".join(form.get(a) or "" for a in ("id", "class", "name", "role"))
+        if parent is not None:
+            ident += " " + (parent.get("role") or "") + " " + (parent.get("class") or "")
+        forms.append(_make_form(form.get("action") or "", ident, form.iter("input", "textarea", "select", "button"),
+                                text_of(form)))
+    orphans = doc.xpath("//input[not(ancestor::form)] | //textarea[not(ancestor::form)]")
+    if orphans:
+        forms.append(_make_form("", "", orphans, ""))
+    page.forms = tuple(forms)
+
+
+def _make_form(action: str, ident: str, controls: Iterable[Element], text: str) -> Form:
+    """A Form from its controls; hidden inputs are left out."""
+    fields: list[Field] = []
+    for control in controls:
+        kind = (control.get("type") or ("text" if control.tag == "input" else control.tag)).strip().lower()
+        if kind == "hidden":
+            continue
+        parts = (control.get(a) or "" for a in ("name", "id", "placeholder", "aria-label", "title", "value"))
+        fields.append(Field(tag=str(control.tag), type=kind, label=fold(collapse(" ".join(parts)))))
+    return Form(action=action.strip(), ident=fold(collapse(ident)), fields=tuple(fields),
+                text=fold(collapse(text))[:500])
+
+
+def _read_text(doc: Element, page: Page) -> None:
+    """Visible text (dead links and invisible elements already removed), its folded form and the headings."""
+    body = doc.find("body")
+    root = body if body is not None else doc
+    page.text = collapse(" ".join(root.itertext()))
+    page.folded = fold(page.text)
+    page.headings = tuple(h for h in (collapse(text_of(e)) for e in root.iter(*_HEADINGS)) if h)
+    if len(page.text) < 1500:
+        page.spa_root = bool(doc.xpath(_SPA_ROOTS))
+
+
+def _cf_decode(hexed: str) -> str:
+    """Decode a Cloudflare-protected address: the first byte is the XOR key of the rest."""
+    try:
+        data = bytes.fromhex(hexed.strip()[:400])
+    except ValueError:
+        return ""
+    if len(data) < 2:
+        return ""
+    return bytes(b ^ data[0] for b in data[1:]).decode("utf-8", "replace")

@@ -1,0 +1,56 @@
+"""Bad input stops with a Spanish message on stderr, a non-zero exit code and nothing stored."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vigia.cli import app
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+def test_unknown_municipality_is_explained(vigia_home: Path) -> None:
+    result = invoke("crawl", "--municipio", "Gotham")
+    assert result.exit_code == 2
+    assert "No encuentro el municipio «Gotham»" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["nonsense://x", "sqlite:////no/such/folder/x.db"])
+def test_bad_database_url_is_explained_without_traceback(vigia_home: Path, url: str) -> None:
+    result = invoke("report", "--db", url)
+    assert result.exit_code == 3
+    assert "Error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_audit_rejects_a_non_http_url(vigia_home: Path) -> None:
+    result = invoke("audit", "file:///etc/passwd", "--json")
+    assert result.exit_code != 0 and result.stdout == ""
+    assert "no es una dirección http(s) válida" in result.stderr
+
+
+def test_report_on_an_empty_database_says_what_to_do(vigia_home: Path) -> None:
+    result = invoke("report")
+    assert result.exit_code == 0
+    assert "vigia crawl" in result.stdout
+
+
+def test_municipios_json_lists_the_whole_registry(vigia_home: Path) -> None:
+    result = invoke("municipios", "--format", "json")
+    rows = json.loads(result.stdout)
+    assert len(rows) == 125 and {"cve_inegi", "nombre", "poblacion_2020", "grado_marginacion_2020"} <= set(rows[0])
+
+
+def test_municipios_csv_has_a_header_and_125_rows(vigia_home: Path) -> None:
+    lines = invoke("municipios", "--format", "csv").stdout.strip().splitlines()
+    assert lines[0].startswith("cve_inegi,nombre") and len(lines) == 126
+
+
+def test_report_json_on_an_empty_database_lists_municipalities_without_run(vigia_home: Path) -> None:
+    rows = json.loads(invoke("report", "--format", "json", "-m", "15106").stdout)
+    assert rows == [{**rows[0], "cve_inegi": "15106", "nombre": "Toluca", "run_id": None, "checks": []}]
