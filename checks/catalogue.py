@@ -47,6 +47,7 @@ class Catalogue:
 
 @functools.cache
 def _default() -> Catalogue:
+    """The default catalogue, parsed once per process."""
     return _load(DEFAULT_CATALOGUE)
 
 
@@ -56,6 +57,7 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
 
 
 def _load(path: Path) -> Catalogue:
+    """Read and parse one catalogue file."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -101,6 +103,7 @@ def _item_lines(root: yaml.Node | None) -> dict[int, dict[str, int]]:
 
 
 def _compile(path: str, lines: dict[str, int], spec: CheckSpec) -> Any:
+    """Compile a spec's params with its kind, turning ParamError into ConfigError."""
     try:
         return KINDS[spec.kind].compile(spec.params)
     except ParamError as exc:

@@ -1,4 +1,5 @@
-"""Tell a real municipal page from the 200-answering impostors: parked, maintenance, JS shell, challenge, foreign."""
+"""Tell a real municipal page from the 200-answering impostors: parked, maintenance, JS shell, challenge, foreign,
+and pages that only forward the browser elsewhere (redirect)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from checks.page import Page
 from checks.text import fold, window
 
 OK, PARKED, MAINTENANCE, JS_SHELL = "ok", "parked", "maintenance", "js_shell"
-CHALLENGE, FOREIGN = "challenge", "foreign"
-PAGE_KINDS = (OK, PARKED, MAINTENANCE, JS_SHELL, CHALLENGE, FOREIGN)
+CHALLENGE, FOREIGN, REDIRECT = "challenge", "foreign", "redirect"
+PAGE_KINDS = (OK, PARKED, MAINTENANCE, JS_SHELL, CHALLENGE, FOREIGN, REDIRECT)
 # Reason code that every non-ok home page gives to the checks (reliability rules 1-2).
 REASONS = {PARKED: "identity_lost", MAINTENANCE: "maintenance", JS_SHELL: "needs_js", CHALLENGE: "blocked_waf",
-           FOREIGN: "identity_unverified"}
+           FOREIGN: "identity_unverified", REDIRECT: "html_redirect"}
 
 _CHALLENGE_TITLE = re.compile(
     r"^(?:just a moment|un momento|attention required|access denied|acceso denegado|ddos-guard|"
@@ -57,13 +58,15 @@ _SHELL_TEXT = 300
 
 
 def classify(page: Page, municipality: str | None = None, home: bool = False) -> str:
-    """Return the page kind: ok, parked, maintenance, js_shell, challenge or foreign (foreign only for home)."""
+    """Return the page kind: ok, parked, maintenance, redirect, js_shell, challenge or foreign (only for home)."""
     return classify_detail(page, municipality, home)[0]
 
 
 def classify_detail(page: Page, municipality: str | None = None, home: bool = False) -> tuple[str, str]:
     """Return (kind, snippet showing why) for a parsed page."""
-    for kind, test in ((CHALLENGE, _challenge), (PARKED, _parked), (MAINTENANCE, _maintenance), (JS_SHELL, _shell)):
+    tests = ((CHALLENGE, _challenge), (PARKED, _parked), (MAINTENANCE, _maintenance), (REDIRECT, _redirect),
+             (JS_SHELL, _shell))
+    for kind, test in tests:
         snippet = test(page)
         if snippet is not None:
             return kind, snippet
@@ -121,6 +124,13 @@ def _maintenance(page: Page) -> str | None:
     if match is not None:
         return _snippet(page, match)
     return f"Título: {page.title}" if title_hit else None
+
+
+def _redirect(page: Page) -> str | None:
+    """An almost empty page that only forwards the browser (meta refresh, frameset, JS) to another URL."""
+    if page.refresh is None or page.refresh == page.url or len(page.folded) > _SHELL_TEXT or len(page.links) > 3:
+        return None
+    return f"Redirige a {page.refresh}"
 
 
 def _shell(page: Page) -> str | None:

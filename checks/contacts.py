@@ -11,7 +11,7 @@ PHONE_RE = re.compile(
     r"(?<![\w$/#])(?<!\d[.,])"
     r"(?P<cc>\+\s?52[ .\-]{0,2}(?:1[ .\-]{0,2})?)?"
     rf"(?:(?P<paren>\(\s?(?:01[ .\-]?)?\d{{2,3}}\s?\)){_SEPS}{{0,3}})?"
-    rf"(?P<body>\d{{2,10}}(?:{_SEPS}{{1,3}}\d{{2,4}}){{0,5}})"
+    rf"(?P<body>\d{{1,10}}(?:{_SEPS}{{1,3}}\d{{2,4}}){{0,5}})"
     r"(?![\w/]|[.,]\d)"
 )
 # Words that make a nearby number a phone number ("tel", "conmutador", "lada"...).
@@ -25,7 +25,8 @@ NOT_PHONE_CONTEXT = re.compile(
     r"licitacion|contrato|\bno\.? de|numero de (?:folio|oficio|expediente|cuenta|control))"
 )
 _CANDIDATE = re.compile(r"(?<![\d])[+(]?\d")
-_RUN = re.compile(r"[+(]?\d[\d \t.\-\u2013\u2014()]{5,}\d")
+# One character class first: re then skips to candidate positions in C (an optional group first is ~10x slower).
+_RUN = re.compile(r"[+(\d][\d \t.\-\u2013\u2014()]{5,}\d")
 _EXT_AFTER = re.compile(r"\s*(?:ext|extension)\b")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -68,8 +69,13 @@ def classify_number(match: re.Match[str]) -> PhoneMatch | None:
         return None
     if len(groups) > 1 and any(len(g) > 4 for g in groups[1:]):
         return None
+    prefixed = bool(match["paren"] or match["cc"])
+    if len(groups[0]) == 1 and not prefixed:  # "1 234 567 890" is a quantity; "(724) 2 48 69 41" a phone
+        return None
     digits = _national(re.sub(r"\D", "", match.group(0)), bool(match["cc"]))
-    formatted = bool(match["paren"] or match["cc"]) or len(groups) > 1
+    # Groups of exactly three digits read as thousands ("12 345 678"): such a number needs phone context.
+    thousands = len(groups) >= 3 and all(len(g) == 3 for g in groups[1:])
+    formatted = prefixed or (len(groups) > 1 and not thousands)
     if len(digits) == 10 and digits[0] in "23456789":
         return PhoneMatch(digits, match.start(), match.end(), strong=formatted)
     if len(digits) in (7, 8) and digits[0] != "0":

@@ -44,6 +44,7 @@ class FoundDate:
 
 
 def _build(year: str, month: str, day: str) -> datetime.date | None:
+    """A date from matched parts (month as number or Spanish name), or None when impossible (31/02)."""
     month_number = int(month) if month.isdigit() else MONTHS.get(month.rstrip("."), 0)
     try:
         return datetime.date(int(year), month_number, int(day))

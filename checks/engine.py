@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks.catalogue import Catalogue, load_catalogue
-from checks.classify import OK, PARKED, REASONS, classify_detail
+from checks.classify import OK, PARKED, REASONS, REDIRECT, classify_detail
 from checks.kinds.base import Check, SiteState
 from checks.model import CheckResult, CrawlOutcome, Evidence
 from checks.page import Page, is_document, parse_page
@@ -38,6 +38,8 @@ BLOCKED = {
     "challenge": "Un cortafuegos presentó una verificación anti-bots (p. ej. Cloudflare) en lugar de la página.",
     "foreign": "La página de inicio no menciona al municipio ni a un ayuntamiento; no se confirma que sea el sitio "
                "oficial.",
+    "redirect": "La página de inicio sólo redirige a otra dirección (meta refresh, marcos o JavaScript) que no se "
+                "evaluó como página de inicio.",
 }
 
 
@@ -69,7 +71,8 @@ class SiteEvaluator:
     def add_page(self, url: str, html: str, depth: int) -> PageAnalysis:
         """Parse one page (url is its final URL; depth 0 is the home page) and feed it to the checks."""
         page = parse_page(url, html)
-        is_home = depth == 0 and self.home_kind is None
+        # A home that only redirects (meta refresh...) is replaced by the page it leads to.
+        is_home = depth == 0 and self.home_kind in (None, REDIRECT)
         kind, snippet = classify_detail(page, self.municipality, home=is_home)
         if is_home:
             self.home_kind, self.home_url, self.home_title, self.home_snippet = kind, url, page.title, snippet
@@ -78,7 +81,7 @@ class SiteEvaluator:
             self._observe(page, is_home)
         elif not is_home:
             self.pages_unusable += 1
-        links, documents = split_links(page)
+        links, documents = split_links(page, page.refresh if page.refresh != url else None)
         return PageAnalysis(url, kind, page.title, links, documents, page.refresh)
 
     def _observe(self, page: Page, is_home: bool) -> None:
@@ -132,9 +135,10 @@ def _failed(check: Check[Any], outcome: CrawlOutcome) -> CheckResult:
     return check.result("indeterminado", None, failure, f"No se pudo leer la página de inicio ({why}).")
 
 
-def split_links(page: Page) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Absolute http(s) links of a page, deduplicated in document order, split into pages and documents."""
-    pages: dict[str, None] = {}
+def split_links(page: Page, first: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Absolute http(s) links of a page (first, e.g. a redirect target, leads), deduplicated in document order,
+    split into pages and documents."""
+    pages: dict[str, None] = {first: None} if first else {}
     documents: dict[str, None] = {}
     for link in page.links:
         if link.host:

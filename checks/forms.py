@@ -15,6 +15,7 @@ _TEXT_TYPES = frozenset({"text", "search", ""})
 
 
 def _fields_of(form: Form, tag: str) -> list[Field]:
+    """The form's controls with this tag."""
     return [f for f in form.fields if f.tag == tag]
 
 

@@ -20,6 +20,9 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _URL_NOISE = re.compile(r"[\t\n\r]")
 _URL_WORDS = re.compile(r"[^\w\n]+|_+")
 _CF_PATH = "/cdn-cgi/l/email-protection#"
+_JS_REDIRECT = re.compile(
+    r"""location(?:\.href)?\s*=\s*["']([^"']+)["']|location\.(?:replace|assign)\(\s*["']([^"']+)["']"""
+)
 # Markup that only Cloudflare/Sucuri/Incapsula challenge pages carry (normal pages may load other cdn-cgi scripts).
 _CHALLENGE_MARKUP = ("cf_chl_opt", "cf-browser-verification", 'id="challenge-form"', "cf-challenge-running",
                      "_cf_chl_", "sucuri_cloudproxy", "Incapsula incident ID", "/_Incapsula_Resource")
@@ -102,6 +105,7 @@ def parse_page(url: str, html: str) -> Page:
     dead = _read_links(doc, page, base)
     _read_forms(doc, page)
     page.iframes = tuple(u for u in (absolute(base, f.get("src") or "") for f in doc.iter("iframe")) if u)
+    _read_redirect(doc, page, base)
     page.times = page.times + tuple(t.get("datetime") or "" for t in doc.iter("time") if t.get("datetime"))
     # Whole-tree XPath scans cost ~0.3 ms each: run them only when the raw HTML can contain a hit.
     if any(marker in html for marker in ("customerchat", "chat-widget", "df-messenger")):
@@ -228,6 +232,18 @@ def _read_head(doc: Element, page: Page, base: str) -> None:
             target = content[content.lower().index("url=") + 4:].strip(" '\"")
             page.refresh = absolute(base, target)
     page.times = tuple(times)
+
+
+def _read_redirect(doc: Element, page: Page, base: str) -> None:
+    """Where a page sends the browser without a click: meta refresh, a frameset's first frame or a JS redirect."""
+    if page.refresh is None:
+        frame = next((f.get("src") for f in doc.iter("frame") if f.get("src")), None)
+        if frame:
+            page.refresh = absolute(base, frame)
+    if page.refresh is None and len(page.inline_script) < 5000:
+        match = _JS_REDIRECT.search(page.inline_script)
+        if match is not None:
+            page.refresh = absolute(base, match.group(1) or match.group(2))
 
 
 def _read_invisible(doc: Element, page: Page, base: str) -> None:

@@ -23,6 +23,7 @@ class AreaScore:
 
 
 def _score(results: list[tuple[CheckResult, float]]) -> AreaScore:
+    """Score and counts for (result, weight) pairs."""
     passed = sum(w for r, w in results if r.status == "cumple")
     definitive = sum(w for r, w in results if r.status in ("cumple", "no_cumple"))
     counts = {s: sum(1 for r, _ in results if r.status == s) for s in ("cumple", "no_cumple", "indeterminado")}

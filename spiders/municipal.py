@@ -26,6 +26,7 @@ from crawler.target import SiteTarget
 from crawler.tls import verify_tls
 
 MAX_DOCUMENTS = 500
+MAX_HTML_REDIRECTS = 3
 
 
 def is_document(url: str) -> bool:
@@ -59,6 +60,7 @@ class MunicipalSiteSpider(scrapy.Spider):
         self.pages: list[PageRecord] = []
         self.documents: list[str] = []
         self.scheduled = 1
+        self.html_redirects = 0
         self.pages_ok = self.pages_failed = 0
         self.home_url: str | None = None
         self.failure: tuple[str, str] | None = None
@@ -99,7 +101,17 @@ class MunicipalSiteSpider(scrapy.Spider):
             return [self._home_request()]
         reason = self.robots.reason or "robots_disallowed"
         self.failure = (reason, DETAILS[reason])
+        if reason == "robots_unavailable":
+            # A server erring on robots.txt may be down altogether: one visit to the home page, like any
+            # visitor's, tells availability; its content is not read, as RFC 9309 asks.
+            assert self.target.url
+            return [scrapy.Request(self.target.url, callback=self.availability_only, errback=self.on_error,
+                                   dont_filter=True, meta={"vigia_depth": 0})]
         return []
+
+    def availability_only(self, response: Response) -> None:
+        """The home answered while robots.txt did not: keep the robots reason, record the page unread."""
+        self._record(response, 0, kind="robots_unavailable")
 
     async def parse_home(self, response: Response) -> AsyncIterator[scrapy.Request]:
         """Read the home page: identity, TLS facts, then follow its links."""
@@ -129,11 +141,22 @@ class MunicipalSiteSpider(scrapy.Spider):
         self._record(response, depth, kind=analysis.kind)
         self.pages_ok += 1
         self._add_documents(analysis.documents)
+        if depth == 0 and analysis.kind == "redirect" and analysis.refresh:
+            return self._follow_html_redirect(analysis.refresh)
         if depth == 0 and analysis.kind != "ok":
             return []
         if depth >= self.cfg.max_depth:
             return []
         return list(self._follow(analysis.links, depth + 1))
+
+    def _follow_html_redirect(self, target: str) -> list[scrapy.Request]:
+        """A home that only redirects (meta refresh, frameset, script) is replaced by its target, a few times."""
+        if self.html_redirects >= MAX_HTML_REDIRECTS:
+            return []
+        self.html_redirects += 1
+        self.pages_ok -= 1  # the redirecting shell is not a page of content
+        return [scrapy.Request(target, callback=self.parse_home, errback=self.on_error, dont_filter=True,
+                               meta={"vigia_depth": 0})]
 
     def _follow(self, links: Iterable[str], depth: int) -> Iterable[scrapy.Request]:
         for link in links:

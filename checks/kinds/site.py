@@ -45,10 +45,10 @@ class HttpsCheck(Check[None]):
     def conclude(self, site: SiteState) -> CheckResult:
         outcome, final = site.outcome, site.home_url
         if not final.lower().startswith("https://"):
-            problem = "el sitio se sirve sin HTTPS"
             if outcome.https_valid:
-                problem = "el sitio tiene HTTPS pero la versión HTTP no redirige a HTTPS"
-            return self.result("no_cumple", None, "no_https", f"{problem[0].upper()}{problem[1:]} ({final}).")
+                return self.result("no_cumple", None, "no_redirect",
+                                   f"El sitio tiene HTTPS pero su versión HTTP no redirige a HTTPS ({final}).")
+            return self.result("no_cumple", None, "no_https", f"El sitio se sirve sin HTTPS ({final}).")
         if outcome.https_valid is None:
             return self.result("indeterminado", None, "tls_unchecked",
                                "No se pudo verificar el certificado HTTPS en esta ejecución.")
@@ -123,6 +123,7 @@ class RecentContentCheck(Check[RecentConfig]):
         return RecentConfig(days=Params(params, frozenset({"days"})).integer("days", 90))
 
     def _recent(self) -> bool:
+        """Whether the newest date seen falls within the window."""
         return self.newest is not None and (self.run_date - self.newest.date).days <= self.config.days
 
     def settled(self) -> bool:
@@ -138,6 +139,7 @@ class RecentContentCheck(Check[RecentConfig]):
                 self._offer(hit.date, page.url, window(page.text, page.folded, hit.start, hit.end, 120))
 
     def _offer(self, found: datetime.date, url: str, snippet: str) -> None:
+        """Keep found if it is the newest date so far that is not in the future."""
         if found <= self.run_date and (self.newest is None or found > self.newest.date):
             self.newest = _Dated(found, url, snippet)
 

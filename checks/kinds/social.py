@@ -57,6 +57,7 @@ class SocialAccountsCheck(Check[SocialConfig]):
                     self._offer(href, host_of(href), page.url)
 
     def _offer(self, url: str, host: str, page_url: str) -> None:
+        """Record the first account seen for the link's network."""
         network = self._network(host)
         if network is None or network in self.found:
             return
@@ -66,6 +67,7 @@ class SocialAccountsCheck(Check[SocialConfig]):
             self.where = self.where or page_url
 
     def _network(self, host: str) -> str | None:
+        """The network a host (or its parent domain) belongs to."""
         while host:
             if host in self.config.networks:
                 return self.config.networks[host]

@@ -58,3 +58,18 @@ def test_foreign_only_applies_to_the_home_page_with_a_municipality():
     assert kind(blog.replace("cocina", "cocina de Toluca"), "Toluca") == "ok"
     assert kind(blog.replace("cocina", "cocina del municipio"), "Toluca") == "ok"
     assert kind(blog.replace("cocina", "cocina de ecatepec"), "Ecatepec de Morelos") == "ok"
+
+
+@pytest.mark.parametrize("document", [
+    "<html><head><meta http-equiv='refresh' content=\"0; URL='inicio.php'\"></head><body></body></html>",
+    "<html><frameset cols='100%'><frame src='/portal/inicio.html'></frameset></html>",
+    "<html><body><script>window.location.href = '/web/';</script>Cargando…</body></html>",
+])
+def test_pages_that_only_forward_the_browser(document):
+    page = parse_page(URL, document)
+    assert classify(page, home=True) == "redirect" and page.refresh and page.refresh.startswith(URL)
+
+
+def test_a_full_page_with_an_auto_refresh_is_ok():
+    page = parse_page(URL, html(LONG, head="<meta http-equiv='refresh' content='300; url=/'>"))
+    assert classify(page, home=True) == "ok"

@@ -26,6 +26,8 @@ def phones(text: str) -> list[str]:
     ("58233021 EXT 116", "58233021"),
     ("Fax. 7221234567", "7221234567"),
     ("lada 01 722 123 4567", "7221234567"),
+    ("Atención telefónica: (724) 2 48 69 41", "7242486941"),
+    ("Teléfono: (591) 8 32 13 97 ext. 1148", "5918321397"),
 ])
 def test_phone_formats(text, digits):
     assert phones(text)[:1] == [digits]
@@ -45,6 +47,8 @@ def test_phone_formats(text, digits):
     "7221234567",  # ten unformatted digits without context could be a folio
     "Emergencias 089 | Denuncia 911 | Cruz Roja 065",
     "C.P. 54400",
+    "Se invirtieron 1 234 567 890 en obra pública",
+    "Un total de 12 345 678 beneficiarios",
 ])
 def test_not_phones(text):
     assert phones(text) == []

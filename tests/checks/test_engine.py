@@ -159,3 +159,29 @@ def test_evaluator_keeps_no_page_content(catalogue):
 def test_crawl_outcome_defaults_are_a_complete_crawl():
     crawl = CrawlOutcome(start_url=HOME, home_url=HOME)
     assert evaluate(GOOD_HOME, crawl=crawl)["canal.correo"].status == "no_cumple"
+
+
+def test_redirect_only_home_is_unknown_and_points_at_the_target(catalogue):
+    evaluator = SiteEvaluator(catalogue, RUN_DATE)
+    analysis = evaluator.add_page(HOME, "<html><frameset><frame src='/inicio.html'></frameset></html>", 0)
+    assert analysis.kind == "redirect" and analysis.refresh == HOME + "inicio.html"
+    assert analysis.links[0] == HOME + "inicio.html"
+    assert {(r.status, r.reason) for r in evaluator.finish(outcome())} == {("indeterminado", "html_redirect")}
+
+
+def test_a_redirecting_home_is_replaced_by_its_target() -> None:
+    import datetime
+
+    from checks import SiteEvaluator, load_catalogue
+    from checks.model import CrawlOutcome
+
+    evaluator = SiteEvaluator(load_catalogue(), datetime.date(2026, 11, 24), "Toluca")
+    shell = evaluator.add_page("http://t.mx/", '<meta http-equiv="refresh" content="0; url=/inicio">', 0)
+    assert shell.kind == "redirect" and shell.refresh == "http://t.mx/inicio"
+    home = evaluator.add_page(
+        "http://t.mx/inicio",
+        '<html><head><title>H. Ayuntamiento de Toluca</title>'
+        '<meta name="viewport" content="width=device-width"></head><body>Ayuntamiento de Toluca</body></html>', 0)
+    assert home.kind == "ok"
+    results = {r.check_id: r.status for r in evaluator.finish(CrawlOutcome("http://t.mx/", "http://t.mx/inicio"))}
+    assert results["sitio.disponible"] == "cumple" and results["sitio.movil"] == "cumple"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -18,7 +19,8 @@ from vigia.errors import VigiaError
 P = ParamSpec("P")
 R = TypeVar("R")
 
-out = Console(soft_wrap=True)
+# Piped output (files, CI logs) gets room for the ranking's columns instead of Rich's 80-column default.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160)
 err = Console(stderr=True)
 log = logging.getLogger("vigia.cli")
 

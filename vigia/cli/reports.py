@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.table import Table
 
 from checks.catalogue import load_catalogue
@@ -28,9 +29,9 @@ MunicipioOption = Annotated[
 
 def ranking_table(rows: Sequence[ReportRow], title: str) -> Table:
     """Rich ranking table: scores per seed area and P1 indicators."""
-    table = Table(title=title)
-    for name, justify in (("#", "right"), ("Clave", "left"), ("Municipio", "left"), ("P2 participación", "right"),
-                          ("P3 canales TIC", "right"), ("P4 transparencia", "right"), ("Total", "right"),
+    table = Table(title=title, box=box.SIMPLE_HEAD)
+    for name, justify in (("#", "right"), ("Clave", "left"), ("Municipio", "left"), ("P2 particip.", "right"),
+                          ("P3 TIC", "right"), ("P4 transp.", "right"), ("Total", "right"),
                           ("✔ / ✘ / ?", "center"), ("Población", "right"), ("Marginación", "left")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for rank, row in enumerate(rows, start=1):
@@ -41,8 +42,8 @@ def ranking_table(rows: Sequence[ReportRow], title: str) -> Table:
         table.add_row(str(rank), m.cve_inegi, m.nombre, *(score_cell(row.scores[k]) for k in ("P2", "P3", "P4")),
                       f"[bold]{score_cell(row.scores['total'])}[/]", counts, f"{m.poblacion_2020:,}",
                       m.conapo_gm_2020 or "s/d")
-    table.caption = ("Puntaje = % de verificaciones que cumplen entre las definitivas (cumple + no cumple); "
-                     "'s/d' = sin dato definitivo. ✔ cumple, ✘ no cumple, ? indeterminado.")
+    table.caption = ("Puntaje: % de verificaciones que cumplen entre las definitivas; 's/d': sin dato definitivo. "
+                     "P2 participación, P3 canales TIC, P4 transparencia. ✔ cumple, ✘ no cumple, ? indeterminado.")
     return table
 
 
