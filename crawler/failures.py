@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scrapy import exceptions as scrapy_errors
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as net_error
@@ -20,6 +21,8 @@ DETAILS = {
     "robots_disallowed": "el archivo robots.txt del sitio prohíbe rastrearlo",
     "robots_unavailable": "robots.txt no pudo leerse (error del servidor): por norma (RFC 9309) no se rastrea",
     "no_url": "el registro no tiene un sitio oficial confirmado para este municipio",
+    "data_loss": "la respuesta del servidor llegó truncada",
+    "unsupported_scheme": "la dirección usa un protocolo que no es http ni https",
     "crawl_incomplete": "el rastreo terminó antes de poder leer la página de inicio",
     "crawl_crashed": "el rastreo de este sitio falló por un error interno de Vigía",
     "error": "error inesperado al descargar la página",
@@ -29,6 +32,8 @@ DETAILS = {
 def classify_failure(failure: Failure) -> tuple[str, str]:
     """Return (reason, Spanish detail) for a Scrapy errback failure."""
     exc = failure.value
+    if exc is None:
+        return "error", DETAILS["error"]
     reason = _reason(exc)
     detail = DETAILS[reason]
     if isinstance(exc, HttpError):
@@ -36,7 +41,20 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     return reason, detail
 
 
+# Scrapy ≥ 2.14 wraps Twisted's network errors in its own download exceptions.
+SCRAPY_REASONS: tuple[tuple[type[BaseException], str], ...] = (
+    (scrapy_errors.CannotResolveHostError, "dns"),
+    (scrapy_errors.DownloadConnectionRefusedError, "connect"),
+    (scrapy_errors.DownloadTimeoutError, "timeout"),
+    (scrapy_errors.ResponseDataLossError, "data_loss"),
+    (scrapy_errors.UnsupportedURLSchemeError, "unsupported_scheme"),
+)
+
+
 def _reason(exc: BaseException) -> str:
+    for kind, reason in SCRAPY_REASONS:
+        if isinstance(exc, kind):
+            return reason
     if isinstance(exc, net_error.DNSLookupError):
         return "dns"
     # Twisted's TimeoutError subclasses ConnectError: test it first.

@@ -108,10 +108,11 @@ def _run_reactor(targets: list[SiteTarget], cfg: CrawlSettings, run_date: date, 
     install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
     from scrapy.crawler import AsyncCrawlerRunner
     from scrapy.utils.defer import deferred_from_coro
-    from twisted.internet import reactor
+    from twisted.internet import reactor as installed_reactor
 
     from spiders.municipal import MunicipalSiteSpider
 
+    reactor: Any = installed_reactor  # Twisted's module-level reactor is untyped for mypy
     runner = AsyncCrawlerRunner(scrapy_settings(cfg))
     catalogue = load_catalogue()
     limit = asyncio.Semaphore(cfg.sites_in_parallel)
@@ -129,5 +130,5 @@ def _run_reactor(targets: list[SiteTarget], cfg: CrawlSettings, run_date: date, 
         await asyncio.gather(*(crawl_one(t) for t in targets))
 
     deferred = deferred_from_coro(crawl_all())
-    deferred.addBoth(lambda _: reactor.stop())  # type: ignore[attr-defined]
-    reactor.run(installSignalHandlers=False)  # type: ignore[attr-defined]
+    deferred.addBoth(lambda _: reactor.stop())
+    reactor.run(installSignalHandlers=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from scrapy import exceptions as scrapy_errors
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -51,6 +52,10 @@ def _http_error(status: int) -> HttpError:
 
 @pytest.mark.parametrize(("exc", "reason"), [
     (net_error.DNSLookupError("x"), "dns"),
+    (scrapy_errors.CannotResolveHostError("x"), "dns"),
+    (scrapy_errors.DownloadConnectionRefusedError("x"), "connect"),
+    (scrapy_errors.DownloadTimeoutError("x"), "timeout"),
+    (scrapy_errors.ResponseDataLossError("x"), "data_loss"),
     (net_error.ConnectionRefusedError(), "connect"),
     (net_error.TimeoutError(), "timeout"),
     (_http_error(503), "http_error"),

@@ -90,7 +90,8 @@ def email(view: View) -> bool:
 def contact_form(view: View) -> bool:
     """A form with a textarea and a contact field."""
     contact = ("email:", "tel:", ":nombre", ":your-name", ":name", ":correo", ":telefono")
-    return any(area and any(f.startswith(contact) or f.endswith(contact) for f in fields) for area, fields in view.forms)
+    return any(area and any(f.startswith(contact) or f.endswith(contact) for f in fields)
+               for area, fields in view.forms)
 
 
 def search_form(view: View) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import random
 import socket
 import threading
 import time
@@ -69,7 +71,7 @@ def test_windows_1252_site_without_charset(world: World, farm: FarmServer) -> No
     assert b"charset" not in body.lower()
     with pytest.raises(UnicodeDecodeError):
         body.decode("utf-8")
-    assert "Información" in body.decode("cp1252")
+    assert "información" in body.decode("cp1252").lower()
     site = world.site(SPECIAL["cp1252"])
     text = b"".join(r.body for r in site.resources.values() if r.content_type == "text/html").decode("cp1252")
     assert "Teléfono" in text and "Atención Ciudadana" in text
@@ -142,27 +144,34 @@ def test_latency_is_added_to_every_response() -> None:
 
 def test_shutdown_releases_every_port_and_thread() -> None:
     world = small_world(4)
+    threads = set(threading.enumerate())
     with FarmServer(world) as farm:
         ports = list(farm.ports.values())
         assert get(farm.url_for(world.sites[0].cve_inegi), follow=True).status_code in (200, 503)
     assert all(refuses(port) for port in ports)
-    assert not [t for t in threading.enumerate() if t.name == "vigia-simulator"]
+    assert set(threading.enumerate()) <= threads
 
 
 def test_port_base_uses_consecutive_ports() -> None:
     world = small_world(3)
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    base = probe.getsockname()[1]
-    probe.close()
-    if base > 65000:
-        pytest.skip("puerto efímero demasiado alto para tres puertos consecutivos")
-    with FarmServer(world, port_base=base) as farm:
-        assert [farm.ports[s.cve_inegi] for s in world.sites] == [base, base + 1, base + 2]
-        assert get(farm.url_for(world.sites[1].cve_inegi), follow=True).status_code == 200
+    # Below the kernel's ephemeral range, where the session farm's ports live; retry on the rare taken block.
+    for base in random.Random(os.getpid()).sample(range(20000, 30000, 10), 5):
+        farm = FarmServer(world, port_base=base)
+        try:
+            farm.start()
+        except OSError:
+            continue
+        try:
+            assert [farm.ports[s.cve_inegi] for s in world.sites] == [base, base + 1, base + 2]
+            assert get(farm.url_for(world.sites[1].cve_inegi), follow=True).status_code == 200
+        finally:
+            farm.stop()
+        return
+    pytest.fail("ningún bloque de puertos libre")
 
 
 def test_a_taken_port_is_reported() -> None:
+    threads = set(threading.enumerate())
     blocker = socket.socket()
     blocker.bind(("127.0.0.1", 0))
     blocker.listen()
@@ -172,4 +181,4 @@ def test_a_taken_port_is_reported() -> None:
             farm.start()
     finally:
         blocker.close()
-    assert not [t for t in threading.enumerate() if t.name == "vigia-simulator"]
+    assert set(threading.enumerate()) <= threads

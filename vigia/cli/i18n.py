@@ -35,7 +35,8 @@ def _patch_usage_prefix() -> None:
 
     write_usage._vigia = True  # type: ignore[attr-defined]
     click_formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
-    rich_utils.highlighter.highlights = [h.replace("Usage: ", "Uso: ") for h in rich_utils.highlighter.highlights]
+    highlighter = type(rich_utils.highlighter)
+    highlighter.highlights = [h.replace("Usage: ", "Uso: ") for h in highlighter.highlights]
 
 
 def _patch_help_option() -> None:

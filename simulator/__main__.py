@@ -1,0 +1,89 @@
+"""`python -m simulator serve`: serve the simulated farm on 127.0.0.1 until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+from types import FrameType
+
+from simulator.server import FarmServer
+from simulator.world import DEFAULT_SEED, World, build_world
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Command-line options (help text in Spanish)."""
+    parser = argparse.ArgumentParser(prog="python -m simulator",
+                                     description="Portales municipales simulados de Vigía, servidos en 127.0.0.1.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
+    serve = commands.add_parser("serve", help="Levanta los 125 portales simulados hasta que se presione Ctrl-C.")
+    serve.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                       help=f"Semilla del mundo (por omisión {DEFAULT_SEED}).")
+    serve.add_argument("--port-base", type=int, default=None,
+                       help="Primer puerto; los sitios usan P, P+1, ... en el orden del registro. "
+                            "Por omisión, puertos libres elegidos por el sistema.")
+    serve.add_argument("--latency", type=float, default=0.0, help="Retraso añadido a cada respuesta, en segundos.")
+    serve.add_argument("--ground-truth", type=Path, default=None, help="Guarda aquí la verdad esperada (JSON).")
+    serve.add_argument("--run-date", type=date.fromisoformat, default=None,
+                       help="Fecha de la corrida (AAAA-MM-DD) para la vigencia de las noticias; por omisión, hoy.")
+    return parser.parse_args(argv)
+
+
+def print_sites(world: World, farm: FarmServer) -> None:
+    """One line per site: clave, URL, behaviour and name."""
+    for site in world.sites:
+        print(f"{site.cve_inegi}  {farm.url_for(site.cve_inegi):<26} {site.behaviour:<16} {site.nombre}")
+
+
+def wait_for_stop() -> None:
+    """Block until Ctrl-C or SIGTERM."""
+    stop = threading.Event()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Build the world, optionally write its ground truth, and serve it."""
+    if args.latency < 0:
+        print("La latencia no puede ser negativa.", file=sys.stderr)
+        return 2
+    world = build_world(seed=args.seed, run_date=args.run_date)
+    if args.ground_truth is not None:
+        world.write_ground_truth(args.ground_truth)
+        print(f"Verdad esperada guardada en {args.ground_truth}", file=sys.stderr)
+    try:
+        farm = FarmServer(world, latency=args.latency, port_base=args.port_base)
+        farm.start()
+    except OSError as exc:
+        print(f"No se pudo abrir un puerto ({exc}). Pruebe otro --port-base u omítalo.", file=sys.stderr)
+        return 1
+    try:
+        print(f"Granja simulada: semilla {world.seed}, fecha {world.run_date.isoformat()}, "
+              f"{len(world.sites)} portales en 127.0.0.1.", file=sys.stderr)
+        print_sites(world, farm)
+        print("Presione Ctrl-C para detener.", file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        wait_for_stop()
+    finally:
+        farm.stop()
+        print("Granja detenida.", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `python -m simulator`."""
+    args = parse_args(argv)
+    return serve(args) if args.command == "serve" else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""The 29 home- and site-scope check ids of the catalogue, for which the farm states a ground truth."""
+
+from __future__ import annotations
+
+CHECK_IDS: tuple[str, ...] = (
+    "sitio.disponible",
+    "sitio.https",
+    "sitio.movil",
+    "sitio.aviso_privacidad",
+    "sitio.buscador",
+    "sitio.actualizacion_reciente",
+    "canal.telefono",
+    "canal.correo",
+    "canal.formulario",
+    "canal.whatsapp",
+    "canal.chat",
+    "canal.redes_sociales",
+    "canal.tramites_en_linea",
+    "canal.pagos_en_linea",
+    "canal.reporte_ciudadano",
+    "participacion.copaci",
+    "participacion.cocicovi",
+    "participacion.presupuesto_participativo",
+    "participacion.denuncia_ciudadana",
+    "participacion.cabildo_abierto",
+    "normatividad.bando_municipal",
+    "normatividad.gaceta_municipal",
+    "normatividad.plan_desarrollo",
+    "transparencia.enlace_portal",
+    "transparencia.enlace_ipomex",
+    "transparencia.solicitudes",
+    "transparencia.unidad_transparencia",
+    "transparencia.conac",
+    "transparencia.datos_abiertos",
+)
+
+HOME_CHECKS: frozenset[str] = frozenset({
+    "sitio.disponible", "sitio.https", "sitio.movil", "sitio.buscador",
+    "canal.redes_sociales", "transparencia.enlace_portal",
+})
+
+# Checks decided by what the pages show (tags on blocks); the other three follow from how the site is served.
+FEATURE_CHECKS: tuple[str, ...] = tuple(
+    c for c in CHECK_IDS if c not in ("sitio.disponible", "sitio.https", "sitio.actualizacion_reciente")
+)
+
+CUMPLE, NO_CUMPLE, INDETERMINADO = "cumple", "no_cumple", "indeterminado"

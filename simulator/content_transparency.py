@@ -1,0 +1,197 @@
+"""Transparency (P4): the section and its home link, IPOMEX, SAIMEX/PNT, Unidad de Transparencia, CONAC, open data."""
+
+from __future__ import annotations
+
+from simulator.content_channels import contact_form, contact_page, phone_style
+from simulator.draft import SiteDraft
+from simulator.model import PageDraft, esc
+from simulator.phrasing import compact, email_html, person, phone_html
+
+PORTAL = "transparencia.enlace_portal"
+SECTION_LABELS = ("Transparencia", "TRANSPARENCIA", "Transparencia y Acceso a la Información",
+                  "TRANSPARENCIA Y ACCESO A LA INFORMACIÓN", "Transparencia y Acceso a la Información Pública")
+IPOMEX_LABELS = ("IPOMEX", "Información Pública de Oficio Mexiquense (IPOMEX)", "Consulta nuestra información en "
+                 "IPOMEX", "Portal IPOMEX")
+CONAC_HEADINGS = ("Armonización Contable", "Información Financiera (CONAC)", "SEVAC", "Cuenta Pública",
+                  "Ley General de Contabilidad Gubernamental")
+CONAC_REPORTS = ("Estado de Situación Financiera", "Estado de Actividades", "Estado Analítico del Activo",
+                 "Estado Analítico de Ingresos", "Estado Analítico del Ejercicio del Presupuesto de Egresos")
+TRANSPARENCY_FEATURES = ("transparencia.enlace_ipomex", "transparencia.solicitudes",
+                         "transparencia.unidad_transparencia", "transparencia.conac", "transparencia.datos_abiertos")
+
+
+def ipomex_url(d: SiteDraft) -> str:
+    """The municipality's own IPOMEX index (the registry's when known, else the usual pattern)."""
+    if d.m.ipomex_url:
+        return d.m.ipomex_url
+    slug = compact(d.nombre)
+    return d.rng.choice((f"https://www.ipomex.org.mx/ipo3/lgt/indice/{slug}.web",
+                         f"http://www.ipomex.org.mx/ipo/portal/{slug}.web"))
+
+
+def home_linked_page(d: SiteDraft, where: str, label: str) -> PageDraft:
+    """The transparency page linked from the footer or a home banner instead of the menu."""
+    page = d.add_page(d.paths.page("transparencia"), f"Transparencia | {d.nombre}", 1)
+    d.sections["transparencia"] = page
+    if where == "footer":
+        d.chrome("footer", f'<p><a href="{esc(page.path)}">{esc(label)}</a></p>', PORTAL)
+    else:
+        d.chrome("banners", f'<div class="banner"><a href="{esc(page.path)}" title="Transparencia"><img '
+                 f'src="/img/banner-transparencia.jpg" alt="{esc(label)}"></a></div>', PORTAL)
+    return page
+
+
+def transparency_page(d: SiteDraft) -> PageDraft | None:
+    """The transparency section, linked from the home (menu, footer, banner) or buried under the government page."""
+    needed = any(d.plan.has(c) for c in TRANSPARENCY_FEATURES) or d.plan.ut_trap
+    label = d.rng.choice(SECTION_LABELS)
+    title = f"Transparencia | {d.nombre}"
+    where = "enterrada"
+    if not d.plan.has(PORTAL):
+        if d.rng.random() < 0.3:
+            d.nav_item("transparencia", d.rng.choice(("Transparencia", "TRANSPARENCIA")), "#")
+    else:
+        where = d.rng.choice(("menu", "menu", "menu", "menu", "footer", "banner", "ipomex"))
+    if where == "ipomex" and d.plan.has("transparencia.enlace_ipomex"):
+        d.nav_item("transparencia", label, ipomex_url(d), PORTAL, "transparencia.enlace_ipomex")
+        where = "enterrada"
+    if where == "enterrada" and not needed:
+        return None
+    if where == "enterrada":
+        page = d.section("transparencia", "transparencia", title, "Transparencia", via=d.sections["gobierno"])
+    elif where in ("footer", "banner"):
+        page = home_linked_page(d, where, d.rng.choice(("Portal de Transparencia", "Transparencia")))
+    else:
+        page = d.section("transparencia", "transparencia", title, label, PORTAL)
+    page.add(f"<h2>{esc(label)}</h2><p>En cumplimiento de la Ley de Transparencia y Acceso a la Información Pública "
+             "del Estado de México y Municipios ponemos a tu disposición la información que establece la ley.</p>")
+    return page
+
+
+def add_ipomex(d: SiteDraft, page: PageDraft) -> None:
+    """transparencia.enlace_ipomex on the section, or on the home (banner, footer) when the home links transparency."""
+    tag = "transparencia.enlace_ipomex"
+    link = f'<a href="{esc(ipomex_url(d))}" target="_blank">{esc(d.rng.choice(IPOMEX_LABELS))}</a>'
+    where = d.rng.choice(("pagina", "pagina", "pagina", "banner", "footer")) if d.plan.has(PORTAL) else "pagina"
+    if where == "banner":
+        d.chrome("banners", f'<div class="banner"><a href="{esc(ipomex_url(d))}" target="_blank"><img '
+                 'src="/img/ipomex.png" alt="IPOMEX"></a></div>', tag, PORTAL)
+    elif where == "footer":
+        d.chrome("footer", f"<p>Sitios de interés: {link}</p>", tag, PORTAL)
+    else:
+        page.add(f"<p>{link}</p>", tag)
+
+
+def add_solicitudes(d: SiteDraft, page: PageDraft) -> None:
+    """transparencia.solicitudes: SAIMEX or PNT link, or a request page of the site."""
+    tag = "transparencia.solicitudes"
+    saimex = '<a href="https://www.saimex.org.mx/saimex/ciudadano/login.page" target="_blank">{}</a>'.format(
+        esc(d.rng.choice(("SAIMEX", "Sistema de Acceso a la Información Mexiquense (SAIMEX)",
+                          "Solicitudes de información (SAIMEX)"))))
+    pnt = '<a href="https://www.plataformadetransparencia.org.mx/" target="_blank">Plataforma Nacional de ' \
+          'Transparencia</a>'
+    kind = d.rng.choice(("saimex", "saimex", "pnt", "pagina"))
+    if kind != "pagina":
+        page.add(f"<p>Presenta tu solicitud de información: {saimex if kind == 'saimex' else pnt}</p>", tag)
+        return
+    target = d.subpage(page, "solicitudes-de-informacion", f"Solicitudes de información | {d.nombre}",
+                       "Solicitudes de acceso a la información", tag)
+    target.add("<h3>Solicitudes de acceso a la información</h3><p>Puedes presentar tu solicitud por escrito, de "
+               f"manera verbal o en línea a través de {saimex} o de la {pnt}.</p>", tag)
+    if d.plan.has("canal.formulario") and d.rng.random() < 0.4:
+        target.add(contact_form(d, target.path, "Información que solicitas"), tag, "canal.formulario")
+
+
+def unit_block(d: SiteDraft, page: PageDraft, with_data: bool) -> None:
+    """The Unidad de Transparencia: with at least one contact datum, or (trap) named without any."""
+    name = d.rng.choice(("Unidad de Transparencia", "Unidad de Transparencia y Acceso a la Información Pública",
+                         "UNIDAD DE TRANSPARENCIA"))
+    lines = [f"<h3>{esc(name)}</h3>", f"<p>Titular: {esc(person(d.rng))}</p>"]
+    tags = ["transparencia.unidad_transparencia"] if with_data else []
+    if with_data:
+        kinds = ["domicilio"] + [k for k, c in (("tel", "canal.telefono"), ("mail", "canal.correo")) if d.plan.has(c)]
+        for kind in d.rng.sample(kinds, d.rng.randint(1, len(kinds))):
+            if kind == "domicilio":
+                lines.append(f"<p>Domicilio: Palacio Municipal, planta alta. {esc(d.address)}</p>")
+            elif kind == "tel":
+                lines.append(f"<p>{phone_html(d.rng, d.phone, phone_style(d))}</p>")
+                tags.append("canal.telefono")
+            else:
+                style = d.rng.choice(("mailto", "texto", "at"))
+                lines.append(f"<p>{email_html(d.rng, d.email('transparencia'), style)}</p>")
+                tags.append("canal.correo")
+    target = page if d.rng.random() < 0.6 else d.subpage(page, "unidad-de-transparencia",
+                                                         f"Unidad de Transparencia | {d.nombre}", name)
+    target.add("".join(lines), *tags)
+
+
+def add_conac(d: SiteDraft, page: PageDraft) -> None:
+    """transparencia.conac: financial statements under the Ley General de Contabilidad Gubernamental."""
+    tag = "transparencia.conac"
+    heading = d.rng.choice(CONAC_HEADINGS)
+    if d.rng.random() < 0.2:
+        target = d.section("conac", "armonizacion-contable", f"{heading} | {d.nombre}", heading, tag)
+    else:
+        target = d.subpage(page, "armonizacion-contable", f"{heading} | {d.nombre}", heading, tag)
+    year = d.dates.newest.year
+    items = "".join(f"<li>{d.doc_link(f'{r.lower()} {year}', f'{r} {year}')}</li>" for r in CONAC_REPORTS)
+    items += f"<li>{d.doc_link(f'cuenta publica {year - 1}', f'Cuenta Pública {year - 1}')}</li>"
+    target.add(f"<h3>{esc(heading)}</h3><p>Información financiera conforme a la Ley General de Contabilidad "
+               f"Gubernamental y las normas del CONAC.</p><ul>{items}</ul>", tag)
+
+
+def add_datos(d: SiteDraft, page: PageDraft) -> None:
+    """transparencia.datos_abiertos: CSV/XLSX/JSON downloads, or a link to an open-data portal."""
+    tag = "transparencia.datos_abiertos"
+    kind = d.rng.choice(("pagina", "pagina", "enlaces", "portal"))
+    if kind == "portal":
+        page.add('<p><a href="https://datos.gob.mx/" target="_blank">Portal de Datos Abiertos</a></p>', tag)
+        return
+    files = (("Obras públicas", "obras-publicas", "csv"), ("Padrón de proveedores", "padron-de-proveedores", "xlsx"),
+             ("Directorio de servidores públicos", "directorio-servidores", "json"))
+    links = "".join(f"<li>{d.doc_link(slug, f'{name} ({ext.upper()})', ext)}</li>" for name, slug, ext in files)
+    if kind == "enlaces":
+        page.add(f"<h4>Descargas en formato abierto</h4><ul>{links}</ul>", tag)
+        return
+    target = d.subpage(page, "datos-abiertos", f"Datos Abiertos | {d.nombre}", "Datos Abiertos", tag)
+    target.add(f"<h3>Datos Abiertos</h3><p>Conjuntos de datos para descargar y reutilizar.</p><ul>{links}</ul>", tag)
+
+
+def add_aviso(d: SiteDraft, page: PageDraft | None) -> None:
+    """sitio.aviso_privacidad: a footer link to the notice (page or PDF), or a link on the contact/transparency page."""
+    tag = "sitio.aviso_privacidad"
+    if not d.plan.has(tag):
+        return
+    label = d.rng.choice(("Aviso de Privacidad", "AVISO DE PRIVACIDAD", "Aviso de privacidad integral",
+                          "Aviso de privacidad simplificado"))
+    where = d.rng.choice(("footer", "footer", "pdf", "transparencia", "contacto"))
+    if where == "pdf" or (where == "transparencia" and page is None):
+        d.chrome("footer", f"<p>{d.doc_link('aviso-de-privacidad', label)}</p>", tag)
+        return
+    if where == "contacto" and "contacto" in d.sections:
+        contact_page(d).add(f"<p>{d.doc_link('aviso-de-privacidad-simplificado', label)}</p>", tag)
+        return
+    if where == "transparencia" and page is not None and page.depth < 2:
+        target = d.subpage(page, "aviso-de-privacidad", f"Aviso de Privacidad | {d.nombre}", label, tag)
+    else:
+        target = d.add_page(d.paths.page("aviso-de-privacidad"), f"Aviso de Privacidad | {d.nombre}", 1)
+        d.chrome("footer", f'<p><a href="{esc(target.path)}">{esc(label)}</a></p>', tag)
+    target.add(f"<h2>{esc(label)}</h2><p>El H. Ayuntamiento de {esc(d.nombre)} es responsable del tratamiento de los "
+               "datos personales que nos proporcione, los cuales serán protegidos conforme a la Ley de Protección de "
+               "Datos Personales en Posesión de Sujetos Obligados del Estado de México y Municipios.</p>", tag)
+
+
+def build_transparency(d: SiteDraft) -> None:
+    """Every transparency feature the plan asks for, plus the unit trap and the CONAC '#' trap."""
+    page = transparency_page(d)
+    if page is not None:
+        steps = (("transparencia.enlace_ipomex", add_ipomex), ("transparencia.solicitudes", add_solicitudes),
+                 ("transparencia.conac", add_conac), ("transparencia.datos_abiertos", add_datos))
+        for check, add in steps:
+            if d.plan.has(check):
+                add(d, page)
+        if d.plan.has("transparencia.unidad_transparencia") or d.plan.ut_trap:
+            unit_block(d, page, with_data=not d.plan.ut_trap)
+    if not d.plan.has("transparencia.conac") and d.rng.random() < 0.2:
+        d.nav_item("conac", "Armonización Contable", "#")
+    add_aviso(d, page)

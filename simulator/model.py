@@ -1,0 +1,106 @@
+"""Data types of the farm: HTML blocks with the evidence they carry, page drafts, served responses and sites."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import date
+
+# How a site is served; every value but "normal", "slow" and "cp1252" makes the crawl unable to score content.
+NORMAL, SLOW, CP1252 = "normal", "slow", "cp1252"
+DOWN, HTTP_503, PARKED = "down", "http_503", "parked"
+MAINTENANCE, ROBOTS_DISALLOW, REDIRECT_LOOP = "maintenance", "robots_disallow", "redirect_loop"
+SPECIAL_BEHAVIOURS: tuple[str, ...] = (
+    DOWN, PARKED, MAINTENANCE, ROBOTS_DISALLOW, REDIRECT_LOOP, HTTP_503, CP1252, SLOW,
+)
+EVALUATED = frozenset({NORMAL, SLOW, CP1252})
+SLOW_DELAY = 1.5
+
+
+def esc(text: str) -> str:
+    """Escape text for an HTML attribute or element body."""
+    return html.escape(text, quote=True)
+
+
+@dataclass(frozen=True)
+class Block:
+    """An HTML fragment, the check ids it is evidence for, and the publication dates it shows."""
+
+    html: str
+    tags: frozenset[str] = frozenset()
+    dates: tuple[date, ...] = ()
+
+
+def block(fragment: str, *tags: str, dates: tuple[date, ...] = ()) -> Block:
+    """Build a Block from a fragment and the check ids it proves."""
+    return Block(fragment, frozenset(tags), dates)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A menu entry; href '#' is a dropdown toggle or a dead link and proves nothing."""
+
+    key: str
+    label: str
+    href: str
+    tags: frozenset[str] = frozenset()
+    children: tuple[NavItem, ...] = ()
+
+
+@dataclass
+class PageDraft:
+    """A page being assembled: its path (with query for Joomla-like URLs), title, intended depth and blocks."""
+
+    path: str
+    title: str
+    depth: int
+    blocks: list[Block] = field(default_factory=list)
+
+    def add(self, fragment: str, *tags: str, dates: tuple[date, ...] = ()) -> None:
+        """Append a fragment carrying the given evidence."""
+        self.blocks.append(block(fragment, *tags, dates=dates))
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One served response: status, Content-Type (None = header absent), body and redirect target."""
+
+    status: int
+    content_type: str | None
+    body: bytes
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class PageEvidence:
+    """What a page proves: check ids and the dates it shows."""
+
+    tags: frozenset[str]
+    dates: tuple[date, ...]
+
+
+@dataclass(frozen=True)
+class SimSite:
+    """One simulated municipal site: how it is served and every resource it has."""
+
+    cve_inegi: str
+    nombre: str
+    template: str
+    behaviour: str
+    home_path: str
+    resources: dict[str, Resource]
+    evidence: dict[str, PageEvidence]
+    robots: Resource | None
+    delay: float = 0.0
+    # Answered for any path the site does not have (parked, maintenance, 503); None means a real 404.
+    catch_all: Resource | None = None
+
+    @property
+    def pages(self) -> dict[str, Resource]:
+        """Alias of resources: every path (with query) this site answers."""
+        return self.resources
+
+    @property
+    def html_pages(self) -> int:
+        """Number of HTML pages the site has."""
+        return sum(1 for r in self.resources.values() if (r.content_type or "").startswith("text/html"))

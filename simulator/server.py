@@ -1,0 +1,160 @@
+"""One aiohttp process serving every simulated site on its own 127.0.0.1 port, from a background thread."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from types import TracebackType
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+from config.registry import Municipality
+from simulator.model import DOWN, Resource, SimSite
+from simulator.special import not_found, redirect
+from simulator.world import World
+
+HOST = "127.0.0.1"
+STARTUP_TIMEOUT = 60.0
+STOP_TIMEOUT = 15.0
+SERVER_HEADERS = {"wordpress": "Apache/2.4.41 (Ubuntu)", "table": "Microsoft-IIS/7.5", "joomla": "Apache",
+                  "bootstrap4": "nginx/1.18.0 (Ubuntu)", "bootstrap5": "nginx"}
+
+
+def same_query(key: str, path: str, query: str) -> bool:
+    """Whether a stored 'path?query' key is the request with its parameters in another order."""
+    stored_path, _, stored_query = key.partition("?")
+    return stored_path == path and sorted(parse_qsl(stored_query)) == sorted(parse_qsl(query))
+
+
+def respond(site: SimSite, path: str, query: str = "") -> Resource:
+    """The resource a site answers for a path: robots, a page, a trailing-slash redirect, its catch-all or 404."""
+    if path == "/robots.txt" and site.robots is not None:
+        return site.robots
+    found = site.resources.get(f"{path}?{query}" if query else path)
+    if found is None and query:
+        found = next((r for k, r in site.resources.items() if "?" in k and same_query(k, path, query)), None)
+    if found is None and not path.endswith("/") and f"{path}/" in site.resources:
+        found = redirect(f"{path}/", 301)
+    return found or site.catch_all or not_found(site.nombre)
+
+
+def to_response(site: SimSite, resource: Resource) -> web.Response:
+    """Turn a stored resource into an aiohttp response with exactly the stored Content-Type."""
+    headers = {"Server": SERVER_HEADERS.get(site.template, "nginx")}
+    if resource.content_type is not None:
+        headers["Content-Type"] = resource.content_type
+    if resource.location is not None:
+        headers["Location"] = resource.location
+    return web.Response(status=resource.status, body=resource.body, headers=headers)
+
+
+def reserve_refusing_port(host: str, port: int) -> socket.socket:
+    """A bound socket that never listens: its port is taken, and connecting to it is refused."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind((host, port))
+    return sock
+
+
+class FarmServer:
+    """Context manager serving a World: `with FarmServer(world) as farm: farm.url_for("15106")`."""
+
+    def __init__(self, world: World, latency: float = 0.0, port_base: int | None = None, host: str = HOST) -> None:
+        self.world, self.latency, self.port_base, self.host = world, latency, port_base, host
+        self.ports: dict[str, int] = {}
+        self._by_port: dict[int, SimSite] = {}
+        self._reserved: list[socket.socket] = []
+        self._runner: web.AppRunner | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    def __enter__(self) -> FarmServer:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def url_for(self, cve_inegi: str) -> str:
+        """Base URL of a municipality's simulated site, e.g. http://127.0.0.1:41234/."""
+        return f"http://{self.host}:{self.ports[cve_inegi]}/"
+
+    def registry(self) -> list[Municipality]:
+        """The world's registry rows pointing at the simulated sites."""
+        return [m.with_site(self.url_for(m.cve_inegi)) for m in self.world.municipalities]
+
+    def start(self) -> None:
+        """Bind every port and serve from a background thread; raises if any port cannot be bound."""
+        self._thread = threading.Thread(target=self._run, name="vigia-simulator", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(STARTUP_TIMEOUT):
+            raise RuntimeError("la granja simulada no arrancó a tiempo")
+        if self._error is not None:
+            self._thread.join(STOP_TIMEOUT)
+            self._close_reserved()
+            raise self._error
+
+    def stop(self) -> None:
+        """Stop serving, close every connection and socket, and join the thread."""
+        loop, thread = self._loop, self._thread
+        if loop is not None and thread is not None and thread.is_alive():
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(STOP_TIMEOUT)
+        self._close_reserved()
+        self._thread = None
+
+    def _close_reserved(self) -> None:
+        for sock in self._reserved:
+            sock.close()
+        self._reserved.clear()
+
+    def _run(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            loop.run_until_complete(self._start())
+        except BaseException as exc:  # reported to the caller of start(), which re-raises it
+            self._error = exc
+        self._ready.set()
+        try:
+            if self._error is None:
+                loop.run_forever()
+        finally:
+            loop.run_until_complete(self._cleanup())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    async def _start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        for index, site in enumerate(self.world.sites):
+            port = self.port_base + index if self.port_base is not None else 0
+            if site.behaviour == DOWN:
+                self._reserved.append(reserve_refusing_port(self.host, port))
+                self.ports[site.cve_inegi] = self._reserved[-1].getsockname()[1]
+                continue
+            await web.TCPSite(self._runner, self.host, port).start()
+            bound = int(self._runner.addresses[-1][1])
+            self.ports[site.cve_inegi] = bound
+            self._by_port[bound] = site
+
+    async def _cleanup(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        sockname = request.transport.get_extra_info("sockname") if request.transport else None
+        site = self._by_port.get(int(sockname[1])) if sockname else None
+        if site is None:
+            return web.Response(status=421, text="Misdirected Request")
+        delay = self.latency + site.delay
+        if delay > 0:
+            await asyncio.sleep(delay)
+        return to_response(site, respond(site, request.path, request.rel_url.raw_query_string))

@@ -1,0 +1,150 @@
+"""Assemble one simulated site: content steps in a fixed order, rendering, encoding and evidence per page."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from config.registry import Municipality
+from simulator import content_civic as civic
+from simulator.content_channels import build_chat, build_contact, build_form_traps, build_social, build_whatsapp
+from simulator.content_common import build_filler, build_gobierno, build_home, build_news, build_search
+from simulator.content_norms import build_norms
+from simulator.content_services import build_pagos, build_reporte, build_tramites
+from simulator.content_transparency import build_transparency
+from simulator.draft import SiteDraft
+from simulator.model import (
+    DOWN,
+    HTTP_503,
+    MAINTENANCE,
+    PARKED,
+    REDIRECT_LOOP,
+    ROBOTS_DISALLOW,
+    SLOW,
+    SLOW_DELAY,
+    Block,
+    NavItem,
+    PageDraft,
+    PageEvidence,
+    Resource,
+    SimSite,
+)
+from simulator.plan import Plan, make_plan
+from simulator.render import render
+from simulator.special import (
+    ALLOW_ALL,
+    DISALLOW_ALL,
+    document,
+    maintenance,
+    not_found,
+    parked,
+    redirect,
+    robots_for,
+    server_error,
+)
+
+PARTICIPATION = (("participacion.copaci", civic.add_copaci), ("participacion.cocicovi", civic.add_cocicovi),
+                 ("participacion.presupuesto_participativo", civic.add_presupuesto))
+
+
+def build_content(d: SiteDraft) -> None:
+    """Run every content step; order matters because later steps link into earlier sections."""
+    build_gobierno(d)
+    build_contact(d)
+    build_whatsapp(d)
+    build_social(d)
+    build_pagos(d, build_tramites(d))
+    build_reporte(d)
+    civic.build_contraloria(d)
+    for check, add in PARTICIPATION:
+        if d.plan.has(check):
+            add(d)
+    civic.build_cabildo(d)
+    build_norms(d)
+    build_transparency(d)
+    news = build_news(d)
+    build_search(d, d.sections.get("noticias"))
+    build_form_traps(d)
+    build_chat(d)
+    build_filler(d)
+    build_home(d, news)
+
+
+def nav_tags(items: list[NavItem]) -> set[str]:
+    """Evidence carried by menu entries, sub-menus included."""
+    tags: set[str] = set()
+    for item in items:
+        tags |= item.tags | nav_tags(list(item.children))
+    return tags
+
+
+def page_evidence(d: SiteDraft, page: PageDraft) -> PageEvidence:
+    """Tags and dates of a page: its blocks plus the chrome every page shows (banners on the home only)."""
+    blocks: list[Block] = [*page.blocks, *d.header, *d.sidebar, *d.footer, *d.head]
+    if page is d.home:
+        blocks += d.banners
+    tags = nav_tags(d.nav).union(*(b.tags for b in blocks))
+    if d.plan.viewport == "responsive":
+        tags.add("sitio.movil")
+    dates = sorted({day for b in blocks for day in b.dates}, reverse=True)
+    return PageEvidence(frozenset(tags), tuple(dates))
+
+
+def content_type(d: SiteDraft) -> tuple[str, str]:
+    """(Python codec, Content-Type header) of the site's pages."""
+    charset = d.plan.legacy_charset if d.plan.template == "table" else "utf-8"
+    if charset == "cp1252":
+        return "cp1252", "text/html"
+    if charset == "iso-8859-1":
+        return "latin-1", "text/html; charset=ISO-8859-1"
+    return "utf-8", "text/html" if d.rng.random() < 0.2 else "text/html; charset=UTF-8"
+
+
+def resources_of(d: SiteDraft) -> dict[str, Resource]:
+    """Every served resource of a content site: pages, home redirect and documents."""
+    codec, header = content_type(d)
+    resources = {path: Resource(200, header, render(d, page).encode(codec)) for path, page in d.pages.items()}
+    if d.plan.home_redirect:
+        resources["/"] = redirect(d.plan.home_redirect, d.rng.choice((301, 302)))
+    for path, doc in d.docs.items():
+        body = document(doc.title, doc.ext) if doc.served else None
+        if body is not None:
+            resources[path] = body
+    return resources
+
+
+def content_site(m: Municipality, plan: Plan, rng: random.Random, run_date: date, behaviour: str) -> SimSite:
+    """A full site with content; robots.txt may still forbid crawling it."""
+    d = SiteDraft(m, plan, rng, run_date)
+    build_content(d)
+    evidence = {path: page_evidence(d, page) for path, page in d.pages.items()}
+    robots = DISALLOW_ALL if behaviour == ROBOTS_DISALLOW else robots_for(plan.template)
+    return SimSite(m.cve_inegi, m.nombre, plan.template, behaviour, d.home.path, resources_of(d), evidence, robots,
+                   SLOW_DELAY if behaviour == SLOW else 0.0)
+
+
+def empty_site(m: Municipality, template: str, behaviour: str, rng: random.Random) -> SimSite:
+    """A site without content: down, erroring, parked, in maintenance or looping."""
+    resources: dict[str, Resource] = {}
+    catch_all: Resource | None = None
+    robots: Resource | None = ALLOW_ALL
+    if behaviour == PARKED:
+        catch_all = parked(rng, m.nombre)
+    elif behaviour == MAINTENANCE:
+        catch_all, robots = maintenance(m.nombre), None
+    elif behaviour == HTTP_503:
+        # robots.txt itself answers 404 (allow): a 5xx there would mean "disallowed", not "down".
+        catch_all, robots = server_error(), not_found(m.nombre)
+    elif behaviour == REDIRECT_LOOP:
+        resources = {"/": redirect("/inicio"), "/inicio": redirect("/")}
+    return SimSite(m.cve_inegi, m.nombre, template, behaviour, "/", resources, {}, robots, 0.0, catch_all)
+
+
+def build_site(m: Municipality, seed: int, run_date: date, behaviour: str) -> SimSite:
+    """One municipality's simulated site, fully determined by (seed, clave, run_date, behaviour)."""
+    rng = random.Random(f"vigia-sim:{seed}:{m.cve_inegi}")
+    plan = make_plan(rng, m, behaviour)
+    if behaviour in (DOWN, HTTP_503, PARKED, MAINTENANCE, REDIRECT_LOOP):
+        return empty_site(m, plan.template, behaviour, rng)
+    return content_site(m, plan, rng, run_date, behaviour)
+

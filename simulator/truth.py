@@ -1,0 +1,99 @@
+"""Ground truth: what an ideal crawl (same host, depth ≤ 2, ≤ 60 pages, robots obeyed) must conclude per check."""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import date, timedelta
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+
+from simulator.catalogue import CHECK_IDS, CUMPLE, FEATURE_CHECKS, HOME_CHECKS, INDETERMINADO, NO_CUMPLE
+from simulator.model import DOWN, EVALUATED, HTTP_503, PARKED, SimSite
+
+MAX_DEPTH = 2
+MAX_PAGES = 60
+RECENT_DAYS = 90
+BASE = "http://sim.invalid"
+NOT_LINKS = ("#", "javascript:", "mailto:", "tel:", "whatsapp:")
+
+
+def same_host_links(body: bytes, page_path: str) -> list[str]:
+    """Same-host paths (with query, without fragment) linked by <a href> from a page."""
+    tree = lxml.html.fromstring(body)
+    found: list[str] = []
+    for href in tree.xpath("//a/@href"):
+        href = str(href).strip()
+        if not href or href.lower().startswith(NOT_LINKS):
+            continue
+        parts = urlsplit(urljoin(BASE + page_path, href))
+        if f"{parts.scheme}://{parts.netloc}" != BASE:
+            continue
+        found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+def resolve(site: SimSite, path: str, hops: int = 10) -> str | None:
+    """Follow the site's own redirects to the path that answers; None for loops or dead ends."""
+    for _ in range(hops):
+        resource = site.resources.get(path)
+        if resource is None:
+            return None
+        if resource.location is None:
+            return path
+        path = urljoin(path, resource.location)
+    return None
+
+
+def crawl_depths(site: SimSite) -> dict[str, int]:
+    """Breadth-first depth of every HTML page reachable from the home."""
+    home = resolve(site, "/")
+    if home is None:
+        return {}
+    depths = {home: 0}
+    queue = deque([home])
+    while queue:
+        path = queue.popleft()
+        resource = site.resources[path]
+        if depths[path] >= MAX_DEPTH or not (resource.content_type or "").startswith("text/html"):
+            continue
+        for link in same_host_links(resource.body, path):
+            target = resolve(site, link)
+            if target is not None and target not in depths:
+                depths[target] = depths[path] + 1
+                queue.append(target)
+    return depths
+
+
+def recency(dates: list[date], run_date: date) -> str:
+    """sitio.actualizacion_reciente from the dates the crawl can see."""
+    if not dates:
+        return INDETERMINADO
+    window_start = run_date - timedelta(days=RECENT_DAYS)
+    return CUMPLE if any(window_start <= d <= run_date for d in dates) else NO_CUMPLE
+
+
+def unscored(site: SimSite) -> dict[str, str]:
+    """Truth for a site whose content cannot be judged."""
+    truth = dict.fromkeys(CHECK_IDS, INDETERMINADO)
+    if site.behaviour in (DOWN, HTTP_503, PARKED):
+        truth["sitio.disponible"] = NO_CUMPLE
+    return truth
+
+
+def derive_truth(site: SimSite, run_date: date) -> dict[str, str]:
+    """Expected status of each of the 29 checks for one site."""
+    if site.behaviour not in EVALUATED:
+        return unscored(site)
+    depths = crawl_depths(site)
+    reachable = [p for p, depth in depths.items() if p in site.evidence]
+    if len(depths) > MAX_PAGES:
+        raise ValueError(f"{site.cve_inegi}: {len(depths)} pages reachable, more than the crawl reads")
+    home = site.evidence[resolve(site, "/") or "/"]
+    seen = set().union(*(site.evidence[p].tags for p in reachable))
+    truth = {"sitio.disponible": CUMPLE, "sitio.https": NO_CUMPLE}
+    for check in FEATURE_CHECKS:
+        found = check in home.tags if check in HOME_CHECKS else check in seen
+        truth[check] = CUMPLE if found else NO_CUMPLE
+    truth["sitio.actualizacion_reciente"] = recency([d for p in reachable for d in site.evidence[p].dates], run_date)
+    return {check: truth[check] for check in CHECK_IDS}

@@ -1,0 +1,70 @@
+"""The simulated world: one site per municipality, the special behaviours, and the ground truth."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from config.registry import FIRST_CVE, LAST_CVE, Municipality, load_registry
+from simulator.model import NORMAL, SPECIAL_BEHAVIOURS, SimSite
+from simulator.sitebuild import build_site
+from simulator.truth import derive_truth
+
+DEFAULT_SEED = 2026
+
+
+@dataclass
+class World:
+    """All simulated sites (registry order), the municipalities they stand for, and the expected results."""
+
+    seed: int
+    run_date: date
+    municipalities: list[Municipality]
+    sites: list[SimSite]
+    ground_truth: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def site(self, cve_inegi: str) -> SimSite:
+        """The simulated site of one municipality."""
+        for site in self.sites:
+            if site.cve_inegi == cve_inegi:
+                return site
+        raise KeyError(cve_inegi)
+
+    def behaviours(self) -> dict[str, str]:
+        """clave → behaviour, for every site that is not plainly normal."""
+        return {s.cve_inegi: s.behaviour for s in self.sites if s.behaviour != NORMAL}
+
+    def to_json(self) -> str:
+        """The ground-truth document (stable key order, UTF-8 text)."""
+        sites = {s.cve_inegi: {"behaviour": s.behaviour, "checks": self.ground_truth[s.cve_inegi]} for s in self.sites}
+        document = {"seed": self.seed, "run_date": self.run_date.isoformat(), "sites": sites}
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+    def write_ground_truth(self, path: str | Path) -> None:
+        """Write the ground truth as JSON: {"seed", "run_date", "sites": {cve: {"behaviour", "checks"}}}."""
+        Path(path).write_text(self.to_json(), encoding="utf-8")
+
+
+def assign_behaviours(seed: int) -> dict[str, str]:
+    """Special behaviours to fixed claves: the first of all 125 in a seed-keyed hash order.
+
+    The choice never depends on which municipalities are built, so a subset keeps the behaviours its members
+    have in the full farm (and may have none).
+    """
+    claves = [str(c) for c in range(FIRST_CVE, LAST_CVE + 1)]
+    order = sorted(claves, key=lambda c: hashlib.sha256(f"vigia-sim:{seed}:behaviour:{c}".encode()).hexdigest())
+    return dict(zip(order, SPECIAL_BEHAVIOURS, strict=False))
+
+
+def build_world(seed: int = DEFAULT_SEED, run_date: date | None = None,
+                municipalities: list[Municipality] | None = None) -> World:
+    """Build every simulated site and its ground truth; same seed and run_date give byte-identical output."""
+    day = run_date or date.today()
+    chosen = list(municipalities) if municipalities is not None else load_registry()
+    special = assign_behaviours(seed)
+    sites = [build_site(m, seed, day, special.get(m.cve_inegi, NORMAL)) for m in chosen]
+    truth = {s.cve_inegi: derive_truth(s, day) for s in sites}
+    return World(seed, day, chosen, sites, truth)
