@@ -17,6 +17,19 @@ need_root_pkg() {  # install a Debian package when we can (root), else explain
   fi
 }
 
+ensure_browser() {  # Chromium for JavaScript pages and IPOMEX; Playwright cannot download its own here
+  if [ -n "${VIGIA_BROWSER_EXECUTABLE:-}" ] || command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
+    return
+  fi
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "Instalando Chromium (navegador para páginas con JavaScript e IPOMEX)…" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Aviso: no hay Chromium; las páginas que requieren JavaScript e IPOMEX quedarán indeterminadas." >&2
+    echo "       Instálelo con: sudo apt-get install chromium   (o defina VIGIA_BROWSER_EXECUTABLE)" >&2
+  fi
+}
+
 setup() {
   "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
     echo "Vigía necesita Python 3.11 o posterior; este es $("$PY" --version 2>&1)." >&2; exit 1; }
@@ -25,6 +38,7 @@ setup() {
   fi
   "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
   "$VENV/bin/python" -m pip install -q -e ".[dev]"
+  ensure_browser
 }
 
 case "${1:-demo}" in

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks.catalogue import Catalogue, load_catalogue
-from checks.classify import OK, PARKED, REASONS, REDIRECT, classify_detail
+from checks.classify import JS_SHELL, OK, PARKED, REASONS, REDIRECT, classify_detail
 from checks.kinds.base import Check, SiteState
 from checks.model import CheckResult, CrawlOutcome, Evidence
 from checks.page import Page, is_document, parse_page
@@ -68,12 +68,18 @@ class SiteEvaluator:
         self.pages_used = 0
         self.pages_unusable = 0
 
-    def add_page(self, url: str, html: str, depth: int) -> PageAnalysis:
-        """Parse one page (url is its final URL; depth 0 is the home page) and feed it to the checks."""
+    def add_page(self, url: str, html: str, depth: int, defer_js: bool = False) -> PageAnalysis:
+        """Parse one page (url is its final URL; depth 0 is the home page) and feed it to the checks.
+
+        With defer_js, a JavaScript shell is only reported (kind js_shell) and not recorded, so that the caller
+        can render it in a browser and add the rendered DOM instead.
+        """
         page = parse_page(url, html)
         # A home that only redirects (meta refresh...) is replaced by the page it leads to.
         is_home = depth == 0 and self.home_kind in (None, REDIRECT)
         kind, snippet = classify_detail(page, self.municipality, home=is_home)
+        if defer_js and kind == JS_SHELL:
+            return PageAnalysis(url, kind, page.title, (), (), None)
         if is_home:
             self.home_kind, self.home_url, self.home_title, self.home_snippet = kind, url, page.title, snippet
         if kind == OK:

@@ -73,6 +73,9 @@ def _reason(exc: BaseException) -> str:
         return "tls"
     if isinstance(exc, ResponseNeverReceived | net_error.ConnectionLost | net_error.ConnectionDone):
         return _reason_from_nested(exc)
+    if "timeout" in message or "timed out" in message:
+        # Playwright's own TimeoutError (navigation, selector or function waits).
+        return "timeout"
     return "error"
 
 

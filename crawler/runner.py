@@ -11,15 +11,19 @@ import logging
 import multiprocessing
 import queue as queue_module
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
 from checks.catalogue import Catalogue, load_catalogue
 from checks.engine import SiteEvaluator
+from checks.ipomex_model import IpomexCapture
 from checks.model import CrawlOutcome, SiteReport
+from checks.obligations import load_obligations
+from crawler.browser import BrowserPool, RenderStats, browser_available, find_browser
 from crawler.failures import DETAILS
-from crawler.settings import CrawlSettings, scrapy_settings
+from crawler.ipomex.base import IpomexTarget, new_capture
+from crawler.settings import CrawlSettings, playwright_settings, scrapy_settings
 from crawler.target import SiteTarget
 from vigia.errors import CrawlError
 
@@ -36,21 +40,33 @@ def unreachable_report(target: SiteTarget, run_date: date, reason: str, catalogu
     return SiteReport(target.cve_inegi, target.url, outcome, results=evaluator.finish(outcome))
 
 
+Event = SiteReport | IpomexCapture | RenderStats
+
+
 def crawl_sites(targets: Sequence[SiteTarget], cfg: CrawlSettings, run_date: date) -> Iterator[SiteReport]:
     """Yield one SiteReport per target, in completion order; targets without URL are answered at once."""
+    for event in crawl(targets, [], cfg, run_date):
+        if isinstance(event, SiteReport):
+            yield event
+
+
+def crawl(targets: Sequence[SiteTarget], portals: Sequence[IpomexTarget], cfg: CrawlSettings,
+          run_date: date) -> Iterator[Event]:
+    """Yield site reports, then IPOMEX captures, then the browser's usage, as the child process produces them."""
     catalogue = load_catalogue()
     for target in targets:
         if not target.url:
             yield unreachable_report(target, run_date, "no_url", catalogue)
     with_url = [t for t in targets if t.url]
-    if with_url:
-        yield from _crawl_in_child(with_url, cfg, run_date)
+    if with_url or portals:
+        yield from _crawl_in_child(with_url, list(portals), cfg, run_date)
 
 
-def _crawl_in_child(targets: list[SiteTarget], cfg: CrawlSettings, run_date: date) -> Iterator[SiteReport]:
+def _crawl_in_child(targets: list[SiteTarget], portals: list[IpomexTarget], cfg: CrawlSettings,
+                    run_date: date) -> Iterator[Event]:
     ctx = multiprocessing.get_context("spawn")
     channel: Any = ctx.Queue()
-    process = ctx.Process(target=child_main, args=(targets, cfg, run_date, channel), daemon=True)
+    process = ctx.Process(target=child_main, args=(targets, portals, cfg, run_date, channel), daemon=True)
     process.start()
     try:
         yield from _receive(process, channel)
@@ -61,7 +77,7 @@ def _crawl_in_child(targets: list[SiteTarget], cfg: CrawlSettings, run_date: dat
             process.join(timeout=10)
 
 
-def _receive(process: Any, channel: Any) -> Iterator[SiteReport]:
+def _receive(process: Any, channel: Any) -> Iterator[Event]:
     while True:
         try:
             kind, payload = channel.get(timeout=POLL_SECONDS)
@@ -71,7 +87,7 @@ def _receive(process: Any, channel: Any) -> Iterator[SiteReport]:
                     f"El proceso de rastreo terminó inesperadamente (código {process.exitcode}). "
                     "Revise el registro de Vigía; la corrida queda marcada como fallida.") from None
             continue
-        if kind == "site":
+        if kind == "event":
             yield payload
         elif kind == "done":
             return
@@ -88,21 +104,30 @@ def _setup_child_logging(cfg: CrawlSettings) -> None:
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
     # Scrapy logs every retry and discarded redirect at WARNING/ERROR; the reasons are in our results.
-    logging.getLogger("scrapy").setLevel(logging.CRITICAL)
+    for noisy in ("scrapy", "scrapy-playwright", "scrapy_playwright", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
 
 
-def child_main(targets: list[SiteTarget], cfg: CrawlSettings, run_date: date, channel: Any) -> None:
-    """Entry point of the crawl process: run every site's spider under one asyncio reactor."""
+def child_main(targets: list[SiteTarget], portals: list[IpomexTarget], cfg: CrawlSettings, run_date: date,
+               channel: Any) -> None:
+    """Entry point of the crawl process: run every spider under one asyncio reactor."""
     _setup_child_logging(cfg)
     try:
-        _run_reactor(targets, cfg, run_date, channel)
+        _run_reactor(targets, portals, cfg, run_date, channel)
         channel.put(("done", None))
     except BaseException:
         channel.put(("fatal", traceback.format_exc()))
         raise
 
 
-def _run_reactor(targets: list[SiteTarget], cfg: CrawlSettings, run_date: date, channel: Any) -> None:
+def _browser_pool(cfg: CrawlSettings) -> BrowserPool | None:
+    if not (cfg.render_js and browser_available(cfg.browser_executable)):
+        return None
+    return BrowserPool(find_browser(cfg.browser_executable), cfg.browser_max_pages, cfg.browser_timeout)
+
+
+def _run_reactor(targets: list[SiteTarget], portals: list[IpomexTarget], cfg: CrawlSettings, run_date: date,
+                 channel: Any) -> None:
     from scrapy.utils.reactor import install_reactor
 
     install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
@@ -110,25 +135,55 @@ def _run_reactor(targets: list[SiteTarget], cfg: CrawlSettings, run_date: date, 
     from scrapy.utils.defer import deferred_from_coro
     from twisted.internet import reactor as installed_reactor
 
-    from spiders.municipal import MunicipalSiteSpider
-
     reactor: Any = installed_reactor  # Twisted's module-level reactor is untyped for mypy
     runner = AsyncCrawlerRunner(scrapy_settings(cfg))
-    catalogue = load_catalogue()
-    limit = asyncio.Semaphore(cfg.sites_in_parallel)
 
-    async def crawl_one(target: SiteTarget) -> None:
-        async with limit:
-            try:
-                await runner.crawl(MunicipalSiteSpider, target=target, cfg=cfg, run_date=run_date,
-                                   sink=lambda report: channel.put(("site", report)), catalogue=catalogue)
-            except Exception:
-                log.exception("spider for %s crashed", target.url)
-                channel.put(("site", unreachable_report(target, run_date, "crawl_crashed", catalogue)))
+    def emit(event: Event) -> None:
+        channel.put(("event", event))
 
     async def crawl_all() -> None:
-        await asyncio.gather(*(crawl_one(t) for t in targets))
+        await _crawl_sites(runner, targets, cfg, run_date, emit)
+        if portals:
+            await _crawl_portals(portals, cfg, emit)
 
     deferred = deferred_from_coro(crawl_all())
     deferred.addBoth(lambda _: reactor.stop())
     reactor.run(installSignalHandlers=False)
+
+
+async def _crawl_sites(runner: Any, targets: list[SiteTarget], cfg: CrawlSettings, run_date: date,
+                       emit: Callable[[Event], None]) -> None:
+    from spiders.municipal import MunicipalSiteSpider
+
+    catalogue = load_catalogue()
+    limit = asyncio.Semaphore(cfg.sites_in_parallel)
+    browser = _browser_pool(cfg)
+
+    async def crawl_one(target: SiteTarget) -> None:
+        async with limit:
+            try:
+                await runner.crawl(MunicipalSiteSpider, target=target, cfg=cfg, run_date=run_date, sink=emit,
+                                   catalogue=catalogue, browser=browser)
+            except Exception:
+                log.exception("spider for %s crashed", target.url)
+                emit(unreachable_report(target, run_date, "crawl_crashed", catalogue))
+
+    await asyncio.gather(*(crawl_one(t) for t in targets))
+    if browser is not None:
+        await browser.close()
+        emit(browser.stats)
+
+
+async def _crawl_portals(portals: list[IpomexTarget], cfg: CrawlSettings, emit: Callable[[Event], None]) -> None:
+    from scrapy.crawler import AsyncCrawlerRunner
+
+    from spiders.ipomex import IpomexSpider
+
+    if not browser_available(cfg.browser_executable):
+        for target in portals:
+            capture = new_capture(target)
+            capture.failure, capture.failure_detail = "no_browser", "no hay un navegador Chromium disponible"
+            emit(capture)
+        return
+    runner = AsyncCrawlerRunner({**scrapy_settings(cfg), **playwright_settings(cfg)})
+    await runner.crawl(IpomexSpider, targets=portals, cfg=cfg, sink=emit, obligations=load_obligations())

@@ -38,6 +38,16 @@ class CrawlSettings:
     # Extra CA bundle trusted by the sitio.https handshake (the simulated farm's own CA); None = system store.
     ca_bundle: str | None = None
     log_file: str | None = None
+    # Render JavaScript shells with a headless Chromium (system /usr/bin/chromium, else Playwright's own).
+    render_js: bool = True
+    browser_executable: str | None = None
+    browser_max_pages: int = 2
+    browser_timeout: float = 20.0
+    # IPOMEX 4 single-page application; a municipality's page is <base>#/obligaciones/<id>.
+    ipomex4_base: str = "https://infoem2.ipomex.org.mx/ipomex/"
+    ipomex_timeout: float = 30.0
+    # Visit each municipality's IPOMEX pages after its site (obligations, fraction by fraction).
+    ipomex: bool = True
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> CrawlSettings:
@@ -92,4 +102,23 @@ def scrapy_settings(cfg: CrawlSettings) -> dict[str, Any]:
         # Depth is tracked by the spider from the home page, not from robots.txt.
         "DEPTH_LIMIT": 0,
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+    }
+
+
+def playwright_settings(cfg: CrawlSettings) -> dict[str, Any]:
+    """scrapy-playwright for the IPOMEX spider: system Chromium, at most two pages at once, no images or fonts."""
+    from crawler.browser import launch_options
+
+    handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+    return {
+        "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": launch_options(cfg.browser_executable, cfg.browser_timeout),
+        "PLAYWRIGHT_MAX_CONTEXTS": 1,
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": cfg.browser_max_pages,
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": cfg.ipomex_timeout * 1000,
+        "PLAYWRIGHT_ABORT_REQUEST": "crawler.browser.should_abort",
+        "CONCURRENT_REQUESTS": cfg.browser_max_pages * 2,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": cfg.browser_max_pages,
+        "RETRY_TIMES": min(cfg.retries, 1),
     }

@@ -16,8 +16,9 @@ from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
 from checks.catalogue import Catalogue, load_catalogue
-from checks.engine import SiteEvaluator
+from checks.engine import PageAnalysis, SiteEvaluator
 from checks.model import CrawlOutcome, PageRecord, SiteReport
+from crawler.browser import BrowserPool
 from crawler.failures import DETAILS, classify_failure
 from crawler.robots import RobotsPolicy
 from crawler.scope import site_key
@@ -48,11 +49,13 @@ class MunicipalSiteSpider(scrapy.Spider):
     name = "municipal"
 
     def __init__(self, target: SiteTarget, cfg: CrawlSettings, run_date: date,
-                 sink: Callable[[SiteReport], None], catalogue: Catalogue | None = None, **kwargs: Any) -> None:
+                 sink: Callable[[SiteReport], None], catalogue: Catalogue | None = None,
+                 browser: BrowserPool | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if not target.url:
             raise ValueError("a spider needs a URL; targets without one are resolved by the runner")
-        self.target, self.cfg, self.sink = target, cfg, sink
+        self.target, self.cfg, self.sink, self.browser = target, cfg, sink, browser
+        self.rendered: list[str] = []
         self.evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, target.nombre)
         self.key = site_key(target.url)
         self.robots = RobotsPolicy.ignore()
@@ -123,22 +126,34 @@ class MunicipalSiteSpider(scrapy.Spider):
         self.key = site_key(response.url) or self.key
         if response.url.startswith("https://"):
             self.https = await self._verify_tls(response.url)
-        for request in self._analyse(response, 0):
+        for request in await self._analyse(response, 0):
             yield request
 
-    def parse_page(self, response: Response) -> Iterable[scrapy.Request]:
+    async def parse_page(self, response: Response) -> AsyncIterator[scrapy.Request]:
         """Read an inner page of the site and follow its links."""
         depth = int(response.meta["vigia_depth"])
         if not looks_like_html(response) or site_key(response.url) != self.key:
             # Off-site redirects and non-HTML answers are not the municipality's pages.
             self._record(response, depth, kind="skipped")
-            return []
-        return self._analyse(response, depth)
+            return
+        for request in await self._analyse(response, depth):
+            yield request
 
-    def _analyse(self, response: Response, depth: int) -> list[scrapy.Request]:
+    async def _add_page(self, response: TextResponse, depth: int) -> tuple[PageAnalysis, bool]:
+        """Feed the page to the engine; a JavaScript shell is rendered in the browser first, when one is at hand."""
+        analysis = self.evaluator.add_page(response.url, response.text, depth, defer_js=self.browser is not None)
+        if analysis.kind != "js_shell" or self.browser is None:
+            return analysis, False
+        rendered = await self.browser.render(response.url)
+        if rendered is None:
+            return self.evaluator.add_page(response.url, response.text, depth), False
+        self.rendered.append(response.url)
+        return self.evaluator.add_page(response.url, rendered, depth), True
+
+    async def _analyse(self, response: Response, depth: int) -> list[scrapy.Request]:
         assert isinstance(response, TextResponse)
-        analysis = self.evaluator.add_page(response.url, response.text, depth)
-        self._record(response, depth, kind=analysis.kind)
+        analysis, rendered = await self._add_page(response, depth)
+        self._record(response, depth, kind=analysis.kind, rendered=rendered)
         self.pages_ok += 1
         self._add_documents(analysis.documents)
         if depth == 0 and analysis.kind == "redirect" and analysis.refresh:
@@ -194,10 +209,11 @@ class MunicipalSiteSpider(scrapy.Spider):
             # A 404 behind a broken link is a definitive answer; only server and network errors blind us.
             self.pages_failed += 1
 
-    def _record(self, response: Response, depth: int, kind: str) -> None:
+    def _record(self, response: Response, depth: int, kind: str, rendered: bool = False) -> None:
         digest = hashlib.sha256(response.body).hexdigest()
         request_url = response.request.url if response.request is not None else response.url
-        self.pages.append(PageRecord(request_url, response.url, response.status, digest, depth, kind=kind))
+        self.pages.append(PageRecord(request_url, response.url, response.status, digest, depth, kind=kind,
+                                     rendered=rendered))
 
     async def _verify_tls(self, url: str) -> tuple[bool | None, str | None]:
         parts = urlsplit(url)
@@ -224,4 +240,4 @@ class MunicipalSiteSpider(scrapy.Spider):
                                      if start_http and self.home_url else None),
         )
         return SiteReport(self.target.cve_inegi, self.target.url, outcome, self.pages, self.documents,
-                          self.evaluator.finish(outcome), round(time.monotonic() - self.started, 3))
+                          self.evaluator.finish(outcome), round(time.monotonic() - self.started, 3), self.rendered)

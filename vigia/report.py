@@ -11,13 +11,15 @@ from typing import Any
 
 from checks.catalogue import Catalogue
 from checks.model import CheckResult
-from checks.scoring import area_scores
+from checks.obligations import load_obligations
+from checks.scoring import area_scores, transparency_index
 from config.registry import Municipality
 from storage.repository import MunicipalityResults
 from vigia.clock import local_text
 
 AREAS = ("P2", "P3", "P4")
-SCORE_KEYS = (*AREAS, "total")
+# "ipomex" is the P4 transparency index: share of applicable IPOMEX fractions that comply.
+SCORE_KEYS = (*AREAS, "total", "ipomex")
 
 
 @dataclass
@@ -31,9 +33,19 @@ class ReportRow:
     results: list[CheckResult] = field(default_factory=list)
     failure: str | None = None
 
+    @property
+    def site_results(self) -> list[CheckResult]:
+        """Results of the checks on the municipality's own site."""
+        return [r for r in self.results if r.source == "sitio"]
+
+    @property
+    def ipomex_results(self) -> list[CheckResult]:
+        """Results of the transparency obligations on IPOMEX, fraction by fraction."""
+        return [r for r in self.results if r.source != "sitio"]
+
     def count(self, status: str) -> int:
-        """How many checks have the given status."""
-        return sum(r.status == status for r in self.results)
+        """How many site checks have the given status."""
+        return sum(r.status == status for r in self.site_results)
 
 
 def build_rows(registry: Sequence[Municipality], latest: Sequence[MunicipalityResults],
@@ -46,10 +58,10 @@ def build_rows(registry: Sequence[Municipality], latest: Sequence[MunicipalityRe
         if item is None:
             rows.append(ReportRow(municipality, None, None, dict.fromkeys(SCORE_KEYS)))
             continue
-        scores = area_scores(item.results, catalogue)
+        scores = {key: score.score for key, score in area_scores(item.results, catalogue).items()}
+        scores["ipomex"] = transparency_index(item.results).score
         rows.append(ReportRow(municipality, item.run_id, item.run_finished_at,
-                              {key: scores[key].score if key in scores else None for key in SCORE_KEYS},
-                              list(item.results), item.failure))
+                              {key: scores.get(key) for key in SCORE_KEYS}, list(item.results), item.failure))
     return sorted(rows, key=_rank_key)
 
 
@@ -60,8 +72,9 @@ def _rank_key(row: ReportRow) -> tuple[int, float, str]:
 
 def _result_json(result: CheckResult) -> dict[str, Any]:
     evidence = {"url": result.evidence.url, "text": result.evidence.text} if result.evidence else None
-    return {"id": result.check_id, "status": result.status, "reason": result.reason,
-            "detail": result.detail, "evidence": evidence}
+    return {"id": result.check_id, "status": result.status, "reason": result.reason, "detail": result.detail,
+            "evidence": evidence, "source": result.source, "law": result.law,
+            "last_update": result.last_update.isoformat() if result.last_update else None}
 
 
 def row_json(row: ReportRow) -> dict[str, Any]:
@@ -79,7 +92,7 @@ def row_json(row: ReportRow) -> dict[str, Any]:
 
 def rows_csv(rows: Sequence[ReportRow], catalogue: Catalogue) -> str:
     """CSV with one line per municipality: indicators, scores, then one column per check."""
-    check_ids = [c.id for c in catalogue.site_checks()]
+    check_ids = [c.id for c in catalogue.site_checks()] + [o.id for o in load_obligations().obligations]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["cve_inegi", "nombre", "poblacion_2020", "grado_marginacion", "region", "run_id", "fecha",

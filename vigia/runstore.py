@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checks.model import SiteReport
+from checks.ipomex_model import IpomexCapture
+from checks.model import CheckResult, SiteReport
 from config.registry import Municipality
 from storage import repository
 from storage.db import Database
@@ -23,6 +24,10 @@ class DatabaseRunStore:
     def record(self, run_id: int, report: SiteReport) -> None:
         """Store one site's outcome, pages and results atomically."""
         repository.record_site(self.db, run_id, report)
+
+    def record_ipomex(self, run_id: int, capture: IpomexCapture, results: Sequence[CheckResult]) -> None:
+        """Store one municipality's IPOMEX capture and its fraction results atomically."""
+        repository.record_ipomex(self.db, run_id, capture, results)
 
     def finish(self, run_id: int, status: str, error: str | None = None) -> None:
         """Close the run with its final status."""

@@ -19,7 +19,7 @@ from vigia.clock import today_local
 from vigia.errors import VigiaError
 from vigia.paths import ensure_log_file
 
-STATUS_STYLE = {"cumple": "green", "no_cumple": "red", "indeterminado": "yellow"}
+STATUS_STYLE = {"cumple": "green", "no_cumple": "red", "indeterminado": "yellow", "no_aplica": "dim"}
 
 
 def audit_json(report: SiteReport) -> dict[str, Any]:
@@ -37,7 +37,7 @@ def audit_json(report: SiteReport) -> dict[str, Any]:
 
 def explain(result: CheckResult) -> str:
     """One line telling the user why a check has its status."""
-    if result.evidence:
+    if result.evidence and result.status != "no_cumple":
         return f"{result.evidence.text} — {result.evidence.url}"
     return result.detail or result.reason or ""
 

@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from checks.catalogue import load_catalogue
+from checks.ipomex_model import IpomexCapture
 from checks.model import SiteReport
 from config.registry import Municipality, load_registry, select
 from crawler.pipeline import RunSummary, run_and_store
@@ -30,37 +31,42 @@ STATUS_ES = {"complete": "completa", "partial": "parcial", "failed": "fallida", 
 
 
 def crawl_with_progress(db_url: str, municipalities: Sequence[Municipality], cfg: CrawlSettings,
-                        run_date: date, kind: str) -> tuple[RunSummary, list[SiteReport]]:
-    """Run and store a crawl while drawing a progress bar on stderr; return the summary and the reports."""
+                        run_date: date, kind: str) -> RunSummary:
+    """Run and store a crawl while drawing a progress bar on stderr."""
     database = open_database(db_url)
-    reports: list[SiteReport] = []
-    columns = (TextColumn("[bold]Rastreando"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    names = {m.cve_inegi: m.nombre for m in municipalities}
+    columns = (TextColumn("[bold]{task.fields[phase]}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.description}"))
     try:
         with Progress(*columns, console=err, transient=False) as progress:
-            task = progress.add_task("", total=len(municipalities))
+            sites = progress.add_task("", total=len(municipalities), phase="Sitios")
+            portals = progress.add_task("", total=len(municipalities) if cfg.ipomex else 0, phase="IPOMEX",
+                                        visible=cfg.ipomex)
 
-            def on_site(report: SiteReport) -> None:
-                reports.append(report)
-                progress.update(task, advance=1, description=_site_label(report, municipalities))
+            def on_event(event: object) -> None:
+                if isinstance(event, SiteReport):
+                    label = f"{names.get(event.cve_inegi or '', '')}: {event.outcome.pages_ok} págs."
+                    progress.update(sites, advance=1, description=label)
+                elif isinstance(event, IpomexCapture):
+                    label = f"{names.get(event.cve_inegi or '', '')}: {len(event.fractions)} fracciones"
+                    progress.update(portals, advance=1, description=label)
 
-            summary = run_and_store(DatabaseRunStore(database), municipalities, cfg, run_date, kind, on_site)
+            return run_and_store(DatabaseRunStore(database), municipalities, cfg, run_date, kind, on_event)
     finally:
         database.dispose()
-    return summary, reports
-
-
-def _site_label(report: SiteReport, municipalities: Sequence[Municipality]) -> str:
-    name = next((m.nombre for m in municipalities if m.cve_inegi == report.cve_inegi), report.cve_inegi or "")
-    return f"{name}: {report.outcome.pages_ok} págs."
 
 
 def print_summary(summary: RunSummary, db_url: str) -> None:
-    """Tell the user how the run ended and where it is stored."""
+    """Tell the user how the run ended, what the browser cost and where it is stored."""
     style = "green" if summary.status == "complete" else "red"
     out.print(f"Corrida {summary.run_id}: [{style}]{STATUS_ES.get(summary.status, summary.status)}[/] — "
               f"{summary.sites_done}/{summary.sites} sitios, {summary.pages_ok} páginas leídas, "
-              f"{summary.pages_failed} fallidas, {summary.unreachable} sitios inalcanzables, {summary.seconds} s.")
+              f"{summary.pages_failed} fallidas, {summary.unreachable} sitios inalcanzables; "
+              f"{summary.portals_done} municipios en IPOMEX ({summary.portals_unread} sin poder leerse); "
+              f"{summary.seconds} s.")
+    if summary.browser is not None and summary.browser.pages:
+        out.print(f"Navegador: {summary.browser.pages} páginas municipales renderizadas con JavaScript en "
+                  f"{summary.browser.seconds:.1f} s.")
     if summary.error:
         out.print(f"[red]{summary.error}[/]")
     out.print(f"Base de datos: {db_url}")
@@ -81,7 +87,7 @@ def crawl(municipio: MunicipioOption = None, db: DbOption = None) -> None:
     registry = load_registry()
     chosen = select(registry, municipio) if municipio else registry
     db_url = resolve_database_url(db)
-    summary, _ = crawl_with_progress(db_url, chosen, crawl_settings(), today_local(), "crawl")
+    summary = crawl_with_progress(db_url, chosen, crawl_settings(), today_local(), "crawl")
     print_summary(summary, db_url)
     if summary.status != "complete":
         raise typer.Exit(1)
@@ -97,10 +103,10 @@ def demo_database_url(db: str | None) -> str:
 
 
 def print_agreement(agreement: Agreement) -> None:
-    """Print the agreement with the simulated ground truth and every mismatch."""
-    out.print(f"Concordancia con la verdad simulada: sitios en línea {agreement.matched_up}/{agreement.total_up} "
-              f"({agreement.ratio_up:.1%}); sitios caídos, estacionados o bloqueados "
-              f"{agreement.matched_down}/{agreement.total_down} ({agreement.ratio_down:.1%}).")
+    """Print the agreement with the simulated ground truth, per group, and the first mismatches."""
+    out.print("Concordancia con la verdad simulada:")
+    for name, bucket in agreement.buckets.items():
+        out.print(f"  {name}: {bucket.matched}/{bucket.total} ({bucket.ratio:.1%})")
     for cve, check_id, got, want in agreement.mismatches[:50]:
         out.print(f"  [red]✘[/] {cve} {check_id}: obtuvo {got}, se esperaba {want}")
 
@@ -127,14 +133,16 @@ def demo(
     err.print(f"Mundo simulado (semilla {seed}): {len(world.sites)} portales en 127.0.0.1.")
     with FarmServer(world) as farm:
         registry = farm.registry()
-        summary, reports = crawl_with_progress(db_url, registry, crawl_settings(), run_date, "demo")
+        cfg = replace(crawl_settings(), ipomex4_base=farm.ipomex4_url)
+        summary = crawl_with_progress(db_url, registry, cfg, run_date, "demo")
     database = open_database(db_url)
     try:
         latest = repository.latest_results(database, [m.cve_inegi for m in registry])
+        stored = repository.run_results(database, summary.run_id)
     finally:
         database.dispose()
     rows = build_rows(registry, latest, load_catalogue())
     out.print(ranking_table(rows, "Vigía — demostración (portales simulados)"))
     print_summary(summary, db_url)
-    print_agreement(compare(reports, world.ground_truth))
+    print_agreement(compare(((item.cve_inegi, item.results) for item in stored), world.ground_truth))
     out.print(f"Para consultarla después: vigia report --db {db_url}")

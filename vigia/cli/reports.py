@@ -13,6 +13,7 @@ from rich import box
 from rich.table import Table
 
 from checks.catalogue import load_catalogue
+from checks.obligations import load_obligations
 from config.registry import Municipality, load_registry, select
 from storage import repository
 from storage.db import open_database, resolve_database_url
@@ -31,7 +32,7 @@ def ranking_table(rows: Sequence[ReportRow], title: str) -> Table:
     """Rich ranking table: scores per seed area and P1 indicators."""
     table = Table(title=title, box=box.SIMPLE_HEAD)
     for name, justify in (("#", "right"), ("Clave", "left"), ("Municipio", "left"), ("P2 particip.", "right"),
-                          ("P3 TIC", "right"), ("P4 transp.", "right"), ("Total", "right"),
+                          ("P3 TIC", "right"), ("P4 transp.", "right"), ("Total", "right"), ("P4 IPOMEX", "right"),
                           ("✔ / ✘ / ?", "center"), ("Población", "right"), ("Marginación", "left")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for rank, row in enumerate(rows, start=1):
@@ -40,10 +41,13 @@ def ranking_table(rows: Sequence[ReportRow], title: str) -> Table:
         if row.run_id:
             counts = f"{row.count('cumple')}/{row.count('no_cumple')}/{row.count('indeterminado')}"
         table.add_row(str(rank), m.cve_inegi, m.nombre, *(score_cell(row.scores[k]) for k in ("P2", "P3", "P4")),
-                      f"[bold]{score_cell(row.scores['total'])}[/]", counts, f"{m.poblacion_2020:,}",
+                      f"[bold]{score_cell(row.scores['total'])}[/]", score_cell(row.scores["ipomex"]), counts,
+                      f"{m.poblacion_2020:,}",
                       m.conapo_gm_2020 or "s/d")
     table.caption = ("Puntaje: % de verificaciones que cumplen entre las definitivas; 's/d': sin dato definitivo. "
-                     "P2 participación, P3 canales TIC, P4 transparencia. ✔ cumple, ✘ no cumple, ? indeterminado.")
+                     "P2 participación, P3 canales TIC, P4 transparencia en el sitio; "
+                     "P4 IPOMEX: % de fracciones aplicables que cumplen. "
+                     "✔ cumple, ✘ no cumple, ? indeterminado (verificaciones del sitio).")
     return table
 
 
@@ -54,9 +58,25 @@ def checks_table(row: ReportRow) -> Table:
     table = Table(title=f"{m.nombre} ({m.cve_inegi}) — corrida {row.run_id}, {local_text(row.run_finished_at)}")
     for name in ("Verificación", "Área", "Resultado", "Evidencia o motivo"):
         table.add_column(name, overflow="fold")
-    for result in row.results:
+    for result in row.site_results:
         spec = catalogue.get(result.check_id)
         table.add_row(spec.label, spec.seed, f"[{STATUS_STYLE[result.status]}]{result.status}[/]", explain(result))
+    return table
+
+
+def fractions_table(row: ReportRow) -> Table:
+    """Rich table of one municipality's IPOMEX fractions with their last update dates."""
+    titles = {o.id: (o.fraccion, o.titulo) for o in load_obligations().obligations}
+    m = row.municipality
+    index = score_cell(row.scores["ipomex"])
+    table = Table(title=f"{m.nombre}: obligaciones de transparencia en IPOMEX (índice P4 {index})")
+    for name in ("Fracción", "Obligación", "Resultado", "Última actualización", "Motivo o evidencia"):
+        table.add_column(name, overflow="fold")
+    for result in row.ipomex_results:
+        fraccion, titulo = titles.get(result.check_id, (result.check_id, ""))
+        updated = result.last_update.strftime("%d/%m/%Y") if result.last_update else "—"
+        style = STATUS_STYLE.get(result.status, "dim")
+        table.add_row(fraccion, titulo, f"[{style}]{result.status}[/]", updated, explain(result))
     return table
 
 
@@ -71,6 +91,7 @@ def print_rows(rows: Sequence[ReportRow], fmt: OutputFormat, detail: bool, title
         for row in rows if detail else []:
             if row.run_id is not None:
                 out.print(checks_table(row))
+                out.print(fractions_table(row))
 
 
 @handles_errors

@@ -1,0 +1,127 @@
+"""The headless browser: which executable, how it is launched, and a small shared pool for JavaScript shells."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("vigia.browser")
+
+SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+# Without the background-networking flags Chromium keeps calling Google's hosts, refused on closed networks.
+CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage")
+BLOCKED_RESOURCES = frozenset({"image", "font", "media"})
+
+
+def playwright_bundled_browser() -> bool:
+    """Tell whether Playwright's own Chromium was installed (`playwright install chromium`)."""
+    cache = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache" / "ms-playwright")
+    return any(cache.glob("chromium*")) if cache.is_dir() else False
+
+
+def find_browser(configured: str | None) -> str | None:
+    """Return the Chromium executable to launch; None means Playwright's bundled browser (or none at all)."""
+    if configured:
+        return configured
+    for candidate in SYSTEM_CHROMIUM:
+        if Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium")
+
+
+def browser_available(configured: str | None) -> bool:
+    """Tell whether some browser can be launched: a system Chromium or Playwright's own."""
+    executable = find_browser(configured)
+    return (executable is not None and Path(executable).exists()) or playwright_bundled_browser()
+
+
+def launch_options(configured: str | None, timeout: float) -> dict[str, Any]:
+    """Playwright launch options for Chromium: the system executable when there is one."""
+    options: dict[str, Any] = {"headless": True, "args": list(CHROMIUM_ARGS), "timeout": timeout * 1000}
+    executable = find_browser(configured)
+    if executable:
+        options["executable_path"] = executable
+    return options
+
+
+def should_abort(request: Any) -> bool:
+    """scrapy-playwright hook: never download images, fonts or media, which no check reads."""
+    return str(getattr(request, "resource_type", "")) in BLOCKED_RESOURCES
+
+
+@dataclass
+class RenderStats:
+    """How much the browser was used in a run (pages and seconds)."""
+
+    pages: int = 0
+    seconds: float = 0.0
+    failures: int = 0
+    urls: list[str] = field(default_factory=list)
+
+
+class BrowserPool:
+    """One lazily launched Chromium shared by every site spider of a crawl process, at most N pages at once."""
+
+    def __init__(self, executable: str | None, max_pages: int = 2, timeout: float = 20.0) -> None:
+        self.executable, self.timeout = executable, timeout
+        self.limit = asyncio.Semaphore(max_pages)
+        self.lock = asyncio.Lock()
+        self.stats = RenderStats()
+        self._playwright: Any = None
+        self._browser: Any = None
+
+    async def _ensure(self) -> Any:
+        async with self.lock:
+            if self._browser is None:
+                from playwright.async_api import async_playwright
+
+                self._playwright = await async_playwright().start()
+                self._browser = await self._playwright.chromium.launch(**launch_options(self.executable, self.timeout))
+            return self._browser
+
+    async def render(self, url: str) -> str | None:
+        """Return the DOM of url after its scripts ran (network idle), or None when rendering failed."""
+        async with self.limit:
+            started = time.monotonic()
+            try:
+                browser = await self._ensure()
+                return await self._render(browser, url)
+            except Exception as exc:  # any browser failure leaves the page unread, never scored
+                log.warning("render of %s failed: %s", url, exc)
+                self.stats.failures += 1
+                return None
+            finally:
+                self.stats.pages += 1
+                self.stats.seconds += time.monotonic() - started
+                self.stats.urls.append(url)
+
+    async def _render(self, browser: Any, url: str) -> str:
+        context = await browser.new_context(java_script_enabled=True, service_workers="block")
+        try:
+            page = await context.new_page()
+            await page.route("**/*", _abort_heavy)
+            await page.goto(url, wait_until="networkidle", timeout=self.timeout * 1000)
+            return str(await page.content())
+        finally:
+            await context.close()
+
+    async def close(self) -> None:
+        """Close the browser and Playwright's driver if they were started."""
+        if self._browser is not None:
+            await self._browser.close()
+        if self._playwright is not None:
+            await self._playwright.stop()
+
+
+async def _abort_heavy(route: Any) -> None:
+    if route.request.resource_type in BLOCKED_RESOURCES:
+        await route.abort()
+    else:
+        await route.continue_()

@@ -1,0 +1,101 @@
+"""What every IPOMEX adapter shares: targets, label parsing, record parsing and the per-municipality capture."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from checks.ipomex_model import FractionPage, FractionRecord, IpomexCapture
+from config.registry import Municipality, fold
+
+# "Fracción II A", "FRACCIÓN II-A", "Fraccion XLVIII b." → ("ii", "a").
+FRACTION_LABEL = re.compile(r"\bfraccion\s+([ivxlc]+)(?:\s*[-_ ]\s*([a-z])\b)?")
+DATE_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass(frozen=True)
+class IpomexTarget:
+    """One municipality's pages on one portal generation."""
+
+    cve_inegi: str | None
+    nombre: str | None
+    source: str  # ipomex3 | ipomex4
+    url: str
+
+
+def targets_for(municipalities: Sequence[Municipality], ipomex4_base: str) -> list[IpomexTarget | Municipality]:
+    """IPOMEX 4 when the registry knows the municipality's id (the current portal), else its IPOMEX 3 index.
+
+    Municipalities with neither are returned as they are: their fractions cannot be read (no guessing of URLs).
+    """
+    result: list[IpomexTarget | Municipality] = []
+    for m in municipalities:
+        if m.ipomex4_id is not None:
+            url = f"{ipomex4_base.rstrip('/')}/#/obligaciones/{m.ipomex4_id}"
+            result.append(IpomexTarget(m.cve_inegi, m.nombre, "ipomex4", url))
+        elif m.ipomex_url:
+            result.append(IpomexTarget(m.cve_inegi, m.nombre, "ipomex3", m.ipomex_url))
+        else:
+            result.append(m)
+    return result
+
+
+def fraction_label(text: str) -> str | None:
+    """Normalise a portal's fraction label to "II A" form, or None when text names no fraction."""
+    match = FRACTION_LABEL.search(fold(text))
+    if match is None:
+        return None
+    roman, letter = match.group(1).upper(), match.group(2)
+    return f"{roman} {letter.upper()}" if letter else roman
+
+
+def parse_date(text: str | None) -> date | None:
+    """Read dd/mm/aaaa or aaaa-mm-dd; None when absent or impossible."""
+    if not text:
+        return None
+    try:
+        if match := DATE_DMY.search(text):
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        if match := DATE_ISO.search(text):
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+    return None
+
+
+@dataclass
+class Assembly:
+    """A municipality's capture while its fraction pages are still arriving."""
+
+    capture: IpomexCapture
+    outstanding: int = 0
+    done: bool = False
+    seen: set[str] = field(default_factory=set)
+
+    def add(self, page: FractionPage) -> None:
+        """Keep the first page read for each fraction."""
+        key = f"{page.articulo}:{page.fraccion}"
+        if key not in self.seen:
+            self.seen.add(key)
+            self.capture.fractions.append(page)
+
+
+def new_capture(target: IpomexTarget) -> IpomexCapture:
+    """An empty capture stamped with the capture time (UTC)."""
+    return IpomexCapture(target.cve_inegi, target.source, target.url, datetime.now(UTC))
+
+
+def record_from(values: dict[str, str | None], documents: int) -> FractionRecord:
+    """A record from named cell values (keys: ejercicio, inicio, termino, actualizacion, validacion, area, nota)."""
+    return FractionRecord(
+        ejercicio=values.get("ejercicio"), periodo_inicio=parse_date(values.get("inicio")),
+        periodo_fin=parse_date(values.get("termino")), fecha_actualizacion=parse_date(values.get("actualizacion")),
+        fecha_validacion=parse_date(values.get("validacion")), area=values.get("area"), nota=values.get("nota"),
+        documentos=documents,
+    )
+
+
+Sink = Callable[[IpomexCapture], None]
