@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
-Status = Literal["cumple", "no_cumple", "indeterminado"]
-STATUSES: tuple[Status, ...] = ("cumple", "no_cumple", "indeterminado")
+Status = Literal["cumple", "no_cumple", "indeterminado", "no_aplica"]
+# no_aplica exists only for IPOMEX fractions justified as not applicable; it is left out of every score.
+STATUSES: tuple[Status, ...] = ("cumple", "no_cumple", "indeterminado", "no_aplica")
 EVIDENCE_MAX_CHARS = 200
 
 
@@ -35,6 +37,11 @@ class CheckResult:
     evidence: Evidence | None = None
     reason: str | None = None
     detail: str | None = None
+    # Where the result comes from: "sitio" (the municipality's site), "ipomex3", "ipomex4", ...
+    source: str = "sitio"
+    # For obligations: the law and version the obligation is keyed by, and the latest update date found.
+    law: str | None = None
+    last_update: date | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,8 @@ class PageRecord:
     depth: int
     error: str | None = None
     kind: str | None = None
+    # The page was read through the browser (a JavaScript shell over plain HTTP).
+    rendered: bool = False
 
 
 @dataclass
@@ -85,3 +94,5 @@ class SiteReport:
     documents: list[str] = field(default_factory=list)
     results: list[CheckResult] = field(default_factory=list)
     seconds: float = 0.0
+    # Pages of this site that needed the browser (JavaScript shells), by URL.
+    rendered: list[str] = field(default_factory=list)

@@ -1,4 +1,8 @@
-"""Area scores: weighted share of cumple among definitive results, per seed (P2, P3, P4) and overall."""
+"""Area scores of the site checks (P2, P3, P4, overall) and the transparency index of the IPOMEX obligations.
+
+Every score is the (weighted) share of cumple among definitive results (cumple + no_cumple): indeterminado and
+no_aplica never count for or against a municipality.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from checks.catalogue import Catalogue
-from checks.model import CheckResult
+from checks.model import CheckResult, Status
 
 AREAS = ("P2", "P3", "P4")
 OVERALL = "total"
+SITE_SOURCE = "sitio"
+# When one fraction was captured from several sources (ipomex3 and ipomex4), the most favourable verdict stands:
+# publishing on either portal fulfils the obligation, and a no_cumple must not rest on the weaker source.
+_PRECEDENCE: tuple[Status, ...] = ("cumple", "no_aplica", "no_cumple", "indeterminado")
 
 
 @dataclass(frozen=True)
@@ -20,23 +28,24 @@ class AreaScore:
     cumple: int
     no_cumple: int
     indeterminado: int
+    no_aplica: int = 0
 
 
 def _score(results: list[tuple[CheckResult, float]]) -> AreaScore:
     """Score and counts for (result, weight) pairs."""
     passed = sum(w for r, w in results if r.status == "cumple")
     definitive = sum(w for r, w in results if r.status in ("cumple", "no_cumple"))
-    counts = {s: sum(1 for r, _ in results if r.status == s) for s in ("cumple", "no_cumple", "indeterminado")}
+    counts = {s: sum(1 for r, _ in results if r.status == s) for s in _PRECEDENCE}
     score = round(100.0 * passed / definitive, 1) if definitive > 0 else None
-    return AreaScore(score, counts["cumple"], counts["no_cumple"], counts["indeterminado"])
+    return AreaScore(score, counts["cumple"], counts["no_cumple"], counts["indeterminado"], counts["no_aplica"])
 
 
 def area_scores(results: Iterable[CheckResult], catalogue: Catalogue) -> dict[str, AreaScore]:
-    """Scores for P2, P3, P4 and "total" (all three together); results of checks not in the catalogue are ignored."""
-    by_id = {spec.id: spec for spec in catalogue.checks}
+    """Scores for P2, P3, P4 and "total"; IPOMEX results and checks not in the site catalogue are ignored."""
+    by_id = {spec.id: spec for spec in catalogue.site_checks()}
     weighted: dict[str, list[tuple[CheckResult, float]]] = {area: [] for area in AREAS}
     for result in results:
-        spec = by_id.get(result.check_id)
+        spec = by_id.get(result.check_id) if result.source == SITE_SOURCE else None
         if spec is not None and spec.seed in weighted:
             weighted[spec.seed].append((result, spec.weight))
     scores = {area: _score(items) for area, items in weighted.items()}
@@ -47,3 +56,15 @@ def area_scores(results: Iterable[CheckResult], catalogue: Catalogue) -> dict[st
 def overall_score(results: Iterable[CheckResult], catalogue: Catalogue) -> AreaScore:
     """The overall score across P2, P3 and P4."""
     return area_scores(results, catalogue)[OVERALL]
+
+
+def transparency_index(results: Iterable[CheckResult]) -> AreaScore:
+    """Share (0–100) of applicable IPOMEX fractions that comply, among the definitive ones; None if none is."""
+    best: dict[str, CheckResult] = {}
+    for result in results:
+        if result.source == SITE_SOURCE:
+            continue
+        kept = best.get(result.check_id)
+        if kept is None or _PRECEDENCE.index(result.status) < _PRECEDENCE.index(kept.status):
+            best[result.check_id] = result
+    return _score([(result, 1.0) for result in best.values()])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -15,13 +16,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 RUN_STATUSES = ("running", "complete", "partial", "failed")
-RESULT_STATUSES = ("cumple", "no_cumple", "indeterminado")
+# Mirrors checks.model.STATUSES (a test keeps them equal); widening it needs a migration of the CHECK constraint.
+RESULT_STATUSES = ("cumple", "no_cumple", "indeterminado", "no_aplica")
 
 # Named constraints let Alembic's SQLite batch mode recreate tables without losing them.
 NAMING_CONVENTION = {
@@ -155,6 +158,8 @@ class PageRow(Base):
     depth: Mapped[int] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str | None] = mapped_column(String(50))
+    # The page needed the browser (JavaScript shell); rows from before revision 0002 read False.
+    rendered: Mapped[bool] = mapped_column(server_default=false())
 
 
 class CheckResultRow(Base):
@@ -179,3 +184,31 @@ class CheckResultRow(Base):
     evidence_url: Mapped[str | None] = mapped_column(Text)
     evidence_text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # "sitio" for the municipality's own site (every row from before revision 0002), "ipomex3", "ipomex4"...
+    source: Mapped[str] = mapped_column(String(20), server_default="sitio")
+    # Obligations only: the law key ("LTAIPEMyM:2016") and the newest update date the portal showed.
+    law: Mapped[str | None] = mapped_column(String(100))
+    last_update: Mapped[date | None] = mapped_column(Date)
+
+
+class IpomexCaptureRow(Base):
+    """How the capture of one municipality from one transparency source went in one run."""
+
+    __tablename__ = "ipomex_captures"
+    __table_args__ = (
+        # One capture per municipality and source per run; ad-hoc captures (NULL clave) are not limited.
+        UniqueConstraint("run_id", "cve_inegi", "source", name="uq_ipomex_captures_run_id_cve_inegi_source"),
+        Index("ix_ipomex_captures_cve_inegi_run_id", "cve_inegi", "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    cve_inegi: Mapped[str | None] = mapped_column(ForeignKey("municipalities.cve_inegi"))
+    source: Mapped[str] = mapped_column(String(20))
+    index_url: Mapped[str | None] = mapped_column(Text)
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    failure: Mapped[str | None] = mapped_column(String(50))
+    failure_detail: Mapped[str | None] = mapped_column(Text)
+    # Fraction pages read (records, empty or no_aplica); pages in error are not counted.
+    fractions_read: Mapped[int] = mapped_column(Integer)
+    browser_pages: Mapped[int] = mapped_column(Integer)

@@ -1,4 +1,4 @@
-"""Units of work on the Vigía database: runs, site results and the latest results per municipality."""
+"""Units of work on the Vigía database: runs, site results and IPOMEX captures (reading: storage.results)."""
 
 from __future__ import annotations
 
@@ -6,22 +6,21 @@ import json
 import logging
 import os
 import socket
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, func, insert, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
-from checks.model import CheckResult, CrawlOutcome, Evidence, PageRecord, SiteReport, Status
+from checks.ipomex_model import IpomexCapture
+from checks.model import CheckResult, CrawlOutcome, PageRecord, SiteReport
 from config.registry import Municipality
 from storage.db import Database
 from storage.models import (
     CheckResultRow,
+    IpomexCaptureRow,
     MunicipalityRow,
     PageRow,
     RunRow,
@@ -29,7 +28,16 @@ from storage.models import (
     utcnow,
 )
 from storage.process import process_alive
+from storage.results import MunicipalityResults, latest_results, run_results
+from storage.work import lock_running, not_running, unit_of_work
 from vigia.errors import DatabaseError
+
+# Reading lives in storage.results; it is re-exported so that callers keep one entry point.
+__all__ = [
+    "FINAL_STATUSES", "FOREIGN_RUN_GRACE", "STALE_ERROR", "MunicipalityResults", "RunSummary", "fail_stale_runs",
+    "finish_run", "get_run", "latest_results", "list_runs", "record_ipomex", "record_site", "run_results",
+    "start_run",
+]
 
 logger = logging.getLogger("vigia.storage")
 
@@ -58,72 +66,10 @@ class RunSummary:
     params: dict[str, object]
 
 
-@dataclass
-class MunicipalityResults:
-    """A municipality's results in one run, with how its crawl went."""
-
-    cve_inegi: str
-    nombre: str
-    poblacion_2020: int
-    conapo_gm_2020: str | None
-    region: str | None
-    sitio_web: str | None
-    run_id: int
-    run_started_at: datetime
-    # Never None for complete runs; None only for a run_results() of a run still going.
-    run_finished_at: datetime | None
-    start_url: str | None
-    home_url: str | None
-    failure: str | None
-    failure_detail: str | None
-    pages_ok: int
-    pages_failed: int
-    truncated: bool
-    seconds: float
-    https_valid: bool | None = None
-    https_error: str | None = None
-    http_redirects_to_https: bool | None = None
-    network_suspect: bool = False
-    results: list[CheckResult] = field(default_factory=list)
-
-    @property
-    def outcome(self) -> CrawlOutcome:
-        """Rebuild the crawl outcome, as the check engine and reports take it."""
-        return CrawlOutcome(
-            start_url=self.start_url or "", home_url=self.home_url, failure=self.failure,
-            failure_detail=self.failure_detail, pages_ok=self.pages_ok, pages_failed=self.pages_failed,
-            truncated=self.truncated, https_valid=self.https_valid, https_error=self.https_error,
-            http_redirects_to_https=self.http_redirects_to_https, network_suspect=self.network_suspect,
-        )
-
-
-@contextmanager
-def _unit_of_work(db: Database, action: str, read_only: bool = False) -> Iterator[Session]:
-    """One transaction; driver failures become a Spanish DatabaseError naming the action."""
-    factory = db.ReadSession if read_only else db.Session
-    try:
-        with factory.begin() as session:
-            yield session
-    except SQLAlchemyError as exc:
-        logger.error("Falló «%s» en la base de datos %s", action, db.url, exc_info=exc)
-        lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        cause = lines[0] if lines else type(exc).__name__
-        raise DatabaseError(f"No se pudo {action} en la base de datos «{db.url}» ({cause}): {_hint(exc)}.") from exc
-
-
-def _hint(exc: SQLAlchemyError) -> str:
-    """What the user can do about a failed unit of work."""
-    if isinstance(exc, IntegrityError):
-        return "los datos no cumplen las reglas de la base (¿un municipio que no se registró al iniciar la corrida?)"
-    if "locked" in str(exc):
-        return "otro proceso la mantiene bloqueada desde hace más de 30 s; espere a que termine y reintente"
-    return "revise que haya espacio en disco y que la base siga disponible"
-
-
 def fail_stale_runs(db: Database) -> int:
     """Mark as failed the running runs whose process is gone; return how many."""
     host, now = socket.gethostname(), utcnow()
-    with _unit_of_work(db, "revisar las corridas interrumpidas") as session:
+    with unit_of_work(db, "revisar las corridas interrumpidas") as session:
         running = session.scalars(select(RunRow).where(RunRow.status == "running")).all()
         stale = [run.id for run in running if _is_stale(run, host, now)]
         if not stale:
@@ -151,7 +97,7 @@ def start_run(db: Database, kind: str, municipalities: Sequence[Municipality], p
     fail_stale_runs(db)
     unique = list({m.cve_inegi: m for m in municipalities}.values())
     now = utcnow()
-    with _unit_of_work(db, "registrar el inicio de la corrida") as session:
+    with unit_of_work(db, "registrar el inicio de la corrida") as session:
         _upsert_municipalities(session, unique, now)
         run = RunRow(
             kind=kind, started_at=now, status="running", sites_planned=len(unique), sites_done=0,
@@ -191,12 +137,14 @@ def _upsert_municipalities(session: Session, municipalities: Sequence[Municipali
 def record_site(db: Database, run_id: int, report: SiteReport) -> None:
     """Store one site's outcome, pages and check results and bump the run counters, atomically."""
     now = utcnow()
-    with _unit_of_work(db, "guardar los resultados del sitio") as session:
+    with unit_of_work(db, "guardar los resultados del sitio") as session:
         _bump_counters(session, run_id, report.outcome)
         _refuse_duplicate(session, run_id, report.cve_inegi)
         session.add(_outcome_row(run_id, report, now))
         if report.pages:
-            session.execute(insert(PageRow), [_page_values(run_id, report.cve_inegi, p) for p in report.pages])
+            rendered = set(report.rendered)
+            pages = [_page_values(run_id, report.cve_inegi, p, rendered) for p in report.pages]
+            session.execute(insert(PageRow), pages)
         if report.results:
             rows = [_result_values(run_id, report.cve_inegi, r, now) for r in report.results]
             session.execute(insert(CheckResultRow), rows)
@@ -215,14 +163,7 @@ def _bump_counters(session: Session, run_id: int, outcome: CrawlOutcome) -> None
         .execution_options(synchronize_session=False)
     )
     if cast(CursorResult[Any], done).rowcount == 0:
-        raise _not_running(session, run_id)
-
-
-def _not_running(session: Session, run_id: int) -> DatabaseError:
-    status = session.scalar(select(RunRow.status).where(RunRow.id == run_id))
-    if status is None:
-        return DatabaseError(f"La corrida {run_id} no existe en la base de datos.")
-    return DatabaseError(f"La corrida {run_id} ya no está en curso (estado: {status}); no se puede modificar.")
+        raise not_running(session, run_id)
 
 
 def _refuse_duplicate(session: Session, run_id: int, cve: str | None) -> None:
@@ -244,10 +185,13 @@ def _outcome_row(run_id: int, report: SiteReport, now: datetime) -> SiteOutcomeR
     )
 
 
-def _page_values(run_id: int, cve: str | None, page: PageRecord) -> dict[str, object]:
+def _page_values(run_id: int, cve: str | None, page: PageRecord, rendered: set[str]) -> dict[str, object]:
+    # A page needed the browser when its record says so or the report lists its URL among the rendered ones.
+    was_rendered = page.rendered or page.url in rendered or (page.final_url is not None and page.final_url in rendered)
     return {
         "run_id": run_id, "cve_inegi": cve, "url": page.url, "final_url": page.final_url, "status": page.status,
         "content_hash": page.content_hash, "depth": page.depth, "error": page.error, "kind": page.kind,
+        "rendered": was_rendered,
     }
 
 
@@ -257,14 +201,53 @@ def _result_values(run_id: int, cve: str | None, result: CheckResult, now: datet
         "run_id": run_id, "cve_inegi": cve, "check_id": result.check_id, "status": result.status,
         "reason": result.reason, "detail": result.detail, "created_at": now,
         "evidence_url": evidence.url if evidence else None, "evidence_text": evidence.text if evidence else None,
+        "source": result.source, "law": result.law, "last_update": result.last_update,
     }
+
+
+def record_ipomex(db: Database, run_id: int, capture: IpomexCapture, results: Sequence[CheckResult]) -> None:
+    """Store one municipality's capture from one source and its obligation results, atomically."""
+    strays = sorted({r.source for r in results} - {capture.source})
+    if strays:
+        raise ValueError(f"results from {strays} cannot be recorded with a {capture.source!r} capture")
+    now = utcnow()
+    with unit_of_work(db, "guardar la captura del portal de transparencia") as session:
+        lock_running(session, run_id)
+        _refuse_duplicate_capture(session, run_id, capture)
+        session.add(_capture_row(run_id, capture))
+        if results:
+            rows = [_result_values(run_id, capture.cve_inegi, r, now) for r in results]
+            session.execute(insert(CheckResultRow), rows)
+
+
+def _refuse_duplicate_capture(session: Session, run_id: int, capture: IpomexCapture) -> None:
+    if capture.cve_inegi is None:
+        return
+    query = select(IpomexCaptureRow.id).where(
+        IpomexCaptureRow.run_id == run_id, IpomexCaptureRow.cve_inegi == capture.cve_inegi,
+        IpomexCaptureRow.source == capture.source,
+    )
+    if session.scalar(query) is not None:
+        raise DatabaseError(
+            f"El municipio {capture.cve_inegi} ya tiene una captura de {capture.source} en la corrida {run_id}; "
+            "no se registra dos veces."
+        )
+
+
+def _capture_row(run_id: int, capture: IpomexCapture) -> IpomexCaptureRow:
+    read = sum(1 for page in capture.fractions if page.state != "error")
+    return IpomexCaptureRow(
+        run_id=run_id, cve_inegi=capture.cve_inegi, source=capture.source, index_url=capture.index_url,
+        captured_at=capture.captured_at, failure=capture.failure, failure_detail=capture.failure_detail,
+        fractions_read=read, browser_pages=capture.browser_pages,
+    )
 
 
 def finish_run(db: Database, run_id: int, status: str, error: str | None = None) -> None:
     """Close a running run as complete, partial or failed."""
     if status not in FINAL_STATUSES:
         raise ValueError(f"final status must be one of {FINAL_STATUSES}, not {status!r}")
-    with _unit_of_work(db, "cerrar la corrida") as session:
+    with unit_of_work(db, "cerrar la corrida") as session:
         done = session.execute(
             update(RunRow)
             .where(RunRow.id == run_id, RunRow.status == "running")
@@ -272,109 +255,19 @@ def finish_run(db: Database, run_id: int, status: str, error: str | None = None)
             .execution_options(synchronize_session=False)
         )
         if cast(CursorResult[Any], done).rowcount == 0:
-            raise _not_running(session, run_id)
-
-
-_Row = tuple[SiteOutcomeRow, RunRow, MunicipalityRow]
-
-
-def latest_results(
-    db: Database, cves: Sequence[str] | None = None, *, kinds: Sequence[str] | None = None
-) -> list[MunicipalityResults]:
-    """Per municipality (all, or cves), its results in the most recent complete run that covered it."""
-    if cves is not None and not cves:
-        return []
-    with _unit_of_work(db, "leer los últimos resultados", read_only=True) as session:
-        rows: list[_Row] = list(session.execute(_latest_query(cves, kinds)))
-        return _with_results(session, rows)
-
-
-def run_results(db: Database, run_id: int) -> list[MunicipalityResults]:
-    """The municipalities recorded in one run, whatever its status, with their results."""
-    with _unit_of_work(db, "leer los resultados de la corrida", read_only=True) as session:
-        query = _joined().where(SiteOutcomeRow.run_id == run_id).order_by(SiteOutcomeRow.cve_inegi)
-        rows: list[_Row] = list(session.execute(query))
-        return _with_results(session, rows)
-
-
-def _joined() -> Select[SiteOutcomeRow, RunRow, MunicipalityRow]:
-    return (
-        select(SiteOutcomeRow, RunRow, MunicipalityRow)
-        .join(RunRow, RunRow.id == SiteOutcomeRow.run_id)
-        .join(MunicipalityRow, MunicipalityRow.cve_inegi == SiteOutcomeRow.cve_inegi)
-    )
-
-
-def _latest_query(
-    cves: Sequence[str] | None, kinds: Sequence[str] | None
-) -> Select[SiteOutcomeRow, RunRow, MunicipalityRow]:
-    """Rank each municipality's outcomes in complete runs, newest run first, and keep the first."""
-    rank = func.row_number().over(
-        partition_by=SiteOutcomeRow.cve_inegi, order_by=(RunRow.started_at.desc(), RunRow.id.desc())
-    )
-    ranked = (
-        select(SiteOutcomeRow.id.label("outcome_id"), rank.label("rank"))
-        .join(RunRow, RunRow.id == SiteOutcomeRow.run_id)
-        .where(RunRow.status == "complete", SiteOutcomeRow.cve_inegi.is_not(None))
-    )
-    if cves is not None:
-        ranked = ranked.where(SiteOutcomeRow.cve_inegi.in_(cves))
-    if kinds is not None:
-        ranked = ranked.where(RunRow.kind.in_(kinds))
-    latest = ranked.subquery()
-    return (
-        _joined()
-        .join(latest, latest.c.outcome_id == SiteOutcomeRow.id)
-        .where(latest.c.rank == 1)
-        .order_by(SiteOutcomeRow.cve_inegi)
-    )
-
-
-def _with_results(session: Session, rows: list[_Row]) -> list[MunicipalityResults]:
-    """Attach check results, fetched with one indexed (run_id, cve_inegi) query per run involved."""
-    by_run: dict[int, list[str]] = defaultdict(list)
-    for outcome, _, _ in rows:
-        by_run[outcome.run_id].append(outcome.cve_inegi or "")
-    found: dict[tuple[int, str], list[CheckResult]] = defaultdict(list)
-    for run_id, cves in by_run.items():
-        query = (
-            select(CheckResultRow.cve_inegi, CheckResultRow.check_id, CheckResultRow.status, CheckResultRow.reason,
-                   CheckResultRow.detail, CheckResultRow.evidence_url, CheckResultRow.evidence_text)
-            .where(CheckResultRow.run_id == run_id, CheckResultRow.cve_inegi.in_(cves))
-            .order_by(CheckResultRow.id)
-        )
-        for cve, check_id, status, reason, detail, url, text in session.execute(query):
-            evidence = Evidence(url, text or "") if url is not None else None
-            found[(run_id, cve or "")].append(
-                CheckResult(check_id, cast(Status, status), evidence=evidence, reason=reason, detail=detail)
-            )
-    return [_municipality_results(row, found.get((row[0].run_id, row[0].cve_inegi or ""), [])) for row in rows]
-
-
-def _municipality_results(row: _Row, results: list[CheckResult]) -> MunicipalityResults:
-    outcome, run, municipality = row
-    return MunicipalityResults(
-        cve_inegi=municipality.cve_inegi, nombre=municipality.nombre, poblacion_2020=municipality.poblacion_2020,
-        conapo_gm_2020=municipality.conapo_gm_2020, region=municipality.region, sitio_web=municipality.sitio_web,
-        run_id=run.id, run_started_at=run.started_at, run_finished_at=run.finished_at,
-        start_url=outcome.start_url, home_url=outcome.home_url, failure=outcome.failure,
-        failure_detail=outcome.failure_detail, pages_ok=outcome.pages_ok, pages_failed=outcome.pages_failed,
-        truncated=outcome.truncated, seconds=outcome.seconds, https_valid=outcome.https_valid,
-        https_error=outcome.https_error, http_redirects_to_https=outcome.http_redirects_to_https,
-        network_suspect=outcome.network_suspect, results=results,
-    )
+            raise not_running(session, run_id)
 
 
 def list_runs(db: Database, limit: int = 20) -> list[RunSummary]:
     """The most recent runs, newest first."""
-    with _unit_of_work(db, "listar las corridas", read_only=True) as session:
+    with unit_of_work(db, "listar las corridas", read_only=True) as session:
         query = select(RunRow).order_by(RunRow.started_at.desc(), RunRow.id.desc()).limit(limit)
         return [_summary(run) for run in session.scalars(query)]
 
 
 def get_run(db: Database, run_id: int) -> RunSummary | None:
     """One run by id, or None if there is no such run."""
-    with _unit_of_work(db, "leer la corrida", read_only=True) as session:
+    with unit_of_work(db, "leer la corrida", read_only=True) as session:
         run = session.get(RunRow, run_id)
         return _summary(run) if run is not None else None
 

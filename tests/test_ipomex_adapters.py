@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from scrapy.http import HtmlResponse
@@ -59,7 +59,8 @@ def test_captcha_gate_is_recognised() -> None:
 
 
 TABLE = """<div id="registros"><table class="registros"><thead><tr><th>Fecha de actualización</th>
-<th>Ejercicio</th><th>Fecha de inicio del periodo que se informa</th><th>Fecha de término del periodo que se informa</th>
+<th>Ejercicio</th><th>Fecha de inicio del periodo que se informa</th>
+<th>Fecha de término del periodo que se informa</th>
 <th>Fecha de validación</th><th>Área(s) responsable(s)</th><th>Nota</th><th>Documentos</th></tr></thead><tbody>
 <tr><td>15/10/2026</td><td>2026</td><td>01/07/2026</td><td>30/09/2026</td><td>16/10/2026</td><td>Tesorería</td>
 <td></td><td><a href="/a.pdf">a</a><a href="/b.pdf">b</a></td></tr></tbody></table></div>"""
@@ -88,9 +89,9 @@ def test_rendered_states(html: str, state: str) -> None:
 
 
 def test_ipomex4_api_data_becomes_fraction_pages() -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    capture = IpomexCapture("15054", "ipomex4", "u", datetime.now(timezone.utc))
+    capture = IpomexCapture("15054", "ipomex4", "u", datetime.now(UTC))
     base = "http://x/ipomex/api/v1/sujetos/146/obligaciones"
     listing = {"obligaciones": [
         {"id": "a1", "articulo": "92", "fraccion": "I", "aplica": True},
@@ -108,8 +109,8 @@ def test_ipomex4_api_data_becomes_fraction_pages() -> None:
 
 
 def test_ipomex4_captcha_is_a_failure_not_an_absence() -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    capture = IpomexCapture("15054", "ipomex4", "u", datetime.now(timezone.utc))
+    capture = IpomexCapture("15054", "ipomex4", "u", datetime.now(UTC))
     ipomex4.fill_capture(capture, {"captcha": True}, "u")
     assert capture.failure == "captcha" and capture.fractions == []

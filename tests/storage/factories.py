@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
+from checks.ipomex_model import FractionPage, FractionRecord, IpomexCapture
 from checks.model import CheckResult, CrawlOutcome, Evidence, PageRecord, SiteReport, Status
 from config.registry import Municipality
 
@@ -31,3 +34,18 @@ def report(cve: str, statuses: dict[str, Status], failure: str | None = None, pa
                                kind="html") for i in range(0 if failure else pages)]
     return SiteReport(cve_inegi=cve, start_url=url, outcome=outcome, pages=page_records, results=results,
                       seconds=1.5)
+
+
+def capture(cve: str | None, source: str = "ipomex3", failure: str | None = None) -> IpomexCapture:
+    """An IPOMEX capture of three fractions (read, empty, in error), or a failed one."""
+    index = f"https://www.ipomex.org.mx/ipo3/lgt/indice/m{cve}.web"
+    pages = [] if failure else [
+        FractionPage("92", "I", f"{index[:-4]}/art_92_i.web", "records",
+                     (FractionRecord(fecha_actualizacion=date(2026, 10, 15)),)),
+        FractionPage("92", "II A", f"{index[:-4]}/art_92_ii_a.web", "empty"),
+        FractionPage("92", "II B", f"{index[:-4]}/art_92_ii_b.web", "error", error="HTTP 500"),
+    ]
+    return IpomexCapture(cve_inegi=cve, source=source, index_url=index,
+                         captured_at=datetime(2026, 10, 31, 9, tzinfo=UTC), failure=failure,
+                         failure_detail="Se mostró un reCAPTCHA" if failure else None, fractions=pages,
+                         browser_pages=2)

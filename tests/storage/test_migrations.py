@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
+from sqlalchemy.exc import IntegrityError
 
 from checks.model import STATUSES
 from storage.db import Database, downgrade_database, open_database, upgrade_database
 from storage.models import RESULT_STATUSES, Base
+from storage.repository import latest_results
 
-TABLES = {"municipalities", "runs", "pages", "check_results", "site_outcomes"}
+TABLES = {"municipalities", "runs", "pages", "check_results", "site_outcomes", "ipomex_captures"}
+HEAD = "0002"
 
 
 def _tables(url: str) -> set[str]:
@@ -36,7 +40,7 @@ def _revision(url: str) -> str | None:
 def test_open_migrates_empty_file_to_head(db_url: str) -> None:
     open_database(db_url).dispose()
     assert _tables(db_url) == TABLES
-    assert _revision(db_url) == "0001"
+    assert _revision(db_url) == HEAD
 
 
 def test_downgrade_to_base_then_upgrade_again(db_url: str) -> None:
@@ -47,7 +51,7 @@ def test_downgrade_to_base_then_upgrade_again(db_url: str) -> None:
     upgrade_database(db_url)
     assert _tables(db_url) == TABLES
     open_database(db_url).dispose()  # Already at head: opening again is a no-op.
-    assert _revision(db_url) == "0001"
+    assert _revision(db_url) == HEAD
 
 
 def test_models_match_migration(db: Database) -> None:
@@ -66,7 +70,8 @@ def _schema_lines(url: str) -> dict[str, set[str]]:
             ).all()
     finally:
         engine.dispose()
-    return {name: {line.strip().rstrip(",") for line in re.split(r"\n", sql)} for name, sql in rows}
+    # Quotes are cosmetic: SQLite keeps them around a table name when a migration rebuilds and renames the table.
+    return {name: {line.strip().rstrip(",").replace('"', "") for line in re.split(r"\n", sql)} for name, sql in rows}
 
 
 def test_migration_ddl_equals_create_all(db: Database, tmp_path: Path) -> None:
@@ -96,3 +101,85 @@ def test_in_memory_database_is_migrated() -> None:
         assert set(inspect(database.engine).get_table_names()) >= TABLES
     finally:
         database.dispose()
+
+
+def _execute(url: str, *statements: str) -> list[tuple[object, ...]]:
+    """Run raw SQL statements in one transaction; return the rows of the last one."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            rows: list[tuple[object, ...]] = []
+            for statement in statements:
+                result = connection.exec_driver_sql(statement)
+                rows = [tuple(row) for row in result] if result.returns_rows else []
+            return rows
+    finally:
+        engine.dispose()
+
+
+ROWS_AT_0001 = (
+    "INSERT INTO municipalities VALUES ('15001', 'Acambay', 'Acambay', 1000, 0.5, 'Bajo', NULL, NULL, 'confirmado', "
+    "'2026-01-01 00:00:00.000000')",
+    "INSERT INTO runs (id, kind, started_at, finished_at, status, sites_planned, sites_done, pages_ok, pages_failed, "
+    "params) VALUES (1, 'crawl', '2026-01-01 00:00:00.000000', '2026-01-01 01:00:00.000000', 'complete', 1, 1, 1, 0, "
+    "'{}')",
+    "INSERT INTO site_outcomes (run_id, cve_inegi, start_url, home_url, pages_ok, pages_failed, truncated, seconds, "
+    "network_suspect, recorded_at) VALUES (1, '15001', 'https://a.mx/', 'https://a.mx/', 1, 0, 0, 1.0, 0, "
+    "'2026-01-01 00:30:00.000000')",
+    "INSERT INTO pages (run_id, cve_inegi, url, final_url, status, content_hash, depth, kind) VALUES "
+    "(1, '15001', 'https://a.mx/', 'https://a.mx/', 200, 'h', 0, 'html')",
+    "INSERT INTO check_results (run_id, cve_inegi, check_id, status, evidence_url, evidence_text, created_at) VALUES "
+    "(1, '15001', 'sitio.https', 'cumple', 'https://a.mx/', 'https válido', '2026-01-01 00:30:00.000000')",
+)
+SITE_ROW = "SELECT check_id, status, evidence_text FROM check_results"
+
+
+def test_0002_round_trip_keeps_the_site_history(db_url: str, tmp_path: Path) -> None:
+    fresh = f"sqlite:///{tmp_path / 'fresh_0001.db'}"
+    upgrade_database(fresh, "0001")
+    upgrade_database(db_url, "0001")
+    _execute(db_url, *ROWS_AT_0001)
+
+    upgrade_database(db_url)
+    assert _revision(db_url) == HEAD
+    assert _execute(db_url, "SELECT check_id, status, source, law, last_update FROM check_results") == [
+        ("sitio.https", "cumple", "sitio", None, None)
+    ]
+    assert _execute(db_url, "SELECT url, rendered FROM pages") == [("https://a.mx/", 0)]
+    _execute(
+        db_url,
+        "INSERT INTO check_results (run_id, cve_inegi, check_id, status, created_at, source, law, last_update) "
+        "VALUES (1, '15001', 'ipomex.92.iii', 'no_aplica', '2026-01-01 00:40:00.000000', 'ipomex3', "
+        "'LTAIPEMyM:2016', '2026-10-15')",
+        "INSERT INTO ipomex_captures (run_id, cve_inegi, source, captured_at, fractions_read, browser_pages) "
+        "VALUES (1, '15001', 'ipomex3', '2026-01-01 00:40:00.000000', 87, 0)",
+    )
+
+    downgrade_database(db_url, "0001")
+    assert _revision(db_url) == "0001"
+    assert _tables(db_url) == TABLES - {"ipomex_captures"}
+    assert _schema_lines(db_url) == _schema_lines(fresh)
+    # Obligation results have no place in 0001 (no source, no no_aplica): they go, the site history stays.
+    assert _execute(db_url, SITE_ROW) == [("sitio.https", "cumple", "https válido")]
+
+    upgrade_database(db_url)
+    assert _execute(db_url, "SELECT check_id, source FROM check_results") == [("sitio.https", "sitio")]
+    database = open_database(db_url)
+    try:
+        (acambay,) = latest_results(database)
+        assert [(r.check_id, r.status, r.source) for r in acambay.results] == [("sitio.https", "cumple", "sitio")]
+    finally:
+        database.dispose()
+
+
+def test_status_constraint_admits_no_aplica_and_nothing_else(db_url: str) -> None:
+    upgrade_database(db_url, "0001")
+    _execute(db_url, *ROWS_AT_0001)
+    insert = ("INSERT INTO check_results (run_id, cve_inegi, check_id, status, created_at) VALUES "
+              "(1, '15001', 'ipomex.92.i', '{}', '2026-01-01 00:30:00.000000')")
+    with pytest.raises(IntegrityError):
+        _execute(db_url, insert.format("no_aplica"))
+    upgrade_database(db_url)
+    _execute(db_url, insert.format("no_aplica"))
+    with pytest.raises(IntegrityError):
+        _execute(db_url, insert.format("quizá"))
