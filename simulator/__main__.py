@@ -30,13 +30,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     serve.add_argument("--ground-truth", type=Path, default=None, help="Guarda aquí la verdad esperada (JSON).")
     serve.add_argument("--run-date", type=date.fromisoformat, default=None,
                        help="Fecha de la corrida (AAAA-MM-DD) para la vigencia de las noticias; por omisión, hoy.")
+    serve.add_argument("--ipomex-hang", type=float, default=60.0,
+                       help="Segundos que IPOMEX retiene las respuestas de los municipios que no responden "
+                            "(por omisión 60).")
     return parser.parse_args(argv)
 
 
+def ipomex_column(world: World, cve_inegi: str) -> str:
+    """How a municipality appears on IPOMEX: ipomex3:<ID>, ipomex4:<id> or -, with /behaviour when not normal."""
+    portal = world.ipomex(cve_inegi)
+    if portal.generation == "none":
+        return "-"
+    where = f"ipomex3:{portal.ipo3_id}" if portal.generation == "ipomex3" else f"ipomex4:{portal.ipo4_id}"
+    return where if portal.behaviour == "normal" else f"{where}/{portal.behaviour}"
+
+
 def print_sites(world: World, farm: FarmServer) -> None:
-    """One line per site: clave, URL, behaviour and name."""
+    """One line per site: clave, URL, behaviour, IPOMEX and name."""
     for site in world.sites:
-        print(f"{site.cve_inegi}  {farm.url_for(site.cve_inegi):<26} {site.behaviour:<16} {site.nombre}")
+        print(f"{site.cve_inegi}  {farm.url_for(site.cve_inegi):<26} {site.behaviour:<16} "
+              f"{ipomex_column(world, site.cve_inegi):<36} {site.nombre}")
 
 
 def wait_for_stop() -> None:
@@ -61,14 +74,15 @@ def serve(args: argparse.Namespace) -> int:
         world.write_ground_truth(args.ground_truth)
         print(f"Verdad esperada guardada en {args.ground_truth}", file=sys.stderr)
     try:
-        farm = FarmServer(world, latency=args.latency, port_base=args.port_base)
+        farm = FarmServer(world, latency=args.latency, port_base=args.port_base, ipomex_hang_seconds=args.ipomex_hang)
         farm.start()
     except OSError as exc:
         print(f"No se pudo abrir un puerto ({exc}). Pruebe otro --port-base u omítalo.", file=sys.stderr)
         return 1
     try:
         print(f"Granja simulada: semilla {world.seed}, fecha {world.run_date.isoformat()}, "
-              f"{len(world.sites)} portales en 127.0.0.1.", file=sys.stderr)
+              f"{len(world.sites)} portales en 127.0.0.1; IPOMEX en {farm.ipomex_base} "
+              f"(IPOMEX 4: {farm.ipomex4_url}).", file=sys.stderr)
         print_sites(world, farm)
         print("Presione Ctrl-C para detener.", file=sys.stderr, flush=True)
         sys.stdout.flush()

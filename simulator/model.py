@@ -6,14 +6,18 @@ import html
 from dataclasses import dataclass, field
 from datetime import date
 
+from simulator.ipomex_model import IpomexSite
+
 # How a site is served; every value but "normal", "slow" and "cp1252" makes the crawl unable to score content.
 NORMAL, SLOW, CP1252 = "normal", "slow", "cp1252"
 DOWN, HTTP_503, PARKED = "down", "http_503", "parked"
 MAINTENANCE, ROBOTS_DISALLOW, REDIRECT_LOOP = "maintenance", "robots_disallow", "redirect_loop"
+# js_only: every page is an empty shell whose content a script builds from JSON; judged as the browser renders it.
+JS_ONLY = "js_only"
 SPECIAL_BEHAVIOURS: tuple[str, ...] = (
-    DOWN, PARKED, MAINTENANCE, ROBOTS_DISALLOW, REDIRECT_LOOP, HTTP_503, CP1252, SLOW,
+    DOWN, PARKED, MAINTENANCE, ROBOTS_DISALLOW, REDIRECT_LOOP, HTTP_503, CP1252, SLOW, JS_ONLY, JS_ONLY,
 )
-EVALUATED = frozenset({NORMAL, SLOW, CP1252})
+EVALUATED = frozenset({NORMAL, SLOW, CP1252, JS_ONLY})
 SLOW_DELAY = 1.5
 
 
@@ -94,6 +98,14 @@ class SimSite:
     delay: float = 0.0
     # Answered for any path the site does not have (parked, maintenance, 503); None means a real 404.
     catch_all: Resource | None = None
+    # js_only sites: the HTML of each page as a browser shows it after running the site's script.
+    rendered: dict[str, bytes] = field(default_factory=dict)
+    # How the municipality appears on the simulated IPOMEX (set by build_world).
+    ipomex: IpomexSite | None = None
+
+    def dom(self, path: str) -> bytes:
+        """The page as a browser sees it: the rendered HTML of js_only pages, else the served bytes."""
+        return self.rendered.get(path, self.resources[path].body)
 
     @property
     def pages(self) -> dict[str, Resource]:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from config.registry import Municipality
 from simulator.catalogue import FEATURE_CHECKS
-from simulator.model import CP1252, SLOW
+from simulator.model import CP1252, JS_ONLY, SLOW
 from simulator.phrasing import DATE_STYLES, LADAS_INTERIOR
 
 TEMPLATES: tuple[tuple[str, int], ...] = (
@@ -106,6 +106,8 @@ def make_plan(rng: random.Random, municipality: Municipality, behaviour: str) ->
     """Decide template, features, freshness and traps of one site."""
     rich = richness(municipality, rng)
     template = "table" if behaviour == CP1252 else choose_template(rng, rich)
+    if behaviour == JS_ONLY and template == "table":  # script-built sites are never old table layouts
+        template = "bootstrap5"
     present = choose_presence(rng, rich)
     if behaviour == CP1252:
         present.update(dict.fromkeys(FORCED_CP1252, True))

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from dataclasses import replace
 from types import TracebackType
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 
 from config.registry import Municipality
+from simulator.ipomex_model import IPOMEX3, IPOMEX4
+from simulator.ipomex_server import IpomexServer
 from simulator.model import DOWN, Resource, SimSite
 from simulator.special import not_found, redirect
 from simulator.world import World
@@ -18,6 +21,7 @@ from simulator.world import World
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
+IPOMEX_HANG_SECONDS = 60.0
 SERVER_HEADERS = {"wordpress": "Apache/2.4.41 (Ubuntu)", "table": "Microsoft-IIS/7.5", "joomla": "Apache",
                   "bootstrap4": "nginx/1.18.0 (Ubuntu)", "bootstrap5": "nginx"}
 
@@ -58,11 +62,19 @@ def reserve_refusing_port(host: str, port: int) -> socket.socket:
 
 
 class FarmServer:
-    """Context manager serving a World: `with FarmServer(world) as farm: farm.url_for("15106")`."""
+    """Context manager serving a World: `with FarmServer(world) as farm: farm.url_for("15106")`.
 
-    def __init__(self, world: World, latency: float = 0.0, port_base: int | None = None, host: str = HOST) -> None:
+    Besides one port per site, one more port serves the simulated IPOMEX (both generations): `farm.ipomex_base`.
+    With port_base, sites take port_base … port_base+N-1 and IPOMEX takes port_base+N.
+    """
+
+    def __init__(self, world: World, latency: float = 0.0, port_base: int | None = None, host: str = HOST,
+                 ipomex_hang_seconds: float = IPOMEX_HANG_SECONDS) -> None:
         self.world, self.latency, self.port_base, self.host = world, latency, port_base, host
+        self.ipomex_hang_seconds = ipomex_hang_seconds
         self.ports: dict[str, int] = {}
+        self.ipomex_port: int | None = None
+        self._ipomex: IpomexServer | None = None
         self._by_port: dict[int, SimSite] = {}
         self._reserved: list[socket.socket] = []
         self._runner: web.AppRunner | None = None
@@ -83,9 +95,38 @@ class FarmServer:
         """Base URL of a municipality's simulated site, e.g. http://127.0.0.1:41234/."""
         return f"http://{self.host}:{self.ports[cve_inegi]}/"
 
+    @property
+    def ipomex_base(self) -> str:
+        """Base URL of the simulated IPOMEX, e.g. http://127.0.0.1:41300 (no trailing slash)."""
+        if self.ipomex_port is None:
+            raise RuntimeError("la granja simulada no está en marcha")
+        return f"http://{self.host}:{self.ipomex_port}"
+
+    @property
+    def ipomex4_url(self) -> str:
+        """Base of the IPOMEX 4 single-page app: {ipomex_base}/ipomex/ (routes #/obligaciones/<id>)."""
+        return f"{self.ipomex_base}/ipomex/"
+
+    @property
+    def ipomex_hanging(self) -> int:
+        """How many IPOMEX requests of timing-out municipalities are being held right now."""
+        return self._ipomex.hanging if self._ipomex is not None else 0
+
+    def ipomex_url_for(self, cve_inegi: str) -> str | None:
+        """Absolute IPOMEX 3 index URL of a municipality published there, else None."""
+        site = self.world.ipomex(cve_inegi)
+        return f"{self.ipomex_base}/ipo3/lgt/indice/{site.ipo3_id}.web" if site.generation == IPOMEX3 else None
+
     def registry(self) -> list[Municipality]:
-        """The world's registry rows pointing at the simulated sites."""
-        return [m.with_site(self.url_for(m.cve_inegi)) for m in self.world.municipalities]
+        """The world's registry rows pointing at the simulated sites and at the simulated IPOMEX: ipomex_url
+        (IPOMEX 3 index) or ipomex4_id, or neither for municipalities without IPOMEX."""
+        rows = []
+        for m in self.world.municipalities:
+            portal = self.world.ipomex(m.cve_inegi)
+            ipomex4_id = portal.ipo4_id if portal.generation == IPOMEX4 else None
+            rows.append(replace(m.with_site(self.url_for(m.cve_inegi)), ipomex_url=self.ipomex_url_for(m.cve_inegi),
+                                ipomex4_id=ipomex4_id))
+        return rows
 
     def start(self) -> None:
         """Bind every port and serve from a background thread; raises if any port cannot be bound."""
@@ -102,6 +143,8 @@ class FarmServer:
         """Stop serving, close every connection and socket, and join the thread."""
         loop, thread = self._loop, self._thread
         if loop is not None and thread is not None and thread.is_alive():
+            if self._ipomex is not None:
+                loop.call_soon_threadsafe(self._ipomex.release)
             loop.call_soon_threadsafe(loop.stop)
             thread.join(STOP_TIMEOUT)
         self._close_reserved()
@@ -143,6 +186,15 @@ class FarmServer:
             bound = int(self._runner.addresses[-1][1])
             self.ports[site.cve_inegi] = bound
             self._by_port[bound] = site
+        await self._start_ipomex()
+
+    async def _start_ipomex(self) -> None:
+        assert self._runner is not None
+        portals = [s.ipomex for s in self.world.sites if s.ipomex is not None]
+        self._ipomex = IpomexServer(portals, self.ipomex_hang_seconds)
+        port = self.port_base + len(self.world.sites) if self.port_base is not None else 0
+        await web.TCPSite(self._runner, self.host, port).start()
+        self.ipomex_port = int(self._runner.addresses[-1][1])
 
     async def _cleanup(self) -> None:
         if self._runner is not None:
@@ -151,7 +203,12 @@ class FarmServer:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         sockname = request.transport.get_extra_info("sockname") if request.transport else None
-        site = self._by_port.get(int(sockname[1])) if sockname else None
+        port = int(sockname[1]) if sockname else None
+        if port is not None and port == self.ipomex_port and self._ipomex is not None:
+            if self.latency > 0:
+                await asyncio.sleep(self.latency)
+            return await self._ipomex.handle(request)
+        site = self._by_port.get(port) if port is not None else None
         if site is None:
             return web.Response(status=421, text="Misdirected Request")
         delay = self.latency + site.delay

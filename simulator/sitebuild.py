@@ -13,9 +13,11 @@ from simulator.content_norms import build_norms
 from simulator.content_services import build_pagos, build_reporte, build_tramites
 from simulator.content_transparency import build_transparency
 from simulator.draft import SiteDraft
+from simulator.jsonly import shell_pages
 from simulator.model import (
     DOWN,
     HTTP_503,
+    JS_ONLY,
     MAINTENANCE,
     PARKED,
     REDIRECT_LOOP,
@@ -100,17 +102,22 @@ def content_type(d: SiteDraft) -> tuple[str, str]:
     return "utf-8", "text/html" if d.rng.random() < 0.2 else "text/html; charset=UTF-8"
 
 
-def resources_of(d: SiteDraft) -> dict[str, Resource]:
-    """Every served resource of a content site: pages, home redirect and documents."""
-    codec, header = content_type(d)
-    resources = {path: Resource(200, header, render(d, page).encode(codec)) for path, page in d.pages.items()}
+def resources_of(d: SiteDraft, js_only: bool = False) -> tuple[dict[str, Resource], dict[str, bytes]]:
+    """Every served resource of a content site (pages, home redirect, documents) and, for js_only sites, the
+    DOM of each page after its script ran."""
+    rendered: dict[str, bytes] = {}
+    if js_only:
+        resources, rendered = shell_pages(d)
+    else:
+        codec, header = content_type(d)
+        resources = {path: Resource(200, header, render(d, page).encode(codec)) for path, page in d.pages.items()}
     if d.plan.home_redirect:
         resources["/"] = redirect(d.plan.home_redirect, d.rng.choice((301, 302)))
     for path, doc in d.docs.items():
         body = document(doc.title, doc.ext) if doc.served else None
         if body is not None:
             resources[path] = body
-    return resources
+    return resources, rendered
 
 
 def content_site(m: Municipality, plan: Plan, rng: random.Random, run_date: date, behaviour: str) -> SimSite:
@@ -119,8 +126,9 @@ def content_site(m: Municipality, plan: Plan, rng: random.Random, run_date: date
     build_content(d)
     evidence = {path: page_evidence(d, page) for path, page in d.pages.items()}
     robots = DISALLOW_ALL if behaviour == ROBOTS_DISALLOW else robots_for(plan.template)
-    return SimSite(m.cve_inegi, m.nombre, plan.template, behaviour, d.home.path, resources_of(d), evidence, robots,
-                   SLOW_DELAY if behaviour == SLOW else 0.0)
+    resources, rendered = resources_of(d, behaviour == JS_ONLY)
+    return SimSite(m.cve_inegi, m.nombre, plan.template, behaviour, d.home.path, resources, evidence, robots,
+                   SLOW_DELAY if behaviour == SLOW else 0.0, rendered=rendered)
 
 
 def empty_site(m: Municipality, template: str, behaviour: str, rng: random.Random) -> SimSite:

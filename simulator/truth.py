@@ -57,7 +57,7 @@ def crawl_depths(site: SimSite) -> dict[str, int]:
         resource = site.resources[path]
         if depths[path] >= MAX_DEPTH or not (resource.content_type or "").startswith("text/html"):
             continue
-        for link in same_host_links(resource.body, path):
+        for link in same_host_links(site.dom(path), path):
             target = resolve(site, link)
             if target is not None and target not in depths:
                 depths[target] = depths[path] + 1

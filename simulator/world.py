@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from config.registry import FIRST_CVE, LAST_CVE, Municipality, load_registry
+from simulator.ipomex_model import IpomexSite
+from simulator.ipomex_plan import assign_ipomex, build_ipomex
 from simulator.model import NORMAL, SPECIAL_BEHAVIOURS, SimSite
+from simulator.obligaciones import fraction_ids
 from simulator.sitebuild import build_site
 from simulator.truth import derive_truth
 
@@ -37,14 +40,37 @@ class World:
         """clave → behaviour, for every site that is not plainly normal."""
         return {s.cve_inegi: s.behaviour for s in self.sites if s.behaviour != NORMAL}
 
+    @staticmethod
+    def ipomex_fraction_ids() -> tuple[str, ...]:
+        """The 87 IPOMEX obligation ids (ipomex.92.<fraccion>) every municipality's truth has."""
+        return fraction_ids()
+
+    def ipomex(self, cve_inegi: str) -> IpomexSite:
+        """How one municipality appears on the simulated IPOMEX."""
+        found = self.site(cve_inegi).ipomex
+        if found is None:
+            raise KeyError(cve_inegi)
+        return found
+
+    def ipomex_behaviours(self) -> dict[str, tuple[str, str]]:
+        """clave → (generation, behaviour) on IPOMEX, for every municipality."""
+        return {s.cve_inegi: (self.ipomex(s.cve_inegi).generation, self.ipomex(s.cve_inegi).behaviour)
+                for s in self.sites}
+
     def to_json(self) -> str:
         """The ground-truth document (stable key order, UTF-8 text)."""
-        sites = {s.cve_inegi: {"behaviour": s.behaviour, "checks": self.ground_truth[s.cve_inegi]} for s in self.sites}
+        sites = {s.cve_inegi: {"behaviour": s.behaviour, "ipomex": self.ipomex_summary(s.cve_inegi),
+                               "checks": self.ground_truth[s.cve_inegi]} for s in self.sites}
         document = {"seed": self.seed, "run_date": self.run_date.isoformat(), "sites": sites}
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
+    def ipomex_summary(self, cve_inegi: str) -> dict[str, str]:
+        """{"generation", "behaviour"} of a municipality on IPOMEX."""
+        site = self.ipomex(cve_inegi)
+        return {"generation": site.generation, "behaviour": site.behaviour}
+
     def write_ground_truth(self, path: str | Path) -> None:
-        """Write the ground truth as JSON: {"seed", "run_date", "sites": {cve: {"behaviour", "checks"}}}."""
+        """Write the ground truth as JSON: {"seed", "run_date", "sites": {cve: {"behaviour", "ipomex", "checks"}}}."""
         Path(path).write_text(self.to_json(), encoding="utf-8")
 
 
@@ -65,6 +91,8 @@ def build_world(seed: int = DEFAULT_SEED, run_date: date | None = None,
     day = run_date or date.today()
     chosen = list(municipalities) if municipalities is not None else load_registry()
     special = assign_behaviours(seed)
-    sites = [build_site(m, seed, day, special.get(m.cve_inegi, NORMAL)) for m in chosen]
-    truth = {s.cve_inegi: derive_truth(s, day) for s in sites}
+    portals = assign_ipomex(seed)
+    sites = [replace(build_site(m, seed, day, special.get(m.cve_inegi, NORMAL)),
+                     ipomex=build_ipomex(m, seed, day, portals[m.cve_inegi])) for m in chosen]
+    truth = {s.cve_inegi: {**derive_truth(s, day), **(s.ipomex.truth() if s.ipomex else {})} for s in sites}
     return World(seed, day, chosen, sites, truth)

@@ -13,9 +13,9 @@ from tests.simulator.evidence_audit import DETECTORS, View, dates_in, read
 
 
 def reachable_views(site: SimSite) -> tuple[str, dict[str, View]]:
-    """(home path, views of every HTML page within the crawl's depth)."""
+    """(home path, views of every HTML page within the crawl's depth, as a browser renders js_only pages)."""
     depths = crawl_depths(site)
-    views = {p: read(site.resources[p].body) for p in depths
+    views = {p: read(site.dom(p)) for p in depths
              if (site.resources[p].content_type or "").startswith("text/html")}
     return resolve(site, "/") or "/", views
 

@@ -21,13 +21,17 @@ REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = {"wordpress", "bootstrap5", "bootstrap4", "table", "joomla"}
 # Fixed by the seed; documented in the farm's report. Changing the seed or SPECIAL_BEHAVIOURS changes them.
 EXPECTED_SPECIALS = {"15050": "redirect_loop", "15063": "down", "15070": "robots_disallow", "15083": "parked",
-                     "15089": "maintenance", "15106": "slow", "15115": "cp1252", "15123": "http_503"}
+                     "15089": "maintenance", "15106": "slow", "15115": "cp1252", "15123": "http_503",
+                     "15017": "js_only", "15084": "js_only"}
 FINGERPRINT = ("import hashlib, datetime, simulator\n"
                "w = simulator.build_world(2026, datetime.date(2026, 11, 24))\n"
                "h = hashlib.sha256(w.to_json().encode())\n"
                "for s in w.sites:\n"
                "    for p, r in s.resources.items():\n"
                "        h.update(p.encode() + str(r.status).encode() + (r.content_type or '').encode() + r.body)\n"
+               "    for p, b in s.rendered.items():\n"
+               "        h.update(p.encode() + b)\n"
+               "    h.update(repr(s.ipomex).encode())\n"
                "print(h.hexdigest())\n")
 
 
@@ -37,6 +41,9 @@ def fingerprint(world: World) -> str:
     for site in world.sites:
         for path, res in site.resources.items():
             digest.update(path.encode() + str(res.status).encode() + (res.content_type or "").encode() + res.body)
+        for path, body in site.rendered.items():
+            digest.update(path.encode() + body)
+        digest.update(repr(site.ipomex).encode())
     return digest.hexdigest()
 
 
@@ -72,16 +79,19 @@ def test_one_site_per_municipality_in_registry_order(world: World) -> None:
 
 def test_every_site_has_every_check(world: World) -> None:
     assert set(world.ground_truth) == {s.cve_inegi for s in world.sites}
+    fractions = world.ipomex_fraction_ids()
+    assert len(fractions) == 87 and all(f.startswith("ipomex.92.") for f in fractions)
     for checks in world.ground_truth.values():
-        assert list(checks) == list(CHECK_IDS)
-        assert set(checks.values()) <= {"cumple", "no_cumple", "indeterminado"}
+        assert list(checks) == [*CHECK_IDS, *fractions]
+        assert {checks[c] for c in CHECK_IDS} <= {"cumple", "no_cumple", "indeterminado"}
+        assert {checks[f] for f in fractions} <= {"cumple", "no_cumple", "indeterminado", "no_aplica"}
 
 
 def test_special_behaviours_are_fixed_and_follow_the_rules(world: World) -> None:
     assert world.behaviours() == EXPECTED_SPECIALS
     assert sorted(world.behaviours().values()) == sorted(SPECIAL_BEHAVIOURS)
     for cve, behaviour in EXPECTED_SPECIALS.items():
-        truth = world.ground_truth[cve]
+        truth = {c: world.ground_truth[cve][c] for c in CHECK_IDS}  # the IPOMEX part does not depend on the site
         others = {v for k, v in truth.items() if k != "sitio.disponible"}
         if behaviour in ("down", "http_503", "parked"):
             assert truth["sitio.disponible"] == "no_cumple" and others == {"indeterminado"}
@@ -89,6 +99,9 @@ def test_special_behaviours_are_fixed_and_follow_the_rules(world: World) -> None
             assert set(truth.values()) == {"indeterminado"}
         else:
             assert truth["sitio.disponible"] == "cumple" and truth["sitio.https"] == "no_cumple"
+        if behaviour == "js_only":
+            site = world.site(cve)
+            assert site.template != "table" and set(site.rendered) == set(site.evidence)
 
 
 def test_every_check_has_both_outcomes_among_up_sites(world: World) -> None:
@@ -133,6 +146,9 @@ def test_ground_truth_file(world: World, tmp_path: Path) -> None:
     assert list(document["sites"]) == [s.cve_inegi for s in world.sites]
     first = document["sites"]["15001"]
     assert first["behaviour"] == "normal" and first["checks"] == world.ground_truth["15001"]
+    assert first["ipomex"] == {"generation": world.ipomex("15001").generation,
+                               "behaviour": world.ipomex("15001").behaviour}
+    assert {s["ipomex"]["generation"] for s in document["sites"].values()} == {"ipomex3", "ipomex4", "none"}
     assert document["sites"]["15063"]["behaviour"] == "down"
 
 
@@ -143,4 +159,5 @@ def test_subset_keeps_the_full_farm_sites(world: World) -> None:
     assert small.behaviours() == {"15063": "down", "15115": "cp1252"}
     for site in small.sites:
         assert site.resources == world.site(site.cve_inegi).resources
+        assert site.ipomex == world.site(site.cve_inegi).ipomex
         assert small.ground_truth[site.cve_inegi] == world.ground_truth[site.cve_inegi]
