@@ -86,9 +86,8 @@ def test_subset_crawl_stores_a_complete_run_that_matches_ground_truth(world, tmp
 @pytest.mark.slow
 def test_without_a_browser_javascript_and_ipomex_are_indeterminate_never_absent(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cfg = replace(CFG, render_js=False, browser_executable="/nonexistent/chromium")
-    small = build_world(seed=2026, run_date=RUN_DATE)
-    js_only = {s.cve_inegi for s in small.sites if s.behaviour == "js_only"}
-    _, chosen, summary, stored = crawl_subset(small, tmp_path, cfg)
+    js_only = {s.cve_inegi for s in world.sites if s.behaviour == "js_only"}
+    _, _, summary, stored = crawl_subset(world, tmp_path, cfg)
     assert summary.status == "complete"
     for item in stored:
         for result in item.results:
