@@ -35,8 +35,7 @@ class IpomexSpider(scrapy.Spider):
             if target.source == "ipomex4":
                 yield ipomex4.spa_request(target, self.timeout_ms, self.parse_spa, self.entry_failed)
             else:
-                yield scrapy.Request(target.url, callback=self.parse_index, errback=self.entry_failed,
-                                     dont_filter=True, meta={"target": target})
+                yield ipomex3.index_request(target, self.parse_index, self.entry_failed)
 
     def parse_spa(self, response: Response) -> None:
         """IPOMEX 4: the page method already gathered the API data through the browser."""
@@ -46,20 +45,25 @@ class IpomexSpider(scrapy.Spider):
         ipomex4.fill_capture(assembly.capture, response.meta["playwright_page_methods"][0].result, target.url)
         self._settle(assembly, -1)
 
-    def parse_index(self, response: Response) -> Iterable[scrapy.Request]:
+    async def parse_index(self, response: Response) -> None:
         """IPOMEX 3: follow the index's fraction links (never built URLs: real slugs are irregular)."""
         target: IpomexTarget = response.meta["target"]
-        assembly = self.assemblies[target.url]
-        if ipomex3.is_captcha(response.text):
-            assembly.capture.failure, assembly.capture.failure_detail = "captcha", "el índice pide resolver un captcha"
-            return self._settle(assembly, -1)
-        requests = [ipomex3.fraction_request(target, self.obligations.articulo, label, url, self.timeout_ms,
-                                             self.parse_fraction, self.fraction_failed)
-                    for label, url in self._known(ipomex3.index_links(response))]
-        if not requests:
-            assembly.capture.failure, assembly.capture.failure_detail = "no_fractions", "el índice no enlaza fracciones"
-        self._settle(assembly, len(requests) - 1)
-        return requests
+        page = response.meta["playwright_page"]
+        capture = self.assemblies[target.url].capture
+        try:
+            capture.browser_pages += 1
+            if ipomex3.is_captcha(response.text):
+                capture.failure, capture.failure_detail = "captcha", "el índice pide resolver un captcha"
+                return
+            links = list(self._known(ipomex3.index_links(response)))
+            if not links:
+                capture.failure, capture.failure_detail = "no_fractions", "el índice no enlaza fracciones"
+            async for fraction in ipomex3.read_fractions(page, links, self.obligations.articulo, self.timeout_ms):
+                self.assemblies[target.url].add(fraction)
+                capture.browser_pages += 1
+        finally:
+            await page.close()
+            self._settle(self.assemblies[target.url], -1)
 
     def _known(self, links: Iterable[tuple[str, str]]) -> Iterable[tuple[str, str]]:
         seen: set[str] = set()
@@ -69,25 +73,12 @@ class IpomexSpider(scrapy.Spider):
                 seen.add(obligation.id)
                 yield label, url
 
-    def parse_fraction(self, response: Response) -> None:
-        """IPOMEX 3: read one rendered fraction page."""
-        target: IpomexTarget = response.meta["target"]
-        assembly = self.assemblies[target.url]
-        assembly.capture.browser_pages += 1
-        assembly.add(ipomex3.read_fraction(response.text, response.url, response.meta["articulo"],
-                                           response.meta["fraccion"]))
-        self._settle(assembly, -1)
-
-    def fraction_failed(self, failure: Failure) -> None:
-        """IPOMEX 3: a fraction page that errored or never settled is unread, not absent."""
-        target: IpomexTarget = failure.request.meta["target"]  # type: ignore[attr-defined]
-        assembly = self.assemblies[target.url]
-        assembly.add(ipomex3.fraction_failed(failure))
-        self._settle(assembly, -1)
-
-    def entry_failed(self, failure: Failure) -> None:
+    async def entry_failed(self, failure: Failure) -> None:
         """The index or application could not be read at all: every fraction is indeterminado."""
-        target: IpomexTarget = failure.request.meta["target"]  # type: ignore[attr-defined]
+        meta = failure.request.meta  # type: ignore[attr-defined]
+        if meta.get("playwright_page") is not None:
+            await meta["playwright_page"].close()
+        target: IpomexTarget = meta["target"]
         assembly = self.assemblies[target.url]
         assembly.capture.failure, assembly.capture.failure_detail = classify_failure(failure)
         self._settle(assembly, -1)

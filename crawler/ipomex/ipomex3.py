@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any
 
 import scrapy
 from parsel import Selector
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 from scrapy.http import Response
-from scrapy_playwright.page import PageMethod
-from twisted.python.failure import Failure
 
 from checks.ipomex_model import FractionPage, FractionRecord
 from config.registry import fold
-from crawler.failures import classify_failure
 from crawler.ipomex.base import IpomexTarget, fraction_label, record_from
 
 # The rendered fraction page settles into exactly one of these; waiting for them replaces any sleep.
@@ -38,13 +38,26 @@ def index_links(response: Response) -> Iterator[tuple[str, str]]:
             yield label, response.urljoin(href)
 
 
-def fraction_request(target: IpomexTarget, articulo: str, label: str, url: str, timeout_ms: float,
-                     callback: object, errback: object) -> scrapy.Request:
-    """Browser request for one fraction page, waiting until its records (or their absence) are rendered."""
-    return scrapy.Request(url, callback=callback, errback=errback, dont_filter=True,  # type: ignore[arg-type]
-                          meta={"playwright": True, "target": target, "articulo": articulo, "fraccion": label,
-                                "playwright_page_methods": [PageMethod("wait_for_selector", SETTLED,
-                                                                       timeout=timeout_ms)]})
+def index_request(target: IpomexTarget, callback: object, errback: object) -> scrapy.Request:
+    """Browser request for an index; the callback keeps the page to visit every fraction with it."""
+    return scrapy.Request(target.url, callback=callback, errback=errback, dont_filter=True,  # type: ignore[arg-type]
+                          meta={"playwright": True, "playwright_include_page": True, "target": target})
+
+
+async def read_fractions(page: Any, links: Sequence[tuple[str, str]], articulo: str,
+                         timeout_ms: float) -> AsyncIterator[FractionPage]:
+    """Visit each fraction with one browser page (a new page per fraction costs three times as much)."""
+    for label, url in links:
+        try:
+            response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+            if response is not None and response.status >= 400:
+                yield FractionPage(articulo, label, url, "error", error=f"http_error: código {response.status}")
+                continue
+            await page.wait_for_selector(SETTLED, timeout=timeout_ms)
+            yield read_fraction(await page.content(), url, articulo, label)
+        except PlaywrightError as exc:
+            reason = "timeout" if isinstance(exc, PlaywrightTimeout) else "error"
+            yield FractionPage(articulo, label, url, "error", error=f"{reason}: {exc.message[:120]}")
 
 
 def read_fraction(html: str, url: str, articulo: str, label: str) -> FractionPage:
@@ -73,11 +86,3 @@ def _records(table: Selector) -> Iterator[FractionRecord]:
                   for name, c in zip(names, cells, strict=True) if name}
         documents = len(cells[names.index("documentos")].css("a")) if "documentos" in names else 0
         yield record_from(values, documents)
-
-
-def fraction_failed(failure: Failure) -> FractionPage:
-    """A fraction page that could not be rendered in this run."""
-    request = failure.request  # type: ignore[attr-defined]
-    reason, detail = classify_failure(failure)
-    return FractionPage(request.meta["articulo"], request.meta["fraccion"], request.url, "error",
-                        error=f"{reason}: {detail}")
