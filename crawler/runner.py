@@ -146,9 +146,14 @@ def _run_reactor(targets: list[SiteTarget], portals: list[IpomexTarget], cfg: Cr
         if portals:
             await _crawl_portals(portals, cfg, emit)
 
+    failures: list[Any] = []
     deferred = deferred_from_coro(crawl_all())
+    deferred.addErrback(failures.append)
     deferred.addBoth(lambda _: reactor.stop())
     reactor.run(installSignalHandlers=False)
+    if failures:
+        # A phase that died must fail the run, never let it close as merely partial.
+        failures[0].raiseException()
 
 
 async def _crawl_sites(runner: Any, targets: list[SiteTarget], cfg: CrawlSettings, run_date: date,

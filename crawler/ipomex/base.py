@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Protocol
 
-from checks.ipomex_model import FractionPage, FractionRecord, IpomexCapture
+import scrapy
+from scrapy.http import Response
+
+from checks.ipomex_model import FractionRecord, IpomexCapture
 from config.registry import Municipality, fold
 
 # "Fracción II A", "FRACCIÓN II-A", "Fraccion XLVIII b." → ("ii", "a").
@@ -66,23 +70,6 @@ def parse_date(text: str | None) -> date | None:
     return None
 
 
-@dataclass
-class Assembly:
-    """A municipality's capture while its fraction pages are still arriving."""
-
-    capture: IpomexCapture
-    outstanding: int = 0
-    done: bool = False
-    seen: set[str] = field(default_factory=set)
-
-    def add(self, page: FractionPage) -> None:
-        """Keep the first page read for each fraction."""
-        key = f"{page.articulo}:{page.fraccion}"
-        if key not in self.seen:
-            self.seen.add(key)
-            self.capture.fractions.append(page)
-
-
 def new_capture(target: IpomexTarget) -> IpomexCapture:
     """An empty capture stamped with the capture time (UTC)."""
     return IpomexCapture(target.cve_inegi, target.source, target.url, datetime.now(UTC))
@@ -99,3 +86,17 @@ def record_from(values: dict[str, str | None], documents: int) -> FractionRecord
 
 
 Sink = Callable[[IpomexCapture], None]
+
+
+class SourceAdapter(Protocol):
+    """One portal generation: how to enter a municipality's pages and read them into a capture."""
+
+    source: str
+
+    def entry_request(self, target: IpomexTarget) -> scrapy.Request:
+        """The one request that opens the target's pages (callbacks are set by the spider)."""
+        ...
+
+    async def read(self, response: Response, capture: IpomexCapture) -> None:
+        """Fill capture with fraction pages, or set its failure when the portal could not be read."""
+        ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import Any
 
 import scrapy
@@ -11,7 +11,8 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from scrapy.http import Response
 
-from checks.ipomex_model import FractionPage, FractionRecord
+from checks.ipomex_model import FractionPage, FractionRecord, IpomexCapture
+from checks.obligations import ObligationCatalogue
 from config.registry import fold
 from crawler.ipomex.base import IpomexTarget, fraction_label, record_from
 
@@ -23,10 +24,22 @@ COLUMNS = (("ejercicio", "ejercicio"), ("inicio", "inicio"), ("termino", "termin
            ("document", "documentos"))
 
 
+GATES = {"captcha": "el índice pide resolver un captcha", "login": "el índice pide iniciar sesión"}
+
+
+def gate_kind(html: str) -> str | None:
+    """Name the gate (captcha, login) a page puts in front of its content, or None."""
+    folded = fold(html[:200_000])
+    if any(marker in folded for marker in CAPTCHA_MARKERS):
+        return "captcha"
+    if 'type="password"' in folded or "type='password'" in folded or "iniciar sesion" in folded:
+        return "login"
+    return None
+
+
 def is_captcha(html: str) -> bool:
     """Tell whether a page is a captcha gate instead of content."""
-    folded = fold(html[:200_000])
-    return any(marker in folded for marker in CAPTCHA_MARKERS)
+    return gate_kind(html) == "captcha"
 
 
 def index_links(response: Response) -> Iterator[tuple[str, str]]:
@@ -38,10 +51,45 @@ def index_links(response: Response) -> Iterator[tuple[str, str]]:
             yield label, response.urljoin(href)
 
 
-def index_request(target: IpomexTarget, callback: object, errback: object) -> scrapy.Request:
-    """Browser request for an index; the callback keeps the page to visit every fraction with it."""
-    return scrapy.Request(target.url, callback=callback, errback=errback, dont_filter=True,  # type: ignore[arg-type]
-                          meta={"playwright": True, "playwright_include_page": True, "target": target})
+class Ipomex3Adapter:
+    """IPOMEX 3: a browser page opens the index, then visits each linked fraction and reads its rendered table."""
+
+    source = "ipomex3"
+
+    def __init__(self, obligations: ObligationCatalogue, timeout_ms: float) -> None:
+        self.obligations, self.timeout_ms = obligations, timeout_ms
+
+    def entry_request(self, target: IpomexTarget) -> scrapy.Request:
+        """The index, kept open so that the same page visits every fraction."""
+        return scrapy.Request(target.url, dont_filter=True,
+                              meta={"playwright": True, "playwright_include_page": True, "target": target})
+
+    async def read(self, response: Response, capture: IpomexCapture) -> None:
+        """Fill capture from the index and its fractions (never built URLs: real slugs are irregular)."""
+        page = response.meta["playwright_page"]
+        try:
+            capture.browser_pages += 1
+            gate = gate_kind(response.text)
+            if gate is not None:
+                capture.failure, capture.failure_detail = gate, GATES[gate]
+                return
+            links = list(self._known(index_links(response)))
+            if not links:
+                capture.failure, capture.failure_detail = "no_fractions", "el índice no enlaza fracciones"
+            async for fraction in read_fractions(page, links, self.obligations.articulo, self.timeout_ms):
+                capture.fractions.append(fraction)
+                capture.browser_pages += 1
+        finally:
+            await page.close()
+
+    def _known(self, links: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+        """Links of the catalogue's fractions, first link of each only."""
+        seen: set[str] = set()
+        for label, url in links:
+            obligation = self.obligations.by_label(self.obligations.articulo, label)
+            if obligation is not None and obligation.id not in seen:
+                seen.add(obligation.id)
+                yield label, url
 
 
 async def read_fractions(page: Any, links: Sequence[tuple[str, str]], articulo: str,

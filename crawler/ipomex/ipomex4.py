@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import scrapy
+from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
 from checks.ipomex_model import FractionPage, IpomexCapture
@@ -48,11 +49,24 @@ async def collect(page: Any, timeout_ms: float) -> dict[str, Any]:
     return {"list_url": list_url, "listing": body, "records": records}
 
 
-def spa_request(target: IpomexTarget, timeout_ms: float, callback: object, errback: object) -> scrapy.Request:
-    """Browser request for a municipality's IPOMEX 4 page, collecting the API data once the SPA is up."""
-    return scrapy.Request(target.url, callback=callback, errback=errback, dont_filter=True,  # type: ignore[arg-type]
-                          meta={"playwright": True, "target": target,
-                                "playwright_page_methods": [PageMethod(collect, timeout_ms)]})
+class Ipomex4Adapter:
+    """IPOMEX 4: the single-page application's own JSON API, read inside its browser session."""
+
+    source = "ipomex4"
+
+    def __init__(self, timeout_ms: float) -> None:
+        self.timeout_ms = timeout_ms
+
+    def entry_request(self, target: IpomexTarget) -> scrapy.Request:
+        """The application's page; a page method gathers the API data once the SPA has called it."""
+        return scrapy.Request(target.url, dont_filter=True,
+                              meta={"playwright": True, "target": target,
+                                    "playwright_page_methods": [PageMethod(collect, self.timeout_ms)]})
+
+    async def read(self, response: Response, capture: IpomexCapture) -> None:
+        """Fill capture from the data the page method collected."""
+        capture.browser_pages += 1
+        fill_capture(capture, response.meta["playwright_page_methods"][0].result, response.meta["target"].url)
 
 
 def fill_capture(capture: IpomexCapture, data: dict[str, Any], spa_url: str) -> None:
