@@ -1,0 +1,94 @@
+"""A run is complete only when every site and portal was recorded; anything else is partial or failed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
+
+import pytest
+
+from checks.ipomex_model import IpomexCapture
+from checks.model import CheckResult, CrawlOutcome, SiteReport
+from config.registry import Municipality, load_registry
+from crawler import pipeline
+from crawler.settings import CrawlSettings
+from vigia.errors import CrawlError
+
+RUN_DATE = date(2026, 11, 24)
+
+
+class FakeStore:
+    """Records what the pipeline stores, as the database would."""
+
+    def __init__(self) -> None:
+        self.sites: list[SiteReport] = []
+        self.portals: list[tuple[IpomexCapture, Sequence[CheckResult]]] = []
+        self.finished: tuple[str, str | None] | None = None
+
+    def start(self, kind: str, municipalities: Sequence[Municipality], params: dict[str, object]) -> int:
+        return 7
+
+    def record(self, run_id: int, report: SiteReport) -> None:
+        self.sites.append(report)
+
+    def record_ipomex(self, run_id: int, capture: IpomexCapture, results: Sequence[CheckResult]) -> None:
+        self.portals.append((capture, results))
+
+    def finish(self, run_id: int, status: str, error: str | None = None) -> None:
+        self.finished = (status, error)
+
+
+def report(cve: str, failure: str | None = None) -> SiteReport:
+    outcome = CrawlOutcome("http://x.mx/", None if failure else "http://x.mx/", failure)
+    return SiteReport(cve, "http://x.mx/", outcome)
+
+
+def use_crawl(monkeypatch: pytest.MonkeyPatch, events: list[Any], then_raise: bool = False) -> None:
+    def fake_crawl(*args: Any) -> Iterator[Any]:
+        yield from events
+        if then_raise:
+            raise CrawlError("El proceso de rastreo terminó inesperadamente")
+
+    monkeypatch.setattr(pipeline, "crawl", fake_crawl)
+
+
+def municipalities(n: int) -> list[Municipality]:
+    return [m.with_site(f"http://127.0.0.1:{9000 + i}/") for i, m in enumerate(load_registry()[:n])]
+
+
+def test_a_crawl_that_dies_leaves_the_run_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    chosen = municipalities(2)
+    use_crawl(monkeypatch, [report(chosen[0].cve_inegi)], then_raise=True)
+    store = FakeStore()
+    with pytest.raises(CrawlError):
+        pipeline.run_and_store(store, chosen, CrawlSettings(ipomex=False), RUN_DATE)
+    assert store.finished is not None and store.finished[0] == "failed"
+    assert len(store.sites) == 1
+
+
+def test_missing_sites_make_the_run_partial(monkeypatch: pytest.MonkeyPatch) -> None:
+    chosen = municipalities(2)
+    use_crawl(monkeypatch, [report(chosen[0].cve_inegi)])
+    store = FakeStore()
+    summary = pipeline.run_and_store(store, chosen, CrawlSettings(ipomex=False), RUN_DATE)
+    assert summary.status == "partial" and store.finished == ("partial", "sólo 1 de 2 sitios terminaron")
+
+
+def test_most_sites_unreachable_at_once_is_our_network_not_theirs(monkeypatch: pytest.MonkeyPatch) -> None:
+    chosen = municipalities(5)
+    use_crawl(monkeypatch, [report(m.cve_inegi, "connect") for m in chosen])
+    store = FakeStore()
+    summary = pipeline.run_and_store(store, chosen, CrawlSettings(ipomex=False), RUN_DATE)
+    assert summary.status == "failed" and "red de Vigía" in (summary.error or "")
+
+
+def test_municipalities_without_ipomex_address_are_recorded_as_unreadable(monkeypatch: pytest.MonkeyPatch) -> None:
+    chosen = municipalities(1)
+    use_crawl(monkeypatch, [report(chosen[0].cve_inegi)])
+    store = FakeStore()
+    summary = pipeline.run_and_store(store, chosen, CrawlSettings(), RUN_DATE)
+    assert summary.status == "complete" and len(store.portals) == 1
+    capture, results = store.portals[0]
+    assert capture.failure == "no_ipomex" and len(results) == 87
+    assert {r.status for r in results} == {"indeterminado"}
