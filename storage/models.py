@@ -212,3 +212,99 @@ class IpomexCaptureRow(Base):
     # Fraction pages read (records, empty or no_aplica); pages in error are not counted.
     fractions_read: Mapped[int] = mapped_column(Integer)
     browser_pages: Mapped[int] = mapped_column(Integer)
+
+
+# Alerts (revision 0003). Frozen copies live in the migration; a test keeps both equal.
+ALERT_STATES = ("ok", "regresion", "caido")
+ALERT_KINDS = ("regresion", "recuperacion", "sitio_caido", "sitio_recuperado")
+OUTBOX_STATUSES = ("pending", "sent", "failed_permanent")
+
+
+class LeaseRow(Base):
+    """A named lease (e.g. the nightly crawl's): one live holder at a time, taken over once expired."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(255))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AlertStateRow(Base):
+    """What was last alerted for one municipality and check ("sitio.disponible" holds the site's state)."""
+
+    __tablename__ = "alert_state"
+    __table_args__ = (CheckConstraint(_in_list("state", ALERT_STATES), name="state"),)
+
+    cve_inegi: Mapped[str] = mapped_column(ForeignKey("municipalities.cve_inegi"), primary_key=True)
+    check_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    state: Mapped[str] = mapped_column(String(15))
+    since_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    last_cumple_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    last_cumple_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+
+
+class AlertRunRow(Base):
+    """Marks a complete run whose changes were detected, so that detection never runs twice for it."""
+
+    __tablename__ = "alert_runs"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    events: Mapped[int] = mapped_column(Integer)
+    mails: Mapped[int] = mapped_column(Integer)
+    # Most sites were down in the run: per-site «sitio caído» events were held back.
+    sites_down_held: Mapped[bool] = mapped_column()
+
+
+class AlertEventRow(Base):
+    """One alerted change of one municipality's check (or site) in one run."""
+
+    __tablename__ = "alert_events"
+    __table_args__ = (
+        CheckConstraint(_in_list("kind", ALERT_KINDS), name="kind"),
+        UniqueConstraint(
+            "run_id", "cve_inegi", "check_id", "kind", name="uq_alert_events_run_id_cve_inegi_check_id_kind"
+        ),
+        Index("ix_alert_events_cve_inegi_check_id", "cve_inegi", "check_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    cve_inegi: Mapped[str] = mapped_column(ForeignKey("municipalities.cve_inegi"))
+    check_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    evidence_url: Mapped[str | None] = mapped_column(Text)
+    evidence_text: Mapped[str | None] = mapped_column(Text)
+    last_cumple_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxRow(Base):
+    """One digest e-mail for one recipient for one run, waiting to be sent (or sent, or refused for good)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(_in_list("status", OUTBOX_STATUSES), name="status"),
+        UniqueConstraint("idempotency_key", name="uq_outbox_idempotency_key"),
+        Index("ix_outbox_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    recipient: Mapped[str] = mapped_column(String(320))
+    recipient_name: Mapped[str | None] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    # f"{run_id}:{recipient}": the same digest is never queued twice.
+    idempotency_key: Mapped[str] = mapped_column(String(400))
+    status: Mapped[str] = mapped_column(String(20), server_default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[str | None] = mapped_column(String(255))

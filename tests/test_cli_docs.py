@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields
+from typing import Any
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
 from crawler.settings import CrawlSettings
@@ -13,7 +15,18 @@ from tests.conftest import REPO
 from vigia.cli import app
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
-COMMANDS = sorted(c.name or "" for c in app.registered_commands)
+
+
+def walk(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    """Every (command path, click command) under the root, groups included."""
+    found = [(path, command)] if path else []
+    for name, sub in getattr(command, "commands", {}).items():
+        found += walk(sub, (*path, name))
+    return found
+
+
+COMMANDS = walk(typer.main.get_command(app))
+IDS = [" ".join(path) for path, _ in COMMANDS]
 
 
 def test_readme_starts_with_the_two_setup_commands() -> None:
@@ -23,29 +36,25 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
     assert "./bootstrap.sh test" in (REPO / ".ci" / "run").read_text()
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_is_in_the_readme_table(command: str) -> None:
-    assert re.search(rf"^\| `vigia {command}\b", README, re.MULTILINE), f"vigia {command} no está en el README"
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=IDS)
+def test_every_command_is_in_the_readme_table(path: tuple[str, ...], command: Any) -> None:
+    assert re.search(rf"^\| `vigia {' '.join(path)}\b", README, re.MULTILINE), f"vigia {' '.join(path)} sin documentar"
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_spanish_help_with_an_example(command: str) -> None:
-    result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=IDS)
+def test_every_command_has_spanish_help_with_an_example(path: tuple[str, ...], command: Any) -> None:
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "Ejemplo" in result.output and "Uso:" in result.output and "Opciones" in result.output
     assert "Show this message" not in result.output
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_every_option_of_every_command_is_in_the_readme(command: str) -> None:
-    click_command = next(c for c in app.registered_commands if c.name == command)
-    import typer.main
-
-    cmd = typer.main.get_command_from_info(click_command, pretty_exceptions_short=True, rich_markup_mode="rich")
-    for param in cmd.params:
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=IDS)
+def test_every_option_of_every_command_is_in_the_readme(path: tuple[str, ...], command: Any) -> None:
+    for param in command.params:
         for opt in param.opts:
-            if opt.startswith("--"):
-                assert opt in README, f"la opción {opt} de vigia {command} no está documentada"
+            if opt.startswith("--") and opt != "--help":
+                assert opt in README, f"la opción {opt} de vigia {' '.join(path)} no está documentada"
 
 
 @pytest.mark.parametrize("name", [f.name for f in fields(CrawlSettings)])

@@ -54,3 +54,28 @@ def test_municipios_csv_has_a_header_and_125_rows(vigia_home: Path) -> None:
 def test_report_json_on_an_empty_database_lists_municipalities_without_run(vigia_home: Path) -> None:
     rows = json.loads(invoke("report", "--format", "json", "-m", "15106").stdout)
     assert rows == [{**rows[0], "cve_inegi": "15106", "nombre": "Toluca", "run_id": None, "checks": []}]
+
+
+def test_bad_dates_are_explained(vigia_home: Path) -> None:
+    result = invoke("cambios", "--desde", "ayer")
+    assert result.exit_code != 0 and "use AAAA-MM-DD" in result.stderr
+
+
+def test_history_of_a_municipality_without_runs_is_empty_json(vigia_home: Path) -> None:
+    result = invoke("historial", "-m", "Toluca", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+def test_changes_csv_on_an_empty_database_is_empty(vigia_home: Path) -> None:
+    result = invoke("cambios", "--desde", "2026-01-01", "--format", "csv")
+    assert result.exit_code == 0 and result.stdout == ""
+
+
+def test_dry_run_lists_no_pending_mail_on_an_empty_database(vigia_home: Path) -> None:
+    result = invoke("alertas", "--dry-run")
+    assert result.exit_code == 0 and "Correos pendientes de envío: 0" in result.stdout
+
+
+def test_schedule_shows_the_next_nightly_runs_in_mexico_city_time(vigia_home: Path) -> None:
+    lines = invoke("schedule", "--proximas", "2").stdout.strip().splitlines()
+    assert len(lines) == 2 and all(line.endswith("02:00") for line in lines)

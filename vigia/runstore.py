@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from checks.ipomex_model import IpomexCapture
 from checks.model import CheckResult, SiteReport
@@ -14,12 +14,15 @@ from storage.db import Database
 class DatabaseRunStore:
     """Record runs with one transaction per unit of work: the run start, each site, the run end."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, db: Database, on_start: Callable[[int], None] | None = None) -> None:
+        self.db, self.on_start = db, on_start
 
     def start(self, kind: str, municipalities: Sequence[Municipality], params: dict[str, object]) -> int:
         """Open a running run (marking runs of dead processes failed first)."""
-        return repository.start_run(self.db, kind, municipalities, params)
+        run_id = repository.start_run(self.db, kind, municipalities, params)
+        if self.on_start:
+            self.on_start(run_id)
+        return run_id
 
     def record(self, run_id: int, report: SiteReport) -> None:
         """Store one site's outcome, pages and results atomically."""

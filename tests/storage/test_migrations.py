@@ -16,8 +16,10 @@ from storage.db import Database, downgrade_database, open_database, upgrade_data
 from storage.models import RESULT_STATUSES, Base
 from storage.repository import latest_results
 
-TABLES = {"municipalities", "runs", "pages", "check_results", "site_outcomes", "ipomex_captures"}
-HEAD = "0002"
+TABLES_0002 = {"municipalities", "runs", "pages", "check_results", "site_outcomes", "ipomex_captures"}
+TABLES_0003 = {"leases", "alert_state", "alert_runs", "alert_events", "outbox"}
+TABLES = TABLES_0002 | TABLES_0003
+HEAD = "0003"
 
 
 def _tables(url: str) -> set[str]:
@@ -157,7 +159,7 @@ def test_0002_round_trip_keeps_the_site_history(db_url: str, tmp_path: Path) -> 
 
     downgrade_database(db_url, "0001")
     assert _revision(db_url) == "0001"
-    assert _tables(db_url) == TABLES - {"ipomex_captures"}
+    assert _tables(db_url) == TABLES_0002 - {"ipomex_captures"}
     assert _schema_lines(db_url) == _schema_lines(fresh)
     # Obligation results have no place in 0001 (no source, no no_aplica): they go, the site history stays.
     assert _execute(db_url, SITE_ROW) == [("sitio.https", "cumple", "https válido")]
@@ -183,3 +185,30 @@ def test_status_constraint_admits_no_aplica_and_nothing_else(db_url: str) -> Non
     _execute(db_url, insert.format("no_aplica"))
     with pytest.raises(IntegrityError):
         _execute(db_url, insert.format("quizá"))
+
+
+def test_0003_round_trip_keeps_results_and_drops_only_the_alert_tables(db_url: str, tmp_path: Path) -> None:
+    fresh = f"sqlite:///{tmp_path / 'fresh_0002.db'}"
+    upgrade_database(fresh, "0002")
+    upgrade_database(db_url, "0002")
+    _execute(db_url, *ROWS_AT_0001)
+    upgrade_database(db_url, "0003")
+    assert _tables(db_url) == TABLES
+    _execute(
+        db_url,
+        "INSERT INTO outbox (run_id, recipient, subject, body_text, idempotency_key, created_at) VALUES "
+        "(1, 'a@b.mx', 'Asunto', 'Texto', '1:a@b.mx', '2026-01-01 02:00:00.000000')",
+    )
+    assert _execute(db_url, "SELECT status, attempts FROM outbox") == [("pending", 0)]
+    with pytest.raises(IntegrityError):
+        _execute(db_url, "INSERT INTO outbox (run_id, recipient, subject, body_text, idempotency_key, created_at) "
+                         "VALUES (1, 'a@b.mx', 'Otra', 'Texto', '1:a@b.mx', '2026-01-01 02:00:00.000000')")
+
+    downgrade_database(db_url, "0002")
+    assert _revision(db_url) == "0002"
+    assert _tables(db_url) == TABLES_0002
+    assert _schema_lines(db_url) == _schema_lines(fresh)
+    assert _execute(db_url, SITE_ROW) == [("sitio.https", "cumple", "https válido")]
+    upgrade_database(db_url)
+    assert _revision(db_url) == HEAD
+    assert _execute(db_url, "SELECT count(*) FROM outbox") == [(0,)]

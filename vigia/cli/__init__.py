@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from vigia.cli import i18n
+from vigia.cli import alerting, i18n
 from vigia.cli.audit import audit
 from vigia.cli.crawl import crawl, demo
+from vigia.cli.history import cambios, historial
 from vigia.cli.reports import municipios, report
+from vigia.cli.schedule import schedule
 
 i18n.install()
 
@@ -18,12 +20,18 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
+    options_metavar="[OPCIONES]",
+    subcommand_metavar="COMANDO [ARGS]...",
 )
 app.command("demo")(demo)
 app.command("audit")(audit)
 app.command("crawl")(crawl)
 app.command("report")(report)
 app.command("municipios")(municipios)
+app.command("historial")(historial)
+app.command("cambios")(cambios)
+app.command("schedule")(schedule)
+app.add_typer(alerting.app, name="alertas")
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
+from config.registry import Municipality, load_registry
 from vigia.errors import VigiaError
 
 P = ParamSpec("P")
@@ -78,3 +79,15 @@ def print_json(data: Any) -> None:
     import json
 
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+RegistryOption = Annotated[
+    Path | None,
+    typer.Option("--registro", help="Otro archivo de registro de municipios (mismo formato que "
+                 "config/municipios.csv), p. ej. un subconjunto."),
+]
+
+
+def registry_from(path: Path | None) -> list[Municipality]:
+    """The default registry of the 125 municipalities, or the given file (which may hold a subset)."""
+    return load_registry(path, expect_all=False) if path is not None else load_registry()

@@ -14,13 +14,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from checks.catalogue import load_catalogue
 from checks.ipomex_model import IpomexCapture
 from checks.model import SiteReport
-from config.registry import Municipality, load_registry, select
+from config.registry import Municipality, select
 from crawler.pipeline import RunSummary, run_and_store
 from crawler.settings import CrawlSettings
 from storage import repository
 from storage.db import open_database, resolve_database_url
 from vigia.agreement import Agreement, compare
-from vigia.cli.common import DbOption, err, handles_errors, out
+from vigia.cli.common import DbOption, RegistryOption, err, handles_errors, out, registry_from
 from vigia.cli.reports import MunicipioOption, ranking_table
 from vigia.clock import today_local
 from vigia.paths import data_dir, ensure_log_file
@@ -51,7 +51,11 @@ def crawl_with_progress(db_url: str, municipalities: Sequence[Municipality], cfg
                     label = f"{names.get(event.cve_inegi or '', '')}: {len(event.fractions)} fracciones"
                     progress.update(portals, advance=1, description=label)
 
-            return run_and_store(DatabaseRunStore(database), municipalities, cfg, run_date, kind, on_event)
+            def on_start(run_id: int) -> None:
+                err.print(f"Corrida {run_id} iniciada ({len(municipalities)} municipios).")
+
+            store = DatabaseRunStore(database, on_start)
+            return run_and_store(store, municipalities, cfg, run_date, kind, on_event)
     finally:
         database.dispose()
 
@@ -79,12 +83,12 @@ def crawl_settings() -> CrawlSettings:
 
 
 @handles_errors
-def crawl(municipio: MunicipioOption = None, db: DbOption = None) -> None:
+def crawl(municipio: MunicipioOption = None, db: DbOption = None, registro: RegistryOption = None) -> None:
     """Rastrea los sitios oficiales del registro (o los municipios indicados) y guarda la corrida.
 
     Ejemplos: vigia crawl; vigia crawl -m Toluca -m 15054 --db sqlite:////tmp/vigia.db
     """
-    registry = load_registry()
+    registry = registry_from(registro)
     chosen = select(registry, municipio) if municipio else registry
     db_url = resolve_database_url(db)
     summary = crawl_with_progress(db_url, chosen, crawl_settings(), today_local(), "crawl")

@@ -18,7 +18,16 @@ from config.registry import Municipality, load_registry, select
 from storage import repository
 from storage.db import open_database, resolve_database_url
 from vigia.cli.audit import STATUS_STYLE, explain
-from vigia.cli.common import DbOption, FormatOption, OutputFormat, handles_errors, out, print_json
+from vigia.cli.common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    RegistryOption,
+    handles_errors,
+    out,
+    print_json,
+    registry_from,
+)
 from vigia.clock import local_text
 from vigia.report import ReportRow, build_rows, row_json, rows_csv, score_cell
 
@@ -97,12 +106,12 @@ def print_rows(rows: Sequence[ReportRow], fmt: OutputFormat, detail: bool, title
 @handles_errors
 def report(db: DbOption = None, fmt: FormatOption = OutputFormat.table, municipio: MunicipioOption = None,
            detalle: Annotated[bool, typer.Option("--detalle", help="Incluye la lista de verificaciones.")] = False,
-           ) -> None:
+           registro: RegistryOption = None) -> None:
     """Muestra la última corrida completa de cada municipio: puntaje por área y verificaciones.
 
     Ejemplos: vigia report; vigia report --format json; vigia report -m Toluca --detalle
     """
-    registry = load_registry()
+    registry = registry_from(registro)
     chosen = select(registry, municipio) if municipio else registry
     database = open_database(resolve_database_url(db))
     try:

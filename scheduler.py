@@ -1,0 +1,227 @@
+"""The nightly schedule: an APScheduler 3 cron job persisted in the Vigía database, guarded by a lease."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    EVENT_SCHEDULER_STARTED,
+    JobEvent,
+    SchedulerEvent,
+)
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.base import STATE_STOPPED
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import inspect, make_url, select
+
+from alerts.config import ScheduleConfig
+from storage.alerts_store import acquire_lease, release_lease, renew_lease
+from storage.db import READ_ONLY_OPTION, Database, create_database_engine, open_database, redact_url
+from storage.models import LeaseRow
+from storage.process import process_alive
+
+logger = logging.getLogger("vigia.scheduler")
+
+JOB_ID = "vigia-nightly"
+JOB_NAME = "Rastreo nocturno de Vigía"
+JOBS_TABLE = "apscheduler_jobs"
+LEASE_NAME = "nightly-crawl"
+DEFAULT_LEASE_MINUTES = 360
+# The lease is renewed this many times per lifetime while the crawl runs, so a live crawl never loses it.
+RENEWALS_PER_TTL = 3
+
+
+def lease_holder() -> str:
+    """This process as a lease holder: host:pid."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def nightly(db_url: str, lease_minutes: int = DEFAULT_LEASE_MINUTES) -> None:
+    """The scheduled job: take the crawl lease or skip, run the lead's run_nightly, always release the lease."""
+    from vigia.nightly import run_nightly  # Imported lazily: the job is persisted by reference.
+
+    holder, ttl = lease_holder(), timedelta(minutes=lease_minutes)
+    db = open_database(db_url)
+    try:
+        if not _take_lease(db, holder, ttl):
+            return
+        logger.info("Rastreo nocturno iniciado (candado «%s» tomado por %s).", LEASE_NAME, holder)
+        try:
+            with _renewing(db, holder, ttl):
+                run_nightly(db_url)
+        finally:
+            release_lease(db, LEASE_NAME, holder)
+            logger.info("Rastreo nocturno terminado; candado «%s» liberado.", LEASE_NAME)
+    finally:
+        db.dispose()
+
+
+def _take_lease(db: Database, holder: str, ttl: timedelta) -> bool:
+    """Acquire the crawl lease, first breaking one left by a dead process of this machine; log when skipping."""
+    if acquire_lease(db, LEASE_NAME, holder, ttl, datetime.now(UTC)):
+        return True
+    with db.ReadSession() as session:
+        lease = session.get(LeaseRow, LEASE_NAME)
+    if lease is not None and _holder_dead(lease.holder, lease.acquired_at):
+        logger.warning("El candado «%s» era de %s, un proceso que ya terminó: se libera.", LEASE_NAME, lease.holder)
+        release_lease(db, LEASE_NAME, lease.holder)
+        if acquire_lease(db, LEASE_NAME, holder, ttl, datetime.now(UTC)):
+            return True
+    owner = lease.holder if lease is not None else "otro proceso"
+    logger.warning("Se omite el rastreo nocturno: %s tiene el candado «%s».", owner, LEASE_NAME)
+    return False
+
+
+def _holder_dead(holder: str, acquired_at: datetime) -> bool:
+    """True when holder (host:pid) is a process of this machine that no longer runs."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    return not process_alive(int(pid), acquired_at)
+
+
+@contextmanager
+def _renewing(db: Database, holder: str, ttl: timedelta) -> Iterator[None]:
+    """Renew the lease in a background thread while the body runs."""
+    stop = threading.Event()
+    thread = threading.Thread(target=_renew_loop, args=(db, holder, ttl, stop), name="vigia-candado", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _renew_loop(db: Database, holder: str, ttl: timedelta, stop: threading.Event) -> None:
+    """Extend the lease every ttl/RENEWALS_PER_TTL until stopped; log if it was lost."""
+    while not stop.wait(ttl.total_seconds() / RENEWALS_PER_TTL):
+        try:
+            if not renew_lease(db, LEASE_NAME, holder, ttl, datetime.now(UTC)):
+                logger.error("Se perdió el candado «%s»: otro proceso pudo tomarlo tras expirar.", LEASE_NAME)
+        except Exception:
+            logger.exception("No se pudo renovar el candado «%s»; se reintentará.", LEASE_NAME)
+
+
+def make_trigger(cfg: ScheduleConfig) -> CronTrigger:
+    """The cron trigger of the schedule, in its time zone."""
+    return CronTrigger.from_crontab(cfg.cron, timezone=cfg.timezone)
+
+
+def next_fire_times(cfg: ScheduleConfig, after: datetime, count: int) -> list[datetime]:
+    """The next `count` fire times strictly after `after` (naive means the schedule's zone), by APScheduler's rules."""
+    trigger = make_trigger(cfg)
+    moment = after if after.tzinfo else after.replace(tzinfo=cfg.timezone)
+    times: list[datetime] = []
+    while len(times) < count:
+        # With previous == now, APScheduler 3 looks from one microsecond later: strictly after.
+        fire: datetime | None = trigger.get_next_fire_time(moment, moment)
+        if fire is None:
+            break
+        times.append(fire)
+        moment = fire
+    return times
+
+
+def build_scheduler(db_url: str, cfg: ScheduleConfig, job: Callable[..., None] = nightly,
+                    clock: Callable[[], datetime] | None = None,
+                    job_args: Sequence[object] | None = None) -> BlockingScheduler:
+    """A scheduler storing its jobs in the Vigía database, with the nightly job added (stored when it starts)."""
+    # job must be a module-level function (persisted by reference); its args default to (db_url, lease minutes)
+    # for nightly and to () otherwise. A run missed within the grace while the service was down is kept.
+    store = SQLAlchemyJobStore(engine=create_database_engine(make_url(db_url)), tablename=JOBS_TABLE)
+    scheduler = BlockingScheduler(jobstores={"default": store}, timezone=cfg.timezone)
+    now = (clock or (lambda: datetime.now(cfg.timezone)))()
+    trigger = make_trigger(cfg)
+    args = tuple(job_args) if job_args is not None else ((db_url, cfg.candado_minutos) if job is nightly else ())
+    scheduler.add_job(
+        job, trigger, args=args, id=JOB_ID, name=JOB_NAME, replace_existing=True, coalesce=True, max_instances=1,
+        misfire_grace_time=cfg.gracia_minutos * 60, next_run_time=_first_run(store, trigger, cfg, now),
+    )
+    return scheduler
+
+
+def _first_run(store: SQLAlchemyJobStore, trigger: CronTrigger, cfg: ScheduleConfig, now: datetime) -> datetime:
+    """The stored next run when it was missed within the grace, else the trigger's next fire time after now."""
+    fresh: datetime | None = trigger.get_next_fire_time(None, now)
+    assert fresh is not None  # A cron expression always fires again.
+    stored = stored_next_run(store)
+    if stored is None or stored > now:
+        return fresh
+    if now - stored <= cfg.grace:
+        logger.warning("La corrida programada para %s no se hizo (el servicio estaba detenido); se hará ahora.",
+                       _local(stored, cfg))
+        return stored
+    logger.warning("Se perdió la corrida programada para %s: el servicio estuvo detenido más de %d minutos "
+                   "después de esa hora. La próxima será %s.", _local(stored, cfg), cfg.gracia_minutos,
+                   _local(fresh, cfg))
+    return fresh
+
+
+def stored_next_run(store: SQLAlchemyJobStore) -> datetime | None:
+    """The next run time of the nightly job as stored in the database (UTC), or None when not stored yet."""
+    engine = store.engine.execution_options(**{READ_ONLY_OPTION: True})
+    with engine.connect() as connection:
+        if not inspect(connection).has_table(JOBS_TABLE):
+            return None
+        column = store.jobs_t.c.next_run_time
+        value = connection.execute(select(column).where(store.jobs_t.c.id == JOB_ID)).scalar()
+    return None if value is None else datetime.fromtimestamp(float(value), UTC)
+
+
+def serve(db_url: str, cfg: ScheduleConfig) -> None:
+    """Run the scheduler in the foreground until SIGTERM or SIGINT, then stop cleanly (waiting for a running job)."""
+    open_database(db_url).dispose()  # Migrate (and fail clearly) before anything is scheduled.
+    scheduler = build_scheduler(db_url, cfg)
+    install_signal_handlers(scheduler)
+    scheduler.add_listener(lambda event: _on_event(scheduler, cfg, event),
+                           EVENT_SCHEDULER_STARTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+    logger.info("Programador de Vigía iniciado sobre %s (cron «%s», zona %s, gracia %d min).",
+                redact_url(db_url), cfg.cron, cfg.zona, cfg.gracia_minutos)
+    scheduler.start()
+    logger.info("Programador de Vigía detenido.")
+
+
+def install_signal_handlers(scheduler: BlockingScheduler) -> None:
+    """SIGTERM and SIGINT shut the scheduler down once, waiting for a running crawl to finish."""
+    stopping = threading.Event()
+
+    def handle(signum: int, _frame: FrameType | None) -> None:
+        name = signal.Signals(signum).name
+        if stopping.is_set() or scheduler.state == STATE_STOPPED:
+            logger.warning("Señal %s recibida: el programador ya se está deteniendo.", name)
+            return
+        stopping.set()
+        logger.info("Señal %s recibida: deteniendo el programador (se espera a la corrida en curso).", name)
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)
+
+
+def _on_event(scheduler: BlockingScheduler, cfg: ScheduleConfig, event: SchedulerEvent) -> None:
+    """Log, in Spanish, missed and failed runs and the next run time."""
+    if event.code == EVENT_JOB_MISSED and isinstance(event, JobEvent):
+        logger.warning("Se omitió la corrida programada para %s: pasó el margen de gracia de %d minutos.",
+                       _local(event.scheduled_run_time, cfg), cfg.gracia_minutos)
+    elif event.code == EVENT_JOB_ERROR:
+        logger.error("El rastreo nocturno falló: %s", getattr(event, "exception", None))
+    job = scheduler.get_job(JOB_ID)
+    if job is not None and job.next_run_time is not None:
+        logger.info("Próximo rastreo nocturno: %s.", _local(job.next_run_time, cfg))
+
+
+def _local(moment: datetime, cfg: ScheduleConfig) -> str:
+    return moment.astimezone(cfg.timezone).strftime("%d/%m/%Y %H:%M %Z")

@@ -1,0 +1,112 @@
+"""`vigia historial` and `vigia cambios`: what the compliance history says, for auditors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from config.registry import load_registry, select
+from storage.db import open_database, resolve_database_url
+from storage.history import Change, TimelineEntry, changes_since, timeline
+from vigia.cli.audit import STATUS_STYLE
+from vigia.cli.common import DbOption, FormatOption, OutputFormat, handles_errors, out, print_json
+from vigia.clock import local_text
+from vigia.errors import VigiaError
+
+DateOption = Annotated[str | None, typer.Option(help="Fecha AAAA-MM-DD.")]
+
+
+def parse_day(text: str | None, name: str) -> date | None:
+    """Read a user's AAAA-MM-DD date or stop with a Spanish message naming the option."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise VigiaError(f"La fecha de --{name} «{text}» no es válida; use AAAA-MM-DD, p. ej. 2026-11-01.") from None
+
+
+def emit(rows: list[dict[str, Any]], fmt: OutputFormat, table: Table) -> None:
+    """Print rows as JSON, CSV or the given rich table."""
+    if fmt is OutputFormat.json:
+        print_json(rows)
+    elif fmt is OutputFormat.csv:
+        buffer = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(buffer, list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+    else:
+        out.print(table)
+
+
+def _entry_json(entry: TimelineEntry) -> dict[str, Any]:
+    return {"run_id": entry.run_id, "fecha": entry.run_finished_at.isoformat() if entry.run_finished_at else None,
+            "check_id": entry.check_id, "status": entry.status, "reason": entry.reason,
+            "evidence_url": entry.evidence_url, "source": entry.source}
+
+
+@handles_errors
+def historial(
+    municipio: Annotated[str, typer.Option("--municipio", "-m", help="Clave INEGI o nombre del municipio.")],
+    check: Annotated[str | None, typer.Option("--check", help="Sólo esta verificación, p. ej. canal.telefono.")] = None,
+    desde: DateOption = None, hasta: DateOption = None, db: DbOption = None, fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Muestra la línea de tiempo de un municipio en las corridas completas.
+
+    Ejemplo: vigia historial -m Toluca --check canal.telefono --desde 2026-01-01
+    """
+    municipality = select(load_registry(), [municipio])[0]
+    since, until = parse_day(desde, "desde"), parse_day(hasta, "hasta")
+    database = open_database(resolve_database_url(db))
+    try:
+        entries = timeline(database, municipality.cve_inegi, check, since, until)
+    finally:
+        database.dispose()
+    table = Table(title=f"Historial de {municipality.nombre} ({municipality.cve_inegi})")
+    for name in ("Corrida", "Fecha", "Verificación", "Resultado", "Motivo o evidencia"):
+        table.add_column(name, overflow="fold")
+    for e in entries:
+        table.add_row(str(e.run_id), local_text(e.run_finished_at), e.check_id,
+                      f"[{STATUS_STYLE.get(e.status, 'dim')}]{e.status}[/]", e.evidence_url or e.reason or "")
+    emit([_entry_json(e) for e in entries], fmt, table)
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    return {"cve_inegi": change.cve_inegi, "nombre": change.nombre, "check_id": change.check_id,
+            "antes": change.previous_status, "ahora": change.status, "corrida_anterior": change.previous_run_id,
+            "corrida": change.run_id,
+            "fecha": change.run_finished_at.isoformat() if change.run_finished_at else None,
+            "evidence_url": change.evidence_url}
+
+
+@handles_errors
+def cambios(
+    desde: Annotated[str, typer.Option(help="Fecha AAAA-MM-DD desde la que se listan los cambios.")],
+    hasta: DateOption = None, db: DbOption = None, fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Lista cada cambio de resultado en todo el estado entre corridas completas consecutivas.
+
+    Ejemplo: vigia cambios --desde 2026-11-01 --format csv > cambios.csv
+    """
+    since = parse_day(desde, "desde")
+    assert since is not None
+    database = open_database(resolve_database_url(db))
+    try:
+        found = changes_since(database, since, parse_day(hasta, "hasta"))
+    finally:
+        database.dispose()
+    table = Table(title=f"Cambios desde {since:%d/%m/%Y}: {len(found)}")
+    for name in ("Fecha", "Municipio", "Verificación", "Antes", "Ahora", "Evidencia"):
+        table.add_column(name, overflow="fold")
+    for c in found:
+        table.add_row(local_text(c.run_finished_at), c.nombre, c.check_id, c.previous_status,
+                      f"[{STATUS_STYLE.get(c.status, 'dim')}]{c.status}[/]", c.evidence_url or "")
+    emit([_change_json(c) for c in found], fmt, table)

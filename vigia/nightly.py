@@ -1,0 +1,62 @@
+"""The nightly job: crawl the registry, detect regressions in the same database, send the pending digests."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from alerts.config import AlertsConfig, OperationConfig, load_operation_config
+from alerts.detect import detect_changes
+from alerts.digest import render_digest
+from alerts.outbox_sender import SendReport, send_pending
+from alerts.smtp import MailTransport, SmtpTransport
+from config.registry import Municipality, load_registry
+from crawler.pipeline import RunSummary, run_and_store
+from crawler.settings import CrawlSettings
+from storage.db import open_database
+from vigia.clock import today_local
+from vigia.paths import ensure_log_file
+from vigia.runstore import DatabaseRunStore
+
+log = logging.getLogger("vigia.nightly")
+
+
+def smtp_transport(cfg: AlertsConfig) -> SmtpTransport:
+    """The SMTP transport of the configuration; credentials come from the environment."""
+    import os
+
+    smtp = cfg.smtp
+    return SmtpTransport(smtp.host, smtp.port, smtp.seguridad, smtp.timeout_segundos,
+                         os.environ.get("VIGIA_SMTP_USER"), os.environ.get("VIGIA_SMTP_PASSWORD"))
+
+
+def send_outbox(db_url: str, cfg: AlertsConfig, transport: MailTransport | None = None) -> SendReport:
+    """Send every pending digest (this run's and earlier runs' that failed to go out)."""
+    database = open_database(db_url)
+    try:
+        return send_pending(database, transport or smtp_transport(cfg), cfg.remitente, cfg.smtp.reintentos,
+                            lambda: datetime.now(UTC))
+    finally:
+        database.dispose()
+
+
+def run_nightly(db_url: str, transport: MailTransport | None = None, crawl: CrawlSettings | None = None,
+                registry: Sequence[Municipality] | None = None, run_date: date | None = None,
+                operation: OperationConfig | None = None) -> tuple[RunSummary, SendReport]:
+    """Crawl every municipality, turn a complete run's changes into outbox digests, then send the outbox."""
+    operation = operation or load_operation_config()
+    registry = registry if registry is not None else load_registry()
+    cfg = crawl or CrawlSettings.from_env()
+    cfg = cfg if cfg.log_file else replace(cfg, log_file=str(ensure_log_file()))
+    database = open_database(db_url)
+    try:
+        summary = run_and_store(DatabaseRunStore(database), registry, cfg, run_date or today_local(), "crawl")
+        if summary.status == "complete":
+            detect_changes(database, summary.run_id, operation.alerts, registry, render_digest)
+        else:
+            log.warning("run %s ended %s: no alerts are derived from it", summary.run_id, summary.status)
+    finally:
+        database.dispose()
+    return summary, send_outbox(db_url, operation.alerts, transport)
