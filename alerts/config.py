@@ -7,12 +7,13 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
 from config.registry import DEFAULT_REGISTRY, FIRST_CVE, LAST_CVE, fold
+from vigia import yamlfile
 from vigia.errors import ConfigError
 
 DEFAULT_OPERATION = DEFAULT_REGISTRY.with_name("operacion.yaml")
@@ -288,13 +289,7 @@ def _bare_address(value: str) -> str:
 def parse_operation_config(text: str, path: str = "operacion.yaml",
                            regions: Collection[str] | None = None) -> OperationConfig:
     """Parse and validate operacion.yaml text; with regions, recipients' regions must be among them."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data: Any = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise ConfigError(path, line, None, f"el YAML no es válido ({getattr(exc, 'problem', exc)})") from None
+    node, data = yamlfile.parse(text, path)
     reader = _Reader(path, data, _line_map(node) if node is not None else {})
     reader.mapping((), ("calendario", "alertas"))
     return OperationConfig(_schedule(reader), _alerts(reader, regions))
@@ -303,8 +298,4 @@ def parse_operation_config(text: str, path: str = "operacion.yaml",
 def load_operation_config(path: Path | None = None, regions: Collection[str] | None = None) -> OperationConfig:
     """Load config/operacion.yaml (or path), validated; raise ConfigError naming file, line and field."""
     path = path or DEFAULT_OPERATION
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), None, None, f"no se pudo leer el archivo ({exc})") from exc
-    return parse_operation_config(text, str(path), regions)
+    return parse_operation_config(yamlfile.read_text(path), str(path), regions)

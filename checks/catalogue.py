@@ -14,6 +14,7 @@ import yaml
 
 from checks.kinds import KINDS, Check
 from checks.spec import SCOPES, SEEDS, CheckSpec, ParamError
+from vigia import yamlfile
 from vigia.errors import ConfigError
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "config" / "checks.yaml"
@@ -58,21 +59,12 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
 
 def _load(path: Path) -> Catalogue:
     """Read and parse one catalogue file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), None, None, f"no se pudo leer el archivo ({exc})") from exc
-    return parse_catalogue(text, str(path))
+    return parse_catalogue(yamlfile.read_text(path), str(path))
 
 
 def parse_catalogue(text: str, path: str = "checks.yaml") -> Catalogue:
     """Parse and validate catalogue YAML text; raise ConfigError naming file, line and field."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(path, mark.line + 1 if mark else None, None, f"YAML inválido ({exc})") from None
+    root, data = yamlfile.parse(text, path)
     if not isinstance(data, Mapping) or not isinstance(data.get("checks"), list) or not data["checks"]:
         raise ConfigError(path, None, "checks", "se esperaba una lista «checks» no vacía")
     lines = _item_lines(root)

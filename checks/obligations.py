@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import yaml
 
+from vigia import yamlfile
 from vigia.errors import ConfigError
 
 DEFAULT_OBLIGATIONS = Path(__file__).resolve().parent.parent / "config" / "obligaciones.yaml"
@@ -103,21 +104,12 @@ def load_obligations(path: Path | None = None) -> ObligationCatalogue:
 
 def _load(path: Path) -> ObligationCatalogue:
     """Read and parse one obligations file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), None, None, f"no se pudo leer el archivo ({exc})") from exc
-    return parse_obligations(text, str(path))
+    return parse_obligations(yamlfile.read_text(path), str(path))
 
 
 def parse_obligations(text: str, path: str = "obligaciones.yaml") -> ObligationCatalogue:
     """Parse and validate obligations YAML text; raise ConfigError naming file, line and field."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(path, mark.line + 1 if mark else None, None, f"YAML inválido ({exc})") from None
+    root, data = yamlfile.parse(text, path)
     if not isinstance(data, Mapping):
         raise ConfigError(path, None, None, "se esperaba un diccionario con ley, version, articulo y fracciones")
     top, items = _node_lines(root)

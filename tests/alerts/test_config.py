@@ -82,7 +82,7 @@ def test_invalid_fields_are_named(old: str, new: str, line: int, field: str) -> 
 def test_missing_field_and_bad_yaml_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="falta el campo obligatorio"):
         parse_operation_config(VALID.replace("  remitente: \"Vigía <vigia@localhost>\"\n", ""))
-    with pytest.raises(ConfigError, match="YAML no es válido"):
+    with pytest.raises(ConfigError, match="YAML inválido"):
         parse_operation_config("calendario: [")
     with pytest.raises(ConfigError, match="no se pudo leer"):
         load_operation_config(tmp_path / "no.yaml")
