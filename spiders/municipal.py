@@ -107,7 +107,6 @@ class MunicipalSiteSpider(scrapy.Spider):
         if reason == "robots_unavailable":
             # A server erring on robots.txt may be down altogether: one visit to the home page, like any
             # visitor's, tells availability; its content is not read, as RFC 9309 asks.
-            assert self.target.url
             return [scrapy.Request(self.target.url, callback=self.availability_only, errback=self.on_error,
                                    dont_filter=True, meta={"vigia_depth": 0})]
         return []
