@@ -79,3 +79,16 @@ def test_dry_run_lists_no_pending_mail_on_an_empty_database(vigia_home: Path) ->
 def test_schedule_shows_the_next_nightly_runs_in_mexico_city_time(vigia_home: Path) -> None:
     lines = invoke("schedule", "--proximas", "2").stdout.strip().splitlines()
     assert len(lines) == 2 and all(line.endswith("02:00") for line in lines)
+
+
+@pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("localhost", True), ("::1", True),
+                                                ("0.0.0.0", False), ("192.0.2.10", False), ("vigia.example", False)])
+def test_only_loopback_addresses_skip_the_login(host: str, loopback: bool) -> None:
+    from vigia.cli.serve import is_loopback
+
+    assert is_loopback(host) is loopback
+
+
+def test_serving_beyond_loopback_without_users_refuses_to_start(vigia_home: Path, tmp_path: Path) -> None:
+    result = invoke("serve", "--host", "0.0.0.0", "--usuarios", str(tmp_path / "no-existe.yaml"))
+    assert result.exit_code != 0 and "inicio de sesión" in result.stderr

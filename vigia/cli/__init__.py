@@ -10,6 +10,7 @@ from vigia.cli.crawl import crawl, demo
 from vigia.cli.history import cambios, historial
 from vigia.cli.reports import municipios, report
 from vigia.cli.schedule import schedule
+from vigia.cli.serve import serve
 
 i18n.install()
 
@@ -31,6 +32,7 @@ app.command("municipios")(municipios)
 app.command("historial")(historial)
 app.command("cambios")(cambios)
 app.command("schedule")(schedule)
+app.command("serve")(serve)
 app.add_typer(alerting.app, name="alertas")
 
 

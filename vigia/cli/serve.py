@@ -1,0 +1,67 @@
+"""`vigia serve`: the auditors' dashboard in the browser."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from storage.db import open_database, redact_url, resolve_database_url
+from vigia.cli.common import DbOption, err, handles_errors
+from vigia.errors import VigiaError
+
+DEFAULT_USERS = Path(__file__).resolve().parents[2] / "config" / "usuarios.yaml"
+
+
+def is_loopback(host: str) -> bool:
+    """Tell whether host only listens on this machine (then no login is asked)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@handles_errors
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Dirección donde escuchar. Fuera de 127.0.0.1 exige usuarios.")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Puerto.")] = 8000,
+    usuarios: Annotated[Path | None, typer.Option("--usuarios", help="Archivo YAML de usuarios (contraseñas con "
+                                                  "hash scrypt); obligatorio fuera de 127.0.0.1.")] = None,
+    cookie_segura: Annotated[bool, typer.Option("--cookie-segura", help="Marca la cookie de sesión como sólo HTTPS "
+                                                "(detrás de un proxy con TLS).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Abre el tablero de auditores: ranking, fichas de municipio, historial, IPOMEX y exportaciones.
+
+    Ejemplo: vigia serve --port 8000   (y abra http://127.0.0.1:8000/)
+    """
+    import uvicorn
+
+    from web.app import create_app
+    from web.auth import UsersFileError, load_users
+
+    db_url = resolve_database_url(db)
+    open_database(db_url).dispose()  # fail now, in Spanish, if the database is unusable
+    local = is_loopback(host)
+    users = None
+    if not local:
+        path = usuarios or DEFAULT_USERS
+        if not path.exists():
+            raise VigiaError(f"Para escuchar en {host} se exige inicio de sesión: cree {path} con usuarios y "
+                             "contraseñas (vea el README) o use --host 127.0.0.1.")
+        try:
+            users = load_users(path)
+        except UsersFileError as exc:
+            raise VigiaError(str(exc)) from exc
+    secret = os.environ.get("VIGIA_SECRET_KEY") or secrets.token_hex(32)
+    app = create_app(db_url, require_login=not local, users=users, secret_key=secret, https_only=cookie_segura)
+    err.print(f"Tablero en http://{host}:{port}/ — base de datos {redact_url(db_url)}"
+              f"{'' if local else ' (con inicio de sesión)'}. Ctrl-C para terminar.")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

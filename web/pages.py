@@ -1,0 +1,149 @@
+"""Read-only routes: HTML pages (with ?formato=csv|xlsx exports) and their JSON twins under /api."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from starlette.responses import Response
+
+from web import data, views
+from web.exports import FORMATS, Table, export_response
+from web.schemas import (
+    CheckResponse,
+    IpomexResponse,
+    MunicipalityResponse,
+    RankingItem,
+    RankingResponse,
+    RunsResponse,
+)
+
+router = APIRouter()
+api = APIRouter(prefix="/api", tags=["API de consulta"])
+FORMATO = Query("", description="Exportar la tabla: csv o xlsx")
+
+
+def _render(request: Request, name: str, context: dict[str, Any], table: Table, formato: str) -> Response:
+    if formato in FORMATS:
+        return export_response(table, formato)
+    render: Any = request.app.state.render
+    result: Response = render(request, name, context)
+    return result
+
+
+def _every(request: Request) -> list[RankingItem]:
+    state = request.app.state
+    return data.ranking(state.db, state.catalogue, state.obligations)
+
+
+def _ranking(request: Request, orden: str, region: str, marginacion: str, poblacion: str,
+             every: list[RankingItem] | None = None) -> RankingResponse:
+    orden = orden if orden in views.ORDERS else "total"
+    rows = views.filter_ranking(_every(request) if every is None else every, region, marginacion, poblacion)
+    filtros = {"region": region, "marginacion": marginacion, "poblacion": poblacion}
+    return RankingResponse(orden=orden, filtros=filtros, municipios=views.sort_ranking(rows, orden))
+
+
+def _municipality(request: Request, cve: str) -> MunicipalityResponse:
+    state = request.app.state
+    page = data.municipality_page(state.db, cve, state.catalogue, state.obligations) if views.CVE.match(cve) else None
+    if page is None:
+        raise HTTPException(404, "No hay resultados para ese municipio.")
+    return page
+
+
+def _check(request: Request, check_id: str) -> CheckResponse:
+    state = request.app.state
+    ok = views.CHECK_ID.match(check_id) is not None
+    page = data.check_page(state.db, check_id, state.catalogue, state.obligations) if ok else None
+    if page is None:
+        raise HTTPException(404, "No existe esa verificación.")
+    return page
+
+
+@router.get("/", include_in_schema=False)
+def ranking_page(request: Request, orden: str = "total", region: str = "", marginacion: str = "",
+                 poblacion: str = "", formato: str = FORMATO) -> Response:
+    """Clasificación de municipios."""
+    every = _every(request)
+    result = _ranking(request, orden, region, marginacion, poblacion, every)
+    context = {"r": result, "regiones": sorted({m.region for m in every if m.region}),
+               "grados": sorted({m.grado_marginacion for m in every if m.grado_marginacion}),
+               "bandas": views.BANDS, "etiquetas": views.SCORE_LABELS}
+    return _render(request, "ranking.html", context, views.ranking_table(result.municipios), formato)
+
+
+@router.get("/municipio/{cve}", include_in_schema=False)
+def municipality_page(request: Request, cve: str, formato: str = FORMATO) -> Response:
+    """Ficha de un municipio."""
+    page = _municipality(request, cve)
+    labels = [p.fecha for p in page.serie]
+    charts = {k: request.app.state.chart({v: [p.puntajes.get(k) for p in page.serie]}, labels, v, 100.0)
+              for k, v in views.SCORE_LABELS.items()}
+    context = {"m": page, "graficas": charts}
+    return _render(request, "municipio.html", context, views.municipality_table(page), formato)
+
+
+@router.get("/verificacion/{check_id}", include_in_schema=False)
+def check_page(request: Request, check_id: str, formato: str = FORMATO) -> Response:
+    """Una verificación en todos los municipios."""
+    page = _check(request, check_id)
+    series = {"Cumple": [float(p.cumple) for p in page.serie], "No cumple": [float(p.no_cumple) for p in page.serie],
+              "Indeterminado": [float(p.indeterminado) for p in page.serie]}
+    chart = request.app.state.chart(series, [p.fecha for p in page.serie], f"Municipios por estado: {page.etiqueta}")
+    return _render(request, "verificacion.html", {"c": page, "grafica": chart}, views.check_table(page), formato)
+
+
+@router.get("/ipomex", include_in_schema=False)
+def ipomex_page(request: Request, formato: str = FORMATO) -> Response:
+    """Matriz de fracciones de IPOMEX."""
+    page = data.ipomex_matrix(request.app.state.db, request.app.state.obligations)
+    if formato in FORMATS:
+        return export_response(views.ipomex_table(page), formato)
+    context = {"i": page, "filas": views.ipomex_cells(page)}
+    return _render(request, "ipomex.html", context, views.ipomex_table(page), formato)
+
+
+@router.get("/corridas", include_in_schema=False)
+def runs_page(request: Request, formato: str = FORMATO) -> Response:
+    """Corridas recientes."""
+    rows = data.runs(request.app.state.db)
+    return _render(request, "corridas.html", {"corridas": rows}, views.runs_table(rows), formato)
+
+
+@api.get("/ranking", response_model=RankingResponse, summary="Clasificación de municipios",
+         description="Puntajes por área de cada municipio, filtrables y ordenables, con su cambio mensual.")
+def ranking_api(request: Request, orden: str = Query("total", description="Puntaje por el que se ordena"),
+                region: str = "", marginacion: str = Query("", description="Grado de marginación CONAPO"),
+                poblacion: str = Query("", description="Banda: menos_20k, 20k_100k, 100k_500k, mas_500k"),
+                ) -> RankingResponse:
+    """Clasificación en JSON."""
+    return _ranking(request, orden, region, marginacion, poblacion)
+
+
+@api.get("/municipio/{cve}", response_model=MunicipalityResponse, summary="Ficha de un municipio",
+         description="Verificaciones, evolución de puntajes, fracciones de IPOMEX y cambios de un municipio.")
+def municipality_api(request: Request, cve: str) -> MunicipalityResponse:
+    """Ficha en JSON."""
+    return _municipality(request, cve)
+
+
+@api.get("/verificacion/{check_id}", response_model=CheckResponse, summary="Una verificación",
+         description="Cuántos municipios cumplen por corrida y el estado más reciente en cada uno.")
+def check_api(request: Request, check_id: str) -> CheckResponse:
+    """Verificación en JSON."""
+    return _check(request, check_id)
+
+
+@api.get("/ipomex", response_model=IpomexResponse, summary="Matriz de IPOMEX",
+         description="Estado más reciente de cada fracción de IPOMEX en cada municipio.")
+def ipomex_api(request: Request) -> IpomexResponse:
+    """Matriz en JSON."""
+    return data.ipomex_matrix(request.app.state.db, request.app.state.obligations)
+
+
+@api.get("/corridas", response_model=RunsResponse, summary="Corridas",
+         description="Corridas recientes con estado, duración, páginas y errores.")
+def runs_api(request: Request) -> RunsResponse:
+    """Corridas en JSON."""
+    return RunsResponse(corridas=data.runs(request.app.state.db))

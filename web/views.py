@@ -1,0 +1,106 @@
+"""Ranking filters and the export tables of every page (pure functions over the response models)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+from web.exports import Cell, Table
+from web.schemas import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, RunItem
+
+SCORE_LABELS = {"P2": "P2 Sitio", "P3": "P3 Contenidos", "P4": "P4 Obligaciones", "total": "Total",
+                "ipomex": "Índice IPOMEX"}
+ORDERS = (*SCORE_LABELS, "nombre", "poblacion")
+BANDS = {"menos_20k": ("Menos de 20 mil", 0, 20_000), "20k_100k": ("20 mil a 100 mil", 20_000, 100_000),
+         "100k_500k": ("100 mil a 500 mil", 100_000, 500_000), "mas_500k": ("Más de 500 mil", 500_000, 10**9)}
+CVE = re.compile(r"^15[0-9]{3}$")
+CHECK_ID = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
+STATUS_TEXT = {"cumple": "Cumple", "no_cumple": "No cumple", "indeterminado": "Indeterminado",
+               "no_aplica": "No aplica", "sin_dato": "Sin dato"}
+
+
+def safe_link(url: str | None) -> str | None:
+    """The URL when it is http(s) and may become a link; None for javascript:, data: and anything else."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def filter_ranking(rows: Sequence[RankingItem], region: str, marginacion: str, poblacion: str) -> list[RankingItem]:
+    """Keep the rows matching the region, CONAPO grade and population band (empty means any)."""
+    band = BANDS.get(poblacion)
+    return [r for r in rows
+            if (not region or (r.region or "") == region)
+            and (not marginacion or (r.grado_marginacion or "") == marginacion)
+            and (band is None or band[1] <= r.poblacion_2020 < band[2])]
+
+
+def sort_ranking(rows: Sequence[RankingItem], orden: str) -> list[RankingItem]:
+    """Sort by a score (best first, no data last), by name, or by population (largest first)."""
+    if orden == "nombre":
+        return sorted(rows, key=lambda r: r.nombre)
+    if orden == "poblacion":
+        return sorted(rows, key=lambda r: -r.poblacion_2020)
+    return sorted(rows, key=lambda r: (r.puntajes.get(orden) is None, -(r.puntajes.get(orden) or 0.0), r.nombre))
+
+
+def ranking_table(rows: Sequence[RankingItem]) -> Table:
+    """Export table of the ranking."""
+    columns = [("cve_inegi", "Clave INEGI"), ("nombre", "Municipio"), ("poblacion_2020", "Población 2020"),
+               ("grado_marginacion", "Grado de marginación"), ("region", "Región"), ("corrida", "Corrida"),
+               ("fecha", "Fecha"), *[(k, v) for k, v in SCORE_LABELS.items()],
+               *[(f"cambio_{k}", f"Cambio {v}") for k, v in SCORE_LABELS.items()],
+               ("cumple", "Cumple"), ("no_cumple", "No cumple"), ("indeterminado", "Indeterminado")]
+    data: list[dict[str, Cell]] = []
+    for r in rows:
+        line: dict[str, Cell] = r.model_dump(exclude={"puntajes", "cambio"})
+        line.update(r.puntajes)
+        line.update({f"cambio_{k}": v for k, v in r.cambio.items()})
+        data.append(line)
+    return Table("clasificacion", columns, data)
+
+
+def municipality_table(page: MunicipalityResponse) -> Table:
+    """Export table of a municipality's checklist."""
+    columns = [("verificacion", "Verificación"), ("etiqueta", "Descripción"), ("area", "Área"), ("estado", "Estado"),
+               ("evidencia_url", "URL de evidencia"), ("evidencia_texto", "Texto de evidencia"),
+               ("detalle", "Detalle"), ("desde", "Desde")]
+    return Table(f"municipio_{page.cve_inegi}", columns, [v.model_dump() for v in page.verificaciones])
+
+
+def check_table(page: CheckResponse) -> Table:
+    """Export table of a check's latest status per municipality."""
+    columns = [("cve_inegi", "Clave INEGI"), ("nombre", "Municipio"), ("estado", "Estado"),
+               ("evidencia_url", "URL de evidencia"), ("evidencia_texto", "Texto de evidencia")]
+    return Table(f"verificacion_{page.verificacion}", columns, [m.model_dump() for m in page.municipios])
+
+
+def ipomex_table(page: IpomexResponse) -> Table:
+    """Export table of the IPOMEX matrix."""
+    columns = [("cve_inegi", "Clave INEGI"), ("nombre", "Municipio"), *[(f, f) for f in page.fracciones]]
+    rows: list[dict[str, Cell]] = [{"cve_inegi": r.cve_inegi, "nombre": r.nombre, **r.estados} for r in page.municipios]
+    return Table("ipomex", columns, rows)
+
+
+def runs_table(rows: Sequence[RunItem]) -> Table:
+    """Export table of the runs."""
+    columns = [("id", "Corrida"), ("tipo", "Tipo"), ("estado", "Estado"), ("inicio", "Inicio"), ("fin", "Fin"),
+               ("duracion_segundos", "Duración (s)"), ("sitios", "Sitios"), ("paginas_ok", "Páginas leídas"),
+               ("paginas_error", "Páginas con error"), ("error", "Error")]
+    return Table("corridas", columns, [r.model_dump() for r in rows])
+
+
+def ipomex_cells(page: IpomexResponse) -> list[Markup]:
+    """Each matrix row's status cells as escaped HTML (one string per row keeps the 10 000-cell page fast)."""
+    cells: dict[str, Markup] = {}
+    for status in {s for r in page.municipios for s in r.estados.values()}:
+        text = STATUS_TEXT.get(status, status)
+        cells[status] = Markup('<td class="celda {}" title="{}">{}</td>').format(status, text, text[:1])
+    return [Markup("").join(cells[r.estados[f]] for f in page.fracciones) for r in page.municipios]
