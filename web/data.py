@@ -14,6 +14,7 @@ from storage.dashboard_series import by_run
 from storage.db import Database
 from storage.models import CheckResultRow
 from storage.work import unit_of_work
+from vigia.clock import LOCAL_TZ
 from web.schemas import (
     ChangeItem,
     CheckCount,
@@ -40,7 +41,8 @@ ALERT_TEXT: dict[str, tuple[str, str, str]] = {
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="minutes") if moment else None
+    """Stored UTC times are shown in Mexico City time, the auditors' clock (ISO 8601 with its offset)."""
+    return moment.astimezone(LOCAL_TZ).isoformat(timespec="minutes") if moment else None
 
 
 def _scores(found: dict[str, float | None]) -> dict[str, float | None]:

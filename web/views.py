@@ -11,8 +11,8 @@ from markupsafe import Markup
 from web.exports import Cell, Table
 from web.schemas import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, RunItem
 
-SCORE_LABELS = {"P2": "P2 Sitio", "P3": "P3 Contenidos", "P4": "P4 Obligaciones", "total": "Total",
-                "ipomex": "Índice IPOMEX"}
+SCORE_LABELS = {"P2": "P2 Participación", "P3": "P3 Canales TIC", "P4": "P4 Transparencia (sitio)",
+                "total": "Total", "ipomex": "P4 IPOMEX"}
 ORDERS = (*SCORE_LABELS, "nombre", "poblacion")
 BANDS = {"menos_20k": ("Menos de 20 mil", 0, 20_000), "20k_100k": ("20 mil a 100 mil", 20_000, 100_000),
          "100k_500k": ("100 mil a 500 mil", 100_000, 500_000), "mas_500k": ("Más de 500 mil", 500_000, 10**9)}
