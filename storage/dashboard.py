@@ -6,26 +6,28 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from checks.catalogue import Catalogue
-from checks.model import CheckResult, Status
 from checks.obligations import ObligationCatalogue
-from checks.scoring import SITE_SOURCE, area_scores, transparency_index
+from checks.scoring import AREAS, OVERALL, SITE_SOURCE
 from storage.dashboard_series import (
+    PRECEDENCE,
     SCORE_KEYS,
     CheckCount,
     CheckPage,
     CheckStatus,
+    History,
     IpomexMatrix,
     MatrixRow,
     ScorePoint,
     by_run,
     check_page,
+    complete_history,
     ipomex_matrix,
     ranked_runs,
     score_series,
@@ -143,17 +145,31 @@ def ranking(db: Database, catalogue: Catalogue, obligations: ObligationCatalogue
         month_ago = _month_ago(session, [(row.cve_inegi, row.finished_at) for row in latest if row.run_id])
         pairs = [(row.run_id, row.cve_inegi) for row in latest if row.run_id]
         results = _site_and_ipomex(session, pairs + [(run_id, cve) for cve, run_id in month_ago.items()])
-    rows = [_ranking_row(row, month_ago.get(row.cve_inegi), results, catalogue) for row in latest]
+    weights = {spec.id: (spec.seed, spec.weight) for spec in catalogue.site_checks()}
+    rows = [_ranking_row(row, month_ago.get(row.cve_inegi), results, weights) for row in latest]
     return sorted(rows, key=lambda r: (r.scores["total"] is None, -(r.scores["total"] or 0.0), r.nombre))
 
 
+def _newest_complete_run(cve: Any, *conditions: ColumnElement[bool]) -> Any:
+    """Correlated: id of the newest complete run (started_at, then id) covering cve; walks ix_runs_status_started_at
+    newest first and stops at the first run with a site outcome for cve."""
+    return (
+        select(SiteOutcomeRow.run_id)
+        .join(RunRow, RunRow.id == SiteOutcomeRow.run_id)
+        .where(SiteOutcomeRow.cve_inegi == cve, RunRow.status == "complete", *conditions)
+        .order_by(RunRow.started_at.desc(), RunRow.id.desc())
+        .limit(1)
+        .correlate(MunicipalityRow)
+        .scalar_subquery()
+    )
+
+
 def _latest_with_municipalities() -> Any:
-    latest = ranked_runs()
     m = MunicipalityRow
     return (
-        select(m.cve_inegi, m.nombre, m.poblacion_2020, m.conapo_gm_2020, m.region, latest.c.run_id,
-               latest.c.finished_at)
-        .outerjoin(latest, and_(latest.c.cve_inegi == m.cve_inegi, latest.c.rank == 1))
+        select(m.cve_inegi, m.nombre, m.poblacion_2020, m.conapo_gm_2020, m.region, RunRow.id.label("run_id"),
+               RunRow.finished_at)
+        .outerjoin(RunRow, RunRow.id == _newest_complete_run(m.cve_inegi))
         .order_by(m.cve_inegi)
     )
 
@@ -164,48 +180,71 @@ def _month_ago(session: Session, latest: Sequence[tuple[str, datetime | None]]) 
     for cve, finished_at in latest:
         if finished_at is not None:
             cutoffs[finished_at - MONTH].append(cve)
-    if not cutoffs:
-        return {}
-    conditions: list[ColumnElement[bool]] = [
-        and_(RunRow.finished_at <= cutoff, _cve_in(cves))
-        for cutoff, cves in cutoffs.items()
-    ]
-    older = ranked_runs(or_(*conditions))
-    query = select(older.c.cve_inegi, older.c.run_id).where(older.c.rank == 1)
-    return {cve: run_id for cve, run_id in session.execute(query)}
+    found: dict[str, int] = {}
+    m = MunicipalityRow
+    for cutoff, cves in cutoffs.items():
+        older = _newest_complete_run(m.cve_inegi, RunRow.finished_at <= cutoff)
+        query = select(m.cve_inegi, older).where(m.cve_inegi.in_(cves))
+        found.update({cve: run_id for cve, run_id in session.execute(query) if run_id is not None})
+    return found
 
 
 def _cve_in(cves: list[str]) -> ColumnElement[bool]:
     return SiteOutcomeRow.cve_inegi.in_(cves)
 
 
-def _site_and_ipomex(session: Session, pairs: Sequence[tuple[int, str]]) -> dict[tuple[int, str], list[CheckResult]]:
-    """The results (scoring columns only) of the given (run, cve) pairs, grouped per run for the index."""
-    found: dict[tuple[int, str], list[CheckResult]] = defaultdict(list)
-    if not pairs:
-        return found
+Scored = tuple[str, str, str]  # check_id, status, source
+
+
+def _site_and_ipomex(session: Session, pairs: Sequence[tuple[int, str]]) -> dict[tuple[int, str], list[Scored]]:
+    """The results (scoring columns only, as tuples) of the given (run, cve) pairs, one index search per run."""
+    found: dict[tuple[int, str], list[Scored]] = defaultdict(list)
     c = CheckResultRow
-    conditions = [and_(c.run_id == run_id, c.cve_inegi.in_(cves)) for run_id, cves in by_run(pairs).items()]
-    query = select(c.run_id, c.cve_inegi, c.check_id, c.status, c.source).where(or_(*conditions))
-    for run_id, cve, check_id, status, source in session.execute(query):
-        found[(run_id, cve or "")].append(CheckResult(check_id, cast(Status, status), source=source))
+    for run_id, cves in by_run(pairs).items():
+        query = select(c.cve_inegi, c.check_id, c.status, c.source).where(c.run_id == run_id, c.cve_inegi.in_(cves))
+        for cve, check_id, status, source in session.connection().execute(query):
+            found[(run_id, cve or "")].append((check_id, status, source))
     return found
 
 
-def _scores(results: list[CheckResult], catalogue: Catalogue) -> dict[str, float | None]:
-    """The report's score keys, computed by checks.scoring."""
-    scores = {key: value.score for key, value in area_scores(results, catalogue).items()}
-    scores["ipomex"] = transparency_index(results).score
+def _share(passed: float, definitive: float) -> float | None:
+    return round(100.0 * passed / definitive, 1) if definitive > 0 else None
+
+
+def _scores(results: list[Scored], weights: dict[str, tuple[str, float]]) -> dict[str, float | None]:
+    """The report's score keys, computed on tuples exactly as checks.scoring does (same summation order)."""
+    passed: dict[str, list[float]] = {area: [] for area in AREAS}
+    definitive: dict[str, list[float]] = {area: [] for area in AREAS}
+    best: dict[str, int] = {}
+    worst = len(PRECEDENCE)
+    for check_id, status, source in results:
+        if source == SITE_SOURCE:
+            spec = weights.get(check_id)
+            if spec is not None and spec[0] in passed:
+                if status == "cumple":
+                    passed[spec[0]].append(spec[1])
+                if status in ("cumple", "no_cumple"):
+                    definitive[spec[0]].append(spec[1])
+        else:
+            rank = PRECEDENCE.index(status) if status in PRECEDENCE else worst
+            if rank < best.get(check_id, worst + 1):
+                best[check_id] = rank
+    scores: dict[str, float | None] = {area: _share(sum(passed[area]), sum(definitive[area])) for area in AREAS}
+    scores[OVERALL] = _share(sum([w for area in AREAS for w in passed[area]]),
+                             sum([w for area in AREAS for w in definitive[area]]))
+    ranks = list(best.values())
+    cumple, no_cumple = PRECEDENCE.index("cumple"), PRECEDENCE.index("no_cumple")
+    scores["ipomex"] = _share(float(ranks.count(cumple)), float(ranks.count(cumple) + ranks.count(no_cumple)))
     return {key: scores.get(key) for key in SCORE_KEYS}
 
 
-def _ranking_row(row: Any, month_ago_run: int | None, results: dict[tuple[int, str], list[CheckResult]],
-                 catalogue: Catalogue) -> RankingRow:
+def _ranking_row(row: Any, month_ago_run: int | None, results: dict[tuple[int, str], list[Scored]],
+                 weights: dict[str, tuple[str, float]]) -> RankingRow:
     current = results.get((row.run_id, row.cve_inegi), []) if row.run_id else []
-    scores = _scores(current, catalogue) if row.run_id else dict.fromkeys(SCORE_KEYS)
-    before = _scores(results.get((month_ago_run, row.cve_inegi), []), catalogue) if month_ago_run else None
+    scores = _scores(current, weights) if row.run_id else dict.fromkeys(SCORE_KEYS)
+    before = _scores(results.get((month_ago_run, row.cve_inegi), []), weights) if month_ago_run else None
     change = {key: _difference(scores[key], before[key] if before else None) for key in SCORE_KEYS}
-    site = [r.status for r in current if r.source == SITE_SOURCE]
+    site = [status for _, status, source in current if source == SITE_SOURCE]
     return RankingRow(
         row.cve_inegi, row.nombre, row.poblacion_2020, row.conapo_gm_2020, row.region, row.run_id, row.finished_at,
         scores, site.count("cumple"), site.count("no_cumple"), site.count("indeterminado"), month_ago_run, change,
@@ -226,8 +265,9 @@ def municipality_page(db: Database, cve: str, catalogue: Catalogue,
         latest = ranked_runs(_cve_in([cve]))
         run = session.execute(select(latest.c.run_id, latest.c.finished_at).where(latest.c.rank == 1)).first()
         rows = _current_rows(session, cve, run.run_id) if run else []
-        first_seen = _first_seen(session, cve)
-        series = score_series(session, cve, catalogue)
+        complete, history = complete_history(session, cve)
+        first_seen = _first_seen(complete, history)
+        series = score_series(session, cve, catalogue, history)
         alerts = _alerts(session, cve)
         m = municipality
         return MunicipalityPage(
@@ -249,27 +289,17 @@ def _current_rows(session: Session, cve: str, run_id: int) -> list[Any]:
     return list(session.execute(query))
 
 
-def _first_seen(session: Session, cve: str) -> dict[tuple[str, str], datetime | None]:
+def _first_seen(complete: Sequence[tuple[int, datetime | None]],
+                history: History) -> dict[tuple[str, str], datetime | None]:
     """Per (check, source): finish time of the run that began its current streak of one status."""
-    c = CheckResultRow
-    part = (c.check_id, c.source)
-    previous = func.lag(c.status).over(partition_by=part, order_by=(RunRow.started_at, RunRow.id))
-    steps = (
-        select(c.check_id, c.source, c.status, RunRow.started_at, RunRow.id.label("run_id"), RunRow.finished_at,
-               previous.label("previous"))
-        .join(RunRow, RunRow.id == c.run_id)
-        .where(c.cve_inegi == cve, RunRow.status == "complete")
-        .subquery()
-    )
-    newest = func.row_number().over(partition_by=(steps.c.check_id, steps.c.source),
-                                    order_by=(steps.c.started_at.desc(), steps.c.run_id.desc()))
-    changes = (
-        select(steps.c.check_id, steps.c.source, steps.c.finished_at, newest.label("rank"))
-        .where(or_(steps.c.previous.is_(None), steps.c.previous != steps.c.status))
-        .subquery()
-    )
-    query = select(changes.c.check_id, changes.c.source, changes.c.finished_at).where(changes.c.rank == 1)
-    return {(check_id, source): finished for check_id, source, finished in session.execute(query)}
+    streaks: dict[tuple[str, str], tuple[str, datetime | None]] = {}
+    for run_id, finished_at in complete:
+        for check_id, source, status in history.get(run_id, ()):
+            key = (check_id, source)
+            streak = streaks.get(key)
+            if streak is None or streak[0] != status:
+                streaks[key] = (status, finished_at)
+    return {key: finished_at for key, (_, finished_at) in streaks.items()}
 
 
 def _checklist_item(row: Any, first_seen: dict[tuple[str, str], datetime | None]) -> ChecklistItem:

@@ -109,12 +109,34 @@ def _precedence(status: Any) -> Any:
     return case({s: i for i, s in enumerate(PRECEDENCE)}, value=status, else_=len(PRECEDENCE))
 
 
-def score_series(session: Session, cve: str, catalogue: Catalogue) -> list[ScorePoint]:
-    """One point per complete run covering cve, oldest first, aggregated in SQL (weights by catalogue)."""
+# A municipality's results per complete run: run_id -> [(check_id, source, status)].
+History = dict[int, list[tuple[str, str, str]]]
+
+
+def complete_history(session: Session, cve: str) -> tuple[list[tuple[int, datetime | None]], History]:
+    """Complete runs (id, finished_at), oldest first, and cve's results in each of them.
+
+    Read run by run through ix_check_results_run_cve: one municipality's rows of a run are adjacent in the table,
+    whereas following ix_check_results_cve_check_run would visit a different table page for almost every row.
+    """
+    complete = select(RunRow.id).where(RunRow.status == "complete")
+    runs = [(run_id, finished_at) for run_id, finished_at in session.execute(
+        select(RunRow.id, RunRow.finished_at).where(RunRow.status == "complete")
+        .order_by(RunRow.started_at, RunRow.id))]
+    c = CheckResultRow
+    query = select(c.run_id, c.check_id, c.source, c.status).where(c.cve_inegi == cve, c.run_id.in_(complete))
+    history: History = defaultdict(list)
+    for run_id, check_id, source, status in session.connection().execute(query):
+        history[run_id].append((check_id, source, status))
+    return runs, history
+
+
+def score_series(session: Session, cve: str, catalogue: Catalogue, history: History) -> list[ScorePoint]:
+    """One point per complete run covering cve, oldest first (site sums weighted by catalogue, in SQL)."""
     runs = select(RunRow.id, RunRow.finished_at).join(SiteOutcomeRow, SiteOutcomeRow.run_id == RunRow.id).where(
         RunRow.status == "complete", SiteOutcomeRow.cve_inegi == cve).order_by(RunRow.started_at, RunRow.id)
     site = _site_sums(session, cve, catalogue)
-    ipomex = _ipomex_counts(session, cve)
+    ipomex = _ipomex_counts(history)
     points = []
     for run_id, finished_at in session.execute(runs):
         sums = site.get(run_id, {})
@@ -145,23 +167,23 @@ def _site_sums(session: Session, cve: str, catalogue: Catalogue) -> dict[int, di
     return sums
 
 
-def _ipomex_counts(session: Session, cve: str) -> dict[int, tuple[float, float]]:
+def _ipomex_counts(history: History) -> dict[int, tuple[float, float]]:
     """Per run: (fractions cumple, fractions cumple + no_cumple), the best verdict across sources."""
-    c = CheckResultRow
-    best = (
-        select(c.run_id, func.min(_precedence(c.status)).label("best"))
-        .join(RunRow, RunRow.id == c.run_id)
-        .where(c.cve_inegi == cve, RunRow.status == "complete", c.source != SITE_SOURCE)
-        .group_by(c.run_id, c.check_id)
-        .subquery()
-    )
-    query = select(best.c.run_id, best.c.best, func.count()).group_by(best.c.run_id, best.c.best)
-    counts: dict[int, tuple[float, float]] = {}
+    ranks = {status: i for i, status in enumerate(PRECEDENCE)}
+    worst = len(PRECEDENCE)
     cumple, no_cumple = PRECEDENCE.index("cumple"), PRECEDENCE.index("no_cumple")
-    for run_id, rank, n in session.execute(query):
-        passed, definitive = counts.get(run_id, (0.0, 0.0))
-        if rank in (cumple, no_cumple):
-            counts[run_id] = (passed + (n if rank == cumple else 0), definitive + n)
+    counts: dict[int, tuple[float, float]] = {}
+    for run_id, results in history.items():
+        best: dict[str, int] = {}
+        for check_id, source, status in results:
+            if source != SITE_SOURCE:
+                rank = ranks.get(status, worst)
+                if rank < best.get(check_id, worst + 1):
+                    best[check_id] = rank
+        found = list(best.values())
+        passed, definitive = found.count(cumple), found.count(cumple) + found.count(no_cumple)
+        if definitive:
+            counts[run_id] = (float(passed), float(definitive))
     return counts
 
 

@@ -160,3 +160,26 @@ def test_runs_lists_every_status_newest_first(db: Database, world: World) -> Non
     ]
     assert listed[0].duration_seconds == 3600.0 and listed[0].sites_done == 2 and listed[0].pages_ok == 4
     assert [r.id for r in runs(db, limit=1)] == [world.third]
+
+
+def test_same_start_prefers_newer_run_and_best_ipomex_verdict_across_sources(
+        db: Database, catalogue: Catalogue, obligations: ObligationCatalogue) -> None:
+    crawl(db, 0, {"15001": {P2: "no_cumple", P3: "no_cumple"}})
+    run_id = start_run(db, "crawl", REGISTRY, {})
+    record_site(db, run_id, report("15001", {P2: "cumple", P3: "no_cumple"}))
+    record_ipomex(db, run_id, capture("15001"), [CheckResult("ipomex.92.i", "no_cumple", source="ipomex3"),
+                                                 CheckResult("ipomex.92.ii_a", "indeterminado", source="ipomex3")])
+    record_ipomex(db, run_id, capture("15001", source="ipomex4"), [
+        CheckResult("ipomex.92.i", "cumple", source="ipomex4"),
+        CheckResult("ipomex.92.ii_a", "no_cumple", source="ipomex4")])
+    finish_run(db, run_id, "complete")
+    with unit_of_work(db, "fechar la corrida") as session:  # same start as the first run: the newer id wins
+        session.execute(update(RunRow).where(RunRow.id == run_id)
+                        .values(started_at=DAY0, finished_at=DAY0 + timedelta(hours=1)))
+    (acambay, *_) = ranking(db, catalogue, obligations)
+    assert acambay.run_id == run_id and acambay.scores["ipomex"] == 50.0 and acambay.scores["total"] == 50.0
+    page = municipality_page(db, "15001", catalogue, obligations)
+    assert page is not None and page.run_id == run_id
+    assert page.series[-1].run_id == run_id and page.series[-1].scores == acambay.scores
+    seen = {item.check_id: item.first_seen for item in page.checklist}
+    assert seen == {P2: DAY0 + timedelta(hours=1), P3: DAY0 + timedelta(hours=1)}
