@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import smtplib
@@ -13,6 +12,7 @@ from email.message import EmailMessage
 from typing import Literal, Protocol
 
 from vigia.errors import VigiaError
+from vigia.net import is_loopback
 
 logger = logging.getLogger("vigia.alerts")
 
@@ -115,7 +115,7 @@ class SmtpTransport:
         """Authenticate when credentials exist; refuse to send them in clear text to another machine."""
         if not self.user:
             return
-        if self.security == "ninguna" and not _is_loopback(self.host):
+        if self.security == "ninguna" and not is_loopback(self.host):
             raise TemporaryMailError(
                 f"No se envían las credenciales SMTP sin cifrar a {self._where()}: configure seguridad "
                 "«starttls» o «ssl».", server_wide=True)
@@ -150,12 +150,3 @@ def _refused(recipients: dict[str, tuple[int, bytes]]) -> MailError:
                                   f"(código {', '.join(map(str, codes))}); no se reintentará.")
     return TemporaryMailError(f"El servidor de correo no aceptó por ahora al destinatario {names} "
                               f"(código {', '.join(map(str, codes))}); se reintentará más tarde.")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -13,18 +12,9 @@ import typer
 from storage.db import open_database, redact_url, resolve_database_url
 from vigia.cli.common import DbOption, err, handles_errors
 from vigia.errors import VigiaError
+from vigia.net import is_loopback
 
 DEFAULT_USERS = Path(__file__).resolve().parents[2] / "config" / "usuarios.yaml"
-
-
-def is_loopback(host: str) -> bool:
-    """Tell whether host only listens on this machine (then no login is asked)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @handles_errors
