@@ -36,8 +36,9 @@ setup() {
   if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV" 2>/dev/null || { need_root_pkg python3-venv; rm -rf "$VENV"; "$PY" -m venv "$VENV"; }
   fi
-  "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
-  "$VENV/bin/python" -m pip install -q -e ".[dev]"
+  # Build-backend chatter goes to a log; it is shown only if the installation fails.
+  "$VENV/bin/python" -m pip install -q --upgrade pip >"$VENV/pip.log" 2>&1 || { cat "$VENV/pip.log" >&2; exit 1; }
+  "$VENV/bin/python" -m pip install -q -e ".[dev]" >"$VENV/pip.log" 2>&1 || { cat "$VENV/pip.log" >&2; exit 1; }
   ensure_browser
 }
 
