@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -29,13 +27,13 @@ from storage.alerts_store import (
 )
 from storage.db import Database
 from storage.models import AlertEventRow, AlertRunRow, AlertStateRow, OutboxRow, RunRow, utcnow
+from vigia.clock import local_date
 from vigia.errors import DatabaseError
 
 logger = logging.getLogger("vigia.alerts")
 
 # How many complete runs back the rules look (two months of nightly runs): older history is not read.
 HISTORY_RUNS = 60
-LOCAL_ZONE = ZoneInfo("America/Mexico_City")
 Render = Callable[[Digest], RenderedMail]
 _Key = tuple[str, str]
 
@@ -199,11 +197,6 @@ def _queue(session: Session, digests: Sequence[Digest], render: Render) -> None:
 def outbox_key(run_id: int, recipient: str) -> str:
     """The idempotency key of a run's digest for one recipient."""
     return f"{run_id}:{recipient.strip().casefold()}"
-
-
-def local_date(moment: datetime | None) -> str:
-    """dd/mm/aaaa in Mexico City time, or «sin registro»."""
-    return moment.astimezone(LOCAL_ZONE).strftime("%d/%m/%Y") if moment is not None else "sin registro"
 
 
 def render_plain(digest: Digest) -> RenderedMail:

@@ -5,16 +5,14 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from itertools import groupby
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from alerts.model import EVENT_KINDS, AlertEvent, Digest, RenderedMail
 from checks.catalogue import load_catalogue
 from checks.obligations import load_obligations
+from vigia.clock import local_date
 
-LOCAL_TZ = ZoneInfo("America/Mexico_City")
 # Spanish names of the event kinds: (singular, plural).
 KIND_NAMES: dict[str, tuple[str, str]] = {
     "regresion": ("regresión", "regresiones"),
@@ -64,14 +62,6 @@ def check_label(check_id: str) -> str:
 def kind_name(kind: str) -> str:
     """The kind of an event in Spanish (regresión, recuperación, sitio caído, sitio recuperado)."""
     return KIND_NAMES.get(kind, (kind, kind))[0]
-
-
-def local_date(moment: datetime | None) -> str:
-    """A stored UTC time as dd/mm/aaaa in America/Mexico_City, or "sin registro"."""
-    if moment is None:
-        return "sin registro"
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(LOCAL_TZ).strftime("%d/%m/%Y")
 
 
 def clean(value: str | None, limit: int = MAX_EVIDENCE_CHARS) -> str:

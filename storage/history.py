@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -13,9 +12,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from storage.db import Database
 from storage.models import CheckResultRow, MunicipalityRow, RunRow
 from storage.work import unit_of_work
+from vigia.clock import LOCAL_TZ
 
 # Dates given by users are Mexico City calendar days; times are stored in UTC.
-LOCAL_ZONE = ZoneInfo("America/Mexico_City")
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ class Change:
 
 def day_start(day: date) -> datetime:
     """The UTC instant at which a Mexico City calendar day begins."""
-    return datetime.combine(day, time(), LOCAL_ZONE).astimezone(UTC)
+    return datetime.combine(day, time(), LOCAL_TZ).astimezone(UTC)
 
 
 def _within(since: date | None, until: date | None) -> list[ColumnElement[bool]]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from storage.db import Database, open_database
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -16,6 +19,20 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"../shared no está disponible ({path})")
     return path
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """URL of an empty SQLite file for the test."""
+    return f"sqlite:///{tmp_path / 'vigia.db'}"
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    """The test's database, migrated, disposed afterwards."""
+    database = open_database(db_url)
+    yield database
+    database.dispose()
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ import socket
 import subprocess
 import sys
 import types
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,23 +21,11 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 import scheduler
 from alerts.config import ScheduleConfig
 from storage.alerts_store import acquire_lease
-from storage.db import Database, open_database
+from storage.db import Database
 from storage.models import LeaseRow
 
 MX = ZoneInfo("America/Mexico_City")
 CFG = ScheduleConfig(cron="0 2 * * *", zona="America/Mexico_City", gracia_minutos=180, candado_minutos=360)
-
-
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'vigia.db'}"
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    database = open_database(db_url)
-    yield database
-    database.dispose()
 
 
 def noop() -> None:

@@ -13,6 +13,14 @@ def today_local() -> date:
     return datetime.now(LOCAL_TZ).date()
 
 
+def local_date(moment: datetime | None) -> str:
+    """A stored time (UTC; naive read as UTC) as dd/mm/aaaa in Mexico City time, or «sin registro»."""
+    if moment is None:
+        return "sin registro"
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
+    return aware.astimezone(LOCAL_TZ).strftime("%d/%m/%Y")
+
+
 def local_text(moment: datetime | None) -> str:
     """Format a stored UTC time in Mexico City time, or a dash when absent."""
     if moment is None:
