@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from checks.page import Page
+from checks.page import SHELL_LINKS, SHELL_TEXT, Page
 from checks.text import fold, window
 
 OK, PARKED, MAINTENANCE, JS_SHELL = "ok", "parked", "maintenance", "js_shell"
@@ -54,7 +54,7 @@ _JS_HINT = re.compile(
 MUNICIPAL_MARKERS = re.compile(r"ayuntamiento|municip(?:io|al)|presidencia municipal|cabildo|alcaldia")
 # Below these sizes a page "has little else" besides a maintenance notice or a JavaScript root.
 _SHORT_TEXT = 700
-_SHELL_TEXT = 300
+_SHELL_TEXT = SHELL_TEXT
 
 
 def classify(page: Page, municipality: str | None = None, home: bool = False) -> str:
@@ -135,7 +135,7 @@ def _redirect(page: Page) -> str | None:
 
 def _shell(page: Page) -> str | None:
     """An almost empty page that only a browser running JavaScript would fill."""
-    if len(page.folded) > _SHELL_TEXT or len(page.links) > 10:
+    if len(page.folded) > _SHELL_TEXT or len(page.links) > SHELL_LINKS:
         return None
     hint = _JS_HINT.search(page.noscript) or _JS_HINT.search(page.folded)
     if hint is not None:

@@ -96,3 +96,5 @@ class SiteReport:
     seconds: float = 0.0
     # Pages of this site that needed the browser (JavaScript shells), by URL.
     rendered: list[str] = field(default_factory=list)
+    # CPU seconds spent decoding and checking this site's pages (benchmarks only; not stored).
+    checks_cpu: float = 0.0

@@ -16,7 +16,9 @@ log = logging.getLogger("vigia.browser")
 SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 # Without the background-networking flags Chromium keeps calling Google's hosts, refused on closed networks.
 CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage")
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                 # Memory (issue 6's 1.5 GB budget): no zygotes, no separate GPU process, at most two renderers.
+                 "--no-zygote", "--in-process-gpu", "--renderer-process-limit=2", "--disable-extensions")
 BLOCKED_RESOURCES = frozenset({"image", "font", "media"})
 
 

@@ -19,3 +19,11 @@ class SiteTarget:
     def of(cls, municipality: Municipality) -> SiteTarget:
         """Target for a registry row."""
         return cls(municipality.cve_inegi, municipality.nombre, municipality.sitio_web)
+
+
+@dataclass(frozen=True)
+class DeferredSite:
+    """A site a browserless worker stopped crawling because a page needs JavaScript: the render pass redoes it."""
+
+    target: SiteTarget
+    url: str

@@ -108,6 +108,20 @@ def assign_ipomex(seed: int) -> dict[str, Assignment]:
     return result
 
 
+def assignment_for(portals: dict[str, Assignment], seed: int, cve: str) -> Assignment:
+    """The clave's assignment; a clave outside the 125 (a synthetic scale municipality) copies the generation and
+    quirks of a seed-chosen real one, always behaves normally, and takes its own clave as IPOMEX 4 id."""
+    found = portals.get(cve)
+    if found is not None:
+        return found
+    claves = sorted(portals)
+    digest = hashlib.sha256(f"vigia-sim:{seed}:ipomex-clone:{cve}".encode()).digest()
+    model = portals[claves[int.from_bytes(digest[:8], "big") % len(claves)]]
+    # Captchas and hangs stay with the 125 real claves: at scale they would only slow every benchmark down.
+    behaviour = NO_IPOMEX if model.generation == NO_IPOMEX else NORMAL
+    return Assignment(model.generation, behaviour, model.position, int(cve))
+
+
 def ipo3_id(nombre: str, case: str) -> str:
     """IPOMEX 3 index id: the name without spaces or accents, lower, upper or CamelCase."""
     words = re.sub(r"[^a-z0-9 ]", "", fold(nombre)).split()

@@ -10,6 +10,7 @@ from simulator import content_civic as civic
 from simulator.content_channels import build_chat, build_contact, build_form_traps, build_social, build_whatsapp
 from simulator.content_common import build_filler, build_gobierno, build_home, build_news, build_search
 from simulator.content_norms import build_norms
+from simulator.content_padding import pad_site
 from simulator.content_services import build_pagos, build_reporte, build_tramites
 from simulator.content_transparency import build_transparency
 from simulator.draft import SiteDraft
@@ -120,10 +121,13 @@ def resources_of(d: SiteDraft, js_only: bool = False) -> tuple[dict[str, Resourc
     return resources, rendered
 
 
-def content_site(m: Municipality, plan: Plan, rng: random.Random, run_date: date, behaviour: str) -> SimSite:
-    """A full site with content; robots.txt may still forbid crawling it."""
+def content_site(m: Municipality, plan: Plan, rng: random.Random, run_date: date, behaviour: str,
+                 padding: tuple[int, random.Random] | None = None) -> SimSite:
+    """A full site with content, padded to (pages, generator) when given; robots.txt may still forbid crawling it."""
     d = SiteDraft(m, plan, rng, run_date)
     build_content(d)
+    if padding is not None:
+        pad_site(d, *padding)
     evidence = {path: page_evidence(d, page) for path, page in d.pages.items()}
     robots = DISALLOW_ALL if behaviour == ROBOTS_DISALLOW else robots_for(plan.template)
     resources, rendered = resources_of(d, behaviour == JS_ONLY)
@@ -148,11 +152,16 @@ def empty_site(m: Municipality, template: str, behaviour: str, rng: random.Rando
     return SimSite(m.cve_inegi, m.nombre, template, behaviour, "/", resources, {}, robots, 0.0, catch_all)
 
 
-def build_site(m: Municipality, seed: int, run_date: date, behaviour: str) -> SimSite:
-    """One municipality's simulated site, fully determined by (seed, clave, run_date, behaviour)."""
+def build_site(m: Municipality, seed: int, run_date: date, behaviour: str,
+               pages_per_site: int | None = None) -> SimSite:
+    """One municipality's simulated site, fully determined by (seed, clave, run_date, behaviour, pages_per_site);
+    with pages_per_site, content sites are padded to about that many crawlable pages."""
     rng = random.Random(f"vigia-sim:{seed}:{m.cve_inegi}")
     plan = make_plan(rng, m, behaviour)
     if behaviour in (DOWN, HTTP_503, PARKED, MAINTENANCE, REDIRECT_LOOP):
         return empty_site(m, plan.template, behaviour, rng)
-    return content_site(m, plan, rng, run_date, behaviour)
+    padding = None
+    if pages_per_site is not None:
+        padding = (pages_per_site, random.Random(f"vigia-sim:{seed}:{m.cve_inegi}:padding"))
+    return content_site(m, plan, rng, run_date, behaviour, padding)
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from config.registry import FIRST_CVE, LAST_CVE, Municipality, load_registry
 from simulator.ipomex_model import IpomexSite
-from simulator.ipomex_plan import assign_ipomex, build_ipomex
+from simulator.ipomex_plan import assign_ipomex, assignment_for, build_ipomex
 from simulator.model import NORMAL, SPECIAL_BEHAVIOURS, SimSite
 from simulator.obligaciones import fraction_ids
 from simulator.sitebuild import build_site
-from simulator.truth import derive_truth
+from simulator.truth import MAX_PAGES, derive_truth
 
 DEFAULT_SEED = 2026
 
@@ -28,13 +28,18 @@ class World:
     municipalities: list[Municipality]
     sites: list[SimSite]
     ground_truth: dict[str, dict[str, str]] = field(default_factory=dict)
+    # clave → position in sites: a linear scan per lookup made the registry of a 2,469-site farm quadratic.
+    _index: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def site(self, cve_inegi: str) -> SimSite:
         """The simulated site of one municipality."""
-        for site in self.sites:
-            if site.cve_inegi == cve_inegi:
-                return site
-        raise KeyError(cve_inegi)
+        position = self._index.get(cve_inegi)
+        if position is None or position >= len(self.sites) or self.sites[position].cve_inegi != cve_inegi:
+            self._index = {s.cve_inegi: n for n, s in enumerate(self.sites)}  # sites changed since the last lookup
+            position = self._index.get(cve_inegi)
+        if position is None:
+            raise KeyError(cve_inegi)
+        return self.sites[position]
 
     def behaviours(self) -> dict[str, str]:
         """clave → behaviour, for every site that is not plainly normal."""
@@ -86,13 +91,20 @@ def assign_behaviours(seed: int) -> dict[str, str]:
 
 
 def build_world(seed: int = DEFAULT_SEED, run_date: date | None = None,
-                municipalities: list[Municipality] | None = None) -> World:
-    """Build every simulated site and its ground truth; same seed and run_date give byte-identical output."""
+                municipalities: list[Municipality] | None = None, pages_per_site: int | None = None) -> World:
+    """Build every simulated site and its ground truth; same arguments give byte-identical output.
+
+    municipalities may include synthetic ones (simulator.scale): claves outside the 125 behave normally. With
+    pages_per_site, every content site is padded with evidence-free pages to about that many crawlable pages
+    (at most the crawl's page budget); the ground truth is the same as without padding.
+    """
+    if pages_per_site is not None and not 1 <= pages_per_site <= MAX_PAGES:
+        raise ValueError(f"pages_per_site must be between 1 and {MAX_PAGES} (the crawl's page budget)")
     day = run_date or date.today()
     chosen = list(municipalities) if municipalities is not None else load_registry()
     special = assign_behaviours(seed)
     portals = assign_ipomex(seed)
-    sites = [replace(build_site(m, seed, day, special.get(m.cve_inegi, NORMAL)),
-                     ipomex=build_ipomex(m, seed, day, portals[m.cve_inegi])) for m in chosen]
+    sites = [replace(build_site(m, seed, day, special.get(m.cve_inegi, NORMAL), pages_per_site),
+                     ipomex=build_ipomex(m, seed, day, assignment_for(portals, seed, m.cve_inegi))) for m in chosen]
     truth = {s.cve_inegi: {**derive_truth(s, day), **(s.ipomex.truth() if s.ipomex else {})} for s in sites}
     return World(seed, day, chosen, sites, truth)

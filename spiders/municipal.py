@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
@@ -23,7 +24,7 @@ from crawler.failures import DETAILS, classify_failure
 from crawler.robots import RobotsPolicy
 from crawler.scope import site_key
 from crawler.settings import DOCUMENT_EXTENSIONS, CrawlSettings
-from crawler.target import SiteTarget
+from crawler.target import DeferredSite, SiteTarget
 from crawler.tls import verify_tls
 
 MAX_DOCUMENTS = 500
@@ -49,12 +50,15 @@ class MunicipalSiteSpider(scrapy.Spider):
     name = "municipal"
 
     def __init__(self, target: SiteTarget, cfg: CrawlSettings, run_date: date,
-                 sink: Callable[[SiteReport], None], catalogue: Catalogue | None = None,
-                 browser: BrowserPool | None = None, **kwargs: Any) -> None:
+                 sink: Callable[[SiteReport | DeferredSite], None], catalogue: Catalogue | None = None,
+                 browser: BrowserPool | None = None, defer_js: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if not target.url:
             raise ValueError("a spider needs a URL; targets without one are resolved by the runner")
         self.target, self.cfg, self.sink, self.browser = target, cfg, sink, browser
+        # Without a browser of its own, a JavaScript shell hands the whole site over to the render pass.
+        self.defer_js = defer_js and browser is None
+        self.deferred: str | None = None
         self.rendered: list[str] = []
         self.evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, target.nombre)
         self.key = site_key(target.url)
@@ -69,6 +73,7 @@ class MunicipalSiteSpider(scrapy.Spider):
         self.failure: tuple[str, str] | None = None
         self.https: tuple[bool | None, str | None] = (None, None)
         self.started = time.monotonic()
+        self.checks_cpu = 0.0
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """Read robots.txt first (when obeyed), then the home page."""
@@ -140,14 +145,25 @@ class MunicipalSiteSpider(scrapy.Spider):
 
     async def _add_page(self, response: TextResponse, depth: int) -> tuple[PageAnalysis, bool]:
         """Feed the page to the engine; a JavaScript shell is rendered in the browser first, when one is at hand."""
-        analysis = self.evaluator.add_page(response.url, response.text, depth, defer_js=self.browser is not None)
-        if analysis.kind != "js_shell" or self.browser is None:
+        can_render = self.browser is not None or self.defer_js
+        analysis = self._evaluate(response.url, lambda: response.text, depth, defer_js=can_render)
+        if analysis.kind != "js_shell" or not can_render:
             return analysis, False
+        if self.browser is None:
+            self.deferred = response.url
+            raise CloseSpider("needs_browser")
         rendered = await self.browser.render(response.url)
         if rendered is None:
-            return self.evaluator.add_page(response.url, response.text, depth), False
+            return self._evaluate(response.url, lambda: response.text, depth), False
         self.rendered.append(response.url)
-        return self.evaluator.add_page(response.url, rendered, depth), True
+        return self._evaluate(response.url, lambda: rendered, depth), True
+
+    def _evaluate(self, url: str, text: Callable[[], str], depth: int, defer_js: bool = False) -> PageAnalysis:
+        """Decode and check one page, adding its CPU time (this thread only) to the site's checks time."""
+        started = time.thread_time()
+        analysis = self.evaluator.add_page(url, text(), depth, defer_js=defer_js)
+        self.checks_cpu += time.thread_time() - started
+        return analysis
 
     async def _analyse(self, response: Response, depth: int) -> list[scrapy.Request]:
         assert isinstance(response, TextResponse)
@@ -220,7 +236,10 @@ class MunicipalSiteSpider(scrapy.Spider):
         return await asyncio.to_thread(verify_tls, host, port, self.cfg.timeout, self.cfg.ca_bundle)
 
     def closed(self, reason: str) -> None:
-        """Evaluate every check once the crawl is over and hand the report to the sink."""
+        """Evaluate every check once the crawl is over and hand the report (or the deferral) to the sink."""
+        if self.deferred is not None:
+            self.sink(DeferredSite(self.target, self.deferred))
+            return
         self.sink(self.build_report(truncated=reason != "finished"))
 
     def build_report(self, truncated: bool) -> SiteReport:
@@ -238,5 +257,8 @@ class MunicipalSiteSpider(scrapy.Spider):
             http_redirects_to_https=(bool(self.home_url and self.home_url.startswith("https://"))
                                      if start_http and self.home_url else None),
         )
-        return SiteReport(self.target.cve_inegi, self.target.url, outcome, self.pages, self.documents,
-                          self.evaluator.finish(outcome), round(time.monotonic() - self.started, 3), self.rendered)
+        started = time.thread_time()
+        results = self.evaluator.finish(outcome)
+        self.checks_cpu += time.thread_time() - started
+        return SiteReport(self.target.cve_inegi, self.target.url, outcome, self.pages, self.documents, results,
+                          round(time.monotonic() - self.started, 3), self.rendered, checks_cpu=self.checks_cpu)

@@ -6,6 +6,7 @@ import typer
 
 from vigia.cli import alerting, i18n
 from vigia.cli.audit import audit
+from vigia.cli.bench import bench
 from vigia.cli.crawl import crawl, demo
 from vigia.cli.history import cambios, historial
 from vigia.cli.reports import municipios, report
@@ -33,6 +34,7 @@ app.command("historial")(historial)
 app.command("cambios")(cambios)
 app.command("schedule")(schedule)
 app.command("serve")(serve)
+app.command("bench")(bench)
 app.add_typer(alerting.app, name="alertas")
 
 
