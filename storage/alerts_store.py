@@ -10,9 +10,19 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Select, and_, delete, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from storage.db import Database
-from storage.models import AlertStateRow, CheckResultRow, LeaseRow, MunicipalityRow, RunRow, SiteOutcomeRow
+from storage.models import (
+    AlertStateRow,
+    CheckKeyRow,
+    CheckResultRow,
+    LeaseRow,
+    MunicipalityRow,
+    ResultDetailRow,
+    RunRow,
+    SiteOutcomeRow,
+)
 from storage.work import unit_of_work
 
 AVAILABILITY_CHECK = "sitio.disponible"
@@ -106,10 +116,12 @@ def history_runs(session: Session, run: RunRow, limit: int) -> list[int]:
 
 def covered_checks(session: Session, run_id: int) -> set[tuple[str, str]]:
     """The (cve, check) pairs with a result in the run."""
-    query = select(CheckResultRow.cve_inegi, CheckResultRow.check_id).where(
-        CheckResultRow.run_id == run_id, CheckResultRow.cve_inegi.is_not(None)
+    query = (
+        select(CheckResultRow.cve_inegi, CheckKeyRow.check_id)
+        .join(CheckKeyRow, CheckKeyRow.id == CheckResultRow.check_key)
+        .where(CheckResultRow.run_id == run_id)
     )
-    return {(cve or "", check) for cve, check in session.execute(query)}
+    return {(cve, check) for cve, check in session.execute(query)}
 
 
 def covered_sites(session: Session, run_id: int) -> set[str]:
@@ -123,16 +135,22 @@ def covered_sites(session: Session, run_id: int) -> set[str]:
 _SiteRow = Select[SiteOutcomeRow, str, str | None, str | None, datetime | None]
 
 
+def _is_availability(available: Any) -> ColumnElement[bool]:
+    """Join condition: the result is the site's availability check."""
+    keys = select(CheckKeyRow.id).where(CheckKeyRow.check_id == AVAILABILITY_CHECK)
+    return and_(available.run_id == SiteOutcomeRow.run_id, available.cve_inegi == SiteOutcomeRow.cve_inegi,
+                available.check_key.in_(keys))
+
+
 def _site_query(run_ids: Sequence[int], cves: Collection[str]) -> _SiteRow:
     """Each recorded site of the runs with its availability result (if any)."""
     available = aliased(CheckResultRow)
+    detail = aliased(ResultDetailRow)
     return (
-        select(SiteOutcomeRow, available.status, available.evidence_url, available.evidence_text, RunRow.finished_at)
+        select(SiteOutcomeRow, available.status, detail.evidence_url, detail.evidence_text, RunRow.finished_at)
         .join(RunRow, RunRow.id == SiteOutcomeRow.run_id)
-        .outerjoin(available, and_(
-            available.run_id == SiteOutcomeRow.run_id, available.cve_inegi == SiteOutcomeRow.cve_inegi,
-            available.check_id == AVAILABILITY_CHECK,
-        ))
+        .outerjoin(available, _is_availability(available))
+        .outerjoin(detail, detail.id == available.detail_id)
         .where(SiteOutcomeRow.run_id.in_(run_ids), SiteOutcomeRow.cve_inegi.in_(cves))
     )
 
@@ -165,14 +183,11 @@ def _down_sites(run_ids: Sequence[int], cves: Collection[str]) -> Any:
     available = aliased(CheckResultRow)
     return (
         select(SiteOutcomeRow.run_id, SiteOutcomeRow.cve_inegi)
-        .outerjoin(available, and_(
-            available.run_id == SiteOutcomeRow.run_id, available.cve_inegi == SiteOutcomeRow.cve_inegi,
-            available.check_id == AVAILABILITY_CHECK,
-        ))
+        .outerjoin(available, _is_availability(available))
         .where(
             SiteOutcomeRow.run_id.in_(run_ids), SiteOutcomeRow.cve_inegi.in_(cves),
             or_(available.status == "no_cumple", and_(
-                available.id.is_(None), SiteOutcomeRow.failure.in_(DOWN_FAILURES),
+                available.run_id.is_(None), SiteOutcomeRow.failure.in_(DOWN_FAILURES),
                 SiteOutcomeRow.network_suspect == false(),
             )),
         )
@@ -187,19 +202,21 @@ def check_observations(
     """Per (cve, check) but availability: its `depth` newest definitive statuses and its newest cumple, skipping
     runs where the site was down; ranked in SQL so that only those rows leave the database."""
     down = _down_sites(run_ids, cves)
-    c = CheckResultRow
-    newest = (RunRow.started_at.desc(), RunRow.id.desc(), c.id.desc())
+    c, k, d = CheckResultRow, CheckKeyRow, ResultDetailRow
+    newest = (RunRow.started_at.desc(), RunRow.id.desc(), c.check_key.desc())
     ranked = (
         select(
-            c.cve_inegi, c.check_id, c.run_id, c.status, c.evidence_url, c.evidence_text, RunRow.finished_at,
-            func.row_number().over(partition_by=(c.cve_inegi, c.check_id), order_by=newest).label("rank"),
-            func.row_number().over(partition_by=(c.cve_inegi, c.check_id, c.status), order_by=newest).label("nth"),
+            c.cve_inegi, k.check_id, c.run_id, c.status, d.evidence_url, d.evidence_text, RunRow.finished_at,
+            func.row_number().over(partition_by=(c.cve_inegi, k.check_id), order_by=newest).label("rank"),
+            func.row_number().over(partition_by=(c.cve_inegi, k.check_id, c.status), order_by=newest).label("nth"),
         )
         .join(RunRow, RunRow.id == c.run_id)
+        .join(k, k.id == c.check_key)
+        .join(d, d.id == c.detail_id)
         .outerjoin(down, and_(down.c.run_id == c.run_id, down.c.cve_inegi == c.cve_inegi))
         .where(
             c.run_id.in_(run_ids), c.cve_inegi.in_(cves), c.status.in_(DEFINITIVE),
-            c.check_id != AVAILABILITY_CHECK, down.c.run_id.is_(None),
+            k.check_id != AVAILABILITY_CHECK, down.c.run_id.is_(None),
         )
         .subquery()
     )

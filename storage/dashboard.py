@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from checks.catalogue import Catalogue
 from checks.obligations import ObligationCatalogue
 from checks.scoring import AREAS, OVERALL, SITE_SOURCE
+from storage.compact import key_names
 from storage.dashboard_series import (
     PRECEDENCE,
     SCORE_KEYS,
@@ -29,11 +30,20 @@ from storage.dashboard_series import (
     check_page,
     complete_history,
     ipomex_matrix,
+    newest_complete_run,
     ranked_runs,
     score_series,
 )
 from storage.db import Database
-from storage.models import AlertEventRow, CheckResultRow, MunicipalityRow, RunRow, SiteOutcomeRow
+from storage.models import (
+    AlertEventRow,
+    CheckKeyRow,
+    CheckResultRow,
+    MunicipalityRow,
+    ResultDetailRow,
+    RunRow,
+    SiteOutcomeRow,
+)
 from storage.work import unit_of_work
 
 __all__ = [
@@ -150,26 +160,12 @@ def ranking(db: Database, catalogue: Catalogue, obligations: ObligationCatalogue
     return sorted(rows, key=lambda r: (r.scores["total"] is None, -(r.scores["total"] or 0.0), r.nombre))
 
 
-def _newest_complete_run(cve: Any, *conditions: ColumnElement[bool]) -> Any:
-    """Correlated: id of the newest complete run (started_at, then id) covering cve; walks ix_runs_status_started_at
-    newest first and stops at the first run with a site outcome for cve."""
-    return (
-        select(SiteOutcomeRow.run_id)
-        .join(RunRow, RunRow.id == SiteOutcomeRow.run_id)
-        .where(SiteOutcomeRow.cve_inegi == cve, RunRow.status == "complete", *conditions)
-        .order_by(RunRow.started_at.desc(), RunRow.id.desc())
-        .limit(1)
-        .correlate(MunicipalityRow)
-        .scalar_subquery()
-    )
-
-
 def _latest_with_municipalities() -> Any:
     m = MunicipalityRow
     return (
         select(m.cve_inegi, m.nombre, m.poblacion_2020, m.conapo_gm_2020, m.region, RunRow.id.label("run_id"),
                RunRow.finished_at)
-        .outerjoin(RunRow, RunRow.id == _newest_complete_run(m.cve_inegi))
+        .outerjoin(RunRow, RunRow.id == newest_complete_run(m.cve_inegi))
         .order_by(m.cve_inegi)
     )
 
@@ -183,7 +179,7 @@ def _month_ago(session: Session, latest: Sequence[tuple[str, datetime | None]]) 
     found: dict[str, int] = {}
     m = MunicipalityRow
     for cutoff, cves in cutoffs.items():
-        older = _newest_complete_run(m.cve_inegi, RunRow.finished_at <= cutoff)
+        older = newest_complete_run(m.cve_inegi, RunRow.finished_at <= cutoff)
         query = select(m.cve_inegi, older).where(m.cve_inegi.in_(cves))
         found.update({cve: run_id for cve, run_id in session.execute(query) if run_id is not None})
     return found
@@ -200,10 +196,12 @@ def _site_and_ipomex(session: Session, pairs: Sequence[tuple[int, str]]) -> dict
     """The results (scoring columns only, as tuples) of the given (run, cve) pairs, one index search per run."""
     found: dict[tuple[int, str], list[Scored]] = defaultdict(list)
     c = CheckResultRow
+    names = key_names(session.connection())
     for run_id, cves in by_run(pairs).items():
-        query = select(c.cve_inegi, c.check_id, c.status, c.source).where(c.run_id == run_id, c.cve_inegi.in_(cves))
-        for cve, check_id, status, source in session.connection().execute(query):
-            found[(run_id, cve or "")].append((check_id, status, source))
+        query = select(c.cve_inegi, c.check_key, c.status).where(c.run_id == run_id, c.cve_inegi.in_(cves))
+        for cve, key, status in session.connection().execute(query):
+            check_id, source = names[key]
+            found[(run_id, cve)].append((check_id, status, source))
     return found
 
 
@@ -280,11 +278,13 @@ def municipality_page(db: Database, cve: str, catalogue: Catalogue,
 
 
 def _current_rows(session: Session, cve: str, run_id: int) -> list[Any]:
-    c = CheckResultRow
+    c, k, d = CheckResultRow, CheckKeyRow, ResultDetailRow
     query = (
-        select(c.check_id, c.source, c.status, c.reason, c.detail, c.evidence_url, c.evidence_text, c.last_update)
+        select(k.check_id, k.source, c.status, d.reason, d.detail, d.evidence_url, d.evidence_text, d.last_update)
+        .join(k, k.id == c.check_key)
+        .join(d, d.id == c.detail_id)
         .where(c.run_id == run_id, c.cve_inegi == cve)
-        .order_by(c.id)
+        .order_by(c.check_key)
     )
     return list(session.execute(query))
 

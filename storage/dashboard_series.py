@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Subquery, and_, case, func, select
+from sqlalchemy import Subquery, case, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from checks.catalogue import Catalogue
 from checks.obligations import ObligationCatalogue
 from checks.scoring import AREAS, OVERALL, SITE_SOURCE
+from storage.compact import key_names
 from storage.db import Database
-from storage.models import CheckResultRow, MunicipalityRow, RunRow, SiteOutcomeRow
+from storage.models import CheckKeyRow, CheckResultRow, MunicipalityRow, ResultDetailRow, RunRow, SiteOutcomeRow
 from storage.work import unit_of_work
 
 # "ipomex" is the transparency index of the IPOMEX obligations, as in the CLI report.
@@ -100,6 +101,26 @@ def ranked_runs(*conditions: ColumnElement[bool]) -> Subquery:
     )
 
 
+def newest_complete_run(cve: Any, *conditions: ColumnElement[bool]) -> Any:
+    """Correlated: id of the newest complete run (started_at, then id) covering cve; walks ix_runs_status_started_at
+    newest first and stops at the first run with a site outcome for cve."""
+    return (
+        select(SiteOutcomeRow.run_id)
+        .join(RunRow, RunRow.id == SiteOutcomeRow.run_id)
+        .where(SiteOutcomeRow.cve_inegi == cve, RunRow.status == "complete", *conditions)
+        .order_by(RunRow.started_at.desc(), RunRow.id.desc())
+        .limit(1)
+        .correlate(MunicipalityRow)
+        .scalar_subquery()
+    )
+
+
+def latest_runs() -> Subquery:
+    """Each municipality's newest complete run (cve_inegi, run_id); run_id is NULL when none covered it."""
+    m = MunicipalityRow
+    return select(m.cve_inegi, newest_complete_run(m.cve_inegi).label("run_id")).subquery()
+
+
 def score(passed: float, definitive: float) -> float | None:
     """The share of cumple among definitive results, rounded as checks.scoring does."""
     return round(100.0 * passed / definitive, 1) if definitive > 0 else None
@@ -114,20 +135,18 @@ History = dict[int, list[tuple[str, str, str]]]
 
 
 def complete_history(session: Session, cve: str) -> tuple[list[tuple[int, datetime | None]], History]:
-    """Complete runs (id, finished_at), oldest first, and cve's results in each of them.
-
-    Read run by run through ix_check_results_run_cve: one municipality's rows of a run are adjacent in the table,
-    whereas following ix_check_results_cve_check_run would visit a different table page for almost every row.
-    """
+    """Complete runs (id, finished_at), oldest first, and cve's results in each of them (one contiguous range of
+    the primary key (cve, check, run))."""
     complete = select(RunRow.id).where(RunRow.status == "complete")
     runs = [(run_id, finished_at) for run_id, finished_at in session.execute(
         select(RunRow.id, RunRow.finished_at).where(RunRow.status == "complete")
         .order_by(RunRow.started_at, RunRow.id))]
     c = CheckResultRow
-    query = select(c.run_id, c.check_id, c.source, c.status).where(c.cve_inegi == cve, c.run_id.in_(complete))
+    query = select(c.run_id, c.check_key, c.status).where(c.cve_inegi == cve, c.run_id.in_(complete))
+    names = key_names(session.connection())
     history: History = defaultdict(list)
-    for run_id, check_id, source, status in session.connection().execute(query):
-        history[run_id].append((check_id, source, status))
+    for run_id, key, status in session.connection().execute(query):
+        history[run_id].append((*names[key], status))
     return runs, history
 
 
@@ -149,15 +168,19 @@ def score_series(session: Session, cve: str, catalogue: Catalogue, history: Hist
 
 def _site_sums(session: Session, cve: str, catalogue: Catalogue) -> dict[int, dict[str, tuple[float, float]]]:
     """Per run and area: (weighted cumple, weighted cumple + no_cumple) of the site checks."""
-    specs = catalogue.site_checks()
+    specs = {s.id: s for s in catalogue.site_checks()}
+    keys = {key: specs[check_id] for key, (check_id, source) in key_names(session.connection()).items()
+            if source == SITE_SOURCE and check_id in specs}
+    if not keys:
+        return {}
     c = CheckResultRow
-    seed = case({s.id: s.seed for s in specs}, value=c.check_id)
-    weight = case({s.id: s.weight for s in specs}, value=c.check_id, else_=0.0)
+    seed = case({key: s.seed for key, s in keys.items()}, value=c.check_key)
+    weight = case({key: s.weight for key, s in keys.items()}, value=c.check_key, else_=0.0)
     query = (
         select(c.run_id, seed, c.status, func.sum(weight))
         .join(RunRow, RunRow.id == c.run_id)
-        .where(c.cve_inegi == cve, RunRow.status == "complete", c.source == SITE_SOURCE,
-               c.check_id.in_([s.id for s in specs]), c.status.in_(("cumple", "no_cumple")))
+        .where(c.cve_inegi == cve, RunRow.status == "complete", c.check_key.in_(list(keys)),
+               c.status.in_(("cumple", "no_cumple")))
         .group_by(c.run_id, seed, c.status)
     )
     sums: dict[int, dict[str, tuple[float, float]]] = defaultdict(dict)
@@ -194,43 +217,55 @@ def check_page(db: Database, check_id: str) -> CheckPage:
 
 
 def _check_series(session: Session, check_id: str) -> list[CheckCount]:
-    """GROUP BY run and status; cve IN (municipalities) lets the (cve, check, run) index drive the scan."""
+    """GROUP BY run and status over one primary-key range per municipality; other runs are dropped afterwards."""
     c = CheckResultRow
+    complete = dict(session.execute(
+        select(RunRow.id, RunRow.finished_at).where(RunRow.status == "complete").order_by(RunRow.started_at,
+                                                                                          RunRow.id)).all())
+    # No condition on runs here: it would let the planner drive the scan from runs, one index search per run.
     query = (
-        select(c.run_id, RunRow.finished_at, c.status, func.count())
-        .join(RunRow, RunRow.id == c.run_id)
-        .where(c.cve_inegi.in_(select(MunicipalityRow.cve_inegi)), c.check_id == check_id,
-               RunRow.status == "complete")
-        .group_by(c.run_id, RunRow.started_at, RunRow.finished_at, c.status)
-        .order_by(RunRow.started_at, c.run_id)
+        select(c.run_id, c.status, func.count())
+        .where(c.cve_inegi.in_(select(MunicipalityRow.cve_inegi)), c.check_key.in_(_keys_of(session, check_id)))
+        .group_by(c.run_id, c.status)
     )
     counts: dict[int, dict[str, int]] = {}
-    finished: dict[int, datetime | None] = {}
-    for run_id, finished_at, status, n in session.execute(query):
-        finished[run_id] = finished_at
-        counts.setdefault(run_id, {})[status] = n
+    for run_id, status, n in session.execute(query):
+        if run_id in complete:
+            counts.setdefault(run_id, {})[status] = n
     return [
-        CheckCount(run_id, finished[run_id], found.get("cumple", 0), found.get("no_cumple", 0),
+        CheckCount(run_id, finished_at, found.get("cumple", 0), found.get("no_cumple", 0),
                    found.get("indeterminado", 0), found.get("no_aplica", 0))
-        for run_id, found in counts.items()
+        for run_id, finished_at in complete.items() if (found := counts.get(run_id)) is not None
     ]
 
 
 def _check_latest(session: Session, check_id: str) -> list[CheckStatus]:
     """The check's result in each municipality's latest complete run (site results before IPOMEX ones)."""
-    latest = ranked_runs()
-    c = CheckResultRow
-    query = (
-        select(c.cve_inegi, MunicipalityRow.nombre, c.run_id, c.status, c.reason, c.evidence_url)
-        .join(latest, and_(latest.c.run_id == c.run_id, latest.c.cve_inegi == c.cve_inegi, latest.c.rank == 1))
-        .join(MunicipalityRow, MunicipalityRow.cve_inegi == c.cve_inegi)
-        .where(c.check_id == check_id)
-        .order_by(c.cve_inegi, _precedence(c.status), c.id)
-    )
+    c, d = CheckResultRow, ResultDetailRow
+    names = dict(session.execute(select(MunicipalityRow.cve_inegi, MunicipalityRow.nombre)).all())
+    keys = _keys_of(session, check_id)
+    rows: list[Any] = []
+    for run_id, cves in by_run(latest_pairs(session)).items():
+        query = (
+            select(c.cve_inegi, c.run_id, c.status, d.reason, d.evidence_url, c.check_key)
+            .join(d, d.id == c.detail_id)
+            .where(c.run_id == run_id, c.cve_inegi.in_(cves), c.check_key.in_(keys))
+        )
+        rows += session.execute(query).all()
+    ranks = {status: i for i, status in enumerate(PRECEDENCE)}
+    rows.sort(key=lambda r: (r.cve_inegi, ranks.get(r.status, len(PRECEDENCE)), r.check_key))
     found: dict[str, CheckStatus] = {}
-    for cve, nombre, run_id, status, reason, url in session.execute(query):
-        found.setdefault(cve or "", CheckStatus(cve or "", nombre, run_id, status, reason, url))
+    for cve, run_id, status, reason, url, _ in rows:
+        found.setdefault(cve, CheckStatus(cve, names[cve], run_id, status, reason, url))
     return list(found.values())
+
+
+def latest_pairs(session: Session) -> list[tuple[int, str]]:
+    """(run_id, cve) of each municipality's newest complete run; computed first so that result reads stay
+    indexed (joined to results, the planner would evaluate the correlated subquery per result row)."""
+    latest = latest_runs()
+    query = select(latest.c.run_id, latest.c.cve_inegi).where(latest.c.run_id.is_not(None))
+    return [(run_id, cve) for run_id, cve in session.execute(query)]
 
 
 def ipomex_matrix(db: Database, obligations: ObligationCatalogue) -> IpomexMatrix:
@@ -249,22 +284,26 @@ def ipomex_matrix(db: Database, obligations: ObligationCatalogue) -> IpomexMatri
 
 def _latest_fractions(session: Session) -> tuple[dict[str, int], dict[tuple[str, str], str]]:
     """Latest complete run per municipality, and its best fraction status per (cve, fraction id)."""
-    latest = ranked_runs()
     c = CheckResultRow
-    query = (
-        select(latest.c.cve_inegi, latest.c.run_id, c.check_id, func.min(_precedence(c.status)))
-        .outerjoin(c, and_(c.run_id == latest.c.run_id, c.cve_inegi == latest.c.cve_inegi,
-                           c.source != SITE_SOURCE))
-        .where(latest.c.rank == 1)
-        .group_by(latest.c.cve_inegi, latest.c.run_id, c.check_id)
-    )
-    runs: dict[str, int] = {}
-    statuses: dict[tuple[str, str], str] = {}
-    for cve, run_id, check_id, rank in session.execute(query):
-        runs[cve] = run_id
-        if check_id is not None and rank < len(PRECEDENCE):
-            statuses[(cve, check_id)] = PRECEDENCE[rank]
-    return runs, statuses
+    names = key_names(session.connection())
+    ipomex = [key for key, (_, source) in names.items() if source != SITE_SOURCE]
+    pairs = latest_pairs(session)
+    best: dict[tuple[str, str], int] = {}
+    ranks = {status: i for i, status in enumerate(PRECEDENCE)}
+    for run_id, cves in by_run(pairs).items():
+        query = select(c.cve_inegi, c.check_key, c.status).where(
+            c.run_id == run_id, c.cve_inegi.in_(cves), c.check_key.in_(ipomex))
+        for cve, key, status in session.execute(query):
+            # Several sources of one fraction: the most favourable verdict stands.
+            pair, rank = (cve, names[key][0]), ranks.get(status, len(PRECEDENCE))
+            best[pair] = min(rank, best.get(pair, rank))
+    runs = {cve: run_id for run_id, cve in pairs}
+    return runs, {pair: PRECEDENCE[rank] for pair, rank in best.items() if rank < len(PRECEDENCE)}
+
+
+def _keys_of(session: Session, check_id: str) -> list[int]:
+    """The keys of one check id (one per source that reported it)."""
+    return list(session.scalars(select(CheckKeyRow.id).where(CheckKeyRow.check_id == check_id)))
 
 
 def by_run(pairs: Sequence[tuple[int, str]]) -> dict[int, list[str]]:

@@ -12,11 +12,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     UniqueConstraint,
-    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -142,53 +142,83 @@ class SiteOutcomeRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class PageRow(Base):
-    """One page requested during a run."""
+class PageLogRow(Base):
+    """The pages requested for one site in one run, as zlib-compressed JSON lines (see storage.compact)."""
 
-    __tablename__ = "pages"
-    __table_args__ = (Index("ix_pages_run_id_cve_inegi", "run_id", "cve_inegi"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
-    cve_inegi: Mapped[str | None] = mapped_column(ForeignKey("municipalities.cve_inegi"))
-    url: Mapped[str] = mapped_column(Text)
-    final_url: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[int | None] = mapped_column(Integer)
-    content_hash: Mapped[str | None] = mapped_column(String(128))
-    depth: Mapped[int] = mapped_column(Integer)
-    error: Mapped[str | None] = mapped_column(Text)
-    kind: Mapped[str | None] = mapped_column(String(50))
-    # The page needed the browser (JavaScript shell); rows from before revision 0002 read False.
-    rendered: Mapped[bool] = mapped_column(server_default=false())
-
-
-class CheckResultRow(Base):
-    """One check result for one site in one run; append-only history."""
-
-    __tablename__ = "check_results"
-    __table_args__ = (
-        CheckConstraint(_in_list("status", RESULT_STATUSES), name="status"),
-        # History of one check of one municipality across runs (trends, regressions).
-        Index("ix_check_results_cve_check_run", "cve_inegi", "check_id", "run_id"),
-        # Everything of one run, or of one municipality in one run (latest_results).
-        Index("ix_check_results_run_cve", "run_id", "cve_inegi"),
-    )
+    __tablename__ = "page_logs"
+    __table_args__ = (Index("ix_page_logs_run_id_cve_inegi", "run_id", "cve_inegi"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     cve_inegi: Mapped[str | None] = mapped_column(ForeignKey("municipalities.cve_inegi"))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CheckKeyRow(Base):
+    """A check of one source ("sitio", "ipomex3"...): results name it by this small integer instead of a string."""
+
+    __tablename__ = "check_keys"
+    # Two IPOMEX sources may report the same fraction in one run, so the source is part of the key.
+    __table_args__ = (UniqueConstraint("check_id", "source", name="uq_check_keys_check_id_source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     check_id: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(15))
+    source: Mapped[str] = mapped_column(String(20))
+
+
+class ResultDetailRow(Base):
+    """A distinct (reason, detail, evidence, law, last update) tuple; nights that repeat it share the row."""
+
+    __tablename__ = "result_details"
+    __table_args__ = (UniqueConstraint("digest", name="uq_result_details_digest"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # blake2b-16 hex of the canonical JSON of the other columns (storage.compact.detail_digest).
+    digest: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str | None] = mapped_column(String(50))
     detail: Mapped[str | None] = mapped_column(Text)
     evidence_url: Mapped[str | None] = mapped_column(Text)
     evidence_text: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # "sitio" for the municipality's own site (every row from before revision 0002), "ipomex3", "ipomex4"...
-    source: Mapped[str] = mapped_column(String(20), server_default="sitio")
     # Obligations only: the law key ("LTAIPEMyM:2016") and the newest update date the portal showed.
     law: Mapped[str | None] = mapped_column(String(100))
     last_update: Mapped[date | None] = mapped_column(Date)
+
+
+class CheckResultRow(Base):
+    """One check result of one municipality in one run; append-only history, clustered by municipality and check."""
+
+    __tablename__ = "check_results"
+    __table_args__ = (
+        CheckConstraint(_in_list("status", RESULT_STATUSES), name="status"),
+        # Everything of one run, or of one municipality in one run (latest_results).
+        Index("ix_check_results_run_cve", "run_id", "cve_inegi"),
+        # Without a rowid the rows live in primary-key order: one check's history is contiguous.
+        {"sqlite_with_rowid": False},
+    )
+
+    cve_inegi: Mapped[str] = mapped_column(ForeignKey("municipalities.cve_inegi"), primary_key=True)
+    check_key: Mapped[int] = mapped_column(ForeignKey("check_keys.id"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(15))
+    detail_id: Mapped[int] = mapped_column(ForeignKey("result_details.id"))
+
+
+class ResultChangeRow(Base):
+    """A result whose status differs from the previous complete run's; written when its run closes complete."""
+
+    __tablename__ = "result_changes"
+    __table_args__ = (
+        Index("ix_result_changes_cve_check_run", "cve_inegi", "check_key", "run_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    cve_inegi: Mapped[str] = mapped_column(ForeignKey("municipalities.cve_inegi"), primary_key=True)
+    check_key: Mapped[int] = mapped_column(ForeignKey("check_keys.id"), primary_key=True)
+    previous_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    previous_status: Mapped[str] = mapped_column(String(15))
+    status: Mapped[str] = mapped_column(String(15))
+    detail_id: Mapped[int] = mapped_column(ForeignKey("result_details.id"))
 
 
 class IpomexCaptureRow(Base):

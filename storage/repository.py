@@ -17,16 +17,9 @@ from sqlalchemy.orm import Session
 from checks.ipomex_model import IpomexCapture
 from checks.model import CheckResult, CrawlOutcome, PageRecord, SiteReport
 from config.registry import Municipality
+from storage.compact import decode_pages, encode_pages, known_keys, record_changes, remember_keys, store_results
 from storage.db import Database
-from storage.models import (
-    CheckResultRow,
-    IpomexCaptureRow,
-    MunicipalityRow,
-    PageRow,
-    RunRow,
-    SiteOutcomeRow,
-    utcnow,
-)
+from storage.models import IpomexCaptureRow, MunicipalityRow, PageLogRow, RunRow, SiteOutcomeRow, utcnow
 from storage.process import process_alive
 from storage.results import MunicipalityResults, latest_results, run_results
 from storage.work import lock_running, not_running, unit_of_work
@@ -36,7 +29,7 @@ from vigia.errors import DatabaseError
 __all__ = [
     "FINAL_STATUSES", "FOREIGN_RUN_GRACE", "STALE_ERROR", "MunicipalityResults", "RunSummary", "fail_stale_runs",
     "finish_run", "get_run", "latest_results", "list_runs", "record_ipomex", "record_site", "run_results",
-    "start_run",
+    "site_pages", "start_run",
 ]
 
 logger = logging.getLogger("vigia.storage")
@@ -135,19 +128,36 @@ def _upsert_municipalities(session: Session, municipalities: Sequence[Municipali
 
 
 def record_site(db: Database, run_id: int, report: SiteReport) -> None:
-    """Store one site's outcome, pages and check results and bump the run counters, atomically."""
+    """Store one site's outcome, page log and check results and bump the run counters, atomically."""
     now = utcnow()
     with unit_of_work(db, "guardar los resultados del sitio") as session:
         _bump_counters(session, run_id, report.outcome)
         _refuse_duplicate(session, run_id, report.cve_inegi)
         session.add(_outcome_row(run_id, report, now))
         if report.pages:
-            rendered = set(report.rendered)
-            pages = [_page_values(run_id, report.cve_inegi, p, rendered) for p in report.pages]
-            session.execute(insert(PageRow), pages)
-        if report.results:
-            rows = [_result_values(run_id, report.cve_inegi, r, now) for r in report.results]
-            session.execute(insert(CheckResultRow), rows)
+            data = encode_pages(report.pages, report.rendered)
+            session.execute(insert(PageLogRow).values(run_id=run_id, cve_inegi=report.cve_inegi, data=data))
+        keys = _store_results(db, session, run_id, report.cve_inegi, report.results)
+    remember_keys(db.engine, keys)
+
+
+def _store_results(db: Database, session: Session, run_id: int, cve: str | None,
+                   results: Sequence[CheckResult]) -> dict[tuple[str, str], int]:
+    if not results:
+        return {}
+    if cve is None:
+        # History is kept per municipality; an ad-hoc site's results live only in its report.
+        logger.info("No se guardan %d resultados de un sitio sin clave en la corrida %d", len(results), run_id)
+        return {}
+    return store_results(session.connection(), run_id, cve, results, known_keys(db.engine))
+
+
+def site_pages(db: Database, run_id: int, cve: str | None) -> list[PageRecord]:
+    """The pages recorded for one site (None: the ad-hoc sites) in one run, in crawl order."""
+    query = select(PageLogRow.data).where(PageLogRow.run_id == run_id).order_by(PageLogRow.id)
+    query = query.where(PageLogRow.cve_inegi.is_(None) if cve is None else PageLogRow.cve_inegi == cve)
+    with unit_of_work(db, "leer las páginas del sitio", read_only=True) as session:
+        return [page for data in session.scalars(query) for page in decode_pages(data)]
 
 
 def _bump_counters(session: Session, run_id: int, outcome: CrawlOutcome) -> None:
@@ -185,39 +195,17 @@ def _outcome_row(run_id: int, report: SiteReport, now: datetime) -> SiteOutcomeR
     )
 
 
-def _page_values(run_id: int, cve: str | None, page: PageRecord, rendered: set[str]) -> dict[str, object]:
-    # A page needed the browser when its record says so or the report lists its URL among the rendered ones.
-    was_rendered = page.rendered or page.url in rendered or (page.final_url is not None and page.final_url in rendered)
-    return {
-        "run_id": run_id, "cve_inegi": cve, "url": page.url, "final_url": page.final_url, "status": page.status,
-        "content_hash": page.content_hash, "depth": page.depth, "error": page.error, "kind": page.kind,
-        "rendered": was_rendered,
-    }
-
-
-def _result_values(run_id: int, cve: str | None, result: CheckResult, now: datetime) -> dict[str, object]:
-    evidence = result.evidence
-    return {
-        "run_id": run_id, "cve_inegi": cve, "check_id": result.check_id, "status": result.status,
-        "reason": result.reason, "detail": result.detail, "created_at": now,
-        "evidence_url": evidence.url if evidence else None, "evidence_text": evidence.text if evidence else None,
-        "source": result.source, "law": result.law, "last_update": result.last_update,
-    }
-
-
 def record_ipomex(db: Database, run_id: int, capture: IpomexCapture, results: Sequence[CheckResult]) -> None:
     """Store one municipality's capture from one source and its obligation results, atomically."""
     strays = sorted({r.source for r in results} - {capture.source})
     if strays:
         raise ValueError(f"results from {strays} cannot be recorded with a {capture.source!r} capture")
-    now = utcnow()
     with unit_of_work(db, "guardar la captura del portal de transparencia") as session:
         lock_running(session, run_id)
         _refuse_duplicate_capture(session, run_id, capture)
         session.add(_capture_row(run_id, capture))
-        if results:
-            rows = [_result_values(run_id, capture.cve_inegi, r, now) for r in results]
-            session.execute(insert(CheckResultRow), rows)
+        keys = _store_results(db, session, run_id, capture.cve_inegi, results)
+    remember_keys(db.engine, keys)
 
 
 def _refuse_duplicate_capture(session: Session, run_id: int, capture: IpomexCapture) -> None:
@@ -244,7 +232,7 @@ def _capture_row(run_id: int, capture: IpomexCapture) -> IpomexCaptureRow:
 
 
 def finish_run(db: Database, run_id: int, status: str, error: str | None = None) -> None:
-    """Close a running run as complete, partial or failed."""
+    """Close a running run as complete, partial or failed; a complete run's status changes are logged with it."""
     if status not in FINAL_STATUSES:
         raise ValueError(f"final status must be one of {FINAL_STATUSES}, not {status!r}")
     with unit_of_work(db, "cerrar la corrida") as session:
@@ -256,6 +244,8 @@ def finish_run(db: Database, run_id: int, status: str, error: str | None = None)
         )
         if cast(CursorResult[Any], done).rowcount == 0:
             raise not_running(session, run_id)
+        if status == "complete":
+            record_changes(session.connection(), run_id)
 
 
 def list_runs(db: Database, limit: int = 20) -> list[RunSummary]:

@@ -12,8 +12,16 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from checks.model import CheckResult, CrawlOutcome, Evidence, Status
+from storage.compact import key_names
 from storage.db import Database
-from storage.models import CheckResultRow, IpomexCaptureRow, MunicipalityRow, RunRow, SiteOutcomeRow
+from storage.models import (
+    CheckResultRow,
+    IpomexCaptureRow,
+    MunicipalityRow,
+    ResultDetailRow,
+    RunRow,
+    SiteOutcomeRow,
+)
 from storage.work import unit_of_work
 
 
@@ -134,24 +142,22 @@ def _with_results(session: Session, rows: list[_Row]) -> list[MunicipalityResult
     return items
 
 
-_RESULT_COLUMNS = (
-    CheckResultRow.cve_inegi, CheckResultRow.check_id, CheckResultRow.status, CheckResultRow.reason,
-    CheckResultRow.detail, CheckResultRow.evidence_url, CheckResultRow.evidence_text, CheckResultRow.source,
-    CheckResultRow.law, CheckResultRow.last_update,
-)
-
-
 def _fetch_results(session: Session, run_id: int, cves: list[str],
                    found: dict[tuple[int, str], list[CheckResult]]) -> None:
-    """Rebuild the check results of one run for cves, in recording order."""
+    """Rebuild the check results of one run for cves, in check-key order (the order checks were first recorded)."""
+    c, d = CheckResultRow, ResultDetailRow
     query = (
-        select(*_RESULT_COLUMNS)
-        .where(CheckResultRow.run_id == run_id, CheckResultRow.cve_inegi.in_(cves))
-        .order_by(CheckResultRow.id)
+        select(c.cve_inegi, c.check_key, c.status, d.reason, d.detail, d.evidence_url, d.evidence_text, d.law,
+               d.last_update)
+        .join(d, d.id == c.detail_id)
+        .where(c.run_id == run_id, c.cve_inegi.in_(cves))
+        .order_by(c.cve_inegi, c.check_key)
     )
-    for cve, check_id, status, reason, detail, url, text, source, law, last_update in session.execute(query):
+    names = key_names(session.connection())
+    for cve, key, status, reason, detail, url, text, law, last_update in session.execute(query):
+        check_id, source = names[key]
         evidence = Evidence(url, text or "") if url is not None else None
-        found[(run_id, cve or "")].append(CheckResult(
+        found[(run_id, cve)].append(CheckResult(
             check_id, cast(Status, status), evidence=evidence, reason=reason, detail=detail, source=source,
             law=law, last_update=last_update,
         ))

@@ -12,7 +12,7 @@ from checks.obligations import Obligation, ObligationCatalogue
 from storage import dashboard
 from storage.dashboard_series import by_run
 from storage.db import Database
-from storage.models import CheckResultRow
+from storage.models import CheckKeyRow, CheckResultRow, ResultDetailRow
 from storage.work import unit_of_work
 from vigia.clock import LOCAL_TZ
 from web.schemas import (
@@ -123,10 +123,12 @@ def _evidence_texts(db: Database, check_id: str, latest: Sequence[dashboard.Chec
     """Evidence text of the check in each municipality's latest run, in one query."""
     if not latest:
         return {}
-    c = CheckResultRow
+    c, k, d = CheckResultRow, CheckKeyRow, ResultDetailRow
     groups = by_run([(s.run_id, s.cve_inegi) for s in latest])
-    query = (select(c.cve_inegi, c.evidence_text)
-             .where(c.check_id == check_id, or_(*[and_(c.run_id == run_id, c.cve_inegi.in_(cves))
+    query = (select(c.cve_inegi, d.evidence_text)
+             .join(k, k.id == c.check_key)
+             .join(d, d.id == c.detail_id)
+             .where(k.check_id == check_id, or_(*[and_(c.run_id == run_id, c.cve_inegi.in_(cves))
                                                    for run_id, cves in groups.items()])))
     with unit_of_work(db, "leer la evidencia de la verificación", read_only=True) as session:
         found: dict[str, str | None] = {}

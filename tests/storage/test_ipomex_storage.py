@@ -13,8 +13,16 @@ from checks.ipomex_model import IpomexCapture
 from checks.model import CheckResult, PageRecord
 from checks.obligations import load_obligations
 from storage.db import Database
-from storage.models import CheckResultRow, IpomexCaptureRow, PageRow
-from storage.repository import finish_run, latest_results, record_ipomex, record_site, run_results, start_run
+from storage.models import CheckResultRow, IpomexCaptureRow
+from storage.repository import (
+    finish_run,
+    latest_results,
+    record_ipomex,
+    record_site,
+    run_results,
+    site_pages,
+    start_run,
+)
 from tests.storage.factories import capture, municipality, report
 from vigia.errors import DatabaseError
 
@@ -140,9 +148,8 @@ def test_site_results_keep_their_new_fields_and_rendered_pages(db: Database) -> 
     site.results = [replace(site.results[0], last_update=date(2026, 9, 1))]
     record_site(db, run_id, site)
     finish_run(db, run_id, "complete")
-    with db.Session() as session:
-        rendered = session.execute(select(PageRow.url, PageRow.rendered).order_by(PageRow.id)).all()
-    assert [tuple(row) for row in rendered] == [(url, True), (f"{url}a", True), (f"{url}c", False)]
+    rendered = [(page.url, page.rendered) for page in site_pages(db, run_id, A)]
+    assert rendered == [(url, True), (f"{url}a", True), (f"{url}c", False)]
     (item,) = latest_results(db)
     assert item.results == site.results
     assert (item.ipomex_source, item.ipomex_failure, item.ipomex_captured_at) == (None, None, None)

@@ -18,8 +18,9 @@ from storage.repository import latest_results
 
 TABLES_0002 = {"municipalities", "runs", "pages", "check_results", "site_outcomes", "ipomex_captures"}
 TABLES_0003 = {"leases", "alert_state", "alert_runs", "alert_events", "outbox"}
-TABLES = TABLES_0002 | TABLES_0003
-HEAD = "0003"
+TABLES_0004 = {"check_keys", "result_details", "result_changes", "page_logs"}
+TABLES = (TABLES_0002 - {"pages"}) | TABLES_0003 | TABLES_0004
+HEAD = "0004"
 
 
 def _tables(url: str) -> set[str]:
@@ -142,8 +143,8 @@ def test_0002_round_trip_keeps_the_site_history(db_url: str, tmp_path: Path) -> 
     upgrade_database(db_url, "0001")
     _execute(db_url, *ROWS_AT_0001)
 
-    upgrade_database(db_url)
-    assert _revision(db_url) == HEAD
+    upgrade_database(db_url, "0003")
+    assert _revision(db_url) == "0003"
     assert _execute(db_url, "SELECT check_id, status, source, law, last_update FROM check_results") == [
         ("sitio.https", "cumple", "sitio", None, None)
     ]
@@ -164,7 +165,7 @@ def test_0002_round_trip_keeps_the_site_history(db_url: str, tmp_path: Path) -> 
     # Obligation results have no place in 0001 (no source, no no_aplica): they go, the site history stays.
     assert _execute(db_url, SITE_ROW) == [("sitio.https", "cumple", "https válido")]
 
-    upgrade_database(db_url)
+    upgrade_database(db_url, "0003")
     assert _execute(db_url, "SELECT check_id, source FROM check_results") == [("sitio.https", "sitio")]
     database = open_database(db_url)
     try:
@@ -181,7 +182,7 @@ def test_status_constraint_admits_no_aplica_and_nothing_else(db_url: str) -> Non
               "(1, '15001', 'ipomex.92.i', '{}', '2026-01-01 00:30:00.000000')")
     with pytest.raises(IntegrityError):
         _execute(db_url, insert.format("no_aplica"))
-    upgrade_database(db_url)
+    upgrade_database(db_url, "0003")
     _execute(db_url, insert.format("no_aplica"))
     with pytest.raises(IntegrityError):
         _execute(db_url, insert.format("quizá"))
@@ -193,7 +194,7 @@ def test_0003_round_trip_keeps_results_and_drops_only_the_alert_tables(db_url: s
     upgrade_database(db_url, "0002")
     _execute(db_url, *ROWS_AT_0001)
     upgrade_database(db_url, "0003")
-    assert _tables(db_url) == TABLES
+    assert _tables(db_url) == TABLES_0002 | TABLES_0003
     _execute(
         db_url,
         "INSERT INTO outbox (run_id, recipient, subject, body_text, idempotency_key, created_at) VALUES "

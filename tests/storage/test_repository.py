@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from checks.model import CheckResult, Evidence, Status
 from storage.db import Database
-from storage.models import CheckResultRow, MunicipalityRow, PageRow, RunRow, SiteOutcomeRow
+from storage.models import CheckResultRow, MunicipalityRow, RunRow, SiteOutcomeRow
 from storage.repository import (
     STALE_ERROR,
     fail_stale_runs,
@@ -23,6 +23,7 @@ from storage.repository import (
     list_runs,
     record_site,
     run_results,
+    site_pages,
     start_run,
 )
 from tests.storage.factories import municipality, report
@@ -72,8 +73,8 @@ def test_round_trip(db: Database) -> None:
     assert second.results == [
         CheckResult("sitio.https", "indeterminado", reason="connect", detail="No se pudo revisar"),
     ]
-    with db.Session() as session:
-        assert len(session.scalars(select(PageRow).where(PageRow.run_id == run_id)).all()) == 2
+    assert [page.url for page in site_pages(db, run_id, A)] == [f"https://{A}.example.gob.mx/p0",
+                                                                f"https://{A}.example.gob.mx/p1"]
 
 
 def test_latest_ignores_runs_that_are_not_complete(db: Database) -> None:
@@ -111,7 +112,7 @@ def test_history_is_append_only(db: Database) -> None:
     def snapshot() -> list[tuple[object, ...]]:
         with db.Session() as session:
             rows = session.scalars(select(CheckResultRow).where(CheckResultRow.run_id == first)).all()
-            return [(r.id, r.check_id, r.status, r.created_at) for r in rows]
+            return [(r.cve_inegi, r.check_key, r.status, r.detail_id) for r in rows]
 
     before = snapshot()
     second = _run(db, "complete", {A: {"x": "no_cumple", "y": "cumple"}})
@@ -198,7 +199,7 @@ def test_unknown_municipality_is_a_spanish_database_error(db: Database) -> None:
     assert summary is not None and summary.sites_done == 0  # Rolled back as a whole.
 
 
-def test_ad_hoc_sites_without_clave_are_stored(db: Database) -> None:
+def test_ad_hoc_sites_without_clave_keep_outcome_and_pages_but_no_results(db: Database) -> None:
     run_id = start_run(db, "audit", [], {"url": "https://ejemplo.gob.mx/"})
     site = report(A, {"x": "cumple"})
     site.cve_inegi = None
@@ -206,5 +207,8 @@ def test_ad_hoc_sites_without_clave_are_stored(db: Database) -> None:
     record_site(db, run_id, site)
     finish_run(db, run_id, "complete")
     assert latest_results(db) == []
+    # History is per municipality: an ad-hoc site's results live only in its report.
     with db.Session() as session:
-        assert session.query(CheckResultRow).filter(CheckResultRow.run_id == run_id).count() == 2
+        assert session.query(CheckResultRow).filter(CheckResultRow.run_id == run_id).count() == 0
+        assert session.query(SiteOutcomeRow).filter(SiteOutcomeRow.run_id == run_id).count() == 2
+    assert len(site_pages(db, run_id, None)) == 4
