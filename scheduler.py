@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import logging
-import os
 import signal
-import socket
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 
@@ -27,92 +24,32 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import inspect, make_url, select
 
 from alerts.config import ScheduleConfig
-from storage.alerts_store import acquire_lease, release_lease, renew_lease
-from storage.db import READ_ONLY_OPTION, Database, create_database_engine, open_database, redact_url
-from storage.models import LeaseRow
-from storage.process import process_alive
+from storage.crawl_lease import DEFAULT_LEASE_MINUTES, LEASE_NAME, CrawlBusyError, crawl_lease, lease_holder
+from storage.db import READ_ONLY_OPTION, create_database_engine, open_database, redact_url
 
 logger = logging.getLogger("vigia.scheduler")
 
 JOB_ID = "vigia-nightly"
 JOB_NAME = "Rastreo nocturno de Vigía"
 JOBS_TABLE = "apscheduler_jobs"
-LEASE_NAME = "nightly-crawl"
-DEFAULT_LEASE_MINUTES = 360
-# The lease is renewed this many times per lifetime while the crawl runs, so a live crawl never loses it.
-RENEWALS_PER_TTL = 3
-
-
-def lease_holder() -> str:
-    """This process as a lease holder: host:pid."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+# The lease is shared with `vigia crawl` and `vigia demo` (storage.crawl_lease); re-exported for callers.
+__all__ = ["DEFAULT_LEASE_MINUTES", "LEASE_NAME", "build_scheduler", "lease_holder", "nightly", "serve"]
 
 
 def nightly(db_url: str, lease_minutes: int = DEFAULT_LEASE_MINUTES) -> None:
     """The scheduled job: take the crawl lease or skip, run the lead's run_nightly, always release the lease."""
     from vigia.nightly import run_nightly  # Imported lazily: the job is persisted by reference.
 
-    holder, ttl = lease_holder(), timedelta(minutes=lease_minutes)
     db = open_database(db_url)
     try:
-        if not _take_lease(db, holder, ttl):
-            return
-        logger.info("Rastreo nocturno iniciado (candado «%s» tomado por %s).", LEASE_NAME, holder)
-        try:
-            with _renewing(db, holder, ttl):
-                run_nightly(db_url)
-        finally:
-            release_lease(db, LEASE_NAME, holder)
-            logger.info("Rastreo nocturno terminado; candado «%s» liberado.", LEASE_NAME)
+        with crawl_lease(db, timedelta(minutes=lease_minutes)) as holder:
+            logger.info("Rastreo nocturno iniciado (candado «%s» tomado por %s).", LEASE_NAME, holder)
+            run_nightly(db_url)
+        logger.info("Rastreo nocturno terminado; candado «%s» liberado.", LEASE_NAME)
+    except CrawlBusyError as busy:
+        logger.warning("Se omite el rastreo nocturno: %s", busy)
     finally:
         db.dispose()
-
-
-def _take_lease(db: Database, holder: str, ttl: timedelta) -> bool:
-    """Acquire the crawl lease, first breaking one left by a dead process of this machine; log when skipping."""
-    if acquire_lease(db, LEASE_NAME, holder, ttl, datetime.now(UTC)):
-        return True
-    with db.ReadSession() as session:
-        lease = session.get(LeaseRow, LEASE_NAME)
-    if lease is not None and _holder_dead(lease.holder, lease.acquired_at):
-        logger.warning("El candado «%s» era de %s, un proceso que ya terminó: se libera.", LEASE_NAME, lease.holder)
-        release_lease(db, LEASE_NAME, lease.holder)
-        if acquire_lease(db, LEASE_NAME, holder, ttl, datetime.now(UTC)):
-            return True
-    owner = lease.holder if lease is not None else "otro proceso"
-    logger.warning("Se omite el rastreo nocturno: %s tiene el candado «%s».", owner, LEASE_NAME)
-    return False
-
-
-def _holder_dead(holder: str, acquired_at: datetime) -> bool:
-    """True when holder (host:pid) is a process of this machine that no longer runs."""
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    return not process_alive(int(pid), acquired_at)
-
-
-@contextmanager
-def _renewing(db: Database, holder: str, ttl: timedelta) -> Iterator[None]:
-    """Renew the lease in a background thread while the body runs."""
-    stop = threading.Event()
-    thread = threading.Thread(target=_renew_loop, args=(db, holder, ttl, stop), name="vigia-candado", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-
-
-def _renew_loop(db: Database, holder: str, ttl: timedelta, stop: threading.Event) -> None:
-    """Extend the lease every ttl/RENEWALS_PER_TTL until stopped; log if it was lost."""
-    while not stop.wait(ttl.total_seconds() / RENEWALS_PER_TTL):
-        try:
-            if not renew_lease(db, LEASE_NAME, holder, ttl, datetime.now(UTC)):
-                logger.error("Se perdió el candado «%s»: otro proceso pudo tomarlo tras expirar.", LEASE_NAME)
-        except Exception:
-            logger.exception("No se pudo renovar el candado «%s»; se reintentará.", LEASE_NAME)
 
 
 def make_trigger(cfg: ScheduleConfig) -> CronTrigger:

@@ -8,8 +8,12 @@ import smtplib
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 from vigia.errors import VigiaError
 from vigia.net import is_loopback
@@ -41,6 +45,10 @@ class PermanentMailError(MailError):
     """The server rejected this message for good (5xx, e.g. 550 unknown recipient): never retried."""
 
 
+class UncertainMailError(MailError):
+    """The connection broke after the whole message went out and before the server answered: it may have it."""
+
+
 class MailTransport(Protocol):
     """Something that delivers one e-mail message or raises TemporaryMailError / PermanentMailError."""
 
@@ -61,6 +69,41 @@ class FakeTransport:
         self.sent.append(message)
 
 
+class _TrackedSMTP(smtplib.SMTP):
+    """An SMTP client that knows when a message's final dot went out and its reply has not come back yet."""
+
+    data_unanswered = False
+
+    def send(self, s: ReadableBuffer | str) -> None:
+        """Send raw data, noting the end of a message's DATA."""
+        super().send(s)
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.data_unanswered = True
+
+    def getreply(self) -> tuple[int, bytes]:
+        """Read a reply; once it arrives the outcome of the DATA is known."""
+        reply = super().getreply()
+        self.data_unanswered = False
+        return reply
+
+
+class _TrackedSMTPSSL(_TrackedSMTP, smtplib.SMTP_SSL):
+    """The tracked client over implicit TLS."""
+
+
+@dataclass
+class _Attempt:
+    """What one send got to: the open client, and whether the server accepted the message (250 to DATA)."""
+
+    client: _TrackedSMTP | None = None
+    accepted: bool = False
+    refused: dict[str, tuple[int, bytes]] | None = None
+
+    def data_unanswered(self) -> bool:
+        """Whether the message went out whole and no reply came back (so the server may have it)."""
+        return self.client is not None and self.client.data_unanswered
+
+
 class SmtpTransport:
     """Deliver through an SMTP server with smtplib; TLS verified with the system's certificate authorities."""
 
@@ -76,33 +119,46 @@ class SmtpTransport:
         return f"SmtpTransport({self.host}:{self.port}, seguridad={self.security}, usuario={self.user!r})"
 
     def send(self, message: EmailMessage) -> None:
-        """Send one message; raise TemporaryMailError or PermanentMailError with a Spanish explanation."""
+        """Send one message; raise TemporaryMailError, PermanentMailError or UncertainMailError in Spanish."""
+        attempt = _Attempt()
         try:
-            with self._session() as client:
-                refused = client.send_message(message)
-        except smtplib.SMTPRecipientsRefused as exc:
-            raise _refused(exc.recipients) from exc
-        except smtplib.SMTPSenderRefused as exc:
-            raise TemporaryMailError(f"El servidor de correo {self._where()} rechazó al remitente "
-                                     f"{exc.sender} ({exc.smtp_code}); revise «remitente» en la configuración.",
-                                     server_wide=True) from exc
-        except smtplib.SMTPResponseException as exc:
-            raise classify_reply(exc.smtp_code, exc.smtp_error, self._where()) from exc
+            with self._session(attempt) as client:
+                attempt.refused = client.send_message(message)
+                attempt.accepted = True
         except (smtplib.SMTPException, OSError) as exc:
-            raise TemporaryMailError(f"No se pudo conectar con el servidor de correo {self._where()} ({exc}); "
-                                     "se reintentará más tarde.", server_wide=True) from exc
-        if refused:
-            raise _refused(refused)
+            if not attempt.accepted:
+                raise self._classify(exc, attempt) from exc
+            # The 250 already came: a failed QUIT does not undo the delivery.
+            logger.warning("El servidor de correo %s aceptó el mensaje y falló al cerrar: %s", self._where(), exc)
+        if attempt.refused:
+            raise _refused(attempt.refused)
+
+    def _classify(self, exc: smtplib.SMTPException | OSError, attempt: _Attempt) -> MailError:
+        """The Spanish mail error for an smtplib failure before the server accepted the message."""
+        if isinstance(exc, smtplib.SMTPRecipientsRefused):
+            return _refused(exc.recipients)
+        if isinstance(exc, smtplib.SMTPSenderRefused):
+            return TemporaryMailError(f"El servidor de correo {self._where()} rechazó al remitente {exc.sender!r} "
+                                      f"({exc.smtp_code}); revise «remitente» en la configuración.", server_wide=True)
+        if isinstance(exc, smtplib.SMTPResponseException):
+            return classify_reply(exc.smtp_code, exc.smtp_error, self._where())
+        if attempt.data_unanswered():
+            return UncertainMailError(f"La conexión con el servidor de correo {self._where()} se cortó después de "
+                                      f"entregar el mensaje completo y antes de su respuesta ({exc}): pudo haberlo "
+                                      "recibido.")
+        return TemporaryMailError(f"No se pudo conectar con el servidor de correo {self._where()} ({exc}); "
+                                  "se reintentará más tarde.", server_wide=True)
 
     @contextmanager
-    def _session(self) -> Iterator[smtplib.SMTP]:
-        """An open, secured and (when configured) authenticated SMTP session."""
+    def _session(self, attempt: _Attempt) -> Iterator[smtplib.SMTP]:
+        """An open, secured and (when configured) authenticated SMTP session, recorded in attempt."""
         context = ssl.create_default_context()
-        client: smtplib.SMTP
+        client: _TrackedSMTP
         if self.security == "ssl":
-            client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+            client = _TrackedSMTPSSL(self.host, self.port, timeout=self.timeout, context=context)
         else:
-            client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            client = _TrackedSMTP(self.host, self.port, timeout=self.timeout)
+        attempt.client = client
         with client:
             client.ehlo()
             if self.security == "starttls":

@@ -7,7 +7,7 @@ import queue
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +15,12 @@ import psutil
 
 from bench.crawl import RUN_DATE
 from bench.measure import Measurement, at_least, at_most
+from bench.nightly import nightly_main
 from config.registry import Municipality
-from crawler.pipeline import RunSummary, run_and_store
+from crawler.pipeline import RunSummary
 from crawler.settings import CrawlSettings
 from simulator.server import FarmServer
 from simulator.world import build_world
-from storage.db import open_database
-from vigia.runstore import DatabaseRunStore
 
 SAMPLE_SECONDS = 0.25
 MAX_RSS_GB = 1.5
@@ -29,37 +28,53 @@ MAX_RSS_GB = 1.5
 
 @dataclass
 class MemoryPeak:
-    """Largest sums seen over the process tree: RSS (counts shared pages once per process) and PSS."""
+    """Largest sums seen over the process tree: RSS (counts shared pages once per process) and PSS, and the RSS
+    of each kind of process at the RSS peak."""
 
     rss: int = 0
     pss: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """The RSS peak by kind of process, largest first, in MB."""
+        ordered = sorted(self.kinds.items(), key=lambda item: -item[1])
+        return ", ".join(f"{kind} {size / 1e6:.0f}" for kind, size in ordered)
 
 
-def tree_memory(root: psutil.Process) -> tuple[int, int]:
-    """RSS and PSS summed over a process and all its descendants (processes that vanish are skipped)."""
+def process_kind(process: psutil.Process) -> str:
+    """python, node (Playwright's driver), chromium or chromium-<type> (renderer, utility...)."""
+    line = process.cmdline()
+    name = process.name()
+    if "chrom" not in name:
+        return "node" if "node" in name else name
+    kinds = [arg.split("=", 1)[1] for arg in line if arg.startswith("--type=")]
+    return f"chromium-{kinds[0]}" if kinds else "chromium"
+
+
+def tree_memory(root: psutil.Process) -> tuple[int, int, dict[str, int]]:
+    """RSS, PSS and RSS by kind, over a process and all its descendants (processes that vanish are skipped)."""
     rss = pss = 0
+    kinds: dict[str, int] = {}
     for process in [root, *root.children(recursive=True)]:
         try:
-            info = process.memory_full_info()
+            info, kind = process.memory_full_info(), process_kind(process)
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
         rss, pss = rss + info.rss, pss + getattr(info, "pss", info.rss)
-    return rss, pss
+        kinds[kind] = kinds.get(kind, 0) + info.rss
+    return rss, pss, kinds
 
 
 def sample_until(root: psutil.Process, stop: threading.Event, peak: MemoryPeak) -> None:
-    """Keep the peak RSS and PSS of root's tree until stop is set."""
+    """Keep the peak RSS (with its breakdown) and the peak PSS of root's tree until stop is set."""
     while not stop.wait(SAMPLE_SECONDS):
         try:
-            rss, pss = tree_memory(root)
+            rss, pss, kinds = tree_memory(root)
         except psutil.NoSuchProcess:
             return
-        peak.rss, peak.pss = max(peak.rss, rss), max(peak.pss, pss)
-
-
-def _nightly_main(registry: list[Municipality], cfg: CrawlSettings, db_path: str, channel: Any) -> None:
-    store = DatabaseRunStore(open_database(f"sqlite:///{db_path}"))
-    channel.put(run_and_store(store, registry, cfg, RUN_DATE, "demo"))
+        if rss > peak.rss:
+            peak.rss, peak.kinds = rss, kinds
+        peak.pss = max(peak.pss, pss)
 
 
 def run_nightly_sampled(registry: list[Municipality], cfg: CrawlSettings,
@@ -68,7 +83,7 @@ def run_nightly_sampled(registry: list[Municipality], cfg: CrawlSettings,
     ctx = multiprocessing.get_context("spawn")
     channel: Any = ctx.Queue()
     # Not a daemon: the run starts crawl workers of its own.
-    process = ctx.Process(target=_nightly_main, args=(registry, cfg, str(db_path), channel))
+    process = ctx.Process(target=nightly_main, args=(registry, cfg, RUN_DATE, str(db_path), channel))
     process.start()
     peak, stop = MemoryPeak(), threading.Event()
     sampler = threading.Thread(target=sample_until, args=(psutil.Process(process.pid), stop, peak), daemon=True)
@@ -115,7 +130,8 @@ def browser_measurements(summary: RunSummary, peak: MemoryPeak, seconds: float) 
                  note=f"{rendered} de {summary.pages_ok} páginas renderizadas"),
         at_most("segundos por página renderizada", browser_seconds / rendered if rendered else 0.0, "s", None),
         at_most("memoria máxima de la corrida (RSS, árbol de procesos)", peak.rss / 1e9, "GB", MAX_RSS_GB,
-                note=f"PSS {peak.pss / 1e9:.2f} GB: RSS suma varias veces las páginas compartidas de Chromium"),
+                note=f"PSS {peak.pss / 1e9:.2f} GB (RSS cuenta una vez por proceso las páginas que Chromium comparte); "
+                     f"RSS en el pico, MB: {peak.describe()}"),
         at_most("corrida completa de la demostración (sitios e IPOMEX)", seconds, "s", None,
                 note=f"corrida {summary.status}; {summary.portals_done} municipios en IPOMEX"),
     ]

@@ -10,10 +10,12 @@ from checks.text import fold, window
 
 OK, PARKED, MAINTENANCE, JS_SHELL = "ok", "parked", "maintenance", "js_shell"
 CHALLENGE, FOREIGN, REDIRECT = "challenge", "foreign", "redirect"
-PAGE_KINDS = (OK, PARKED, MAINTENANCE, JS_SHELL, CHALLENGE, FOREIGN, REDIRECT)
+# A "not found" page answered with 200, or a catch-all repeating the home at every path.
+SOFT_404 = "soft_404"
+PAGE_KINDS = (OK, PARKED, MAINTENANCE, JS_SHELL, CHALLENGE, FOREIGN, REDIRECT, SOFT_404)
 # Reason code that every non-ok home page gives to the checks (reliability rules 1-2).
 REASONS = {PARKED: "identity_lost", MAINTENANCE: "maintenance", JS_SHELL: "needs_js", CHALLENGE: "blocked_waf",
-           FOREIGN: "identity_unverified", REDIRECT: "html_redirect"}
+           FOREIGN: "identity_unverified", REDIRECT: "html_redirect", SOFT_404: "soft_404"}
 
 _CHALLENGE_TITLE = re.compile(
     r"^(?:just a moment|un momento|attention required|access denied|acceso denegado|ddos-guard|"
@@ -50,6 +52,11 @@ _JS_HINT = re.compile(
     r"(?:habilit|activ)(?:a|e|ar)\w* (?:el )?javascript|necesita(?:s)? (?:habilitar |activar )?javascript|"
     r"requiere javascript|doesn't work properly without javascript"
 )
+_NOT_FOUND_TITLE = re.compile(r"\b404\b|no encontrad[oa]|not found|no existe")
+_NOT_FOUND_TEXT = re.compile(
+    r"error 404|(?:pagina|page|articulo|contenido) no (?:encontrad[oa]|existe)|page not found|"
+    r"la pagina (?:que buscas|solicitada) no existe|no se (?:encontro|encuentra) la pagina"
+)
 # Every branch starts with a literal so that re can skip quickly through long foreign pages.
 MUNICIPAL_MARKERS = re.compile(r"ayuntamiento|municip(?:io|al)|presidencia municipal|cabildo|alcaldia")
 # Below these sizes a page "has little else" besides a maintenance notice or a JavaScript root.
@@ -65,7 +72,7 @@ def classify(page: Page, municipality: str | None = None, home: bool = False) ->
 def classify_detail(page: Page, municipality: str | None = None, home: bool = False) -> tuple[str, str]:
     """Return (kind, snippet showing why) for a parsed page."""
     tests = ((CHALLENGE, _challenge), (PARKED, _parked), (MAINTENANCE, _maintenance), (REDIRECT, _redirect),
-             (JS_SHELL, _shell))
+             (JS_SHELL, _shell), (SOFT_404, _not_found))
     for kind, test in tests:
         snippet = test(page)
         if snippet is not None:
@@ -124,6 +131,15 @@ def _maintenance(page: Page) -> str | None:
     if match is not None:
         return _snippet(page, match)
     return f"Título: {page.title}" if title_hit else None
+
+
+def _not_found(page: Page) -> str | None:
+    """A "page not found" answer served with status 200 (soft-404): never evidence of anything."""
+    if _NOT_FOUND_TITLE.search(fold(page.title)):
+        return f"Título: {page.title}"
+    if len(page.folded) > _SHORT_TEXT * 2:
+        return None
+    return _snippet(page, _NOT_FOUND_TEXT.search(page.folded))
 
 
 def _redirect(page: Page) -> str | None:

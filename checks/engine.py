@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks.catalogue import Catalogue, load_catalogue
-from checks.classify import JS_SHELL, OK, PARKED, REASONS, REDIRECT, classify_detail
+from checks.classify import JS_SHELL, OK, PARKED, REASONS, REDIRECT, SOFT_404, classify_detail
 from checks.kinds.base import Check, SiteState
 from checks.model import CheckResult, CrawlOutcome, Evidence
 from checks.page import Page, is_document, parse_page
-from checks.text import clip
+from checks.text import clip, repair_mojibake
 
 # Share of unreadable pages above which absence on the site can no longer be asserted.
 MAX_FAILED_SHARE = 0.20
@@ -27,6 +27,13 @@ FAILURES = {
     "no_url": "no hay URL registrada del sitio oficial",
     "robots_disallowed": "robots.txt no permite leer la página de inicio",
     "redirect_loop": "la página de inicio redirige en bucle",
+    "too_many_redirects": "la página de inicio encadena demasiadas redirecciones",
+    "rate_limited": "el servidor limitó las peticiones (429 / Retry-After)",
+    "blocked_waf": "un cortafuegos anti-bots bloqueó la página de inicio",
+    "ssrf_blocked": "la página de inicio lleva a una dirección interna o a un protocolo no permitido",
+    "robots_unavailable": "robots.txt no pudo leerse y por norma no se rastrea",
+    "data_loss": "la página de inicio llegó truncada",
+    "tls": "falló la conexión segura (TLS)",
     "too_large": "la página de inicio excede el tamaño máximo",
     "not_html": "la página de inicio no es HTML",
     "error": "error al leer la página de inicio",
@@ -38,6 +45,7 @@ BLOCKED = {
     "challenge": "Un cortafuegos presentó una verificación anti-bots (p. ej. Cloudflare) en lugar de la página.",
     "foreign": "La página de inicio no menciona al municipio ni a un ayuntamiento; no se confirma que sea el sitio "
                "oficial.",
+    SOFT_404: "La página de inicio es una página de «no encontrado» servida como si existiera; no se evalúa.",
     "redirect": "La página de inicio sólo redirige a otra dirección (meta refresh, marcos o JavaScript) que no se "
                 "evaluó como página de inicio.",
 }
@@ -65,6 +73,8 @@ class SiteEvaluator:
         self.home_url = ""
         self.home_title = ""
         self.home_snippet = ""
+        self.home_hash: int | None = None
+        self.home_repeats = 0
         self.pages_used = 0
         self.pages_unusable = 0
 
@@ -74,21 +84,32 @@ class SiteEvaluator:
         With defer_js, a JavaScript shell is only reported (kind js_shell) and not recorded, so that the caller
         can render it in a browser and add the rendered DOM instead.
         """
-        page = parse_page(url, html)
+        page = parse_page(url, repair_mojibake(html))
         # A home that only redirects (meta refresh...) is replaced by the page it leads to.
         is_home = depth == 0 and self.home_kind in (None, REDIRECT)
         kind, snippet = classify_detail(page, self.municipality, home=is_home)
+        repeat = not is_home and kind == OK and self._repeats_home(url, html)
+        if repeat:
+            kind = SOFT_404
+            self.home_repeats += 1
         if defer_js and kind == JS_SHELL:
             return PageAnalysis(url, kind, page.title, (), (), None)
         if is_home:
             self.home_kind, self.home_url, self.home_title, self.home_snippet = kind, url, page.title, snippet
+            self.home_hash = hash(html)
         if kind == OK:
             self.pages_used += 1
             self._observe(page, is_home)
-        elif not is_home:
+        elif not is_home and not (repeat and self.home_repeats == 1):
+            # One copy of the home elsewhere is normal (/index.html); several make a catch-all (soft-404).
             self.pages_unusable += 1
         links, documents = split_links(page, page.refresh if page.refresh != url else None)
         return PageAnalysis(url, kind, page.title, links, documents, page.refresh)
+
+    def _repeats_home(self, url: str, html: str) -> bool:
+        """A catch-all answering the home page at another address: not a page of its own (soft-404)."""
+        return self.home_hash is not None and url.rstrip("/") != self.home_url.rstrip("/") and hash(html) == \
+            self.home_hash
 
     def _observe(self, page: Page, is_home: bool) -> None:
         """Feed a usable page to every unsettled check whose scope includes it."""
@@ -132,7 +153,11 @@ def _failed(check: Check[Any], outcome: CrawlOutcome) -> CheckResult:
     why = FAILURES.get(failure, f"falla «{failure}»")
     if outcome.failure_detail:
         why += f": {outcome.failure_detail}"
-    if check.spec.kind == "availability" and failure in UNREACHABLE:
+    # A server that sent headers and then stalled is up: its timeout is not an unavailability verdict. A name that
+    # does not resolve on every attempt is, as the contract (checks.yaml) says; our own resolver failing for most
+    # sites at once is the network alarm's case, not an accusation.
+    stalled = failure == "timeout" and outcome.server_answered
+    if check.spec.kind == "availability" and failure in UNREACHABLE and not stalled:
         if outcome.network_suspect:
             detail = f"La mayoría de los sitios fallaron en esta ejecución (probablemente nuestra red); {why}."
             return check.result("indeterminado", None, "network_suspect", detail)

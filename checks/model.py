@@ -66,6 +66,9 @@ class CrawlOutcome:
     http_redirects_to_https: bool | None = None
     # Most sites of the run were unreachable: likely our network, so availability is not the site's fault.
     network_suspect: bool = False
+    # The server sent response headers at least once (then stalled or broke): it is up, so a timeout is not
+    # evidence that the site is unavailable.
+    server_answered: bool = False
 
 
 @dataclass(frozen=True)

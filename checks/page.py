@@ -18,6 +18,8 @@ _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=Tr
 _INVISIBLE = ("script", "style", "noscript", "template")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _URL_NOISE = re.compile(r"[\t\n\r]")
+# Control characters the HTML parser keeps but lxml refuses to assign as text (drop() would raise ValueError).
+_NOT_XML = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _URL_WORDS = re.compile(r"[^\w\n]+|_+")
 _CF_PATH = "/cdn-cgi/l/email-protection#"
 _JS_REDIRECT = re.compile(
@@ -98,7 +100,7 @@ def parse_page(url: str, html: str) -> Page:
     """Parse html (already decoded) served at url into a Page."""
     page = Page(url=url, challenge_markup=_has_challenge_markup(html))
     try:
-        doc = etree.fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
+        doc = etree.fromstring(_NOT_XML.sub(" ", html).encode("utf-8", "replace"), parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return page
     if doc is None:

@@ -25,6 +25,22 @@ def fold(text: str) -> str:
     return stripped.lower()
 
 
+# UTF-8 bytes of Spanish letters read as Windows-1252/Latin-1 ("InformaciÃ³n"): the pairs seen on real portals.
+_MOJIBAKE = {
+    "Ã¡": "á", "Ã©": "é", "Ã\xad": "í", "Ã³": "ó", "Ãº": "ú", "Ã±": "ñ", "Ã¼": "ü", "Ã\x81": "Á", "Ã‰": "É",
+    "Ã\x8d": "Í", "Ã“": "Ó", "Ãš": "Ú", "Ã‘": "Ñ", "Ãœ": "Ü", "Â¿": "¿", "Â¡": "¡", "Âº": "º", "Âª": "ª",
+    "Â°": "°", "Â\xa0": "\xa0",
+}
+_MOJIBAKE_RE = re.compile("|".join(re.escape(k) for k in sorted(_MOJIBAKE, key=len, reverse=True)))
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 text decoded as Latin-1/Windows-1252 (Ã³ → ó), leaving correctly decoded text untouched."""
+    if "Ã" not in text and "Â" not in text:
+        return text
+    return _MOJIBAKE_RE.sub(lambda m: _MOJIBAKE[m.group(0)], text)
+
+
 def collapse(text: str) -> str:
     """Collapse every run of whitespace (including non-breaking spaces) into one space."""
     return " ".join(text.split())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import resource
 import time
 import traceback
@@ -22,7 +23,7 @@ from checks.engine import SiteEvaluator
 from checks.ipomex_model import IpomexCapture
 from checks.model import CrawlOutcome, SiteReport
 from checks.obligations import load_obligations
-from crawler.browser import BrowserPool, RenderStats, browser_available, find_browser
+from crawler.browser import DRIVER_NODE_OPTIONS, BrowserPool, RenderStats, browser_available, find_browser
 from crawler.failures import DETAILS
 from crawler.ipomex.base import IpomexTarget, new_capture
 from crawler.settings import CrawlSettings, playwright_settings, scrapy_settings
@@ -70,6 +71,8 @@ class WorkerJob:
 def child_main(job: WorkerJob, counter: Any, channel: Any) -> None:
     """Entry point of a crawl worker: run its spiders under one asyncio reactor, then report its usage."""
     _setup_child_logging(job.cfg)
+    # Inherited by the Playwright driver this worker may start (its node process reads NODE_OPTIONS).
+    os.environ.setdefault("NODE_OPTIONS", DRIVER_NODE_OPTIONS)
     started = time.monotonic()
     try:
         _run_reactor(job, counter, channel)
@@ -110,10 +113,13 @@ def _run_reactor(job: WorkerJob, counter: Any, channel: Any) -> None:
     install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
     from scrapy.crawler import AsyncCrawlerRunner
     from scrapy.utils.defer import deferred_from_coro
+    from scrapy.utils.misc import load_object
     from twisted.internet import reactor as installed_reactor
 
     reactor: Any = installed_reactor  # Twisted's module-level reactor is untyped for mypy
     runner = AsyncCrawlerRunner(scrapy_settings(job.cfg))
+    # Only CrawlerProcess installs TWISTED_DNS_RESOLVER; a runner on our own reactor must do it itself.
+    load_object(runner.settings["TWISTED_DNS_RESOLVER"]).from_settings(runner.settings, reactor).install_on_reactor()
 
     def emit(event: Event) -> None:
         channel.put(("event", event))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import tldextract
 
@@ -42,3 +43,23 @@ def site_key(url: str) -> str | None:
 def same_site(url: str, key: str) -> bool:
     """Tell whether url belongs to the site identified by key."""
     return site_key(url) == key
+
+
+# Query parameters and path parameters that only carry a visitor's session (Java, PHP, ASP, ColdFusion, generic).
+SESSION_PARAMS = frozenset({"jsessionid", "phpsessid", "sid", "sessionid", "session_id", "session", "sessid",
+                            "aspsessionid", "cfid", "cftoken", "zenid", "osCsid".lower()})
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^/?#;]*", re.IGNORECASE)
+
+
+def strip_session(url: str) -> str:
+    """url without session identifiers (;jsessionid=… in the path, ?sid=…, PHPSESSID…): one page, one URL."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    path = _PATH_SESSION.sub("", parts.path)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if k.lower() not in SESSION_PARAMS]
+    if path == parts.path and len(kept) == len(pairs):
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(kept), parts.fragment))

@@ -18,6 +18,8 @@ DOCUMENT_EXTENSIONS = frozenset((
     "exe", "dmg", "iso", "apk",
 ))
 
+NO_HANDLERS: dict[str, None] = {"file": None, "ftp": None, "s3": None, "data": None}
+
 
 @dataclass(frozen=True)
 class CrawlSettings:
@@ -34,6 +36,10 @@ class CrawlSettings:
     retries: int = 2
     max_page_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 10
+    # Longest Retry-After (seconds) a 429/503 is waited for before retrying; beyond it: indeterminado rate_limited.
+    retry_after_max: float = 60.0
+    # Opt out of the SSRF gate: let a crawl fetch private, loopback and link-local addresses from any site.
+    allow_private_networks: bool = False
     site_budget_seconds: float = 600.0
     min_fail_ratio_for_network_alarm: float = 0.8
     user_agent: str = USER_AGENT
@@ -108,6 +114,13 @@ def scrapy_settings(cfg: CrawlSettings) -> dict[str, Any]:
         # Depth is tracked by the spider from the home page, not from robots.txt.
         "DEPTH_LIMIT": 0,
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+        # Test seam and cache: crawler.dns answers from VIGIA_DNS_OVERRIDES first; the SSRF gate resolves there too.
+        "TWISTED_DNS_RESOLVER": "crawler.dns.VigiaResolver",
+        "DOWNLOADER_MIDDLEWARES": {"crawler.ssrf.SsrfMiddleware": 50, "crawler.retry_after.RetryAfterMiddleware": 560},
+        # Only http(s) is ever fetched (file:, ftp:, s3: and data: handlers are switched off).
+        "DOWNLOAD_HANDLERS": dict(NO_HANDLERS),
+        "VIGIA_ALLOW_PRIVATE_NETWORKS": cfg.allow_private_networks,
+        "VIGIA_RETRY_AFTER_MAX": cfg.retry_after_max,
     }
 
 
@@ -118,7 +131,7 @@ def playwright_settings(cfg: CrawlSettings, schemes: frozenset[str] = frozenset(
     handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
     return {
         # Each scheme's handler starts its own Playwright driver (a ~120 MB node process): only the schemes used.
-        "DOWNLOAD_HANDLERS": dict.fromkeys(sorted(schemes), handler),
+        "DOWNLOAD_HANDLERS": {**NO_HANDLERS, **dict.fromkeys(sorted(schemes), handler)},
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
         "PLAYWRIGHT_LAUNCH_OPTIONS": launch_options(cfg.browser_executable, cfg.browser_timeout),
         "PLAYWRIGHT_MAX_CONTEXTS": 1,

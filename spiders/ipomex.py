@@ -16,6 +16,7 @@ from crawler.ipomex.base import IpomexTarget, Sink, SourceAdapter, new_capture
 from crawler.ipomex.ipomex3 import Ipomex3Adapter
 from crawler.ipomex.ipomex4 import Ipomex4Adapter
 from crawler.settings import CrawlSettings
+from crawler.ssrf import SsrfPolicy
 
 
 class IpomexSpider(scrapy.Spider):
@@ -31,6 +32,8 @@ class IpomexSpider(scrapy.Spider):
         adapters: list[SourceAdapter] = [Ipomex3Adapter(obligations, timeout_ms), Ipomex4Adapter(timeout_ms)]
         self.adapters = {adapter.source: adapter for adapter in adapters}
         self.pending: dict[str, IpomexCapture] = {t.url: new_capture(t) for t in targets}
+        # The portals' own origins (the simulated IPOMEX is on 127.0.0.1) and nothing else internal.
+        self.ssrf_policy = SsrfPolicy.for_urls([t.url for t in targets], cfg.allow_private_networks)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """One entry request per target."""

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
@@ -22,8 +23,9 @@ from checks.model import CrawlOutcome, PageRecord, SiteReport
 from crawler.browser import BrowserPool
 from crawler.failures import DETAILS, classify_failure
 from crawler.robots import RobotsPolicy
-from crawler.scope import site_key
+from crawler.scope import site_key, strip_session
 from crawler.settings import DOCUMENT_EXTENSIONS, CrawlSettings
+from crawler.ssrf import SsrfPolicy
 from crawler.target import DeferredSite, SiteTarget
 from crawler.tls import verify_tls
 
@@ -74,6 +76,21 @@ class MunicipalSiteSpider(scrapy.Spider):
         self.https: tuple[bool | None, str | None] = (None, None)
         self.started = time.monotonic()
         self.checks_cpu = 0.0
+        # Read by crawler.ssrf.SsrfMiddleware: a crawl started on an internal address may stay on that origin.
+        self.ssrf_policy = SsrfPolicy.for_urls([target.url], cfg.allow_private_networks)
+        self.answered: set[str] = set()
+        self.server_answered = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> MunicipalSiteSpider:
+        """Also listen for response headers, to tell a server that stalls mid-body from one that is down."""
+        spider: MunicipalSiteSpider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
+        return spider
+
+    def headers_received(self, headers: Any, body_length: int, request: scrapy.Request, **kwargs: Any) -> None:
+        """Remember that this URL's server answered, whatever happens to the body afterwards."""
+        self.answered.add(request.url)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """Read robots.txt first (when obeyed), then the home page."""
@@ -152,7 +169,8 @@ class MunicipalSiteSpider(scrapy.Spider):
         if self.browser is None:
             self.deferred = response.url
             raise CloseSpider("needs_browser")
-        rendered = await self.browser.render(response.url)
+        guard = None if self.cfg.allow_private_networks else self.ssrf_policy.allows_async
+        rendered = await self.browser.render(response.url, guard)
         if rendered is None:
             return self._evaluate(response.url, lambda: response.text, depth), False
         self.rendered.append(response.url)
@@ -195,6 +213,8 @@ class MunicipalSiteSpider(scrapy.Spider):
             if is_document(link):
                 self._add_documents([link])
                 continue
+            # Session ids in URLs make every visit look new: drop them so a session trap cannot eat the budget.
+            link = strip_session(link)
             canonical = canonicalize_url(link)
             if canonical in self.seen or site_key(link) != self.key:
                 continue
@@ -220,6 +240,7 @@ class MunicipalSiteSpider(scrapy.Spider):
         self.pages.append(PageRecord(request.url, None, status, None, depth, error=reason))
         if depth == 0:
             self.failure = (reason, detail)
+            self.server_answered = self.server_answered or (reason == "timeout" and request.url in self.answered)
         elif not (status is not None and 400 <= status < 500):
             # A 404 behind a broken link is a definitive answer; only server and network errors blind us.
             self.pages_failed += 1
@@ -256,6 +277,7 @@ class MunicipalSiteSpider(scrapy.Spider):
             https_valid=self.https[0], https_error=self.https[1],
             http_redirects_to_https=(bool(self.home_url and self.home_url.startswith("https://"))
                                      if start_http and self.home_url else None),
+            server_answered=self.server_answered,
         )
         started = time.thread_time()
         results = self.evaluator.finish(outcome)

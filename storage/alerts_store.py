@@ -19,6 +19,7 @@ from storage.models import (
     CheckResultRow,
     LeaseRow,
     MunicipalityRow,
+    OutboxRow,
     ResultDetailRow,
     RunRow,
     SiteOutcomeRow,
@@ -244,3 +245,55 @@ def municipality_names(session: Session, cves: Collection[str]) -> dict[str, str
     return {cve: nombre for cve, nombre in session.execute(query)}
 
 
+# Outbox claims (revision 0005): pending -> sending (claimed) -> sent | failed_permanent | pending | incierto.
+CLAIMED = ("sending", "incierto")
+
+
+def outbox_rows(db: Database, statuses: Collection[str]) -> list[OutboxRow]:
+    """The outbox rows in these statuses, oldest first (detached, read-only)."""
+    with unit_of_work(db, "leer la bandeja de salida", read_only=True) as session:
+        query = select(OutboxRow).where(OutboxRow.status.in_(statuses)).order_by(OutboxRow.id)
+        return list(session.scalars(query))
+
+
+def lease_holder(db: Database, name: str) -> str | None:
+    """Who holds the lease now (expired or not), or None."""
+    with unit_of_work(db, "leer el candado", read_only=True) as session:
+        return session.scalar(select(LeaseRow.holder).where(LeaseRow.name == name))
+
+
+def claim_outbox(db: Database, outbox_id: int, from_status: str, holder: str, now: datetime) -> bool:
+    """Commit the row as `sending` by holder before SMTP sees it; False when it left from_status meanwhile."""
+    with unit_of_work(db, "reservar un correo para enviarlo") as session:
+        done = session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id, OutboxRow.status == from_status)
+            .values(status="sending", claimed_at=now, claimed_by=holder)
+            .execution_options(synchronize_session=False)
+        )
+        return _count(done) == 1
+
+
+def settle_outbox(db: Database, outbox_id: int, holder: str, values: dict[str, object]) -> bool:
+    """Record the outcome of holder's attempt; also from incierto, since only holder knows what the server said."""
+    with unit_of_work(db, "registrar el envío de un correo") as session:
+        done = session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id, OutboxRow.claimed_by == holder, OutboxRow.status.in_(CLAIMED))
+            .values(attempts=OutboxRow.attempts + 1, **values)
+            .execution_options(synchronize_session=False)
+        )
+        return _count(done) == 1
+
+
+def mark_uncertain(db: Database, outbox_id: int, claimed_by: str | None, reason: str) -> bool:
+    """Turn a stale `sending` claim into `incierto` (kept for a deliberate resend); False if it moved meanwhile."""
+    claimer = OutboxRow.claimed_by.is_(None) if claimed_by is None else OutboxRow.claimed_by == claimed_by
+    with unit_of_work(db, "marcar un correo como incierto") as session:
+        done = session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id, OutboxRow.status == "sending", claimer)
+            .values(status="incierto", last_error=reason)
+            .execution_options(synchronize_session=False)
+        )
+        return _count(done) == 1

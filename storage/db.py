@@ -66,11 +66,28 @@ def default_database_url() -> str:
 
 
 def resolve_database_url(cli_value: str | None) -> str:
-    """Pick the database URL: the --db value, else VIGIA_DATABASE_URL, else the default file."""
+    """Pick the database URL: the --db value, else VIGIA_DATABASE_URL, else the default file; a URL that cannot
+    work is refused at once, naming the option or variable it came from."""
     if cli_value and cli_value.strip():
-        return cli_value.strip()
+        return check_database_url(cli_value.strip(), "la opción --db")
     from_env = os.environ.get(ENV_DATABASE_URL, "").strip()
-    return from_env or default_database_url()
+    if from_env:
+        return check_database_url(from_env, f"la variable de entorno {ENV_DATABASE_URL}")
+    return default_database_url()
+
+
+def check_database_url(url: str, source: str) -> str:
+    """Return url if it parses, names a known database type and (SQLite) an existing folder; else a DatabaseError
+    that names source (where the user wrote it)."""
+    try:
+        parsed, safe = _parse(url)
+        with_default_driver(parsed).get_dialect()
+    except DatabaseError as exc:
+        raise DatabaseError(f"Dirección de base de datos inválida en {source}: {exc}") from exc
+    except NoSuchModuleError as exc:
+        message = describe_failure(exc, parsed, safe)
+        raise DatabaseError(f"Dirección de base de datos inválida en {source}: {message}") from exc
+    return url
 
 
 def redact_url(url: str) -> str:
@@ -167,10 +184,15 @@ def _is_memory(url: URL) -> bool:
     return _is_sqlite(url) and url.database in (None, "", ":memory:")
 
 
+def with_default_driver(url: URL) -> URL:
+    """A bare postgresql:// URL gets psycopg (version 3, installed with Vigía) instead of SQLAlchemy's psycopg2."""
+    return url.set(drivername="postgresql+psycopg") if url.drivername == "postgresql" else url
+
+
 def create_database_engine(url: URL, enforce_foreign_keys: bool = True, pooled: bool = True) -> Engine:
     """Create an engine (no migration); SQLite gets WAL, a busy timeout, foreign keys and explicit BEGINs."""
     if not _is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(with_default_driver(url), pool_pre_ping=True)
     if _is_memory(url):
         # One shared connection, or every checkout would see a different empty database.
         engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})

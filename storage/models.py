@@ -247,7 +247,8 @@ class IpomexCaptureRow(Base):
 # Alerts (revision 0003). Frozen copies live in the migration; a test keeps both equal.
 ALERT_STATES = ("ok", "regresion", "caido")
 ALERT_KINDS = ("regresion", "recuperacion", "sitio_caido", "sitio_recuperado")
-OUTBOX_STATUSES = ("pending", "sent", "failed_permanent")
+# sending: claimed by a sender before SMTP (0005); incierto: its sender died mid-send, the server may have it.
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed_permanent", "incierto")
 
 
 class LeaseRow(Base):
@@ -338,3 +339,6 @@ class OutboxRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message_id: Mapped[str | None] = mapped_column(String(255))
+    # Set when a sender claims the row (status sending): when, and which "host:pid:token" (revision 0005).
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(255))

@@ -16,6 +16,8 @@ from storage.models import RunRow
 from vigia.errors import DatabaseError
 
 logger = logging.getLogger("vigia.storage")
+# PostgreSQL's SQLSTATE for a full disk.
+DISK_FULL_SQLSTATE = "53100"
 
 
 @contextmanager
@@ -29,7 +31,21 @@ def unit_of_work(db: Database, action: str, read_only: bool = False) -> Iterator
         logger.error("Falló «%s» en la base de datos %s", action, db.url, exc_info=exc)
         lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         cause = lines[0] if lines else type(exc).__name__
+        if disk_full(exc):
+            raise DatabaseError(
+                f"Disco lleno: no se pudo {action} en la base de datos «{db.url}» ({cause}). La transacción se "
+                "deshizo, así que nada de lo ya guardado se dañó; libere espacio en el disco y vuelva a intentarlo."
+            ) from exc
         raise DatabaseError(f"No se pudo {action} en la base de datos «{db.url}» ({cause}): {_hint(exc)}.") from exc
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether the driver failed for lack of space (SQLite's SQLITE_FULL, PostgreSQL's disk_full 53100)."""
+    cause = getattr(exc, "orig", None) or exc
+    if getattr(cause, "sqlstate", None) == DISK_FULL_SQLSTATE:
+        return True
+    text = str(cause).lower()
+    return "database or disk is full" in text or "no space left on device" in text
 
 
 def _hint(exc: SQLAlchemyError) -> str:

@@ -1,16 +1,23 @@
-"""Shared test fixtures: where ../shared lives, and isolated Vigía homes."""
+"""Shared test fixtures: where ../shared lives, isolated Vigía homes, and the test database (SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from storage.db import Database, open_database
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+# When set (e.g. postgresql+psycopg://postgres@/postgres?host=/tmp&port=55432), every test that asks for a
+# database gets a fresh database on that server instead of a SQLite file; .ci/run sets it for its second pass.
+TEST_DATABASE_ENV = "VIGIA_TEST_DATABASE_URL"
+NewDbUrl = Callable[..., str]
 
 
 def shared_path(*parts: str) -> Path:
@@ -21,16 +28,74 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def server_url() -> str | None:
+    """The PostgreSQL server the suite runs against, or None for SQLite."""
+    return os.environ.get(TEST_DATABASE_ENV, "").strip() or None
+
+
+def on_postgresql() -> bool:
+    """Whether this test session runs on PostgreSQL."""
+    return server_url() is not None
+
+
+@pytest.fixture(scope="session")
+def admin_engine() -> Iterator[Engine | None]:
+    """An AUTOCOMMIT connection pool to the test server's maintenance database (None on SQLite)."""
+    url = server_url()
+    if url is None:
+        yield None
+        return
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    """URL of an empty SQLite file for the test."""
-    return f"sqlite:///{tmp_path / 'vigia.db'}"
+def new_db_url(tmp_path: Path, admin_engine: Engine | None) -> Iterator[NewDbUrl]:
+    """Factory of empty databases for one test: SQLite files under tmp_path, or fresh PostgreSQL databases."""
+    created: list[str] = []
+
+    def make(name: str = "vigia") -> str:
+        if admin_engine is None:
+            return f"sqlite:///{tmp_path / f'{name}.db'}"
+        database = f"vigia_test_{uuid.uuid4().hex[:16]}"
+        with admin_engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{database}"'))
+        created.append(database)
+        return make_url(server_url() or "").set(database=database).render_as_string(hide_password=False)
+
+    yield make
+    if admin_engine is not None:
+        with admin_engine.connect() as connection:
+            for database in created:
+                # FORCE closes what a test left open (pooled engines, a killed child's sessions).
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def db_url(new_db_url: NewDbUrl) -> str:
+    """URL of an empty database for the test (SQLite file, or PostgreSQL when VIGIA_TEST_DATABASE_URL is set)."""
+    return new_db_url()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """URL of an empty SQLite file, for tests about SQLite itself (WAL, backup API, page limits)."""
+    return f"sqlite:///{tmp_path / 'vigia-sqlite.db'}"
 
 
 @pytest.fixture
 def db(db_url: str) -> Iterator[Database]:
     """The test's database, migrated, disposed afterwards."""
     database = open_database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url: str) -> Iterator[Database]:
+    """A migrated SQLite database whatever VIGIA_TEST_DATABASE_URL says, for tests about SQLite itself."""
+    database = open_database(sqlite_url)
     yield database
     database.dispose()
 

@@ -84,7 +84,7 @@ def mutate(world, changes):  # type: ignore[no-untyped-def]
     return replace(world, sites=[changes.get(s.cve_inegi, lambda x: x)(s) for s in world.sites])
 
 
-def test_four_runs_send_exactly_the_expected_digests(tmp_path: Path, smtp) -> None:  # type: ignore[no-untyped-def]
+def test_four_runs_send_exactly_the_expected_digests(tmp_path: Path, db_url: str, smtp) -> None:  # type: ignore[no-untyped-def]
     inbox, port = smtp
     operation = operation_config(tmp_path, port)
     base = build_world(seed=2026, run_date=RUN_DATE)
@@ -96,7 +96,6 @@ def test_four_runs_send_exactly_the_expected_digests(tmp_path: Path, smtp) -> No
     plan = [({}, False), ({a.cve_inegi: lose, c.cve_inegi: blind}, False),
             ({a.cve_inegi: lose, b.cve_inegi: down}, False), ({a.cve_inegi: lose, b.cve_inegi: down}, True),
             ({a.cve_inegi: lose}, False)]
-    db_url = f"sqlite:///{tmp_path / 'noches.db'}"
     delivered: list[int] = []
     for night, (changes, smtp_down) in enumerate(plan):
         inbox.down = smtp_down

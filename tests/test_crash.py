@@ -24,10 +24,9 @@ def crawl_command(db_url: str, registry_file: Path) -> list[str]:
     return [sys.executable, "-m", "vigia", "crawl", "--db", db_url, "--registro", str(registry_file)]
 
 
-def test_sigkill_mid_run_marks_the_run_failed_and_the_next_run_completes(tmp_path: Path) -> None:
+def test_sigkill_mid_run_marks_the_run_failed_and_the_next_run_completes(tmp_path: Path, db_url: str) -> None:
     world = build_world(seed=2026, run_date=date(2026, 11, 24))
     normal = [s.cve_inegi for s in world.sites if s.behaviour == "normal"][:SITES]
-    db_url = f"sqlite:///{tmp_path / 'crash.db'}"
     env = {**os.environ, "VIGIA_HOME": str(tmp_path / "home"), "VIGIA_IPOMEX": "false"}
     with FarmServer(world, latency=0.3) as farm:
         registry_file = tmp_path / "municipios.csv"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -45,8 +44,7 @@ def subset(world):  # type: ignore[no-untyped-def]
     return wanted | set(kinds.values())
 
 
-def crawl_subset(world, tmp_path: Path, cfg: CrawlSettings):  # type: ignore[no-untyped-def]
-    db_url = f"sqlite:///{tmp_path / 'e2e.db'}"
+def crawl_subset(world, db_url: str, cfg: CrawlSettings):  # type: ignore[no-untyped-def]
     wanted = subset(world)
     with FarmServer(world, ipomex_hang_seconds=HANG_SECONDS) as farm:
         chosen = [m for m in farm.registry() if m.cve_inegi in wanted]
@@ -60,8 +58,8 @@ def crawl_subset(world, tmp_path: Path, cfg: CrawlSettings):  # type: ignore[no-
 
 @pytest.mark.slow
 @needs_browser
-def test_subset_crawl_stores_a_complete_run_that_matches_ground_truth(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    db_url, chosen, summary, stored = crawl_subset(world, tmp_path, CFG)
+def test_subset_crawl_stores_a_complete_run_that_matches_ground_truth(world, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    db_url, chosen, summary, stored = crawl_subset(world, db_url, CFG)
     assert isinstance(summary, RunSummary)
     assert summary.status == "complete" and summary.sites_done == len(chosen)
     agreement = compare(((item.cve_inegi, item.results) for item in stored), world.ground_truth)
@@ -84,10 +82,10 @@ def test_subset_crawl_stores_a_complete_run_that_matches_ground_truth(world, tmp
 
 
 @pytest.mark.slow
-def test_without_a_browser_javascript_and_ipomex_are_indeterminate_never_absent(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_browser_javascript_and_ipomex_are_indeterminate_never_absent(world, db_url: str) -> None:  # type: ignore[no-untyped-def]
     cfg = replace(CFG, render_js=False, browser_executable="/nonexistent/chromium")
     js_only = {s.cve_inegi for s in world.sites if s.behaviour == "js_only"}
-    _, _, summary, stored = crawl_subset(world, tmp_path, cfg)
+    _, _, summary, stored = crawl_subset(world, db_url, cfg)
     assert summary.status == "complete"
     for item in stored:
         for result in item.results:

@@ -1,9 +1,8 @@
-"""Fixtures for alert tests: a migrated SQLite file and a way to record whole runs."""
+"""Fixtures for alert tests: the suite's migrated test database (SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -11,7 +10,7 @@ from storage.db import Database, open_database
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(f"sqlite:///{tmp_path / 'vigia.db'}")
+def db(db_url: str) -> Iterator[Database]:
+    database = open_database(db_url)
     yield database
     database.dispose()

@@ -22,7 +22,7 @@ WINDOW_CHANGES = (
     "SELECT run_id, cve_inegi, check_key, previous_run_id, previous_status, status, detail_id FROM ("
     "SELECT r.*, lag(r.run_id) OVER (PARTITION BY r.cve_inegi, r.check_key ORDER BY r.run_id) AS previous_run_id, "
     "lag(r.status) OVER (PARTITION BY r.cve_inegi, r.check_key ORDER BY r.run_id) AS previous_status "
-    "FROM check_results r JOIN runs ON runs.id = r.run_id WHERE runs.status = 'complete') "
+    "FROM check_results r JOIN runs ON runs.id = r.run_id WHERE runs.status = 'complete') AS w "
     "WHERE previous_status != status ORDER BY run_id, cve_inegi, check_key"
 )
 

@@ -25,7 +25,8 @@ def _hold_write_lock(path: str, seconds: float, locked: threading.Event) -> None
     connection.close()
 
 
-def test_writer_waits_for_the_lock_and_reader_does_not(db: Database) -> None:
+def test_writer_waits_for_the_lock_and_reader_does_not(sqlite_db: Database) -> None:
+    db = sqlite_db
     cves = [f"150{n:02d}" for n in range(1, 3)]
     run_id = start_run(db, "crawl", [municipality(c) for c in cves], {})
     record_site(db, run_id, report(cves[0], {"x": "cumple"}))
@@ -55,7 +56,8 @@ def test_parallel_writers_lose_no_counts(db: Database) -> None:
     assert summary is not None and (summary.sites_done, summary.pages_ok) == (40, 120)
 
 
-def test_latest_results_reads_check_results_through_the_index(db: Database) -> None:
+def test_latest_results_reads_check_results_through_the_index(sqlite_db: Database) -> None:
+    db = sqlite_db  # The plan is read with SQLite's EXPLAIN QUERY PLAN.
     for _ in range(3):
         run_id = start_run(db, "crawl", [municipality("15001"), municipality("15002")], {})
         for cve in ("15001", "15002"):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url
+from sqlalchemy import create_engine, make_url
 from sqlalchemy.exc import OperationalError
 
 from storage.db import default_database_url, describe_failure, open_database, redact_url, resolve_database_url
@@ -113,8 +112,10 @@ def test_unparsable_url() -> None:
 
 def test_schema_newer_than_this_code(db_url: str) -> None:
     open_database(db_url).dispose()
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
-        connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_future'")
+    engine.dispose()
     assert "versión más reciente" in _open_fails(db_url)
 
 

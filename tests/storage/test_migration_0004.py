@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from storage.db import downgrade_database, open_database, upgrade_database
 from storage.history import changes_since
 from storage.repository import latest_results, run_results, site_pages
+from tests.conftest import NewDbUrl
 from tests.storage.test_migrations import _execute, _revision, _schema_lines
 
 MUNICIPALITIES = [
@@ -21,8 +21,8 @@ RUNS = [
 ]
 OUTCOMES = [
     "INSERT INTO site_outcomes (run_id, cve_inegi, start_url, home_url, pages_ok, pages_failed, truncated, seconds, "
-    f"network_suspect, recorded_at) VALUES ({run_id}, '{cve}', 'https://a.mx/', 'https://a.mx/', 1, 0, 0, 1.0, 0, "
-    "'2026-01-01 08:30:00.000000')" for run_id in (1, 2, 3) for cve in ("15001", "15002")
+    f"network_suspect, recorded_at) VALUES ({run_id}, '{cve}', 'https://a.mx/', 'https://a.mx/', 1, 0, false, 1.0, "
+    "false, '2026-01-01 08:30:00.000000')" for run_id in (1, 2, 3) for cve in ("15001", "15002")
 ]
 RESULT = ("INSERT INTO check_results (run_id, cve_inegi, check_id, status, reason, detail, evidence_url, "
           "evidence_text, created_at, source, law, last_update) VALUES ({}, '2026-01-01 08:30:00.000000', {})")
@@ -44,25 +44,25 @@ RESULTS = [
 ]
 PAGES = [
     "INSERT INTO pages (run_id, cve_inegi, url, final_url, status, content_hash, depth, error, kind, rendered) VALUES "
-    f"(1, '15001', 'https://a.mx/', 'https://a.mx/', 200, '{'a' * 40}', 0, NULL, 'html', 1)",
+    f"(1, '15001', 'https://a.mx/', 'https://a.mx/', 200, '{'a' * 40}', 0, NULL, 'html', true)",
     "INSERT INTO pages (run_id, cve_inegi, url, final_url, status, content_hash, depth, error, kind, rendered) VALUES "
-    "(1, '15001', 'https://a.mx/x', NULL, NULL, NULL, 1, 'timeout', NULL, 0)",
+    "(1, '15001', 'https://a.mx/x', NULL, NULL, NULL, 1, 'timeout', NULL, false)",
     "INSERT INTO pages (run_id, cve_inegi, url, final_url, status, content_hash, depth, error, kind, rendered) VALUES "
-    "(1, NULL, 'https://b.mx/', 'https://b.mx/z', 301, 'h', 0, NULL, 'html', 0)",
+    "(1, NULL, 'https://b.mx/', 'https://b.mx/z', 301, 'h', 0, NULL, 'html', false)",
 ]
 WIDE = ("SELECT run_id, cve_inegi, check_id, status, reason, detail, evidence_url, evidence_text, source, law, "
         "last_update FROM check_results ORDER BY run_id, cve_inegi, check_id, source")
 PAGE_ROWS = "SELECT run_id, cve_inegi, url, final_url, status, content_hash, depth, error, kind, rendered FROM pages"
 
 
-def test_0004_converts_every_row_and_reverts(db_url: str, tmp_path: Path) -> None:
-    fresh = f"sqlite:///{tmp_path / 'fresh_0003.db'}"
+def test_0004_converts_every_row_and_reverts(db_url: str, new_db_url: NewDbUrl) -> None:
+    fresh = new_db_url("fresh_0003")
     upgrade_database(fresh, "0003")
     upgrade_database(db_url, "0003")
     _execute(db_url, *MUNICIPALITIES, *RUNS, *OUTCOMES, *RESULTS, *PAGES)
     wide, pages = _execute(db_url, WIDE), _execute(db_url, PAGE_ROWS + " ORDER BY id")
 
-    upgrade_database(db_url)
+    upgrade_database(db_url, "0004")
     assert _revision(db_url) == "0004"
     assert _execute(db_url, "SELECT count(*) FROM check_results") == [(len(RESULTS),)]
     assert _execute(db_url, "SELECT count(*) FROM check_keys") == [(3,)]

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import Engine, create_engine, inspect
 from sqlalchemy.exc import IntegrityError
 
 from checks.model import STATUSES
 from storage.db import Database, downgrade_database, open_database, upgrade_database
 from storage.models import RESULT_STATUSES, Base
 from storage.repository import latest_results
+from tests.conftest import NewDbUrl
 
 TABLES_0002 = {"municipalities", "runs", "pages", "check_results", "site_outcomes", "ipomex_captures"}
 TABLES_0003 = {"leases", "alert_state", "alert_runs", "alert_events", "outbox"}
 TABLES_0004 = {"check_keys", "result_details", "result_changes", "page_logs"}
 TABLES = (TABLES_0002 - {"pages"}) | TABLES_0003 | TABLES_0004
-HEAD = "0004"
+HEAD = "0005"
 
 
 def _tables(url: str) -> set[str]:
@@ -64,30 +64,56 @@ def test_models_match_migration(db: Database) -> None:
 
 
 def _schema_lines(url: str) -> dict[str, set[str]]:
-    """Each table's and index's DDL as a set of lines, so clause order does not matter."""
+    """Each table's and index's definition as a set of lines, so clause order does not matter."""
     engine = create_engine(url)
     try:
-        with engine.connect() as connection:
-            rows = connection.exec_driver_sql(
-                "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name != 'alembic_version'"
-            ).all()
+        if engine.dialect.name == "sqlite":
+            return _sqlite_schema(engine)
+        return _reflected_schema(engine)
     finally:
         engine.dispose()
+
+
+def _sqlite_schema(engine: Engine) -> dict[str, set[str]]:
+    """SQLite keeps each table's and index's DDL text: compare it line by line."""
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name != 'alembic_version'"
+        ).all()
     # Quotes are cosmetic: SQLite keeps them around a table name when a migration rebuilds and renames the table.
     return {name: {line.strip().rstrip(",").replace('"', "") for line in re.split(r"\n", sql)} for name, sql in rows}
 
 
-def test_migration_ddl_equals_create_all(db: Database, tmp_path: Path) -> None:
+def _reflected_schema(engine: Engine) -> dict[str, set[str]]:
+    """Other databases: columns, keys, constraints (CHECK included) and indexes as reflected, one line each."""
+    found: dict[str, set[str]] = {}
+    inspector = inspect(engine)
+    for table in set(inspector.get_table_names()) - {"alembic_version"}:
+        lines = {f"column {c['name']} {c['type']!r} null={c['nullable']} default={c.get('default')}"
+                 for c in inspector.get_columns(table)}
+        pk = inspector.get_pk_constraint(table)
+        lines.add(f"pk {pk['name']} {pk['constrained_columns']}")
+        lines |= {f"fk {f['name']} {f['constrained_columns']} {f['referred_table']} {f['referred_columns']} "
+                  f"{sorted(f['options'].items())}" for f in inspector.get_foreign_keys(table)}
+        lines |= {f"unique {u['name']} {u['column_names']}" for u in inspector.get_unique_constraints(table)}
+        lines |= {f"check {c['name']} {c['sqltext']}" for c in inspector.get_check_constraints(table)}
+        found[table] = lines
+        for index in inspector.get_indexes(table):
+            found[str(index["name"])] = {f"index on {table} {index['column_names']} unique={index['unique']}"}
+    return found
+
+
+def test_migration_ddl_equals_create_all(db: Database, new_db_url: NewDbUrl) -> None:
     # compare_metadata ignores CHECK constraints and constraint names; the DDL text does not.
-    other = f"sqlite:///{tmp_path / 'create_all.db'}"
+    other = new_db_url("create_all")
     engine = create_engine(other)
     Base.metadata.create_all(engine)
     engine.dispose()
-    assert _schema_lines(str(db.engine.url)) == _schema_lines(other)
+    assert _schema_lines(db.engine.url.render_as_string(hide_password=False)) == _schema_lines(other)
 
 
-def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(db: Database) -> None:
-    with db.engine.connect() as connection:
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(sqlite_db: Database) -> None:
+    with sqlite_db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -127,7 +153,7 @@ ROWS_AT_0001 = (
     "params) VALUES (1, 'crawl', '2026-01-01 00:00:00.000000', '2026-01-01 01:00:00.000000', 'complete', 1, 1, 1, 0, "
     "'{}')",
     "INSERT INTO site_outcomes (run_id, cve_inegi, start_url, home_url, pages_ok, pages_failed, truncated, seconds, "
-    "network_suspect, recorded_at) VALUES (1, '15001', 'https://a.mx/', 'https://a.mx/', 1, 0, 0, 1.0, 0, "
+    "network_suspect, recorded_at) VALUES (1, '15001', 'https://a.mx/', 'https://a.mx/', 1, 0, false, 1.0, false, "
     "'2026-01-01 00:30:00.000000')",
     "INSERT INTO pages (run_id, cve_inegi, url, final_url, status, content_hash, depth, kind) VALUES "
     "(1, '15001', 'https://a.mx/', 'https://a.mx/', 200, 'h', 0, 'html')",
@@ -137,8 +163,8 @@ ROWS_AT_0001 = (
 SITE_ROW = "SELECT check_id, status, evidence_text FROM check_results"
 
 
-def test_0002_round_trip_keeps_the_site_history(db_url: str, tmp_path: Path) -> None:
-    fresh = f"sqlite:///{tmp_path / 'fresh_0001.db'}"
+def test_0002_round_trip_keeps_the_site_history(db_url: str, new_db_url: NewDbUrl) -> None:
+    fresh = new_db_url("fresh_0001")
     upgrade_database(fresh, "0001")
     upgrade_database(db_url, "0001")
     _execute(db_url, *ROWS_AT_0001)
@@ -188,8 +214,8 @@ def test_status_constraint_admits_no_aplica_and_nothing_else(db_url: str) -> Non
         _execute(db_url, insert.format("quizá"))
 
 
-def test_0003_round_trip_keeps_results_and_drops_only_the_alert_tables(db_url: str, tmp_path: Path) -> None:
-    fresh = f"sqlite:///{tmp_path / 'fresh_0002.db'}"
+def test_0003_round_trip_keeps_results_and_drops_only_the_alert_tables(db_url: str, new_db_url: NewDbUrl) -> None:
+    fresh = new_db_url("fresh_0002")
     upgrade_database(fresh, "0002")
     upgrade_database(db_url, "0002")
     _execute(db_url, *ROWS_AT_0001)

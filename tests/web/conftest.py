@@ -1,10 +1,9 @@
-"""Fixtures for dashboard tests: a SQLite file with two complete runs and a hostile evidence row."""
+"""Fixtures for dashboard tests: a test database with two complete runs and a hostile evidence row."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -15,6 +14,7 @@ from storage.db import open_database
 from storage.models import AlertEventRow
 from storage.repository import finish_run, record_site, start_run
 from storage.work import unit_of_work
+from tests.conftest import NewDbUrl
 from tests.storage.factories import municipality, report
 from web.app import create_app
 from web.auth import hash_password
@@ -51,8 +51,8 @@ def _alert(url: str, run: int, cve: str, check_id: str, kind: str) -> None:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'vigia.db'}"
+def db_url(new_db_url: NewDbUrl) -> str:
+    url = new_db_url()
     _record(url, {"15001": {"sitio.disponible": "cumple"}, "15002": {"sitio.disponible": "cumple"}}, False)
     run = _record(url, {"15001": {"sitio.disponible": "cumple"}, "15002": {"sitio.disponible": "no_cumple"}}, True)
     _alert(url, run, "15002", "sitio.disponible", "regresion")

@@ -20,6 +20,7 @@ from checks.scoring import area_scores
 from crawler.browser import browser_available, find_browser, launch_options
 from storage.db import open_database
 from storage.repository import finish_run, latest_results, record_site, start_run
+from tests.conftest import NewDbUrl
 from tests.storage.factories import municipality, report
 from web.app import create_app
 
@@ -52,8 +53,8 @@ def evidence_site(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path, evidence_site: str) -> str:
-    url = f"sqlite:///{tmp_path / 'tablero.db'}"
+def db_url(new_db_url: NewDbUrl, evidence_site: str) -> str:
+    url = new_db_url("tablero")
     db = open_database(url)
     run = start_run(db, "crawl", TOWNS, {})
     for town, phone in zip(TOWNS, ("no_cumple", "cumple", "cumple"), strict=True):

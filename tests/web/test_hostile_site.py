@@ -7,7 +7,6 @@ import io
 import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -43,11 +42,10 @@ def hostile(world):  # type: ignore[no-untyped-def]
     return replace(site, resources={**site.resources, site.home_path: replace(home, body=body)})
 
 
-def test_payloads_from_a_crawled_site_are_inert_everywhere(tmp_path: Path) -> None:
+def test_payloads_from_a_crawled_site_are_inert_everywhere(db_url: str) -> None:
     world = build_world(seed=2026, run_date=RUN_DATE)
     evil = hostile(world)
     world = replace(world, sites=[evil if s.cve_inegi == evil.cve_inegi else s for s in world.sites])
-    db_url = f"sqlite:///{tmp_path / 'hostil.db'}"
     with FarmServer(world) as farm:
         chosen = [m for m in farm.registry() if m.cve_inegi == evil.cve_inegi]
         database = open_database(db_url)

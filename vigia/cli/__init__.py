@@ -6,6 +6,7 @@ import typer
 
 from vigia.cli import alerting, i18n
 from vigia.cli.audit import audit
+from vigia.cli.backup import respaldo
 from vigia.cli.bench import bench
 from vigia.cli.crawl import crawl, demo
 from vigia.cli.history import cambios, historial
@@ -35,6 +36,7 @@ app.command("cambios")(cambios)
 app.command("schedule")(schedule)
 app.command("serve")(serve)
 app.command("bench")(bench)
+app.command("respaldo")(respaldo)
 app.add_typer(alerting.app, name="alertas")
 
 

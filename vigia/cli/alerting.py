@@ -1,18 +1,30 @@
-"""`vigia alertas`: what the outbox would send, sending it, and a test e-mail."""
+"""`vigia alertas`: what the outbox would send, sending it, the uncertain digests, and a test e-mail."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, TypeVar
 
 import typer
 from rich.table import Table
 
-from alerts.config import load_operation_config
-from alerts.outbox_sender import preview_pending, send_test
-from storage.db import open_database, resolve_database_url
+from alerts.config import AlertsConfig, load_operation_config
+from alerts.outbox_sender import (
+    PendingMail,
+    SendReport,
+    UncertainMail,
+    preview_pending,
+    resend_uncertain,
+    send_test,
+    uncertain_mails,
+)
+from storage.db import Database, open_database, resolve_database_url
 from vigia.cli.common import DbOption, handles_errors, out
+from vigia.clock import local_text
 from vigia.nightly import send_outbox, smtp_transport
 
+T = TypeVar("T")
 app = typer.Typer(no_args_is_help=False, options_metavar="[OPCIONES]", subcommand_metavar="[COMANDO] [ARGS]...")
 
 
@@ -21,31 +33,79 @@ app = typer.Typer(no_args_is_help=False, options_metavar="[OPCIONES]", subcomman
 def alertas(
     ctx: typer.Context,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Sólo muestra lo que se enviaría.")] = False,
+    reenviar_inciertos: Annotated[bool, typer.Option(
+        "--reenviar-inciertos", help="Reenvía a propósito los correos inciertos (el servidor pudo haberlos "
+        "recibido), con el mismo Message-ID para que el destinatario descarte el duplicado.")] = False,
     db: DbOption = None,
 ) -> None:
     """Envía los resúmenes pendientes de la bandeja de salida (o sólo los muestra con --dry-run).
 
-    Ejemplos: vigia alertas --dry-run; vigia alertas; vigia alertas probar auditor@ejemplo.org
+    Los correos inciertos (el proceso que los enviaba terminó antes de registrar la respuesta del servidor) nunca
+    se reenvían solos: se listan, y se reenvían sólo con --reenviar-inciertos.
+
+    Ejemplos: vigia alertas --dry-run; vigia alertas; vigia alertas --reenviar-inciertos;
+    vigia alertas probar auditor@ejemplo.org
     """
     if ctx.invoked_subcommand is not None:
         return
     db_url = resolve_database_url(db)
     if dry_run:
-        database = open_database(db_url)
-        try:
-            pending = preview_pending(database)
-        finally:
-            database.dispose()
-        table = Table(title=f"Correos pendientes de envío: {len(pending)}")
-        for name in ("Destinatario", "Asunto", "Intentos", "Último error"):
-            table.add_column(name, overflow="fold")
-        for item in pending:
-            table.add_row(item.recipient, item.subject, str(item.attempts), item.last_error or "")
-        out.print(table)
+        _with_database(db_url, _show_dry_run)
         return
-    report = send_outbox(db_url, load_operation_config().alerts)
-    out.print(f"Enviados: {report.sent}; pendientes para el siguiente intento: {report.pending}; "
-              f"rechazados definitivamente: {report.failed}.")
+    cfg = load_operation_config().alerts
+    if reenviar_inciertos:
+        report = _with_database(db_url, lambda database: _resend(database, cfg))
+        out.print(f"Reenviados: {report.sent}; siguen inciertos: {report.pending}; "
+                  f"rechazados definitivamente: {report.failed}.")
+    else:
+        report = send_outbox(db_url, cfg)
+        out.print(f"Enviados: {report.sent}; pendientes para el siguiente intento: {report.pending}; "
+                  f"rechazados definitivamente: {report.failed}.")
+    _with_database(db_url, lambda database: _show_uncertain(uncertain_mails(database)))
+
+
+def _with_database(db_url: str, action: Callable[[Database], T]) -> T:
+    """Run action on the opened database, disposing it afterwards."""
+    database = open_database(db_url)
+    try:
+        return action(database)
+    finally:
+        database.dispose()
+
+
+def _resend(database: Database, cfg: AlertsConfig) -> SendReport:
+    """Deliberately resend every uncertain digest through the configured SMTP server."""
+    return resend_uncertain(database, smtp_transport(cfg), cfg.remitente, cfg.smtp.reintentos,
+                            lambda: datetime.now(UTC))
+
+
+def _show_dry_run(database: Database) -> None:
+    """Print the pending digests and the uncertain ones, changing nothing."""
+    _show_pending(preview_pending(database))
+    _show_uncertain(uncertain_mails(database))
+
+
+def _show_pending(pending: list[PendingMail]) -> None:
+    table = Table(title=f"Correos pendientes de envío: {len(pending)}")
+    for name in ("Destinatario", "Asunto", "Intentos", "Último error"):
+        table.add_column(name, overflow="fold")
+    for item in pending:
+        table.add_row(item.recipient, item.subject, str(item.attempts), item.last_error or "")
+    out.print(table)
+
+
+def _show_uncertain(uncertain: list[UncertainMail]) -> None:
+    """List the uncertain digests, or nothing when there are none."""
+    if not uncertain:
+        return
+    table = Table(title=f"Correos inciertos (el servidor pudo haberlos recibido): {len(uncertain)}")
+    for name in ("Destinatario", "Corrida", "Asunto", "Desde", "Motivo"):
+        table.add_column(name, overflow="fold")
+    for item in uncertain:
+        table.add_row(item.recipient, str(item.run_id), item.subject, local_text(item.since), item.reason or "")
+    out.print(table)
+    out.print("No se reenvían solos para no duplicar una alerta. Confirme con cada destinatario si llegaron; para "
+              "reenviarlos (con el mismo Message-ID): vigia alertas --reenviar-inciertos")
 
 
 @app.command("probar")

@@ -14,11 +14,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from checks.catalogue import load_catalogue
 from checks.ipomex_model import IpomexCapture
 from checks.model import SiteReport
+from checks.obligations import load_obligations
 from config.registry import Municipality, select
 from crawler.pipeline import RunSummary, run_and_store
 from crawler.settings import CrawlSettings
 from storage import repository
-from storage.db import open_database, resolve_database_url
+from storage.crawl_lease import CrawlBusyError, crawl_lease
+from storage.db import Database, open_database, resolve_database_url
 from vigia.agreement import Agreement, compare
 from vigia.cli.common import DbOption, RegistryOption, err, handles_errors, out, registry_from
 from vigia.cli.reports import MunicipioOption, ranking_table
@@ -31,33 +33,53 @@ STATUS_ES = {"complete": "completa", "partial": "parcial", "failed": "fallida", 
 
 
 def crawl_with_progress(db_url: str, municipalities: Sequence[Municipality], cfg: CrawlSettings,
-                        run_date: date, kind: str) -> RunSummary:
-    """Run and store a crawl while drawing a progress bar on stderr."""
+                        run_date: date, kind: str, wait: bool = False) -> RunSummary:
+    """Run and store a crawl under the database's crawl lease while drawing a progress bar on stderr."""
+    check_configuration()
     database = open_database(db_url)
+    try:
+        with crawl_lease(database, wait=wait, on_wait=_tell_waiting):
+            return _crawl(database, municipalities, cfg, run_date, kind)
+    finally:
+        database.dispose()
+
+
+def check_configuration() -> None:
+    """Validate the catalogue and the obligations now: an error in them stops before a run row or a request exists
+    (the crawl workers and the recorder would otherwise find it after the run has started)."""
+    load_catalogue()
+    load_obligations()
+
+
+def _tell_waiting(busy: CrawlBusyError) -> None:
+    err.print(f"[yellow]Hay otro rastreo en curso sobre esta base: {busy.owner}. Esperando a que termine…[/]",
+              highlight=False)
+
+
+def _crawl(database: Database, municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date,
+           kind: str) -> RunSummary:
+    """The crawl itself, with its progress bar."""
     names = {m.cve_inegi: m.nombre for m in municipalities}
     columns = (TextColumn("[bold]{task.fields[phase]}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.description}"))
-    try:
-        with Progress(*columns, console=err, transient=False) as progress:
-            sites = progress.add_task("", total=len(municipalities), phase="Sitios")
-            portals = progress.add_task("", total=len(municipalities) if cfg.ipomex else 0, phase="IPOMEX",
-                                        visible=cfg.ipomex)
+    with Progress(*columns, console=err, transient=False) as progress:
+        sites = progress.add_task("", total=len(municipalities), phase="Sitios")
+        portals = progress.add_task("", total=len(municipalities) if cfg.ipomex else 0, phase="IPOMEX",
+                                    visible=cfg.ipomex)
 
-            def on_event(event: object) -> None:
-                if isinstance(event, SiteReport):
-                    label = f"{names.get(event.cve_inegi or '', '')}: {event.outcome.pages_ok} págs."
-                    progress.update(sites, advance=1, description=label)
-                elif isinstance(event, IpomexCapture):
-                    label = f"{names.get(event.cve_inegi or '', '')}: {len(event.fractions)} fracciones"
-                    progress.update(portals, advance=1, description=label)
+        def on_event(event: object) -> None:
+            if isinstance(event, SiteReport):
+                label = f"{names.get(event.cve_inegi or '', '')}: {event.outcome.pages_ok} págs."
+                progress.update(sites, advance=1, description=label)
+            elif isinstance(event, IpomexCapture):
+                label = f"{names.get(event.cve_inegi or '', '')}: {len(event.fractions)} fracciones"
+                progress.update(portals, advance=1, description=label)
 
-            def on_start(run_id: int) -> None:
-                err.print(f"Corrida {run_id} iniciada ({len(municipalities)} municipios).")
+        def on_start(run_id: int) -> None:
+            err.print(f"Corrida {run_id} iniciada ({len(municipalities)} municipios).")
 
-            store = DatabaseRunStore(database, on_start)
-            return run_and_store(store, municipalities, cfg, run_date, kind, on_event)
-    finally:
-        database.dispose()
+        store = DatabaseRunStore(database, on_start)
+        return run_and_store(store, municipalities, cfg, run_date, kind, on_event)
 
 
 def print_summary(summary: RunSummary, db_url: str) -> None:
@@ -82,16 +104,24 @@ def crawl_settings() -> CrawlSettings:
     return cfg if cfg.log_file else replace(cfg, log_file=str(ensure_log_file()))
 
 
+WaitOption = Annotated[
+    bool, typer.Option("--esperar", help="Si otro rastreo usa la misma base, esperar a que termine en vez de salir."),
+]
+
+
 @handles_errors
-def crawl(municipio: MunicipioOption = None, db: DbOption = None, registro: RegistryOption = None) -> None:
+def crawl(municipio: MunicipioOption = None, db: DbOption = None, registro: RegistryOption = None,
+          esperar: WaitOption = False) -> None:
     """Rastrea los sitios oficiales del registro (o los municipios indicados) y guarda la corrida.
 
-    Ejemplos: vigia crawl; vigia crawl -m Toluca -m 15054 --db sqlite:////tmp/vigia.db
+    Sólo un rastreo a la vez por base de datos (también frente al servicio nocturno): si hay otro en curso, se niega
+    y dice quién lo tiene, salvo con --esperar.
+    Ejemplos: vigia crawl; vigia crawl -m Toluca -m 15054 --db sqlite:////tmp/vigia.db; vigia crawl --esperar
     """
     registry = registry_from(registro)
     chosen = select(registry, municipio) if municipio else registry
     db_url = resolve_database_url(db)
-    summary = crawl_with_progress(db_url, chosen, crawl_settings(), today_local(), "crawl")
+    summary = crawl_with_progress(db_url, chosen, crawl_settings(), today_local(), "crawl", wait=esperar)
     print_summary(summary, db_url)
     if summary.status != "complete":
         raise typer.Exit(1)
