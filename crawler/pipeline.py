@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Protocol
 
+from checks.catalogue import load_catalogue
 from checks.ipomex_eval import evaluate_capture
 from checks.ipomex_model import IpomexCapture
 from checks.model import CheckResult, SiteReport
@@ -81,6 +82,9 @@ def run_and_store(store: RunStore, municipalities: Sequence[Municipality], cfg: 
                   kind: str = "crawl", on_event: Callable[[object], None] | None = None) -> RunSummary:
     """Crawl sites then IPOMEX into a new run; the run is complete only if every site and portal was recorded."""
     started = time.monotonic()
+    # A broken catalogue or obligations file must stop every caller (crawl, demo, nightly) before a run row exists.
+    load_catalogue()
+    load_obligations()
     params: dict[str, object] = {"run_date": run_date.isoformat(), "max_depth": cfg.max_depth,
                                  "max_pages": cfg.max_pages, "obey_robots": cfg.obey_robots, "ipomex": cfg.ipomex}
     run_id = store.start(kind, municipalities, params)
