@@ -66,8 +66,8 @@ class WorkerJob:
     run_date: date
     sites_in_parallel: int
     render: bool = False
-    # Sites this worker takes before it exits and the runner starts a fresh one (0 = no limit): Scrapy keeps a
-    # little of every finished crawler, ~0.5–0.8 MB a site, which adds up over a national registry.
+    # Sites this worker takes before it exits and the runner starts a fresh one (0 = no limit): whatever a long
+    # run of crawlers leaves behind in a process (caches, fragmentation) cannot grow with the registry.
     max_sites: int = 0
 
 
@@ -88,9 +88,21 @@ def child_main(job: WorkerJob, counter: Any, channel: Any) -> None:
 
 def _usage(worker: int, started: float) -> WorkerStats:
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    # Linux reports ru_maxrss in KiB.
     return WorkerStats(worker, round(usage.ru_utime + usage.ru_stime, 3), round(time.monotonic() - started, 3),
-                       usage.ru_maxrss * 1024)
+                       peak_rss(usage.ru_maxrss * 1024))
+
+
+def peak_rss(fallback: int) -> int:
+    """This process's own peak RSS in bytes (VmHWM). ru_maxrss is no use here: Linux carries the spawning parent's
+    peak across fork and exec, so a worker forked from a big process would report the parent's size."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return fallback
 
 
 def _setup_child_logging(cfg: CrawlSettings) -> None:
