@@ -66,9 +66,6 @@ class WorkerJob:
     run_date: date
     sites_in_parallel: int
     render: bool = False
-    # Sites this worker takes before it exits and the runner starts a fresh one (0 = no limit): whatever a long
-    # run of crawlers leaves behind in a process (caches, fragmentation) cannot grow with the registry.
-    max_sites: int = 0
 
 
 def child_main(job: WorkerJob, counter: Any, channel: Any) -> None:
@@ -179,16 +176,8 @@ async def _crawl_sites(runner: Any, job: WorkerJob, counter: Any, emit: Callable
             log.exception("spider for %s crashed", target.url)
             emit(unreachable_report(target, job.run_date, "crawl_crashed", catalogue))
 
-    taken = 0
-
     async def lane() -> None:
-        nonlocal taken
-        # No await between the check and the claim: lanes share one thread, so the quota is exact.
-        while not (job.max_sites and taken >= job.max_sites):
-            index = next_index(counter)
-            if index >= len(job.targets):
-                return
-            taken += 1
+        while (index := next_index(counter)) < len(job.targets):
             await crawl_one(job.targets[index])
 
     await asyncio.gather(*(lane() for _ in range(job.sites_in_parallel)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import queue as queue_module
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -68,35 +68,18 @@ def worker_count(cfg: CrawlSettings, sites: int) -> int:
 def _site_workers(targets: list[SiteTarget], cfg: CrawlSettings, run_date: date) -> Iterator[Event]:
     count = worker_count(cfg, len(targets))
     lanes = max(1, -(-cfg.sites_in_parallel // count))
-    jobs = [WorkerJob(n, targets, [], cfg, run_date, lanes, max_sites=cfg.sites_per_process) for n in range(count)]
-    numbers = iter(range(count, 2**31))
-
-    def refill(counter: Any) -> WorkerJob | None:
-        # A worker that used up its quota leaves sites unclaimed: a fresh process takes over.
-        if int(counter.value) >= len(targets):
-            return None
-        return WorkerJob(next(numbers), targets, [], cfg, run_date, lanes, max_sites=cfg.sites_per_process)
-
-    yield from _run_workers(jobs, refill)
+    yield from _run_workers([WorkerJob(n, targets, [], cfg, run_date, lanes) for n in range(count)])
 
 
-Refill = Callable[[Any], WorkerJob | None]
-
-
-def _run_workers(jobs: list[WorkerJob], refill: Refill | None = None) -> Iterator[Event]:
+def _run_workers(jobs: list[WorkerJob]) -> Iterator[Event]:
     ctx = multiprocessing.get_context("spawn")
     channel: Any = ctx.Queue()
     counter: Any = ctx.Value("i", 0)
-    processes: list[Any] = []
-
-    def start(job: WorkerJob) -> None:
-        processes.append(ctx.Process(target=child_main, args=(job, counter, channel), daemon=True))
-        processes[-1].start()
-
-    for job in jobs:
-        start(job)
+    processes = [ctx.Process(target=child_main, args=(job, counter, channel), daemon=True) for job in jobs]
+    for process in processes:
+        process.start()
     try:
-        yield from _receive(processes, channel, lambda: _replace(refill, counter, start))
+        yield from _receive(processes, channel)
         for process in processes:
             process.join(timeout=30)
     finally:
@@ -106,15 +89,7 @@ def _run_workers(jobs: list[WorkerJob], refill: Refill | None = None) -> Iterato
                 process.join(timeout=10)
 
 
-def _replace(refill: Refill | None, counter: Any, start: Callable[[WorkerJob], None]) -> bool:
-    """Start the next worker when one finished with sites still unclaimed; tell whether one started."""
-    job = refill(counter) if refill else None
-    if job is not None:
-        start(job)
-    return job is not None
-
-
-def _receive(processes: list[Any], channel: Any, on_done: Callable[[], bool]) -> Iterator[Event]:
+def _receive(processes: list[Any], channel: Any) -> Iterator[Event]:
     pending = len(processes)
     while pending:
         try:
@@ -125,8 +100,7 @@ def _receive(processes: list[Any], channel: Any, on_done: Callable[[], bool]) ->
         if kind == "event":
             yield payload
         elif kind == "done":
-            # A finished worker either hands over to a fresh one or leaves one fewer to wait for.
-            pending -= 0 if on_done() else 1
+            pending -= 1
         else:
             log.error("crawl worker failed: %s", payload)
             raise CrawlError("El rastreo falló por un error interno; la corrida queda marcada como fallida. "

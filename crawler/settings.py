@@ -32,8 +32,6 @@ class CrawlSettings:
     # Sites crawled at once over all workers; each worker is a process with its own reactor and CPU core.
     sites_in_parallel: int = 128
     crawl_processes: int = 2
-    # A crawl process exits after this many sites and a fresh one takes over (0 = never): bounds its memory.
-    sites_per_process: int = 250
     timeout: float = 15.0
     retries: int = 2
     max_page_bytes: int = 5 * 1024 * 1024

@@ -66,19 +66,6 @@ def test_two_workers_report_every_site_once_and_their_usage() -> None:
     assert all(e.checks_cpu > 0 for e in events if isinstance(e, SiteReport))
 
 
-@pytest.mark.slow
-def test_workers_that_used_their_quota_are_replaced_until_every_site_is_done() -> None:
-    world = build_world(run_date=RUN_DATE)
-    chosen = [s.cve_inegi for s in world.sites if s.behaviour == "normal"][:7]
-    cfg = CrawlSettings(ipomex=False, render_js=False, crawl_processes=2, sites_per_process=2)
-    with FarmServer(world, latency=0.02) as farm:
-        targets = [SiteTarget.of(m) for m in farm.registry() if m.cve_inegi in chosen]
-        events = list(crawl(targets, [], cfg, RUN_DATE))
-    assert Counter(e.cve_inegi for e in events if isinstance(e, SiteReport)) == Counter(chosen)
-    workers = [e.worker for e in events if isinstance(e, WorkerStats)]
-    assert len(workers) >= 4 and len(set(workers)) == len(workers)
-
-
 def _kill_a_worker_soon(parent: int, killed: list[int]) -> None:
     for _ in range(600):
         children = [p for p in psutil.Process(parent).children() if "spawn_main" in " ".join(p.cmdline())]
