@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import time
 from collections.abc import Callable
 from functools import partial
@@ -19,23 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from bench.history_gen import generate
+from bench.measure import median_ms
 from checks.catalogue import load_catalogue
 from checks.obligations import load_obligations
 from storage import dashboard
 from storage.db import Database, open_database
 
 TARGET_MS = 200.0
-
-
-def median_ms(call: Callable[[], object], repeat: int = 5) -> float:
-    """Median wall time of call in milliseconds (one warm-up call first)."""
-    call()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(times), 1)
 
 
 def measure(db: Database) -> list[dict[str, Any]]:
@@ -49,7 +38,7 @@ def measure(db: Database) -> list[dict[str, Any]]:
         "consulta corridas": lambda: dashboard.runs(db),
     }
     calls.update(_pages(str(db.engine.url)))
-    return [{"name": name, "value": (ms := median_ms(call)), "unit": "ms", "target": TARGET_MS,
+    return [{"name": name, "value": (ms := round(median_ms(call), 1)), "unit": "ms", "target": TARGET_MS,
              "met": ms <= TARGET_MS} for name, call in calls.items()]
 
 
