@@ -68,7 +68,9 @@ class EphemeralController(Controller):
 
 @dataclass
 class SmtpServer:
-    handler: ScriptedHandler
+    """A real aiosmtpd server on 127.0.0.1 driven by a test's handler; stop() and restart() keep its port."""
+
+    handler: Any
     controller: EphemeralController
 
     @property
@@ -83,17 +85,23 @@ class SmtpServer:
         self.controller.start()
 
 
-@pytest.fixture
-def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
+@contextlib.contextmanager
+def serving(handler: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
+    """Serve handler on an ephemeral port without SMTP credentials in the environment; stop it afterwards."""
     monkeypatch.delenv("VIGIA_SMTP_USER", raising=False)
     monkeypatch.delenv("VIGIA_SMTP_PASSWORD", raising=False)
-    handler = ScriptedHandler()
     controller = EphemeralController(handler, hostname="127.0.0.1", port=0)
     controller.start()
     server = SmtpServer(handler, controller)
     yield server
     with contextlib.suppress(AssertionError):  # Already stopped by the test.
         server.controller.stop()
+
+
+@pytest.fixture
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
+    with serving(ScriptedHandler(), monkeypatch) as server:
+        yield server
 
 
 def transport(server: SmtpServer) -> SmtpTransport:

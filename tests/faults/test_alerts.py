@@ -3,7 +3,6 @@ recipient or loses the sender mid-send; no digest is ever lost or delivered twic
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
 import sys
 from collections import Counter
@@ -33,7 +32,7 @@ from alerts.smtp import SmtpTransport
 from storage.alerts_store import acquire_lease
 from storage.db import Database
 from storage.models import OutboxRow
-from tests.alerts.test_smtp import EphemeralController, queue, rows
+from tests.alerts.test_smtp import SmtpServer, queue, rows, serving, transport
 from tests.conftest import REPO
 from vigia.cli import app
 
@@ -84,41 +83,13 @@ class Inbox:
         return Counter(str(message["To"]).rpartition("<")[2].rstrip(">") for message in self.messages)
 
 
-@dataclass
-class Server:
-    inbox: Inbox
-    controller: EphemeralController
-
-    @property
-    def port(self) -> int:
-        return int(self.controller.port)
-
-    def stop(self) -> None:
-        self.controller.stop()
-
-    def start(self) -> None:
-        self.controller = EphemeralController(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-
 @pytest.fixture
-def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
-    monkeypatch.delenv("VIGIA_SMTP_USER", raising=False)
-    monkeypatch.delenv("VIGIA_SMTP_PASSWORD", raising=False)
-    inbox = Inbox()
-    controller = EphemeralController(inbox, hostname="127.0.0.1", port=0)
-    controller.start()
-    server = Server(inbox, controller)
-    yield server
-    with contextlib.suppress(AssertionError):  # Already stopped by the test.
-        server.controller.stop()
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
+    with serving(Inbox(), monkeypatch) as server:
+        yield server
 
 
-def transport(server: Server) -> SmtpTransport:
-    return SmtpTransport("127.0.0.1", server.port, "ninguna", timeout=5)
-
-
-def send(db: Database, server: Server, now: datetime = NOW, retries: int = 1) -> Any:
+def send(db: Database, server: SmtpServer, now: datetime = NOW, retries: int = 1) -> Any:
     return send_pending(db, transport(server), SENDER, retries, lambda: now, sleep=lambda _s: None)
 
 
@@ -126,57 +97,57 @@ def statuses(db: Database) -> dict[str, str]:
     return {row.recipient: row.status for row in rows(db).values()}
 
 
-def test_smtp_down_for_a_whole_run(db: Database, smtp: Server) -> None:
+def test_smtp_down_for_a_whole_run(db: Database, smtp: SmtpServer) -> None:
     for recipient in RECIPIENTS:
         queue(db, recipient)
     smtp.stop()
     report = send(db, smtp)
     assert (report.sent, report.deferred, report.skipped) == (0, 1, 3)
     assert set(statuses(db).values()) == {"pending"}
-    smtp.start()
+    smtp.restart()
     assert send(db, smtp).sent == 4
     assert send(db, smtp).sent == 0
-    assert smtp.inbox.per_recipient() == Counter(RECIPIENTS)
+    assert smtp.handler.per_recipient() == Counter(RECIPIENTS)
     assert set(statuses(db).values()) == {"sent"}
 
 
 @pytest.mark.parametrize("failure", ["451", "drop"])
-def test_smtp_accepts_then_fails_mid_digest(db: Database, smtp: Server, failure: str) -> None:
+def test_smtp_accepts_then_fails_mid_digest(db: Database, smtp: SmtpServer, failure: str) -> None:
     for recipient in RECIPIENTS:
         queue(db, recipient)
-    smtp.inbox.healthy, smtp.inbox.failure = 2, failure
+    smtp.handler.healthy, smtp.handler.failure = 2, failure
     report = send(db, smtp)
     assert report.sent == 2 and report.pending == 2 and report.uncertain == 0
     assert statuses(db) == dict(zip(RECIPIENTS, ["sent", "sent", "pending", "pending"], strict=True))
-    smtp.inbox.healthy = None
+    smtp.handler.healthy = None
     assert send(db, smtp).sent == 2
-    assert smtp.inbox.per_recipient() == Counter(RECIPIENTS)
-    assert len({m["Message-ID"] for m in smtp.inbox.messages}) == 4
+    assert smtp.handler.per_recipient() == Counter(RECIPIENTS)
+    assert len({m["Message-ID"] for m in smtp.handler.messages}) == 4
 
 
-def test_connection_cut_after_data_is_uncertain_not_resent(db: Database, smtp: Server) -> None:
+def test_connection_cut_after_data_is_uncertain_not_resent(db: Database, smtp: SmtpServer) -> None:
     for recipient in RECIPIENTS[:3]:
         queue(db, recipient)
-    smtp.inbox.healthy, smtp.inbox.failure = 1, "cut_after_data"
+    smtp.handler.healthy, smtp.handler.failure = 1, "cut_after_data"
     report = send(db, smtp)
     assert (report.sent, report.uncertain, report.skipped) == (1, 1, 1)
     assert statuses(db) == {"a@example.org": "sent", "b@example.org": "incierto", "c@example.org": "pending"}
-    smtp.inbox.healthy = None
+    smtp.handler.healthy = None
     assert send(db, smtp).sent == 1
-    assert smtp.inbox.per_recipient() == Counter(RECIPIENTS[:3])
+    assert smtp.handler.per_recipient() == Counter(RECIPIENTS[:3])
 
 
-def test_rejected_recipient_is_failed_permanent_and_others_delivered(db: Database, smtp: Server) -> None:
+def test_rejected_recipient_is_failed_permanent_and_others_delivered(db: Database, smtp: SmtpServer) -> None:
     for recipient in RECIPIENTS[:3]:
         queue(db, recipient)
-    smtp.inbox.reject.add("b@example.org")
+    smtp.handler.reject.add("b@example.org")
     report = send(db, smtp, retries=3)
     assert (report.sent, report.failed_permanent) == (2, 1)
     stored = statuses(db)
     assert stored == {"a@example.org": "sent", "b@example.org": "failed_permanent", "c@example.org": "sent"}
     send(db, smtp)
-    assert smtp.inbox.rcpt_attempts.count("b@example.org") == 1
-    assert smtp.inbox.per_recipient() == Counter(["a@example.org", "c@example.org"])
+    assert smtp.handler.rcpt_attempts.count("b@example.org") == 1
+    assert smtp.handler.per_recipient() == Counter(["a@example.org", "c@example.org"])
 
 
 class CrashAfterSend:
@@ -210,7 +181,7 @@ def alertas(db_url: str, *args: str) -> Any:
 
 
 def test_crash_between_send_and_mark_is_uncertain_never_resent_automatically(
-        db: Database, db_url: str, smtp: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        db: Database, db_url: str, smtp: SmtpServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     outbox_id = queue(db, "a@example.org")
     with pytest.raises(SystemExit):
         send_pending(db, CrashAfterSend(transport(smtp)), SENDER, 0, lambda: NOW)
@@ -218,7 +189,7 @@ def test_crash_between_send_and_mark_is_uncertain_never_resent_automatically(
     report = send(db, smtp)
     assert (report.sent, report.uncertain) == (0, 1)
     assert send(db, smtp).sent == 0
-    assert len(smtp.inbox.messages) == 1  # The server received it exactly once.
+    assert len(smtp.handler.messages) == 1  # The server received it exactly once.
     row = rows(db)[outbox_id]
     assert row.status == "incierto" and row.claimed_at == NOW
 
@@ -227,11 +198,11 @@ def test_crash_between_send_and_mark_is_uncertain_never_resent_automatically(
     assert listing.exit_code == 0, listing.output
     assert "Correos inciertos" in listing.output and "a@example.org" in listing.output
     assert row.subject[:20] in listing.output and "--reenviar-inciertos" in listing.output
-    assert len(smtp.inbox.messages) == 1
+    assert len(smtp.handler.messages) == 1
 
     resent = alertas(db_url, "--reenviar-inciertos")
     assert resent.exit_code == 0 and "Reenviados: 1" in resent.output
-    first, second = smtp.inbox.messages
+    first, second = smtp.handler.messages
     assert first["Message-ID"] == second["Message-ID"] == message_id_for(row.idempotency_key, SENDER)
     assert rows(db)[outbox_id].status == "sent" and uncertain_mails(db) == []
 
@@ -257,7 +228,7 @@ send_pending(open_database(sys.argv[1]), KilledAfterSend(SmtpTransport("127.0.0.
 
 
 def test_killed_sender_process_leaves_an_uncertain_row_and_its_lease_is_broken(
-        db: Database, db_url: str, smtp: Server) -> None:
+        db: Database, db_url: str, smtp: SmtpServer) -> None:
     first, second = queue(db, "a@example.org"), queue(db, "b@example.org")
     killed = subprocess.run([sys.executable, "-c", CRASHING_SENDER, db_url, str(smtp.port), SENDER], cwd=REPO,
                             capture_output=True, text=True, timeout=60, check=False)
@@ -265,25 +236,25 @@ def test_killed_sender_process_leaves_an_uncertain_row_and_its_lease_is_broken(
     assert [rows(db)[first].status, rows(db)[second].status] == ["sending", "pending"]
     report = send_pending(db, transport(smtp), SENDER, 0, lambda: datetime.now(UTC))
     assert not report.busy and (report.sent, report.uncertain) == (1, 1)
-    assert smtp.inbox.per_recipient() == Counter(["a@example.org", "b@example.org"])
+    assert smtp.handler.per_recipient() == Counter(["a@example.org", "b@example.org"])
     assert [m.recipient for m in uncertain_mails(db)] == ["a@example.org"]
     resend_uncertain(db, transport(smtp), SENDER, 0, lambda: datetime.now(UTC))
-    copies = [m["Message-ID"] for m in smtp.inbox.messages if "a@example.org" in str(m["To"])]
+    copies = [m["Message-ID"] for m in smtp.handler.messages if "a@example.org" in str(m["To"])]
     assert len(copies) == 2 and len(set(copies)) == 1
 
 
-def test_live_claim_elsewhere_waits_for_its_lease_then_turns_uncertain(db: Database, smtp: Server) -> None:
+def test_live_claim_elsewhere_waits_for_its_lease_then_turns_uncertain(db: Database, smtp: SmtpServer) -> None:
     outbox_id = queue(db, "a@example.org")
     with db.Session.begin() as session:
         session.execute(update(OutboxRow).where(OutboxRow.id == outbox_id).values(
             status="sending", claimed_at=NOW, claimed_by="otra-maquina:4242:abcd"))
     assert (send(db, smtp, NOW + timedelta(minutes=10)).uncertain, rows(db)[outbox_id].status) == (0, "sending")
     assert send(db, smtp, NOW + timedelta(minutes=31)).uncertain == 1
-    assert rows(db)[outbox_id].status == "incierto" and smtp.inbox.messages == []
+    assert rows(db)[outbox_id].status == "incierto" and smtp.handler.messages == []
 
 
-def test_a_lease_held_by_another_machine_is_respected(db: Database, smtp: Server) -> None:
+def test_a_lease_held_by_another_machine_is_respected(db: Database, smtp: SmtpServer) -> None:
     queue(db, "a@example.org")
     assert acquire_lease(db, SEND_LEASE, "otra-maquina:4242:abcd", SEND_LEASE_TTL, NOW)
-    assert send(db, smtp).busy and smtp.inbox.messages == []
+    assert send(db, smtp).busy and smtp.handler.messages == []
     assert send(db, smtp, NOW + SEND_LEASE_TTL).sent == 1
