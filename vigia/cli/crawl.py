@@ -14,7 +14,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from checks.catalogue import load_catalogue
 from checks.ipomex_model import IpomexCapture
 from checks.model import SiteReport
-from checks.obligations import load_obligations
 from config.registry import Municipality, select
 from crawler.pipeline import RunSummary, run_and_store
 from crawler.settings import CrawlSettings
@@ -35,20 +34,12 @@ STATUS_ES = {"complete": "completa", "partial": "parcial", "failed": "fallida", 
 def crawl_with_progress(db_url: str, municipalities: Sequence[Municipality], cfg: CrawlSettings,
                         run_date: date, kind: str, wait: bool = False) -> RunSummary:
     """Run and store a crawl under the database's crawl lease while drawing a progress bar on stderr."""
-    check_configuration()
     database = open_database(db_url)
     try:
         with crawl_lease(database, wait=wait, on_wait=_tell_waiting):
             return _crawl(database, municipalities, cfg, run_date, kind)
     finally:
         database.dispose()
-
-
-def check_configuration() -> None:
-    """Validate the catalogue and the obligations now: an error in them stops before a run row or a request exists
-    (the crawl workers and the recorder would otherwise find it after the run has started)."""
-    load_catalogue()
-    load_obligations()
 
 
 def _tell_waiting(busy: CrawlBusyError) -> None:
