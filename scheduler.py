@@ -72,9 +72,13 @@ def next_fire_times(cfg: ScheduleConfig, after: datetime, count: int) -> list[da
     return times
 
 
-def build_scheduler(db_url: str, cfg: ScheduleConfig, job: Callable[..., None] = nightly,
-                    clock: Callable[[], datetime] | None = None,
-                    job_args: Sequence[object] | None = None) -> BlockingScheduler:
+def build_scheduler(
+    db_url: str,
+    cfg: ScheduleConfig,
+    job: Callable[..., None] = nightly,
+    clock: Callable[[], datetime] | None = None,
+    job_args: Sequence[object] | None = None,
+) -> BlockingScheduler:
     """A scheduler storing its jobs in the Vigía database, with the nightly job added (stored when it starts)."""
     # job must be a module-level function (persisted by reference); its args default to (db_url, lease minutes)
     # for nightly and to () otherwise. A run missed within the grace while the service was down is kept.
@@ -84,8 +88,16 @@ def build_scheduler(db_url: str, cfg: ScheduleConfig, job: Callable[..., None] =
     trigger = make_trigger(cfg)
     args = tuple(job_args) if job_args is not None else ((db_url, cfg.candado_minutos) if job is nightly else ())
     scheduler.add_job(
-        job, trigger, args=args, id=JOB_ID, name=JOB_NAME, replace_existing=True, coalesce=True, max_instances=1,
-        misfire_grace_time=cfg.gracia_minutos * 60, next_run_time=_first_run(store, trigger, cfg, now),
+        job,
+        trigger,
+        args=args,
+        id=JOB_ID,
+        name=JOB_NAME,
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=cfg.gracia_minutos * 60,
+        next_run_time=_first_run(store, trigger, cfg, now),
     )
     return scheduler
 
@@ -98,12 +110,18 @@ def _first_run(store: SQLAlchemyJobStore, trigger: CronTrigger, cfg: ScheduleCon
     if stored is None or stored > now:
         return fresh
     if now - stored <= cfg.grace:
-        logger.warning("La corrida programada para %s no se hizo (el servicio estaba detenido); se hará ahora.",
-                       _local(stored, cfg))
+        logger.warning(
+            "La corrida programada para %s no se hizo (el servicio estaba detenido); se hará ahora.",
+            _local(stored, cfg),
+        )
         return stored
-    logger.warning("Se perdió la corrida programada para %s: el servicio estuvo detenido más de %d minutos "
-                   "después de esa hora. La próxima será %s.", _local(stored, cfg), cfg.gracia_minutos,
-                   _local(fresh, cfg))
+    logger.warning(
+        "Se perdió la corrida programada para %s: el servicio estuvo detenido más de %d minutos "
+        "después de esa hora. La próxima será %s.",
+        _local(stored, cfg),
+        cfg.gracia_minutos,
+        _local(fresh, cfg),
+    )
     return fresh
 
 
@@ -123,10 +141,17 @@ def serve(db_url: str, cfg: ScheduleConfig) -> None:
     open_database(db_url).dispose()  # Migrate (and fail clearly) before anything is scheduled.
     scheduler = build_scheduler(db_url, cfg)
     install_signal_handlers(scheduler)
-    scheduler.add_listener(lambda event: _on_event(scheduler, cfg, event),
-                           EVENT_SCHEDULER_STARTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
-    logger.info("Programador de Vigía iniciado sobre %s (cron «%s», zona %s, gracia %d min).",
-                redact_url(db_url), cfg.cron, cfg.zona, cfg.gracia_minutos)
+    scheduler.add_listener(
+        lambda event: _on_event(scheduler, cfg, event),
+        EVENT_SCHEDULER_STARTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED,
+    )
+    logger.info(
+        "Programador de Vigía iniciado sobre %s (cron «%s», zona %s, gracia %d min).",
+        redact_url(db_url),
+        cfg.cron,
+        cfg.zona,
+        cfg.gracia_minutos,
+    )
     scheduler.start()
     logger.info("Programador de Vigía detenido.")
 
@@ -151,8 +176,11 @@ def install_signal_handlers(scheduler: BlockingScheduler) -> None:
 def _on_event(scheduler: BlockingScheduler, cfg: ScheduleConfig, event: SchedulerEvent) -> None:
     """Log, in Spanish, missed and failed runs and the next run time."""
     if event.code == EVENT_JOB_MISSED and isinstance(event, JobEvent):
-        logger.warning("Se omitió la corrida programada para %s: pasó el margen de gracia de %d minutos.",
-                       _local(event.scheduled_run_time, cfg), cfg.gracia_minutos)
+        logger.warning(
+            "Se omitió la corrida programada para %s: pasó el margen de gracia de %d minutos.",
+            _local(event.scheduled_run_time, cfg),
+            cfg.gracia_minutos,
+        )
     elif event.code == EVENT_JOB_ERROR:
         logger.error("El rastreo nocturno falló: %s", getattr(event, "exception", None))
     job = scheduler.get_job(JOB_ID)

@@ -189,8 +189,9 @@ def _schedule(r: _Reader) -> ScheduleConfig:
         raise r.fail(("calendario", "zona"), problem) from None
     cron = r.text(("calendario", "cron"))
     _check_cron(r, cron, zone)
-    return ScheduleConfig(cron, zona, r.integer(("calendario", "gracia_minutos"), 1),
-                          r.integer(("calendario", "candado_minutos"), 1))
+    return ScheduleConfig(
+        cron, zona, r.integer(("calendario", "gracia_minutos"), 1), r.integer(("calendario", "candado_minutos"), 1)
+    )
 
 
 def _check_cron(r: _Reader, cron: str, zone: ZoneInfo) -> None:
@@ -209,9 +210,11 @@ def _smtp(r: _Reader) -> SmtpConfig:
     if port > 65535:
         raise r.fail((*where, "port"), f"el puerto debe estar entre 1 y 65535 y es {port}")
     return SmtpConfig(
-        host=r.text((*where, "host")), port=port,
+        host=r.text((*where, "host")),
+        port=port,
         seguridad=cast(Security, r.choice((*where, "seguridad"), SECURITY)),
-        timeout_segundos=r.integer((*where, "timeout_segundos"), 1), reintentos=r.integer((*where, "reintentos"), 0),
+        timeout_segundos=r.integer((*where, "timeout_segundos"), 1),
+        reintentos=r.integer((*where, "reintentos"), 0),
     )
 
 
@@ -221,8 +224,10 @@ def _recipient(r: _Reader, index: int, regions: Collection[str] | None) -> Recip
     alcance = cast(Scope, r.choice((*where, "alcance"), SCOPES))
     if alcance == "unidad_transparencia":
         if fields.get("correo") is not None:
-            raise r.fail((*where, "correo"), "el alcance «unidad_transparencia» usa las direcciones de "
-                                             "unidades_transparencia; quite este correo")
+            raise r.fail(
+                (*where, "correo"),
+                "el alcance «unidad_transparencia» usa las direcciones de unidades_transparencia; quite este correo",
+            )
         correo = None
     else:
         correo = r.address((*where, "correo"))
@@ -267,8 +272,14 @@ def _units(r: _Reader) -> dict[str, str]:
 
 
 def _alerts(r: _Reader, regions: Collection[str] | None) -> AlertsConfig:
-    allowed = ("confirmacion_corridas", "sitio_caido_corridas", "remitente", "smtp", "destinatarios",
-               "unidades_transparencia")
+    allowed = (
+        "confirmacion_corridas",
+        "sitio_caido_corridas",
+        "remitente",
+        "smtp",
+        "destinatarios",
+        "unidades_transparencia",
+    )
     r.mapping(("alertas",), allowed)
     remitente = r.text(("alertas", "remitente"))
     if not ADDRESS.match(_bare_address(remitente)):
@@ -276,7 +287,10 @@ def _alerts(r: _Reader, regions: Collection[str] | None) -> AlertsConfig:
     return AlertsConfig(
         confirmacion_corridas=r.integer(("alertas", "confirmacion_corridas"), 1),
         sitio_caido_corridas=r.integer(("alertas", "sitio_caido_corridas"), 1),
-        remitente=remitente, smtp=_smtp(r), destinatarios=_recipients(r, regions), unidades_transparencia=_units(r),
+        remitente=remitente,
+        smtp=_smtp(r),
+        destinatarios=_recipients(r, regions),
+        unidades_transparencia=_units(r),
     )
 
 
@@ -286,8 +300,9 @@ def _bare_address(value: str) -> str:
     return match.group(1).strip() if match else value
 
 
-def parse_operation_config(text: str, path: str = "operacion.yaml",
-                           regions: Collection[str] | None = None) -> OperationConfig:
+def parse_operation_config(
+    text: str, path: str = "operacion.yaml", regions: Collection[str] | None = None
+) -> OperationConfig:
     """Parse and validate operacion.yaml text; with regions, recipients' regions must be among them."""
     node, data = yamlfile.parse(text, path)
     reader = _Reader(path, data, _line_map(node) if node is not None else {})

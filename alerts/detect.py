@@ -38,8 +38,9 @@ Render = Callable[[Digest], RenderedMail]
 _Key = tuple[str, str]
 
 
-def detect_changes(db: Database, run_id: int, cfg: AlertsConfig, registry: Sequence[Municipality],
-                   render: Render | None = None) -> DetectionResult:
+def detect_changes(
+    db: Database, run_id: int, cfg: AlertsConfig, registry: Sequence[Municipality], render: Render | None = None
+) -> DetectionResult:
     """Detect the complete run's regressions, recoveries and site outages and queue one digest per recipient."""
     try:
         with db.Session.begin() as session:
@@ -53,8 +54,9 @@ def detect_changes(db: Database, run_id: int, cfg: AlertsConfig, registry: Seque
         raise DatabaseError(f"No se pudieron derivar las alertas de la corrida {run_id} en «{db.url}»: {exc}") from exc
 
 
-def _detect_once(session: Session, run_id: int, cfg: AlertsConfig, registry: Mapping[str, Municipality],
-                 render: Render) -> DetectionResult:
+def _detect_once(
+    session: Session, run_id: int, cfg: AlertsConfig, registry: Mapping[str, Municipality], render: Render
+) -> DetectionResult:
     """Everything inside the transaction: refuse, skip or detect, write events, states, outbox and marker."""
     run = _complete_run(session, run_id)
     if session.get(AlertRunRow, run_id) is not None or _later_run_processed(session, run):
@@ -90,8 +92,9 @@ def _later_run_processed(session: Session, run: RunRow) -> bool:
     return session.scalar(query) is not None
 
 
-def _detect(session: Session, run: RunRow, cfg: AlertsConfig,
-            registry: Mapping[str, Municipality]) -> tuple[list[AlertEvent], bool]:
+def _detect(
+    session: Session, run: RunRow, cfg: AlertsConfig, registry: Mapping[str, Municipality]
+) -> tuple[list[AlertEvent], bool]:
     """Apply the site and check rules to every municipality the run covers; return the events and the hold flag."""
     checks, sites = covered_checks(session, run.id), covered_sites(session, run.id)
     cves = {cve for cve, _ in checks} | sites
@@ -109,8 +112,14 @@ def _detect(session: Session, run: RunRow, cfg: AlertsConfig,
     return events, held
 
 
-def _site_transitions(session: Session, run: RunRow, runs: list[int], sites: set[str],
-                      states: Mapping[_Key, AlertStateRow], threshold: int) -> tuple[dict[_Key, Transition], bool]:
+def _site_transitions(
+    session: Session,
+    run: RunRow,
+    runs: list[int],
+    sites: set[str],
+    states: Mapping[_Key, AlertStateRow],
+    threshold: int,
+) -> tuple[dict[_Key, Transition], bool]:
     """Site down / recovered per municipality; «sitio caído» is held back when most sites are down in this run."""
     history: dict[str, list[Observation]] = defaultdict(list)
     for observation in site_observations(session, runs, sites):
@@ -128,8 +137,14 @@ def _site_transitions(session: Session, run: RunRow, runs: list[int], sites: set
     return changes, held
 
 
-def _check_transitions(session: Session, runs: list[int], cves: set[str], covered: set[_Key],
-                       states: Mapping[_Key, AlertStateRow], threshold: int) -> dict[_Key, Transition]:
+def _check_transitions(
+    session: Session,
+    runs: list[int],
+    cves: set[str],
+    covered: set[_Key],
+    states: Mapping[_Key, AlertStateRow],
+    threshold: int,
+) -> dict[_Key, Transition]:
     """Regressions and recoveries of every (cve, check) the run covers."""
     recent: dict[_Key, list[tuple[int, Observation]]] = defaultdict(list)
     newest_cumple: dict[_Key, Observation] = {}
@@ -157,8 +172,9 @@ def _names(session: Session, cves: set[str], registry: Mapping[str, Municipality
     return names
 
 
-def _apply(session: Session, run_id: int, key: _Key, state: AlertStateRow | None, change: Transition,
-           names: Mapping[str, str]) -> AlertEvent:
+def _apply(
+    session: Session, run_id: int, key: _Key, state: AlertStateRow | None, change: Transition, names: Mapping[str, str]
+) -> AlertEvent:
     """Record the event and move the alert state; return the event."""
     cve, check_id = key
     if state is None:
@@ -168,15 +184,29 @@ def _apply(session: Session, run_id: int, key: _Key, state: AlertStateRow | None
     if change.last_cumple is not None:
         state.last_cumple_run_id, state.last_cumple_at = change.last_cumple.run_id, change.last_cumple.finished_at
     event = AlertEvent(
-        run_id=run_id, cve_inegi=cve, municipio=names.get(cve, cve), check_id=check_id, kind=change.kind,
-        evidence_url=change.evidence.evidence_url, evidence_text=change.evidence.evidence_text,
-        last_cumple_at=state.last_cumple_at, detail=change.evidence.detail,
+        run_id=run_id,
+        cve_inegi=cve,
+        municipio=names.get(cve, cve),
+        check_id=check_id,
+        kind=change.kind,
+        evidence_url=change.evidence.evidence_url,
+        evidence_text=change.evidence.evidence_text,
+        last_cumple_at=state.last_cumple_at,
+        detail=change.evidence.detail,
     )
-    session.add(AlertEventRow(
-        run_id=run_id, cve_inegi=cve, check_id=check_id, kind=event.kind, evidence_url=event.evidence_url,
-        evidence_text=event.evidence_text, last_cumple_at=event.last_cumple_at, detail=event.detail,
-        created_at=utcnow(),
-    ))
+    session.add(
+        AlertEventRow(
+            run_id=run_id,
+            cve_inegi=cve,
+            check_id=check_id,
+            kind=event.kind,
+            evidence_url=event.evidence_url,
+            evidence_text=event.evidence_text,
+            last_cumple_at=event.last_cumple_at,
+            detail=event.detail,
+            created_at=utcnow(),
+        )
+    )
     return event
 
 
@@ -185,12 +215,20 @@ def _queue(session: Session, digests: Sequence[Digest], render: Render) -> None:
     now = utcnow()
     for digest in digests:
         mail = render(digest)
-        session.add(OutboxRow(
-            run_id=digest.run_id, recipient=digest.recipient, recipient_name=digest.recipient_name,
-            subject=mail.subject, body_text=mail.text, body_html=mail.html,
-            idempotency_key=outbox_key(digest.run_id, digest.recipient), status="pending", attempts=0,
-            created_at=now,
-        ))
+        session.add(
+            OutboxRow(
+                run_id=digest.run_id,
+                recipient=digest.recipient,
+                recipient_name=digest.recipient_name,
+                subject=mail.subject,
+                body_text=mail.text,
+                body_html=mail.html,
+                idempotency_key=outbox_key(digest.run_id, digest.recipient),
+                status="pending",
+                attempts=0,
+                created_at=now,
+            )
+        )
     session.flush()
 
 
@@ -204,8 +242,12 @@ def render_plain(digest: Digest) -> RenderedMail:
     count = len(digest.events)
     noun = "cambio" if count == 1 else "cambios"
     subject = f"Vigía: {count} {noun} en portales municipales (corrida {digest.run_id})"
-    lines = [f"Hola{' ' + digest.recipient_name if digest.recipient_name else ''}:", "",
-             f"Vigía detectó estos cambios en la corrida {digest.run_id}:", ""]
+    lines = [
+        f"Hola{' ' + digest.recipient_name if digest.recipient_name else ''}:",
+        "",
+        f"Vigía detectó estos cambios en la corrida {digest.run_id}:",
+        "",
+    ]
     for e in digest.events:
         lines.append(
             f"- {e.municipio} ({e.cve_inegi}) · {e.check_id} · {KIND_LABELS[e.kind]} · "

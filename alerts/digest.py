@@ -20,12 +20,18 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "sitio_caido": ("sitio caído", "sitios caídos"),
     "sitio_recuperado": ("sitio recuperado", "sitios recuperados"),
 }
-KIND_COLOURS = {"regresion": "#b00020", "sitio_caido": "#b00020", "recuperacion": "#1b5e20",
-                "sitio_recuperado": "#1b5e20"}
+KIND_COLOURS = {
+    "regresion": "#b00020",
+    "sitio_caido": "#b00020",
+    "recuperacion": "#1b5e20",
+    "sitio_recuperado": "#1b5e20",
+}
 MAX_EVIDENCE_CHARS = 300
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
-FOOTER = ("Mensaje automático de Vigía, monitor de portales municipales de transparencia del Estado de México. "
-          "Las evidencias se copiaron de los portales tal como estaban; verifíquelas antes de actuar.")
+FOOTER = (
+    "Mensaje automático de Vigía, monitor de portales municipales de transparencia del Estado de México. "
+    "Las evidencias se copiaron de los portales tal como estaban; verifíquelas antes de actuar."
+)
 
 
 def render_digest(digest: Digest) -> RenderedMail:
@@ -116,26 +122,32 @@ def _text(digest: Digest, events: Sequence[AlertEvent]) -> str:
 def _html(digest: Digest, events: Sequence[AlertEvent]) -> str:
     """The HTML body: inline styles only, every value escaped, links only to http(s)."""
     esc = html.escape
-    body = [f"<p>{esc(_greeting(digest))}</p>",
-            f"<p>Vigía detectó <strong>{esc(summary(events))}</strong> en la corrida {digest.run_id}.</p>"]
+    body = [
+        f"<p>{esc(_greeting(digest))}</p>",
+        f"<p>Vigía detectó <strong>{esc(summary(events))}</strong> en la corrida {digest.run_id}.</p>",
+    ]
     for title, items in _groups(events):
         body.append(f'<h2 style="font-size:16px;margin:18px 0 6px">{esc(title)}</h2>')
         body.append('<ul style="margin:0;padding-left:20px">')
         body.extend(_html_event(event) for event in items)
         body.append("</ul>")
     body.append(f'<p style="color:#555;font-size:12px;margin-top:24px">{esc(FOOTER)}</p>')
-    return ('<!DOCTYPE html>\n<html lang="es"><head><meta charset="utf-8">'
-            f"<title>{esc(summary(events))}</title></head>"
-            f'<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222">{"".join(body)}'
-            "</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="es"><head><meta charset="utf-8">'
+        f"<title>{esc(summary(events))}</title></head>"
+        f'<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222">{"".join(body)}'
+        "</body></html>\n"
+    )
 
 
 def _html_event(event: AlertEvent) -> str:
     """One event as an escaped list item."""
     esc = html.escape
     colour = KIND_COLOURS.get(event.kind, "#222")
-    parts = [f'<strong style="color:{colour}">{esc(kind_name(event.kind).capitalize())}</strong>: '
-             f"{esc(check_label(event.check_id))}"]
+    parts = [
+        f'<strong style="color:{colour}">{esc(kind_name(event.kind).capitalize())}</strong>: '
+        f"{esc(check_label(event.check_id))}"
+    ]
     link = safe_link(event.evidence_url)
     if link:
         parts.append(f'Evidencia: <a href="{esc(link, quote=True)}">{esc(clean(link, 200))}</a>')

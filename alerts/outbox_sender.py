@@ -144,19 +144,34 @@ def preview_pending(db: Database) -> list[PendingMail]:
 
 def uncertain_mails(db: Database) -> list[UncertainMail]:
     """The digests left incierto, oldest first, without changing anything."""
-    return [UncertainMail(row.id, row.run_id, row.recipient, row.subject, row.claimed_at, row.claimed_by,
-                          row.last_error) for row in outbox_rows(db, ("incierto",))]
+    return [
+        UncertainMail(row.id, row.run_id, row.recipient, row.subject, row.claimed_at, row.claimed_by, row.last_error)
+        for row in outbox_rows(db, ("incierto",))
+    ]
 
 
-def send_pending(db: Database, transport: MailTransport, sender: str, retries: int, now: Callable[[], datetime],
-                 sleep: Callable[[float], None] = time.sleep) -> SendReport:
+def send_pending(
+    db: Database,
+    transport: MailTransport,
+    sender: str,
+    retries: int,
+    now: Callable[[], datetime],
+    sleep: Callable[[float], None] = time.sleep,
+) -> SendReport:
     """Settle dead senders' claims as incierto, then send every pending digest (1 + retries tries each)."""
     batch = _Batch(transport, sender, retries, now, sleep, _new_holder(), "pending")
     return _send_batch(db, batch, None)
 
 
-def resend_uncertain(db: Database, transport: MailTransport, sender: str, retries: int, now: Callable[[], datetime],
-                     sleep: Callable[[float], None] = time.sleep, ids: Collection[int] | None = None) -> SendReport:
+def resend_uncertain(
+    db: Database,
+    transport: MailTransport,
+    sender: str,
+    retries: int,
+    now: Callable[[], datetime],
+    sleep: Callable[[float], None] = time.sleep,
+    ids: Collection[int] | None = None,
+) -> SendReport:
     """Deliberately resend the incierto digests (or those of ids) with their original Message-ID."""
     batch = _Batch(transport, sender, retries, now, sleep, _new_holder(), "incierto")
     return _send_batch(db, batch, ids)
@@ -180,8 +195,14 @@ def _send_batch(db: Database, batch: _Batch, ids: Collection[int] | None) -> Sen
     finally:
         _ACTIVE_HOLDERS.discard(batch.holder)
         release_lease(db, SEND_LEASE, batch.holder)
-    logger.info("Bandeja de salida: %d enviados, %d rechazados, %d pendientes, %d sin intentar, %d inciertos.",
-                report.sent, report.failed_permanent, report.deferred, report.skipped, report.uncertain)
+    logger.info(
+        "Bandeja de salida: %d enviados, %d rechazados, %d pendientes, %d sin intentar, %d inciertos.",
+        report.sent,
+        report.failed_permanent,
+        report.deferred,
+        report.skipped,
+        report.uncertain,
+    )
     return report
 
 
@@ -212,12 +233,16 @@ def _stale_reason(claimed_by: str | None, claimed_at: datetime | None, now: date
     """Why a claim is no longer in flight (Spanish, stored as last_error), or None while it may be."""
     since = local_text(claimed_at)
     if claimed_by is None or claimer_dead(claimed_by):
-        return (f"El proceso que lo enviaba ({claimed_by or 'desconocido'}) terminó el {since} sin registrar la "
-                "respuesta del servidor: pudo haberse entregado. Reenvíelo con «vigia alertas "
-                "--reenviar-inciertos» sólo si no llegó.")
+        return (
+            f"El proceso que lo enviaba ({claimed_by or 'desconocido'}) terminó el {since} sin registrar la "
+            "respuesta del servidor: pudo haberse entregado. Reenvíelo con «vigia alertas "
+            "--reenviar-inciertos» sólo si no llegó."
+        )
     if claimed_at is None or claimed_at <= now - lease:
-        return (f"El envío empezó el {since} y no terminó dentro del plazo: pudo haberse entregado. Reenvíelo con "
-                "«vigia alertas --reenviar-inciertos» sólo si no llegó.")
+        return (
+            f"El envío empezó el {since} y no terminó dentro del plazo: pudo haberse entregado. Reenvíelo con "
+            "«vigia alertas --reenviar-inciertos» sólo si no llegó."
+        )
     return None
 
 
@@ -255,16 +280,21 @@ def _deliver_one(db: Database, batch: _Batch, mail: PendingMail, report: SendRep
         message = build_message(mail, batch.sender, batch.now())
         _send_with_retries(batch.transport, message, batch.retries, batch.sleep)
     except ValueError as exc:
-        return _record_permanent(db, batch, mail, PermanentMailError(f"El mensaje no se puede construir: {exc}"),
-                                 report)
+        return _record_permanent(
+            db, batch, mail, PermanentMailError(f"El mensaje no se puede construir: {exc}"), report
+        )
     except PermanentMailError as exc:
         return _record_permanent(db, batch, mail, exc, report)
     except TemporaryMailError as exc:
         return _record_temporary(db, batch, mail, exc, report)
     except UncertainMailError as exc:
         return _record_uncertain(db, batch, mail, exc, report)
-    settle_outbox(db, mail.id, batch.holder, {"status": "sent", "sent_at": batch.now(),
-                                              "message_id": message["Message-ID"], "last_error": None})
+    settle_outbox(
+        db,
+        mail.id,
+        batch.holder,
+        {"status": "sent", "sent_at": batch.now(), "message_id": message["Message-ID"], "last_error": None},
+    )
     report.sent += 1
     logger.info("Correo %d enviado a %s (%s).", mail.id, mail.recipient, message["Message-ID"])
     return True
@@ -279,19 +309,26 @@ def _record_permanent(db: Database, batch: _Batch, mail: PendingMail, exc: MailE
     return True
 
 
-def _record_temporary(db: Database, batch: _Batch, mail: PendingMail, exc: TemporaryMailError,
-                      report: SendReport) -> bool:
+def _record_temporary(
+    db: Database, batch: _Batch, mail: PendingMail, exc: TemporaryMailError, report: SendReport
+) -> bool:
     """Give the row back to its source status (the server refused this attempt, so it did not deliver it)."""
     settle_outbox(db, mail.id, batch.holder, {"status": batch.source, "last_error": _trim(exc)})
     report.deferred += 1
     report.errors.append(f"{mail.recipient}: {exc}")
-    logger.warning("Correo %d a %s sigue %s: %s", mail.id, mail.recipient,
-                   "pendiente" if batch.source == "pending" else "incierto", exc)
+    logger.warning(
+        "Correo %d a %s sigue %s: %s",
+        mail.id,
+        mail.recipient,
+        "pendiente" if batch.source == "pending" else "incierto",
+        exc,
+    )
     return not exc.server_wide
 
 
-def _record_uncertain(db: Database, batch: _Batch, mail: PendingMail, exc: UncertainMailError,
-                      report: SendReport) -> bool:
+def _record_uncertain(
+    db: Database, batch: _Batch, mail: PendingMail, exc: UncertainMailError, report: SendReport
+) -> bool:
     """Hold a digest the server may have received (no automatic resend); the connection broke, so stop the batch."""
     settle_outbox(db, mail.id, batch.holder, {"status": "incierto", "last_error": _trim(exc)})
     report.uncertain += 1
@@ -300,8 +337,9 @@ def _record_uncertain(db: Database, batch: _Batch, mail: PendingMail, exc: Uncer
     return False
 
 
-def _send_with_retries(transport: MailTransport, message: EmailMessage, retries: int,
-                       sleep: Callable[[float], None]) -> None:
+def _send_with_retries(
+    transport: MailTransport, message: EmailMessage, retries: int, sleep: Callable[[float], None]
+) -> None:
     """Send, retrying temporary failures up to `retries` times with a doubling pause."""
     for attempt in range(retries + 1):
         try:
@@ -313,8 +351,9 @@ def _send_with_retries(transport: MailTransport, message: EmailMessage, retries:
             sleep(BACKOFF_SECONDS * 2**attempt)
 
 
-def send_test(transport: MailTransport, sender: str, recipient: str,
-              now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> str:
+def send_test(
+    transport: MailTransport, sender: str, recipient: str, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> str:
     """Send a short test message to recipient (no outbox, no retry); return its Message-ID or raise MailError."""
     message = EmailMessage()
     message["From"], message["To"] = sender, recipient
@@ -328,8 +367,19 @@ def send_test(transport: MailTransport, sender: str, recipient: str,
 
 
 def _pending(row: OutboxRow) -> PendingMail:
-    return PendingMail(row.id, row.run_id, row.recipient, row.recipient_name, row.subject, row.body_text,
-                       row.body_html, row.idempotency_key, row.attempts, row.last_error, row.created_at)
+    return PendingMail(
+        row.id,
+        row.run_id,
+        row.recipient,
+        row.recipient_name,
+        row.subject,
+        row.body_text,
+        row.body_html,
+        row.idempotency_key,
+        row.attempts,
+        row.last_error,
+        row.created_at,
+    )
 
 
 def _domain(sender: str) -> str:

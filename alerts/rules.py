@@ -21,8 +21,13 @@ class Transition:
     last_cumple: Observation | None
 
 
-def decide(state: str | None, recent: Sequence[Observation], newest_cumple: Observation | None,
-           threshold: int, site: bool = False) -> Transition | None:
+def decide(
+    state: str | None,
+    recent: Sequence[Observation],
+    newest_cumple: Observation | None,
+    threshold: int,
+    site: bool = False,
+) -> Transition | None:
     """Apply the rule to one (cve, check) or site: recent are its newest definitive statuses, newest first."""
     bad_state = "caido" if site else "regresion"
     if state == bad_state:
@@ -44,20 +49,23 @@ def most_sites_down(current: Sequence[Observation], covered_sites: int) -> bool:
     return covered_sites > 0 and 2 * down > covered_sites
 
 
-def route(run_id: int, events: Sequence[AlertEvent], cfg: AlertsConfig,
-          registry: Mapping[str, Municipality]) -> list[Digest]:
+def route(
+    run_id: int, events: Sequence[AlertEvent], cfg: AlertsConfig, registry: Mapping[str, Municipality]
+) -> list[Digest]:
     """Group a run's events per recipient address; one address listed twice gets one digest."""
     boxes: dict[str, tuple[str, str | None, list[AlertEvent]]] = {}
     for recipient in cfg.destinatarios:
         for address, name, chosen in _deliveries(recipient, events, cfg, registry):
             kept = boxes.setdefault(address.casefold(), (address, name, []))[2]
             kept.extend(e for e in chosen if e not in kept)
-    return [Digest(run_id, address, name, sorted(found, key=_order))
-            for address, name, found in boxes.values() if found]
+    return [
+        Digest(run_id, address, name, sorted(found, key=_order)) for address, name, found in boxes.values() if found
+    ]
 
 
-def _deliveries(r: Recipient, events: Sequence[AlertEvent], cfg: AlertsConfig,
-                registry: Mapping[str, Municipality]) -> list[tuple[str, str | None, list[AlertEvent]]]:
+def _deliveries(
+    r: Recipient, events: Sequence[AlertEvent], cfg: AlertsConfig, registry: Mapping[str, Municipality]
+) -> list[tuple[str, str | None, list[AlertEvent]]]:
     """(address, name, events) for one configured recipient."""
     if r.alcance == "todo" and r.correo:
         return [(r.correo, r.nombre, list(events))]
@@ -69,7 +77,8 @@ def _deliveries(r: Recipient, events: Sequence[AlertEvent], cfg: AlertsConfig,
         per_unit.setdefault(event.cve_inegi, []).append(event)
     return [
         (cfg.unidades_transparencia[cve], r.nombre or f"Unidad de Transparencia de {found[0].municipio}", found)
-        for cve, found in per_unit.items() if cve in cfg.unidades_transparencia
+        for cve, found in per_unit.items()
+        if cve in cfg.unidades_transparencia
     ]
 
 

@@ -107,8 +107,15 @@ class _Attempt:
 class SmtpTransport:
     """Deliver through an SMTP server with smtplib; TLS verified with the system's certificate authorities."""
 
-    def __init__(self, host: str, port: int, security: Security, timeout: float,
-                 user: str | None = None, password: str | None = None) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        security: Security,
+        timeout: float,
+        user: str | None = None,
+        password: str | None = None,
+    ) -> None:
         if security not in SECURITY_CHOICES:
             raise ValueError(f"seguridad SMTP desconocida: {security!r} (use ninguna, starttls o ssl)")
         self.host, self.port, self.security, self.timeout = host, port, security, timeout
@@ -138,16 +145,23 @@ class SmtpTransport:
         if isinstance(exc, smtplib.SMTPRecipientsRefused):
             return _refused(exc.recipients)
         if isinstance(exc, smtplib.SMTPSenderRefused):
-            return TemporaryMailError(f"El servidor de correo {self._where()} rechazó al remitente {exc.sender!r} "
-                                      f"({exc.smtp_code}); revise «remitente» en la configuración.", server_wide=True)
+            return TemporaryMailError(
+                f"El servidor de correo {self._where()} rechazó al remitente {exc.sender!r} "
+                f"({exc.smtp_code}); revise «remitente» en la configuración.",
+                server_wide=True,
+            )
         if isinstance(exc, smtplib.SMTPResponseException):
             return classify_reply(exc.smtp_code, exc.smtp_error, self._where())
         if attempt.data_unanswered():
-            return UncertainMailError(f"La conexión con el servidor de correo {self._where()} se cortó después de "
-                                      f"entregar el mensaje completo y antes de su respuesta ({exc}): pudo haberlo "
-                                      "recibido.")
-        return TemporaryMailError(f"No se pudo conectar con el servidor de correo {self._where()} ({exc}); "
-                                  "se reintentará más tarde.", server_wide=True)
+            return UncertainMailError(
+                f"La conexión con el servidor de correo {self._where()} se cortó después de "
+                f"entregar el mensaje completo y antes de su respuesta ({exc}): pudo haberlo "
+                "recibido."
+            )
+        return TemporaryMailError(
+            f"No se pudo conectar con el servidor de correo {self._where()} ({exc}); se reintentará más tarde.",
+            server_wide=True,
+        )
 
     @contextmanager
     def _session(self, attempt: _Attempt) -> Iterator[smtplib.SMTP]:
@@ -174,13 +188,17 @@ class SmtpTransport:
         if self.security == "ninguna" and not is_loopback(self.host):
             raise TemporaryMailError(
                 f"No se envían las credenciales SMTP sin cifrar a {self._where()}: configure seguridad "
-                "«starttls» o «ssl».", server_wide=True)
+                "«starttls» o «ssl».",
+                server_wide=True,
+            )
         try:
             client.login(self.user, self.password or "")
         except smtplib.SMTPAuthenticationError as exc:
             raise TemporaryMailError(
                 f"El servidor de correo {self._where()} rechazó el usuario o la contraseña (código "
-                f"{exc.smtp_code}); revise {ENV_USER} y {ENV_PASSWORD}.", server_wide=True) from exc
+                f"{exc.smtp_code}); revise {ENV_USER} y {ENV_PASSWORD}.",
+                server_wide=True,
+            ) from exc
 
     def _where(self) -> str:
         return f"{self.host}:{self.port}"
@@ -190,11 +208,14 @@ def classify_reply(code: int, text: bytes | str, where: str) -> MailError:
     """Turn an SMTP reply into a temporary (4xx and anything unexpected) or permanent (5xx) error."""
     detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
     if 500 <= code < 600:
-        return PermanentMailError(f"El servidor de correo {where} rechazó el mensaje definitivamente "
-                                  f"({code} {detail}); no se reintentará.")
+        return PermanentMailError(
+            f"El servidor de correo {where} rechazó el mensaje definitivamente ({code} {detail}); no se reintentará."
+        )
     # 421 means the whole service is unavailable; other 4xx codes may concern only this message.
-    return TemporaryMailError(f"El servidor de correo {where} no aceptó el mensaje por ahora ({code} {detail}); "
-                              "se reintentará más tarde.", server_wide=code == 421)
+    return TemporaryMailError(
+        f"El servidor de correo {where} no aceptó el mensaje por ahora ({code} {detail}); se reintentará más tarde.",
+        server_wide=code == 421,
+    )
 
 
 def _refused(recipients: dict[str, tuple[int, bytes]]) -> MailError:
@@ -202,7 +223,11 @@ def _refused(recipients: dict[str, tuple[int, bytes]]) -> MailError:
     codes = [code for code, _ in recipients.values()]
     names = ", ".join(sorted(recipients))
     if codes and all(500 <= code < 600 for code in codes):
-        return PermanentMailError(f"El servidor de correo rechazó al destinatario {names} "
-                                  f"(código {', '.join(map(str, codes))}); no se reintentará.")
-    return TemporaryMailError(f"El servidor de correo no aceptó por ahora al destinatario {names} "
-                              f"(código {', '.join(map(str, codes))}); se reintentará más tarde.")
+        return PermanentMailError(
+            f"El servidor de correo rechazó al destinatario {names} "
+            f"(código {', '.join(map(str, codes))}); no se reintentará."
+        )
+    return TemporaryMailError(
+        f"El servidor de correo no aceptó por ahora al destinatario {names} "
+        f"(código {', '.join(map(str, codes))}); se reintentará más tarde."
+    )

@@ -64,11 +64,17 @@ class BareSpider(scrapy.Spider):
 def bare_settings(cfg: CrawlSettings, sites: int) -> dict[str, Any]:
     """Scrapy's defaults plus the politeness Vigía promises: robots, per-site concurrency, timeouts, retries."""
     return {
-        "ROBOTSTXT_OBEY": cfg.obey_robots, "CONCURRENT_REQUESTS_PER_DOMAIN": cfg.per_site_concurrency,
+        "ROBOTSTXT_OBEY": cfg.obey_robots,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": cfg.per_site_concurrency,
         "CONCURRENT_REQUESTS": cfg.per_site_concurrency * min(sites, cfg.sites_in_parallel),
-        "DOWNLOAD_TIMEOUT": cfg.timeout, "RETRY_TIMES": cfg.retries, "REDIRECT_MAX_TIMES": cfg.max_redirects,
-        "DOWNLOAD_MAXSIZE": cfg.max_page_bytes, "USER_AGENT": cfg.user_agent, "LOG_ENABLED": False,
-        "TELNETCONSOLE_ENABLED": False, "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+        "DOWNLOAD_TIMEOUT": cfg.timeout,
+        "RETRY_TIMES": cfg.retries,
+        "REDIRECT_MAX_TIMES": cfg.max_redirects,
+        "DOWNLOAD_MAXSIZE": cfg.max_page_bytes,
+        "USER_AGENT": cfg.user_agent,
+        "LOG_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
     }
 
 
@@ -82,8 +88,14 @@ def _bare_main(urls: list[str], cfg: CrawlSettings, channel: Any) -> None:
     process.start()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     stats: Any = crawler.stats
-    channel.put(BareResult(time.perf_counter() - started, usage.ru_utime + usage.ru_stime,
-                           int(stats.get_value("response_received_count", 0)), usage.ru_maxrss * 1024))
+    channel.put(
+        BareResult(
+            time.perf_counter() - started,
+            usage.ru_utime + usage.ru_stime,
+            int(stats.get_value("response_received_count", 0)),
+            usage.ru_maxrss * 1024,
+        )
+    )
 
 
 def run_bare(urls: list[str], cfg: CrawlSettings) -> BareResult:

@@ -77,8 +77,9 @@ def sample_until(root: psutil.Process, stop: threading.Event, peak: MemoryPeak) 
         peak.pss = max(peak.pss, pss)
 
 
-def run_nightly_sampled(registry: list[Municipality], cfg: CrawlSettings,
-                        db_path: Path) -> tuple[RunSummary, MemoryPeak]:
+def run_nightly_sampled(
+    registry: list[Municipality], cfg: CrawlSettings, db_path: Path
+) -> tuple[RunSummary, MemoryPeak]:
     """Run the nightly crawl in its own process (the farm stays out of the tree) and sample its memory."""
     ctx = multiprocessing.get_context("spawn")
     channel: Any = ctx.Queue()
@@ -106,7 +107,8 @@ def wait_for(process: Any, channel: Any) -> RunSummary:
         except queue.Empty:
             if not process.is_alive():
                 raise RuntimeError(
-                    f"la corrida de medición terminó sin resultado (código {process.exitcode})") from None
+                    f"la corrida de medición terminó sin resultado (código {process.exitcode})"
+                ) from None
 
 
 def measure_browser() -> list[Measurement]:
@@ -126,12 +128,27 @@ def browser_measurements(summary: RunSummary, peak: MemoryPeak, seconds: float) 
     browser_seconds = summary.browser.seconds if summary.browser else 0.0
     plain = 100 * (1 - rendered / summary.pages_ok) if summary.pages_ok else 0.0
     return [
-        at_least("páginas municipales sin navegador", plain, "%", 95.0,
-                 note=f"{rendered} de {summary.pages_ok} páginas renderizadas"),
+        at_least(
+            "páginas municipales sin navegador",
+            plain,
+            "%",
+            95.0,
+            note=f"{rendered} de {summary.pages_ok} páginas renderizadas",
+        ),
         at_most("segundos por página renderizada", browser_seconds / rendered if rendered else 0.0, "s", None),
-        at_most("memoria máxima de la corrida (RSS, árbol de procesos)", peak.rss / 1e9, "GB", MAX_RSS_GB,
-                note=f"PSS {peak.pss / 1e9:.2f} GB (RSS cuenta una vez por proceso las páginas que Chromium comparte); "
-                     f"RSS en el pico, MB: {peak.describe()}"),
-        at_most("corrida completa de la demostración (sitios e IPOMEX)", seconds, "s", None,
-                note=f"corrida {summary.status}; {summary.portals_done} municipios en IPOMEX"),
+        at_most(
+            "memoria máxima de la corrida (RSS, árbol de procesos)",
+            peak.rss / 1e9,
+            "GB",
+            MAX_RSS_GB,
+            note=f"PSS {peak.pss / 1e9:.2f} GB (RSS cuenta una vez por proceso las páginas que Chromium comparte); "
+            f"RSS en el pico, MB: {peak.describe()}",
+        ),
+        at_most(
+            "corrida completa de la demostración (sitios e IPOMEX)",
+            seconds,
+            "s",
+            None,
+            note=f"corrida {summary.status}; {summary.portals_done} municipios en IPOMEX",
+        ),
     ]

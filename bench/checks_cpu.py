@@ -80,8 +80,14 @@ def world_site(site: SimSite) -> BenchSite | None:
     home = resolve(site, "/")
     ordered = sorted(paths, key=lambda p: (p != home, p not in depths, depths.get(p, 1)))
     base = f"http://{SIM_HOST.format(cve=site.cve_inegi)}"
-    pages = tuple((base + p, decode(base + p, site.resources[p].body, site.resources[p].content_type),
-                   0 if p == home else max(1, depths.get(p, 1))) for p in ordered)
+    pages = tuple(
+        (
+            base + p,
+            decode(base + p, site.resources[p].body, site.resources[p].content_type),
+            0 if p == home else max(1, depths.get(p, 1)),
+        )
+        for p in ordered
+    )
     return BenchSite(site.nombre, pages)
 
 
@@ -99,8 +105,10 @@ def corpus_sites(root: Path = CORPUS) -> list[BenchSite]:
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         files = sorted(folder.glob("*.html"), key=lambda f: (f.name != "index.html", f.name))
         base = f"http://{folder.name}.corpus.invalid/"
-        pages = tuple((base + f.name, decode(base + f.name, f.read_bytes(), "text/html"),
-                       0 if f.name == "index.html" else 1) for f in files)
+        pages = tuple(
+            (base + f.name, decode(base + f.name, f.read_bytes(), "text/html"), 0 if f.name == "index.html" else 1)
+            for f in files
+        )
         if pages:
             sites.append(BenchSite(None, pages))
     return sites
@@ -178,11 +186,15 @@ def _population(label: str, sites: list[BenchSite], catalogue: Catalogue) -> lis
     parsed = [t / NS_PER_MS for site in sites for t in parse_only(site, time.process_time_ns)]
     finish = sum(times.finish for _, times in timed) / len(per_page) / NS_PER_MS
     sizes = [len(html.encode("utf-8")) / 1024 for site in sites for _, html, _ in site.pages]
-    note = (f"{len(sites)} sitios, {len(per_page)} páginas de {statistics.fmean(sizes):.1f} KB de media; mínimo de "
-            f"{REPEATS} repeticiones por página; incluye finish() prorrateado ({finish:.3f} ms)")
+    note = (
+        f"{len(sites)} sitios, {len(per_page)} páginas de {statistics.fmean(sizes):.1f} KB de media; mínimo de "
+        f"{REPEATS} repeticiones por página; incluye finish() prorrateado ({finish:.3f} ms)"
+    )
     return [
-        _with_baseline(at_most(f"{label}: mediana por página", statistics.median(per_page), "ms", TARGET_MEDIAN_MS,
-                               note), statistics.median(parsed)),
+        _with_baseline(
+            at_most(f"{label}: mediana por página", statistics.median(per_page), "ms", TARGET_MEDIAN_MS, note),
+            statistics.median(parsed),
+        ),
         at_most(f"{label}: p95 por página", percentile(per_page, 0.95), "ms", None),
     ]
 

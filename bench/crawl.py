@@ -75,8 +75,9 @@ class TimedStore(DatabaseRunStore):
 
 def bench_world(municipalities: int, pages_per_site: int = PAGES_PER_SITE) -> World:
     """The simulated farm for crawl benchmarks: every site ≈ pages_per_site pages, no artificially slow site."""
-    world = build_world(run_date=RUN_DATE, municipalities=synthetic_registry(municipalities),
-                        pages_per_site=pages_per_site)
+    world = build_world(
+        run_date=RUN_DATE, municipalities=synthetic_registry(municipalities), pages_per_site=pages_per_site
+    )
     # The farm's "slow" site adds 1.5 s per response on top of the latency: it would measure that one site.
     world.sites = [replace(site, delay=0.0) for site in world.sites]
     return world
@@ -110,8 +111,9 @@ def latency_bound(run: VigiaRun, latency: float, per_site: int) -> float:
     return max((r.outcome.pages_ok + r.outcome.pages_failed + 1 for r in run.reports), default=0) * latency / per_site
 
 
-def measure_crawl(municipalities: int = 125, latency: float = LATENCY,
-                  pages_per_site: int = PAGES_PER_SITE) -> list[Measurement]:
+def measure_crawl(
+    municipalities: int = 125, latency: float = LATENCY, pages_per_site: int = PAGES_PER_SITE
+) -> list[Measurement]:
     """Crawl the farm with bare Scrapy, then with Vigía, on the same sites in the same run; compare."""
     # Bare Scrapy cannot run JavaScript: both crawl the shells as plain HTML; the browser is item 4's budget.
     cfg = replace(CrawlSettings.from_env(), ipomex=False, render_js=False)
@@ -123,23 +125,44 @@ def measure_crawl(municipalities: int = 125, latency: float = LATENCY,
     return crawl_measurements(run, bare, municipalities, latency, cfg)
 
 
-def crawl_measurements(run: VigiaRun, bare: BareResult, sites: int, latency: float,
-                       cfg: CrawlSettings) -> list[Measurement]:
+def crawl_measurements(
+    run: VigiaRun, bare: BareResult, sites: int, latency: float, cfg: CrawlSettings
+) -> list[Measurement]:
     """Turn one crawl comparison into measurements (names carry the number of sites)."""
     bound = latency_bound(run, latency, cfg.per_site_concurrency)
     total_cpu = run.worker_cpu + run.parent_cpu
     floor = total_cpu / max(1, len(run.workers))
     suffix = f"({sites} sitios)"
     return [
-        versus(f"rastreo vs Scrapy mínimo {suffix}", run.seconds, bare.seconds, "s", 1.10,
-               note=f"Vigía {run.pages} págs. en {len(run.workers)} procesos; Scrapy mínimo {bare.responses} "
-                    f"respuestas en 1 proceso, {bare.cpu_seconds:.1f} s de CPU"),
-        versus(f"rastreo vs cota de latencia {suffix}", run.seconds, bound, "s", 1.3,
-               note=f"CPU: trabajadores {run.worker_cpu:.1f} s (verificaciones {run.checks_cpu:.1f} s), "
-                    f"proceso principal y granja {run.parent_cpu:.1f} s, base de datos {run.store_seconds:.1f} s "
-                    f"de pared; piso de CPU ≈ {floor:.1f} s"),
-        at_most(f"verificaciones: parte del CPU del rastreo {suffix}", 100 * run.checks_cpu / max(total_cpu, 1e-9),
-                "%", None),
-        at_most(f"memoria máxima de un proceso de rastreo {suffix}",
-                max((w.max_rss_bytes for w in run.workers), default=0) / 2**20, "MiB", None),
+        versus(
+            f"rastreo vs Scrapy mínimo {suffix}",
+            run.seconds,
+            bare.seconds,
+            "s",
+            1.10,
+            note=f"Vigía {run.pages} págs. en {len(run.workers)} procesos; Scrapy mínimo {bare.responses} "
+            f"respuestas en 1 proceso, {bare.cpu_seconds:.1f} s de CPU",
+        ),
+        versus(
+            f"rastreo vs cota de latencia {suffix}",
+            run.seconds,
+            bound,
+            "s",
+            1.3,
+            note=f"CPU: trabajadores {run.worker_cpu:.1f} s (verificaciones {run.checks_cpu:.1f} s), "
+            f"proceso principal y granja {run.parent_cpu:.1f} s, base de datos {run.store_seconds:.1f} s "
+            f"de pared; piso de CPU ≈ {floor:.1f} s",
+        ),
+        at_most(
+            f"verificaciones: parte del CPU del rastreo {suffix}",
+            100 * run.checks_cpu / max(total_cpu, 1e-9),
+            "%",
+            None,
+        ),
+        at_most(
+            f"memoria máxima de un proceso de rastreo {suffix}",
+            max((w.max_rss_bytes for w in run.workers), default=0) / 2**20,
+            "MiB",
+            None,
+        ),
     ]

@@ -38,8 +38,16 @@ def measure(db: Database) -> list[dict[str, Any]]:
         "consulta corridas": lambda: dashboard.runs(db),
     }
     calls.update(_pages(str(db.engine.url)))
-    return [{"name": name, "value": (ms := round(median_ms(call), 1)), "unit": "ms", "target": TARGET_MS,
-             "met": ms <= TARGET_MS} for name, call in calls.items()]
+    return [
+        {
+            "name": name,
+            "value": (ms := round(median_ms(call), 1)),
+            "unit": "ms",
+            "target": TARGET_MS,
+            "met": ms <= TARGET_MS,
+        }
+        for name, call in calls.items()
+    ]
 
 
 def _pages(db_url: str) -> dict[str, Callable[[], object]]:
@@ -50,9 +58,13 @@ def _pages(db_url: str) -> dict[str, Callable[[], object]]:
     except ImportError:
         return {}
     client = TestClient(create_app(db_url, require_login=False))
-    paths = {"página ranking": "/", "página municipio": "/municipio/15106",
-             "página verificación": "/verificacion/canal.telefono", "página matriz IPOMEX": "/ipomex",
-             "página corridas": "/corridas"}
+    paths = {
+        "página ranking": "/",
+        "página municipio": "/municipio/15106",
+        "página verificación": "/verificacion/canal.telefono",
+        "página matriz IPOMEX": "/ipomex",
+        "página corridas": "/corridas",
+    }
     return {name: partial(_get, client, path) for name, path in paths.items()}
 
 
@@ -70,8 +82,10 @@ def main() -> None:
     if not args.db.exists():
         started = time.perf_counter()
         generate(args.db, 125, args.days, 7)
-        print(f"historial generado: {args.days} noches en {time.perf_counter() - started:.0f} s, "
-              f"{args.db.stat().st_size / 1e6:.0f} MB")
+        print(
+            f"historial generado: {args.days} noches en {time.perf_counter() - started:.0f} s, "
+            f"{args.db.stat().st_size / 1e6:.0f} MB"
+        )
     db = open_database(f"sqlite:///{args.db}")
     rows = measure(db)
     for row in rows:

@@ -23,9 +23,13 @@ from storage.history import changes_since, status_on, timeline
 from vigia.clock import LOCAL_TZ
 
 TIMELINE_MS, CHANGES_MS, PAGE_MS, RUN_MB = 50.0, 500.0, 200.0, 1.0
-PAGES = {"tablero ranking": "/", "tablero municipio": "/municipio/{cve}",
-         "tablero verificación": "/verificacion/canal.telefono", "tablero matriz IPOMEX": "/ipomex",
-         "tablero corridas": "/corridas"}
+PAGES = {
+    "tablero ranking": "/",
+    "tablero municipio": "/municipio/{cve}",
+    "tablero verificación": "/verificacion/canal.telefono",
+    "tablero matriz IPOMEX": "/ipomex",
+    "tablero corridas": "/corridas",
+}
 
 
 def default_path(municipalities: int, days: int) -> Path:
@@ -33,20 +37,35 @@ def default_path(municipalities: int, days: int) -> Path:
     return Path(f"/tmp/vigia-hist-{municipalities}x{days}.db")
 
 
-def measure_history(municipalities: int = 125, days: int = 365, db_path: Path | None = None,
-                    seed: int = 7) -> list[Measurement]:
+def measure_history(
+    municipalities: int = 125, days: int = 365, db_path: Path | None = None, seed: int = 7
+) -> list[Measurement]:
     """Generate (once per file) and measure the history queries, the dashboard pages and the size per run."""
     path = db_path or default_path(municipalities, days)
     seconds = _ensure_generated(path, municipalities, days, seed)
     db = open_database(f"sqlite:///{path}")
     try:
         cve = _sample_municipality(db)
-        found = [_timed("historial municipio (año)", lambda: timeline(db, cve), TIMELINE_MS,
-                        f"una fila por check más sus cambios ({cve})"),
-                 _timed("cambios desde (30 días, todo el estado)", lambda: changes_since(db, _since(days)),
-                        CHANGES_MS, "lee result_changes de las corridas de la ventana"),
-                 _timed("estado en una fecha (todo el estado)", lambda: status_on(db, _since(days)), None,
-                        "corrida completa más reciente de cada municipio hasta ese día")]
+        found = [
+            _timed(
+                "historial municipio (año)",
+                lambda: timeline(db, cve),
+                TIMELINE_MS,
+                f"una fila por check más sus cambios ({cve})",
+            ),
+            _timed(
+                "cambios desde (30 días, todo el estado)",
+                lambda: changes_since(db, _since(days)),
+                CHANGES_MS,
+                "lee result_changes de las corridas de la ventana",
+            ),
+            _timed(
+                "estado en una fecha (todo el estado)",
+                lambda: status_on(db, _since(days)),
+                None,
+                "corrida completa más reciente de cada municipio hasta ese día",
+            ),
+        ]
         found += [_timed(name, call, PAGE_MS) for name, call in _pages(db, cve).items()]
     finally:
         db.dispose()

@@ -37,10 +37,42 @@ IPOMEX_SOURCE, LAW = "ipomex3", "LTAIPEMyM:2016"
 CHANGE_SHARE, REFRESH_SHARE, PAGES_PER_SITE, PAGE_CHURN = 0.02, 0.005, 30, 0.1
 SITE_WEIGHTS = {"cumple": 50, "no_cumple": 35, "indeterminado": 15}
 IPOMEX_WEIGHTS = {"cumple": 45, "no_cumple": 30, "indeterminado": 15, "no_aplica": 10}
-WORDS = ("ayuntamiento", "transparencia", "cabildo", "presidencia", "municipal", "acta", "sesión", "ordinaria",
-         "tesorería", "presupuesto", "egresos", "ingresos", "ejercicio", "fiscal", "informe", "trimestral", "obra",
-         "pública", "licitación", "convocatoria", "contraloría", "ciudadana", "trámite", "servicio", "atención",
-         "oficio", "reglamento", "bando", "gaceta", "publicación", "dirección", "desarrollo", "urbano", "agua")
+WORDS = (
+    "ayuntamiento",
+    "transparencia",
+    "cabildo",
+    "presidencia",
+    "municipal",
+    "acta",
+    "sesión",
+    "ordinaria",
+    "tesorería",
+    "presupuesto",
+    "egresos",
+    "ingresos",
+    "ejercicio",
+    "fiscal",
+    "informe",
+    "trimestral",
+    "obra",
+    "pública",
+    "licitación",
+    "convocatoria",
+    "contraloría",
+    "ciudadana",
+    "trámite",
+    "servicio",
+    "atención",
+    "oficio",
+    "reglamento",
+    "bando",
+    "gaceta",
+    "publicación",
+    "dirección",
+    "desarrollo",
+    "urbano",
+    "agua",
+)
 SECTIONS = ("transparencia", "gaceta", "tramites", "cabildo", "tesoreria", "obras", "noticias", "contacto")
 
 
@@ -56,8 +88,10 @@ class Cell:
 def municipalities(count: int) -> list[Municipality]:
     """The first `count` real municipalities; beyond 125, clones with claves from 20001 upward."""
     real = load_registry()
-    extra = [replace(real[i % len(real)], cve_inegi=f"{20001 + i}", nombre=f"{real[i % len(real)].nombre} ({i + 1})")
-             for i in range(max(0, count - len(real)))]
+    extra = [
+        replace(real[i % len(real)], cve_inegi=f"{20001 + i}", nombre=f"{real[i % len(real)].nombre} ({i + 1})")
+        for i in range(max(0, count - len(real)))
+    ]
     return (real + extra)[:count]
 
 
@@ -116,10 +150,18 @@ def _fast_engine(url: str) -> Engine:
 
 
 def _municipality(m: Municipality) -> dict[str, Any]:
-    return {"cve_inegi": m.cve_inegi, "nombre": m.nombre, "cabecera": m.cabecera, "poblacion_2020": m.poblacion_2020,
-            "conapo_im_2020": m.conapo_im_2020, "conapo_gm_2020": m.conapo_gm_2020, "region": m.region,
-            "sitio_web": f"https://{_host(m.cve_inegi)}/", "sitio_estado": "confirmado",
-            "updated_at": GENERATION_START}
+    return {
+        "cve_inegi": m.cve_inegi,
+        "nombre": m.nombre,
+        "cabecera": m.cabecera,
+        "poblacion_2020": m.poblacion_2020,
+        "conapo_im_2020": m.conapo_im_2020,
+        "conapo_gm_2020": m.conapo_gm_2020,
+        "region": m.region,
+        "sitio_web": f"https://{_host(m.cve_inegi)}/",
+        "sitio_estado": "confirmado",
+        "updated_at": GENERATION_START,
+    }
 
 
 def _host(cve: str) -> str:
@@ -135,8 +177,9 @@ class _Nights:
         self.checks += [(o.id, IPOMEX_SOURCE) for o in load_obligations().obligations]
         self.keys: dict[tuple[str, str], int] = {}
         self.digests: dict[str, int] = {}
-        self.cells = {(m.cve_inegi, pair): self._cell(m.cve_inegi, pair, None) for m in registry
-                      for pair in self.checks}
+        self.cells = {
+            (m.cve_inegi, pair): self._cell(m.cve_inegi, pair, None) for m in registry for pair in self.checks
+        }
         self.pages = {m.cve_inegi: self._pages(m.cve_inegi) for m in registry}
         self.fresh = list(self.cells)
 
@@ -151,8 +194,14 @@ class _Nights:
         check_id, source = pair
         if source == "sitio":
             if status == "cumple":
-                return (None, None, f"https://{_host(cve)}/{self.rng.choice(SECTIONS)}/{self._slug()}.html",
-                        self._snippet(), None, None)
+                return (
+                    None,
+                    None,
+                    f"https://{_host(cve)}/{self.rng.choice(SECTIONS)}/{self._slug()}.html",
+                    self._snippet(),
+                    None,
+                    None,
+                )
             if status == "indeterminado":
                 reason = self.rng.choice(("timeout", "http_error", "js_required"))
                 return reason, f"No se pudo revisar la página ({reason}).", None, None, None, None
@@ -162,8 +211,14 @@ class _Nights:
         return {
             "cumple": (None, None, page, None, LAW, updated),
             "no_cumple": ("outdated", "La última actualización supera el plazo de la ley.", page, None, LAW, updated),
-            "indeterminado": ("not_listed", "La fracción no aparece entre las que se leyeron del índice.", None,
-                              None, LAW, None),
+            "indeterminado": (
+                "not_listed",
+                "La fracción no aparece entre las que se leyeron del índice.",
+                None,
+                None,
+                LAW,
+                None,
+            ),
             "no_aplica": (None, "El municipio declaró que la fracción no le aplica.", page, None, LAW, None),
         }[status]
 
@@ -180,8 +235,17 @@ class _Nights:
     def _pages(self, cve: str) -> list[PageRecord]:
         base = f"https://{_host(cve)}/"
         urls = [base] + [f"{base}{self.rng.choice(SECTIONS)}/{self._slug()}-{i}.html" for i in range(1, PAGES_PER_SITE)]
-        return [PageRecord(url=url, final_url=url, status=200, content_hash=self.rng.randbytes(32).hex(),
-                           depth=min(i, 3), kind="pdf" if i % 7 == 6 else "html") for i, url in enumerate(urls)]
+        return [
+            PageRecord(
+                url=url,
+                final_url=url,
+                status=200,
+                content_hash=self.rng.randbytes(32).hex(),
+                depth=min(i, 3),
+                kind="pdf" if i % 7 == 6 else "html",
+            )
+            for i, url in enumerate(urls)
+        ]
 
     def _mutate(self) -> None:
         """~2% of the results change status, ~0.5% refresh their evidence, ~10% of pages change content."""
@@ -205,17 +269,33 @@ class _Nights:
         if day:
             self._mutate()
         count = len(self.registry)
-        run_id = conn.execute(insert(RunRow).returning(RunRow.id).values(
-            kind="crawl", started_at=started, status="running", sites_planned=count, sites_done=count,
-            pages_ok=count * PAGES_PER_SITE, pages_failed=0, hostname="bench", params="{}",
-        )).scalar_one()
+        run_id = conn.execute(
+            insert(RunRow)
+            .returning(RunRow.id)
+            .values(
+                kind="crawl",
+                started_at=started,
+                status="running",
+                sites_planned=count,
+                sites_done=count,
+                pages_ok=count * PAGES_PER_SITE,
+                pages_failed=0,
+                hostname="bench",
+                params="{}",
+            )
+        ).scalar_one()
         conn.execute(insert(SiteOutcomeRow), [_outcome(run_id, m.cve_inegi, started) for m in self.registry])
-        conn.execute(insert(PageLogRow), [{"run_id": run_id, "cve_inegi": cve, "data": encode_pages(pages)}
-                                          for cve, pages in self.pages.items()])
+        conn.execute(
+            insert(PageLogRow),
+            [{"run_id": run_id, "cve_inegi": cve, "data": encode_pages(pages)} for cve, pages in self.pages.items()],
+        )
         conn.execute(insert(IpomexCaptureRow), [_capture(run_id, m.cve_inegi, started) for m in self.registry])
         self._results(conn, run_id)
-        conn.execute(update(RunRow).where(RunRow.id == run_id).values(
-            status="complete", finished_at=started + timedelta(hours=1)))
+        conn.execute(
+            update(RunRow)
+            .where(RunRow.id == run_id)
+            .values(status="complete", finished_at=started + timedelta(hours=1))
+        )
         record_changes(conn, run_id)
 
     def _results(self, conn: Connection, run_id: int) -> None:
@@ -223,21 +303,49 @@ class _Nights:
         resolve_details(conn, [self.cells[key].values for key in self.fresh], self.digests)
         self.fresh = []
         # Per municipality in check order, as record_site inserts them.
-        rows = [{"cve_inegi": cve, "check_key": self.keys[pair], "run_id": run_id, "status": cell.status,
-                 "detail_id": self.digests[cell.digest]} for (cve, pair), cell in self.cells.items()]
+        rows = [
+            {
+                "cve_inegi": cve,
+                "check_key": self.keys[pair],
+                "run_id": run_id,
+                "status": cell.status,
+                "detail_id": self.digests[cell.digest],
+            }
+            for (cve, pair), cell in self.cells.items()
+        ]
         conn.execute(insert(CheckResultRow), rows)
 
 
 def _outcome(run_id: int, cve: str, night: datetime) -> dict[str, Any]:
     home = f"https://{_host(cve)}/"
-    return {"run_id": run_id, "cve_inegi": cve, "start_url": home, "home_url": home, "failure": None,
-            "failure_detail": None, "pages_ok": PAGES_PER_SITE, "pages_failed": 0, "truncated": False,
-            "seconds": 20.0, "https_valid": True, "https_error": None, "http_redirects_to_https": True,
-            "network_suspect": False, "recorded_at": night + timedelta(minutes=30)}
+    return {
+        "run_id": run_id,
+        "cve_inegi": cve,
+        "start_url": home,
+        "home_url": home,
+        "failure": None,
+        "failure_detail": None,
+        "pages_ok": PAGES_PER_SITE,
+        "pages_failed": 0,
+        "truncated": False,
+        "seconds": 20.0,
+        "https_valid": True,
+        "https_error": None,
+        "http_redirects_to_https": True,
+        "network_suspect": False,
+        "recorded_at": night + timedelta(minutes=30),
+    }
 
 
 def _capture(run_id: int, cve: str, night: datetime) -> dict[str, Any]:
-    return {"run_id": run_id, "cve_inegi": cve, "source": IPOMEX_SOURCE,
-            "index_url": f"https://www.ipomex.org.mx/ipo3/lgt/indice/m{cve}.web",
-            "captured_at": night + timedelta(minutes=40), "failure": None, "failure_detail": None,
-            "fractions_read": 87, "browser_pages": 0}
+    return {
+        "run_id": run_id,
+        "cve_inegi": cve,
+        "source": IPOMEX_SOURCE,
+        "index_url": f"https://www.ipomex.org.mx/ipo3/lgt/indice/m{cve}.web",
+        "captured_at": night + timedelta(minutes=40),
+        "failure": None,
+        "failure_detail": None,
+        "fractions_read": 87,
+        "browser_pages": 0,
+    }

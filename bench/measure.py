@@ -40,13 +40,20 @@ def at_least(name: str, value: float, unit: str, target: float, note: str = "") 
     return Measurement(name, round(value, 3), unit, target=target, met=value >= target, note=note)
 
 
-def versus(name: str, value: float, baseline: float, unit: str, max_ratio: float | None,
-           note: str = "") -> Measurement:
+def versus(name: str, value: float, baseline: float, unit: str, max_ratio: float | None, note: str = "") -> Measurement:
     """A measurement compared with a baseline measured in the same run; the target bounds value/baseline."""
     ratio = value / baseline if baseline > 0 else float("inf")
     met = None if max_ratio is None else ratio <= max_ratio
-    return Measurement(name, round(value, 3), unit, baseline=round(baseline, 3), ratio=round(ratio, 3),
-                       target=max_ratio, met=met, note=note)
+    return Measurement(
+        name,
+        round(value, 3),
+        unit,
+        baseline=round(baseline, 3),
+        ratio=round(ratio, 3),
+        target=max_ratio,
+        met=met,
+        note=note,
+    )
 
 
 def median_ms(call: Callable[[], object], repeat: int = 5) -> float:

@@ -12,8 +12,7 @@ from storage.db import open_database
 from vigia.runstore import DatabaseRunStore
 
 
-def nightly_main(registry: list[Municipality], cfg: CrawlSettings, run_date: date, db_path: str,
-                 channel: Any) -> None:
+def nightly_main(registry: list[Municipality], cfg: CrawlSettings, run_date: date, db_path: str, channel: Any) -> None:
     """Run the nightly crawl into db_path and send its summary back."""
     store = DatabaseRunStore(open_database(f"sqlite:///{db_path}"))
     channel.put(run_and_store(store, registry, cfg, run_date, "demo"))

@@ -82,8 +82,9 @@ def selected(keys: list[str] | None, full: bool) -> list[Benchmark]:
     return every if full else list(BENCHMARKS)
 
 
-def run_suite(benchmarks: list[Benchmark], folder: Path | None,
-              on_done: Callable[[Benchmark, list[Measurement]], None]) -> list[Measurement]:
+def run_suite(
+    benchmarks: list[Benchmark], folder: Path | None, on_done: Callable[[Benchmark, list[Measurement]], None]
+) -> list[Measurement]:
     """Run each benchmark in order (generated databases go to folder, else a temporary one)."""
     found: list[Measurement] = []
     with tempfile.TemporaryDirectory(prefix="vigia-bench-") as tmp:

@@ -7,6 +7,15 @@ from checks.scoring import AreaScore, area_scores, overall_score
 from checks.spec import CheckSpec
 
 __all__ = [
-    "PAGE_KINDS", "AreaScore", "Catalogue", "CheckSpec", "PageAnalysis", "SiteEvaluator", "area_scores", "classify",
-    "evaluate_pages", "load_catalogue", "overall_score",
+    "PAGE_KINDS",
+    "AreaScore",
+    "Catalogue",
+    "CheckSpec",
+    "PageAnalysis",
+    "SiteEvaluator",
+    "area_scores",
+    "classify",
+    "evaluate_pages",
+    "load_catalogue",
+    "overall_score",
 ]

@@ -99,8 +99,9 @@ def _compile(path: str, lines: dict[str, int], spec: CheckSpec) -> Any:
     try:
         return KINDS[spec.kind].compile(spec.params)
     except ParamError as exc:
-        raise ConfigError(path, lines.get("params", lines.get("")), f"params.{exc.key}",
-                          f"{exc.problem} (check «{spec.id}»)") from None
+        raise ConfigError(
+            path, lines.get("params", lines.get("")), f"params.{exc.key}", f"{exc.problem} (check «{spec.id}»)"
+        ) from None
 
 
 class _EntryParser:
@@ -140,5 +141,12 @@ class _EntryParser:
         weight = self.item.get("weight", 1)
         if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
             raise self.fail("weight", "debe ser un número positivo")
-        return CheckSpec(id=check_id, seed=self.text("seed", SEEDS), scope=self.text("scope", SCOPES),
-                         label=self.text("label"), kind=kind, params=dict(params), weight=float(weight))
+        return CheckSpec(
+            id=check_id,
+            seed=self.text("seed", SEEDS),
+            scope=self.text("scope", SCOPES),
+            label=self.text("label"),
+            kind=kind,
+            params=dict(params),
+            weight=float(weight),
+        )

@@ -14,8 +14,15 @@ CHALLENGE, FOREIGN, REDIRECT = "challenge", "foreign", "redirect"
 SOFT_404 = "soft_404"
 PAGE_KINDS = (OK, PARKED, MAINTENANCE, JS_SHELL, CHALLENGE, FOREIGN, REDIRECT, SOFT_404)
 # Reason code that every non-ok home page gives to the checks (reliability rules 1-2).
-REASONS = {PARKED: "identity_lost", MAINTENANCE: "maintenance", JS_SHELL: "needs_js", CHALLENGE: "blocked_waf",
-           FOREIGN: "identity_unverified", REDIRECT: "html_redirect", SOFT_404: "soft_404"}
+REASONS = {
+    PARKED: "identity_lost",
+    MAINTENANCE: "maintenance",
+    JS_SHELL: "needs_js",
+    CHALLENGE: "blocked_waf",
+    FOREIGN: "identity_unverified",
+    REDIRECT: "html_redirect",
+    SOFT_404: "soft_404",
+}
 
 _CHALLENGE_TITLE = re.compile(
     r"^(?:just a moment|un momento|attention required|access denied|acceso denegado|ddos-guard|"
@@ -34,8 +41,28 @@ _PARKED = re.compile(
     r"estacionado (?:gratis|por)|sedoparking|parkingcrew|bodis\.com|hugedomains|afternic|dan\.com|"
     r"the domain has expired|este dominio ha expirado|dominio expirado|renew (?:this|your) domain"
 )
-_SPAM_WORDS = ("casino", "slot", "gacor", "judi", "togel", "poker", "baccarat", "sbobet", "maxwin", "jackpot",
-               "apuesta", "betting", "bet365", "viagra", "cialis", "porn", "escort", "xxx", "ruleta", "tragamonedas")
+_SPAM_WORDS = (
+    "casino",
+    "slot",
+    "gacor",
+    "judi",
+    "togel",
+    "poker",
+    "baccarat",
+    "sbobet",
+    "maxwin",
+    "jackpot",
+    "apuesta",
+    "betting",
+    "bet365",
+    "viagra",
+    "cialis",
+    "porn",
+    "escort",
+    "xxx",
+    "ruleta",
+    "tragamonedas",
+)
 _SPAM = re.compile(
     r"(?<![a-z])(?:casino|slots?|gacor|judi|togel|poker|baccarat|sbobet|maxwin|jackpot|apuestas?|betting|bet365|"
     r"viagra|cialis|porn\w*|escort|xxx|ruleta|tragamonedas)\b"
@@ -71,8 +98,14 @@ def classify(page: Page, municipality: str | None = None, home: bool = False) ->
 
 def classify_detail(page: Page, municipality: str | None = None, home: bool = False) -> tuple[str, str]:
     """Return (kind, snippet showing why) for a parsed page."""
-    tests = ((CHALLENGE, _challenge), (PARKED, _parked), (MAINTENANCE, _maintenance), (REDIRECT, _redirect),
-             (JS_SHELL, _shell), (SOFT_404, _not_found))
+    tests = (
+        (CHALLENGE, _challenge),
+        (PARKED, _parked),
+        (MAINTENANCE, _maintenance),
+        (REDIRECT, _redirect),
+        (JS_SHELL, _shell),
+        (SOFT_404, _not_found),
+    )
     for kind, test in tests:
         snippet = test(page)
         if snippet is not None:

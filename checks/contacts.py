@@ -137,8 +137,8 @@ def _phones_in(folded: str, match: re.Match[str]) -> Iterator[PhoneMatch]:
 
 def _accept(folded: str, phone: PhoneMatch) -> bool:
     """Unmistakable numbers pass; others need a phone word just before (or "ext." after) and no folio/money word."""
-    before = folded[max(0, phone.start - 45):phone.start]
-    near_before = folded[max(0, phone.start - 25):phone.start]
+    before = folded[max(0, phone.start - 45) : phone.start]
+    near_before = folded[max(0, phone.start - 25) : phone.start]
     if NOT_PHONE_CONTEXT.search(near_before) and not PHONE_CONTEXT.search(near_before):
         return False
     return phone.strong or bool(PHONE_CONTEXT.search(before) or _EXT_AFTER.match(folded, phone.end))

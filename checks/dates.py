@@ -8,10 +8,33 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 MONTHS = {
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
-    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
-    "ene": 1, "feb": 2, "mar": 3, "abr": 4, "may": 5, "jun": 6, "jul": 7, "ago": 8, "sep": 9, "sept": 9,
-    "set": 9, "oct": 10, "nov": 11, "dic": 12,
+    "enero": 1,
+    "febrero": 2,
+    "marzo": 3,
+    "abril": 4,
+    "mayo": 5,
+    "junio": 6,
+    "julio": 7,
+    "agosto": 8,
+    "septiembre": 9,
+    "setiembre": 9,
+    "octubre": 10,
+    "noviembre": 11,
+    "diciembre": 12,
+    "ene": 1,
+    "feb": 2,
+    "mar": 3,
+    "abr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "ago": 8,
+    "sep": 9,
+    "sept": 9,
+    "set": 9,
+    "oct": 10,
+    "nov": 11,
+    "dic": 12,
 }
 _MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?:[0-2]?\d|3[01])"
@@ -22,8 +45,10 @@ _YEAR_RUN = re.compile(rf"{_YEAR}")
 _BEFORE_YEAR = 32
 _YEAR_LAST = [
     # 12 de marzo de 2026 · 12 marzo 2026 · 12-mar-2026 · 1° de mayo del 2026
-    re.compile(rf"(?<![\d])(?P<d>{_DAY})(?:°|º|o)?(?:\s+de\s+|\s+|-|/|\.)(?P<m>{_MONTH})"
-               rf"(?:\s+de(?:l)?\s+|\s+|-|/|,\s*)(?P<y>{_YEAR})\Z"),
+    re.compile(
+        rf"(?<![\d])(?P<d>{_DAY})(?:°|º|o)?(?:\s+de\s+|\s+|-|/|\.)(?P<m>{_MONTH})"
+        rf"(?:\s+de(?:l)?\s+|\s+|-|/|,\s*)(?P<y>{_YEAR})\Z"
+    ),
     # marzo 12, 2026 · marzo 12 de 2026
     re.compile(rf"(?<![a-z])(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?:de(?:l)?\s+)?(?P<y>{_YEAR})\Z"),
     # 12/03/2026 · 12-03-2026 · 12.03.2026 (day first, as Mexico writes them)

@@ -44,10 +44,10 @@ BLOCKED = {
     "js_shell": "La página de inicio sólo muestra contenido con JavaScript; hace falta el navegador para evaluarla.",
     "challenge": "Un cortafuegos presentó una verificación anti-bots (p. ej. Cloudflare) en lugar de la página.",
     "foreign": "La página de inicio no menciona al municipio ni a un ayuntamiento; no se confirma que sea el sitio "
-               "oficial.",
+    "oficial.",
     SOFT_404: "La página de inicio es una página de «no encontrado» servida como si existiera; no se evalúa.",
     "redirect": "La página de inicio sólo redirige a otra dirección (meta refresh, marcos o JavaScript) que no se "
-                "evaluó como página de inicio.",
+    "evaluó como página de inicio.",
 }
 
 
@@ -108,8 +108,9 @@ class SiteEvaluator:
 
     def _repeats_home(self, url: str, html: str) -> bool:
         """A catch-all answering the home page at another address: not a page of its own (soft-404)."""
-        return self.home_hash is not None and url.rstrip("/") != self.home_url.rstrip("/") and hash(html) == \
-            self.home_hash
+        return (
+            self.home_hash is not None and url.rstrip("/") != self.home_url.rstrip("/") and hash(html) == self.home_hash
+        )
 
     def _observe(self, page: Page, is_home: bool) -> None:
         """Feed a usable page to every unsettled check whose scope includes it."""
@@ -143,8 +144,15 @@ class SiteEvaluator:
         failed = min(total, outcome.pages_failed + self.pages_unusable)
         complete = not outcome.truncated and failed <= MAX_FAILED_SHARE * total
         why = "la exploración se interrumpió" if outcome.truncated else f"{failed} de {total} páginas no se leyeron"
-        return SiteState(self.run_date, outcome, outcome.home_url or self.home_url, self.home_title,
-                         self.pages_used, complete, "" if complete else why)
+        return SiteState(
+            self.run_date,
+            outcome,
+            outcome.home_url or self.home_url,
+            self.home_title,
+            self.pages_used,
+            complete,
+            "" if complete else why,
+        )
 
 
 def _failed(check: Check[Any], outcome: CrawlOutcome) -> CheckResult:
@@ -177,13 +185,19 @@ def split_links(page: Page, first: str | None = None) -> tuple[tuple[str, ...], 
     return tuple(pages), tuple(documents)
 
 
-def evaluate_pages(pages: Iterable[tuple[str, str, int]], run_date: datetime.date, catalogue: Catalogue | None = None,
-                   municipality: str | None = None, outcome: CrawlOutcome | None = None) -> list[CheckResult]:
+def evaluate_pages(
+    pages: Iterable[tuple[str, str, int]],
+    run_date: datetime.date,
+    catalogue: Catalogue | None = None,
+    municipality: str | None = None,
+    outcome: CrawlOutcome | None = None,
+) -> list[CheckResult]:
     """Evaluate (url, html, depth) pages without a crawler; the default outcome is a complete, valid crawl."""
     evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, municipality)
     added = [(url, evaluator.add_page(url, html, depth), depth) for url, html, depth in pages]
     if outcome is None:
         home = next((url for url, _, depth in added if depth == 0), added[0][0] if added else "")
-        outcome = CrawlOutcome(start_url=home, home_url=home or None, failure=None if added else "error",
-                               pages_ok=len(added))
+        outcome = CrawlOutcome(
+            start_url=home, home_url=home or None, failure=None if added else "error", pages_ok=len(added)
+        )
     return evaluator.finish(outcome)

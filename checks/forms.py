@@ -44,8 +44,7 @@ def is_contact(form: Form) -> bool:
         return False
     if _COMMENT_FORM.search(form.ident) or "wp-comments-post" in form.action:
         return False
-    return any(f.type in ("email", "tel") or (f.tag == "input" and _CONTACT_FIELD.search(f.label))
-               for f in form.fields)
+    return any(f.type in ("email", "tel") or (f.tag == "input" and _CONTACT_FIELD.search(f.label)) for f in form.fields)
 
 
 def describe(form: Form) -> str:

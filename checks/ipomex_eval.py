@@ -34,8 +34,10 @@ def evaluate_capture(capture: IpomexCapture, catalogue: ObligationCatalogue, run
     """One result per obligation of the catalogue, in catalogue order, from what the adapter captured."""
     if capture.failure is not None:
         detail = capture_failure_detail(capture.failure)
-        return [_Judge(capture, catalogue, o).result("indeterminado", capture.failure, detail)
-                for o in catalogue.obligations]
+        return [
+            _Judge(capture, catalogue, o).result("indeterminado", capture.failure, detail)
+            for o in catalogue.obligations
+        ]
     pages = _pages_by_obligation(capture.fractions, catalogue)
     results: list[CheckResult] = []
     for obligation in catalogue.obligations:
@@ -65,8 +67,13 @@ def _pages_by_obligation(pages: Iterable[FractionPage], catalogue: ObligationCat
 class _Judge:
     """Builds the result of one obligation from its captured page (None when the capture did not list it)."""
 
-    def __init__(self, capture: IpomexCapture, catalogue: ObligationCatalogue, obligation: Obligation,
-                 page: FractionPage | None = None) -> None:
+    def __init__(
+        self,
+        capture: IpomexCapture,
+        catalogue: ObligationCatalogue,
+        obligation: Obligation,
+        page: FractionPage | None = None,
+    ) -> None:
         self.capture, self.catalogue, self.obligation, self.page = capture, catalogue, obligation, page
         dates = [r.fecha_actualizacion for r in page.records if r.fecha_actualizacion] if page else []
         self.newest: date | None = max(dates) if dates else None
@@ -74,8 +81,16 @@ class _Judge:
     def result(self, status: Status, reason: str | None, detail: str, snippet: str | None = None) -> CheckResult:
         """A result carrying the capture's source, the catalogue's law key and the newest update date."""
         evidence = Evidence(self.page.url, snippet) if self.page is not None and snippet is not None else None
-        return CheckResult(self.obligation.id, status, evidence=evidence, reason=reason, detail=detail,
-                           source=self.capture.source, law=self.catalogue.key, last_update=self.newest)
+        return CheckResult(
+            self.obligation.id,
+            status,
+            evidence=evidence,
+            reason=reason,
+            detail=detail,
+            source=self.capture.source,
+            law=self.catalogue.key,
+            last_update=self.newest,
+        )
 
     def judge(self, run_date: date) -> CheckResult:
         """The verdict for the obligation; no_cumple only when its page was actually read."""

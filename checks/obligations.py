@@ -142,8 +142,14 @@ def _parse_entry(fields: _Fields, default_article: str) -> Obligation:
     update = fields.text("update")
     if update not in PERIODS:
         raise fields.fail("update", f"«{update}» no es un periodo permitido ({', '.join(PERIODS)})")
-    return Obligation(id=obligation_id, articulo=article, fraccion=label, titulo=fields.text("titulo"),
-                      page=fields.text("page"), update=update)
+    return Obligation(
+        id=obligation_id,
+        articulo=article,
+        fraccion=label,
+        titulo=fields.text("titulo"),
+        page=fields.text("page"),
+        update=update,
+    )
 
 
 def _node_lines(root: yaml.Node | None) -> tuple[dict[str, int], dict[int, dict[str, int]]]:

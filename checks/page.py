@@ -26,19 +26,51 @@ _JS_REDIRECT = re.compile(
     r"""location(?:\.href)?\s*=\s*["']([^"']+)["']|location\.(?:replace|assign)\(\s*["']([^"']+)["']"""
 )
 # Markup that only Cloudflare/Sucuri/Incapsula challenge pages carry (normal pages may load other cdn-cgi scripts).
-_CHALLENGE_MARKUP = ("cf_chl_opt", "cf-browser-verification", 'id="challenge-form"', "cf-challenge-running",
-                     "_cf_chl_", "sucuri_cloudproxy", "Incapsula incident ID", "/_Incapsula_Resource")
-_SPA_ROOTS = ("//*[@id='root' or @id='app' or @id='__next' or @id='__nuxt' or @id='q-app' or @id='svelte'"
-              " or @ng-app or @ng-version or @data-reactroot] | //app-root")
+_CHALLENGE_MARKUP = (
+    "cf_chl_opt",
+    "cf-browser-verification",
+    'id="challenge-form"',
+    "cf-challenge-running",
+    "_cf_chl_",
+    "sucuri_cloudproxy",
+    "Incapsula incident ID",
+    "/_Incapsula_Resource",
+)
+_SPA_ROOTS = (
+    "//*[@id='root' or @id='app' or @id='__next' or @id='__nuxt' or @id='q-app' or @id='svelte'"
+    " or @ng-app or @ng-version or @data-reactroot] | //app-root"
+)
 _WIDGET_MARKERS = "//*[contains(@class, 'customerchat') or contains(@class, 'chat-widget')] | //df-messenger"
 # An "almost empty" page for the shell and redirect tests of checks.classify: at most this much folded text (and
 # at most SHELL_LINKS links for a JavaScript shell).
 SHELL_TEXT = 300
 SHELL_LINKS = 10
-DOCUMENT_EXTENSIONS = frozenset({
-    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "pps", "ppsx", "odt", "ods", "odp", "rtf", "csv", "json",
-    "xml", "txt", "zip", "rar", "7z", "kmz", "kml",
-})
+DOCUMENT_EXTENSIONS = frozenset(
+    {
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "pps",
+        "ppsx",
+        "odt",
+        "ods",
+        "odp",
+        "rtf",
+        "csv",
+        "json",
+        "xml",
+        "txt",
+        "zip",
+        "rar",
+        "7z",
+        "kmz",
+        "kml",
+    }
+)
 
 
 class Link(NamedTuple):
@@ -163,7 +195,7 @@ def absolute(base: str, href: str) -> str | None:
         except ValueError:
             return None
     # A host must follow the scheme ("http:///x" and "https://?q" are not URLs).
-    rest = href[href.index("//") + 2:]
+    rest = href[href.index("//") + 2 :]
     return href if rest and rest[0] not in "/?#@:" else None
 
 
@@ -235,7 +267,7 @@ def _read_head(doc: Element, page: Page, base: str) -> None:
         elif name == "article:published_time" and content:
             times.append(content)
         elif name == "refresh" and "url=" in content.lower():
-            target = content[content.lower().index("url=") + 4:].strip(" '\"")
+            target = content[content.lower().index("url=") + 4 :].strip(" '\"")
             page.refresh = absolute(base, target)
     page.times = tuple(times)
 
@@ -296,8 +328,9 @@ def _read_links(doc: Element, page: Page, base: str) -> list[Element]:
     folded = fold("\n".join(text for _, _, text in live)).split("\n") if live else []
     own = host_of(page.url)
     contexts: dict[Element, str] = {}
-    page.links = tuple(_make_link(a, href, text, f, base, own, contexts)
-                       for (a, href, text), f in zip(live, folded, strict=True))
+    page.links = tuple(
+        _make_link(a, href, text, f, base, own, contexts) for (a, href, text), f in zip(live, folded, strict=True)
+    )
     page.emails = tuple(e for e in emails if e)
     return dead
 
@@ -314,8 +347,9 @@ def _anchor_text(anchor: Element) -> str:
     return collapse(text)
 
 
-def _make_link(anchor: Element, href: str, text: str, folded: str, base: str, own: str,
-               contexts: dict[Element, str]) -> Link:
+def _make_link(
+    anchor: Element, href: str, text: str, folded: str, base: str, own: str, contexts: dict[Element, str]
+) -> Link:
     """Build a Link; links to other hosts than the page's (own) also get their parent's text as context."""
     resolved = absolute(base, href)
     if resolved is None:
@@ -340,8 +374,11 @@ def _read_forms(doc: Element, page: Page) -> None:
         ident = " ".join(form.get(a) or "" for a in ("id", "class", "name", "role"))
         if parent is not None:
             ident += " " + (parent.get("role") or "") + " " + (parent.get("class") or "")
-        forms.append(_make_form(form.get("action") or "", ident, form.iter("input", "textarea", "select", "button"),
-                                text_of(form)))
+        forms.append(
+            _make_form(
+                form.get("action") or "", ident, form.iter("input", "textarea", "select", "button"), text_of(form)
+            )
+        )
     orphans = doc.xpath("//input[not(ancestor::form)] | //textarea[not(ancestor::form)]")
     if orphans:
         forms.append(_make_form("", "", orphans, ""))
@@ -357,8 +394,9 @@ def _make_form(action: str, ident: str, controls: Iterable[Element], text: str) 
             continue
         parts = (control.get(a) or "" for a in ("name", "id", "placeholder", "aria-label", "title", "value"))
         fields.append(Field(tag=str(control.tag), type=kind, label=fold(collapse(" ".join(parts)))))
-    return Form(action=action.strip(), ident=fold(collapse(ident)), fields=tuple(fields),
-                text=fold(collapse(text))[:500])
+    return Form(
+        action=action.strip(), ident=fold(collapse(ident)), fields=tuple(fields), text=fold(collapse(text))[:500]
+    )
 
 
 def _read_text(doc: Element, page: Page) -> None:

@@ -27,9 +27,26 @@ def fold(text: str) -> str:
 
 # UTF-8 bytes of Spanish letters read as Windows-1252/Latin-1 ("InformaciÃ³n"): the pairs seen on real portals.
 _MOJIBAKE = {
-    "Ã¡": "á", "Ã©": "é", "Ã\xad": "í", "Ã³": "ó", "Ãº": "ú", "Ã±": "ñ", "Ã¼": "ü", "Ã\x81": "Á", "Ã‰": "É",
-    "Ã\x8d": "Í", "Ã“": "Ó", "Ãš": "Ú", "Ã‘": "Ñ", "Ãœ": "Ü", "Â¿": "¿", "Â¡": "¡", "Âº": "º", "Âª": "ª",
-    "Â°": "°", "Â\xa0": "\xa0",
+    "Ã¡": "á",
+    "Ã©": "é",
+    "Ã\xad": "í",
+    "Ã³": "ó",
+    "Ãº": "ú",
+    "Ã±": "ñ",
+    "Ã¼": "ü",
+    "Ã\x81": "Á",
+    "Ã‰": "É",
+    "Ã\x8d": "Í",
+    "Ã“": "Ó",
+    "Ãš": "Ú",
+    "Ã‘": "Ñ",
+    "Ãœ": "Ü",
+    "Â¿": "¿",
+    "Â¡": "¡",
+    "Âº": "º",
+    "Âª": "ª",
+    "Â°": "°",
+    "Â\xa0": "\xa0",
 }
 _MOJIBAKE_RE = re.compile("|".join(re.escape(k) for k in sorted(_MOJIBAKE, key=len, reverse=True)))
 
@@ -76,8 +93,9 @@ class Matcher:
         if len(active) == 1:
             found: Iterable[re.Match[str]] = active[0].finditer(text, pos, endpos)
         else:
-            found = sorted((m for regex in active for m in regex.finditer(text, pos, endpos)),
-                           key=lambda m: (m.start(), -m.end()))
+            found = sorted(
+                (m for regex in active for m in regex.finditer(text, pos, endpos)), key=lambda m: (m.start(), -m.end())
+            )
         for match in found:
             start = match.start()
             if start == 0 or not text[start - 1].isalnum() or not text[start].isalnum():

@@ -17,8 +17,17 @@ DEFAULT_REGISTRY = Path(__file__).with_name("municipios.csv")
 GRADOS_MARGINACION = ("Muy bajo", "Bajo", "Medio", "Alto", "Muy alto")
 SITIO_ESTADOS = ("confirmado", "desconocido")
 COLUMNS = (
-    "cve_inegi", "nombre", "cabecera", "poblacion_2020", "conapo_im_2020", "conapo_gm_2020",
-    "region", "sitio_web", "sitio_estado", "ipomex_url", "ipomex4_id",
+    "cve_inegi",
+    "nombre",
+    "cabecera",
+    "poblacion_2020",
+    "conapo_im_2020",
+    "conapo_gm_2020",
+    "region",
+    "sitio_web",
+    "sitio_estado",
+    "ipomex_url",
+    "ipomex4_id",
 )
 FIRST_CVE, LAST_CVE = 15001, 15125
 
@@ -116,11 +125,17 @@ class _RowParser:
         if (estado == "confirmado") != (sitio is not None):
             raise self.fail("sitio_estado", "«confirmado» exige sitio_web y «desconocido» lo exige vacío")
         return Municipality(
-            cve_inegi=cve, nombre=self.text("nombre") or "", cabecera=self.text("cabecera") or "",
-            poblacion_2020=poblacion or 0, conapo_im_2020=self.number("conapo_im_2020"),
+            cve_inegi=cve,
+            nombre=self.text("nombre") or "",
+            cabecera=self.text("cabecera") or "",
+            poblacion_2020=poblacion or 0,
+            conapo_im_2020=self.number("conapo_im_2020"),
             conapo_gm_2020=self.choice("conapo_gm_2020", GRADOS_MARGINACION, required=False),
-            region=self.text("region", required=False), sitio_web=sitio, sitio_estado=estado or "",
-            ipomex_url=self.url("ipomex_url"), ipomex4_id=self.integer("ipomex4_id", required=False),
+            region=self.text("region", required=False),
+            sitio_web=sitio,
+            sitio_estado=estado or "",
+            ipomex_url=self.url("ipomex_url"),
+            ipomex4_id=self.integer("ipomex4_id", required=False),
         )
 
 
@@ -150,8 +165,9 @@ def parse_registry(text: str, path: str = "municipios.csv") -> list[Municipality
         municipality = _RowParser(path, number, dict(zip(fields, values, strict=True))).parse()
         previous = seen.get(municipality.cve_inegi)
         if previous is not None:
-            raise ConfigError(path, number, "cve_inegi",
-                              f"clave {municipality.cve_inegi} repetida (ya está en la línea {previous})")
+            raise ConfigError(
+                path, number, "cve_inegi", f"clave {municipality.cve_inegi} repetida (ya está en la línea {previous})"
+            )
         seen[municipality.cve_inegi] = number
         result.append(municipality)
     return result

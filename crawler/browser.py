@@ -16,14 +16,26 @@ log = logging.getLogger("vigia.browser")
 
 SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 # Without the background-networking flags Chromium keeps calling Google's hosts, refused on closed networks.
-CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                 # Memory (a whole run within 1.5 GB, issue 6): no zygotes, GPU and network service inside the browser
-                 # process, at most two renderers, a smaller V8 heap, and no omnibox WebUI renderer (headless
-                 # Chromium 14x starts one per context; nobody sees it).
-                 "--no-zygote", "--in-process-gpu", "--renderer-process-limit=2", "--disable-extensions",
-                 "--js-flags=--max-old-space-size=128", "--enable-features=NetworkServiceInProcess2",
-                 "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,OmniboxAimPopup")
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    # Memory (a whole run within 1.5 GB, issue 6): no zygotes, GPU and network service inside the browser
+    # process, at most two renderers, a smaller V8 heap, and no omnibox WebUI renderer (headless
+    # Chromium 14x starts one per context; nobody sees it).
+    "--no-zygote",
+    "--in-process-gpu",
+    "--renderer-process-limit=2",
+    "--disable-extensions",
+    "--js-flags=--max-old-space-size=128",
+    "--enable-features=NetworkServiceInProcess2",
+    "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,OmniboxAimPopup",
+)
 # Playwright's node driver grows to ~220 MB over an IPOMEX night with its default heap; 96 MB is ample for it.
 DRIVER_NODE_OPTIONS = "--max-old-space-size=96"
 BLOCKED_RESOURCES = frozenset({"image", "font", "media"})

@@ -45,11 +45,16 @@ class WorkerStats:
 Event = SiteReport | IpomexCapture | RenderStats | WorkerStats | DeferredSite
 
 
-def unreachable_report(target: SiteTarget, run_date: date, reason: str, catalogue: Catalogue | None = None,
-                       detail: str | None = None) -> SiteReport:
+def unreachable_report(
+    target: SiteTarget, run_date: date, reason: str, catalogue: Catalogue | None = None, detail: str | None = None
+) -> SiteReport:
     """Report for a site that could not be crawled at all: every check decided from the failure alone."""
-    outcome = CrawlOutcome(start_url=target.url or "", home_url=None, failure=reason,
-                           failure_detail=detail or DETAILS.get(reason, DETAILS["error"]))
+    outcome = CrawlOutcome(
+        start_url=target.url or "",
+        home_url=None,
+        failure=reason,
+        failure_detail=detail or DETAILS.get(reason, DETAILS["error"]),
+    )
     evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, target.nombre)
     return SiteReport(target.cve_inegi, target.url, outcome, results=evaluator.finish(outcome))
 
@@ -85,8 +90,12 @@ def child_main(job: WorkerJob, counter: Any, channel: Any) -> None:
 
 def _usage(worker: int, started: float) -> WorkerStats:
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return WorkerStats(worker, round(usage.ru_utime + usage.ru_stime, 3), round(time.monotonic() - started, 3),
-                       peak_rss(usage.ru_maxrss * 1024))
+    return WorkerStats(
+        worker,
+        round(usage.ru_utime + usage.ru_stime, 3),
+        round(time.monotonic() - started, 3),
+        peak_rss(usage.ru_maxrss * 1024),
+    )
 
 
 def peak_rss(fallback: int) -> int:
@@ -170,8 +179,16 @@ async def _crawl_sites(runner: Any, job: WorkerJob, counter: Any, emit: Callable
 
     async def crawl_one(target: SiteTarget) -> None:
         try:
-            await runner.crawl(MunicipalSiteSpider, target=target, cfg=job.cfg, run_date=job.run_date, sink=emit,
-                               catalogue=catalogue, browser=browser, defer_js=defer)
+            await runner.crawl(
+                MunicipalSiteSpider,
+                target=target,
+                cfg=job.cfg,
+                run_date=job.run_date,
+                sink=emit,
+                catalogue=catalogue,
+                browser=browser,
+                defer_js=defer,
+            )
         except Exception:
             log.exception("spider for %s crashed", target.url)
             emit(unreachable_report(target, job.run_date, "crawl_crashed", catalogue))

@@ -81,8 +81,14 @@ def is_challenge(status: int, headers: object, body: bytes) -> bool:
     return status in (403, 429, 503) and any(mark in head for mark in CHALLENGE_MARKS)
 
 
-CHALLENGE_MARKS = (b"just a moment", b"checking your browser", b"cf-challenge", b"challenge-platform",
-                   b"attention required! | cloudflare", b"ddos-guard")
+CHALLENGE_MARKS = (
+    b"just a moment",
+    b"checking your browser",
+    b"cf-challenge",
+    b"challenge-platform",
+    b"attention required! | cloudflare",
+    b"ddos-guard",
+)
 
 
 def _http_reason(exc: HttpError) -> str:

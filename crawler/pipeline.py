@@ -58,12 +58,15 @@ def network_alarm(reports: Sequence[SiteReport], cfg: CrawlSettings) -> str | No
     down = [r for r in crawled if r.outcome.failure in UNREACHABLE]
     if len(crawled) < MIN_SITES_FOR_NETWORK_ALARM or len(down) < cfg.min_fail_ratio_for_network_alarm * len(crawled):
         return None
-    return (f"{len(down)} de {len(crawled)} sitios fueron inalcanzables a la vez: probablemente falla la red de "
-            "Vigía y no los portales. La corrida no se publica; revise la conexión y vuelva a ejecutarla.")
+    return (
+        f"{len(down)} de {len(crawled)} sitios fueron inalcanzables a la vez: probablemente falla la red de "
+        "Vigía y no los portales. La corrida no se publica; revise la conexión y vuelva a ejecutarla."
+    )
 
 
-def portal_plan(municipalities: Sequence[Municipality], cfg: CrawlSettings,
-                run_date: date) -> tuple[list[IpomexTarget], list[IpomexCapture]]:
+def portal_plan(
+    municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date
+) -> tuple[list[IpomexTarget], list[IpomexCapture]]:
     """Portal targets to crawl, and captures already decided for municipalities with no known IPOMEX address."""
     if not cfg.ipomex:
         return [], []
@@ -72,21 +75,38 @@ def portal_plan(municipalities: Sequence[Municipality], cfg: CrawlSettings,
         if isinstance(item, IpomexTarget):
             targets.append(item)
         else:
-            capture = IpomexCapture(item.cve_inegi, "ipomex", None, datetime.now(UTC), "no_ipomex",
-                                    "el registro no tiene la dirección de IPOMEX de este municipio")
+            capture = IpomexCapture(
+                item.cve_inegi,
+                "ipomex",
+                None,
+                datetime.now(UTC),
+                "no_ipomex",
+                "el registro no tiene la dirección de IPOMEX de este municipio",
+            )
             unknown.append(capture)
     return targets, unknown
 
 
-def run_and_store(store: RunStore, municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date,
-                  kind: str = "crawl", on_event: Callable[[object], None] | None = None) -> RunSummary:
+def run_and_store(
+    store: RunStore,
+    municipalities: Sequence[Municipality],
+    cfg: CrawlSettings,
+    run_date: date,
+    kind: str = "crawl",
+    on_event: Callable[[object], None] | None = None,
+) -> RunSummary:
     """Crawl sites then IPOMEX into a new run; the run is complete only if every site and portal was recorded."""
     started = time.monotonic()
     # A broken catalogue or obligations file must stop every caller (crawl, demo, nightly) before a run row exists.
     load_catalogue()
     load_obligations()
-    params: dict[str, object] = {"run_date": run_date.isoformat(), "max_depth": cfg.max_depth,
-                                 "max_pages": cfg.max_pages, "obey_robots": cfg.obey_robots, "ipomex": cfg.ipomex}
+    params: dict[str, object] = {
+        "run_date": run_date.isoformat(),
+        "max_depth": cfg.max_depth,
+        "max_pages": cfg.max_pages,
+        "obey_robots": cfg.obey_robots,
+        "ipomex": cfg.ipomex,
+    }
     run_id = store.start(kind, municipalities, params)
     portals, unknown = portal_plan(municipalities, cfg, run_date)
     recorder = _Recorder(store, run_id, run_date, on_event)
@@ -111,8 +131,7 @@ def run_and_store(store: RunStore, municipalities: Sequence[Municipality], cfg: 
 class _Recorder:
     """Store each event of a run in its own unit of work and keep the counts for the summary."""
 
-    def __init__(self, store: RunStore, run_id: int, run_date: date,
-                 on_event: Callable[[object], None] | None) -> None:
+    def __init__(self, store: RunStore, run_id: int, run_date: date, on_event: Callable[[object], None] | None) -> None:
         self.store, self.run_id, self.run_date, self.on_event = store, run_id, run_date, on_event
         self.obligations = load_obligations()
         self.reports: list[SiteReport] = []
@@ -137,10 +156,20 @@ class _Recorder:
     def summary(self, status: str, error: str | None, planned: int, seconds: float) -> RunSummary:
         """The run's summary from what was recorded."""
         reports = self.reports
-        return RunSummary(self.run_id, status, planned, len(reports),
-                          sum(r.outcome.failure in UNREACHABLE for r in reports),
-                          sum(r.outcome.pages_ok for r in reports), sum(r.outcome.pages_failed for r in reports),
-                          seconds, error, self.portals, self.portals_unread, self.browser)
+        return RunSummary(
+            self.run_id,
+            status,
+            planned,
+            len(reports),
+            sum(r.outcome.failure in UNREACHABLE for r in reports),
+            sum(r.outcome.pages_ok for r in reports),
+            sum(r.outcome.pages_failed for r in reports),
+            seconds,
+            error,
+            self.portals,
+            self.portals_unread,
+            self.browser,
+        )
 
 
 def _closing_status(reports: Sequence[SiteReport], planned: int, cfg: CrawlSettings) -> tuple[str, str | None]:

@@ -38,8 +38,9 @@ def crawl_sites(targets: Sequence[SiteTarget], cfg: CrawlSettings, run_date: dat
             yield event
 
 
-def crawl(targets: Sequence[SiteTarget], portals: Sequence[IpomexTarget], cfg: CrawlSettings,
-          run_date: date) -> Iterator[Event]:
+def crawl(
+    targets: Sequence[SiteTarget], portals: Sequence[IpomexTarget], cfg: CrawlSettings, run_date: date
+) -> Iterator[Event]:
     """Yield site reports, the browser's usage, then IPOMEX captures, and each worker's usage, as they come."""
     catalogue = load_catalogue()
     for target in targets:
@@ -103,8 +104,10 @@ def _receive(processes: list[Any], channel: Any) -> Iterator[Event]:
             pending -= 1
         else:
             log.error("crawl worker failed: %s", payload)
-            raise CrawlError("El rastreo falló por un error interno; la corrida queda marcada como fallida. "
-                             "Detalle técnico en el registro de Vigía.")
+            raise CrawlError(
+                "El rastreo falló por un error interno; la corrida queda marcada como fallida. "
+                "Detalle técnico en el registro de Vigía."
+            )
 
 
 def _check_alive(processes: list[Any]) -> None:
@@ -113,4 +116,5 @@ def _check_alive(processes: list[Any]) -> None:
         if not process.is_alive() and process.exitcode != 0:
             raise CrawlError(
                 f"El proceso de rastreo terminó inesperadamente (código {process.exitcode}). "
-                "Revise el registro de Vigía; la corrida queda marcada como fallida.")
+                "Revise el registro de Vigía; la corrida queda marcada como fallida."
+            )

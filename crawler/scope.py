@@ -46,8 +46,22 @@ def same_site(url: str, key: str) -> bool:
 
 
 # Query parameters and path parameters that only carry a visitor's session (Java, PHP, ASP, ColdFusion, generic).
-SESSION_PARAMS = frozenset({"jsessionid", "phpsessid", "sid", "sessionid", "session_id", "session", "sessid",
-                            "aspsessionid", "cfid", "cftoken", "zenid", "osCsid".lower()})
+SESSION_PARAMS = frozenset(
+    {
+        "jsessionid",
+        "phpsessid",
+        "sid",
+        "sessionid",
+        "session_id",
+        "session",
+        "sessid",
+        "aspsessionid",
+        "cfid",
+        "cftoken",
+        "zenid",
+        "osCsid".lower(),
+    }
+)
 _PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^/?#;]*", re.IGNORECASE)
 
 

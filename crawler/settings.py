@@ -12,11 +12,44 @@ from vigia.errors import ConfigError
 USER_AGENT = f"Vigia/{__version__} (monitor de transparencia municipal; +https://github.com/vigia-edomex)"
 
 # Extensions that hold documents or media: recorded as links, never downloaded (PDFs are out of scope for now).
-DOCUMENT_EXTENSIONS = frozenset((
-    "pdf", "doc", "docx", "xls", "xlsx", "csv", "json", "xml", "zip", "rar", "7z", "ppt", "pptx", "odt", "ods",
-    "jpg", "jpeg", "png", "gif", "svg", "webp", "bmp", "ico", "mp3", "mp4", "avi", "mov", "wmv", "webm", "mkv",
-    "exe", "dmg", "iso", "apk",
-))
+DOCUMENT_EXTENSIONS = frozenset(
+    (
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "csv",
+        "json",
+        "xml",
+        "zip",
+        "rar",
+        "7z",
+        "ppt",
+        "pptx",
+        "odt",
+        "ods",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "svg",
+        "webp",
+        "bmp",
+        "ico",
+        "mp3",
+        "mp4",
+        "avi",
+        "mov",
+        "wmv",
+        "webm",
+        "mkv",
+        "exe",
+        "dmg",
+        "iso",
+        "apk",
+    )
+)
 
 NO_HANDLERS: dict[str, None] = {"file": None, "ftp": None, "s3": None, "data": None}
 
@@ -82,8 +115,9 @@ def _coerce(name: str, kind: str, raw: str) -> Any:
             return float(raw)
         return raw
     except ValueError:
-        raise ConfigError(f"variable de entorno VIGIA_{name.upper()}", None, name,
-                          f"«{raw}» no es un valor válido ({kind})") from None
+        raise ConfigError(
+            f"variable de entorno VIGIA_{name.upper()}", None, name, f"«{raw}» no es un valor válido ({kind})"
+        ) from None
 
 
 def scrapy_settings(cfg: CrawlSettings) -> dict[str, Any]:

@@ -30,8 +30,10 @@ def verify_tls(host: str, port: int = 443, timeout: float = 10.0, cafile: str | 
     """Return (True, None) if the certificate of host:port validates for host, else (False, Spanish reason)."""
     context = ssl.create_default_context(cafile=cafile)
     try:
-        with socket.create_connection((host, port), timeout=timeout) as sock, \
-                context.wrap_socket(sock, server_hostname=host):
+        with (
+            socket.create_connection((host, port), timeout=timeout) as sock,
+            context.wrap_socket(sock, server_hostname=host),
+        ):
             return True, None
     except ssl.SSLCertVerificationError as exc:
         return False, describe_cert_error(exc)

@@ -1,6 +1,6 @@
 """Regenerate the README's dashboard screenshots from a demo database (run `vigia demo` first).
 
-    python scripts/screenshots.py [--db sqlite:////ruta/demo.db] [--municipio 15106] [--salida docs/img]
+python scripts/screenshots.py [--db sqlite:////ruta/demo.db] [--municipio 15106] [--salida docs/img]
 """
 
 from __future__ import annotations

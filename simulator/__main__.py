@@ -17,22 +17,35 @@ from simulator.world import DEFAULT_SEED, World, build_world
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options (help text in Spanish)."""
-    parser = argparse.ArgumentParser(prog="python -m simulator",
-                                     description="Portales municipales simulados de Vigía, servidos en 127.0.0.1.")
+    parser = argparse.ArgumentParser(
+        prog="python -m simulator", description="Portales municipales simulados de Vigía, servidos en 127.0.0.1."
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
     serve = commands.add_parser("serve", help="Levanta los 125 portales simulados hasta que se presione Ctrl-C.")
-    serve.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                       help=f"Semilla del mundo (por omisión {DEFAULT_SEED}).")
-    serve.add_argument("--port-base", type=int, default=None,
-                       help="Primer puerto; los sitios usan P, P+1, ... en el orden del registro. "
-                            "Por omisión, puertos libres elegidos por el sistema.")
+    serve.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"Semilla del mundo (por omisión {DEFAULT_SEED})."
+    )
+    serve.add_argument(
+        "--port-base",
+        type=int,
+        default=None,
+        help="Primer puerto; los sitios usan P, P+1, ... en el orden del registro. "
+        "Por omisión, puertos libres elegidos por el sistema.",
+    )
     serve.add_argument("--latency", type=float, default=0.0, help="Retraso añadido a cada respuesta, en segundos.")
     serve.add_argument("--ground-truth", type=Path, default=None, help="Guarda aquí la verdad esperada (JSON).")
-    serve.add_argument("--run-date", type=date.fromisoformat, default=None,
-                       help="Fecha de la corrida (AAAA-MM-DD) para la vigencia de las noticias; por omisión, hoy.")
-    serve.add_argument("--ipomex-hang", type=float, default=60.0,
-                       help="Segundos que IPOMEX retiene las respuestas de los municipios que no responden "
-                            "(por omisión 60).")
+    serve.add_argument(
+        "--run-date",
+        type=date.fromisoformat,
+        default=None,
+        help="Fecha de la corrida (AAAA-MM-DD) para la vigencia de las noticias; por omisión, hoy.",
+    )
+    serve.add_argument(
+        "--ipomex-hang",
+        type=float,
+        default=60.0,
+        help="Segundos que IPOMEX retiene las respuestas de los municipios que no responden (por omisión 60).",
+    )
     return parser.parse_args(argv)
 
 
@@ -48,8 +61,10 @@ def ipomex_column(world: World, cve_inegi: str) -> str:
 def print_sites(world: World, farm: FarmServer) -> None:
     """One line per site: clave, URL, behaviour, IPOMEX and name."""
     for site in world.sites:
-        print(f"{site.cve_inegi}  {farm.url_for(site.cve_inegi):<26} {site.behaviour:<16} "
-              f"{ipomex_column(world, site.cve_inegi):<36} {site.nombre}")
+        print(
+            f"{site.cve_inegi}  {farm.url_for(site.cve_inegi):<26} {site.behaviour:<16} "
+            f"{ipomex_column(world, site.cve_inegi):<36} {site.nombre}"
+        )
 
 
 def wait_for_stop() -> None:
@@ -80,9 +95,12 @@ def serve(args: argparse.Namespace) -> int:
         print(f"No se pudo abrir un puerto ({exc}). Pruebe otro --port-base u omítalo.", file=sys.stderr)
         return 1
     try:
-        print(f"Granja simulada: semilla {world.seed}, fecha {world.run_date.isoformat()}, "
-              f"{len(world.sites)} portales en 127.0.0.1; IPOMEX en {farm.ipomex_base} "
-              f"(IPOMEX 4: {farm.ipomex4_url}).", file=sys.stderr)
+        print(
+            f"Granja simulada: semilla {world.seed}, fecha {world.run_date.isoformat()}, "
+            f"{len(world.sites)} portales en 127.0.0.1; IPOMEX en {farm.ipomex_base} "
+            f"(IPOMEX 4: {farm.ipomex4_url}).",
+            file=sys.stderr,
+        )
         print_sites(world, farm)
         print("Presione Ctrl-C para detener.", file=sys.stderr, flush=True)
         sys.stdout.flush()

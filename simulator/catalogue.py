@@ -34,10 +34,16 @@ CHECK_IDS: tuple[str, ...] = (
     "transparencia.datos_abiertos",
 )
 
-HOME_CHECKS: frozenset[str] = frozenset({
-    "sitio.disponible", "sitio.https", "sitio.movil", "sitio.buscador",
-    "canal.redes_sociales", "transparencia.enlace_portal",
-})
+HOME_CHECKS: frozenset[str] = frozenset(
+    {
+        "sitio.disponible",
+        "sitio.https",
+        "sitio.movil",
+        "sitio.buscador",
+        "canal.redes_sociales",
+        "transparencia.enlace_portal",
+    }
+)
 
 # Checks decided by what the pages show (tags on blocks); the other three follow from how the site is served.
 FEATURE_CHECKS: tuple[str, ...] = tuple(

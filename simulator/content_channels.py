@@ -12,11 +12,18 @@ from simulator.phrasing import PHONE_STYLES, camel, compact, email_html, format_
 
 CONTACT_TITLES = ("Contacto", "Contáctanos", "CONTACTO", "Contacto y ubicación")
 EMAIL_USERS = ("contacto", "presidencia", "informes", "comunicacionsocial", "secretaria", "gobierno")
-AREAS = (("Presidencia Municipal", "presidencia"), ("Secretaría del Ayuntamiento", "secretaria"),
-         ("Tesorería Municipal", "tesoreria"), ("Obras Públicas", "obraspublicas"),
-         ("Desarrollo Social", "desarrollosocial"), ("Desarrollo Económico", "desarrolloeconomico"),
-         ("Registro Civil", "registrocivil"), ("DIF Municipal", "dif"), ("Protección Civil", "proteccioncivil"),
-         ("Seguridad Pública", "seguridadpublica"))
+AREAS = (
+    ("Presidencia Municipal", "presidencia"),
+    ("Secretaría del Ayuntamiento", "secretaria"),
+    ("Tesorería Municipal", "tesoreria"),
+    ("Obras Públicas", "obraspublicas"),
+    ("Desarrollo Social", "desarrollosocial"),
+    ("Desarrollo Económico", "desarrolloeconomico"),
+    ("Registro Civil", "registrocivil"),
+    ("DIF Municipal", "dif"),
+    ("Protección Civil", "proteccioncivil"),
+    ("Seguridad Pública", "seguridadpublica"),
+)
 
 
 def token(rng: random.Random, size: int, alphabet: str = "abcdef0123456789") -> str:
@@ -47,17 +54,23 @@ def contact_page(d: SiteDraft) -> PageDraft:
         return d.sections["contacto"]
     label = d.rng.choice(CONTACT_TITLES)
     page = d.section("contacto", "contacto", f"{label.title()} | {d.nombre}", label)
-    page.add(f"<h2>{esc(label.title())}</h2><p><strong>Palacio Municipal</strong><br>{esc(d.address)}</p>"
-             "<p>Horario de atención: lunes a viernes de 9:00 a 18:00 horas.</p>"
-             f'<iframe src="https://maps.google.com/maps?q={esc(compact(d.nombre))}&amp;output=embed" width="600" '
-             'height="300" loading="lazy"></iframe>')
+    page.add(
+        f"<h2>{esc(label.title())}</h2><p><strong>Palacio Municipal</strong><br>{esc(d.address)}</p>"
+        "<p>Horario de atención: lunes a viernes de 9:00 a 18:00 horas.</p>"
+        f'<iframe src="https://maps.google.com/maps?q={esc(compact(d.nombre))}&amp;output=embed" width="600" '
+        'height="300" loading="lazy"></iframe>'
+    )
     return page
 
 
 def directory(d: SiteDraft, parent: PageDraft, with_phone: bool, with_mail: bool) -> None:
     """Directorio de dependencias two clicks from the home, with extensions and/or e-mails."""
-    page = d.subpage(parent, "directorio", f"Directorio | {d.nombre}",
-                     d.rng.choice(("Directorio", "Directorio de dependencias", "DIRECTORIO")))
+    page = d.subpage(
+        parent,
+        "directorio",
+        f"Directorio | {d.nombre}",
+        d.rng.choice(("Directorio", "Directorio de dependencias", "DIRECTORIO")),
+    )
     tags = (["canal.telefono"] if with_phone else []) + (["canal.correo"] if with_mail else [])
     label = "Teléfono:" if d.plan.legacy_charset == "cp1252" else "Conmutador:"
     head = f"<p>{phone_html(d.rng, d.phone, phone_style(d), label)}</p>" if with_phone else ""
@@ -73,23 +86,29 @@ def directory(d: SiteDraft, parent: PageDraft, with_phone: bool, with_mail: bool
 def contact_form(d: SiteDraft, action: str, subject: str = "Mensaje") -> str:
     """A real contact form: name, e-mail or phone, and a free-text textarea, in the template's markup."""
     if d.plan.template == "wordpress":
-        return (f'<div class="wpcf7"><form action="{esc(action)}" method="post" class="wpcf7-form"><p><label>Tu nombre '
-                '(requerido)<br><input type="text" name="your-name" size="40"></label></p><p><label>Tu correo '
-                'electrónico (requerido)<br><input type="email" name="your-email" size="40"></label></p><p><label>'
-                f'{esc(subject)}<br><textarea name="your-message" cols="40" rows="10"></textarea></label></p><p>'
-                '<input type="submit" value="Enviar" class="wpcf7-submit"></p></form></div>')
+        return (
+            f'<div class="wpcf7"><form action="{esc(action)}" method="post" class="wpcf7-form"><p><label>Tu nombre '
+            '(requerido)<br><input type="text" name="your-name" size="40"></label></p><p><label>Tu correo '
+            'electrónico (requerido)<br><input type="email" name="your-email" size="40"></label></p><p><label>'
+            f'{esc(subject)}<br><textarea name="your-message" cols="40" rows="10"></textarea></label></p><p>'
+            '<input type="submit" value="Enviar" class="wpcf7-submit"></p></form></div>'
+        )
     if d.plan.template == "table":
-        return (f'<form action="{esc(action)}" method="post"><table><tr><td>Nombre:</td><td><input type="text" '
-                'name="nombre" size="40"></td></tr><tr><td>Teléfono:</td><td><input type="text" name="telefono">'
-                f'</td></tr><tr><td>{esc(subject)}:</td><td><textarea name="comentarios" rows="6" cols="40"></textarea>'
-                '</td></tr><tr><td></td><td><input type="submit" value="Enviar"></td></tr></table></form>')
-    return (f'<form action="{esc(action)}" method="post" class="contact-form"><div class="mb-3"><label for="nombre" '
-            'class="form-label">Nombre completo</label><input type="text" class="form-control" id="nombre" '
-            'name="nombre" required></div><div class="mb-3"><label for="correo" class="form-label">Correo '
-            'electrónico</label><input type="email" class="form-control" id="correo" name="correo"></div><div '
-            f'class="mb-3"><label for="mensaje" class="form-label">{esc(subject)}</label><textarea '
-            'class="form-control" id="mensaje" name="mensaje" rows="5"></textarea></div><button type="submit" '
-            'class="btn btn-primary">Enviar</button></form>')
+        return (
+            f'<form action="{esc(action)}" method="post"><table><tr><td>Nombre:</td><td><input type="text" '
+            'name="nombre" size="40"></td></tr><tr><td>Teléfono:</td><td><input type="text" name="telefono">'
+            f'</td></tr><tr><td>{esc(subject)}:</td><td><textarea name="comentarios" rows="6" cols="40"></textarea>'
+            '</td></tr><tr><td></td><td><input type="submit" value="Enviar"></td></tr></table></form>'
+        )
+    return (
+        f'<form action="{esc(action)}" method="post" class="contact-form"><div class="mb-3"><label for="nombre" '
+        'class="form-label">Nombre completo</label><input type="text" class="form-control" id="nombre" '
+        'name="nombre" required></div><div class="mb-3"><label for="correo" class="form-label">Correo '
+        'electrónico</label><input type="email" class="form-control" id="correo" name="correo"></div><div '
+        f'class="mb-3"><label for="mensaje" class="form-label">{esc(subject)}</label><textarea '
+        'class="form-control" id="mensaje" name="mensaje" rows="5"></textarea></div><button type="submit" '
+        'class="btn btn-primary">Enviar</button></form>'
+    )
 
 
 def footer_contact(d: SiteDraft, tel: bool, mail: bool, user: str) -> None:
@@ -127,13 +146,20 @@ def build_contact(d: SiteDraft) -> None:
     if tel == "contacto":
         page.add(f"<p>{main_phone(d)}</p>", "canal.telefono")
     if mail == "contacto":
-        page.add(f"<p>{email_html(d.rng, d.email(user), d.rng.choice(('mailto', 'texto', 'arroba', 'at')))}</p>",
-                 "canal.correo")
+        page.add(
+            f"<p>{email_html(d.rng, d.email(user), d.rng.choice(('mailto', 'texto', 'arroba', 'at')))}</p>",
+            "canal.correo",
+        )
     if "directorio" in (tel, mail):
         directory(d, page, tel == "directorio", mail == "directorio")
     if d.plan.has("canal.formulario"):
-        target = page if d.rng.random() < 0.65 else d.subpage(
-            page, "escribenos", f"Escríbenos | {d.nombre}", d.rng.choice(("Escríbenos", "Formulario de contacto")))
+        target = (
+            page
+            if d.rng.random() < 0.65
+            else d.subpage(
+                page, "escribenos", f"Escríbenos | {d.nombre}", d.rng.choice(("Escríbenos", "Formulario de contacto"))
+            )
+        )
         target.add(f"<h3>Envíanos tu mensaje</h3>{contact_form(d, target.path)}", "canal.formulario")
 
 
@@ -142,12 +168,17 @@ def build_form_traps(d: SiteDraft) -> None:
     if d.plan.has("canal.formulario"):
         return
     if d.rng.random() < 0.2:
-        d.chrome("footer", '<form action="/suscripcion" method="post" class="boletin"><label>Recibe nuestro boletín '
-                 'informativo</label> <input type="email" name="email" placeholder="Tu correo"> <button type="submit">'
-                 'Suscribirme</button></form>')
+        d.chrome(
+            "footer",
+            '<form action="/suscripcion" method="post" class="boletin"><label>Recibe nuestro boletín '
+            'informativo</label> <input type="email" name="email" placeholder="Tu correo"> <button type="submit">'
+            "Suscribirme</button></form>",
+        )
     if d.plan.has("canal.reporte_ciudadano") and "contacto" in d.sections and d.rng.random() < 0.3:
-        d.sections["contacto"].add('<form action="/opinion" method="post"><p>¿Te fue útil esta página?</p><textarea '
-                                   'name="opinion" rows="3"></textarea><button type="submit">Enviar</button></form>')
+        d.sections["contacto"].add(
+            '<form action="/opinion" method="post"><p>¿Te fue útil esta página?</p><textarea '
+            'name="opinion" rows="3"></textarea><button type="submit">Enviar</button></form>'
+        )
 
 
 def whatsapp_html(d: SiteDraft) -> str:
@@ -158,8 +189,10 @@ def whatsapp_html(d: SiteDraft) -> str:
     if kind == "wa_me":
         return f'<a href="https://wa.me/52{number.digits}" target="_blank" class="btn-whatsapp">{esc(label)}</a>'
     if kind == "api":
-        return (f'<a href="https://api.whatsapp.com/send?phone=52{number.digits}&amp;text=Hola" target="_blank">'
-                f"{esc(label)}</a>")
+        return (
+            f'<a href="https://api.whatsapp.com/send?phone=52{number.digits}&amp;text=Hola" target="_blank">'
+            f"{esc(label)}</a>"
+        )
     if kind == "uri":
         return f'<a href="whatsapp://send?phone=+52{number.digits}">{esc(label)}</a>'
     shown = format_phone(number, d.rng.choice(PHONE_STYLES))
@@ -183,16 +216,18 @@ def build_whatsapp(d: SiteDraft) -> None:
 def chat_script(d: SiteDraft) -> str:
     """The loader of a chat or chatbot vendor (the script pointing at the vendor is the evidence)."""
     r, alnum = d.rng, string.ascii_lowercase + string.digits
-    return r.choice((
-        f'<script async src="https://embed.tawk.to/{token(r, 24)}/{token(r, 9, alnum)}"></script>',
-        f'<script src="//code.tidio.co/{token(r, 32, alnum)}.js" async></script>',
-        f'<script id="ze-snippet" src="https://static.zdassets.com/ekr/snippet.js?key={token(r, 8)}-{token(r, 4)}-'
-        f'{token(r, 4)}-{token(r, 12)}"></script>',
-        f'<script src="//code.jivosite.com/widget/{token(r, 10, string.ascii_letters)}" async></script>',
-        '<script src="https://cdn.botpress.cloud/webchat/v1/inject.js"></script>',
-        '<div id="fb-root"></div><div class="fb-customerchat" attribution="biz_inbox"></div><script async defer '
-        'crossorigin="anonymous" src="https://connect.facebook.net/es_LA/sdk/xfbml.customerchat.js"></script>',
-    ))
+    return r.choice(
+        (
+            f'<script async src="https://embed.tawk.to/{token(r, 24)}/{token(r, 9, alnum)}"></script>',
+            f'<script src="//code.tidio.co/{token(r, 32, alnum)}.js" async></script>',
+            f'<script id="ze-snippet" src="https://static.zdassets.com/ekr/snippet.js?key={token(r, 8)}-{token(r, 4)}-'
+            f'{token(r, 4)}-{token(r, 12)}"></script>',
+            f'<script src="//code.jivosite.com/widget/{token(r, 10, string.ascii_letters)}" async></script>',
+            '<script src="https://cdn.botpress.cloud/webchat/v1/inject.js"></script>',
+            '<div id="fb-root"></div><div class="fb-customerchat" attribution="biz_inbox"></div><script async defer '
+            'crossorigin="anonymous" src="https://connect.facebook.net/es_LA/sdk/xfbml.customerchat.js"></script>',
+        )
+    )
 
 
 def build_chat(d: SiteDraft) -> None:
@@ -209,8 +244,18 @@ def account_urls(d: SiteDraft) -> list[tuple[str, str]]:
     """Official accounts (network, URL) in the URL shapes each network uses."""
     page, handle = camel(f"Ayuntamiento {d.nombre}")[:40], compact(d.nombre)[:15]
     r = d.rng
-    found = [("Facebook", r.choice((f"https://www.facebook.com/{page}", f"https://facebook.com/Gob{page[12:]}/",
-                                    f"https://www.facebook.com/H.{page}")))]
+    found = [
+        (
+            "Facebook",
+            r.choice(
+                (
+                    f"https://www.facebook.com/{page}",
+                    f"https://facebook.com/Gob{page[12:]}/",
+                    f"https://www.facebook.com/H.{page}",
+                )
+            ),
+        )
+    ]
     if r.random() < 0.6:
         found.append(("X", r.choice((f"https://twitter.com/gob_{handle}", f"https://x.com/{handle}gob"))))
     if r.random() < 0.5:
@@ -236,10 +281,12 @@ def social_links(d: SiteDraft, accounts: list[tuple[str, str]]) -> str:
 
 def facebook_plugin(url: str, nombre: str) -> str:
     """Facebook's page plugin: an account link inside, plus the SDK (which is not a chat widget)."""
-    return (f'<div class="fb-page" data-href="{esc(url)}" data-tabs="timeline"><blockquote cite="{esc(url)}" '
-            f'class="fb-xfbml-parse-ignore"><a href="{esc(url)}">H. Ayuntamiento de {esc(nombre)}</a></blockquote>'
-            '</div><script async defer crossorigin="anonymous" '
-            'src="https://connect.facebook.net/es_LA/sdk.js#xfbml=1&amp;version=v19.0"></script>')
+    return (
+        f'<div class="fb-page" data-href="{esc(url)}" data-tabs="timeline"><blockquote cite="{esc(url)}" '
+        f'class="fb-xfbml-parse-ignore"><a href="{esc(url)}">H. Ayuntamiento de {esc(nombre)}</a></blockquote>'
+        '</div><script async defer crossorigin="anonymous" '
+        'src="https://connect.facebook.net/es_LA/sdk.js#xfbml=1&amp;version=v19.0"></script>'
+    )
 
 
 def build_social(d: SiteDraft) -> None:

@@ -24,75 +24,125 @@ def participation_page(d: SiteDraft) -> PageDraft:
     if "participacion" not in d.sections:
         via = None if d.rng.random() < 0.7 else d.sections["gobierno"]
         label = d.rng.choice(("Participación Ciudadana", "PARTICIPACIÓN CIUDADANA", "Participa"))
-        page = d.section("participacion", "participacion-ciudadana", f"Participación Ciudadana | {d.nombre}", label,
-                         via=via)
-        page.add("<h2>Participación Ciudadana</h2><p>La participación de la ciudadanía fortalece las decisiones del "
-                 "gobierno municipal.</p>")
+        page = d.section(
+            "participacion", "participacion-ciudadana", f"Participación Ciudadana | {d.nombre}", label, via=via
+        )
+        page.add(
+            "<h2>Participación Ciudadana</h2><p>La participación de la ciudadanía fortalece las decisiones del "
+            "gobierno municipal.</p>"
+        )
     return d.sections["participacion"]
 
 
 def add_copaci(d: SiteDraft) -> None:
     """participacion.copaci: members table, election call (PDF) or what the councils do."""
     tag = "participacion.copaci"
-    page = place(d, participation_page(d), "copaci", "COPACI", d.rng.choice(("COPACI", "Consejos de Participación "
-                                                                                       "Ciudadana")), tag)
+    page = place(
+        d,
+        participation_page(d),
+        "copaci",
+        "COPACI",
+        d.rng.choice(("COPACI", "Consejos de Participación Ciudadana")),
+        tag,
+    )
     kind = d.rng.choice(("integrantes", "convocatoria", "funciones"))
     head = "<h3>Consejos de Participación Ciudadana (COPACI)</h3>"
     if kind == "integrantes":
-        rows = "".join(f"<tr><td>{esc(c)}</td><td>{esc(person(d.rng, False))}</td><td>{esc(person(d.rng, False))}"
-                       f"</td></tr>" for c in d.rng.sample(COMMUNITIES, 5))
-        page.add(f"{head}<p>Integrantes electos{esc(d.period())}:</p><table><tr><th>Comunidad</th><th>Presidente"
-                 f"</th><th>Secretario</th></tr>{rows}</table>", tag)
+        rows = "".join(
+            f"<tr><td>{esc(c)}</td><td>{esc(person(d.rng, False))}</td><td>{esc(person(d.rng, False))}</td></tr>"
+            for c in d.rng.sample(COMMUNITIES, 5)
+        )
+        page.add(
+            f"{head}<p>Integrantes electos{esc(d.period())}:</p><table><tr><th>Comunidad</th><th>Presidente"
+            f"</th><th>Secretario</th></tr>{rows}</table>",
+            tag,
+        )
     elif kind == "convocatoria":
-        link = d.doc_link("convocatoria-copaci", "Convocatoria para la elección de Delegados, Subdelegados y Consejos "
-                          "de Participación Ciudadana")
+        link = d.doc_link(
+            "convocatoria-copaci",
+            "Convocatoria para la elección de Delegados, Subdelegados y Consejos de Participación Ciudadana",
+        )
         page.add(f"{head}<p>{link}</p>", tag)
     else:
-        page.add(f"{head}<p>Los COPACI son órganos de comunicación y colaboración entre la comunidad y el "
-                 "Ayuntamiento, conforme a la Ley Orgánica Municipal del Estado de México.</p>", tag)
+        page.add(
+            f"{head}<p>Los COPACI son órganos de comunicación y colaboración entre la comunidad y el "
+            "Ayuntamiento, conforme a la Ley Orgánica Municipal del Estado de México.</p>",
+            tag,
+        )
 
 
 def add_cocicovi(d: SiteDraft) -> None:
     """participacion.cocicovi: committees per public work, on the participation or the Contraloría page."""
     tag = "participacion.cocicovi"
-    parent = d.sections["contraloria"] if "contraloria" in d.sections and d.rng.random() < 0.5 \
-        else participation_page(d)
+    parent = (
+        d.sections["contraloria"] if "contraloria" in d.sections and d.rng.random() < 0.5 else participation_page(d)
+    )
     page = place(d, parent, "cocicovi", "COCICOVI", "COCICOVI", tag)
-    works = ("Pavimentación de la calle principal", "Rehabilitación de la red de drenaje", "Construcción de aulas",
-             "Ampliación de la red eléctrica")
-    items = "".join(f"<li>{esc(w)} en {esc(d.rng.choice(COMMUNITIES))}: comité constituido</li>"
-                    for w in d.rng.sample(works, 3))
-    page.add("<h3>Comités Ciudadanos de Control y Vigilancia (COCICOVI)</h3><p>Los COCICOVI vigilan que las obras "
-             f"públicas se ejecuten conforme a lo programado.</p><ul>{items}</ul>", tag)
+    works = (
+        "Pavimentación de la calle principal",
+        "Rehabilitación de la red de drenaje",
+        "Construcción de aulas",
+        "Ampliación de la red eléctrica",
+    )
+    items = "".join(
+        f"<li>{esc(w)} en {esc(d.rng.choice(COMMUNITIES))}: comité constituido</li>" for w in d.rng.sample(works, 3)
+    )
+    page.add(
+        "<h3>Comités Ciudadanos de Control y Vigilancia (COCICOVI)</h3><p>Los COCICOVI vigilan que las obras "
+        f"públicas se ejecuten conforme a lo programado.</p><ul>{items}</ul>",
+        tag,
+    )
 
 
 def add_presupuesto(d: SiteDraft) -> None:
     """participacion.presupuesto_participativo: the consultation and the winning projects."""
     tag = "participacion.presupuesto_participativo"
-    page = place(d, participation_page(d), "presupuesto-participativo", "Presupuesto Participativo",
-                 "Presupuesto Participativo", tag)
-    projects = "".join(f"<li>{esc(p)} en {esc(d.rng.choice(COMMUNITIES))}</li>" for p in
-                       ("Alumbrado con luminarias solares", "Rehabilitación del parque", "Techado de cancha"))
-    page.add(f"<h3>Presupuesto Participativo {d.dates.newest.year}</h3><p>En consulta ciudadana, las y los vecinos "
-             f"votaron por los proyectos a realizar con este presupuesto:</p><ol>{projects}</ol>", tag)
+    page = place(
+        d,
+        participation_page(d),
+        "presupuesto-participativo",
+        "Presupuesto Participativo",
+        "Presupuesto Participativo",
+        tag,
+    )
+    projects = "".join(
+        f"<li>{esc(p)} en {esc(d.rng.choice(COMMUNITIES))}</li>"
+        for p in ("Alumbrado con luminarias solares", "Rehabilitación del parque", "Techado de cancha")
+    )
+    page.add(
+        f"<h3>Presupuesto Participativo {d.dates.newest.year}</h3><p>En consulta ciudadana, las y los vecinos "
+        f"votaron por los proyectos a realizar con este presupuesto:</p><ol>{projects}</ol>",
+        tag,
+    )
 
 
 def denuncia_channel(d: SiteDraft, page: PageDraft) -> None:
     """One way to report a public servant, tagged with every check it proves."""
     tag = "participacion.denuncia_ciudadana"
-    kinds = ["sam", "sam"] + [k for k, c in (("form", "canal.formulario"), ("email", "canal.correo"),
-                                             ("phone", "canal.telefono")) if d.plan.has(c)]
+    kinds = ["sam", "sam"] + [
+        k
+        for k, c in (("form", "canal.formulario"), ("email", "canal.correo"), ("phone", "canal.telefono"))
+        if d.plan.has(c)
+    ]
     kind = d.rng.choice(kinds)
     if kind == "form":
         page.add(contact_form(d, page.path, "Hechos que denuncias"), tag, "canal.formulario")
     elif kind == "email":
-        page.add("<p>" + email_html(d.rng, d.email("contraloria"), d.rng.choice(("mailto", "texto")),
-                                    "Envía tu denuncia a:") + "</p>", tag, "canal.correo")
+        page.add(
+            "<p>"
+            + email_html(d.rng, d.email("contraloria"), d.rng.choice(("mailto", "texto")), "Envía tu denuncia a:")
+            + "</p>",
+            tag,
+            "canal.correo",
+        )
     elif kind == "phone":
         page.add(f"<p>{phone_html(d.rng, d.phone, phone_style(d), 'Denuncias al')}</p>", tag, "canal.telefono")
     else:
-        page.add('<p>También puedes presentarla en el <a href="https://sam.secogem.gob.mx/" target="_blank">Sistema '
-                 "de Atención Mexiquense (SAM)</a> de la Secretaría de la Contraloría.</p>", tag)
+        page.add(
+            '<p>También puedes presentarla en el <a href="https://sam.secogem.gob.mx/" target="_blank">Sistema '
+            "de Atención Mexiquense (SAM)</a> de la Secretaría de la Contraloría.</p>",
+            tag,
+        )
 
 
 def build_contraloria(d: SiteDraft) -> None:
@@ -104,16 +154,21 @@ def build_contraloria(d: SiteDraft) -> None:
     label = d.rng.choice(("Contraloría", "Contraloría Municipal", "CONTRALORÍA", "Órgano Interno de Control"))
     via = None if d.rng.random() < 0.6 else d.sections["gobierno"]
     page = d.section("contraloria", "contraloria", f"Contraloría | {d.nombre}", label, via=via)
-    page.add("<h2>Contraloría Municipal</h2><p>La Contraloría Municipal vigila, fiscaliza y evalúa el ejercicio de los "
-             "recursos públicos y el desempeño de los servidores públicos municipales.</p>")
+    page.add(
+        "<h2>Contraloría Municipal</h2><p>La Contraloría Municipal vigila, fiscaliza y evalúa el ejercicio de los "
+        "recursos públicos y el desempeño de los servidores públicos municipales.</p>"
+    )
     if not present:
         return
     heading = d.rng.choice(("Denuncia ciudadana", "Denuncias contra servidores públicos", "Denuncia en línea"))
     if d.plan.has("canal.reporte_ciudadano"):
         heading = d.rng.choice((heading, "Quejas y denuncias"))
     target = place(d, page, "denuncia", heading, heading, tag)
-    target.add(f"<h3>{esc(heading)}</h3><p>Si conoces de alguna conducta irregular de un servidor público municipal, "
-               "denúnciala ante la Contraloría Municipal. Tu denuncia puede ser anónima.</p>", tag)
+    target.add(
+        f"<h3>{esc(heading)}</h3><p>Si conoces de alguna conducta irregular de un servidor público municipal, "
+        "denúnciala ante la Contraloría Municipal. Tu denuncia puede ser anónima.</p>",
+        tag,
+    )
     denuncia_channel(d, target)
 
 
@@ -146,10 +201,18 @@ def build_cabildo(d: SiteDraft) -> None:
     elif kind == "abierto":
         days = tuple(d.dates.series(1, lag=20))
         when = f"<p>Publicada el {esc(format_date(days[0], d.plan.date_style))}</p>" if days else ""
-        page.add(f"<h3>Convocatoria a Sesión de Cabildo Abierto</h3>{when}<p>El H. Ayuntamiento convoca a la "
-                 "ciudadanía a participar con voz en la próxima Sesión de Cabildo Abierto. Registro de participantes "
-                 "en la Secretaría del Ayuntamiento.</p>", tag, dates=tuple(days))
+        page.add(
+            f"<h3>Convocatoria a Sesión de Cabildo Abierto</h3>{when}<p>El H. Ayuntamiento convoca a la "
+            "ciudadanía a participar con voz en la próxima Sesión de Cabildo Abierto. Registro de participantes "
+            "en la Secretaría del Ayuntamiento.</p>",
+            tag,
+            dates=tuple(days),
+        )
     else:
         channel = f"https://www.youtube.com/@{camel('Ayuntamiento ' + d.nombre)[:40]}/streams"
-        page.add(f"<h3>Transmisión de las sesiones de cabildo</h3><p>Las sesiones se transmiten en vivo en nuestro "
-                 f'<a href="{esc(channel)}" target="_blank">canal de YouTube</a>.</p>', tag, "canal.redes_sociales")
+        page.add(
+            f"<h3>Transmisión de las sesiones de cabildo</h3><p>Las sesiones se transmiten en vivo en nuestro "
+            f'<a href="{esc(channel)}" target="_blank">canal de YouTube</a>.</p>',
+            tag,
+            "canal.redes_sociales",
+        )

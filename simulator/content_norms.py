@@ -8,8 +8,13 @@ from simulator.draft import SiteDraft
 from simulator.model import PageDraft, esc
 from simulator.phrasing import format_date
 
-REGLAMENTOS = ("Reglamento Interior del Ayuntamiento", "Reglamento de Tránsito", "Reglamento de Mercados",
-               "Reglamento de Protección Civil", "Reglamento de Imagen Urbana")
+REGLAMENTOS = (
+    "Reglamento Interior del Ayuntamiento",
+    "Reglamento de Tránsito",
+    "Reglamento de Mercados",
+    "Reglamento de Protección Civil",
+    "Reglamento de Imagen Urbana",
+)
 NORMS_LABELS = ("Normatividad", "Marco Jurídico", "NORMATIVIDAD", "Reglamentación Municipal")
 
 
@@ -39,8 +44,9 @@ def bando_year(d: SiteDraft) -> int:
 def bando_link(d: SiteDraft) -> str:
     """A link to the Bando Municipal PDF, stating its year."""
     year = bando_year(d)
-    title = d.rng.choice((f"Bando Municipal {year}", f"BANDO MUNICIPAL {year}",
-                          f"Bando Municipal de {d.nombre} {year}"))
+    title = d.rng.choice(
+        (f"Bando Municipal {year}", f"BANDO MUNICIPAL {year}", f"Bando Municipal de {d.nombre} {year}")
+    )
     return d.doc_link(f"bando-municipal-{year}", title, when=date(year, 2, 5))
 
 
@@ -84,8 +90,13 @@ def add_gaceta(d: SiteDraft, page: PageDraft) -> None:
 def plan_link(d: SiteDraft) -> str:
     """A link to the Plan de Desarrollo Municipal PDF."""
     period = d.period()
-    title = d.rng.choice((f"Plan de Desarrollo Municipal{period}", f"PLAN DE DESARROLLO MUNICIPAL{period}",
-                          f"Plan de Desarrollo Municipal de {d.nombre}{period}"))
+    title = d.rng.choice(
+        (
+            f"Plan de Desarrollo Municipal{period}",
+            f"PLAN DE DESARROLLO MUNICIPAL{period}",
+            f"Plan de Desarrollo Municipal de {d.nombre}{period}",
+        )
+    )
     return d.doc_link("plan-de-desarrollo-municipal", title)
 
 
@@ -112,8 +123,12 @@ def add_deep(d: SiteDraft, feature: str) -> None:
     """A feature published only three clicks from the home, behind neutral links: out of the crawl's reach."""
     docs = d.subpage(d.sections["gobierno"], "documentos", f"Documentos | {d.nombre}", "Documentos")
     docs.add("<h2>Documentos de consulta</h2><p>Archivo documental del Ayuntamiento.</p>")
-    deep = d.deep_page(docs, "archivo-documental", f"Archivo | {d.nombre}",
-                       d.rng.choice(("Ver archivo", "Consultar", "Más documentos")))
+    deep = d.deep_page(
+        docs,
+        "archivo-documental",
+        f"Archivo | {d.nombre}",
+        d.rng.choice(("Ver archivo", "Consultar", "Más documentos")),
+    )
     if feature == "normatividad.gaceta_municipal":
         fragment, days = gaceta_issues(d)
         deep.add(fragment, feature, dates=days)
@@ -125,15 +140,21 @@ def add_deep(d: SiteDraft, feature: str) -> None:
 
 def build_norms(d: SiteDraft) -> None:
     """Bando, Gaceta and Plan where the plan says so, plus traps and the deep copy."""
-    wanted = [c for c in ("normatividad.bando_municipal", "normatividad.gaceta_municipal",
-                          "normatividad.plan_desarrollo") if d.plan.has(c)]
+    wanted = [
+        c
+        for c in ("normatividad.bando_municipal", "normatividad.gaceta_municipal", "normatividad.plan_desarrollo")
+        if d.plan.has(c)
+    ]
     if d.plan.deep:
         add_deep(d, d.plan.deep)
     if not wanted and d.rng.random() < 0.5:
         return
     page = norms_page(d)
-    for check, add in (("normatividad.bando_municipal", add_bando), ("normatividad.gaceta_municipal", add_gaceta),
-                       ("normatividad.plan_desarrollo", add_plan)):
+    for check, add in (
+        ("normatividad.bando_municipal", add_bando),
+        ("normatividad.gaceta_municipal", add_gaceta),
+        ("normatividad.plan_desarrollo", add_plan),
+    ):
         if check in wanted:
             add(d, page)
     add_traps(d, page)

@@ -16,41 +16,86 @@ from simulator.model import esc
 
 LISTING_SLUG = "boletines-informativos"
 ITEM_SLUG = "boletin-informativo"
-PLACES = ("San Juan", "Santa María", "San Pedro", "La Concepción", "El Calvario", "San Miguel", "Santa Cruz",
-          "San Francisco", "La Loma", "San José", "El Rosario", "San Lorenzo", "Santiago", "San Antonio", "Los Reyes")
-BULLETINS = (
-    ("Rehabilitan el jardín principal de {c}",
-     "Vecinas y vecinos cuentan ya con bancas nuevas, andadores limpios y jardineras con plantas de la región."),
-    ("Concluye el curso de verano para niñas y niños",
-     "Durante varias semanas hubo talleres de pintura, lectura, música y juegos tradicionales en la casa de cultura."),
-    ("Exposición de artesanías en la explanada",
-     "Artesanas y artesanos de {c} mostraron piezas de barro, textiles bordados a mano y juguetes de madera."),
-    ("Limpieza del canal de riego en {c}",
-     "Brigadas de voluntarios retiraron basura y maleza a lo largo del canal antes de la temporada de lluvias."),
-    ("Festival de música tradicional",
-     "Bandas de viento y grupos de son se presentaron en el kiosco ante cientos de familias de la región."),
-    ("Nuevos juegos infantiles en el parque de {c}",
-     "El parque cuenta ahora con columpios, resbaladillas y una zona de arena para los más pequeños."),
-    ("Jornada de lectura en la biblioteca municipal",
-     "Cuentacuentos, préstamo de libros y actividades para fomentar el gusto por la lectura entre la niñez."),
-    ("Torneo de ajedrez entre escuelas secundarias",
-     "Estudiantes de distintas comunidades compitieron en un ambiente de respeto y compañerismo."),
-    ("Muestra gastronómica de {c}",
-     "Cocineras tradicionales ofrecieron tamales, atole, tlacoyos y dulces típicos elaborados con recetas antiguas."),
-    ("Siembra de árboles frutales en escuelas",
-     "Alumnos y maestros plantaron duraznos, ciruelos y manzanos en los patios de varias escuelas."),
-    ("Clases de baile folclórico en {c}",
-     "El grupo de danza invita a jóvenes y adultos a aprender los bailes tradicionales de la región."),
-    ("Mejoran el alumbrado del andador peatonal",
-     "Se colocaron lámparas nuevas que dan más seguridad a quienes caminan por la tarde y la noche."),
-    ("Campaña de limpieza en el río de {c}",
-     "Familias, escuelas y grupos de jóvenes se sumaron para retirar residuos de las márgenes del río."),
-    ("Encuentro de coros infantiles",
-     "Coros de varias escuelas interpretaron canciones populares en el auditorio de la casa de cultura."),
+PLACES = (
+    "San Juan",
+    "Santa María",
+    "San Pedro",
+    "La Concepción",
+    "El Calvario",
+    "San Miguel",
+    "Santa Cruz",
+    "San Francisco",
+    "La Loma",
+    "San José",
+    "El Rosario",
+    "San Lorenzo",
+    "Santiago",
+    "San Antonio",
+    "Los Reyes",
 )
-CLOSINGS = ("El gobierno municipal agradece la participación de las familias.",
-            "Se invita a la población a sumarse a las próximas actividades.",
-            "Las actividades continuarán en otras comunidades del municipio.")
+BULLETINS = (
+    (
+        "Rehabilitan el jardín principal de {c}",
+        "Vecinas y vecinos cuentan ya con bancas nuevas, andadores limpios y jardineras con plantas de la región.",
+    ),
+    (
+        "Concluye el curso de verano para niñas y niños",
+        "Durante varias semanas hubo talleres de pintura, lectura, música y juegos tradicionales en la casa de cultura.",
+    ),
+    (
+        "Exposición de artesanías en la explanada",
+        "Artesanas y artesanos de {c} mostraron piezas de barro, textiles bordados a mano y juguetes de madera.",
+    ),
+    (
+        "Limpieza del canal de riego en {c}",
+        "Brigadas de voluntarios retiraron basura y maleza a lo largo del canal antes de la temporada de lluvias.",
+    ),
+    (
+        "Festival de música tradicional",
+        "Bandas de viento y grupos de son se presentaron en el kiosco ante cientos de familias de la región.",
+    ),
+    (
+        "Nuevos juegos infantiles en el parque de {c}",
+        "El parque cuenta ahora con columpios, resbaladillas y una zona de arena para los más pequeños.",
+    ),
+    (
+        "Jornada de lectura en la biblioteca municipal",
+        "Cuentacuentos, préstamo de libros y actividades para fomentar el gusto por la lectura entre la niñez.",
+    ),
+    (
+        "Torneo de ajedrez entre escuelas secundarias",
+        "Estudiantes de distintas comunidades compitieron en un ambiente de respeto y compañerismo.",
+    ),
+    (
+        "Muestra gastronómica de {c}",
+        "Cocineras tradicionales ofrecieron tamales, atole, tlacoyos y dulces típicos elaborados con recetas antiguas.",
+    ),
+    (
+        "Siembra de árboles frutales en escuelas",
+        "Alumnos y maestros plantaron duraznos, ciruelos y manzanos en los patios de varias escuelas.",
+    ),
+    (
+        "Clases de baile folclórico en {c}",
+        "El grupo de danza invita a jóvenes y adultos a aprender los bailes tradicionales de la región.",
+    ),
+    (
+        "Mejoran el alumbrado del andador peatonal",
+        "Se colocaron lámparas nuevas que dan más seguridad a quienes caminan por la tarde y la noche.",
+    ),
+    (
+        "Campaña de limpieza en el río de {c}",
+        "Familias, escuelas y grupos de jóvenes se sumaron para retirar residuos de las márgenes del río.",
+    ),
+    (
+        "Encuentro de coros infantiles",
+        "Coros de varias escuelas interpretaron canciones populares en el auditorio de la casa de cultura.",
+    ),
+)
+CLOSINGS = (
+    "El gobierno municipal agradece la participación de las familias.",
+    "Se invita a la población a sumarse a las próximas actividades.",
+    "Las actividades continuarán en otras comunidades del municipio.",
+)
 
 
 def reachable_pages(d: SiteDraft) -> int:
@@ -71,8 +116,10 @@ def bulletin(rng: random.Random, d: SiteDraft) -> tuple[str, str]:
     """(title, body HTML) of one bulletin."""
     title, text = rng.choice(BULLETINS)
     place = rng.choice(PLACES)
-    body = (f"<h1>{esc(title.format(c=place))}</h1><p>{esc(d.nombre)}, Estado de México. "
-            f"{esc(text.format(c=place))}</p><p>{esc(rng.choice(CLOSINGS))}</p>")
+    body = (
+        f"<h1>{esc(title.format(c=place))}</h1><p>{esc(d.nombre)}, Estado de México. "
+        f"{esc(text.format(c=place))}</p><p>{esc(rng.choice(CLOSINGS))}</p>"
+    )
     return title.format(c=place), body
 
 

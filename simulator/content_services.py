@@ -8,12 +8,21 @@ from simulator.model import NavItem, PageDraft, esc
 from simulator.phrasing import email_html, phone_html, slugify
 
 TRAMITES = (
-    ("Licencia de funcionamiento", "Desarrollo Económico", "Identificación oficial, comprobante de domicilio y croquis "
-     "de ubicación del negocio"),
-    ("Constancia de domicilio", "Secretaría del Ayuntamiento", "Identificación oficial, comprobante de domicilio y dos "
-     "fotografías tamaño infantil"),
-    ("Licencia de construcción", "Desarrollo Urbano", "Escrituras, planos arquitectónicos y boleta predial al "
-     "corriente"),
+    (
+        "Licencia de funcionamiento",
+        "Desarrollo Económico",
+        "Identificación oficial, comprobante de domicilio y croquis de ubicación del negocio",
+    ),
+    (
+        "Constancia de domicilio",
+        "Secretaría del Ayuntamiento",
+        "Identificación oficial, comprobante de domicilio y dos fotografías tamaño infantil",
+    ),
+    (
+        "Licencia de construcción",
+        "Desarrollo Urbano",
+        "Escrituras, planos arquitectónicos y boleta predial al corriente",
+    ),
     ("Certificado de no adeudo predial", "Tesorería Municipal", "Clave catastral e identificación oficial"),
     ("Traslado de dominio", "Catastro", "Escritura pública, avalúo catastral e identificación oficial"),
     ("Constancia de vecindad", "Secretaría del Ayuntamiento", "Identificación oficial y dos testigos vecinos"),
@@ -22,19 +31,31 @@ TRAMITES = (
     ("Copias certificadas del Registro Civil", "Registro Civil", "Datos del registro e identificación oficial"),
     ("Permiso para eventos en vía pública", "Gobernación", "Escrito libre e identificación oficial"),
 )
-TRAMITES_HEADINGS = ("Catálogo de Trámites y Servicios", "Registro Municipal de Trámites y Servicios (REMTyS)",
-                     "Trámites y Servicios", "Catálogo Municipal de Regulaciones, Trámites y Servicios")
+TRAMITES_HEADINGS = (
+    "Catálogo de Trámites y Servicios",
+    "Registro Municipal de Trámites y Servicios (REMTyS)",
+    "Trámites y Servicios",
+    "Catálogo Municipal de Regulaciones, Trámites y Servicios",
+)
 TRAMITES_LABELS = ("Trámites y Servicios", "TRÁMITES Y SERVICIOS", "Trámites", "Catálogo de Trámites")
-PAGO_LABELS = ("Paga tu predial en línea", "Pago de predial en línea", "Pagos en línea", "Pago de agua en línea",
-               "Paga aquí tu agua y predial en línea", "PAGO EN LÍNEA")
+PAGO_LABELS = (
+    "Paga tu predial en línea",
+    "Pago de predial en línea",
+    "Pagos en línea",
+    "Pago de agua en línea",
+    "Paga aquí tu agua y predial en línea",
+    "PAGO EN LÍNEA",
+)
 
 
 def tramite_html(d: SiteDraft, name: str, area: str, requisitos: str) -> str:
     """One trámite: requirements, cost, office and response time."""
     cost = d.rng.choice(("Gratuito", f"${d.rng.randint(80, 900)}.00"))
-    return (f"<h3>{esc(name)}</h3><ul><li><strong>Requisitos:</strong> {esc(requisitos)}.</li><li><strong>Costo:"
-            f"</strong> {cost}</li><li><strong>Área responsable:</strong> {esc(area)}</li><li><strong>Tiempo de "
-            f"respuesta:</strong> {d.rng.randint(1, 15)} días hábiles</li></ul>")
+    return (
+        f"<h3>{esc(name)}</h3><ul><li><strong>Requisitos:</strong> {esc(requisitos)}.</li><li><strong>Costo:"
+        f"</strong> {cost}</li><li><strong>Área responsable:</strong> {esc(area)}</li><li><strong>Tiempo de "
+        f"respuesta:</strong> {d.rng.randint(1, 15)} días hábiles</li></ul>"
+    )
 
 
 def build_tramites(d: SiteDraft) -> PageDraft | None:
@@ -47,8 +68,11 @@ def build_tramites(d: SiteDraft) -> PageDraft | None:
     tag = "canal.tramites_en_linea"
     label = d.rng.choice(TRAMITES_LABELS)
     page = d.section("tramites", "tramites-y-servicios", f"Trámites y Servicios | {d.nombre}", label, tag)
-    page.add(f"<h2>{esc(d.rng.choice(TRAMITES_HEADINGS))}</h2><p>Consulta los requisitos, costos y áreas responsables "
-             "de los trámites y servicios que ofrece el Ayuntamiento.</p>", tag)
+    page.add(
+        f"<h2>{esc(d.rng.choice(TRAMITES_HEADINGS))}</h2><p>Consulta los requisitos, costos y áreas responsables "
+        "de los trámites y servicios que ofrece el Ayuntamiento.</p>",
+        tag,
+    )
     split = d.rng.random() < 0.5 and not d.plan.small
     for name, area, requisitos in d.rng.sample(TRAMITES, 4 if d.plan.small else d.rng.randint(5, len(TRAMITES))):
         if split:
@@ -57,8 +81,9 @@ def build_tramites(d: SiteDraft) -> PageDraft | None:
         else:
             page.add(tramite_html(d, name, area, requisitos), tag)
     if d.rng.random() < 0.3:
-        page.add(f"<p>{d.doc_link('catalogo-tramites-servicios', 'Catálogo de Trámites y Servicios (descargar)')}</p>",
-                 tag)
+        page.add(
+            f"<p>{d.doc_link('catalogo-tramites-servicios', 'Catálogo de Trámites y Servicios (descargar)')}</p>", tag
+        )
     return page
 
 
@@ -66,11 +91,13 @@ def payment_target(d: SiteDraft) -> str:
     """Where 'pay online' leads: a payment page on the site or the municipality's payment host."""
     if d.rng.random() < 0.5:
         page = d.add_page(d.paths.page("pagos-en-linea"), f"Pagos en línea | {d.nombre}", 2)
-        page.add("<h2>Pago en línea del impuesto predial</h2><p>Ingresa tu clave catastral para consultar tu adeudo y "
-                 "pagar con tarjeta de crédito o débito.</p><form action='/pagos/consulta' method='post'><input "
-                 "type='text' name='clave_catastral' placeholder='Clave catastral'><button type='submit'>Consultar y "
-                 "pagar</button></form><h3>Pago de agua potable</h3><p>Ten a la mano tu número de cuenta.</p>",
-                 "canal.pagos_en_linea")
+        page.add(
+            "<h2>Pago en línea del impuesto predial</h2><p>Ingresa tu clave catastral para consultar tu adeudo y "
+            "pagar con tarjeta de crédito o débito.</p><form action='/pagos/consulta' method='post'><input "
+            "type='text' name='clave_catastral' placeholder='Clave catastral'><button type='submit'>Consultar y "
+            "pagar</button></form><h3>Pago de agua potable</h3><p>Ten a la mano tu número de cuenta.</p>",
+            "canal.pagos_en_linea",
+        )
         return page.path
     return d.rng.choice((f"https://pagos.{d.public_host}/", f"https://{d.public_host}/pagoenlinea/predial"))
 
@@ -83,17 +110,23 @@ def build_pagos(d: SiteDraft, tramites: PageDraft | None) -> None:
         if roll < 0.2:
             d.nav_item("pagos", d.rng.choice(("Pagos", "PAGOS", "Pago de predial")), "#")
         elif roll < 0.35:
-            d.home.add("<div class='aviso'><h4>Predial</h4><p>Aprovecha el descuento en el pago del impuesto predial "
-                       "durante enero y febrero: acude a las cajas de la Tesorería Municipal en el Palacio "
-                       "Municipal.</p></div>")
+            d.home.add(
+                "<div class='aviso'><h4>Predial</h4><p>Aprovecha el descuento en el pago del impuesto predial "
+                "durante enero y febrero: acude a las cajas de la Tesorería Municipal en el Palacio "
+                "Municipal.</p></div>"
+            )
         return
     href = payment_target(d)
     label = d.rng.choice(PAGO_LABELS)
     where = d.rng.choice(("banner", "nav", "tramites", "footer"))
     link = f'<a href="{esc(href)}" target="_blank">{esc(label)}</a>'
     if where == "banner":
-        d.chrome("banners", f'<div class="banner"><a href="{esc(href)}"><img src="/img/banner-pagos.jpg" '
-                 f'alt="{esc(label)}"> {esc(label)}</a></div>', tag)
+        d.chrome(
+            "banners",
+            f'<div class="banner"><a href="{esc(href)}"><img src="/img/banner-pagos.jpg" '
+            f'alt="{esc(label)}"> {esc(label)}</a></div>',
+            tag,
+        )
     elif where == "nav":
         d.nav_item("pagos", label, href, tag)
     elif where == "tramites" and tramites is not None:
@@ -105,8 +138,12 @@ def build_pagos(d: SiteDraft, tramites: PageDraft | None) -> None:
 def report_variants(d: SiteDraft) -> list[str]:
     """Ways this site can take citizen reports, limited to channels the site really publishes."""
     kinds = ["072", "072"]
-    for kind, check in (("form", "canal.formulario"), ("email", "canal.correo"), ("phone", "canal.telefono"),
-                        ("whatsapp", "canal.whatsapp")):
+    for kind, check in (
+        ("form", "canal.formulario"),
+        ("email", "canal.correo"),
+        ("phone", "canal.telefono"),
+        ("whatsapp", "canal.whatsapp"),
+    ):
         if d.plan.has(check):
             kinds += [kind, kind]
     return kinds
@@ -115,21 +152,31 @@ def report_variants(d: SiteDraft) -> list[str]:
 def report_content(d: SiteDraft, page: PageDraft, kind: str) -> None:
     """The report channel itself, tagged with every check it also proves."""
     tag = "canal.reporte_ciudadano"
-    intro = ("<p>Reporta fallas en los servicios públicos: baches, fugas de agua, luminarias apagadas y "
-             "recolección de basura.</p>")
+    intro = (
+        "<p>Reporta fallas en los servicios públicos: baches, fugas de agua, luminarias apagadas y "
+        "recolección de basura.</p>"
+    )
     if kind == "form":
         page.add(intro + contact_form(d, page.path, "Describe tu reporte"), tag, "canal.formulario")
     elif kind == "email":
-        page.add(intro + "<p>" + email_html(d.rng, d.email("buzon"), d.rng.choice(("mailto", "texto", "arroba")),
-                                            "Envía tu reporte a:") + "</p>", tag, "canal.correo")
+        page.add(
+            intro
+            + "<p>"
+            + email_html(d.rng, d.email("buzon"), d.rng.choice(("mailto", "texto", "arroba")), "Envía tu reporte a:")
+            + "</p>",
+            tag,
+            "canal.correo",
+        )
     elif kind == "phone":
-        page.add(intro + f"<p>{phone_html(d.rng, d.phone, phone_style(d), 'Línea de atención:')}</p>", tag,
-                 "canal.telefono")
+        page.add(
+            intro + f"<p>{phone_html(d.rng, d.phone, phone_style(d), 'Línea de atención:')}</p>", tag, "canal.telefono"
+        )
     elif kind == "whatsapp":
         page.add(intro + f"<p>{whatsapp_html(d)}</p>", tag, "canal.whatsapp", "canal.telefono")
     else:
-        page.add("<p>Marca al <strong>072</strong>, Línea de Atención Ciudadana, las 24 horas del día.</p>" + intro,
-                 tag)
+        page.add(
+            "<p>Marca al <strong>072</strong>, Línea de Atención Ciudadana, las 24 horas del día.</p>" + intro, tag
+        )
 
 
 def build_reporte(d: SiteDraft) -> None:
@@ -148,8 +195,12 @@ def build_reporte(d: SiteDraft) -> None:
         page = d.section("atencion", "atencion-ciudadana", f"{title.title()} | {d.nombre}", title, tag)
     elif where == "banner":
         page = d.add_page(d.paths.page("reporte-ciudadano"), f"{title.title()} | {d.nombre}", 1)
-        d.chrome("banners", f'<div class="banner"><a href="{esc(page.path)}" title="{esc(title)}"><img '
-                 f'src="/img/banner-reporte.jpg" alt="{esc(title)}"></a></div>', tag)
+        d.chrome(
+            "banners",
+            f'<div class="banner"><a href="{esc(page.path)}" title="{esc(title)}"><img '
+            f'src="/img/banner-reporte.jpg" alt="{esc(title)}"></a></div>',
+            tag,
+        )
     else:
         page = d.subpage(contact_page(d), "atencion-ciudadana", f"{title.title()} | {d.nombre}", title, tag)
     page.add(f"<h2>{esc(title)}</h2>", tag)

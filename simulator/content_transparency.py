@@ -8,16 +8,40 @@ from simulator.model import PageDraft, esc
 from simulator.phrasing import compact, email_html, person, phone_html
 
 PORTAL = "transparencia.enlace_portal"
-SECTION_LABELS = ("Transparencia", "TRANSPARENCIA", "Transparencia y Acceso a la Información",
-                  "TRANSPARENCIA Y ACCESO A LA INFORMACIÓN", "Transparencia y Acceso a la Información Pública")
-IPOMEX_LABELS = ("IPOMEX", "Información Pública de Oficio Mexiquense (IPOMEX)", "Consulta nuestra información en "
-                 "IPOMEX", "Portal IPOMEX")
-CONAC_HEADINGS = ("Armonización Contable", "Información Financiera (CONAC)", "SEVAC", "Cuenta Pública",
-                  "Ley General de Contabilidad Gubernamental")
-CONAC_REPORTS = ("Estado de Situación Financiera", "Estado de Actividades", "Estado Analítico del Activo",
-                 "Estado Analítico de Ingresos", "Estado Analítico del Ejercicio del Presupuesto de Egresos")
-TRANSPARENCY_FEATURES = ("transparencia.enlace_ipomex", "transparencia.solicitudes",
-                         "transparencia.unidad_transparencia", "transparencia.conac", "transparencia.datos_abiertos")
+SECTION_LABELS = (
+    "Transparencia",
+    "TRANSPARENCIA",
+    "Transparencia y Acceso a la Información",
+    "TRANSPARENCIA Y ACCESO A LA INFORMACIÓN",
+    "Transparencia y Acceso a la Información Pública",
+)
+IPOMEX_LABELS = (
+    "IPOMEX",
+    "Información Pública de Oficio Mexiquense (IPOMEX)",
+    "Consulta nuestra información en IPOMEX",
+    "Portal IPOMEX",
+)
+CONAC_HEADINGS = (
+    "Armonización Contable",
+    "Información Financiera (CONAC)",
+    "SEVAC",
+    "Cuenta Pública",
+    "Ley General de Contabilidad Gubernamental",
+)
+CONAC_REPORTS = (
+    "Estado de Situación Financiera",
+    "Estado de Actividades",
+    "Estado Analítico del Activo",
+    "Estado Analítico de Ingresos",
+    "Estado Analítico del Ejercicio del Presupuesto de Egresos",
+)
+TRANSPARENCY_FEATURES = (
+    "transparencia.enlace_ipomex",
+    "transparencia.solicitudes",
+    "transparencia.unidad_transparencia",
+    "transparencia.conac",
+    "transparencia.datos_abiertos",
+)
 
 
 def ipomex_url(d: SiteDraft) -> str:
@@ -25,8 +49,9 @@ def ipomex_url(d: SiteDraft) -> str:
     if d.m.ipomex_url:
         return d.m.ipomex_url
     slug = compact(d.nombre)
-    return d.rng.choice((f"https://www.ipomex.org.mx/ipo3/lgt/indice/{slug}.web",
-                         f"http://www.ipomex.org.mx/ipo/portal/{slug}.web"))
+    return d.rng.choice(
+        (f"https://www.ipomex.org.mx/ipo3/lgt/indice/{slug}.web", f"http://www.ipomex.org.mx/ipo/portal/{slug}.web")
+    )
 
 
 def home_linked_page(d: SiteDraft, where: str, label: str) -> PageDraft:
@@ -36,8 +61,12 @@ def home_linked_page(d: SiteDraft, where: str, label: str) -> PageDraft:
     if where == "footer":
         d.chrome("footer", f'<p><a href="{esc(page.path)}">{esc(label)}</a></p>', PORTAL)
     else:
-        d.chrome("banners", f'<div class="banner"><a href="{esc(page.path)}" title="Transparencia"><img '
-                 f'src="/img/banner-transparencia.jpg" alt="{esc(label)}"></a></div>', PORTAL)
+        d.chrome(
+            "banners",
+            f'<div class="banner"><a href="{esc(page.path)}" title="Transparencia"><img '
+            f'src="/img/banner-transparencia.jpg" alt="{esc(label)}"></a></div>',
+            PORTAL,
+        )
     return page
 
 
@@ -63,8 +92,10 @@ def transparency_page(d: SiteDraft) -> PageDraft | None:
         page = home_linked_page(d, where, d.rng.choice(("Portal de Transparencia", "Transparencia")))
     else:
         page = d.section("transparencia", "transparencia", title, label, PORTAL)
-    page.add(f"<h2>{esc(label)}</h2><p>En cumplimiento de la Ley de Transparencia y Acceso a la Información Pública "
-             "del Estado de México y Municipios ponemos a tu disposición la información que establece la ley.</p>")
+    page.add(
+        f"<h2>{esc(label)}</h2><p>En cumplimiento de la Ley de Transparencia y Acceso a la Información Pública "
+        "del Estado de México y Municipios ponemos a tu disposición la información que establece la ley.</p>"
+    )
     return page
 
 
@@ -74,8 +105,13 @@ def add_ipomex(d: SiteDraft, page: PageDraft) -> None:
     link = f'<a href="{esc(ipomex_url(d))}" target="_blank">{esc(d.rng.choice(IPOMEX_LABELS))}</a>'
     where = d.rng.choice(("pagina", "pagina", "pagina", "banner", "footer")) if d.plan.has(PORTAL) else "pagina"
     if where == "banner":
-        d.chrome("banners", f'<div class="banner"><a href="{esc(ipomex_url(d))}" target="_blank"><img '
-                 'src="/img/ipomex.png" alt="IPOMEX"></a></div>', tag, PORTAL)
+        d.chrome(
+            "banners",
+            f'<div class="banner"><a href="{esc(ipomex_url(d))}" target="_blank"><img '
+            'src="/img/ipomex.png" alt="IPOMEX"></a></div>',
+            tag,
+            PORTAL,
+        )
     elif where == "footer":
         d.chrome("footer", f"<p>Sitios de interés: {link}</p>", tag, PORTAL)
     else:
@@ -86,26 +122,49 @@ def add_solicitudes(d: SiteDraft, page: PageDraft) -> None:
     """transparencia.solicitudes: SAIMEX or PNT link, or a request page of the site."""
     tag = "transparencia.solicitudes"
     saimex = '<a href="https://www.saimex.org.mx/saimex/ciudadano/login.page" target="_blank">{}</a>'.format(
-        esc(d.rng.choice(("SAIMEX", "Sistema de Acceso a la Información Mexiquense (SAIMEX)",
-                          "Solicitudes de información (SAIMEX)"))))
-    pnt = '<a href="https://www.plataformadetransparencia.org.mx/" target="_blank">Plataforma Nacional de ' \
-          'Transparencia</a>'
+        esc(
+            d.rng.choice(
+                (
+                    "SAIMEX",
+                    "Sistema de Acceso a la Información Mexiquense (SAIMEX)",
+                    "Solicitudes de información (SAIMEX)",
+                )
+            )
+        )
+    )
+    pnt = (
+        '<a href="https://www.plataformadetransparencia.org.mx/" target="_blank">Plataforma Nacional de '
+        "Transparencia</a>"
+    )
     kind = d.rng.choice(("saimex", "saimex", "pnt", "pagina"))
     if kind != "pagina":
         page.add(f"<p>Presenta tu solicitud de información: {saimex if kind == 'saimex' else pnt}</p>", tag)
         return
-    target = d.subpage(page, "solicitudes-de-informacion", f"Solicitudes de información | {d.nombre}",
-                       "Solicitudes de acceso a la información", tag)
-    target.add("<h3>Solicitudes de acceso a la información</h3><p>Puedes presentar tu solicitud por escrito, de "
-               f"manera verbal o en línea a través de {saimex} o de la {pnt}.</p>", tag)
+    target = d.subpage(
+        page,
+        "solicitudes-de-informacion",
+        f"Solicitudes de información | {d.nombre}",
+        "Solicitudes de acceso a la información",
+        tag,
+    )
+    target.add(
+        "<h3>Solicitudes de acceso a la información</h3><p>Puedes presentar tu solicitud por escrito, de "
+        f"manera verbal o en línea a través de {saimex} o de la {pnt}.</p>",
+        tag,
+    )
     if d.plan.has("canal.formulario") and d.rng.random() < 0.4:
         target.add(contact_form(d, target.path, "Información que solicitas"), tag, "canal.formulario")
 
 
 def unit_block(d: SiteDraft, page: PageDraft, with_data: bool) -> None:
     """The Unidad de Transparencia: with at least one contact datum, or (trap) named without any."""
-    name = d.rng.choice(("Unidad de Transparencia", "Unidad de Transparencia y Acceso a la Información Pública",
-                         "UNIDAD DE TRANSPARENCIA"))
+    name = d.rng.choice(
+        (
+            "Unidad de Transparencia",
+            "Unidad de Transparencia y Acceso a la Información Pública",
+            "UNIDAD DE TRANSPARENCIA",
+        )
+    )
     lines = [f"<h3>{esc(name)}</h3>", f"<p>Titular: {esc(person(d.rng))}</p>"]
     tags = ["transparencia.unidad_transparencia"] if with_data else []
     if with_data:
@@ -120,8 +179,11 @@ def unit_block(d: SiteDraft, page: PageDraft, with_data: bool) -> None:
                 style = d.rng.choice(("mailto", "texto", "at"))
                 lines.append(f"<p>{email_html(d.rng, d.email('transparencia'), style)}</p>")
                 tags.append("canal.correo")
-    target = page if d.rng.random() < 0.6 else d.subpage(page, "unidad-de-transparencia",
-                                                         f"Unidad de Transparencia | {d.nombre}", name)
+    target = (
+        page
+        if d.rng.random() < 0.6
+        else d.subpage(page, "unidad-de-transparencia", f"Unidad de Transparencia | {d.nombre}", name)
+    )
     target.add("".join(lines), *tags)
 
 
@@ -136,8 +198,11 @@ def add_conac(d: SiteDraft, page: PageDraft) -> None:
     year = d.dates.newest.year
     items = "".join(f"<li>{d.doc_link(f'{r.lower()} {year}', f'{r} {year}')}</li>" for r in CONAC_REPORTS)
     items += f"<li>{d.doc_link(f'cuenta publica {year - 1}', f'Cuenta Pública {year - 1}')}</li>"
-    target.add(f"<h3>{esc(heading)}</h3><p>Información financiera conforme a la Ley General de Contabilidad "
-               f"Gubernamental y las normas del CONAC.</p><ul>{items}</ul>", tag)
+    target.add(
+        f"<h3>{esc(heading)}</h3><p>Información financiera conforme a la Ley General de Contabilidad "
+        f"Gubernamental y las normas del CONAC.</p><ul>{items}</ul>",
+        tag,
+    )
 
 
 def add_datos(d: SiteDraft, page: PageDraft) -> None:
@@ -147,8 +212,11 @@ def add_datos(d: SiteDraft, page: PageDraft) -> None:
     if kind == "portal":
         page.add('<p><a href="https://datos.gob.mx/" target="_blank">Portal de Datos Abiertos</a></p>', tag)
         return
-    files = (("Obras públicas", "obras-publicas", "csv"), ("Padrón de proveedores", "padron-de-proveedores", "xlsx"),
-             ("Directorio de servidores públicos", "directorio-servidores", "json"))
+    files = (
+        ("Obras públicas", "obras-publicas", "csv"),
+        ("Padrón de proveedores", "padron-de-proveedores", "xlsx"),
+        ("Directorio de servidores públicos", "directorio-servidores", "json"),
+    )
     links = "".join(f"<li>{d.doc_link(slug, f'{name} ({ext.upper()})', ext)}</li>" for name, slug, ext in files)
     if kind == "enlaces":
         page.add(f"<h4>Descargas en formato abierto</h4><ul>{links}</ul>", tag)
@@ -162,8 +230,14 @@ def add_aviso(d: SiteDraft, page: PageDraft | None) -> None:
     tag = "sitio.aviso_privacidad"
     if not d.plan.has(tag):
         return
-    label = d.rng.choice(("Aviso de Privacidad", "AVISO DE PRIVACIDAD", "Aviso de privacidad integral",
-                          "Aviso de privacidad simplificado"))
+    label = d.rng.choice(
+        (
+            "Aviso de Privacidad",
+            "AVISO DE PRIVACIDAD",
+            "Aviso de privacidad integral",
+            "Aviso de privacidad simplificado",
+        )
+    )
     where = d.rng.choice(("footer", "footer", "pdf", "transparencia", "contacto"))
     if where == "pdf" or (where == "transparencia" and page is None):
         d.chrome("footer", f"<p>{d.doc_link('aviso-de-privacidad', label)}</p>", tag)
@@ -176,17 +250,24 @@ def add_aviso(d: SiteDraft, page: PageDraft | None) -> None:
     else:
         target = d.add_page(d.paths.page("aviso-de-privacidad"), f"Aviso de Privacidad | {d.nombre}", 1)
         d.chrome("footer", f'<p><a href="{esc(target.path)}">{esc(label)}</a></p>', tag)
-    target.add(f"<h2>{esc(label)}</h2><p>El H. Ayuntamiento de {esc(d.nombre)} es responsable del tratamiento de los "
-               "datos personales que nos proporcione, los cuales serán protegidos conforme a la Ley de Protección de "
-               "Datos Personales en Posesión de Sujetos Obligados del Estado de México y Municipios.</p>", tag)
+    target.add(
+        f"<h2>{esc(label)}</h2><p>El H. Ayuntamiento de {esc(d.nombre)} es responsable del tratamiento de los "
+        "datos personales que nos proporcione, los cuales serán protegidos conforme a la Ley de Protección de "
+        "Datos Personales en Posesión de Sujetos Obligados del Estado de México y Municipios.</p>",
+        tag,
+    )
 
 
 def build_transparency(d: SiteDraft) -> None:
     """Every transparency feature the plan asks for, plus the unit trap and the CONAC '#' trap."""
     page = transparency_page(d)
     if page is not None:
-        steps = (("transparencia.enlace_ipomex", add_ipomex), ("transparencia.solicitudes", add_solicitudes),
-                 ("transparencia.conac", add_conac), ("transparencia.datos_abiertos", add_datos))
+        steps = (
+            ("transparencia.enlace_ipomex", add_ipomex),
+            ("transparencia.solicitudes", add_solicitudes),
+            ("transparencia.conac", add_conac),
+            ("transparencia.datos_abiertos", add_datos),
+        )
         for check, add in steps:
             if d.plan.has(check):
                 add(d, page)

@@ -14,8 +14,21 @@ from simulator.plan import DateSource, Plan
 
 MAX_DEPTH = 2
 # Menu order real portals follow; unknown keys go last in insertion order.
-NAV_ORDER = ("inicio", "gobierno", "conoce", "tramites", "pagos", "transparencia", "conac", "participacion",
-             "contraloria", "atencion", "noticias", "normatividad", "contacto")
+NAV_ORDER = (
+    "inicio",
+    "gobierno",
+    "conoce",
+    "tramites",
+    "pagos",
+    "transparencia",
+    "conac",
+    "participacion",
+    "contraloria",
+    "atencion",
+    "noticias",
+    "normatividad",
+    "contacto",
+)
 
 
 @dataclass(frozen=True)
@@ -38,8 +51,11 @@ class Paths:
     def page(self, slug: str) -> str:
         """Path of a section or page."""
         return {
-            "wordpress": f"/{slug}/", "bootstrap5": f"/{slug}.html", "bootstrap4": f"/paginas/{slug}.php",
-            "table": f"/{slug}.htm", "joomla": f"/index.php/{slug}",
+            "wordpress": f"/{slug}/",
+            "bootstrap5": f"/{slug}.html",
+            "bootstrap4": f"/paginas/{slug}.php",
+            "table": f"/{slug}.htm",
+            "joomla": f"/index.php/{slug}",
         }[self.template]
 
     def article(self, slug: str, day: date | None) -> str:
@@ -49,16 +65,20 @@ class Paths:
         if self.template == "wordpress":
             return f"/{day.year}/{day.month:02d}/{day.day:02d}/{slug}/" if day else f"/?p={n}"
         return {
-            "bootstrap5": f"/noticias/{slug}.html", "bootstrap4": f"/noticias/nota.php?id={n}",
-            "table": f"/nota{n}.htm", "joomla": f"/index.php?option=com_content&view=article&id={n}&catid=8&Itemid=110",
+            "bootstrap5": f"/noticias/{slug}.html",
+            "bootstrap4": f"/noticias/nota.php?id={n}",
+            "table": f"/nota{n}.htm",
+            "joomla": f"/index.php?option=com_content&view=article&id={n}&catid=8&Itemid=110",
         }[self.template]
 
     def doc(self, name: str, ext: str, when: date) -> str:
         """Path of an uploaded document."""
         return {
             "wordpress": f"/wp-content/uploads/{when.year}/{when.month:02d}/{name}.{ext}",
-            "bootstrap5": f"/docs/{name}.{ext}", "bootstrap4": f"/archivos/{name}.{ext}",
-            "table": f"/pdf/{name}.{ext}", "joomla": f"/images/documentos/{name}.{ext}",
+            "bootstrap5": f"/docs/{name}.{ext}",
+            "bootstrap4": f"/archivos/{name}.{ext}",
+            "table": f"/pdf/{name}.{ext}",
+            "joomla": f"/images/documentos/{name}.{ext}",
         }[self.template]
 
 
@@ -130,8 +150,9 @@ class SiteDraft:
         """Add a menu entry (href '#' = toggle or dead link)."""
         self.nav.append(NavItem(key, label, href, frozenset(tags), children))
 
-    def section(self, key: str, slug: str, title: str, label: str | None = None, *tags: str,
-                via: PageDraft | None = None) -> PageDraft:
+    def section(
+        self, key: str, slug: str, title: str, label: str | None = None, *tags: str, via: PageDraft | None = None
+    ) -> PageDraft:
         """The page of a site section, created once; linked from the menu or, with via, from another page."""
         if key in self.sections:
             return self.sections[key]
@@ -176,12 +197,19 @@ class SiteDraft:
 
     def chrome(self, where: str, fragment: str, *tags: str) -> None:
         """Add a fragment shown on every page: header, sidebar, footer, head (scripts) or banners (home only)."""
-        target = {"header": self.header, "sidebar": self.sidebar, "footer": self.footer, "head": self.head,
-                  "banners": self.banners}[where]
+        target = {
+            "header": self.header,
+            "sidebar": self.sidebar,
+            "footer": self.footer,
+            "head": self.head,
+            "banners": self.banners,
+        }[where]
         target.append(block(fragment, *tags))
 
     def ordered_nav(self) -> list[NavItem]:
         """Menu entries in the usual portal order."""
+
         def rank(item: NavItem) -> int:
             return NAV_ORDER.index(item.key) if item.key in NAV_ORDER else len(NAV_ORDER)
+
         return sorted(self.nav, key=rank)

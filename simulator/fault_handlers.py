@@ -46,6 +46,7 @@ def _network(farm: FaultFarm) -> dict[str, Handler]:
             if path == "/" and farm._count(f"flaky_{status}", "/") == 1:
                 return _html(f"<h1>Error {status}</h1>", status)
             return _ordinary(path)
+
         return handler
 
     async def retry_after(request: web.Request, path: str) -> web.StreamResponse:
@@ -69,23 +70,40 @@ def _network(farm: FaultFarm) -> dict[str, Handler]:
     async def ssrf_link(request: web.Request, path: str) -> web.StreamResponse:
         if path == "/salir":
             return _redirect(farm.url("canary") + "interno")
-        links = (*pages.HOME_LINKS, ("/salir", "Salir"), (farm.url("canary") + "enlace", "Intranet"),
-                 ("http://169.254.169.254/latest/meta-data/", "Metadatos"), ("http://100.64.0.1/", "CGNAT"),
-                 ("file:///etc/passwd", "Archivo"), ("http:\\\\127.0.0.1\\admin", "Barra invertida"))
+        links = (
+            *pages.HOME_LINKS,
+            ("/salir", "Salir"),
+            (farm.url("canary") + "enlace", "Intranet"),
+            ("http://169.254.169.254/latest/meta-data/", "Metadatos"),
+            ("http://100.64.0.1/", "CGNAT"),
+            ("file:///etc/passwd", "Archivo"),
+            ("http:\\\\127.0.0.1\\admin", "Barra invertida"),
+        )
         return _html(pages.home(links=links)) if path == "/" else _ordinary(path)
 
     names = ("tls_expired", "tls_selfsigned", "tls_wronghost", "tls_valid", "http_only", "canary")
-    return {**dict.fromkeys(names, ordinary), "hang_body": hang_body, "flaky_500": flaky(500),
-            "flaky_502": flaky(502), "flaky_503": flaky(503), "retry_after": retry_after,
-            "retry_after_long": retry_after_long, "redirect_loop": redirect_loop, "redirect_chain": redirect_chain,
-            "ssrf_home": ssrf_home, "ssrf_link": ssrf_link}
+    return {
+        **dict.fromkeys(names, ordinary),
+        "hang_body": hang_body,
+        "flaky_500": flaky(500),
+        "flaky_502": flaky(502),
+        "flaky_503": flaky(503),
+        "retry_after": retry_after,
+        "retry_after_long": retry_after_long,
+        "redirect_loop": redirect_loop,
+        "redirect_chain": redirect_chain,
+        "ssrf_home": ssrf_home,
+        "ssrf_link": ssrf_link,
+    }
 
 
 def _content(farm: FaultFarm) -> dict[str, Handler]:
-    def fixed(body: str | bytes, status: int = 200, content_type: str | None = HTML,
-              headers: dict[str, str] | None = None) -> Handler:
+    def fixed(
+        body: str | bytes, status: int = 200, content_type: str | None = HTML, headers: dict[str, str] | None = None
+    ) -> Handler:
         async def handler(request: web.Request, path: str) -> web.StreamResponse:
             return _html(body, status, content_type, headers)
+
         return handler
 
     async def soft404_home(request: web.Request, path: str) -> web.StreamResponse:
@@ -103,9 +121,15 @@ def _content(farm: FaultFarm) -> dict[str, Handler]:
         return _html(pages.legacy_encoded("iso-8859-1", True), content_type="text/html; charset=ISO-8859-1")
 
     return {
-        "maintenance": fixed(pages.maintenance()), "soft404_home": soft404_home, "soft404_page": soft404_page,
-        "parked": fixed(pages.parked()), "casino": fixed(pages.casino()), "cp1252": cp1252, "latin1": latin1,
-        "mojibake": fixed(pages.mojibake()), "malformed": fixed(pages.malformed()),
+        "maintenance": fixed(pages.maintenance()),
+        "soft404_home": soft404_home,
+        "soft404_page": soft404_page,
+        "parked": fixed(pages.parked()),
+        "casino": fixed(pages.casino()),
+        "cp1252": cp1252,
+        "latin1": latin1,
+        "mojibake": fixed(pages.mojibake()),
+        "malformed": fixed(pages.malformed()),
         "js_shell": fixed(pages.js_shell()),
         "challenge_403": fixed(pages.challenge(), 403, headers={"cf-mitigated": "challenge"}),
         "challenge_503": fixed(pages.challenge(), 503),
@@ -138,6 +162,7 @@ def _traps(farm: FaultFarm) -> dict[str, Handler]:
     async def session(request: web.Request, path: str) -> web.StreamResponse:
         def fresh(href: str) -> str:
             return f"{href};jsessionid={secrets.token_hex(8)}?sid={secrets.token_hex(8)}"
+
         links = tuple((fresh(href), text) for href, text in (("/", "Inicio"), *pages.HOME_LINKS))
         title = request.path.split(";")[0].strip("/") or "Inicio"
         return _html(pages.municipal_page(title.capitalize(), links, pages.HOME_EVIDENCE + pages.SITE_EVIDENCE))
@@ -152,8 +177,15 @@ def _traps(farm: FaultFarm) -> dict[str, Handler]:
             await farm._hang()
         return _ordinary(path)
 
-    return {"big_page": big_page, "big_home": big_home, "gzip_bomb": gzip_bomb, "calendar": calendar,
-            "session": session, "robots_disallow": robots_disallow, "robots_hang": robots_hang}
+    return {
+        "big_page": big_page,
+        "big_home": big_home,
+        "gzip_bomb": gzip_bomb,
+        "calendar": calendar,
+        "session": session,
+        "robots_disallow": robots_disallow,
+        "robots_hang": robots_hang,
+    }
 
 
 async def _stream_big(request: web.Request, declare: bool) -> web.StreamResponse:

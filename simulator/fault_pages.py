@@ -10,8 +10,9 @@ NOMBRE = "San Fallas de la Prueba"
 MIB = 1 << 20
 
 
-def municipal_page(title: str = "Inicio", links: tuple[tuple[str, str], ...] = (), extra: str = "",
-                   nombre: str = NOMBRE) -> str:
+def municipal_page(
+    title: str = "Inicio", links: tuple[tuple[str, str], ...] = (), extra: str = "", nombre: str = NOMBRE
+) -> str:
     """A small real municipal page (identity, phone, e-mail, viewport) with the given links."""
     anchors = "".join(f'<li><a href="{escape(href)}">{escape(text)}</a></li>' for href, text in links)
     return (
@@ -67,50 +68,67 @@ def inner(path: str) -> str:
 
 def maintenance() -> str:
     """A CMS maintenance notice served with 200 at every path."""
-    return ("<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>Sitio en mantenimiento</title></head>"
-            f"<body><h1>H. Ayuntamiento de {NOMBRE}</h1><h2>Sitio en mantenimiento</h2>"
-            "<p>Estamos realizando mejoras en nuestro portal. Volveremos pronto.</p></body></html>")
+    return (
+        "<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>Sitio en mantenimiento</title></head>"
+        f"<body><h1>H. Ayuntamiento de {NOMBRE}</h1><h2>Sitio en mantenimiento</h2>"
+        "<p>Estamos realizando mejoras en nuestro portal. Volveremos pronto.</p></body></html>"
+    )
 
 
 def not_found_200(path: str) -> str:
     """A soft-404: "no encontrado" wording that repeats what was asked for, served with 200."""
     asked = escape(path.strip("/").replace("-", " "))
-    return ("<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>Página no encontrada</title></head>"
-            f"<body><h1>H. Ayuntamiento de {NOMBRE}</h1><p>La página «{asked}» que buscas no existe: aviso de "
-            "privacidad, presupuesto participativo y COPACI no encontrados.</p><a href='/'>Inicio</a></body></html>")
+    return (
+        "<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>Página no encontrada</title></head>"
+        f"<body><h1>H. Ayuntamiento de {NOMBRE}</h1><p>La página «{asked}» que buscas no existe: aviso de "
+        "privacidad, presupuesto participativo y COPACI no encontrados.</p><a href='/'>Inicio</a></body></html>"
+    )
 
 
-SOFT404_HOME_LINKS = (("/transparencia", "Transparencia"), ("/informacion-legal", "Más información"),
-                      ("/participacion", "Participa"), ("/copaci", "Consejos"), ("/tramites", "Servicios"),
-                      ("/pagos", "Pagar"))
+SOFT404_HOME_LINKS = (
+    ("/transparencia", "Transparencia"),
+    ("/informacion-legal", "Más información"),
+    ("/participacion", "Participa"),
+    ("/copaci", "Consejos"),
+    ("/tramites", "Servicios"),
+    ("/pagos", "Pagar"),
+)
 
 
 def parked() -> str:
     """A for-sale parked domain."""
-    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>sanfallas.gob.mx</title></head><body>"
-            "<h1>sanfallas.gob.mx</h1><p>This domain may be for sale! Buy this domain.</p>"
-            "<a href='https://dan.com/buy-domain/sanfallas'>Haz una oferta</a></body></html>")
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>sanfallas.gob.mx</title></head><body>"
+        "<h1>sanfallas.gob.mx</h1><p>This domain may be for sale! Buy this domain.</p>"
+        "<a href='https://dan.com/buy-domain/sanfallas'>Haz una oferta</a></body></html>"
+    )
 
 
 def casino() -> str:
     """A municipal domain taken over by gambling spam."""
     words = " ".join(["Casino online", "slot gacor", "maxwin", "judi togel", "poker", "jackpot"] * 4)
-    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Slot Gacor Maxwin | Casino Online</title>"
-            f"</head><body><h1>Situs Slot Gacor</h1><p>{words}</p><a href='/daftar'>Daftar</a></body></html>")
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Slot Gacor Maxwin | Casino Online</title>"
+        f"</head><body><h1>Situs Slot Gacor</h1><p>{words}</p><a href='/daftar'>Daftar</a></body></html>"
+    )
 
 
 def challenge() -> str:
     """Cloudflare's interstitial."""
-    return ("<!DOCTYPE html><html lang='en-US'><head><title>Just a moment...</title></head><body>"
-            "<div id='challenge-platform'>Checking if the site connection is secure</div>"
-            "<noscript>Enable JavaScript and cookies to continue</noscript></body></html>")
+    return (
+        "<!DOCTYPE html><html lang='en-US'><head><title>Just a moment...</title></head><body>"
+        "<div id='challenge-platform'>Checking if the site connection is secure</div>"
+        "<noscript>Enable JavaScript and cookies to continue</noscript></body></html>"
+    )
 
 
 def js_shell() -> str:
     """An application root that only a browser fills."""
-    return ("<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>Ayuntamiento</title>"
-            "<script src='/static/app.js'></script></head><body><div id='app'></div>"
-            "<noscript>Necesitas habilitar JavaScript para ver este sitio.</noscript></body></html>")
+    return (
+        "<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>Ayuntamiento</title>"
+        "<script src='/static/app.js'></script></head><body><div id='app'></div>"
+        "<noscript>Necesitas habilitar JavaScript para ver este sitio.</noscript></body></html>"
+    )
 
 
 def legacy_encoded(encoding: str, declare_meta: bool) -> bytes:

@@ -24,8 +24,9 @@ TLS_SITES = ("tls_expired", "tls_selfsigned", "tls_wronghost", "tls_valid")
 HTML = "text/html; charset=utf-8"
 
 
-def _html(body: str | bytes, status: int = 200, content_type: str | None = HTML,
-          headers: Mapping[str, str] | None = None) -> web.Response:
+def _html(
+    body: str | bytes, status: int = 200, content_type: str | None = HTML, headers: Mapping[str, str] | None = None
+) -> web.Response:
     data = body.encode("utf-8") if isinstance(body, str) else body
     extra = dict(headers or {})
     if content_type is not None:
@@ -57,8 +58,9 @@ class FaultFarm:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     @property

@@ -12,11 +12,13 @@ from simulator.special import html
 
 SPA_PREFIX = "/ipomex/"
 API_PREFIX = "/ipomex/api/v1/sujetos"
-SHELL = ('<!DOCTYPE html>\n<html lang="es">\n<head><meta charset="utf-8"><meta name="viewport" '
-         'content="width=device-width, initial-scale=1"><title>IPOMEX 4.0 | Información Pública de Oficio Mexiquense'
-         '</title><link rel="stylesheet" href="/ipomex/app.css"></head>\n<body><noscript>Para consultar IPOMEX '
-         'habilite JavaScript en su navegador.</noscript><div id="app"></div><script src="/ipomex/app.js"></script>'
-         "</body>\n</html>\n")
+SHELL = (
+    '<!DOCTYPE html>\n<html lang="es">\n<head><meta charset="utf-8"><meta name="viewport" '
+    'content="width=device-width, initial-scale=1"><title>IPOMEX 4.0 | Información Pública de Oficio Mexiquense'
+    '</title><link rel="stylesheet" href="/ipomex/app.css"></head>\n<body><noscript>Para consultar IPOMEX '
+    'habilite JavaScript en su navegador.</noscript><div id="app"></div><script src="/ipomex/app.js"></script>'
+    "</body>\n</html>\n"
+)
 
 
 def api(status: int, document: object) -> Resource:
@@ -41,8 +43,14 @@ def sujetos(sites: Iterable[IpomexSite]) -> Resource:
 
 def obligacion(f: IpomexFraction) -> dict[str, object]:
     """One entry of the obligations list."""
-    return {"id": f.obl_id, "articulo": "92", "fraccion": f.fraccion, "titulo": f.titulo,
-            "aplica": f.state != NO_APLICA, "justificacion": f.justificacion}
+    return {
+        "id": f.obl_id,
+        "articulo": "92",
+        "fraccion": f.fraccion,
+        "titulo": f.titulo,
+        "aplica": f.state != NO_APLICA,
+        "justificacion": f.justificacion,
+    }
 
 
 def obligaciones(site: IpomexSite) -> Resource:
@@ -52,10 +60,16 @@ def obligaciones(site: IpomexSite) -> Resource:
 
 def record(r: IpomexRecord, base: str) -> dict[str, object]:
     """One record as the API sends it: ISO dates, absolute document URLs."""
-    return {"ejercicio": r.ejercicio, "fecha_inicio": r.inicio.isoformat(), "fecha_termino": r.termino.isoformat(),
-            "fecha_actualizacion": r.actualizacion.isoformat(), "fecha_validacion": r.validacion.isoformat(),
-            "area_responsable": r.area, "nota": r.nota,
-            "documentos": [{"nombre": d.nombre, "url": base + d.path} for d in r.documentos]}
+    return {
+        "ejercicio": r.ejercicio,
+        "fecha_inicio": r.inicio.isoformat(),
+        "fecha_termino": r.termino.isoformat(),
+        "fecha_actualizacion": r.actualizacion.isoformat(),
+        "fecha_validacion": r.validacion.isoformat(),
+        "area_responsable": r.area,
+        "nota": r.nota,
+        "documentos": [{"nombre": d.nombre, "url": base + d.path} for d in r.documentos],
+    }
 
 
 def registros(site: IpomexSite, obl_id: str, base: str) -> Resource:

@@ -38,19 +38,42 @@ from simulator.obligaciones import Fraccion, catalogue
 NO_IPOMEX_COUNT, IPOMEX3_COUNT = 3, 20
 # Behaviours by position in each generation's seeded order; the rest are normal.
 IPOMEX3_BEHAVIOURS = (CAPTCHA, CAPTCHA, TIMEOUT, MISSING_FRACTIONS, MISSING_FRACTIONS)
-IPOMEX4_BEHAVIOURS = (CAPTCHA, CAPTCHA, CAPTCHA, TIMEOUT, TIMEOUT, MISSING_FRACTIONS, MISSING_FRACTIONS,
-                      MISSING_FRACTIONS)
+IPOMEX4_BEHAVIOURS = (
+    CAPTCHA,
+    CAPTCHA,
+    CAPTCHA,
+    TIMEOUT,
+    TIMEOUT,
+    MISSING_FRACTIONS,
+    MISSING_FRACTIONS,
+    MISSING_FRACTIONS,
+)
 # IPOMEX 3 quirks by position among the IPOMEX 3 municipalities (fixed, so every quirk is always present).
 PERMUTED_COLUMNS = frozenset({4, 6, 9, 15})
 IRREGULAR_SLUGS = frozenset({3, 7, 9, 12, 16})
 LABEL_STYLES = {5: "upper", 10: "upper", 14: "upper", 6: "dash", 11: "dash", 17: "dash"}
 ID_CASES = {3: "upper", 8: "upper", 13: "upper", 18: "upper", 6: "camel", 16: "camel"}
 # Pages the source linked under another name (see the header of config/obligaciones.yaml).
-IRREGULAR = {"ipomex.92.ii_a": "organigramas.web", "ipomex.92.xv": "art_92_ix_v.web",
-             "ipomex.92.xlv": "art_92_xlv_a.web", "ipomex.92.l_a": "art_92_l.web"}
-LIKELY_NO_APLICA = frozenset({"ipomex.92.li_a", "ipomex.92.li_b", "ipomex.92.li_c", "ipomex.92.l_a", "ipomex.92.l_b",
-                              "ipomex.92.xxxix_c", "ipomex.92.xlvi_a", "ipomex.92.xlvi_b", "ipomex.92.xx_b",
-                              "ipomex.92.xxvi"})
+IRREGULAR = {
+    "ipomex.92.ii_a": "organigramas.web",
+    "ipomex.92.xv": "art_92_ix_v.web",
+    "ipomex.92.xlv": "art_92_xlv_a.web",
+    "ipomex.92.l_a": "art_92_l.web",
+}
+LIKELY_NO_APLICA = frozenset(
+    {
+        "ipomex.92.li_a",
+        "ipomex.92.li_b",
+        "ipomex.92.li_c",
+        "ipomex.92.l_a",
+        "ipomex.92.l_b",
+        "ipomex.92.xxxix_c",
+        "ipomex.92.xlvi_a",
+        "ipomex.92.xlvi_b",
+        "ipomex.92.xx_b",
+        "ipomex.92.xxvi",
+    }
+)
 JUSTIFICATIONS = (
     "De conformidad con la Tabla de Aplicabilidad aprobada por el Pleno del INFOEM, esta fracción no es aplicable "
     "al sujeto obligado, toda vez que no cuenta con atribuciones en la materia.",
@@ -58,18 +81,38 @@ JUSTIFICATIONS = (
     "a la Tabla de Aplicabilidad vigente.",
     "Esta obligación corresponde a otro sujeto obligado según la Tabla de Aplicabilidad autorizada.",
 )
-COMMUNICATIONS = ("El H. Ayuntamiento no tiene facultades para solicitar la intervención de comunicaciones privadas; "
-                  "por ello la información de esta fracción no le resulta aplicable.")
-COUNCIL = ("El sujeto obligado no cuenta con un consejo consultivo, por lo que no genera la información de esta "
-           "fracción.")
-SPECIFIC_JUSTIFICATIONS = {"ipomex.92.li_a": COMMUNICATIONS, "ipomex.92.li_b": COMMUNICATIONS,
-                           "ipomex.92.li_c": COMMUNICATIONS, "ipomex.92.l_a": COUNCIL, "ipomex.92.l_b": COUNCIL}
-AREAS = ("Tesorería Municipal", "Secretaría del Ayuntamiento", "Dirección de Administración",
-         "Unidad de Transparencia", "Contraloría Interna Municipal", "Dirección de Obras Públicas",
-         "Dirección de Desarrollo Social", "Dirección Jurídica y Consultiva", "Unidad de Información, Planeación, "
-         "Programación y Evaluación")
-NOTAS = ("", "Sin observaciones.", "La información se publica conforme a los Lineamientos Técnicos Generales.",
-         "Información correspondiente al periodo que se informa.", "Los documentos se encuentran en formato PDF.")
+COMMUNICATIONS = (
+    "El H. Ayuntamiento no tiene facultades para solicitar la intervención de comunicaciones privadas; "
+    "por ello la información de esta fracción no le resulta aplicable."
+)
+COUNCIL = (
+    "El sujeto obligado no cuenta con un consejo consultivo, por lo que no genera la información de esta fracción."
+)
+SPECIFIC_JUSTIFICATIONS = {
+    "ipomex.92.li_a": COMMUNICATIONS,
+    "ipomex.92.li_b": COMMUNICATIONS,
+    "ipomex.92.li_c": COMMUNICATIONS,
+    "ipomex.92.l_a": COUNCIL,
+    "ipomex.92.l_b": COUNCIL,
+}
+AREAS = (
+    "Tesorería Municipal",
+    "Secretaría del Ayuntamiento",
+    "Dirección de Administración",
+    "Unidad de Transparencia",
+    "Contraloría Interna Municipal",
+    "Dirección de Obras Públicas",
+    "Dirección de Desarrollo Social",
+    "Dirección Jurídica y Consultiva",
+    "Unidad de Información, Planeación, Programación y Evaluación",
+)
+NOTAS = (
+    "",
+    "Sin observaciones.",
+    "La información se publica conforme a los Lineamientos Técnicos Generales.",
+    "Información correspondiente al periodo que se informa.",
+    "Los documentos se encuentran en formato PDF.",
+)
 
 
 @dataclass(frozen=True)
@@ -92,8 +135,9 @@ def assign_ipomex(seed: int) -> dict[str, Assignment]:
     """Generation and behaviour of every clave: 3 without IPOMEX, 20 on IPOMEX 3, the rest on IPOMEX 4."""
     order = hash_order(seed, "ipomex")
     claves = [str(c) for c in range(FIRST_CVE, LAST_CVE + 1)]
-    ids = dict(zip(claves, random.Random(f"vigia-sim:{seed}:ipomex4-ids").sample(range(101, 400), len(claves)),
-                   strict=True))
+    ids = dict(
+        zip(claves, random.Random(f"vigia-sim:{seed}:ipomex4-ids").sample(range(101, 400), len(claves)), strict=True)
+    )
     result: dict[str, Assignment] = {}
     behaviours: tuple[str, ...]
     for position, cve in enumerate(order):
@@ -181,8 +225,18 @@ class RecordMaker:
             updated = end + timedelta(days=self.rng.randint(5, 20))
             validated = updated + timedelta(days=self.rng.randint(0, 3))
             start = quarter_start(end)
-            records.append(IpomexRecord(start.year, start, end, updated, validated, self.rng.choice(AREAS),
-                                        self.rng.choice(NOTAS), self.documents(f, end, updated)))
+            records.append(
+                IpomexRecord(
+                    start.year,
+                    start,
+                    end,
+                    updated,
+                    validated,
+                    self.rng.choice(AREAS),
+                    self.rng.choice(NOTAS),
+                    self.documents(f, end, updated),
+                )
+            )
             end = start - timedelta(days=1)
         return tuple(records)
 
@@ -193,8 +247,9 @@ class RecordMaker:
             digest = hashlib.md5(f"{self.cve}:{f.id}:{end}:{n}".encode()).hexdigest()
             suffix = "_anexo" if n else ""
             name = f"Formato_{f.fraccion.replace(' ', '_')}_{(end.month + 2) // 3}T_{end.year}{suffix}.pdf"
-            result.append(Documento(name, f"/recursos/ipo/files_ipo/{updated.year}/{self.sujeto}/{updated.month}/"
-                                          f"{digest}.pdf"))
+            result.append(
+                Documento(name, f"/recursos/ipo/files_ipo/{updated.year}/{self.sujeto}/{updated.month}/{digest}.pdf")
+            )
         return tuple(result)
 
 
@@ -209,24 +264,36 @@ def sitekey(seed: int, cve: str) -> str:
     return "6Lc" + digest[:37]
 
 
-def build_fractions(rng: random.Random, seed: int, m: Municipality, a: Assignment,
-                    maker: RecordMaker) -> tuple[IpomexFraction, ...]:
+def build_fractions(
+    rng: random.Random, seed: int, m: Municipality, a: Assignment, maker: RecordMaker
+) -> tuple[IpomexFraction, ...]:
     """Every fraction of one municipality, in catalogue order."""
     fracciones = catalogue().fracciones
     diligence = rng.uniform(0.2, 0.95)
-    missing = set(rng.sample([f.id for f in fracciones], rng.randint(2, 5))) if a.behaviour == MISSING_FRACTIONS \
-        else set()
+    missing = (
+        set(rng.sample([f.id for f in fracciones], rng.randint(2, 5))) if a.behaviour == MISSING_FRACTIONS else set()
+    )
     irregular = a.generation == IPOMEX3 and a.position in IRREGULAR_SLUGS
     style = LABEL_STYLES.get(a.position, "plain") if a.generation == IPOMEX3 else "plain"
     result = []
     for f in fracciones:
         state = choose_state(rng, f.id, diligence)
         link_style = style if rng.random() < 0.9 else rng.choice(("plain", "upper", "dash"))
-        result.append(IpomexFraction(
-            f.id, f.fraccion, f.titulo, state, f.id not in missing, maker.for_state(f, state),
-            justification(rng, f.id) if state == NO_APLICA else None,
-            IRREGULAR.get(f.id, f.page) if irregular else f.page, link_label(f, link_style),
-            rng.choices(("root", "relative", "absolute"), (6, 3, 2))[0], opaque_id(seed, m.cve_inegi, f.id)))
+        result.append(
+            IpomexFraction(
+                f.id,
+                f.fraccion,
+                f.titulo,
+                state,
+                f.id not in missing,
+                maker.for_state(f, state),
+                justification(rng, f.id) if state == NO_APLICA else None,
+                IRREGULAR.get(f.id, f.page) if irregular else f.page,
+                link_label(f, link_style),
+                rng.choices(("root", "relative", "absolute"), (6, 3, 2))[0],
+                opaque_id(seed, m.cve_inegi, f.id),
+            )
+        )
     return tuple(result)
 
 
@@ -246,8 +313,17 @@ def build_ipomex(m: Municipality, seed: int, run_date: date, a: Assignment) -> I
     if a.position in PERMUTED_COLUMNS:
         columns = tuple(rng.sample(COLUMNS, len(COLUMNS)))
         columns = columns if columns != COLUMNS else (*COLUMNS[1:], COLUMNS[0])
-    return IpomexSite(IPOMEX3, a.behaviour, nombre, ipo3_id(m.nombre, ID_CASES.get(a.position, "lower")), None,
-                      fractions, columns, rng.random() < 0.4, sitekey(seed, m.cve_inegi))
+    return IpomexSite(
+        IPOMEX3,
+        a.behaviour,
+        nombre,
+        ipo3_id(m.nombre, ID_CASES.get(a.position, "lower")),
+        None,
+        fractions,
+        columns,
+        rng.random() < 0.4,
+        sitekey(seed, m.cve_inegi),
+    )
 
 
 def _oldest_first(f: IpomexFraction) -> IpomexFraction:

@@ -19,13 +19,21 @@ INDEX = re.compile(r"^/ipo3/lgt/indice/([^/]+)\.web$")
 SHELL = re.compile(r"^/ipo3/lgt/indice/([^/]+)/([^/]+)$")
 DATA = re.compile(r"^/ipo3/lgt/datos/([^/]+)/([^/]+)\.json$")
 SUJETO = re.compile(r"^/ipomex/api/v1/sujetos/(\d+)(/obligaciones(?:/([^/]+)/registros)?)?$")
-CSS = Resource(200, "text/css; charset=utf-8", b"body{font-family:Arial,sans-serif;margin:0 2em}"
-                                               b"table.registros{border-collapse:collapse}td,th{border:1px solid #999}")
-HOME = html(200, "<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>IPOMEX</title></head><body>"
-                 "<h1>Información Pública de Oficio Mexiquense</h1><p><a href='/ipomex/'>IPOMEX 4.0</a></p>"
-                 "</body></html>")
-GATEWAY_TIMEOUT = html(504, "<html><head><title>504 Gateway Time-out</title></head><body><h1>504 Gateway Time-out"
-                            "</h1></body></html>")
+CSS = Resource(
+    200,
+    "text/css; charset=utf-8",
+    b"body{font-family:Arial,sans-serif;margin:0 2em}"
+    b"table.registros{border-collapse:collapse}td,th{border:1px solid #999}",
+)
+HOME = html(
+    200,
+    "<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>IPOMEX</title></head><body>"
+    "<h1>Información Pública de Oficio Mexiquense</h1><p><a href='/ipomex/'>IPOMEX 4.0</a></p>"
+    "</body></html>",
+)
+GATEWAY_TIMEOUT = html(
+    504, "<html><head><title>504 Gateway Time-out</title></head><body><h1>504 Gateway Time-out</h1></body></html>"
+)
 
 
 @dataclass(frozen=True)

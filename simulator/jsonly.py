@@ -28,8 +28,10 @@ def data_path(page_path: str) -> str:
 
 def document(head: str, root: str, source: str) -> str:
     """A page around a #root element (empty in the served shell, filled in the rendered DOM)."""
-    return (f'<!DOCTYPE html>\n<html lang="es">\n{head}\n<body>\n<div id="root" data-fuente="{esc(source)}">{root}'
-            f'</div>\n{NOSCRIPT}\n<script src="{SCRIPT_PATH}"></script>\n</body>\n</html>\n')
+    return (
+        f'<!DOCTYPE html>\n<html lang="es">\n{head}\n<body>\n<div id="root" data-fuente="{esc(source)}">{root}'
+        f'</div>\n{NOSCRIPT}\n<script src="{SCRIPT_PATH}"></script>\n</body>\n</html>\n'
+    )
 
 
 def shell_pages(d: SiteDraft) -> tuple[dict[str, Resource], dict[str, bytes]]:

@@ -15,7 +15,16 @@ MAINTENANCE, ROBOTS_DISALLOW, REDIRECT_LOOP = "maintenance", "robots_disallow", 
 # js_only: every page is an empty shell whose content a script builds from JSON; judged as the browser renders it.
 JS_ONLY = "js_only"
 SPECIAL_BEHAVIOURS: tuple[str, ...] = (
-    DOWN, PARKED, MAINTENANCE, ROBOTS_DISALLOW, REDIRECT_LOOP, HTTP_503, CP1252, SLOW, JS_ONLY, JS_ONLY,
+    DOWN,
+    PARKED,
+    MAINTENANCE,
+    ROBOTS_DISALLOW,
+    REDIRECT_LOOP,
+    HTTP_503,
+    CP1252,
+    SLOW,
+    JS_ONLY,
+    JS_ONLY,
 )
 EVALUATED = frozenset({NORMAL, SLOW, CP1252, JS_ONLY})
 SLOW_DELAY = 1.5

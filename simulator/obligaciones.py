@@ -45,8 +45,10 @@ class Catalogue:
 
 def parse_catalogue(document: dict[str, Any]) -> Catalogue:
     """Build the catalogue from the parsed YAML document."""
-    fracciones = tuple(Fraccion(str(f["id"]), str(f["fraccion"]), str(f["titulo"]), str(f["page"]),
-                                str(f.get("update", "trimestral"))) for f in document["fracciones"])
+    fracciones = tuple(
+        Fraccion(str(f["id"]), str(f["fraccion"]), str(f["titulo"]), str(f["page"]), str(f.get("update", "trimestral")))
+        for f in document["fracciones"]
+    )
     return Catalogue(str(document.get("articulo", "92")), int(document.get("gracia_dias", 30)), fracciones)
 
 

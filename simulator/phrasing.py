@@ -10,37 +10,183 @@ from datetime import date
 from config.registry import fold
 from simulator.model import esc
 
-MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-          "noviembre", "diciembre")
+MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
 WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 DATE_STYLES = ("largo", "largo", "largo_mayuscula", "dia_semana", "numerico", "numerico", "mes_primero", "abreviado")
 
 # Long-distance codes of the Estado de México: the Valle de México uses 55, the rest three digits.
-LADAS_INTERIOR = ("722", "722", "722", "712", "713", "714", "716", "718", "719", "721", "724", "725", "726", "728",
-                  "588", "591", "592", "593", "594", "595", "596", "597", "599")
-PHONE_STYLES = ("parentesis_espaciado", "espacios", "guiones", "parentesis", "larga_distancia", "internacional",
-                "puntos", "corrido")
-PHONE_LABELS = ("Tel.", "Teléfono:", "Teléfonos:", "Conmutador:", "TEL.", "Telefono:", "Tel/Fax:", "Llámanos:",
-                "Atención telefónica:", "Tel:")
-EMAIL_STYLES = ("mailto", "mailto", "mailto_etiqueta", "texto", "texto", "entidad", "arroba", "arroba_parentesis",
-                "at", "at_corchete")
+LADAS_INTERIOR = (
+    "722",
+    "722",
+    "722",
+    "712",
+    "713",
+    "714",
+    "716",
+    "718",
+    "719",
+    "721",
+    "724",
+    "725",
+    "726",
+    "728",
+    "588",
+    "591",
+    "592",
+    "593",
+    "594",
+    "595",
+    "596",
+    "597",
+    "599",
+)
+PHONE_STYLES = (
+    "parentesis_espaciado",
+    "espacios",
+    "guiones",
+    "parentesis",
+    "larga_distancia",
+    "internacional",
+    "puntos",
+    "corrido",
+)
+PHONE_LABELS = (
+    "Tel.",
+    "Teléfono:",
+    "Teléfonos:",
+    "Conmutador:",
+    "TEL.",
+    "Telefono:",
+    "Tel/Fax:",
+    "Llámanos:",
+    "Atención telefónica:",
+    "Tel:",
+)
+EMAIL_STYLES = (
+    "mailto",
+    "mailto",
+    "mailto_etiqueta",
+    "texto",
+    "texto",
+    "entidad",
+    "arroba",
+    "arroba_parentesis",
+    "at",
+    "at_corchete",
+)
 EMAIL_LABELS = ("Correo:", "Correo electrónico:", "E-mail:", "Email:", "Escríbenos:", "correo:", "CORREO:")
 
-FIRST_NAMES = ("María Guadalupe", "José Luis", "Ana Karen", "Juan Carlos", "Rosa María", "Miguel Ángel", "Verónica",
-               "Alejandro", "Claudia", "Jorge", "Patricia", "Francisco Javier", "Leticia", "Raúl", "Mónica",
-               "Arturo", "Norma Angélica", "Édgar", "Adriana", "Héctor", "Yolanda", "Ricardo", "Brenda", "Óscar")
-SURNAMES = ("Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez",
-            "Cruz", "Flores", "Gómez", "Morales", "Vázquez", "Jiménez", "Reyes", "Díaz", "Torres", "Gutiérrez",
-            "Ruiz", "Mendoza", "Aguilar", "Ortiz", "Castillo", "Romero", "Álvarez", "Nava", "Becerril",
-            "Albarrán", "Colín", "Mercado", "Velázquez", "Estrada", "Trujillo", "Zarza", "Garduño", "Bernal")
+FIRST_NAMES = (
+    "María Guadalupe",
+    "José Luis",
+    "Ana Karen",
+    "Juan Carlos",
+    "Rosa María",
+    "Miguel Ángel",
+    "Verónica",
+    "Alejandro",
+    "Claudia",
+    "Jorge",
+    "Patricia",
+    "Francisco Javier",
+    "Leticia",
+    "Raúl",
+    "Mónica",
+    "Arturo",
+    "Norma Angélica",
+    "Édgar",
+    "Adriana",
+    "Héctor",
+    "Yolanda",
+    "Ricardo",
+    "Brenda",
+    "Óscar",
+)
+SURNAMES = (
+    "Hernández",
+    "García",
+    "Martínez",
+    "López",
+    "González",
+    "Pérez",
+    "Rodríguez",
+    "Sánchez",
+    "Ramírez",
+    "Cruz",
+    "Flores",
+    "Gómez",
+    "Morales",
+    "Vázquez",
+    "Jiménez",
+    "Reyes",
+    "Díaz",
+    "Torres",
+    "Gutiérrez",
+    "Ruiz",
+    "Mendoza",
+    "Aguilar",
+    "Ortiz",
+    "Castillo",
+    "Romero",
+    "Álvarez",
+    "Nava",
+    "Becerril",
+    "Albarrán",
+    "Colín",
+    "Mercado",
+    "Velázquez",
+    "Estrada",
+    "Trujillo",
+    "Zarza",
+    "Garduño",
+    "Bernal",
+)
 HONORIFICS = ("Lic.", "C.", "Mtra.", "Mtro.", "Ing.", "Dra.", "Arq.", "L.C.", "Profr.", "Lic.")
-COMMUNITIES = ("San Juan", "Santa María", "San Pedro", "La Concepción", "Barrio de Guadalupe", "El Calvario",
-               "San Miguel", "Santa Cruz", "San Francisco", "La Loma", "San José", "El Rosario", "San Lorenzo",
-               "Santiago", "La Providencia", "San Antonio", "Los Reyes", "San Bartolo", "Ejido La Estación",
-               "Colonia Centro", "San Isidro", "La Cañada")
-STREETS = ("Palacio Municipal s/n, Col. Centro", "Plaza Hidalgo s/n, Centro", "Av. Juárez No. 1, Col. Centro",
-           "Calle Independencia esquina Morelos, Centro", "Plaza de la Constitución s/n, Barrio Centro",
-           "Av. Hidalgo Pte. s/n, Centro")
+COMMUNITIES = (
+    "San Juan",
+    "Santa María",
+    "San Pedro",
+    "La Concepción",
+    "Barrio de Guadalupe",
+    "El Calvario",
+    "San Miguel",
+    "Santa Cruz",
+    "San Francisco",
+    "La Loma",
+    "San José",
+    "El Rosario",
+    "San Lorenzo",
+    "Santiago",
+    "La Providencia",
+    "San Antonio",
+    "Los Reyes",
+    "San Bartolo",
+    "Ejido La Estación",
+    "Colonia Centro",
+    "San Isidro",
+    "La Cañada",
+)
+STREETS = (
+    "Palacio Municipal s/n, Col. Centro",
+    "Plaza Hidalgo s/n, Centro",
+    "Av. Juárez No. 1, Col. Centro",
+    "Calle Independencia esquina Morelos, Centro",
+    "Plaza de la Constitución s/n, Barrio Centro",
+    "Av. Hidalgo Pte. s/n, Centro",
+)
 
 
 @dataclass(frozen=True)

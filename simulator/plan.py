@@ -13,7 +13,11 @@ from simulator.model import CP1252, JS_ONLY, SLOW
 from simulator.phrasing import DATE_STYLES, LADAS_INTERIOR
 
 TEMPLATES: tuple[tuple[str, int], ...] = (
-    ("wordpress", 34), ("bootstrap5", 20), ("bootstrap4", 18), ("table", 12), ("joomla", 12),
+    ("wordpress", 34),
+    ("bootstrap5", 20),
+    ("bootstrap4", 18),
+    ("table", 12),
+    ("joomla", 12),
 )
 
 # Base share of sites showing each feature; richer (more populous) municipalities get a little more.
@@ -45,8 +49,12 @@ PRESENCE: dict[str, float] = {
     "transparencia.datos_abiertos": 0.36,
 }
 DEEP_CANDIDATES = ("normatividad.gaceta_municipal", "normatividad.plan_desarrollo", "normatividad.bando_municipal")
-FORCED_CP1252 = ("canal.telefono", "canal.reporte_ciudadano", "transparencia.enlace_portal",
-                 "transparencia.unidad_transparencia")
+FORCED_CP1252 = (
+    "canal.telefono",
+    "canal.reporte_ciudadano",
+    "transparencia.enlace_portal",
+    "transparencia.unidad_transparencia",
+)
 
 
 @dataclass
@@ -115,8 +123,16 @@ def make_plan(rng: random.Random, municipality: Municipality, behaviour: str) ->
     present["sitio.movil"] = viewport == "responsive"
     roll = rng.random()
     freshness = "reciente" if roll < 0.56 else "antigua" if roll < 0.86 else "sin_fechas"
-    plan = Plan(template, viewport, present, freshness, rng.choice(DATE_STYLES),
-                "55" if rng.random() < 0.35 else rng.choice(LADAS_INTERIOR), rich, small=behaviour == SLOW)
+    plan = Plan(
+        template,
+        viewport,
+        present,
+        freshness,
+        rng.choice(DATE_STYLES),
+        "55" if rng.random() < 0.35 else rng.choice(LADAS_INTERIOR),
+        rich,
+        small=behaviour == SLOW,
+    )
     # Table sites use relative links, which only work from the root, so they never move their home.
     if rng.random() < 0.1 and template != "table":
         plan.home_redirect = rng.choice(("/inicio/", "/portal/index.html"))

@@ -22,8 +22,13 @@ HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 IPOMEX_HANG_SECONDS = 60.0
-SERVER_HEADERS = {"wordpress": "Apache/2.4.41 (Ubuntu)", "table": "Microsoft-IIS/7.5", "joomla": "Apache",
-                  "bootstrap4": "nginx/1.18.0 (Ubuntu)", "bootstrap5": "nginx"}
+SERVER_HEADERS = {
+    "wordpress": "Apache/2.4.41 (Ubuntu)",
+    "table": "Microsoft-IIS/7.5",
+    "joomla": "Apache",
+    "bootstrap4": "nginx/1.18.0 (Ubuntu)",
+    "bootstrap5": "nginx",
+}
 
 
 def same_query(key: str, path: str, query: str) -> bool:
@@ -68,8 +73,14 @@ class FarmServer:
     With port_base, sites take port_base … port_base+N-1 and IPOMEX takes port_base+N.
     """
 
-    def __init__(self, world: World, latency: float = 0.0, port_base: int | None = None, host: str = HOST,
-                 ipomex_hang_seconds: float = IPOMEX_HANG_SECONDS) -> None:
+    def __init__(
+        self,
+        world: World,
+        latency: float = 0.0,
+        port_base: int | None = None,
+        host: str = HOST,
+        ipomex_hang_seconds: float = IPOMEX_HANG_SECONDS,
+    ) -> None:
         self.world, self.latency, self.port_base, self.host = world, latency, port_base, host
         self.ipomex_hang_seconds = ipomex_hang_seconds
         self.ports: dict[str, int] = {}
@@ -87,8 +98,9 @@ class FarmServer:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     def url_for(self, cve_inegi: str) -> str:
@@ -124,8 +136,13 @@ class FarmServer:
         for m in self.world.municipalities:
             portal = self.world.ipomex(m.cve_inegi)
             ipomex4_id = portal.ipo4_id if portal.generation == IPOMEX4 else None
-            rows.append(replace(m.with_site(self.url_for(m.cve_inegi)), ipomex_url=self.ipomex_url_for(m.cve_inegi),
-                                ipomex4_id=ipomex4_id))
+            rows.append(
+                replace(
+                    m.with_site(self.url_for(m.cve_inegi)),
+                    ipomex_url=self.ipomex_url_for(m.cve_inegi),
+                    ipomex4_id=ipomex4_id,
+                )
+            )
         return rows
 
     def start(self) -> None:

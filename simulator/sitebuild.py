@@ -46,8 +46,11 @@ from simulator.special import (
     server_error,
 )
 
-PARTICIPATION = (("participacion.copaci", civic.add_copaci), ("participacion.cocicovi", civic.add_cocicovi),
-                 ("participacion.presupuesto_participativo", civic.add_presupuesto))
+PARTICIPATION = (
+    ("participacion.copaci", civic.add_copaci),
+    ("participacion.cocicovi", civic.add_cocicovi),
+    ("participacion.presupuesto_participativo", civic.add_presupuesto),
+)
 
 
 def build_content(d: SiteDraft) -> None:
@@ -121,8 +124,14 @@ def resources_of(d: SiteDraft, js_only: bool = False) -> tuple[dict[str, Resourc
     return resources, rendered
 
 
-def content_site(m: Municipality, plan: Plan, rng: random.Random, run_date: date, behaviour: str,
-                 padding: tuple[int, random.Random] | None = None) -> SimSite:
+def content_site(
+    m: Municipality,
+    plan: Plan,
+    rng: random.Random,
+    run_date: date,
+    behaviour: str,
+    padding: tuple[int, random.Random] | None = None,
+) -> SimSite:
     """A full site with content, padded to (pages, generator) when given; robots.txt may still forbid crawling it."""
     d = SiteDraft(m, plan, rng, run_date)
     build_content(d)
@@ -131,8 +140,18 @@ def content_site(m: Municipality, plan: Plan, rng: random.Random, run_date: date
     evidence = {path: page_evidence(d, page) for path, page in d.pages.items()}
     robots = DISALLOW_ALL if behaviour == ROBOTS_DISALLOW else robots_for(plan.template)
     resources, rendered = resources_of(d, behaviour == JS_ONLY)
-    return SimSite(m.cve_inegi, m.nombre, plan.template, behaviour, d.home.path, resources, evidence, robots,
-                   SLOW_DELAY if behaviour == SLOW else 0.0, rendered=rendered)
+    return SimSite(
+        m.cve_inegi,
+        m.nombre,
+        plan.template,
+        behaviour,
+        d.home.path,
+        resources,
+        evidence,
+        robots,
+        SLOW_DELAY if behaviour == SLOW else 0.0,
+        rendered=rendered,
+    )
 
 
 def empty_site(m: Municipality, template: str, behaviour: str, rng: random.Random) -> SimSite:
@@ -152,8 +171,9 @@ def empty_site(m: Municipality, template: str, behaviour: str, rng: random.Rando
     return SimSite(m.cve_inegi, m.nombre, template, behaviour, "/", resources, {}, robots, 0.0, catch_all)
 
 
-def build_site(m: Municipality, seed: int, run_date: date, behaviour: str,
-               pages_per_site: int | None = None) -> SimSite:
+def build_site(
+    m: Municipality, seed: int, run_date: date, behaviour: str, pages_per_site: int | None = None
+) -> SimSite:
     """One municipality's simulated site, fully determined by (seed, clave, run_date, behaviour, pages_per_site);
     with pages_per_site, content sites are padded to about that many crawlable pages."""
     rng = random.Random(f"vigia-sim:{seed}:{m.cve_inegi}")
@@ -164,4 +184,3 @@ def build_site(m: Municipality, seed: int, run_date: date, behaviour: str,
     if pages_per_site is not None:
         padding = (pages_per_site, random.Random(f"vigia-sim:{seed}:{m.cve_inegi}:padding"))
     return content_site(m, plan, rng, run_date, behaviour, padding)
-

@@ -59,13 +59,20 @@ class World:
 
     def ipomex_behaviours(self) -> dict[str, tuple[str, str]]:
         """clave → (generation, behaviour) on IPOMEX, for every municipality."""
-        return {s.cve_inegi: (self.ipomex(s.cve_inegi).generation, self.ipomex(s.cve_inegi).behaviour)
-                for s in self.sites}
+        return {
+            s.cve_inegi: (self.ipomex(s.cve_inegi).generation, self.ipomex(s.cve_inegi).behaviour) for s in self.sites
+        }
 
     def to_json(self) -> str:
         """The ground-truth document (stable key order, UTF-8 text)."""
-        sites = {s.cve_inegi: {"behaviour": s.behaviour, "ipomex": self.ipomex_summary(s.cve_inegi),
-                               "checks": self.ground_truth[s.cve_inegi]} for s in self.sites}
+        sites = {
+            s.cve_inegi: {
+                "behaviour": s.behaviour,
+                "ipomex": self.ipomex_summary(s.cve_inegi),
+                "checks": self.ground_truth[s.cve_inegi],
+            }
+            for s in self.sites
+        }
         document = {"seed": self.seed, "run_date": self.run_date.isoformat(), "sites": sites}
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -90,8 +97,12 @@ def assign_behaviours(seed: int) -> dict[str, str]:
     return dict(zip(order, SPECIAL_BEHAVIOURS, strict=False))
 
 
-def build_world(seed: int = DEFAULT_SEED, run_date: date | None = None,
-                municipalities: list[Municipality] | None = None, pages_per_site: int | None = None) -> World:
+def build_world(
+    seed: int = DEFAULT_SEED,
+    run_date: date | None = None,
+    municipalities: list[Municipality] | None = None,
+    pages_per_site: int | None = None,
+) -> World:
     """Build every simulated site and its ground truth; same arguments give byte-identical output.
 
     municipalities may include synthetic ones (simulator.scale): claves outside the 125 behave normally. With
@@ -104,7 +115,12 @@ def build_world(seed: int = DEFAULT_SEED, run_date: date | None = None,
     chosen = list(municipalities) if municipalities is not None else load_registry()
     special = assign_behaviours(seed)
     portals = assign_ipomex(seed)
-    sites = [replace(build_site(m, seed, day, special.get(m.cve_inegi, NORMAL), pages_per_site),
-                     ipomex=build_ipomex(m, seed, day, assignment_for(portals, seed, m.cve_inegi))) for m in chosen]
+    sites = [
+        replace(
+            build_site(m, seed, day, special.get(m.cve_inegi, NORMAL), pages_per_site),
+            ipomex=build_ipomex(m, seed, day, assignment_for(portals, seed, m.cve_inegi)),
+        )
+        for m in chosen
+    ]
     truth = {s.cve_inegi: {**derive_truth(s, day), **(s.ipomex.truth() if s.ipomex else {})} for s in sites}
     return World(seed, day, chosen, sites, truth)

@@ -24,8 +24,14 @@ class IpomexSpider(scrapy.Spider):
 
     name = "ipomex"
 
-    def __init__(self, targets: list[IpomexTarget], cfg: CrawlSettings, sink: Sink,
-                 obligations: ObligationCatalogue, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        targets: list[IpomexTarget],
+        cfg: CrawlSettings,
+        sink: Sink,
+        obligations: ObligationCatalogue,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.targets, self.sink = targets, sink
         timeout_ms = cfg.ipomex_timeout * 1000

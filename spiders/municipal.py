@@ -51,9 +51,17 @@ class MunicipalSiteSpider(scrapy.Spider):
 
     name = "municipal"
 
-    def __init__(self, target: SiteTarget, cfg: CrawlSettings, run_date: date,
-                 sink: Callable[[SiteReport | DeferredSite], None], catalogue: Catalogue | None = None,
-                 browser: BrowserPool | None = None, defer_js: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        target: SiteTarget,
+        cfg: CrawlSettings,
+        run_date: date,
+        sink: Callable[[SiteReport | DeferredSite], None],
+        catalogue: Catalogue | None = None,
+        browser: BrowserPool | None = None,
+        defer_js: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         if not target.url:
             raise ValueError("a spider needs a URL; targets without one are resolved by the runner")
@@ -98,13 +106,19 @@ class MunicipalSiteSpider(scrapy.Spider):
         if not self.cfg.obey_robots:
             yield self._home_request()
             return
-        yield scrapy.Request(urljoin(self.target.url, "/robots.txt"), callback=self.parse_robots,
-                             errback=self.robots_failed, dont_filter=True, meta={"handle_httpstatus_all": True})
+        yield scrapy.Request(
+            urljoin(self.target.url, "/robots.txt"),
+            callback=self.parse_robots,
+            errback=self.robots_failed,
+            dont_filter=True,
+            meta={"handle_httpstatus_all": True},
+        )
 
     def _home_request(self) -> scrapy.Request:
         assert self.target.url
-        return scrapy.Request(self.target.url, callback=self.parse_home, errback=self.on_error,
-                              dont_filter=True, meta={"vigia_depth": 0})
+        return scrapy.Request(
+            self.target.url, callback=self.parse_home, errback=self.on_error, dont_filter=True, meta={"vigia_depth": 0}
+        )
 
     def parse_robots(self, response: Response) -> Iterable[scrapy.Request]:
         """Apply robots.txt and request the home page if it is allowed."""
@@ -129,8 +143,15 @@ class MunicipalSiteSpider(scrapy.Spider):
         if reason == "robots_unavailable":
             # A server erring on robots.txt may be down altogether: one visit to the home page, like any
             # visitor's, tells availability; its content is not read, as RFC 9309 asks.
-            return [scrapy.Request(self.target.url, callback=self.availability_only, errback=self.on_error,
-                                   dont_filter=True, meta={"vigia_depth": 0})]
+            return [
+                scrapy.Request(
+                    self.target.url,
+                    callback=self.availability_only,
+                    errback=self.on_error,
+                    dont_filter=True,
+                    meta={"vigia_depth": 0},
+                )
+            ]
         return []
 
     def availability_only(self, response: Response) -> None:
@@ -203,8 +224,11 @@ class MunicipalSiteSpider(scrapy.Spider):
             return []
         self.html_redirects += 1
         self.pages_ok -= 1  # the redirecting shell is not a page of content
-        return [scrapy.Request(target, callback=self.parse_home, errback=self.on_error, dont_filter=True,
-                               meta={"vigia_depth": 0})]
+        return [
+            scrapy.Request(
+                target, callback=self.parse_home, errback=self.on_error, dont_filter=True, meta={"vigia_depth": 0}
+            )
+        ]
 
     def _follow(self, links: Iterable[str], depth: int) -> Iterable[scrapy.Request]:
         for link in links:
@@ -222,8 +246,7 @@ class MunicipalSiteSpider(scrapy.Spider):
             if not self.robots.allows(link, self.cfg.user_agent):
                 continue
             self.scheduled += 1
-            yield scrapy.Request(link, callback=self.parse_page, errback=self.on_error,
-                                 meta={"vigia_depth": depth})
+            yield scrapy.Request(link, callback=self.parse_page, errback=self.on_error, meta={"vigia_depth": depth})
 
     def _add_documents(self, documents: Iterable[str]) -> None:
         for url in documents:
@@ -248,8 +271,9 @@ class MunicipalSiteSpider(scrapy.Spider):
     def _record(self, response: Response, depth: int, kind: str, rendered: bool = False) -> None:
         digest = hashlib.sha256(response.body).hexdigest()
         request_url = response.request.url if response.request is not None else response.url
-        self.pages.append(PageRecord(request_url, response.url, response.status, digest, depth, kind=kind,
-                                     rendered=rendered))
+        self.pages.append(
+            PageRecord(request_url, response.url, response.status, digest, depth, kind=kind, rendered=rendered)
+        )
 
     async def _verify_tls(self, url: str) -> tuple[bool | None, str | None]:
         parts = urlsplit(url)
@@ -271,16 +295,31 @@ class MunicipalSiteSpider(scrapy.Spider):
         if not self.home_url:
             failure = self.failure or ("crawl_incomplete", DETAILS["crawl_incomplete"])
         outcome = CrawlOutcome(
-            start_url=self.target.url, home_url=self.home_url,
-            failure=failure[0] if failure else None, failure_detail=failure[1] if failure else None,
-            pages_ok=self.pages_ok, pages_failed=self.pages_failed, truncated=truncated,
-            https_valid=self.https[0], https_error=self.https[1],
-            http_redirects_to_https=(bool(self.home_url and self.home_url.startswith("https://"))
-                                     if start_http and self.home_url else None),
+            start_url=self.target.url,
+            home_url=self.home_url,
+            failure=failure[0] if failure else None,
+            failure_detail=failure[1] if failure else None,
+            pages_ok=self.pages_ok,
+            pages_failed=self.pages_failed,
+            truncated=truncated,
+            https_valid=self.https[0],
+            https_error=self.https[1],
+            http_redirects_to_https=(
+                bool(self.home_url and self.home_url.startswith("https://")) if start_http and self.home_url else None
+            ),
             server_answered=self.server_answered,
         )
         started = time.thread_time()
         results = self.evaluator.finish(outcome)
         self.checks_cpu += time.thread_time() - started
-        return SiteReport(self.target.cve_inegi, self.target.url, outcome, self.pages, self.documents, results,
-                          round(time.monotonic() - self.started, 3), self.rendered, checks_cpu=self.checks_cpu)
+        return SiteReport(
+            self.target.cve_inegi,
+            self.target.url,
+            outcome,
+            self.pages,
+            self.documents,
+            results,
+            round(time.monotonic() - self.started, 3),
+            self.rendered,
+            checks_cpu=self.checks_cpu,
+        )

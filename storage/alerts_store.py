@@ -106,7 +106,8 @@ def history_runs(session: Session, run: RunRow, limit: int) -> list[int]:
     query = (
         select(RunRow.id)
         .where(
-            RunRow.status == "complete", RunRow.kind == run.kind,
+            RunRow.status == "complete",
+            RunRow.kind == run.kind,
             or_(RunRow.started_at < run.started_at, and_(RunRow.started_at == run.started_at, RunRow.id <= run.id)),
         )
         .order_by(RunRow.started_at.desc(), RunRow.id.desc())
@@ -139,8 +140,11 @@ _SiteRow = Select[SiteOutcomeRow, str, str | None, str | None, datetime | None]
 def _is_availability(available: Any) -> ColumnElement[bool]:
     """Join condition: the result is the site's availability check."""
     keys = select(CheckKeyRow.id).where(CheckKeyRow.check_id == AVAILABILITY_CHECK)
-    return and_(available.run_id == SiteOutcomeRow.run_id, available.cve_inegi == SiteOutcomeRow.cve_inegi,
-                available.check_key.in_(keys))
+    return and_(
+        available.run_id == SiteOutcomeRow.run_id,
+        available.cve_inegi == SiteOutcomeRow.cve_inegi,
+        available.check_key.in_(keys),
+    )
 
 
 def _site_query(run_ids: Sequence[int], cves: Collection[str]) -> _SiteRow:
@@ -172,10 +176,18 @@ def site_observations(session: Session, run_ids: Sequence[int], cves: Collection
     for outcome, available, url, text, finished_at in session.execute(_site_query(run_ids, cves)):
         status = site_status(available, outcome.failure, outcome.network_suspect)
         if status is not None:
-            found.append(Observation(
-                outcome.cve_inegi or "", AVAILABILITY_CHECK, outcome.run_id, status,
-                url or outcome.home_url or outcome.start_url, text, finished_at, outcome.failure_detail,
-            ))
+            found.append(
+                Observation(
+                    outcome.cve_inegi or "",
+                    AVAILABILITY_CHECK,
+                    outcome.run_id,
+                    status,
+                    url or outcome.home_url or outcome.start_url,
+                    text,
+                    finished_at,
+                    outcome.failure_detail,
+                )
+            )
     return sorted(found, key=lambda o: order[o.run_id])
 
 
@@ -186,11 +198,16 @@ def _down_sites(run_ids: Sequence[int], cves: Collection[str]) -> Any:
         select(SiteOutcomeRow.run_id, SiteOutcomeRow.cve_inegi)
         .outerjoin(available, _is_availability(available))
         .where(
-            SiteOutcomeRow.run_id.in_(run_ids), SiteOutcomeRow.cve_inegi.in_(cves),
-            or_(available.status == "no_cumple", and_(
-                available.run_id.is_(None), SiteOutcomeRow.failure.in_(DOWN_FAILURES),
-                SiteOutcomeRow.network_suspect == false(),
-            )),
+            SiteOutcomeRow.run_id.in_(run_ids),
+            SiteOutcomeRow.cve_inegi.in_(cves),
+            or_(
+                available.status == "no_cumple",
+                and_(
+                    available.run_id.is_(None),
+                    SiteOutcomeRow.failure.in_(DOWN_FAILURES),
+                    SiteOutcomeRow.network_suspect == false(),
+                ),
+            ),
         )
         .distinct()
         .subquery()
@@ -207,7 +224,13 @@ def check_observations(
     newest = (RunRow.started_at.desc(), RunRow.id.desc(), c.check_key.desc())
     ranked = (
         select(
-            c.cve_inegi, k.check_id, c.run_id, c.status, d.evidence_url, d.evidence_text, RunRow.finished_at,
+            c.cve_inegi,
+            k.check_id,
+            c.run_id,
+            c.status,
+            d.evidence_url,
+            d.evidence_text,
+            RunRow.finished_at,
             func.row_number().over(partition_by=(c.cve_inegi, k.check_id), order_by=newest).label("rank"),
             func.row_number().over(partition_by=(c.cve_inegi, k.check_id, c.status), order_by=newest).label("nth"),
         )
@@ -216,8 +239,11 @@ def check_observations(
         .join(d, d.id == c.detail_id)
         .outerjoin(down, and_(down.c.run_id == c.run_id, down.c.cve_inegi == c.cve_inegi))
         .where(
-            c.run_id.in_(run_ids), c.cve_inegi.in_(cves), c.status.in_(DEFINITIVE),
-            k.check_id != AVAILABILITY_CHECK, down.c.run_id.is_(None),
+            c.run_id.in_(run_ids),
+            c.cve_inegi.in_(cves),
+            c.status.in_(DEFINITIVE),
+            k.check_id != AVAILABILITY_CHECK,
+            down.c.run_id.is_(None),
         )
         .subquery()
     )
@@ -225,9 +251,17 @@ def check_observations(
     query = select(ranked, newest_cumple.label("newest_cumple")).where(or_(ranked.c.rank <= depth, newest_cumple))
     return [
         RankedObservation(
-            Observation(row.cve_inegi, row.check_id, row.run_id, row.status, row.evidence_url, row.evidence_text,
-                        row.finished_at),
-            row.rank, bool(row.newest_cumple),
+            Observation(
+                row.cve_inegi,
+                row.check_id,
+                row.run_id,
+                row.status,
+                row.evidence_url,
+                row.evidence_text,
+                row.finished_at,
+            ),
+            row.rank,
+            bool(row.newest_cumple),
         )
         for row in session.execute(query)
     ]

@@ -47,8 +47,10 @@ def backup(url: str, destination: Path, force: bool = False, progress: Progress 
         if parsed.get_backend_name() == "postgresql":
             return backup_postgresql(parsed, destination, force)
     except OSError as exc:
-        raise BackupError(f"No se pudo escribir el respaldo en «{destination}» ({exc.strerror or exc}); revise el "
-                          "espacio libre y los permisos de la carpeta.") from exc
+        raise BackupError(
+            f"No se pudo escribir el respaldo en «{destination}» ({exc.strerror or exc}); revise el "
+            "espacio libre y los permisos de la carpeta."
+        ) from exc
     raise BackupError(f"Vigía sólo sabe respaldar bases SQLite y PostgreSQL, no «{redact_url(url)}».")
 
 
@@ -62,11 +64,15 @@ def _parse(url: str) -> URL:
 def _check_destination(destination: Path, force: bool) -> None:
     """Refuse a destination that exists (unless force) or whose folder does not."""
     if destination.is_dir():
-        raise BackupError(f"El destino «{destination}» es una carpeta; indique un archivo, p. ej. "
-                          f"{destination / 'vigia-respaldo.db'}.")
+        raise BackupError(
+            f"El destino «{destination}» es una carpeta; indique un archivo, p. ej. "
+            f"{destination / 'vigia-respaldo.db'}."
+        )
     if destination.exists() and not force:
-        raise BackupError(f"El archivo «{destination}» ya existe: no se sobrescribe. Elija otro nombre o use "
-                          "--forzar para reemplazarlo.")
+        raise BackupError(
+            f"El archivo «{destination}» ya existe: no se sobrescribe. Elija otro nombre o use "
+            "--forzar para reemplazarlo."
+        )
     if not destination.absolute().parent.is_dir():
         raise BackupError(f"La carpeta «{destination.absolute().parent}» no existe; créela antes del respaldo.")
 
@@ -86,8 +92,10 @@ def backup_sqlite(url: URL, destination: Path, force: bool, progress: Progress |
 def _sqlite_file(url: URL) -> Path:
     database = url.database or ""
     if database in ("", ":memory:") or database.startswith("file:"):
-        raise BackupError("Una base SQLite en memoria o con dirección «file:» no se puede respaldar desde aquí; "
-                          "indique el archivo con --db sqlite:////ruta/vigia.db.")
+        raise BackupError(
+            "Una base SQLite en memoria o con dirección «file:» no se puede respaldar desde aquí; "
+            "indique el archivo con --db sqlite:////ruta/vigia.db."
+        )
     path = Path(database).expanduser()
     if not path.is_file():
         raise BackupError(f"No existe la base de datos «{path}» que se quiere respaldar.")
@@ -116,8 +124,9 @@ def _copy_pages(source_path: Path, target: Path, progress: Progress | None) -> i
         source.execute("COMMIT")
         _check_copy(copy)
     except sqlite3.Error as exc:
-        raise BackupError(f"No se pudo respaldar la base SQLite «{source_path}» ({exc}). No se escribió nada en "
-                          "el destino.") from exc
+        raise BackupError(
+            f"No se pudo respaldar la base SQLite «{source_path}» ({exc}). No se escribió nada en el destino."
+        ) from exc
     finally:
         copy.close()
         source.close()
@@ -149,8 +158,9 @@ def _publish(partial: Path, destination: Path, force: bool) -> None:
             with destination.open("xb") as target, partial.open("rb") as source:
                 shutil.copyfileobj(source, target)
     except FileExistsError as exc:
-        raise BackupError(f"El archivo «{destination}» ya existe: no se sobrescribe. Use --forzar para "
-                          "reemplazarlo.") from exc
+        raise BackupError(
+            f"El archivo «{destination}» ya existe: no se sobrescribe. Use --forzar para reemplazarlo."
+        ) from exc
 
 
 def backup_postgresql(url: URL, destination: Path, force: bool) -> BackupResult:
@@ -171,8 +181,10 @@ def backup_postgresql(url: URL, destination: Path, force: bool) -> BackupResult:
             detail = (done.stderr.strip().splitlines() or ["sin detalle"])[-1]
             if url.password:
                 detail = detail.replace(str(url.password), "***")
-            raise BackupError(f"pg_dump no pudo respaldar «{redact_url(url.render_as_string())}» ({detail}). "
-                              "No se escribió nada en el destino.")
+            raise BackupError(
+                f"pg_dump no pudo respaldar «{redact_url(url.render_as_string())}» ({detail}). "
+                "No se escribió nada en el destino."
+            )
         _publish(partial, destination, force)
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -45,7 +45,7 @@ def _insert_new(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), CHUNK):
-        yield items[start:start + CHUNK]
+        yield items[start : start + CHUNK]
 
 
 def known_keys(engine: Engine) -> dict[KeyPair, int]:
@@ -69,7 +69,8 @@ def resolve_keys(conn: Connection, pairs: Iterable[KeyPair], known: Mapping[KeyP
         _insert_new(conn, table, [{"check_id": c, "source": s} for c, s in missing])  # type: ignore[arg-type]
         for chunk in _chunks(sorted({c for c, _ in missing})):
             query = select(CheckKeyRow.id, CheckKeyRow.check_id, CheckKeyRow.source).where(
-                CheckKeyRow.check_id.in_(chunk))
+                CheckKeyRow.check_id.in_(chunk)
+            )
             found.update({(c, s): i for i, c, s in conn.execute(query) if (c, s) in wanted})
     return found
 
@@ -83,8 +84,14 @@ def key_names(conn: Connection) -> dict[int, KeyPair]:
 def detail_values(result: CheckResult) -> DetailValues:
     """The detail tuple of a result."""
     evidence = result.evidence
-    return (result.reason, result.detail, evidence.url if evidence else None, evidence.text if evidence else None,
-            result.law, result.last_update)
+    return (
+        result.reason,
+        result.detail,
+        evidence.url if evidence else None,
+        evidence.text if evidence else None,
+        result.law,
+        result.last_update,
+    )
 
 
 def detail_digest(values: DetailValues) -> str:
@@ -95,8 +102,9 @@ def detail_digest(values: DetailValues) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def resolve_details(conn: Connection, tuples: Iterable[DetailValues],
-                    known: dict[str, int] | None = None) -> dict[str, int]:
+def resolve_details(
+    conn: Connection, tuples: Iterable[DetailValues], known: dict[str, int] | None = None
+) -> dict[str, int]:
     """The details id of every tuple by digest, inserting the tuples never stored; `known` caches digests."""
     by_digest = {detail_digest(values): values for values in tuples}
     found = {d: known[d] for d in by_digest if d in known} if known is not None else {}
@@ -121,22 +129,36 @@ def _select_details(conn: Connection, digests: Sequence[str]) -> dict[str, int]:
 
 def _detail_row(digest: str, values: DetailValues) -> dict[str, Any]:
     reason, detail, url, text, law, last_update = values
-    return {"digest": digest, "reason": reason, "detail": detail, "evidence_url": url, "evidence_text": text,
-            "law": law, "last_update": last_update}
+    return {
+        "digest": digest,
+        "reason": reason,
+        "detail": detail,
+        "evidence_url": url,
+        "evidence_text": text,
+        "law": law,
+        "last_update": last_update,
+    }
 
 
-def result_rows(run_id: int, cve: str, results: Sequence[CheckResult], keys: Mapping[KeyPair, int],
-                details: Mapping[str, int]) -> list[dict[str, Any]]:
+def result_rows(
+    run_id: int, cve: str, results: Sequence[CheckResult], keys: Mapping[KeyPair, int], details: Mapping[str, int]
+) -> list[dict[str, Any]]:
     """The check_results rows of one municipality's results in one run."""
     return [
-        {"cve_inegi": cve, "check_key": keys[(r.check_id, r.source)], "run_id": run_id, "status": r.status,
-         "detail_id": details[detail_digest(detail_values(r))]}
+        {
+            "cve_inegi": cve,
+            "check_key": keys[(r.check_id, r.source)],
+            "run_id": run_id,
+            "status": r.status,
+            "detail_id": details[detail_digest(detail_values(r))],
+        }
         for r in results
     ]
 
 
-def store_results(conn: Connection, run_id: int, cve: str, results: Sequence[CheckResult],
-                  known: Mapping[KeyPair, int]) -> dict[KeyPair, int]:
+def store_results(
+    conn: Connection, run_id: int, cve: str, results: Sequence[CheckResult], known: Mapping[KeyPair, int]
+) -> dict[KeyPair, int]:
     """Insert one municipality's results of a run; return the keys used (to cache once committed)."""
     keys = resolve_keys(conn, [(r.check_id, r.source) for r in results], known)
     details = resolve_details(conn, [detail_values(r) for r in results])
@@ -158,8 +180,12 @@ def changes_statement(run_id: int) -> Insert:
     previous_run = (
         select(older.c.run_id)
         .join(RunRow, RunRow.id == older.c.run_id)
-        .where(older.c.cve_inegi == cur.c.cve_inegi, older.c.check_key == cur.c.check_key,
-               older.c.run_id < run_id, RunRow.status == "complete")
+        .where(
+            older.c.cve_inegi == cur.c.cve_inegi,
+            older.c.check_key == cur.c.check_key,
+            older.c.run_id < run_id,
+            RunRow.status == "complete",
+        )
         .order_by(older.c.run_id.desc())
         .limit(1)
         .correlate(cur)
@@ -167,10 +193,23 @@ def changes_statement(run_id: int) -> Insert:
     )
     paired = select(cur, previous_run.label("previous_run_id")).where(cur.c.run_id == run_id).subquery()
     changed = (
-        select(paired.c.run_id, paired.c.cve_inegi, paired.c.check_key, paired.c.previous_run_id,
-               before.c.status, paired.c.status, paired.c.detail_id)
-        .join(before, and_(before.c.cve_inegi == paired.c.cve_inegi, before.c.check_key == paired.c.check_key,
-                           before.c.run_id == paired.c.previous_run_id))
+        select(
+            paired.c.run_id,
+            paired.c.cve_inegi,
+            paired.c.check_key,
+            paired.c.previous_run_id,
+            before.c.status,
+            paired.c.status,
+            paired.c.detail_id,
+        )
+        .join(
+            before,
+            and_(
+                before.c.cve_inegi == paired.c.cve_inegi,
+                before.c.check_key == paired.c.check_key,
+                before.c.run_id == paired.c.previous_run_id,
+            ),
+        )
         .where(before.c.status != paired.c.status)
     )
     columns = ["run_id", "cve_inegi", "check_key", "previous_run_id", "previous_status", "status", "detail_id"]
@@ -207,6 +246,12 @@ def decode_pages(data: bytes) -> list[PageRecord]:
 
 def _page_record(item: dict[str, Any]) -> PageRecord:
     return PageRecord(
-        url=item["u"], final_url=item.get("f", item["u"]), status=item.get("s"), content_hash=item.get("h"),
-        depth=item.get("d", 0), error=item.get("e"), kind=item.get("k"), rendered=bool(item.get("r", False)),
+        url=item["u"],
+        final_url=item.get("f", item["u"]),
+        status=item.get("s"),
+        content_hash=item.get("h"),
+        depth=item.get("d", 0),
+        error=item.get("e"),
+        kind=item.get("k"),
+        rendered=bool(item.get("r", False)),
     )

@@ -109,8 +109,12 @@ def _renew_loop(db: Database, holder: str, ttl: timedelta, stop: threading.Event
 
 
 @contextmanager
-def crawl_lease(db: Database, ttl: timedelta = timedelta(minutes=DEFAULT_LEASE_MINUTES), wait: bool = False,
-                on_wait: Callable[[CrawlBusyError], None] | None = None) -> Iterator[str]:
+def crawl_lease(
+    db: Database,
+    ttl: timedelta = timedelta(minutes=DEFAULT_LEASE_MINUTES),
+    wait: bool = False,
+    on_wait: Callable[[CrawlBusyError], None] | None = None,
+) -> Iterator[str]:
     """Hold the crawl lease while the body runs (renewed, released even on failure); raise CrawlBusyError when
     another crawl holds it, or wait for it when wait is true."""
     holder = lease_holder()
@@ -126,8 +130,9 @@ def crawl_lease(db: Database, ttl: timedelta = timedelta(minutes=DEFAULT_LEASE_M
             logger.exception("No se pudo liberar el candado «%s».", LEASE_NAME)
 
 
-def _acquire(db: Database, holder: str, ttl: timedelta, wait: bool,
-             on_wait: Callable[[CrawlBusyError], None] | None) -> None:
+def _acquire(
+    db: Database, holder: str, ttl: timedelta, wait: bool, on_wait: Callable[[CrawlBusyError], None] | None
+) -> None:
     """Take the lease, or raise (or wait and retry) while another holder keeps it."""
     told = False
     while (busy := take_lease(db, holder, ttl)) is not None:

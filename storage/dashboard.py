@@ -47,9 +47,25 @@ from storage.models import (
 from storage.work import unit_of_work
 
 __all__ = [
-    "MONTH", "SCORE_KEYS", "AlertItem", "CheckCount", "CheckPage", "CheckStatus", "ChecklistItem", "FractionItem",
-    "IpomexMatrix", "MatrixRow", "MunicipalityPage", "RankingRow", "RunItem", "ScorePoint", "check_page",
-    "ipomex_matrix", "municipality_page", "ranking", "runs",
+    "MONTH",
+    "SCORE_KEYS",
+    "AlertItem",
+    "CheckCount",
+    "CheckPage",
+    "CheckStatus",
+    "ChecklistItem",
+    "FractionItem",
+    "IpomexMatrix",
+    "MatrixRow",
+    "MunicipalityPage",
+    "RankingRow",
+    "RunItem",
+    "ScorePoint",
+    "check_page",
+    "ipomex_matrix",
+    "municipality_page",
+    "ranking",
+    "runs",
 ]
 
 # change_since_month compares with the latest complete run finished at least this long before the latest one.
@@ -163,8 +179,15 @@ def ranking(db: Database, catalogue: Catalogue, obligations: ObligationCatalogue
 def _latest_with_municipalities() -> Any:
     m = MunicipalityRow
     return (
-        select(m.cve_inegi, m.nombre, m.poblacion_2020, m.conapo_gm_2020, m.region, RunRow.id.label("run_id"),
-               RunRow.finished_at)
+        select(
+            m.cve_inegi,
+            m.nombre,
+            m.poblacion_2020,
+            m.conapo_gm_2020,
+            m.region,
+            RunRow.id.label("run_id"),
+            RunRow.finished_at,
+        )
         .outerjoin(RunRow, RunRow.id == newest_complete_run(m.cve_inegi))
         .order_by(m.cve_inegi)
     )
@@ -228,24 +251,40 @@ def _scores(results: list[Scored], weights: dict[str, tuple[str, float]]) -> dic
             if rank < best.get(check_id, worst + 1):
                 best[check_id] = rank
     scores: dict[str, float | None] = {area: _share(sum(passed[area]), sum(definitive[area])) for area in AREAS}
-    scores[OVERALL] = _share(sum([w for area in AREAS for w in passed[area]]),
-                             sum([w for area in AREAS for w in definitive[area]]))
+    scores[OVERALL] = _share(
+        sum([w for area in AREAS for w in passed[area]]), sum([w for area in AREAS for w in definitive[area]])
+    )
     ranks = list(best.values())
     cumple, no_cumple = PRECEDENCE.index("cumple"), PRECEDENCE.index("no_cumple")
     scores["ipomex"] = _share(float(ranks.count(cumple)), float(ranks.count(cumple) + ranks.count(no_cumple)))
     return {key: scores.get(key) for key in SCORE_KEYS}
 
 
-def _ranking_row(row: Any, month_ago_run: int | None, results: dict[tuple[int, str], list[Scored]],
-                 weights: dict[str, tuple[str, float]]) -> RankingRow:
+def _ranking_row(
+    row: Any,
+    month_ago_run: int | None,
+    results: dict[tuple[int, str], list[Scored]],
+    weights: dict[str, tuple[str, float]],
+) -> RankingRow:
     current = results.get((row.run_id, row.cve_inegi), []) if row.run_id else []
     scores = _scores(current, weights) if row.run_id else dict.fromkeys(SCORE_KEYS)
     before = _scores(results.get((month_ago_run, row.cve_inegi), []), weights) if month_ago_run else None
     change = {key: _difference(scores[key], before[key] if before else None) for key in SCORE_KEYS}
     site = [status for _, status, source in current if source == SITE_SOURCE]
     return RankingRow(
-        row.cve_inegi, row.nombre, row.poblacion_2020, row.conapo_gm_2020, row.region, row.run_id, row.finished_at,
-        scores, site.count("cumple"), site.count("no_cumple"), site.count("indeterminado"), month_ago_run, change,
+        row.cve_inegi,
+        row.nombre,
+        row.poblacion_2020,
+        row.conapo_gm_2020,
+        row.region,
+        row.run_id,
+        row.finished_at,
+        scores,
+        site.count("cumple"),
+        site.count("no_cumple"),
+        site.count("indeterminado"),
+        month_ago_run,
+        change,
     )
 
 
@@ -253,8 +292,9 @@ def _difference(now: float | None, before: float | None) -> float | None:
     return round(now - before, 1) if now is not None and before is not None else None
 
 
-def municipality_page(db: Database, cve: str, catalogue: Catalogue,
-                      obligations: ObligationCatalogue) -> MunicipalityPage | None:
+def municipality_page(
+    db: Database, cve: str, catalogue: Catalogue, obligations: ObligationCatalogue
+) -> MunicipalityPage | None:
     """The municipality's checklist, score series, IPOMEX fractions and alerts; None if it is unknown."""
     with unit_of_work(db, "leer la página del municipio", read_only=True) as session:
         municipality = session.get(MunicipalityRow, cve)
@@ -269,10 +309,17 @@ def municipality_page(db: Database, cve: str, catalogue: Catalogue,
         alerts = _alerts(session, cve)
         m = municipality
         return MunicipalityPage(
-            m.cve_inegi, m.nombre, m.poblacion_2020, m.conapo_gm_2020, m.region, m.sitio_web,
-            run.run_id if run else None, run.finished_at if run else None,
+            m.cve_inegi,
+            m.nombre,
+            m.poblacion_2020,
+            m.conapo_gm_2020,
+            m.region,
+            m.sitio_web,
+            run.run_id if run else None,
+            run.finished_at if run else None,
             tuple(_checklist_item(r, first_seen) for r in rows if r.source == SITE_SOURCE),
-            tuple(series), tuple(_fraction_item(r, obligations) for r in rows if r.source != SITE_SOURCE),
+            tuple(series),
+            tuple(_fraction_item(r, obligations) for r in rows if r.source != SITE_SOURCE),
             tuple(alerts),
         )
 
@@ -289,8 +336,9 @@ def _current_rows(session: Session, cve: str, run_id: int) -> list[Any]:
     return list(session.execute(query))
 
 
-def _first_seen(complete: Sequence[tuple[int, datetime | None]],
-                history: History) -> dict[tuple[str, str], datetime | None]:
+def _first_seen(
+    complete: Sequence[tuple[int, datetime | None]], history: History
+) -> dict[tuple[str, str], datetime | None]:
     """Per (check, source): finish time of the run that began its current streak of one status."""
     streaks: dict[tuple[str, str], tuple[str, datetime | None]] = {}
     for run_id, finished_at in complete:
@@ -303,14 +351,29 @@ def _first_seen(complete: Sequence[tuple[int, datetime | None]],
 
 
 def _checklist_item(row: Any, first_seen: dict[tuple[str, str], datetime | None]) -> ChecklistItem:
-    return ChecklistItem(row.check_id, row.source, row.status, row.reason, row.detail, row.evidence_url,
-                         row.evidence_text, first_seen.get((row.check_id, row.source)))
+    return ChecklistItem(
+        row.check_id,
+        row.source,
+        row.status,
+        row.reason,
+        row.detail,
+        row.evidence_url,
+        row.evidence_text,
+        first_seen.get((row.check_id, row.source)),
+    )
 
 
 def _fraction_item(row: Any, obligations: ObligationCatalogue) -> FractionItem:
     known = {o.id: o for o in obligations.obligations}.get(row.check_id)
-    return FractionItem(row.check_id, known.fraccion if known else None, known.titulo if known else None,
-                        row.source, row.status, row.last_update, row.reason)
+    return FractionItem(
+        row.check_id,
+        known.fraccion if known else None,
+        known.titulo if known else None,
+        row.source,
+        row.status,
+        row.last_update,
+        row.reason,
+    )
 
 
 def _alerts(session: Session, cve: str, limit: int = 200) -> list[AlertItem]:
@@ -328,16 +391,24 @@ def runs(db: Database, limit: int = 200) -> list[RunItem]:
     """The most recent runs of any status, newest first."""
     r = RunRow
     query = (
-        select(r.id, r.kind, r.status, r.started_at, r.finished_at, r.sites_done, r.pages_ok, r.pages_failed,
-               r.error)
+        select(r.id, r.kind, r.status, r.started_at, r.finished_at, r.sites_done, r.pages_ok, r.pages_failed, r.error)
         .order_by(r.started_at.desc(), r.id.desc())
         .limit(limit)
     )
     with unit_of_work(db, "listar las corridas", read_only=True) as session:
         rows = session.execute(query).all()
     return [
-        RunItem(row.id, row.kind, row.status, row.started_at, row.finished_at,
-                (row.finished_at - row.started_at).total_seconds() if row.finished_at else None,
-                row.sites_done, row.pages_ok, row.pages_failed, row.error)
+        RunItem(
+            row.id,
+            row.kind,
+            row.status,
+            row.started_at,
+            row.finished_at,
+            (row.finished_at - row.started_at).total_seconds() if row.finished_at else None,
+            row.sites_done,
+            row.pages_ok,
+            row.pages_failed,
+            row.error,
+        )
         for row in rows
     ]

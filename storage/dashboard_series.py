@@ -93,8 +93,9 @@ def ranked_runs(*conditions: ColumnElement[bool]) -> Subquery:
         partition_by=SiteOutcomeRow.cve_inegi, order_by=(RunRow.started_at.desc(), RunRow.id.desc())
     )
     return (
-        select(SiteOutcomeRow.cve_inegi, SiteOutcomeRow.run_id, RunRow.started_at, RunRow.finished_at,
-               rank.label("rank"))
+        select(
+            SiteOutcomeRow.cve_inegi, SiteOutcomeRow.run_id, RunRow.started_at, RunRow.finished_at, rank.label("rank")
+        )
         .join(RunRow, RunRow.id == SiteOutcomeRow.run_id)
         .where(RunRow.status == "complete", SiteOutcomeRow.cve_inegi.is_not(None), *conditions)
         .subquery()
@@ -138,9 +139,14 @@ def complete_history(session: Session, cve: str) -> tuple[list[tuple[int, dateti
     """Complete runs (id, finished_at), oldest first, and cve's results in each of them (one contiguous range of
     the primary key (cve, check, run))."""
     complete = select(RunRow.id).where(RunRow.status == "complete")
-    runs = [(run_id, finished_at) for run_id, finished_at in session.execute(
-        select(RunRow.id, RunRow.finished_at).where(RunRow.status == "complete")
-        .order_by(RunRow.started_at, RunRow.id))]
+    runs = [
+        (run_id, finished_at)
+        for run_id, finished_at in session.execute(
+            select(RunRow.id, RunRow.finished_at)
+            .where(RunRow.status == "complete")
+            .order_by(RunRow.started_at, RunRow.id)
+        )
+    ]
     c = CheckResultRow
     query = select(c.run_id, c.check_key, c.status).where(c.cve_inegi == cve, c.run_id.in_(complete))
     names = key_names(session.connection())
@@ -152,8 +158,12 @@ def complete_history(session: Session, cve: str) -> tuple[list[tuple[int, dateti
 
 def score_series(session: Session, cve: str, catalogue: Catalogue, history: History) -> list[ScorePoint]:
     """One point per complete run covering cve, oldest first (site sums weighted by catalogue, in SQL)."""
-    runs = select(RunRow.id, RunRow.finished_at).join(SiteOutcomeRow, SiteOutcomeRow.run_id == RunRow.id).where(
-        RunRow.status == "complete", SiteOutcomeRow.cve_inegi == cve).order_by(RunRow.started_at, RunRow.id)
+    runs = (
+        select(RunRow.id, RunRow.finished_at)
+        .join(SiteOutcomeRow, SiteOutcomeRow.run_id == RunRow.id)
+        .where(RunRow.status == "complete", SiteOutcomeRow.cve_inegi == cve)
+        .order_by(RunRow.started_at, RunRow.id)
+    )
     site = _site_sums(session, cve, catalogue)
     ipomex = _ipomex_counts(history)
     points = []
@@ -169,8 +179,11 @@ def score_series(session: Session, cve: str, catalogue: Catalogue, history: Hist
 def _site_sums(session: Session, cve: str, catalogue: Catalogue) -> dict[int, dict[str, tuple[float, float]]]:
     """Per run and area: (weighted cumple, weighted cumple + no_cumple) of the site checks."""
     specs = {s.id: s for s in catalogue.site_checks()}
-    keys = {key: specs[check_id] for key, (check_id, source) in key_names(session.connection()).items()
-            if source == SITE_SOURCE and check_id in specs}
+    keys = {
+        key: specs[check_id]
+        for key, (check_id, source) in key_names(session.connection()).items()
+        if source == SITE_SOURCE and check_id in specs
+    }
     if not keys:
         return {}
     c = CheckResultRow
@@ -179,8 +192,12 @@ def _site_sums(session: Session, cve: str, catalogue: Catalogue) -> dict[int, di
     query = (
         select(c.run_id, seed, c.status, func.sum(weight))
         .join(RunRow, RunRow.id == c.run_id)
-        .where(c.cve_inegi == cve, RunRow.status == "complete", c.check_key.in_(list(keys)),
-               c.status.in_(("cumple", "no_cumple")))
+        .where(
+            c.cve_inegi == cve,
+            RunRow.status == "complete",
+            c.check_key.in_(list(keys)),
+            c.status.in_(("cumple", "no_cumple")),
+        )
         .group_by(c.run_id, seed, c.status)
     )
     sums: dict[int, dict[str, tuple[float, float]]] = defaultdict(dict)
@@ -219,9 +236,13 @@ def check_page(db: Database, check_id: str) -> CheckPage:
 def _check_series(session: Session, check_id: str) -> list[CheckCount]:
     """GROUP BY run and status over one primary-key range per municipality; other runs are dropped afterwards."""
     c = CheckResultRow
-    complete = dict(session.execute(
-        select(RunRow.id, RunRow.finished_at).where(RunRow.status == "complete").order_by(RunRow.started_at,
-                                                                                          RunRow.id)).all())
+    complete = dict(
+        session.execute(
+            select(RunRow.id, RunRow.finished_at)
+            .where(RunRow.status == "complete")
+            .order_by(RunRow.started_at, RunRow.id)
+        ).all()
+    )
     # No condition on runs here: it would let the planner drive the scan from runs, one index search per run.
     query = (
         select(c.run_id, c.status, func.count())
@@ -233,9 +254,16 @@ def _check_series(session: Session, check_id: str) -> list[CheckCount]:
         if run_id in complete:
             counts.setdefault(run_id, {})[status] = n
     return [
-        CheckCount(run_id, finished_at, found.get("cumple", 0), found.get("no_cumple", 0),
-                   found.get("indeterminado", 0), found.get("no_aplica", 0))
-        for run_id, finished_at in complete.items() if (found := counts.get(run_id)) is not None
+        CheckCount(
+            run_id,
+            finished_at,
+            found.get("cumple", 0),
+            found.get("no_cumple", 0),
+            found.get("indeterminado", 0),
+            found.get("no_aplica", 0),
+        )
+        for run_id, finished_at in complete.items()
+        if (found := counts.get(run_id)) is not None
     ]
 
 
@@ -273,7 +301,8 @@ def ipomex_matrix(db: Database, obligations: ObligationCatalogue) -> IpomexMatri
     ids = tuple(o.id for o in obligations.obligations)
     with unit_of_work(db, "leer la matriz de obligaciones", read_only=True) as session:
         municipalities = session.execute(
-            select(MunicipalityRow.cve_inegi, MunicipalityRow.nombre).order_by(MunicipalityRow.cve_inegi)).all()
+            select(MunicipalityRow.cve_inegi, MunicipalityRow.nombre).order_by(MunicipalityRow.cve_inegi)
+        ).all()
         runs, statuses = _latest_fractions(session)
     rows = tuple(
         MatrixRow(cve, nombre, runs.get(cve), tuple(statuses.get((cve, i)) for i in ids))
@@ -292,7 +321,8 @@ def _latest_fractions(session: Session) -> tuple[dict[str, int], dict[tuple[str,
     ranks = {status: i for i, status in enumerate(PRECEDENCE)}
     for run_id, cves in by_run(pairs).items():
         query = select(c.cve_inegi, c.check_key, c.status).where(
-            c.run_id == run_id, c.cve_inegi.in_(cves), c.check_key.in_(ipomex))
+            c.run_id == run_id, c.cve_inegi.in_(cves), c.check_key.in_(ipomex)
+        )
         for cve, key, status in session.execute(query):
             # Several sources of one fraction: the most favourable verdict stands.
             pair, rank = (cve, names[key][0]), ranks.get(status, len(PRECEDENCE))

@@ -265,7 +265,7 @@ def describe_failure(exc: BaseException, url: URL, safe: str) -> str:
     if isinstance(exc, ImportError):
         return (
             f"Falta el controlador de Python para abrir la base de datos «{safe}» (módulo «{exc.name}»). "
-            f"Instálelo en el entorno de Vigía (para PostgreSQL: pip install \"psycopg[binary]\") o use SQLite."
+            f'Instálelo en el entorno de Vigía (para PostgreSQL: pip install "psycopg[binary]") o use SQLite.'
         )
     if isinstance(exc, CommandError):
         return (

@@ -97,8 +97,9 @@ def _window(conn: Connection, since: date | None, until: date | None) -> Window:
     return {run_id: (position, finished_at) for position, (run_id, finished_at) in enumerate(conn.execute(query))}
 
 
-def timeline(db: Database, cve: str, check_id: str | None = None, since: date | None = None,
-             until: date | None = None) -> list[TimelineEntry]:
+def timeline(
+    db: Database, cve: str, check_id: str | None = None, since: date | None = None, until: date | None = None
+) -> list[TimelineEntry]:
     """Per check of a municipality (optionally one), its status at the first complete run of the window (local
     dates) and then each change of status, oldest first; nights that repeat the last status are not listed."""
     with unit_of_work(db, "leer la historia del municipio", read_only=True) as session:
@@ -110,10 +111,15 @@ def timeline(db: Database, cve: str, check_id: str | None = None, since: date | 
             return []
         firsts = _first_observations(conn, cve, window, keys if check_id else None)
         first_run = {key: run_id for run_id, key, *_ in firsts}
-        changes = [row for row in _timeline_changes(conn, cve, window, keys if check_id else None)
-                   if window[row[0]][0] > window[first_run.get(row[1], row[0])][0]]
-    entries = [TimelineEntry(run_id, window[run_id][1], *names[key][:1], status, reason, url, text, names[key][1])
-               for run_id, key, status, reason, url, text in [*firsts, *changes]]
+        changes = [
+            row
+            for row in _timeline_changes(conn, cve, window, keys if check_id else None)
+            if window[row[0]][0] > window[first_run.get(row[1], row[0])][0]
+        ]
+    entries = [
+        TimelineEntry(run_id, window[run_id][1], *names[key][:1], status, reason, url, text, names[key][1])
+        for run_id, key, status, reason, url, text in [*firsts, *changes]
+    ]
     return sorted(entries, key=lambda e: (window[e.run_id][0], e.check_id, e.source))
 
 
@@ -124,7 +130,8 @@ def _first_observations(conn: Connection, cve: str, window: Window, keys: list[i
     """Each check's result in the first run of the window that has it: a range scan of the primary key."""
     c, d = CheckResultRow, ResultDetailRow
     firsts = select(c.check_key, func.min(c.run_id).label("run_id")).where(
-        c.cve_inegi == cve, c.run_id.in_(list(window)))
+        c.cve_inegi == cve, c.run_id.in_(list(window))
+    )
     if keys is not None:
         firsts = firsts.where(c.check_key.in_(keys))
     first = firsts.group_by(c.check_key).subquery()
@@ -158,8 +165,16 @@ def changes_since(db: Database, since: date, until: date | None = None) -> list[
             return []
         names = key_names(conn)
         query = (
-            select(ch.cve_inegi, m.nombre, ch.check_key, ch.previous_status, ch.status, ch.previous_run_id,
-                   ch.run_id, d.evidence_url)
+            select(
+                ch.cve_inegi,
+                m.nombre,
+                ch.check_key,
+                ch.previous_status,
+                ch.status,
+                ch.previous_run_id,
+                ch.run_id,
+                d.evidence_url,
+            )
             .join(m, m.cve_inegi == ch.cve_inegi)
             .join(d, d.id == ch.detail_id)
             .where(ch.run_id.in_(list(window)))
@@ -168,8 +183,17 @@ def changes_since(db: Database, since: date, until: date | None = None) -> list[
     found = [(window[row.run_id][0], names[row.check_key], row) for row in rows]
     found.sort(key=lambda item: (item[0], item[2].cve_inegi, item[1]))
     return [
-        Change(row.cve_inegi, row.nombre, key[0], row.previous_status, row.status, row.previous_run_id, row.run_id,
-               window[row.run_id][1], row.evidence_url)
+        Change(
+            row.cve_inegi,
+            row.nombre,
+            key[0],
+            row.previous_status,
+            row.status,
+            row.previous_run_id,
+            row.run_id,
+            window[row.run_id][1],
+            row.evidence_url,
+        )
         for _, key, row in found
     ]
 
@@ -181,8 +205,11 @@ def status_on(db: Database, day: date, cve: str | None = None) -> list[CheckStat
         conn = session.connection()
         covering = list(conn.execute(_newest_by(day, cve)))
         names = key_names(conn)
-        states = [state for run_id, finished_at, cves in _grouped(covering)
-                  for state in _run_states(conn, run_id, finished_at, cves, names)]
+        states = [
+            state
+            for run_id, finished_at, cves in _grouped(covering)
+            for state in _run_states(conn, run_id, finished_at, cves, names)
+        ]
     return sorted(states, key=lambda s: (s.cve_inegi, s.check_id, s.source))
 
 
@@ -199,8 +226,7 @@ def _newest_by(day: date, cve: str | None) -> Any:
         .scalar_subquery()
     )
     pairs = select(m.cve_inegi, newest.label("run_id")).where(*([m.cve_inegi == cve] if cve else [])).subquery()
-    return (select(pairs.c.cve_inegi, pairs.c.run_id, RunRow.finished_at)
-            .join(RunRow, RunRow.id == pairs.c.run_id))
+    return select(pairs.c.cve_inegi, pairs.c.run_id, RunRow.finished_at).join(RunRow, RunRow.id == pairs.c.run_id)
 
 
 def _grouped(covering: list[Any]) -> list[tuple[int, datetime | None, list[str]]]:
@@ -210,13 +236,16 @@ def _grouped(covering: list[Any]) -> list[tuple[int, datetime | None, list[str]]
     return [(run_id, finished_at, cves) for run_id, (finished_at, cves) in groups.items()]
 
 
-def _run_states(conn: Connection, run_id: int, finished_at: datetime | None, cves: list[str],
-                names: dict[int, KeyPair]) -> list[CheckState]:
+def _run_states(
+    conn: Connection, run_id: int, finished_at: datetime | None, cves: list[str], names: dict[int, KeyPair]
+) -> list[CheckState]:
     c, d = CheckResultRow, ResultDetailRow
     query = (
         select(c.cve_inegi, c.check_key, c.status, d.reason, d.evidence_url)
         .join(d, d.id == c.detail_id)
         .where(c.run_id == run_id, c.cve_inegi.in_(cves))
     )
-    return [CheckState(cve, *names[key], status, run_id, finished_at, reason, url)
-            for cve, key, status, reason, url in conn.execute(query)]
+    return [
+        CheckState(cve, *names[key], status, run_id, finished_at, reason, url)
+        for cve, key, status, reason, url in conn.execute(query)
+    ]

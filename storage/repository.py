@@ -27,9 +27,21 @@ from vigia.errors import DatabaseError
 
 # Reading lives in storage.results; it is re-exported so that callers keep one entry point.
 __all__ = [
-    "FINAL_STATUSES", "FOREIGN_RUN_GRACE", "STALE_ERROR", "MunicipalityResults", "RunSummary", "fail_stale_runs",
-    "finish_run", "get_run", "latest_results", "list_runs", "record_ipomex", "record_site", "run_results",
-    "site_pages", "start_run",
+    "FINAL_STATUSES",
+    "FOREIGN_RUN_GRACE",
+    "STALE_ERROR",
+    "MunicipalityResults",
+    "RunSummary",
+    "fail_stale_runs",
+    "finish_run",
+    "get_run",
+    "latest_results",
+    "list_runs",
+    "record_ipomex",
+    "record_site",
+    "run_results",
+    "site_pages",
+    "start_run",
 ]
 
 logger = logging.getLogger("vigia.storage")
@@ -93,8 +105,15 @@ def start_run(db: Database, kind: str, municipalities: Sequence[Municipality], p
     with unit_of_work(db, "registrar el inicio de la corrida") as session:
         _upsert_municipalities(session, unique, now)
         run = RunRow(
-            kind=kind, started_at=now, status="running", sites_planned=len(unique), sites_done=0,
-            pages_ok=0, pages_failed=0, pid=os.getpid(), hostname=socket.gethostname(),
+            kind=kind,
+            started_at=now,
+            status="running",
+            sites_planned=len(unique),
+            sites_done=0,
+            pages_ok=0,
+            pages_failed=0,
+            pid=os.getpid(),
+            hostname=socket.gethostname(),
             params=json.dumps(params, ensure_ascii=False, sort_keys=True, default=str),
         )
         session.add(run)
@@ -104,9 +123,14 @@ def start_run(db: Database, kind: str, municipalities: Sequence[Municipality], p
 
 def _municipality_values(m: Municipality) -> dict[str, object]:
     return {
-        "nombre": m.nombre, "cabecera": m.cabecera, "poblacion_2020": m.poblacion_2020,
-        "conapo_im_2020": m.conapo_im_2020, "conapo_gm_2020": m.conapo_gm_2020, "region": m.region,
-        "sitio_web": m.sitio_web, "sitio_estado": m.sitio_estado,
+        "nombre": m.nombre,
+        "cabecera": m.cabecera,
+        "poblacion_2020": m.poblacion_2020,
+        "conapo_im_2020": m.conapo_im_2020,
+        "conapo_gm_2020": m.conapo_gm_2020,
+        "region": m.region,
+        "sitio_web": m.sitio_web,
+        "sitio_estado": m.sitio_estado,
     }
 
 
@@ -141,8 +165,9 @@ def record_site(db: Database, run_id: int, report: SiteReport) -> None:
     remember_keys(db.engine, keys)
 
 
-def _store_results(db: Database, session: Session, run_id: int, cve: str | None,
-                   results: Sequence[CheckResult]) -> dict[tuple[str, str], int]:
+def _store_results(
+    db: Database, session: Session, run_id: int, cve: str | None, results: Sequence[CheckResult]
+) -> dict[tuple[str, str], int]:
     if not results:
         return {}
     if cve is None:
@@ -187,11 +212,21 @@ def _refuse_duplicate(session: Session, run_id: int, cve: str | None) -> None:
 def _outcome_row(run_id: int, report: SiteReport, now: datetime) -> SiteOutcomeRow:
     o = report.outcome
     return SiteOutcomeRow(
-        run_id=run_id, cve_inegi=report.cve_inegi, start_url=report.start_url or o.start_url,
-        home_url=o.home_url, failure=o.failure, failure_detail=o.failure_detail, pages_ok=o.pages_ok,
-        pages_failed=o.pages_failed, truncated=o.truncated, seconds=report.seconds, https_valid=o.https_valid,
-        https_error=o.https_error, http_redirects_to_https=o.http_redirects_to_https,
-        network_suspect=o.network_suspect, recorded_at=now,
+        run_id=run_id,
+        cve_inegi=report.cve_inegi,
+        start_url=report.start_url or o.start_url,
+        home_url=o.home_url,
+        failure=o.failure,
+        failure_detail=o.failure_detail,
+        pages_ok=o.pages_ok,
+        pages_failed=o.pages_failed,
+        truncated=o.truncated,
+        seconds=report.seconds,
+        https_valid=o.https_valid,
+        https_error=o.https_error,
+        http_redirects_to_https=o.http_redirects_to_https,
+        network_suspect=o.network_suspect,
+        recorded_at=now,
     )
 
 
@@ -212,7 +247,8 @@ def _refuse_duplicate_capture(session: Session, run_id: int, capture: IpomexCapt
     if capture.cve_inegi is None:
         return
     query = select(IpomexCaptureRow.id).where(
-        IpomexCaptureRow.run_id == run_id, IpomexCaptureRow.cve_inegi == capture.cve_inegi,
+        IpomexCaptureRow.run_id == run_id,
+        IpomexCaptureRow.cve_inegi == capture.cve_inegi,
         IpomexCaptureRow.source == capture.source,
     )
     if session.scalar(query) is not None:
@@ -225,9 +261,15 @@ def _refuse_duplicate_capture(session: Session, run_id: int, capture: IpomexCapt
 def _capture_row(run_id: int, capture: IpomexCapture) -> IpomexCaptureRow:
     read = sum(1 for page in capture.fractions if page.state != "error")
     return IpomexCaptureRow(
-        run_id=run_id, cve_inegi=capture.cve_inegi, source=capture.source, index_url=capture.index_url,
-        captured_at=capture.captured_at, failure=capture.failure, failure_detail=capture.failure_detail,
-        fractions_read=read, browser_pages=capture.browser_pages,
+        run_id=run_id,
+        cve_inegi=capture.cve_inegi,
+        source=capture.source,
+        index_url=capture.index_url,
+        captured_at=capture.captured_at,
+        failure=capture.failure,
+        failure_detail=capture.failure_detail,
+        fractions_read=read,
+        browser_pages=capture.browser_pages,
     )
 
 
@@ -268,8 +310,17 @@ def _summary(run: RunRow) -> RunSummary:
     except ValueError:
         params = {"_raw": run.params}
     return RunSummary(
-        id=run.id, kind=run.kind, status=run.status, started_at=run.started_at, finished_at=run.finished_at,
-        sites_planned=run.sites_planned, sites_done=run.sites_done, pages_ok=run.pages_ok,
-        pages_failed=run.pages_failed, error=run.error, pid=run.pid, hostname=run.hostname,
+        id=run.id,
+        kind=run.kind,
+        status=run.status,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        sites_planned=run.sites_planned,
+        sites_done=run.sites_done,
+        pages_ok=run.pages_ok,
+        pages_failed=run.pages_failed,
+        error=run.error,
+        pid=run.pid,
+        hostname=run.hostname,
         params=params if isinstance(params, dict) else {"_raw": params},
     )

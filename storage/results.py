@@ -63,10 +63,17 @@ class MunicipalityResults:
     def outcome(self) -> CrawlOutcome:
         """Rebuild the crawl outcome, as the check engine and reports take it."""
         return CrawlOutcome(
-            start_url=self.start_url or "", home_url=self.home_url, failure=self.failure,
-            failure_detail=self.failure_detail, pages_ok=self.pages_ok, pages_failed=self.pages_failed,
-            truncated=self.truncated, https_valid=self.https_valid, https_error=self.https_error,
-            http_redirects_to_https=self.http_redirects_to_https, network_suspect=self.network_suspect,
+            start_url=self.start_url or "",
+            home_url=self.home_url,
+            failure=self.failure,
+            failure_detail=self.failure_detail,
+            pages_ok=self.pages_ok,
+            pages_failed=self.pages_failed,
+            truncated=self.truncated,
+            https_valid=self.https_valid,
+            https_error=self.https_error,
+            http_redirects_to_https=self.http_redirects_to_https,
+            network_suspect=self.network_suspect,
         )
 
 
@@ -142,13 +149,23 @@ def _with_results(session: Session, rows: list[_Row]) -> list[MunicipalityResult
     return items
 
 
-def _fetch_results(session: Session, run_id: int, cves: list[str],
-                   found: dict[tuple[int, str], list[CheckResult]]) -> None:
+def _fetch_results(
+    session: Session, run_id: int, cves: list[str], found: dict[tuple[int, str], list[CheckResult]]
+) -> None:
     """Rebuild the check results of one run for cves, in check-key order (the order checks were first recorded)."""
     c, d = CheckResultRow, ResultDetailRow
     query = (
-        select(c.cve_inegi, c.check_key, c.status, d.reason, d.detail, d.evidence_url, d.evidence_text, d.law,
-               d.last_update)
+        select(
+            c.cve_inegi,
+            c.check_key,
+            c.status,
+            d.reason,
+            d.detail,
+            d.evidence_url,
+            d.evidence_text,
+            d.law,
+            d.last_update,
+        )
         .join(d, d.id == c.detail_id)
         .where(c.run_id == run_id, c.cve_inegi.in_(cves))
         .order_by(c.cve_inegi, c.check_key)
@@ -157,10 +174,18 @@ def _fetch_results(session: Session, run_id: int, cves: list[str],
     for cve, key, status, reason, detail, url, text, law, last_update in session.execute(query):
         check_id, source = names[key]
         evidence = Evidence(url, text or "") if url is not None else None
-        found[(run_id, cve)].append(CheckResult(
-            check_id, cast(Status, status), evidence=evidence, reason=reason, detail=detail, source=source,
-            law=law, last_update=last_update,
-        ))
+        found[(run_id, cve)].append(
+            CheckResult(
+                check_id,
+                cast(Status, status),
+                evidence=evidence,
+                reason=reason,
+                detail=detail,
+                source=source,
+                law=law,
+                last_update=last_update,
+            )
+        )
 
 
 def _site_first(results: list[CheckResult]) -> list[CheckResult]:
@@ -168,8 +193,9 @@ def _site_first(results: list[CheckResult]) -> list[CheckResult]:
     return sorted(results, key=lambda r: r.source != "sitio")
 
 
-def _fetch_captures(session: Session, run_id: int, cves: list[str],
-                    captures: dict[tuple[int, str], IpomexCaptureRow]) -> None:
+def _fetch_captures(
+    session: Session, run_id: int, cves: list[str], captures: dict[tuple[int, str], IpomexCaptureRow]
+) -> None:
     """The IPOMEX capture of one run for cves: a successful one when several sources were captured."""
     query = (
         select(IpomexCaptureRow)
@@ -183,19 +209,35 @@ def _fetch_captures(session: Session, run_id: int, cves: list[str],
             captures[key] = capture
 
 
-def _municipality_results(row: _Row, results: list[CheckResult],
-                          capture: IpomexCaptureRow | None) -> MunicipalityResults:
+def _municipality_results(
+    row: _Row, results: list[CheckResult], capture: IpomexCaptureRow | None
+) -> MunicipalityResults:
     outcome, run, municipality = row
     return MunicipalityResults(
-        cve_inegi=municipality.cve_inegi, nombre=municipality.nombre, poblacion_2020=municipality.poblacion_2020,
-        conapo_gm_2020=municipality.conapo_gm_2020, region=municipality.region, sitio_web=municipality.sitio_web,
-        run_id=run.id, run_started_at=run.started_at, run_finished_at=run.finished_at,
-        start_url=outcome.start_url, home_url=outcome.home_url, failure=outcome.failure,
-        failure_detail=outcome.failure_detail, pages_ok=outcome.pages_ok, pages_failed=outcome.pages_failed,
-        truncated=outcome.truncated, seconds=outcome.seconds, https_valid=outcome.https_valid,
-        https_error=outcome.https_error, http_redirects_to_https=outcome.http_redirects_to_https,
-        network_suspect=outcome.network_suspect, results=results,
-        ipomex_source=capture.source if capture else None, ipomex_failure=capture.failure if capture else None,
+        cve_inegi=municipality.cve_inegi,
+        nombre=municipality.nombre,
+        poblacion_2020=municipality.poblacion_2020,
+        conapo_gm_2020=municipality.conapo_gm_2020,
+        region=municipality.region,
+        sitio_web=municipality.sitio_web,
+        run_id=run.id,
+        run_started_at=run.started_at,
+        run_finished_at=run.finished_at,
+        start_url=outcome.start_url,
+        home_url=outcome.home_url,
+        failure=outcome.failure,
+        failure_detail=outcome.failure_detail,
+        pages_ok=outcome.pages_ok,
+        pages_failed=outcome.pages_failed,
+        truncated=outcome.truncated,
+        seconds=outcome.seconds,
+        https_valid=outcome.https_valid,
+        https_error=outcome.https_error,
+        http_redirects_to_https=outcome.http_redirects_to_https,
+        network_suspect=outcome.network_suspect,
+        results=results,
+        ipomex_source=capture.source if capture else None,
+        ipomex_failure=capture.failure if capture else None,
         ipomex_failure_detail=capture.failure_detail if capture else None,
         ipomex_captured_at=capture.captured_at if capture else None,
     )

@@ -55,7 +55,8 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 def operation_config(tmp_path: Path, port: int):  # type: ignore[no-untyped-def]
     path = tmp_path / "operacion.yaml"
-    path.write_text(f"""calendario: {{cron: "0 2 * * *", zona: America/Mexico_City, gracia_minutos: 60,
+    path.write_text(
+        f"""calendario: {{cron: "0 2 * * *", zona: America/Mexico_City, gracia_minutos: 60,
               candado_minutos: 60}}
 alertas:
   confirmacion_corridas: 2
@@ -64,7 +65,9 @@ alertas:
   smtp: {{host: 127.0.0.1, port: {port}, seguridad: ninguna, timeout_segundos: 5, reintentos: 1}}
   destinatarios: [{{nombre: Auditores, correo: {AUDITOR}, alcance: todo}}]
   unidades_transparencia: {{}}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return load_operation_config(path)
 
 
@@ -93,24 +96,38 @@ def test_four_runs_send_exactly_the_expected_digests(tmp_path: Path, db_url: str
     lose = lambda s: replace(s, resources={p: r for p, r in s.resources.items() if p != path})  # noqa: E731
     down = lambda s: replace(s, behaviour="down")  # noqa: E731
     blind = lambda s: replace(s, robots=DISALLOW_ALL)  # noqa: E731
-    plan = [({}, False), ({a.cve_inegi: lose, c.cve_inegi: blind}, False),
-            ({a.cve_inegi: lose, b.cve_inegi: down}, False), ({a.cve_inegi: lose, b.cve_inegi: down}, True),
-            ({a.cve_inegi: lose}, False)]
+    plan = [
+        ({}, False),
+        ({a.cve_inegi: lose, c.cve_inegi: blind}, False),
+        ({a.cve_inegi: lose, b.cve_inegi: down}, False),
+        ({a.cve_inegi: lose, b.cve_inegi: down}, True),
+        ({a.cve_inegi: lose}, False),
+    ]
     delivered: list[int] = []
     for night, (changes, smtp_down) in enumerate(plan):
         inbox.down = smtp_down
         with FarmServer(mutate(base, changes)) as farm:
             registry = [m for m in farm.registry() if m.cve_inegi in {a.cve_inegi, b.cve_inegi, c.cve_inegi}]
-            summary, _ = run_nightly(db_url, SmtpTransport("127.0.0.1", port, "ninguna", 5), CFG, registry,
-                                     RUN_DATE + timedelta(days=night), operation)
+            summary, _ = run_nightly(
+                db_url,
+                SmtpTransport("127.0.0.1", port, "ninguna", 5),
+                CFG,
+                registry,
+                RUN_DATE + timedelta(days=night),
+                operation,
+            )
         assert summary.status == "complete"
         delivered.append(len(inbox.messages))
     subjects = [m["Subject"] for m in inbox.messages]
     # night 3: A's regression confirmed (K=2); night 4: B down twice but SMTP down; night 5: both digests go out.
     assert delivered == [0, 0, 1, 1, 3], subjects
     assert len({m["Message-ID"] for m in inbox.messages}) == 3
-    bodies = [part.get_payload(decode=True).decode() for m in inbox.messages for part in m.walk()
-              if part.get_content_type() == "text/plain"]
+    bodies = [
+        part.get_payload(decode=True).decode()
+        for m in inbox.messages
+        for part in m.walk()
+        if part.get_content_type() == "text/plain"
+    ]
     assert load_catalogue().get(lost_check).label in bodies[0] and a.nombre in bodies[0]
     assert "1 regresión" in bodies[0]
     assert b.nombre in bodies[1] and c.nombre not in "".join(bodies)

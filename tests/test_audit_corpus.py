@@ -47,8 +47,13 @@ def serve(directory: Path) -> Iterator[str]:
 
 
 def audit_json(url: str, home: Path) -> dict[str, object]:
-    done = subprocess.run([sys.executable, "-m", "vigia", "audit", url, "--json"], capture_output=True,
-                          text=True, timeout=300, env={"VIGIA_HOME": str(home), "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [sys.executable, "-m", "vigia", "audit", url, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"VIGIA_HOME": str(home), "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)  # stdout must hold nothing but the JSON document
 

@@ -46,8 +46,10 @@ def test_latency_bound_is_the_slowest_sites_requests_times_latency_over_concurre
 
 def test_crawl_measurements_compare_with_bare_scrapy_and_the_bound() -> None:
     run = VigiaRun(seconds=6.0, reports=[report(39)], workers=[WorkerStats(0, 4.0, 5.0, 100 << 20)], parent_cpu=1.0)
-    rows = {m.name.split(" (")[0]: m for m in crawl_measurements(run, BareResult(10.0, 9.0, 41, 1), 1, 0.15,
-                                                                   CrawlSettings())}
+    rows = {
+        m.name.split(" (")[0]: m
+        for m in crawl_measurements(run, BareResult(10.0, 9.0, 41, 1), 1, 0.15, CrawlSettings())
+    }
     assert rows["rastreo vs Scrapy mínimo"].ratio == 0.6 and rows["rastreo vs Scrapy mínimo"].met
     assert rows["rastreo vs cota de latencia"].baseline == 3.0 and rows["rastreo vs cota de latencia"].ratio == 2.0
     assert rows["verificaciones: parte del CPU del rastreo"].value == 10.0

@@ -43,8 +43,10 @@ def test_launch_options_use_the_configured_executable_and_quiet_flags() -> None:
     assert find_browser("/x/y") == "/x/y"
 
 
-@pytest.mark.parametrize(("kind", "aborted"), [("image", True), ("font", True), ("media", True),
-                                                ("script", False), ("document", False), ("xhr", False)])
+@pytest.mark.parametrize(
+    ("kind", "aborted"),
+    [("image", True), ("font", True), ("media", True), ("script", False), ("document", False), ("xhr", False)],
+)
 def test_heavy_resources_are_aborted(kind: str, aborted: bool) -> None:
     class FakeRequest:
         resource_type = kind

@@ -32,7 +32,9 @@ IDS = [" ".join(path) for path, _ in COMMANDS]
 def test_readme_starts_with_the_two_setup_commands() -> None:
     first_block = README.split("```bash", 1)[1].split("```", 1)[0]
     assert [line.split("#")[0].strip() for line in first_block.strip().splitlines()] == [
-        "./bootstrap.sh demo", "./bootstrap.sh test"]
+        "./bootstrap.sh demo",
+        "./bootstrap.sh test",
+    ]
     assert "./bootstrap.sh test" in (REPO / ".ci" / "run").read_text()
 
 

@@ -81,8 +81,17 @@ def test_schedule_shows_the_next_nightly_runs_in_mexico_city_time(vigia_home: Pa
     assert len(lines) == 2 and all(line.endswith("02:00") for line in lines)
 
 
-@pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("localhost", True), ("::1", True),
-                                                ("0.0.0.0", False), ("192.0.2.10", False), ("vigia.example", False)])
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("0.0.0.0", False),
+        ("192.0.2.10", False),
+        ("vigia.example", False),
+    ],
+)
 def test_only_loopback_addresses_skip_the_login(host: str, loopback: bool) -> None:
     from vigia.net import is_loopback
 

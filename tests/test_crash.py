@@ -31,8 +31,9 @@ def test_sigkill_mid_run_marks_the_run_failed_and_the_next_run_completes(tmp_pat
     with FarmServer(world, latency=0.3) as farm:
         registry_file = tmp_path / "municipios.csv"
         write_registry(registry_file, [m for m in farm.registry() if m.cve_inegi in normal])
-        killed = subprocess.Popen(crawl_command(db_url, registry_file), env=env, stderr=subprocess.PIPE, text=True,
-                                  start_new_session=True)
+        killed = subprocess.Popen(
+            crawl_command(db_url, registry_file), env=env, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
         assert killed.stderr is not None
         started = next(line for line in killed.stderr if "iniciada" in line)  # blocks until the run exists
         os.killpg(killed.pid, signal.SIGKILL)
@@ -42,8 +43,9 @@ def test_sigkill_mid_run_marks_the_run_failed_and_the_next_run_completes(tmp_pat
         assert repository.get_run(database, first).status == "running"  # type: ignore[union-attr]
         assert repository.latest_results(database) == []
         database.dispose()
-        done = subprocess.run(crawl_command(db_url, registry_file), env=env, capture_output=True, text=True,
-                              timeout=300)
+        done = subprocess.run(
+            crawl_command(db_url, registry_file), env=env, capture_output=True, text=True, timeout=300
+        )
     assert done.returncode == 0, done.stderr
     database = open_database(db_url)
     dead = repository.get_run(database, first)
@@ -51,8 +53,13 @@ def test_sigkill_mid_run_marks_the_run_failed_and_the_next_run_completes(tmp_pat
     latest = repository.latest_results(database)
     assert {item.cve_inegi for item in latest} == set(normal) and all(item.run_id != first for item in latest)
     database.dispose()
-    report = subprocess.run([sys.executable, "-m", "vigia", "report", "--db", db_url, "--format", "json",
-                             "--registro", str(registry_file)], env=env, capture_output=True, text=True, timeout=60)
+    report = subprocess.run(
+        [sys.executable, "-m", "vigia", "report", "--db", db_url, "--format", "json", "--registro", str(registry_file)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert all(row["run_id"] != first for row in json.loads(report.stdout))
 
 

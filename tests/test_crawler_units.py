@@ -18,25 +18,31 @@ from spiders.municipal import is_document
 from vigia.errors import ConfigError
 
 
-@pytest.mark.parametrize(("url", "key"), [
-    ("https://www.toluca.gob.mx/inicio", "toluca.gob.mx"),
-    ("http://transparencia.toluca.gob.mx/", "toluca.gob.mx"),
-    ("https://toluca.gob.mx.evil.com/", "evil.com"),
-    ("http://127.0.0.1:8001/a", "127.0.0.1:8001"),
-    ("http://127.0.0.1:8002/a", "127.0.0.1:8002"),
-    ("mailto:a@b.mx", None),
-    ("javascript:alert(1)", None),
-])
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://www.toluca.gob.mx/inicio", "toluca.gob.mx"),
+        ("http://transparencia.toluca.gob.mx/", "toluca.gob.mx"),
+        ("https://toluca.gob.mx.evil.com/", "evil.com"),
+        ("http://127.0.0.1:8001/a", "127.0.0.1:8001"),
+        ("http://127.0.0.1:8002/a", "127.0.0.1:8002"),
+        ("mailto:a@b.mx", None),
+        ("javascript:alert(1)", None),
+    ],
+)
 def test_site_key(url: str, key: str | None) -> None:
     assert site_key(url) == key
 
 
-@pytest.mark.parametrize(("status", "body", "allowed"), [
-    (200, "User-agent: *\nDisallow: /", False),
-    (200, "User-agent: *\nDisallow: /privado/", True),
-    (404, "", True),
-    (503, "", False),
-])
+@pytest.mark.parametrize(
+    ("status", "body", "allowed"),
+    [
+        (200, "User-agent: *\nDisallow: /", False),
+        (200, "User-agent: *\nDisallow: /privado/", True),
+        (404, "", True),
+        (503, "", False),
+    ],
+)
 def test_robots_policy_follows_rfc_9309(status: int, body: str, allowed: bool) -> None:
     policy = RobotsPolicy.from_response(status, body)
     assert policy.allows("http://x.gob.mx/tramites", "Vigia") is allowed
@@ -50,18 +56,21 @@ def _http_error(status: int) -> HttpError:
     return HttpError(Response("http://x.mx/", status=status, request=Request("http://x.mx/")), "error")
 
 
-@pytest.mark.parametrize(("exc", "reason"), [
-    (net_error.DNSLookupError("x"), "dns"),
-    (scrapy_errors.CannotResolveHostError("x"), "dns"),
-    (scrapy_errors.DownloadConnectionRefusedError("x"), "connect"),
-    (scrapy_errors.DownloadTimeoutError("x"), "timeout"),
-    (scrapy_errors.ResponseDataLossError("x"), "data_loss"),
-    (net_error.ConnectionRefusedError(), "connect"),
-    (net_error.TimeoutError(), "timeout"),
-    (_http_error(503), "http_error"),
-    (IgnoreRequest("max redirections reached"), "redirect_loop"),
-    (ValueError("boom"), "error"),
-])
+@pytest.mark.parametrize(
+    ("exc", "reason"),
+    [
+        (net_error.DNSLookupError("x"), "dns"),
+        (scrapy_errors.CannotResolveHostError("x"), "dns"),
+        (scrapy_errors.DownloadConnectionRefusedError("x"), "connect"),
+        (scrapy_errors.DownloadTimeoutError("x"), "timeout"),
+        (scrapy_errors.ResponseDataLossError("x"), "data_loss"),
+        (net_error.ConnectionRefusedError(), "connect"),
+        (net_error.TimeoutError(), "timeout"),
+        (_http_error(503), "http_error"),
+        (IgnoreRequest("max redirections reached"), "redirect_loop"),
+        (ValueError("boom"), "error"),
+    ],
+)
 def test_failure_reasons(exc: BaseException, reason: str) -> None:
     got, detail = classify_failure(Failure(exc))
     assert got == reason and detail
@@ -71,10 +80,16 @@ def test_http_error_detail_names_the_status() -> None:
     assert "503" in classify_failure(Failure(_http_error(503)))[1]
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("http://x.mx/bando-2026.PDF", True), ("http://x.mx/datos.csv", True),
-    ("http://x.mx/tramites.html", False), ("http://x.mx/noticias/", False), ("http://x.mx/v1.2/", False),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://x.mx/bando-2026.PDF", True),
+        ("http://x.mx/datos.csv", True),
+        ("http://x.mx/tramites.html", False),
+        ("http://x.mx/noticias/", False),
+        ("http://x.mx/v1.2/", False),
+    ],
+)
 def test_documents_are_recognised_by_extension(url: str, expected: bool) -> None:
     assert is_document(url) is expected
 

@@ -36,7 +36,8 @@ def subset(world):  # type: ignore[no-untyped-def]
     """Every special site behaviour, one municipality per IPOMEX generation and behaviour, a few ordinary sites."""
     wanted = {s.cve_inegi for s in world.sites if s.behaviour != "normal"}
     wanted |= {s.cve_inegi for s in world.sites if s.behaviour == "normal"}.intersection(
-        s.cve_inegi for s in world.sites[:NORMAL_SITES * 3] if s.behaviour == "normal")
+        s.cve_inegi for s in world.sites[: NORMAL_SITES * 3] if s.behaviour == "normal"
+    )
     kinds: dict[tuple[str, str], str] = {}
     for site in world.sites:
         kinds.setdefault((site.ipomex.generation, site.ipomex.behaviour), site.cve_inegi)
@@ -49,8 +50,9 @@ def crawl_subset(world, db_url: str, cfg: CrawlSettings):  # type: ignore[no-unt
     with FarmServer(world, ipomex_hang_seconds=HANG_SECONDS) as farm:
         chosen = [m for m in farm.registry() if m.cve_inegi in wanted]
         database = open_database(db_url)
-        summary = run_and_store(DatabaseRunStore(database), chosen, replace(cfg, ipomex4_base=farm.ipomex4_url),
-                                RUN_DATE, "demo")
+        summary = run_and_store(
+            DatabaseRunStore(database), chosen, replace(cfg, ipomex4_base=farm.ipomex4_url), RUN_DATE, "demo"
+        )
         stored = repository.run_results(database, summary.run_id)
         database.dispose()
     return db_url, chosen, summary, stored

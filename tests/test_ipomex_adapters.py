@@ -13,19 +13,34 @@ from crawler.ipomex import ipomex3, ipomex4
 from crawler.ipomex.base import IpomexTarget, fraction_label, parse_date, targets_for
 
 
-@pytest.mark.parametrize(("text", "label"), [
-    ("Fracción I. Normatividad aplicable", "I"), ("FRACCIÓN II A Estructura", "II A"),
-    ("Fraccion II-A", "II A"), ("Art. 92 Fracción XLVIII b.", "XLVIII B"), ("fraccion ix_v", "IX V"),
-    ("Fracción L Actas", "L"), ("Inicio", None), ("Fraccionamiento Las Flores", None),
-])
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Fracción I. Normatividad aplicable", "I"),
+        ("FRACCIÓN II A Estructura", "II A"),
+        ("Fraccion II-A", "II A"),
+        ("Art. 92 Fracción XLVIII b.", "XLVIII B"),
+        ("fraccion ix_v", "IX V"),
+        ("Fracción L Actas", "L"),
+        ("Inicio", None),
+        ("Fraccionamiento Las Flores", None),
+    ],
+)
 def test_fraction_labels(text: str, label: str | None) -> None:
     assert fraction_label(text) == label
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("15/10/2026", date(2026, 10, 15)), ("2026-10-15", date(2026, 10, 15)), ("31/02/2026", None), ("", None),
-    (None, None), ("s/f", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15/10/2026", date(2026, 10, 15)),
+        ("2026-10-15", date(2026, 10, 15)),
+        ("31/02/2026", None),
+        ("", None),
+        (None, None),
+        ("s/f", None),
+    ],
+)
 def test_dates(text: str | None, expected: date | None) -> None:
     assert parse_date(text) == expected
 
@@ -35,9 +50,14 @@ def _municipality(cve: str, url: str | None, ipomex4: int | None) -> Municipalit
 
 
 def test_targets_prefer_ipomex4_and_never_guess() -> None:
-    items = targets_for([_municipality("15054", "https://www.ipomex.org.mx/ipo3/lgt/indice/METEPEC.web", 146),
-                         _municipality("15013", "https://www.ipomex.org.mx/ipo3/lgt/indice/x.web", None),
-                         _municipality("15001", None, None)], "https://infoem2.ipomex.org.mx/ipomex/")
+    items = targets_for(
+        [
+            _municipality("15054", "https://www.ipomex.org.mx/ipo3/lgt/indice/METEPEC.web", 146),
+            _municipality("15013", "https://www.ipomex.org.mx/ipo3/lgt/indice/x.web", None),
+            _municipality("15001", None, None),
+        ],
+        "https://infoem2.ipomex.org.mx/ipomex/",
+    )
     assert items[0] == IpomexTarget("15054", "X", "ipomex4", "https://infoem2.ipomex.org.mx/ipomex/#/obligaciones/146")
     assert isinstance(items[1], IpomexTarget) and items[1].source == "ipomex3"
     assert isinstance(items[2], Municipality)
@@ -50,7 +70,8 @@ def test_index_links_follow_link_text_not_slugs() -> None:
     response = HtmlResponse("http://ipomex.test/ipo3/lgt/indice/X.web", body=html, encoding="utf-8")
     assert list(ipomex3.index_links(response)) == [
         ("II A", "http://ipomex.test/ipo3/lgt/indice/X/organigramas.web"),
-        ("I", "http://ipomex.test/ipo3/lgt/indice/art_92_i.web")]
+        ("I", "http://ipomex.test/ipo3/lgt/indice/art_92_i.web"),
+    ]
 
 
 def test_captcha_gate_is_recognised() -> None:
@@ -71,16 +92,22 @@ def test_rendered_records_table_is_read_by_header_names() -> None:
     assert page.state == "records" and len(page.records) == 1
     record = page.records[0]
     assert (record.fecha_actualizacion, record.periodo_fin, record.documentos) == (
-        date(2026, 10, 15), date(2026, 9, 30), 2)
+        date(2026, 10, 15),
+        date(2026, 9, 30),
+        2,
+    )
     assert record.area == "Tesorería" and record.ejercicio == "2026"
 
 
-@pytest.mark.parametrize(("html", "state"), [
-    ('<div class="sin-registros">No se ha registrado información.</div>', "empty"),
-    ('<div class="no-aplica"><strong>No aplica</strong> <p>No genera esa información.</p></div>', "no_aplica"),
-    ('<div class="error">Ocurrió un error</div>', "error"),
-    ('<p class="cargando">Cargando…</p>', "error"),
-])
+@pytest.mark.parametrize(
+    ("html", "state"),
+    [
+        ('<div class="sin-registros">No se ha registrado información.</div>', "empty"),
+        ('<div class="no-aplica"><strong>No aplica</strong> <p>No genera esa información.</p></div>', "no_aplica"),
+        ('<div class="error">Ocurrió un error</div>', "error"),
+        ('<p class="cargando">Cargando…</p>', "error"),
+    ],
+)
 def test_rendered_states(html: str, state: str) -> None:
     page = ipomex3.read_fraction(html, "http://x/f", "92", "I")
     assert page.state == state
@@ -93,15 +120,22 @@ def test_ipomex4_api_data_becomes_fraction_pages() -> None:
 
     capture = IpomexCapture("15054", "ipomex4", "u", datetime.now(UTC))
     base = "http://x/ipomex/api/v1/sujetos/146/obligaciones"
-    listing = {"obligaciones": [
-        {"id": "a1", "articulo": "92", "fraccion": "I", "aplica": True},
-        {"id": "a2", "articulo": "92", "fraccion": "II A", "aplica": False, "justificacion": "No aplica porque…"},
-        {"id": "a3", "articulo": "92", "fraccion": "II B", "aplica": True},
-        {"id": "a4", "articulo": "92", "fraccion": "III", "aplica": True}]}
-    records = {f"{base}/a1/registros": {"status": 200, "body": {"registros": [
-        {"ejercicio": 2026, "fecha_actualizacion": "2026-10-15", "documentos": [{}]}]}},
+    listing = {
+        "obligaciones": [
+            {"id": "a1", "articulo": "92", "fraccion": "I", "aplica": True},
+            {"id": "a2", "articulo": "92", "fraccion": "II A", "aplica": False, "justificacion": "No aplica porque…"},
+            {"id": "a3", "articulo": "92", "fraccion": "II B", "aplica": True},
+            {"id": "a4", "articulo": "92", "fraccion": "III", "aplica": True},
+        ]
+    }
+    records = {
+        f"{base}/a1/registros": {
+            "status": 200,
+            "body": {"registros": [{"ejercicio": 2026, "fecha_actualizacion": "2026-10-15", "documentos": [{}]}]},
+        },
         f"{base}/a3/registros": {"status": 200, "body": {"registros": []}},
-        f"{base}/a4/registros": {"status": 500, "body": None}}
+        f"{base}/a4/registros": {"status": 500, "body": None},
+    }
     ipomex4.fill_capture(capture, {"list_url": base, "listing": listing, "records": records}, "http://x/#/o/146")
     states = {(p.fraccion, p.state) for p in capture.fractions}
     assert states == {("I", "records"), ("II A", "no_aplica"), ("II B", "empty"), ("III", "error")}

@@ -17,8 +17,10 @@ from config.registry import (
 from tests.conftest import shared_path
 from vigia.errors import ConfigError
 
-HEADER = ("cve_inegi,nombre,cabecera,poblacion_2020,conapo_im_2020,conapo_gm_2020,region,sitio_web,sitio_estado,"
-          "ipomex_url,ipomex4_id")
+HEADER = (
+    "cve_inegi,nombre,cabecera,poblacion_2020,conapo_im_2020,conapo_gm_2020,region,sitio_web,sitio_estado,"
+    "ipomex_url,ipomex4_id"
+)
 GOOD = "15106,Toluca,Toluca de Lerdo,910608,59.28,Muy bajo,,https://toluca.gob.mx/,confirmado,,"
 
 
@@ -43,18 +45,24 @@ def test_registry_matches_shared_reference_data() -> None:
     for m in load_registry():
         row = rows[m.cve_inegi]
         assert (m.nombre, m.poblacion_2020, m.conapo_gm_2020) == (
-            row["nombre"], int(row["poblacion_2020"]), row["conapo_gm_2020"])
+            row["nombre"],
+            int(row["poblacion_2020"]),
+            row["conapo_gm_2020"],
+        )
         assert (m.sitio_web or "") == row["sitio_web"]
 
 
-@pytest.mark.parametrize(("row", "line", "field"), [
-    ("15106,Toluca,Toluca de Lerdo,910608,59.28,Muy bajo,,toluca.gob.mx,confirmado,,", 2, "sitio_web"),
-    ("15999,X,X,1,1,Bajo,,,desconocido,,", 2, "cve_inegi"),
-    ("15106,Toluca,Toluca de Lerdo,910608,59.28,Regular,,,desconocido,,", 2, "conapo_gm_2020"),
-    ("15106,Toluca,Toluca de Lerdo,muchos,59.28,Bajo,,,desconocido,,", 2, "poblacion_2020"),
-    ("15106,Toluca,Toluca de Lerdo,910608,59.28,Bajo,,,confirmado,,", 2, "sitio_estado"),
-    ("15106,,Toluca de Lerdo,910608,59.28,Bajo,,,desconocido,,", 2, "nombre"),
-])
+@pytest.mark.parametrize(
+    ("row", "line", "field"),
+    [
+        ("15106,Toluca,Toluca de Lerdo,910608,59.28,Muy bajo,,toluca.gob.mx,confirmado,,", 2, "sitio_web"),
+        ("15999,X,X,1,1,Bajo,,,desconocido,,", 2, "cve_inegi"),
+        ("15106,Toluca,Toluca de Lerdo,910608,59.28,Regular,,,desconocido,,", 2, "conapo_gm_2020"),
+        ("15106,Toluca,Toluca de Lerdo,muchos,59.28,Bajo,,,desconocido,,", 2, "poblacion_2020"),
+        ("15106,Toluca,Toluca de Lerdo,910608,59.28,Bajo,,,confirmado,,", 2, "sitio_estado"),
+        ("15106,,Toluca de Lerdo,910608,59.28,Bajo,,,desconocido,,", 2, "nombre"),
+    ],
+)
 def test_bad_rows_name_file_line_and_field(row: str, line: int, field: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_registry(f"{HEADER}\n{row}\n", "municipios.csv")

@@ -128,8 +128,9 @@ def lease(db: Database) -> LeaseRow | None:
         return session.get(LeaseRow, scheduler.LEASE_NAME)
 
 
-def test_nightly_runs_under_the_lease_and_releases_it(db: Database, db_url: str,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nightly_runs_under_the_lease_and_releases_it(
+    db: Database, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake = FakeNightly(db)
     install(monkeypatch, fake)
     scheduler.nightly(db_url)
@@ -137,16 +138,18 @@ def test_nightly_runs_under_the_lease_and_releases_it(db: Database, db_url: str,
     assert lease(db) is None
 
 
-def test_nightly_releases_the_lease_when_the_run_fails(db: Database, db_url: str,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nightly_releases_the_lease_when_the_run_fails(
+    db: Database, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     install(monkeypatch, FakeNightly(db, RuntimeError("falla")))
     with pytest.raises(RuntimeError):
         scheduler.nightly(db_url)
     assert lease(db) is None
 
 
-def test_nightly_skips_while_another_live_holder_has_the_lease(db: Database, db_url: str,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nightly_skips_while_another_live_holder_has_the_lease(
+    db: Database, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert acquire_lease(db, scheduler.LEASE_NAME, "otra-maquina:4242", timedelta(hours=6), datetime.now(UTC))
     fake = FakeNightly(db)
     install(monkeypatch, fake)
@@ -156,10 +159,12 @@ def test_nightly_skips_while_another_live_holder_has_the_lease(db: Database, db_
     assert held is not None and held.holder == "otra-maquina:4242"
 
 
-def test_nightly_takes_over_the_lease_of_a_dead_local_process(db: Database, db_url: str,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                          check=True)
+def test_nightly_takes_over_the_lease_of_a_dead_local_process(
+    db: Database, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     holder = f"{socket.gethostname()}:{dead.stdout.strip()}"
     assert acquire_lease(db, scheduler.LEASE_NAME, holder, timedelta(hours=6), datetime.now(UTC))
     fake = FakeNightly(db)

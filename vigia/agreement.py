@@ -42,8 +42,7 @@ def _bucket(check_id: str, site_up: bool) -> str:
     return BUCKETS[0] if site_up else BUCKETS[1]
 
 
-def compare(results: Iterable[tuple[str, Sequence[CheckResult]]],
-            truth: Mapping[str, Mapping[str, str]]) -> Agreement:
+def compare(results: Iterable[tuple[str, Sequence[CheckResult]]], truth: Mapping[str, Mapping[str, str]]) -> Agreement:
     """Compare each municipality's results with the expected statuses of the ground truth."""
     agreement = Agreement()
     for cve, checks in results:

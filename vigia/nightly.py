@@ -28,23 +28,35 @@ def smtp_transport(cfg: AlertsConfig) -> SmtpTransport:
     import os
 
     smtp = cfg.smtp
-    return SmtpTransport(smtp.host, smtp.port, smtp.seguridad, smtp.timeout_segundos,
-                         os.environ.get("VIGIA_SMTP_USER"), os.environ.get("VIGIA_SMTP_PASSWORD"))
+    return SmtpTransport(
+        smtp.host,
+        smtp.port,
+        smtp.seguridad,
+        smtp.timeout_segundos,
+        os.environ.get("VIGIA_SMTP_USER"),
+        os.environ.get("VIGIA_SMTP_PASSWORD"),
+    )
 
 
 def send_outbox(db_url: str, cfg: AlertsConfig, transport: MailTransport | None = None) -> SendReport:
     """Send every pending digest (this run's and earlier runs' that failed to go out)."""
     database = open_database(db_url)
     try:
-        return send_pending(database, transport or smtp_transport(cfg), cfg.remitente, cfg.smtp.reintentos,
-                            lambda: datetime.now(UTC))
+        return send_pending(
+            database, transport or smtp_transport(cfg), cfg.remitente, cfg.smtp.reintentos, lambda: datetime.now(UTC)
+        )
     finally:
         database.dispose()
 
 
-def run_nightly(db_url: str, transport: MailTransport | None = None, crawl: CrawlSettings | None = None,
-                registry: Sequence[Municipality] | None = None, run_date: date | None = None,
-                operation: OperationConfig | None = None) -> tuple[RunSummary, SendReport]:
+def run_nightly(
+    db_url: str,
+    transport: MailTransport | None = None,
+    crawl: CrawlSettings | None = None,
+    registry: Sequence[Municipality] | None = None,
+    run_date: date | None = None,
+    operation: OperationConfig | None = None,
+) -> tuple[RunSummary, SendReport]:
     """Crawl every municipality, turn a complete run's changes into outbox digests, then send the outbox."""
     operation = operation or load_operation_config()
     registry = registry if registry is not None else load_registry()

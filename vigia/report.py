@@ -48,8 +48,9 @@ class ReportRow:
         return sum(r.status == status for r in self.site_results)
 
 
-def build_rows(registry: Sequence[Municipality], latest: Sequence[MunicipalityResults],
-               catalogue: Catalogue) -> list[ReportRow]:
+def build_rows(
+    registry: Sequence[Municipality], latest: Sequence[MunicipalityResults], catalogue: Catalogue
+) -> list[ReportRow]:
     """Join registry rows with their latest results; ranked by total score, unscored last."""
     by_cve = {item.cve_inegi: item for item in latest}
     rows = []
@@ -60,8 +61,16 @@ def build_rows(registry: Sequence[Municipality], latest: Sequence[MunicipalityRe
             continue
         scores = {key: score.score for key, score in area_scores(item.results, catalogue).items()}
         scores["ipomex"] = transparency_index(item.results).score
-        rows.append(ReportRow(municipality, item.run_id, item.run_finished_at,
-                              {key: scores.get(key) for key in SCORE_KEYS}, list(item.results), item.failure))
+        rows.append(
+            ReportRow(
+                municipality,
+                item.run_id,
+                item.run_finished_at,
+                {key: scores.get(key) for key in SCORE_KEYS},
+                list(item.results),
+                item.failure,
+            )
+        )
     return sorted(rows, key=_rank_key)
 
 
@@ -72,20 +81,35 @@ def _rank_key(row: ReportRow) -> tuple[int, float, str]:
 
 def _result_json(result: CheckResult) -> dict[str, Any]:
     evidence = {"url": result.evidence.url, "text": result.evidence.text} if result.evidence else None
-    return {"id": result.check_id, "status": result.status, "reason": result.reason, "detail": result.detail,
-            "evidence": evidence, "source": result.source, "law": result.law,
-            "last_update": result.last_update.isoformat() if result.last_update else None}
+    return {
+        "id": result.check_id,
+        "status": result.status,
+        "reason": result.reason,
+        "detail": result.detail,
+        "evidence": evidence,
+        "source": result.source,
+        "law": result.law,
+        "last_update": result.last_update.isoformat() if result.last_update else None,
+    }
 
 
 def row_json(row: ReportRow) -> dict[str, Any]:
     """JSON object of one report row."""
     m = row.municipality
     return {
-        "cve_inegi": m.cve_inegi, "nombre": m.nombre, "poblacion_2020": m.poblacion_2020,
-        "grado_marginacion": m.conapo_gm_2020, "region": m.region, "sitio_web": m.sitio_web,
-        "run_id": row.run_id, "fecha": row.run_finished_at.isoformat() if row.run_finished_at else None,
-        "scores": row.scores, "cumple": row.count("cumple"), "no_cumple": row.count("no_cumple"),
-        "indeterminado": row.count("indeterminado"), "motivo_sitio": row.failure,
+        "cve_inegi": m.cve_inegi,
+        "nombre": m.nombre,
+        "poblacion_2020": m.poblacion_2020,
+        "grado_marginacion": m.conapo_gm_2020,
+        "region": m.region,
+        "sitio_web": m.sitio_web,
+        "run_id": row.run_id,
+        "fecha": row.run_finished_at.isoformat() if row.run_finished_at else None,
+        "scores": row.scores,
+        "cumple": row.count("cumple"),
+        "no_cumple": row.count("no_cumple"),
+        "indeterminado": row.count("indeterminado"),
+        "motivo_sitio": row.failure,
         "checks": [_result_json(r) for r in row.results],
     }
 
@@ -95,15 +119,35 @@ def rows_csv(rows: Sequence[ReportRow], catalogue: Catalogue) -> str:
     check_ids = [c.id for c in catalogue.site_checks()] + [o.id for o in load_obligations().obligations]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["cve_inegi", "nombre", "poblacion_2020", "grado_marginacion", "region", "run_id", "fecha",
-                     *SCORE_KEYS, *check_ids])
+    writer.writerow(
+        [
+            "cve_inegi",
+            "nombre",
+            "poblacion_2020",
+            "grado_marginacion",
+            "region",
+            "run_id",
+            "fecha",
+            *SCORE_KEYS,
+            *check_ids,
+        ]
+    )
     for row in rows:
         m = row.municipality
         statuses = {r.check_id: r.status for r in row.results}
-        writer.writerow([m.cve_inegi, m.nombre, m.poblacion_2020, m.conapo_gm_2020 or "", m.region or "",
-                         row.run_id or "", local_text(row.run_finished_at) if row.run_id else "",
-                         *(_score_text(row.scores[k]) for k in SCORE_KEYS),
-                         *(statuses.get(i, "") for i in check_ids)])
+        writer.writerow(
+            [
+                m.cve_inegi,
+                m.nombre,
+                m.poblacion_2020,
+                m.conapo_gm_2020 or "",
+                m.region or "",
+                row.run_id or "",
+                local_text(row.run_finished_at) if row.run_id else "",
+                *(_score_text(row.scores[k]) for k in SCORE_KEYS),
+                *(statuses.get(i, "") for i in check_ids),
+            ]
+        )
     return buffer.getvalue()
 
 

@@ -25,7 +25,9 @@ HERE = Path(__file__).resolve().parent
 OPEN_PATHS = frozenset({"/entrar"})
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
 }
 Next = Callable[[Request], Awaitable[Response]]
 
@@ -36,20 +38,38 @@ def _templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def create_app(db_url: str, *, require_login: bool, users: Mapping[str, str] | None = None,
-               secret_key: str | None = None, https_only: bool = False) -> FastAPI:
+def create_app(
+    db_url: str,
+    *,
+    require_login: bool,
+    users: Mapping[str, str] | None = None,
+    secret_key: str | None = None,
+    https_only: bool = False,
+) -> FastAPI:
     """Build the dashboard; with require_login every route but /entrar and /static needs a session."""
-    app = FastAPI(title="Vigía: tablero de transparencia municipal", docs_url=None, redoc_url=None,
-                  description="Consulta de los resultados del monitor de portales de transparencia del Estado de "
-                              "México. Sólo lectura.")
+    app = FastAPI(
+        title="Vigía: tablero de transparencia municipal",
+        docs_url=None,
+        redoc_url=None,
+        description="Consulta de los resultados del monitor de portales de transparencia del Estado de "
+        "México. Sólo lectura.",
+    )
     templates = _templates()
     app.state.db = open_database(db_url)
     app.state.catalogue, app.state.obligations = load_catalogue(), load_obligations()
     app.state.users, app.state.require_login = dict(users or {}), require_login
     app.state.limiter, app.state.chart = auth.LoginLimiter(), line_chart
     app.state.render = lambda request, name, context, status=200: templates.TemplateResponse(
-        request, name, {**context, "csrf": auth.csrf_token(request), "login": require_login,
-                        "usuario": request.session.get(auth.USER_KEY)}, status_code=status)
+        request,
+        name,
+        {
+            **context,
+            "csrf": auth.csrf_token(request),
+            "login": require_login,
+            "usuario": request.session.get(auth.USER_KEY),
+        },
+        status_code=status,
+    )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(pages.api)
@@ -77,8 +97,14 @@ def _add_middleware(app: FastAPI, secret_key: str, https_only: bool) -> None:
         response.headers.update(SECURITY_HEADERS)
         return response
 
-    app.add_middleware(SessionMiddleware, secret_key=secret_key, session_cookie="vigia_sesion",
-                       same_site="strict", https_only=https_only, max_age=12 * 3600)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key,
+        session_cookie="vigia_sesion",
+        same_site="strict",
+        https_only=https_only,
+        max_age=12 * 3600,
+    )
 
 
 def _error(request: Request, status: int, message: str) -> Response:
@@ -89,8 +115,7 @@ def _error(request: Request, status: int, message: str) -> Response:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
-    messages = {404: "No se encontró la página solicitada.", 405: "Método no permitido: el tablero es de sólo "
-                "lectura."}
+    messages = {404: "No se encontró la página solicitada.", 405: "Método no permitido: el tablero es de sólo lectura."}
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -21,19 +21,24 @@ def _y(value: float, top: float) -> float:
 
 
 def _axes(top: float) -> list[str]:
-    parts = [f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" stroke="#888"/>',
-             f'<line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="#888"/>']
+    parts = [
+        f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" stroke="#888"/>',
+        f'<line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="#888"/>',
+    ]
     for tick in (0.0, top / 2, top):
-        parts.append(f'<text x="{PAD - 4}" y="{_y(tick, top) + 4:.1f}" text-anchor="end" font-size="11">'
-                     f"{tick:g}</text>")
+        parts.append(
+            f'<text x="{PAD - 4}" y="{_y(tick, top) + 4:.1f}" text-anchor="end" font-size="11">{tick:g}</text>'
+        )
     return parts
 
 
 def _series(name: str, values: Sequence[float | None], top: float, colour: str) -> list[str]:
     count = len(values)
     points = [(_x(i, count), _y(v, top)) for i, v in enumerate(values) if v is not None]
-    parts = [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"><title>{escape(name)}</title></circle>'
-             for x, y in points]
+    parts = [
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"><title>{escape(name)}</title></circle>'
+        for x, y in points
+    ]
     if len(points) > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         parts.insert(0, f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
@@ -41,19 +46,26 @@ def _series(name: str, values: Sequence[float | None], top: float, colour: str) 
 
 
 def _legend(names: Sequence[str]) -> list[str]:
-    return [f'<text x="{PAD + 90 * i}" y="16" font-size="12" fill="{COLOURS[i % len(COLOURS)]}">'
-            f"■ {escape(name)}</text>" for i, name in enumerate(names)]
+    return [
+        f'<text x="{PAD + 90 * i}" y="16" font-size="12" fill="{COLOURS[i % len(COLOURS)]}">■ {escape(name)}</text>'
+        for i, name in enumerate(names)
+    ]
 
 
 def _labels(labels: Sequence[str]) -> list[str]:
     count = len(labels)
     step = max(1, count // 6)
-    return [f'<text x="{_x(i, count):.1f}" y="{HEIGHT - PAD + 16}" text-anchor="middle" font-size="11">'
-            f"{escape(label[:10])}</text>" for i, label in enumerate(labels) if i % step == 0]
+    return [
+        f'<text x="{_x(i, count):.1f}" y="{HEIGHT - PAD + 16}" text-anchor="middle" font-size="11">'
+        f"{escape(label[:10])}</text>"
+        for i, label in enumerate(labels)
+        if i % step == 0
+    ]
 
 
-def line_chart(series: Mapping[str, Sequence[float | None]], labels: Sequence[str], title: str,
-               top: float | None = None) -> Markup:
+def line_chart(
+    series: Mapping[str, Sequence[float | None]], labels: Sequence[str], title: str, top: float | None = None
+) -> Markup:
     """An SVG chart of one line per series over labels (x axis); top is the y maximum (default: data max)."""
     values = [v for vs in series.values() for v in vs if v is not None]
     ceiling = top if top is not None else max([*values, 1.0])
@@ -63,4 +75,5 @@ def line_chart(series: Mapping[str, Sequence[float | None]], labels: Sequence[st
     body = "".join(parts)
     return Markup(
         f'<svg class="grafica" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>{body}</svg>')
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>{body}</svg>'
+    )

@@ -51,11 +51,23 @@ def _scores(found: dict[str, float | None]) -> dict[str, float | None]:
 
 def ranking(db: Database, catalogue: Catalogue, obligations: ObligationCatalogue) -> list[RankingItem]:
     """Every municipality of the registry, with its latest scores and change since a month earlier (s/d if none)."""
-    return [RankingItem(
-        cve_inegi=r.cve_inegi, nombre=r.nombre, poblacion_2020=r.poblacion_2020, grado_marginacion=r.conapo_gm_2020,
-        region=r.region, corrida=r.run_id, fecha=_iso(r.run_finished_at), puntajes=_scores(r.scores),
-        cambio=_scores(r.change_since_month), cumple=r.cumple, no_cumple=r.no_cumple, indeterminado=r.indeterminado)
-        for r in dashboard.ranking(db, catalogue, obligations)]
+    return [
+        RankingItem(
+            cve_inegi=r.cve_inegi,
+            nombre=r.nombre,
+            poblacion_2020=r.poblacion_2020,
+            grado_marginacion=r.conapo_gm_2020,
+            region=r.region,
+            corrida=r.run_id,
+            fecha=_iso(r.run_finished_at),
+            puntajes=_scores(r.scores),
+            cambio=_scores(r.change_since_month),
+            cumple=r.cumple,
+            no_cumple=r.no_cumple,
+            indeterminado=r.indeterminado,
+        )
+        for r in dashboard.ranking(db, catalogue, obligations)
+    ]
 
 
 def _label(catalogue: Catalogue, obligations: ObligationCatalogue, check_id: str) -> tuple[str, str]:
@@ -70,15 +82,24 @@ def _label(catalogue: Catalogue, obligations: ObligationCatalogue, check_id: str
         return check_id, ""
 
 
-def _checklist(page: dashboard.MunicipalityPage, catalogue: Catalogue,
-               obligations: ObligationCatalogue) -> list[ChecklistItem]:
+def _checklist(
+    page: dashboard.MunicipalityPage, catalogue: Catalogue, obligations: ObligationCatalogue
+) -> list[ChecklistItem]:
     rows = []
     for item in page.checklist:
         label, area = _label(catalogue, obligations, item.check_id)
-        rows.append(ChecklistItem(
-            verificacion=item.check_id, etiqueta=label, area=area, estado=item.status,
-            evidencia_url=item.evidence_url, evidencia_texto=item.evidence_text, detalle=item.detail,
-            desde=_iso(item.first_seen)))
+        rows.append(
+            ChecklistItem(
+                verificacion=item.check_id,
+                etiqueta=label,
+                area=area,
+                estado=item.status,
+                evidencia_url=item.evidence_url,
+                evidencia_texto=item.evidence_text,
+                detalle=item.detail,
+                desde=_iso(item.first_seen),
+            )
+        )
     return rows
 
 
@@ -88,9 +109,15 @@ def _fractions(page: dashboard.MunicipalityPage, obligations: ObligationCatalogu
     for item in page.fractions:
         ob = known.get(item.check_id)
         fraccion, titulo = (f"{ob.articulo} {ob.fraccion}", ob.titulo) if ob else (item.check_id, "")
-        rows.append(FractionItem(
-            obligacion=item.check_id, fraccion=fraccion, titulo=titulo, estado=item.status,
-            ultima_actualizacion=item.last_update.isoformat() if item.last_update else None))
+        rows.append(
+            FractionItem(
+                obligacion=item.check_id,
+                fraccion=fraccion,
+                titulo=titulo,
+                estado=item.status,
+                ultima_actualizacion=item.last_update.isoformat() if item.last_update else None,
+            )
+        )
     return rows
 
 
@@ -99,24 +126,36 @@ def _changes(alerts: Sequence[dashboard.AlertItem]) -> list[ChangeItem]:
     changes = []
     for alert in alerts:
         kind, before, after = ALERT_TEXT.get(alert.kind, (alert.kind, "", ""))
-        changes.append(ChangeItem(verificacion=alert.check_id, tipo=kind, antes=before, ahora=after,
-                                  fecha=_iso(alert.created_at) or ""))
+        changes.append(
+            ChangeItem(
+                verificacion=alert.check_id, tipo=kind, antes=before, ahora=after, fecha=_iso(alert.created_at) or ""
+            )
+        )
     return changes
 
 
-def municipality_page(db: Database, cve: str, catalogue: Catalogue,
-                      obligations: ObligationCatalogue) -> MunicipalityResponse | None:
+def municipality_page(
+    db: Database, cve: str, catalogue: Catalogue, obligations: ObligationCatalogue
+) -> MunicipalityResponse | None:
     """A municipality's latest checklist, score series, IPOMEX fractions and alerted changes; None if unknown."""
     page = dashboard.municipality_page(db, cve, catalogue, obligations)
     if page is None:
         return None
-    series = [ScorePoint(corrida=p.run_id, fecha=_iso(p.finished_at) or "", puntajes=_scores(p.scores))
-              for p in page.series]
+    series = [
+        ScorePoint(corrida=p.run_id, fecha=_iso(p.finished_at) or "", puntajes=_scores(p.scores)) for p in page.series
+    ]
     return MunicipalityResponse(
-        cve_inegi=page.cve_inegi, nombre=page.nombre, poblacion_2020=page.poblacion_2020,
-        grado_marginacion=page.conapo_gm_2020, region=page.region, sitio_web=page.sitio_web,
-        verificaciones=_checklist(page, catalogue, obligations), serie=series,
-        fracciones=_fractions(page, obligations), cambios=_changes(page.alerts))
+        cve_inegi=page.cve_inegi,
+        nombre=page.nombre,
+        poblacion_2020=page.poblacion_2020,
+        grado_marginacion=page.conapo_gm_2020,
+        region=page.region,
+        sitio_web=page.sitio_web,
+        verificaciones=_checklist(page, catalogue, obligations),
+        serie=series,
+        fracciones=_fractions(page, obligations),
+        cambios=_changes(page.alerts),
+    )
 
 
 def _evidence_texts(db: Database, check_id: str, latest: Sequence[dashboard.CheckStatus]) -> dict[str, str | None]:
@@ -125,11 +164,15 @@ def _evidence_texts(db: Database, check_id: str, latest: Sequence[dashboard.Chec
         return {}
     c, k, d = CheckResultRow, CheckKeyRow, ResultDetailRow
     groups = by_run([(s.run_id, s.cve_inegi) for s in latest])
-    query = (select(c.cve_inegi, d.evidence_text)
-             .join(k, k.id == c.check_key)
-             .join(d, d.id == c.detail_id)
-             .where(k.check_id == check_id, or_(*[and_(c.run_id == run_id, c.cve_inegi.in_(cves))
-                                                   for run_id, cves in groups.items()])))
+    query = (
+        select(c.cve_inegi, d.evidence_text)
+        .join(k, k.id == c.check_key)
+        .join(d, d.id == c.detail_id)
+        .where(
+            k.check_id == check_id,
+            or_(*[and_(c.run_id == run_id, c.cve_inegi.in_(cves)) for run_id, cves in groups.items()]),
+        )
+    )
     with unit_of_work(db, "leer la evidencia de la verificación", read_only=True) as session:
         found: dict[str, str | None] = {}
         for cve, text in session.execute(query):
@@ -137,19 +180,35 @@ def _evidence_texts(db: Database, check_id: str, latest: Sequence[dashboard.Chec
         return found
 
 
-def check_page(db: Database, check_id: str, catalogue: Catalogue,
-               obligations: ObligationCatalogue) -> CheckResponse | None:
+def check_page(
+    db: Database, check_id: str, catalogue: Catalogue, obligations: ObligationCatalogue
+) -> CheckResponse | None:
     """Counts per run and each municipality's latest status for one check; None if unknown."""
     label, area = _label(catalogue, obligations, check_id)
     page = dashboard.check_page(db, check_id)
     if not page.latest and not area:
         return None
     texts = _evidence_texts(db, check_id, page.latest)
-    rows = [CheckMunicipality(cve_inegi=s.cve_inegi, nombre=s.nombre, estado=s.status, evidencia_url=s.evidence_url,
-                              evidencia_texto=texts.get(s.cve_inegi))
-            for s in sorted(page.latest, key=lambda s: s.cve_inegi)]
-    series = [CheckCount(corrida=p.run_id, fecha=_iso(p.finished_at) or "", cumple=p.cumple, no_cumple=p.no_cumple,
-                         indeterminado=p.indeterminado) for p in page.series]
+    rows = [
+        CheckMunicipality(
+            cve_inegi=s.cve_inegi,
+            nombre=s.nombre,
+            estado=s.status,
+            evidencia_url=s.evidence_url,
+            evidencia_texto=texts.get(s.cve_inegi),
+        )
+        for s in sorted(page.latest, key=lambda s: s.cve_inegi)
+    ]
+    series = [
+        CheckCount(
+            corrida=p.run_id,
+            fecha=_iso(p.finished_at) or "",
+            cumple=p.cumple,
+            no_cumple=p.no_cumple,
+            indeterminado=p.indeterminado,
+        )
+        for p in page.series
+    ]
     return CheckResponse(verificacion=check_id, etiqueta=label, area=area, serie=series, municipios=rows)
 
 
@@ -157,16 +216,31 @@ def ipomex_matrix(db: Database, obligations: ObligationCatalogue) -> IpomexRespo
     """Latest status of every IPOMEX obligation for every municipality ('sin_dato' where none)."""
     matrix = dashboard.ipomex_matrix(db, obligations)
     ids = list(matrix.fraction_ids)
-    rows = [IpomexRow(cve_inegi=r.cve_inegi, nombre=r.nombre,
-                      estados={i: s or "sin_dato" for i, s in zip(ids, r.statuses, strict=True)})
-            for r in matrix.rows]
+    rows = [
+        IpomexRow(
+            cve_inegi=r.cve_inegi,
+            nombre=r.nombre,
+            estados={i: s or "sin_dato" for i, s in zip(ids, r.statuses, strict=True)},
+        )
+        for r in matrix.rows
+    ]
     return IpomexResponse(fracciones=ids, municipios=rows)
 
 
 def runs(db: Database, limit: int = 50) -> list[RunItem]:
     """The newest runs with status, duration, pages and errors."""
-    return [RunItem(
-        id=r.id, tipo=r.kind, estado=r.status, inicio=_iso(r.started_at) or "", fin=_iso(r.finished_at),
-        duracion_segundos=r.duration_seconds, sitios=r.sites_done, paginas_ok=r.pages_ok,
-        paginas_error=r.pages_failed, error=r.error)
-        for r in dashboard.runs(db, limit)]
+    return [
+        RunItem(
+            id=r.id,
+            tipo=r.kind,
+            estado=r.status,
+            inicio=_iso(r.started_at) or "",
+            fin=_iso(r.finished_at),
+            duracion_segundos=r.duration_seconds,
+            sitios=r.sites_done,
+            paginas_ok=r.pages_ok,
+            paginas_error=r.pages_failed,
+            error=r.error,
+        )
+        for r in dashboard.runs(db, limit)
+    ]

@@ -36,8 +36,9 @@ def _every(request: Request) -> list[RankingItem]:
     return data.ranking(state.db, state.catalogue, state.obligations)
 
 
-def _ranking(request: Request, orden: str, region: str, marginacion: str, poblacion: str,
-             every: list[RankingItem] | None = None) -> RankingResponse:
+def _ranking(
+    request: Request, orden: str, region: str, marginacion: str, poblacion: str, every: list[RankingItem] | None = None
+) -> RankingResponse:
     orden = orden if orden in views.ORDERS else "total"
     rows = views.filter_ranking(_every(request) if every is None else every, region, marginacion, poblacion)
     filtros = {"region": region, "marginacion": marginacion, "poblacion": poblacion}
@@ -62,14 +63,24 @@ def _check(request: Request, check_id: str) -> CheckResponse:
 
 
 @router.get("/", include_in_schema=False)
-def ranking_page(request: Request, orden: str = "total", region: str = "", marginacion: str = "",
-                 poblacion: str = "", formato: str = FORMATO) -> Response:
+def ranking_page(
+    request: Request,
+    orden: str = "total",
+    region: str = "",
+    marginacion: str = "",
+    poblacion: str = "",
+    formato: str = FORMATO,
+) -> Response:
     """Clasificación de municipios."""
     every = _every(request)
     result = _ranking(request, orden, region, marginacion, poblacion, every)
-    context = {"r": result, "regiones": sorted({m.region for m in every if m.region}),
-               "grados": sorted({m.grado_marginacion for m in every if m.grado_marginacion}),
-               "bandas": views.BANDS, "etiquetas": views.SCORE_LABELS}
+    context = {
+        "r": result,
+        "regiones": sorted({m.region for m in every if m.region}),
+        "grados": sorted({m.grado_marginacion for m in every if m.grado_marginacion}),
+        "bandas": views.BANDS,
+        "etiquetas": views.SCORE_LABELS,
+    }
     return _render(request, "ranking.html", context, views.ranking_table(result.municipios), formato)
 
 
@@ -78,8 +89,10 @@ def municipality_page(request: Request, cve: str, formato: str = FORMATO) -> Res
     """Ficha de un municipio."""
     page = _municipality(request, cve)
     labels = [p.fecha for p in page.serie]
-    charts = {k: request.app.state.chart({v: [p.puntajes.get(k) for p in page.serie]}, labels, v, 100.0)
-              for k, v in views.SCORE_LABELS.items()}
+    charts = {
+        k: request.app.state.chart({v: [p.puntajes.get(k) for p in page.serie]}, labels, v, 100.0)
+        for k, v in views.SCORE_LABELS.items()
+    }
     context = {"m": page, "graficas": charts}
     return _render(request, "municipio.html", context, views.municipality_table(page), formato)
 
@@ -88,8 +101,11 @@ def municipality_page(request: Request, cve: str, formato: str = FORMATO) -> Res
 def check_page(request: Request, check_id: str, formato: str = FORMATO) -> Response:
     """Una verificación en todos los municipios."""
     page = _check(request, check_id)
-    series = {"Cumple": [float(p.cumple) for p in page.serie], "No cumple": [float(p.no_cumple) for p in page.serie],
-              "Indeterminado": [float(p.indeterminado) for p in page.serie]}
+    series = {
+        "Cumple": [float(p.cumple) for p in page.serie],
+        "No cumple": [float(p.no_cumple) for p in page.serie],
+        "Indeterminado": [float(p.indeterminado) for p in page.serie],
+    }
     chart = request.app.state.chart(series, [p.fecha for p in page.serie], f"Municipios por estado: {page.etiqueta}")
     return _render(request, "verificacion.html", {"c": page, "grafica": chart}, views.check_table(page), formato)
 
@@ -111,39 +127,62 @@ def runs_page(request: Request, formato: str = FORMATO) -> Response:
     return _render(request, "corridas.html", {"corridas": rows}, views.runs_table(rows), formato)
 
 
-@api.get("/ranking", response_model=RankingResponse, summary="Clasificación de municipios",
-         description="Puntajes por área de cada municipio, filtrables y ordenables, con su cambio mensual.")
-def ranking_api(request: Request, orden: str = Query("total", description="Puntaje por el que se ordena"),
-                region: str = "", marginacion: str = Query("", description="Grado de marginación CONAPO"),
-                poblacion: str = Query("", description="Banda: menos_20k, 20k_100k, 100k_500k, mas_500k"),
-                ) -> RankingResponse:
+@api.get(
+    "/ranking",
+    response_model=RankingResponse,
+    summary="Clasificación de municipios",
+    description="Puntajes por área de cada municipio, filtrables y ordenables, con su cambio mensual.",
+)
+def ranking_api(
+    request: Request,
+    orden: str = Query("total", description="Puntaje por el que se ordena"),
+    region: str = "",
+    marginacion: str = Query("", description="Grado de marginación CONAPO"),
+    poblacion: str = Query("", description="Banda: menos_20k, 20k_100k, 100k_500k, mas_500k"),
+) -> RankingResponse:
     """Clasificación en JSON."""
     return _ranking(request, orden, region, marginacion, poblacion)
 
 
-@api.get("/municipio/{cve}", response_model=MunicipalityResponse, summary="Ficha de un municipio",
-         description="Verificaciones, evolución de puntajes, fracciones de IPOMEX y cambios de un municipio.")
+@api.get(
+    "/municipio/{cve}",
+    response_model=MunicipalityResponse,
+    summary="Ficha de un municipio",
+    description="Verificaciones, evolución de puntajes, fracciones de IPOMEX y cambios de un municipio.",
+)
 def municipality_api(request: Request, cve: str) -> MunicipalityResponse:
     """Ficha en JSON."""
     return _municipality(request, cve)
 
 
-@api.get("/verificacion/{check_id}", response_model=CheckResponse, summary="Una verificación",
-         description="Cuántos municipios cumplen por corrida y el estado más reciente en cada uno.")
+@api.get(
+    "/verificacion/{check_id}",
+    response_model=CheckResponse,
+    summary="Una verificación",
+    description="Cuántos municipios cumplen por corrida y el estado más reciente en cada uno.",
+)
 def check_api(request: Request, check_id: str) -> CheckResponse:
     """Verificación en JSON."""
     return _check(request, check_id)
 
 
-@api.get("/ipomex", response_model=IpomexResponse, summary="Matriz de IPOMEX",
-         description="Estado más reciente de cada fracción de IPOMEX en cada municipio.")
+@api.get(
+    "/ipomex",
+    response_model=IpomexResponse,
+    summary="Matriz de IPOMEX",
+    description="Estado más reciente de cada fracción de IPOMEX en cada municipio.",
+)
 def ipomex_api(request: Request) -> IpomexResponse:
     """Matriz en JSON."""
     return data.ipomex_matrix(request.app.state.db, request.app.state.obligations)
 
 
-@api.get("/corridas", response_model=RunsResponse, summary="Corridas",
-         description="Corridas recientes con estado, duración, páginas y errores.")
+@api.get(
+    "/corridas",
+    response_model=RunsResponse,
+    summary="Corridas",
+    description="Corridas recientes con estado, duración, páginas y errores.",
+)
 def runs_api(request: Request) -> RunsResponse:
     """Corridas en JSON."""
     return RunsResponse(corridas=data.runs(request.app.state.db))

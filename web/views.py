@@ -11,15 +11,29 @@ from markupsafe import Markup
 from web.exports import Cell, Table
 from web.schemas import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, RunItem
 
-SCORE_LABELS = {"P2": "P2 Participación", "P3": "P3 Canales TIC", "P4": "P4 Transparencia (sitio)",
-                "total": "Total", "ipomex": "P4 IPOMEX"}
+SCORE_LABELS = {
+    "P2": "P2 Participación",
+    "P3": "P3 Canales TIC",
+    "P4": "P4 Transparencia (sitio)",
+    "total": "Total",
+    "ipomex": "P4 IPOMEX",
+}
 ORDERS = (*SCORE_LABELS, "nombre", "poblacion")
-BANDS = {"menos_20k": ("Menos de 20 mil", 0, 20_000), "20k_100k": ("20 mil a 100 mil", 20_000, 100_000),
-         "100k_500k": ("100 mil a 500 mil", 100_000, 500_000), "mas_500k": ("Más de 500 mil", 500_000, 10**9)}
+BANDS = {
+    "menos_20k": ("Menos de 20 mil", 0, 20_000),
+    "20k_100k": ("20 mil a 100 mil", 20_000, 100_000),
+    "100k_500k": ("100 mil a 500 mil", 100_000, 500_000),
+    "mas_500k": ("Más de 500 mil", 500_000, 10**9),
+}
 CVE = re.compile(r"^15[0-9]{3}$")
 CHECK_ID = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
-STATUS_TEXT = {"cumple": "Cumple", "no_cumple": "No cumple", "indeterminado": "Indeterminado",
-               "no_aplica": "No aplica", "sin_dato": "Sin dato"}
+STATUS_TEXT = {
+    "cumple": "Cumple",
+    "no_cumple": "No cumple",
+    "indeterminado": "Indeterminado",
+    "no_aplica": "No aplica",
+    "sin_dato": "Sin dato",
+}
 
 
 def safe_link(url: str | None) -> str | None:
@@ -36,10 +50,13 @@ def safe_link(url: str | None) -> str | None:
 def filter_ranking(rows: Sequence[RankingItem], region: str, marginacion: str, poblacion: str) -> list[RankingItem]:
     """Keep the rows matching the region, CONAPO grade and population band (empty means any)."""
     band = BANDS.get(poblacion)
-    return [r for r in rows
-            if (not region or (r.region or "") == region)
-            and (not marginacion or (r.grado_marginacion or "") == marginacion)
-            and (band is None or band[1] <= r.poblacion_2020 < band[2])]
+    return [
+        r
+        for r in rows
+        if (not region or (r.region or "") == region)
+        and (not marginacion or (r.grado_marginacion or "") == marginacion)
+        and (band is None or band[1] <= r.poblacion_2020 < band[2])
+    ]
 
 
 def sort_ranking(rows: Sequence[RankingItem], orden: str) -> list[RankingItem]:
@@ -53,11 +70,20 @@ def sort_ranking(rows: Sequence[RankingItem], orden: str) -> list[RankingItem]:
 
 def ranking_table(rows: Sequence[RankingItem]) -> Table:
     """Export table of the ranking."""
-    columns = [("cve_inegi", "Clave INEGI"), ("nombre", "Municipio"), ("poblacion_2020", "Población 2020"),
-               ("grado_marginacion", "Grado de marginación"), ("region", "Región"), ("corrida", "Corrida"),
-               ("fecha", "Fecha"), *[(k, v) for k, v in SCORE_LABELS.items()],
-               *[(f"cambio_{k}", f"Cambio {v}") for k, v in SCORE_LABELS.items()],
-               ("cumple", "Cumple"), ("no_cumple", "No cumple"), ("indeterminado", "Indeterminado")]
+    columns = [
+        ("cve_inegi", "Clave INEGI"),
+        ("nombre", "Municipio"),
+        ("poblacion_2020", "Población 2020"),
+        ("grado_marginacion", "Grado de marginación"),
+        ("region", "Región"),
+        ("corrida", "Corrida"),
+        ("fecha", "Fecha"),
+        *[(k, v) for k, v in SCORE_LABELS.items()],
+        *[(f"cambio_{k}", f"Cambio {v}") for k, v in SCORE_LABELS.items()],
+        ("cumple", "Cumple"),
+        ("no_cumple", "No cumple"),
+        ("indeterminado", "Indeterminado"),
+    ]
     data: list[dict[str, Cell]] = []
     for r in rows:
         line: dict[str, Cell] = r.model_dump(exclude={"puntajes", "cambio"})
@@ -69,16 +95,28 @@ def ranking_table(rows: Sequence[RankingItem]) -> Table:
 
 def municipality_table(page: MunicipalityResponse) -> Table:
     """Export table of a municipality's checklist."""
-    columns = [("verificacion", "Verificación"), ("etiqueta", "Descripción"), ("area", "Área"), ("estado", "Estado"),
-               ("evidencia_url", "URL de evidencia"), ("evidencia_texto", "Texto de evidencia"),
-               ("detalle", "Detalle"), ("desde", "Desde")]
+    columns = [
+        ("verificacion", "Verificación"),
+        ("etiqueta", "Descripción"),
+        ("area", "Área"),
+        ("estado", "Estado"),
+        ("evidencia_url", "URL de evidencia"),
+        ("evidencia_texto", "Texto de evidencia"),
+        ("detalle", "Detalle"),
+        ("desde", "Desde"),
+    ]
     return Table(f"municipio_{page.cve_inegi}", columns, [v.model_dump() for v in page.verificaciones])
 
 
 def check_table(page: CheckResponse) -> Table:
     """Export table of a check's latest status per municipality."""
-    columns = [("cve_inegi", "Clave INEGI"), ("nombre", "Municipio"), ("estado", "Estado"),
-               ("evidencia_url", "URL de evidencia"), ("evidencia_texto", "Texto de evidencia")]
+    columns = [
+        ("cve_inegi", "Clave INEGI"),
+        ("nombre", "Municipio"),
+        ("estado", "Estado"),
+        ("evidencia_url", "URL de evidencia"),
+        ("evidencia_texto", "Texto de evidencia"),
+    ]
     return Table(f"verificacion_{page.verificacion}", columns, [m.model_dump() for m in page.municipios])
 
 
@@ -91,9 +129,18 @@ def ipomex_table(page: IpomexResponse) -> Table:
 
 def runs_table(rows: Sequence[RunItem]) -> Table:
     """Export table of the runs."""
-    columns = [("id", "Corrida"), ("tipo", "Tipo"), ("estado", "Estado"), ("inicio", "Inicio"), ("fin", "Fin"),
-               ("duracion_segundos", "Duración (s)"), ("sitios", "Sitios"), ("paginas_ok", "Páginas leídas"),
-               ("paginas_error", "Páginas con error"), ("error", "Error")]
+    columns = [
+        ("id", "Corrida"),
+        ("tipo", "Tipo"),
+        ("estado", "Estado"),
+        ("inicio", "Inicio"),
+        ("fin", "Fin"),
+        ("duracion_segundos", "Duración (s)"),
+        ("sitios", "Sitios"),
+        ("paginas_ok", "Páginas leídas"),
+        ("paginas_error", "Páginas con error"),
+        ("error", "Error"),
+    ]
     return Table("corridas", columns, [r.model_dump() for r in rows])
 
 

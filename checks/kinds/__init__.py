@@ -13,8 +13,18 @@ from checks.kinds.social import SocialAccountsCheck
 KINDS: dict[str, type[Check[Any]]] = {
     cls.kind: cls
     for cls in (
-        AvailabilityCheck, HttpsCheck, ViewportCheck, SearchFormCheck, RecentContentCheck, KeywordCheck,
-        PhoneCheck, EmailCheck, ContactFormCheck, WhatsappCheck, ChatWidgetCheck, SocialAccountsCheck,
+        AvailabilityCheck,
+        HttpsCheck,
+        ViewportCheck,
+        SearchFormCheck,
+        RecentContentCheck,
+        KeywordCheck,
+        PhoneCheck,
+        EmailCheck,
+        ContactFormCheck,
+        WhatsappCheck,
+        ChatWidgetCheck,
+        SocialAccountsCheck,
     )
 }
 

@@ -57,8 +57,9 @@ class Check(ABC, Generic[ConfigT]):
     def conclude(self, site: SiteState) -> CheckResult:
         """Decide the status once the crawl is over and the home page was a real municipal page."""
 
-    def result(self, status: str, evidence: Evidence | None = None, reason: str | None = None,
-               detail: str | None = None) -> CheckResult:
+    def result(
+        self, status: str, evidence: Evidence | None = None, reason: str | None = None, detail: str | None = None
+    ) -> CheckResult:
         """Build this check's CheckResult."""
         assert status in ("cumple", "no_cumple", "indeterminado")
         return CheckResult(self.spec.id, status, evidence, reason, detail)  # type: ignore[arg-type]
@@ -92,9 +93,12 @@ def absent(check: Check[Any], site: SiteState, evidence: Evidence | None = None)
     """no_cumple when the crawl saw enough for the check's scope, else indeterminado crawl_incomplete."""
     label = check.spec.label
     if not site.complete(check.spec.scope):
-        return check.result("indeterminado", evidence, "crawl_incomplete",
-                            f"La exploración quedó incompleta ({site.incomplete_why}); no se puede afirmar que "
-                            f"falte «{label}».")
+        return check.result(
+            "indeterminado",
+            evidence,
+            "crawl_incomplete",
+            f"La exploración quedó incompleta ({site.incomplete_why}); no se puede afirmar que falte «{label}».",
+        )
     if check.spec.scope == "home":
         where = "en la página de inicio"
     else:

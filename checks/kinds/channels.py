@@ -116,7 +116,7 @@ class WhatsappCheck(EvidenceCheck[None]):
             if whatsapp_chat_link(link):
                 return Evidence(page.url, clip(f"Enlace de WhatsApp: {link.text} → {link.url}"))
         for label in _WA_LABEL.finditer(page.folded):
-            after = page.folded[label.end():label.end() + 45]
+            after = page.folded[label.end() : label.end() + 45]
             number = PHONE_RE.search(after)
             phone = classify_number(number) if number is not None else None
             if number is not None and phone is not None and len(phone.digits) == 10:  # WhatsApp needs a mobile

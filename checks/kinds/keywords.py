@@ -17,8 +17,20 @@ from checks.page import Page, url_words
 from checks.spec import CheckSpec, ParamError, Params
 from checks.text import Matcher, clip, fold, window
 
-_KEYS = frozenset({"patterns", "text_patterns", "exclude", "hosts", "exclude_urls", "extensions", "match_urls",
-                   "links_only", "require_contact", "record_year"})
+_KEYS = frozenset(
+    {
+        "patterns",
+        "text_patterns",
+        "exclude",
+        "hosts",
+        "exclude_urls",
+        "extensions",
+        "match_urls",
+        "links_only",
+        "require_contact",
+        "record_year",
+    }
+)
 _YEAR = re.compile(r"\b(?:19[89]\d|20\d\d)\b")
 _ADDRESS = re.compile(
     r"\b(?:calle|av\.|avenida|col\.|colonia|c\.\s?p\.\s?\d{5}|codigo postal|domicilio|palacio municipal|"
@@ -73,11 +85,15 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
     def compile(cls, params: Mapping[str, Any]) -> KeywordConfig:
         p = Params(params, _KEYS)
         config = KeywordConfig(
-            patterns=p.pattern("patterns"), text_patterns=p.pattern("text_patterns"), exclude=p.pattern("exclude"),
-            hosts=frozenset(p.lower_strings("hosts")), exclude_urls=_compile_urls(p),
+            patterns=p.pattern("patterns"),
+            text_patterns=p.pattern("text_patterns"),
+            exclude=p.pattern("exclude"),
+            hosts=frozenset(p.lower_strings("hosts")),
+            exclude_urls=_compile_urls(p),
             extensions=frozenset(e.lstrip(".") for e in p.lower_strings("extensions")),
             match_urls=p.flag("match_urls"),
-            links_only=p.flag("links_only"), require_contact=p.flag("require_contact"),
+            links_only=p.flag("links_only"),
+            require_contact=p.flag("require_contact"),
             record_year=p.flag("record_year"),
         )
         if not (config.patterns or config.text_patterns or config.hosts or config.extensions):
@@ -164,10 +180,10 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
         """Matches in the visible text (with require_contact, only those with a contact datum nearby)."""
         folded = page.folded
         for match in pattern.finditer(folded):
-            region = folded[max(0, match.start() - 150):match.end() + 300]
+            region = folded[max(0, match.start() - 150) : match.end() + 300]
             if self.config.require_contact and not _has_contact(region):
                 continue
-            near = folded[max(0, match.start() - 40):match.end() + 80]
+            near = folded[max(0, match.start() - 40) : match.end() + 80]
             yield Hit(window(page.text, folded, match.start(), match.end()), near, _year(near))
 
 
@@ -179,8 +195,11 @@ def _year(region: str) -> str | None:
 
 def _has_contact(region: str) -> bool:
     """A phone, e-mail or street address close to a match (e.g. the Unidad de Transparencia's details)."""
-    return (next(find_emails(region), None) is not None or next(find_phones(region), None) is not None
-            or _ADDRESS.search(region) is not None)
+    return (
+        next(find_emails(region), None) is not None
+        or next(find_phones(region), None) is not None
+        or _ADDRESS.search(region) is not None
+    )
 
 
 def _targets(page: Page) -> dict[str, list[int]]:

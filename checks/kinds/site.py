@@ -46,12 +46,17 @@ class HttpsCheck(Check[None]):
         outcome, final = site.outcome, site.home_url
         if not final.lower().startswith("https://"):
             if outcome.https_valid:
-                return self.result("no_cumple", None, "no_redirect",
-                                   f"El sitio tiene HTTPS pero su versión HTTP no redirige a HTTPS ({final}).")
+                return self.result(
+                    "no_cumple",
+                    None,
+                    "no_redirect",
+                    f"El sitio tiene HTTPS pero su versión HTTP no redirige a HTTPS ({final}).",
+                )
             return self.result("no_cumple", None, "no_https", f"El sitio se sirve sin HTTPS ({final}).")
         if outcome.https_valid is None:
-            return self.result("indeterminado", None, "tls_unchecked",
-                               "No se pudo verificar el certificado HTTPS en esta ejecución.")
+            return self.result(
+                "indeterminado", None, "tls_unchecked", "No se pudo verificar el certificado HTTPS en esta ejecución."
+            )
         if not outcome.https_valid:
             error = outcome.https_error or "error de verificación"
             return self.result("no_cumple", None, "tls_invalid", f"El certificado HTTPS no es válido: {error}.")
@@ -152,6 +157,10 @@ class RecentContentCheck(Check[RecentConfig]):
         if not site.complete(self.spec.scope):
             return absent(self, site, evidence)
         age = (self.run_date - self.newest.date).days
-        return self.result("no_cumple", evidence, None,
-                           f"La fecha más reciente encontrada ({self.newest.date.isoformat()}) tiene {age} días; "
-                           f"se esperaba una de los últimos {self.config.days}.")
+        return self.result(
+            "no_cumple",
+            evidence,
+            None,
+            f"La fecha más reciente encontrada ({self.newest.date.isoformat()}) tiene {age} días; "
+            f"se esperaba una de los últimos {self.config.days}.",
+        )

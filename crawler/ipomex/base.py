@@ -78,9 +78,13 @@ def new_capture(target: IpomexTarget) -> IpomexCapture:
 def record_from(values: dict[str, str | None], documents: int) -> FractionRecord:
     """A record from named cell values (keys: ejercicio, inicio, termino, actualizacion, validacion, area, nota)."""
     return FractionRecord(
-        ejercicio=values.get("ejercicio"), periodo_inicio=parse_date(values.get("inicio")),
-        periodo_fin=parse_date(values.get("termino")), fecha_actualizacion=parse_date(values.get("actualizacion")),
-        fecha_validacion=parse_date(values.get("validacion")), area=values.get("area"), nota=values.get("nota"),
+        ejercicio=values.get("ejercicio"),
+        periodo_inicio=parse_date(values.get("inicio")),
+        periodo_fin=parse_date(values.get("termino")),
+        fecha_actualizacion=parse_date(values.get("actualizacion")),
+        fecha_validacion=parse_date(values.get("validacion")),
+        area=values.get("area"),
+        nota=values.get("nota"),
         documentos=documents,
     )
 

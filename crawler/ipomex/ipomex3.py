@@ -19,9 +19,16 @@ from crawler.ipomex.base import IpomexTarget, fraction_label, record_from
 # The rendered fraction page settles into exactly one of these; waiting for them replaces any sleep.
 SETTLED = "table.registros, .sin-registros, .no-aplica, .error"
 CAPTCHA_MARKERS = ("g-recaptcha", "h-captcha", "captcha", "no soy un robot", "no es un robot")
-COLUMNS = (("ejercicio", "ejercicio"), ("inicio", "inicio"), ("termino", "termino"),
-           ("actualizacion", "actualizacion"), ("validacion", "validacion"), ("area", "area"), ("nota", "nota"),
-           ("document", "documentos"))
+COLUMNS = (
+    ("ejercicio", "ejercicio"),
+    ("inicio", "inicio"),
+    ("termino", "termino"),
+    ("actualizacion", "actualizacion"),
+    ("validacion", "validacion"),
+    ("area", "area"),
+    ("nota", "nota"),
+    ("document", "documentos"),
+)
 
 
 GATES = {"captcha": "el índice pide resolver un captcha", "login": "el índice pide iniciar sesión"}
@@ -61,8 +68,9 @@ class Ipomex3Adapter:
 
     def entry_request(self, target: IpomexTarget) -> scrapy.Request:
         """The index, kept open so that the same page visits every fraction."""
-        return scrapy.Request(target.url, dont_filter=True,
-                              meta={"playwright": True, "playwright_include_page": True, "target": target})
+        return scrapy.Request(
+            target.url, dont_filter=True, meta={"playwright": True, "playwright_include_page": True, "target": target}
+        )
 
     async def read(self, response: Response, capture: IpomexCapture) -> None:
         """Fill capture from the index and its fractions (never built URLs: real slugs are irregular)."""
@@ -92,8 +100,9 @@ class Ipomex3Adapter:
                 yield label, url
 
 
-async def read_fractions(page: Any, links: Sequence[tuple[str, str]], articulo: str,
-                         timeout_ms: float) -> AsyncIterator[FractionPage]:
+async def read_fractions(
+    page: Any, links: Sequence[tuple[str, str]], articulo: str, timeout_ms: float
+) -> AsyncIterator[FractionPage]:
     """Visit each fraction with one browser page (a new page per fraction costs three times as much)."""
     for label, url in links:
         try:
@@ -130,7 +139,10 @@ def _records(table: Selector) -> Iterator[FractionRecord]:
         cells = row.css("td")
         if len(cells) != len(names):
             continue
-        values = {name: " ".join(c.css("::text").getall()).strip() or None
-                  for name, c in zip(names, cells, strict=True) if name}
+        values = {
+            name: " ".join(c.css("::text").getall()).strip() or None
+            for name, c in zip(names, cells, strict=True)
+            if name
+        }
         documents = len(cells[names.index("documentos")].css("a")) if "documentos" in names else 0
         yield record_from(values, documents)

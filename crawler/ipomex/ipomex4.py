@@ -12,8 +12,9 @@ from checks.ipomex_model import FractionPage, IpomexCapture
 from crawler.ipomex.base import IpomexTarget, fraction_label, record_from
 
 # The SPA fetched its list of obligations: find that API call among the page's resource timings.
-LIST_CALL = ("() => performance.getEntriesByType('resource').map(e => e.name)"
-             ".find(n => /\\/obligaciones(\\?|$)/.test(n))")
+LIST_CALL = (
+    "() => performance.getEntriesByType('resource').map(e => e.name).find(n => /\\/obligaciones(\\?|$)/.test(n))"
+)
 FETCH_JSON = """async (url) => {
   const r = await fetch(url, {credentials: 'include', headers: {'Accept': 'application/json'}});
   let body = null; try { body = await r.json(); } catch (e) {}
@@ -59,9 +60,15 @@ class Ipomex4Adapter:
 
     def entry_request(self, target: IpomexTarget) -> scrapy.Request:
         """The application's page; a page method gathers the API data once the SPA has called it."""
-        return scrapy.Request(target.url, dont_filter=True,
-                              meta={"playwright": True, "target": target,
-                                    "playwright_page_methods": [PageMethod(collect, self.timeout_ms)]})
+        return scrapy.Request(
+            target.url,
+            dont_filter=True,
+            meta={
+                "playwright": True,
+                "target": target,
+                "playwright_page_methods": [PageMethod(collect, self.timeout_ms)],
+            },
+        )
 
     async def read(self, response: Response, capture: IpomexCapture) -> None:
         """Fill capture from the data the page method collected."""
@@ -101,7 +108,13 @@ def _fraction(item: dict[str, Any], list_url: str, records: dict[str, Any], spa_
 
 
 def _record(row: dict[str, Any]) -> Any:
-    values = {"ejercicio": str(row.get("ejercicio") or "") or None, "inicio": row.get("fecha_inicio"),
-              "termino": row.get("fecha_termino"), "actualizacion": row.get("fecha_actualizacion"),
-              "validacion": row.get("fecha_validacion"), "area": row.get("area_responsable"), "nota": row.get("nota")}
+    values = {
+        "ejercicio": str(row.get("ejercicio") or "") or None,
+        "inicio": row.get("fecha_inicio"),
+        "termino": row.get("fecha_termino"),
+        "actualizacion": row.get("fecha_actualizacion"),
+        "validacion": row.get("fecha_validacion"),
+        "area": row.get("area_responsable"),
+        "nota": row.get("nota"),
+    }
     return record_from(values, len(row.get("documentos") or []))

@@ -33,8 +33,9 @@ def _url() -> str:
 def run_offline() -> None:
     """Emit SQL for `alembic upgrade --sql` without a connection."""
     url = _url()
-    context.configure(url=url, target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=url.startswith("sqlite"))
+    context.configure(
+        url=url, target_metadata=target_metadata, literal_binds=True, render_as_batch=url.startswith("sqlite")
+    )
     with context.begin_transaction():
         context.run_migrations()
 

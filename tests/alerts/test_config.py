@@ -51,24 +51,27 @@ def test_full_example_parses() -> None:
     assert alerts.unidades_transparencia == {"15106": "transparencia@toluca.gob.mx"}
 
 
-@pytest.mark.parametrize(("old", "new", "line", "field"), [
-    ('cron: "0 2 * * *"', 'cron: "0 25 * * *"', 2, "calendario.cron"),
-    ('cron: "0 2 * * *"', 'cron: "cada noche"', 2, "calendario.cron"),
-    ("zona: America/Mexico_City", "zona: Marte/Olimpo", 3, "calendario.zona"),
-    ("gracia_minutos: 180", "gracia_minutos: 0", 4, "calendario.gracia_minutos"),
-    ("candado_minutos: 360", "candado_minutos: seis", 5, "calendario.candado_minutos"),
-    ("confirmacion_corridas: 2", "confirmacion_corridas: 0", 7, "alertas.confirmacion_corridas"),
-    ("sitio_caido_corridas: 3", "sitio_caido_corridas: true", 8, "alertas.sitio_caido_corridas"),
-    ("seguridad: ninguna", "seguridad: tls", 13, "alertas.smtp.seguridad"),
-    ("port: 25", "port: 70000", 12, "alertas.smtp.port"),
-    ("correo: auditores@example.org", "correo: auditores", 18, "alertas.destinatarios[0].correo"),
-    ("      region: Toluca\n", "", 20, "alertas.destinatarios[1].region"),
-    ("region: Toluca", "region: Marte", 22, "alertas.destinatarios[1].region"),
-    ("    - alcance: unidad_transparencia", "    - alcance: todos", 23, "alertas.destinatarios[2].alcance"),
-    ("{15106: transparencia@toluca.gob.mx}", "{15200: a@b.mx}", 24, "alertas.unidades_transparencia.15200"),
-    ("{15106: transparencia@toluca.gob.mx}", "{15106: nadie}", 24, "alertas.unidades_transparencia.15106"),
-    ("    reintentos: 3", "    reintentos: 3\n    usuario: x", 16, "alertas.smtp.usuario"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field"),
+    [
+        ('cron: "0 2 * * *"', 'cron: "0 25 * * *"', 2, "calendario.cron"),
+        ('cron: "0 2 * * *"', 'cron: "cada noche"', 2, "calendario.cron"),
+        ("zona: America/Mexico_City", "zona: Marte/Olimpo", 3, "calendario.zona"),
+        ("gracia_minutos: 180", "gracia_minutos: 0", 4, "calendario.gracia_minutos"),
+        ("candado_minutos: 360", "candado_minutos: seis", 5, "calendario.candado_minutos"),
+        ("confirmacion_corridas: 2", "confirmacion_corridas: 0", 7, "alertas.confirmacion_corridas"),
+        ("sitio_caido_corridas: 3", "sitio_caido_corridas: true", 8, "alertas.sitio_caido_corridas"),
+        ("seguridad: ninguna", "seguridad: tls", 13, "alertas.smtp.seguridad"),
+        ("port: 25", "port: 70000", 12, "alertas.smtp.port"),
+        ("correo: auditores@example.org", "correo: auditores", 18, "alertas.destinatarios[0].correo"),
+        ("      region: Toluca\n", "", 20, "alertas.destinatarios[1].region"),
+        ("region: Toluca", "region: Marte", 22, "alertas.destinatarios[1].region"),
+        ("    - alcance: unidad_transparencia", "    - alcance: todos", 23, "alertas.destinatarios[2].alcance"),
+        ("{15106: transparencia@toluca.gob.mx}", "{15200: a@b.mx}", 24, "alertas.unidades_transparencia.15200"),
+        ("{15106: transparencia@toluca.gob.mx}", "{15106: nadie}", 24, "alertas.unidades_transparencia.15106"),
+        ("    reintentos: 3", "    reintentos: 3\n    usuario: x", 16, "alertas.smtp.usuario"),
+    ],
+)
 def test_invalid_fields_are_named(old: str, new: str, line: int, field: str) -> None:
     assert old in VALID
     with pytest.raises(ConfigError) as caught:
@@ -81,7 +84,7 @@ def test_invalid_fields_are_named(old: str, new: str, line: int, field: str) -> 
 
 def test_missing_field_and_bad_yaml_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="falta el campo obligatorio"):
-        parse_operation_config(VALID.replace("  remitente: \"Vigía <vigia@localhost>\"\n", ""))
+        parse_operation_config(VALID.replace('  remitente: "Vigía <vigia@localhost>"\n', ""))
     with pytest.raises(ConfigError, match="YAML inválido"):
         parse_operation_config("calendario: [")
     with pytest.raises(ConfigError, match="no se pudo leer"):

@@ -28,8 +28,9 @@ def config(k: int = 2, n: int = 3, *recipients: Recipient, units: dict[str, str]
     return AlertsConfig(k, n, "Vigía <vigia@example.org>", SMTP, recipients or (TODO,), units or {})
 
 
-def crawl(db: Database, registry: list[Municipality], sites: dict[str, Site], cfg: AlertsConfig,
-          status: str = "complete") -> DetectionResult | None:
+def crawl(
+    db: Database, registry: list[Municipality], sites: dict[str, Site], cfg: AlertsConfig, status: str = "complete"
+) -> DetectionResult | None:
     run_id = start_run(db, "crawl", registry, {})
     for cve, (statuses, failure) in sites.items():
         record_site(db, run_id, report(cve, statuses, failure=failure))
@@ -49,15 +50,17 @@ def kinds(result: DetectionResult | None) -> list[str]:
     return [e.kind for e in result.events] if result else []
 
 
-@pytest.mark.parametrize(("statuses", "expected"), [
-    (["cumple", "no_cumple"], [[], []]),
-    (["cumple", "no_cumple", "no_cumple", "no_cumple", "cumple"],
-     [[], [], ["regresion"], [], ["recuperacion"]]),
-    (["cumple", "indeterminado", "no_cumple", "indeterminado", "no_cumple"], [[], [], [], [], ["regresion"]]),
-    (["cumple", "no_aplica", "no_cumple", "no_cumple"], [[], [], [], ["regresion"]]),
-    (["no_cumple", "cumple", "no_cumple", "cumple", "no_cumple", "cumple"], [[]] * 6),
-    (["no_cumple", "no_cumple", "no_cumple"], [[], [], []]),
-])
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        (["cumple", "no_cumple"], [[], []]),
+        (["cumple", "no_cumple", "no_cumple", "no_cumple", "cumple"], [[], [], ["regresion"], [], ["recuperacion"]]),
+        (["cumple", "indeterminado", "no_cumple", "indeterminado", "no_cumple"], [[], [], [], [], ["regresion"]]),
+        (["cumple", "no_aplica", "no_cumple", "no_cumple"], [[], [], [], ["regresion"]]),
+        (["no_cumple", "cumple", "no_cumple", "cumple", "no_cumple", "cumple"], [[]] * 6),
+        (["no_cumple", "no_cumple", "no_cumple"], [[], [], []]),
+    ],
+)
 def test_check_sequences(db: Database, statuses: list[Status], expected: list[list[str]]) -> None:
     registry = [municipality("15001")]
     got = [kinds(crawl(db, registry, {"15001": up(s)}, config())) for s in statuses]
@@ -120,21 +123,32 @@ def test_most_sites_down_holds_back_site_alerts(db: Database) -> None:
 
 
 def test_routing_todo_region_and_transparency_units(db: Database) -> None:
-    registry = [replace(municipality("15001", "Acambay"), region="Atlacomulco"),
-                replace(municipality("15002", "Acolman"), region="Texcoco"),
-                replace(municipality("15003", "Aculco"), region="Atlacomulco")]
-    cfg = config(2, 3, TODO, Recipient("Enlace", "enlace@example.org", "region", "atlacomulco"),
-                 Recipient(None, None, "unidad_transparencia"),
-                 units={"15001": "ut@acambay.gob.mx", "15002": "ut@acolman.gob.mx"})
+    registry = [
+        replace(municipality("15001", "Acambay"), region="Atlacomulco"),
+        replace(municipality("15002", "Acolman"), region="Texcoco"),
+        replace(municipality("15003", "Aculco"), region="Atlacomulco"),
+    ]
+    cfg = config(
+        2,
+        3,
+        TODO,
+        Recipient("Enlace", "enlace@example.org", "region", "atlacomulco"),
+        Recipient(None, None, "unidad_transparencia"),
+        units={"15001": "ut@acambay.gob.mx", "15002": "ut@acolman.gob.mx"},
+    )
     for status in ("cumple", "no_cumple", "no_cumple"):
         result = crawl(db, registry, {m.cve_inegi: up(status) for m in registry}, cfg)
     assert result is not None and result.mails == 4
     with db.Session() as session:
         rows = {o.recipient: o for o in session.scalars(select(OutboxRow))}
-    lines = {address: [line for line in row.body_text.splitlines() if line.startswith("- ")]
-             for address, row in rows.items()}
+    lines = {
+        address: [line for line in row.body_text.splitlines() if line.startswith("- ")] for address, row in rows.items()
+    }
     assert {address: len(found) for address, found in lines.items()} == {
-        "auditoria@example.org": 3, "enlace@example.org": 2, "ut@acambay.gob.mx": 1, "ut@acolman.gob.mx": 1,
+        "auditoria@example.org": 3,
+        "enlace@example.org": 2,
+        "ut@acambay.gob.mx": 1,
+        "ut@acolman.gob.mx": 1,
     }
     assert "Aculco" in lines["enlace@example.org"][1] and "Acolman" not in rows["enlace@example.org"].body_text
     assert rows["ut@acolman.gob.mx"].recipient_name == "Unidad de Transparencia de Acolman"

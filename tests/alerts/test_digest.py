@@ -13,8 +13,13 @@ from checks.obligations import load_obligations
 
 def event(**changes: Any) -> AlertEvent:
     values: dict[str, Any] = dict(
-        run_id=42, cve_inegi="15106", municipio="Toluca", check_id="sitio.aviso_privacidad", kind="regresion",
-        evidence_url="https://www.toluca.gob.mx/aviso", evidence_text="Aviso de privacidad",
+        run_id=42,
+        cve_inegi="15106",
+        municipio="Toluca",
+        check_id="sitio.aviso_privacidad",
+        kind="regresion",
+        evidence_url="https://www.toluca.gob.mx/aviso",
+        evidence_text="Aviso de privacidad",
         last_cumple_at=datetime(2025, 3, 2, 3, 0, tzinfo=UTC),
     )
     values.update(changes)
@@ -26,12 +31,18 @@ def digest(*events: AlertEvent) -> Digest:
 
 
 def test_subject_counts_kinds_in_spanish() -> None:
-    events = [event(), event(check_id="sitio.buscador"), event(cve_inegi="15001", municipio="Acambay"),
-              event(kind="recuperacion", check_id="sitio.https")]
+    events = [
+        event(),
+        event(check_id="sitio.buscador"),
+        event(cve_inegi="15001", municipio="Acambay"),
+        event(kind="recuperacion", check_id="sitio.https"),
+    ]
     mail = render_digest(digest(*events))
     assert mail.subject == "Vigía: 3 regresiones y 1 recuperación en portales municipales (corrida 42)"
-    assert summary([event(kind="sitio_caido"), event(kind="sitio_caido"), event(kind="sitio_recuperado"),
-                    event()]) == "1 regresión, 2 sitios caídos y 1 sitio recuperado"
+    assert (
+        summary([event(kind="sitio_caido"), event(kind="sitio_caido"), event(kind="sitio_recuperado"), event()])
+        == "1 regresión, 2 sitios caídos y 1 sitio recuperado"
+    )
     assert summary([]) == "sin cambios"
 
 
@@ -53,9 +64,19 @@ def test_last_compliance_date_is_local_day_month_year() -> None:
 
 
 def test_grouped_by_municipality_with_kind_label_and_evidence() -> None:
-    events = [event(), event(cve_inegi="15001", municipio="Acambay", kind="sitio_caido", check_id="sitio.disponible",
-                             evidence_url="http://acambay.gob.mx/", evidence_text=None, last_cumple_at=None),
-              event(check_id="ipomex.92.i", kind="recuperacion")]
+    events = [
+        event(),
+        event(
+            cve_inegi="15001",
+            municipio="Acambay",
+            kind="sitio_caido",
+            check_id="sitio.disponible",
+            evidence_url="http://acambay.gob.mx/",
+            evidence_text=None,
+            last_cumple_at=None,
+        ),
+        event(check_id="ipomex.92.i", kind="recuperacion"),
+    ]
     mail = render_digest(digest(*events))
     text = mail.text
     assert text.index("Acambay (15001)") < text.index("Toluca (15106)")
@@ -70,9 +91,12 @@ def test_grouped_by_municipality_with_kind_label_and_evidence() -> None:
 
 
 def test_scraped_values_are_escaped_and_links_only_http() -> None:
-    hostile = event(evidence_url='https://x.gob.mx/"><script>alert(1)</script>',
-                    evidence_text="<img src=x onerror=alert(1)> {{7*7}} =HYPERLINK(\"http://mal\")",
-                    municipio="<i>Toluca</i>", detail="javascript:alert(1)")
+    hostile = event(
+        evidence_url='https://x.gob.mx/"><script>alert(1)</script>',
+        evidence_text='<img src=x onerror=alert(1)> {{7*7}} =HYPERLINK("http://mal")',
+        municipio="<i>Toluca</i>",
+        detail="javascript:alert(1)",
+    )
     data = event(evidence_url="javascript:alert(document.cookie)", check_id="sitio.buscador")
     mail = render_digest(digest(hostile, data))
     html = mail.html or ""
@@ -92,8 +116,17 @@ def test_html_is_self_contained() -> None:
 
 def test_safe_link_and_clean() -> None:
     assert safe_link("https://a.gob.mx/x?y=1") == "https://a.gob.mx/x?y=1"
-    for bad in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,hi", "file:///etc/passwd",
-                "https:///sin-host", "http://a.gob.mx/\nx", "http://a b", None, ""):
+    for bad in (
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,hi",
+        "file:///etc/passwd",
+        "https:///sin-host",
+        "http://a.gob.mx/\nx",
+        "http://a b",
+        None,
+        "",
+    ):
         assert safe_link(bad) is None
     assert clean("línea\nnueva\u202etexto") == "línea nueva texto"
     assert len(clean("x" * 1000)) == 300

@@ -110,8 +110,13 @@ def transport(server: SmtpServer) -> SmtpTransport:
 
 def event(**changes: Any) -> AlertEvent:
     values: dict[str, Any] = dict(
-        run_id=1, cve_inegi="15106", municipio="Toluca", check_id="sitio.aviso_privacidad", kind="regresion",
-        evidence_url="https://www.toluca.gob.mx/aviso", evidence_text="Aviso de privacidad",
+        run_id=1,
+        cve_inegi="15106",
+        municipio="Toluca",
+        check_id="sitio.aviso_privacidad",
+        kind="regresion",
+        evidence_url="https://www.toluca.gob.mx/aviso",
+        evidence_text="Aviso de privacidad",
         last_cumple_at=datetime(2025, 3, 1, 8, tzinfo=UTC),
     )
     values.update(changes)
@@ -123,9 +128,18 @@ def queue(db: Database, recipient: str, events: list[AlertEvent] | None = None) 
     run_id = repository.start_run(db, "crawl", [], {})
     mail = render_digest(Digest(run_id, recipient, "Enlace", events or [event(run_id=run_id)]))
     with db.Session.begin() as session:
-        row = OutboxRow(run_id=run_id, recipient=recipient, recipient_name="Enlace", subject=mail.subject,
-                        body_text=mail.text, body_html=mail.html, idempotency_key=f"{run_id}:{recipient}",
-                        status="pending", attempts=0, created_at=NOW)
+        row = OutboxRow(
+            run_id=run_id,
+            recipient=recipient,
+            recipient_name="Enlace",
+            subject=mail.subject,
+            body_text=mail.text,
+            body_html=mail.html,
+            idempotency_key=f"{run_id}:{recipient}",
+            status="pending",
+            attempts=0,
+            created_at=NOW,
+        )
         session.add(row)
         session.flush()
         return row.id
@@ -203,8 +217,11 @@ def test_server_down_keeps_the_outbox_and_delivers_later_without_duplicates(db: 
 
 
 def test_html_escapes_scripts_and_javascript_links(db: Database, smtp: SmtpServer) -> None:
-    hostile = event(evidence_url="javascript:alert(1)", evidence_text="<script>alert('x')</script>{{7*7}}",
-                    municipio="<b>Toluca</b>")
+    hostile = event(
+        evidence_url="javascript:alert(1)",
+        evidence_text="<script>alert('x')</script>{{7*7}}",
+        municipio="<b>Toluca</b>",
+    )
     queue(db, "a@example.org", [hostile])
     send(db, smtp)
     [message] = smtp.handler.messages

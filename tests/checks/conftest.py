@@ -20,9 +20,11 @@ SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
 def html(body: str, title: str = "H. Ayuntamiento de Ejemplo", head: str = "") -> str:
     """A minimal municipal page around body."""
-    return (f"<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>{title}</title>{head}</head>"
-            f"<body><header><h1>H. Ayuntamiento de Ejemplo</h1></header>{body}"
-            "<footer><p>Gobierno Municipal de Ejemplo, Estado de México.</p></footer></body></html>")
+    return (
+        f"<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>{title}</title>{head}</head>"
+        f"<body><header><h1>H. Ayuntamiento de Ejemplo</h1></header>{body}"
+        "<footer><p>Gobierno Municipal de Ejemplo, Estado de México.</p></footer></body></html>"
+    )
 
 
 def outcome(**changes: object) -> CrawlOutcome:
@@ -32,11 +34,14 @@ def outcome(**changes: object) -> CrawlOutcome:
     return CrawlOutcome(**values)  # type: ignore[arg-type]
 
 
-def evaluate(*bodies: str, crawl: CrawlOutcome | None = None, municipality: str | None = None,
-             catalogue: Catalogue | None = None) -> dict[str, CheckResult]:
+def evaluate(
+    *bodies: str, crawl: CrawlOutcome | None = None, municipality: str | None = None, catalogue: Catalogue | None = None
+) -> dict[str, CheckResult]:
     """Evaluate the first body as the home page and the others as depth-1 pages; results by check id."""
-    pages = [(HOME if i == 0 else f"{HOME}p{i}.html", body if "<html" in body[:200] else html(body),
-              0 if i == 0 else 1) for i, body in enumerate(bodies)]
+    pages = [
+        (HOME if i == 0 else f"{HOME}p{i}.html", body if "<html" in body[:200] else html(body), 0 if i == 0 else 1)
+        for i, body in enumerate(bodies)
+    ]
     crawl = crawl or outcome(pages_ok=len(pages))
     results = evaluate_pages(pages, RUN_DATE, catalogue, municipality, crawl)
     return {r.check_id: r for r in results}

@@ -51,20 +51,23 @@ def _error(text: str) -> ConfigError:
     return caught.value
 
 
-@pytest.mark.parametrize(("change", "field", "fragment"), [
-    (("kind: phone", "kind: telepatia"), "kind", "desconocido"),
-    (("seed: P3", "seed: P9"), "seed", "no es un valor permitido"),
-    (("scope: site", "scope: galaxia"), "scope", "no es un valor permitido"),
-    (("id: canal.telefono", "id: Telefono"), "id", "no es un id válido"),
-    (("label: \"Teléfono\"", "label: \"\""), "label", "obligatorio"),
-    (("kind: phone", "kind: phone\n    weight: -1"), "weight", "positivo"),
-    (("kind: phone", "kind: phone\n    color: azul"), "color", "campo desconocido"),
-    (("kind: phone", "kind: phone\n    params: {patrones: [x]}"), "params.patrones", "desconocido"),
-    (("kind: phone", "kind: keyword\n    params: {patterns: ['(']}"), "params.patterns", "expresión regular"),
-    (("kind: phone", "kind: keyword\n    params: {match_urls: true}"), "params.patterns", "al menos uno"),
-    (("kind: phone", "kind: keyword\n    params: {patterns: 'x'}"), "params.patterns", "lista"),
-    (("kind: phone", "kind: recent_content\n    params: {days: 0}"), "params.days", "entero"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "fragment"),
+    [
+        (("kind: phone", "kind: telepatia"), "kind", "desconocido"),
+        (("seed: P3", "seed: P9"), "seed", "no es un valor permitido"),
+        (("scope: site", "scope: galaxia"), "scope", "no es un valor permitido"),
+        (("id: canal.telefono", "id: Telefono"), "id", "no es un id válido"),
+        (('label: "Teléfono"', 'label: ""'), "label", "obligatorio"),
+        (("kind: phone", "kind: phone\n    weight: -1"), "weight", "positivo"),
+        (("kind: phone", "kind: phone\n    color: azul"), "color", "campo desconocido"),
+        (("kind: phone", "kind: phone\n    params: {patrones: [x]}"), "params.patrones", "desconocido"),
+        (("kind: phone", "kind: keyword\n    params: {patterns: ['(']}"), "params.patterns", "expresión regular"),
+        (("kind: phone", "kind: keyword\n    params: {match_urls: true}"), "params.patterns", "al menos uno"),
+        (("kind: phone", "kind: keyword\n    params: {patterns: 'x'}"), "params.patterns", "lista"),
+        (("kind: phone", "kind: recent_content\n    params: {days: 0}"), "params.days", "entero"),
+    ],
+)
 def test_invalid_entries_name_field_and_line(change, field, fragment):
     text = "checks:" + GOOD_ENTRY.replace(*change)
     error = _error(text)
@@ -90,7 +93,9 @@ def test_unreadable_file(tmp_path: Path):
 
 
 def test_new_check_reusing_a_kind_is_a_yaml_change(tmp_path: Path):
-    text = DEFAULT_CATALOGUE.read_text(encoding="utf-8") + """
+    text = (
+        DEFAULT_CATALOGUE.read_text(encoding="utf-8")
+        + """
   - id: participacion.consulta_popular
     seed: P2
     scope: site
@@ -99,6 +104,7 @@ def test_new_check_reusing_a_kind_is_a_yaml_change(tmp_path: Path):
     params:
       text_patterns: ["consultas? popular(?:es)?"]
 """
+    )
     path = tmp_path / "checks.yaml"
     path.write_text(text, encoding="utf-8")
     custom = load_catalogue(path)

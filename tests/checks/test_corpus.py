@@ -46,8 +46,10 @@ def test_agreement_with_auditor_labels(catalogue):
                 agree += 1
                 continue
             false_no += got.status == "no_cumple" and label["status"] == "cumple"
-            print(f"DESACUERDO {site} {check_id}: etiqueta={label['status']} resultado={got.status} "
-                  f"evidencia={got.evidence} motivo={got.reason}")
+            print(
+                f"DESACUERDO {site} {check_id}: etiqueta={label['status']} resultado={got.status} "
+                f"evidencia={got.evidence} motivo={got.reason}"
+            )
     print(f"Acuerdo: {agree}/{scored} ({100 * agree / max(scored, 1):.1f} %); falsos no_cumple: {false_no}")
     assert scored > 0
     assert agree >= 0.90 * scored

@@ -11,8 +11,10 @@ from checks.model import CrawlOutcome
 
 from .conftest import HOME, RUN_DATE, evaluate, html, outcome
 
-GOOD_HOME = html('<a href="/transparencia">Transparencia</a><p>Tel. (722) 123 45 67</p>',
-                 head='<meta name="viewport" content="width=device-width">')
+GOOD_HOME = html(
+    '<a href="/transparencia">Transparencia</a><p>Tel. (722) 123 45 67</p>',
+    head='<meta name="viewport" content="width=device-width">',
+)
 
 
 def test_one_result_per_check_in_catalogue_order(catalogue):
@@ -34,8 +36,10 @@ def test_unreachable_site_is_not_available_and_everything_else_unknown(catalogue
 def test_network_suspect_keeps_availability_unknown(catalogue):
     crawl = outcome(failure="timeout", home_url=None, network_suspect=True)
     results = {r.check_id: r for r in SiteEvaluator(catalogue, RUN_DATE).finish(crawl)}
-    assert (results["sitio.disponible"].status, results["sitio.disponible"].reason) == ("indeterminado",
-                                                                                         "network_suspect")
+    assert (results["sitio.disponible"].status, results["sitio.disponible"].reason) == (
+        "indeterminado",
+        "network_suspect",
+    )
     assert results["canal.telefono"].reason == "timeout"
 
 
@@ -55,11 +59,14 @@ def test_parked_home_loses_identity():
     assert {(r.status, r.reason) for r in results.values()} == {("indeterminado", "identity_lost")}
 
 
-@pytest.mark.parametrize(("home", "reason"), [
-    ("<html><body><h1>Sitio en mantenimiento</h1></body></html>", "maintenance"),
-    ("<html><body><div id='root'></div><script src='/main.js'></script></body></html>", "needs_js"),
-    ("<html><head><title>Just a moment...</title></head><body></body></html>", "blocked_waf"),
-])
+@pytest.mark.parametrize(
+    ("home", "reason"),
+    [
+        ("<html><body><h1>Sitio en mantenimiento</h1></body></html>", "maintenance"),
+        ("<html><body><div id='root'></div><script src='/main.js'></script></body></html>", "needs_js"),
+        ("<html><head><title>Just a moment...</title></head><body></body></html>", "blocked_waf"),
+    ],
+)
 def test_unusable_home_makes_everything_unknown(home, reason):
     results = evaluate(home)
     assert {(r.status, r.reason) for r in results.values()} == {("indeterminado", reason)}
@@ -96,28 +103,34 @@ def test_unusable_subpages_count_as_failed():
     assert results["canal.correo"].reason == "crawl_incomplete"
 
 
-@pytest.mark.parametrize(("changes", "expected", "fragment"), [
-    ({}, "cumple", ""),
-    ({"start_url": "http://municipio.gob.mx/", "http_redirects_to_https": True}, "cumple", ""),
-    ({"start_url": "http://municipio.gob.mx/", "http_redirects_to_https": False}, "no_cumple", "no redirige"),
-    ({"https_valid": False, "https_error": "certificado expirado"}, "no_cumple", "certificado expirado"),
-    ({"https_valid": None}, "indeterminado", "No se pudo verificar"),
-    ({"home_url": "http://municipio.gob.mx/", "https_valid": None}, "no_cumple", "sin HTTPS"),
-    ({"home_url": "http://municipio.gob.mx/", "https_valid": True}, "no_cumple", "no redirige"),
-])
+@pytest.mark.parametrize(
+    ("changes", "expected", "fragment"),
+    [
+        ({}, "cumple", ""),
+        ({"start_url": "http://municipio.gob.mx/", "http_redirects_to_https": True}, "cumple", ""),
+        ({"start_url": "http://municipio.gob.mx/", "http_redirects_to_https": False}, "no_cumple", "no redirige"),
+        ({"https_valid": False, "https_error": "certificado expirado"}, "no_cumple", "certificado expirado"),
+        ({"https_valid": None}, "indeterminado", "No se pudo verificar"),
+        ({"home_url": "http://municipio.gob.mx/", "https_valid": None}, "no_cumple", "sin HTTPS"),
+        ({"home_url": "http://municipio.gob.mx/", "https_valid": True}, "no_cumple", "no redirige"),
+    ],
+)
 def test_https_rules(changes, expected, fragment):
     result = evaluate(GOOD_HOME, crawl=outcome(**changes))["sitio.https"]
     assert result.status == expected and fragment in (result.detail or "")
 
 
-@pytest.mark.parametrize(("body", "expected", "reason"), [
-    ("<p>Publicado el 15 de marzo de 2026</p>", "cumple", None),
-    ("<p>Boletín del 1 de enero de 2026</p>", "cumple", None),  # 89 days before the run: inclusive window
-    ("<p>Boletín del 31 de diciembre de 2025</p>", "cumple", None),  # exactly 90 days: still recent
-    ("<p>Boletín del 30 de diciembre de 2025</p>", "no_cumple", None),
-    ("<p>Evento el 20 de abril de 2026; boletín del 2 de febrero de 2025</p>", "no_cumple", None),
-    ("<p>© 2026 H. Ayuntamiento. Administración 2025-2027</p>", "indeterminado", "no_dates"),
-])
+@pytest.mark.parametrize(
+    ("body", "expected", "reason"),
+    [
+        ("<p>Publicado el 15 de marzo de 2026</p>", "cumple", None),
+        ("<p>Boletín del 1 de enero de 2026</p>", "cumple", None),  # 89 days before the run: inclusive window
+        ("<p>Boletín del 31 de diciembre de 2025</p>", "cumple", None),  # exactly 90 days: still recent
+        ("<p>Boletín del 30 de diciembre de 2025</p>", "no_cumple", None),
+        ("<p>Evento el 20 de abril de 2026; boletín del 2 de febrero de 2025</p>", "no_cumple", None),
+        ("<p>© 2026 H. Ayuntamiento. Administración 2025-2027</p>", "indeterminado", "no_dates"),
+    ],
+)
 def test_recent_content(body, expected, reason):
     result = evaluate(html(body))["sitio.actualizacion_reciente"]
     assert (result.status, result.reason) == (expected, reason)
@@ -180,8 +193,10 @@ def test_a_redirecting_home_is_replaced_by_its_target() -> None:
     assert shell.kind == "redirect" and shell.refresh == "http://t.mx/inicio"
     home = evaluator.add_page(
         "http://t.mx/inicio",
-        '<html><head><title>H. Ayuntamiento de Toluca</title>'
-        '<meta name="viewport" content="width=device-width"></head><body>Ayuntamiento de Toluca</body></html>', 0)
+        "<html><head><title>H. Ayuntamiento de Toluca</title>"
+        '<meta name="viewport" content="width=device-width"></head><body>Ayuntamiento de Toluca</body></html>',
+        0,
+    )
     assert home.kind == "ok"
     results = {r.check_id: r.status for r in evaluator.finish(CrawlOutcome("http://t.mx/", "http://t.mx/inicio"))}
     assert results["sitio.disponible"] == "cumple" and results["sitio.movil"] == "cumple"

@@ -36,14 +36,21 @@ def page(fraccion: str, state: str = "records", *updates: date | None, **changes
     """A fraction page of article 92 with one record per update date."""
     slug = fraccion.lower().replace(" ", "_")
     records = tuple(FractionRecord(ejercicio="2026", fecha_actualizacion=u) for u in updates)
-    return FractionPage(articulo="92", fraccion=fraccion, url=f"{INDEX[:-4]}/art_92_{slug}.web",
-                        state=state, records=records, **changes)  # type: ignore[arg-type]
+    return FractionPage(
+        articulo="92", fraccion=fraccion, url=f"{INDEX[:-4]}/art_92_{slug}.web", state=state, records=records, **changes
+    )  # type: ignore[arg-type]
 
 
 def capture(*pages: FractionPage, failure: str | None = None, source: str = "ipomex3") -> IpomexCapture:
-    return IpomexCapture(cve_inegi="15106", source=source, index_url=INDEX,
-                         captured_at=datetime(2026, 10, 31, 12, tzinfo=UTC), failure=failure,
-                         failure_detail="detalle" if failure else None, fractions=list(pages))
+    return IpomexCapture(
+        cve_inegi="15106",
+        source=source,
+        index_url=INDEX,
+        captured_at=datetime(2026, 10, 31, 12, tzinfo=UTC),
+        failure=failure,
+        failure_detail="detalle" if failure else None,
+        fractions=list(pages),
+    )
 
 
 def by_id(results: list[CheckResult]) -> dict[str, CheckResult]:
@@ -57,13 +64,19 @@ def test_one_result_per_obligation_in_catalogue_order_with_source_and_law(small:
 
 
 def test_each_state_of_a_fraction_page(small: ObligationCatalogue) -> None:
-    results = by_id(evaluate_capture(capture(
-        page("I", "records", date(2026, 10, 15), date(2026, 7, 2), None),
-        page("Fracción II-A", "records", date(2026, 5, 12)),
-        page("II B", "empty"),
-        page("III", "no_aplica", justification="El municipio no cuenta con sindicatos."),
-        page("IV", "error", error="HTTP 500"),
-    ), small, RUN))
+    results = by_id(
+        evaluate_capture(
+            capture(
+                page("I", "records", date(2026, 10, 15), date(2026, 7, 2), None),
+                page("Fracción II-A", "records", date(2026, 5, 12)),
+                page("II B", "empty"),
+                page("III", "no_aplica", justification="El municipio no cuenta con sindicatos."),
+                page("IV", "error", error="HTTP 500"),
+            ),
+            small,
+            RUN,
+        )
+    )
 
     current = results["i"]
     assert (current.status, current.reason, current.last_update) == ("cumple", None, date(2026, 10, 15))
@@ -102,16 +115,20 @@ def test_no_aplica_without_justification_gets_a_default_sentence(small: Obligati
     assert result.status == "no_aplica" and "no aplica" in (result.detail or "")
 
 
-@pytest.mark.parametrize(("failure", "fragment"), [
-    ("captcha", "captcha"),
-    ("no_ipomex", "el registro no tiene la dirección de IPOMEX"),
-    ("timeout", "no respondió a tiempo"),
-    ("connect", "No se pudo conectar"),
-    ("http_error", "error HTTP"),
-    ("algo_nuevo", "motivo: algo_nuevo"),
-])
-def test_an_unread_portal_makes_every_fraction_indeterminado(small: ObligationCatalogue, failure: str,
-                                                              fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("failure", "fragment"),
+    [
+        ("captcha", "captcha"),
+        ("no_ipomex", "el registro no tiene la dirección de IPOMEX"),
+        ("timeout", "no respondió a tiempo"),
+        ("connect", "No se pudo conectar"),
+        ("http_error", "error HTTP"),
+        ("algo_nuevo", "motivo: algo_nuevo"),
+    ],
+)
+def test_an_unread_portal_makes_every_fraction_indeterminado(
+    small: ObligationCatalogue, failure: str, fragment: str
+) -> None:
     # Pages captured before the failure do not count: the capture as a whole was not read.
     results = evaluate_capture(capture(page("II B", "empty"), failure=failure), small, RUN)
     assert len(results) == len(small.obligations)
@@ -141,12 +158,18 @@ def test_fractions_outside_the_catalogue_are_ignored(small: ObligationCatalogue)
 def test_no_cumple_only_for_pages_that_were_read() -> None:
     catalogue = load_obligations()
     states = ["records", "empty", "no_aplica", "error"]
-    pages = [page(o.fraccion, states[i % 4], date(2026, 1, 1) if i % 8 else None)
-             for i, o in enumerate(catalogue.obligations) if i % 5]
+    pages = [
+        page(o.fraccion, states[i % 4], date(2026, 1, 1) if i % 8 else None)
+        for i, o in enumerate(catalogue.obligations)
+        if i % 5
+    ]
     results = evaluate_capture(capture(*pages), catalogue, RUN)
     assert len(results) == 87
-    read = {catalogue.by_label("92", p.fraccion).id for p in pages  # type: ignore[union-attr]
-            if p.state in ("records", "empty")}
+    read = {
+        catalogue.by_label("92", p.fraccion).id
+        for p in pages  # type: ignore[union-attr]
+        if p.state in ("records", "empty")
+    }
     assert {r.check_id for r in results if r.status == "no_cumple"} <= read
     assert all(r.evidence is None or len(r.evidence.text) <= 200 for r in results)
 
@@ -162,8 +185,12 @@ def ipomex(check: str, status: str, source: str = "ipomex3") -> CheckResult:
 
 def test_transparency_index_counts_only_definitive_applicable_fractions() -> None:
     results = [
-        ipomex("i", "cumple"), ipomex("ii_a", "cumple"), ipomex("ii_b", "no_cumple"), ipomex("iii", "no_aplica"),
-        ipomex("iv", "indeterminado"), CheckResult("sitio.https", "no_cumple"),
+        ipomex("i", "cumple"),
+        ipomex("ii_a", "cumple"),
+        ipomex("ii_b", "no_cumple"),
+        ipomex("iii", "no_aplica"),
+        ipomex("iv", "indeterminado"),
+        CheckResult("sitio.https", "no_cumple"),
     ]
     assert transparency_index(results) == AreaScore(66.7, 2, 1, 1, no_aplica=1)
 
@@ -174,15 +201,22 @@ def test_transparency_index_without_definitive_results_is_none() -> None:
 
 
 def test_transparency_index_keeps_the_best_verdict_per_fraction_across_sources() -> None:
-    results = [ipomex("i", "no_cumple"), ipomex("i", "cumple", "ipomex4"), ipomex("ii_a", "indeterminado"),
-               ipomex("ii_a", "no_cumple", "ipomex4")]
+    results = [
+        ipomex("i", "no_cumple"),
+        ipomex("i", "cumple", "ipomex4"),
+        ipomex("ii_a", "indeterminado"),
+        ipomex("ii_a", "no_cumple", "ipomex4"),
+    ]
     assert transparency_index(results) == AreaScore(50.0, 1, 1, 0)
 
 
 def test_area_scores_ignore_ipomex_results_and_no_aplica(catalogue) -> None:  # type: ignore[no-untyped-def]
     site = [CheckResult("sitio.disponible", "cumple"), CheckResult("sitio.https", "no_cumple")]
-    noise = [ipomex("i", "cumple"), ipomex("ii_a", "no_cumple"),
-             CheckResult("sitio.https", "cumple", source="ipomex3"),  # A site id from another source.
-             CheckResult("sitio.movil", "no_aplica")]
+    noise = [
+        ipomex("i", "cumple"),
+        ipomex("ii_a", "no_cumple"),
+        CheckResult("sitio.https", "cumple", source="ipomex3"),  # A site id from another source.
+        CheckResult("sitio.movil", "no_aplica"),
+    ]
     assert area_scores(site + noise, catalogue)["P3"] == AreaScore(50.0, 1, 1, 0, no_aplica=1)
     assert area_scores(site + noise, catalogue)["total"].score == area_scores(site, catalogue)["total"].score

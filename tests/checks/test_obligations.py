@@ -31,8 +31,12 @@ fracciones:
 
 def test_default_catalogue_loads_the_87_fractions_of_article_92() -> None:
     catalogue = load_obligations()
-    assert (catalogue.ley, catalogue.version, catalogue.articulo, catalogue.grace_days) == ("LTAIPEMyM", "2016",
-                                                                                            "92", 30)
+    assert (catalogue.ley, catalogue.version, catalogue.articulo, catalogue.grace_days) == (
+        "LTAIPEMyM",
+        "2016",
+        "92",
+        30,
+    )
     assert catalogue.key == "LTAIPEMyM:2016"
     assert len(catalogue.obligations) == 87
     first, last = catalogue.obligations[0], catalogue.obligations[-1]
@@ -46,26 +50,40 @@ def test_default_catalogue_loads_the_87_fractions_of_article_92() -> None:
         catalogue.get("ipomex.92.liii")
 
 
-@pytest.mark.parametrize("label", [
-    "Fracción II A", "FRACCIÓN II-A", "Fraccion II a", "II A", "ii_a", "IIA", "fraccion_ii_a", "Frac. II, inciso a",
-    "  II   A ", "II.A",
-])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Fracción II A",
+        "FRACCIÓN II-A",
+        "Fraccion II a",
+        "II A",
+        "ii_a",
+        "IIA",
+        "fraccion_ii_a",
+        "Frac. II, inciso a",
+        "  II   A ",
+        "II.A",
+    ],
+)
 def test_portal_labels_are_normalised(label: str) -> None:
     obligation = load_obligations().by_label("92", label)
     assert obligation is not None and obligation.id == "ipomex.92.ii_a"
 
 
-@pytest.mark.parametrize(("articulo", "label", "expected"), [
-    ("92", "XLVIII B", "ipomex.92.xlviii_b"),
-    ("92", "Fracción XLV", "ipomex.92.xlv"),  # XLV has no sub-fractions: not read as XL + V.
-    ("92", "LIC", "ipomex.92.li_c"),
-    ("Artículo 92", "I", "ipomex.92.i"),
-    ("art_92", "i", "ipomex.92.i"),
-    ("64", "I", None),  # Another article: not this catalogue's.
-    ("92", "LII", None),  # Only LII A, B and C exist.
-    ("92", "LIII", None),
-    ("92", "", None),
-])
+@pytest.mark.parametrize(
+    ("articulo", "label", "expected"),
+    [
+        ("92", "XLVIII B", "ipomex.92.xlviii_b"),
+        ("92", "Fracción XLV", "ipomex.92.xlv"),  # XLV has no sub-fractions: not read as XL + V.
+        ("92", "LIC", "ipomex.92.li_c"),
+        ("Artículo 92", "I", "ipomex.92.i"),
+        ("art_92", "i", "ipomex.92.i"),
+        ("64", "I", None),  # Another article: not this catalogue's.
+        ("92", "LII", None),  # Only LII A, B and C exist.
+        ("92", "LIII", None),
+        ("92", "", None),
+    ],
+)
 def test_by_label(articulo: str, label: str, expected: str | None) -> None:
     obligation = load_obligations().by_label(articulo, label)
     assert (obligation.id if obligation else None) == expected
@@ -79,7 +97,8 @@ def test_fraction_slug() -> None:
 def test_small_file_parses_in_order() -> None:
     catalogue = parse_obligations(SMALL)
     assert [(o.id, o.fraccion, o.update) for o in catalogue.obligations] == [
-        ("ipomex.92.i", "I", "trimestral"), ("ipomex.92.ii_a", "II A", "anual"),
+        ("ipomex.92.i", "I", "trimestral"),
+        ("ipomex.92.ii_a", "II A", "anual"),
     ]
 
 
@@ -89,26 +108,30 @@ def _error(text: str) -> ConfigError:
     return caught.value
 
 
-@pytest.mark.parametrize(("old", "new", "field", "line", "fragment"), [
-    ("ley: LTAIPEMyM\n", "", "ley", None, "obligatorio"),
-    ('version: "2016"\n', "", "version", None, "obligatorio"),
-    ("articulo: 92\n", "articulo: noventa\n", "articulo", 3, "número"),
-    ("articulo: 92\n", "", "articulo", None, "número"),
-    ("gracia_dias: 30\n", "gracia_dias: -1\n", "gracia_dias", 4, "mayor o igual que cero"),
-    ("gracia_dias: 30\n", "gracia_dias: treinta\n", "gracia_dias", 4, "entero"),
-    ("gracia_dias: 30\n", "gracia_dias: true\n", "gracia_dias", 4, "entero"),
-    ("id: ipomex.92.ii_a\n", "id: ipomex.92.ii\n", "id", 12, "ipomex.92.ii_a"),
-    ("id: ipomex.92.ii_a\n", "id: ipomex.93.ii_a\n", "id", 12, "debe ser"),
-    ("update: anual\n", "update: bimestral\n", "update", 15, "mensual, trimestral, semestral, anual"),
-    ('fraccion: "II A"\n', 'fraccion: "II-A"\n', "fraccion", 11, "no es una fracción válida"),
-    ('fraccion: "II A"\n', 'fraccion: "IIII A"\n', "fraccion", 11, "no es una fracción válida"),
-    ('fraccion: "II A"\n', 'fraccion: "ii a"\n', "fraccion", 11, "no es una fracción válida"),
-    ('    titulo: "Estructura orgánica"\n', "", "titulo", 11, "obligatorio"),
-    ("page: art_92_i.web\n", "page: art_92_i.web\n    pagina: x\n", "pagina", 10, "campo desconocido"),
-    ("gracia_dias: 30\n", "gracia_dias: 30\nleyes: x\n", "leyes", 5, "campo desconocido"),
-])
-def test_invalid_files_name_file_line_and_field(old: str, new: str, field: str, line: int | None,
-                                                fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "field", "line", "fragment"),
+    [
+        ("ley: LTAIPEMyM\n", "", "ley", None, "obligatorio"),
+        ('version: "2016"\n', "", "version", None, "obligatorio"),
+        ("articulo: 92\n", "articulo: noventa\n", "articulo", 3, "número"),
+        ("articulo: 92\n", "", "articulo", None, "número"),
+        ("gracia_dias: 30\n", "gracia_dias: -1\n", "gracia_dias", 4, "mayor o igual que cero"),
+        ("gracia_dias: 30\n", "gracia_dias: treinta\n", "gracia_dias", 4, "entero"),
+        ("gracia_dias: 30\n", "gracia_dias: true\n", "gracia_dias", 4, "entero"),
+        ("id: ipomex.92.ii_a\n", "id: ipomex.92.ii\n", "id", 12, "ipomex.92.ii_a"),
+        ("id: ipomex.92.ii_a\n", "id: ipomex.93.ii_a\n", "id", 12, "debe ser"),
+        ("update: anual\n", "update: bimestral\n", "update", 15, "mensual, trimestral, semestral, anual"),
+        ('fraccion: "II A"\n', 'fraccion: "II-A"\n', "fraccion", 11, "no es una fracción válida"),
+        ('fraccion: "II A"\n', 'fraccion: "IIII A"\n', "fraccion", 11, "no es una fracción válida"),
+        ('fraccion: "II A"\n', 'fraccion: "ii a"\n', "fraccion", 11, "no es una fracción válida"),
+        ('    titulo: "Estructura orgánica"\n', "", "titulo", 11, "obligatorio"),
+        ("page: art_92_i.web\n", "page: art_92_i.web\n    pagina: x\n", "pagina", 10, "campo desconocido"),
+        ("gracia_dias: 30\n", "gracia_dias: 30\nleyes: x\n", "leyes", 5, "campo desconocido"),
+    ],
+)
+def test_invalid_files_name_file_line_and_field(
+    old: str, new: str, field: str, line: int | None, fragment: str
+) -> None:
     assert old in SMALL
     error = _error(SMALL.replace(old, new, 1))
     assert (error.path, error.field, error.line) == ("obligaciones.yaml", field, line)
@@ -123,12 +146,15 @@ def test_duplicate_id_points_at_the_second_entry() -> None:
     assert "repetido" in error.problem
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ("- a\n- b\n", "diccionario"),
-    ("ley: X\nversion: '1'\narticulo: 1\ngracia_dias: 0\nfracciones: []\n", "no vacía"),
-    ("ley: X\nversion: '1'\narticulo: 1\ngracia_dias: 0\nfracciones:\n  - solo texto\n", "diccionario"),
-    ("ley: [sin cerrar\n", "YAML inválido"),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("- a\n- b\n", "diccionario"),
+        ("ley: X\nversion: '1'\narticulo: 1\ngracia_dias: 0\nfracciones: []\n", "no vacía"),
+        ("ley: X\nversion: '1'\narticulo: 1\ngracia_dias: 0\nfracciones:\n  - solo texto\n", "diccionario"),
+        ("ley: [sin cerrar\n", "YAML inválido"),
+    ],
+)
 def test_structural_errors(text: str, fragment: str) -> None:
     assert fragment in _error(text).problem
 

@@ -11,9 +11,13 @@ URL = "https://municipio.gob.mx/seccion/pagina.html"
 
 
 def test_visible_text_excludes_invisible_elements():
-    page = parse_page(URL, html(
-        "<p>Información Pública</p><script>var oculto = 1;</script><style>.x{}</style>"
-        "<noscript>Active JavaScript</noscript><template><p>plantilla</p></template><!-- comentario -->"))
+    page = parse_page(
+        URL,
+        html(
+            "<p>Información Pública</p><script>var oculto = 1;</script><style>.x{}</style>"
+            "<noscript>Active JavaScript</noscript><template><p>plantilla</p></template><!-- comentario -->"
+        ),
+    )
     assert "Información Pública" in page.text and "informacion publica" in page.folded
     for hidden in ("oculto", "plantilla", "comentario", "Active JavaScript", ".x{}"):
         assert hidden not in page.text
@@ -21,11 +25,15 @@ def test_visible_text_excludes_invisible_elements():
 
 
 def test_links_are_absolute_without_fragments_and_dead_links_are_not_links():
-    page = parse_page(URL, html(
-        '<a href="../transparencia/#art92">Transparencia</a><a href="#directorio">Aviso de privacidad</a>'
-        '<a href="javascript:void(0)">Pagos</a><a href="">Vacío</a><a href="  #  ">Espacio</a>'
-        '<a href="//cdn.gob.mx/a.pdf"><img alt="Bando Municipal 2025"></a><a href="mailto:x@y.mx">Correo</a>'
-        '<a name="ancla">Sin href</a><a href="/inicio" title="Inicio" aria-label="Ir al inicio"></a>'))
+    page = parse_page(
+        URL,
+        html(
+            '<a href="../transparencia/#art92">Transparencia</a><a href="#directorio">Aviso de privacidad</a>'
+            '<a href="javascript:void(0)">Pagos</a><a href="">Vacío</a><a href="  #  ">Espacio</a>'
+            '<a href="//cdn.gob.mx/a.pdf"><img alt="Bando Municipal 2025"></a><a href="mailto:x@y.mx">Correo</a>'
+            '<a name="ancla">Sin href</a><a href="/inicio" title="Inicio" aria-label="Ir al inicio"></a>'
+        ),
+    )
     urls = [link.url for link in page.links]
     assert urls[0] == "https://municipio.gob.mx/transparencia/"
     assert "https://cdn.gob.mx/a.pdf" in urls and "mailto:x@y.mx" in urls
@@ -37,9 +45,13 @@ def test_links_are_absolute_without_fragments_and_dead_links_are_not_links():
 
 
 def test_split_links_deduplicates_in_order_and_separates_documents():
-    page = parse_page(URL, html(
-        '<a href="/b">B</a><a href="/a#x">A</a><a href="/b#y">B otra vez</a><a href="/docs/plan.PDF">Plan</a>'
-        '<a href="/datos.csv?v=2">CSV</a><a href="tel:7221234567">Tel</a><a href="ftp://x/y">FTP</a>'))
+    page = parse_page(
+        URL,
+        html(
+            '<a href="/b">B</a><a href="/a#x">A</a><a href="/b#y">B otra vez</a><a href="/docs/plan.PDF">Plan</a>'
+            '<a href="/datos.csv?v=2">CSV</a><a href="tel:7221234567">Tel</a><a href="ftp://x/y">FTP</a>'
+        ),
+    )
     pages, documents = split_links(page)
     assert pages == ("https://municipio.gob.mx/b", "https://municipio.gob.mx/a")
     assert documents == ("https://municipio.gob.mx/docs/plan.PDF", "https://municipio.gob.mx/datos.csv?v=2")
@@ -57,13 +69,17 @@ def test_hostile_and_odd_hrefs():
 
 
 def test_forms_meta_scripts_iframes_and_dates():
-    page = parse_page(URL, html(
-        '<form action="/enviar" id="contacto"><input name="nombre" placeholder="Su nombre">'
-        '<input type="hidden" name="token"><textarea name="mensaje"></textarea></form>'
-        '<input type="search" name="q"><iframe src="https://www.youtube.com/embed/x"></iframe>'
-        '<time datetime="2026-03-01T10:00">1 de marzo</time><script src="/js/app.js"></script>',
-        head='<meta name="viewport" content="width=device-width"><meta property="article:published_time" '
-             'content="2026-02-02"><meta http-equiv="refresh" content="0; url=/inicio">'))
+    page = parse_page(
+        URL,
+        html(
+            '<form action="/enviar" id="contacto"><input name="nombre" placeholder="Su nombre">'
+            '<input type="hidden" name="token"><textarea name="mensaje"></textarea></form>'
+            '<input type="search" name="q"><iframe src="https://www.youtube.com/embed/x"></iframe>'
+            '<time datetime="2026-03-01T10:00">1 de marzo</time><script src="/js/app.js"></script>',
+            head='<meta name="viewport" content="width=device-width"><meta property="article:published_time" '
+            'content="2026-02-02"><meta http-equiv="refresh" content="0; url=/inicio">',
+        ),
+    )
     contact, orphans = page.forms
     assert contact.action == "/enviar" and [f.tag for f in contact.fields] == ["input", "textarea"]
     assert "su nombre" in contact.fields[0].label and orphans.fields[0].type == "search"
@@ -74,10 +90,14 @@ def test_forms_meta_scripts_iframes_and_dates():
 
 
 def test_cloudflare_protected_emails_are_decoded():
-    page = parse_page(URL, html(
-        '<a href="/cdn-cgi/l/email-protection" class="__cf_email__" data-cfemail="422d242b212b2d31022f372c2b212b'
-        '322b2d6c252d206c2f3a">[email&#160;protected]</a>'
-        '<a href="/cdn-cgi/l/email-protection#86e5e9e8f2e7e5f2e9c6ebf3e8efe5eff6efe9a8e1e9e4a8ebfe">correo</a>'))
+    page = parse_page(
+        URL,
+        html(
+            '<a href="/cdn-cgi/l/email-protection" class="__cf_email__" data-cfemail="422d242b212b2d31022f372c2b212b'
+            '322b2d6c252d206c2f3a">[email&#160;protected]</a>'
+            '<a href="/cdn-cgi/l/email-protection#86e5e9e8f2e7e5f2e9c6ebf3e8efe5eff6efe9a8e1e9e4a8ebfe">correo</a>'
+        ),
+    )
     assert set(page.emails) == {"oficios@municipio.gob.mx", "contacto@municipio.gob.mx"}
 
 
@@ -86,8 +106,10 @@ def test_empty_xml_declared_and_windows_1252_pages():
     assert parse_page(URL, "   ").links == ()
     page = parse_page(URL, '<?xml version="1.0" encoding="utf-8"?><html><body><p>Hola</p></body></html>')
     assert page.text == "Hola"
-    raw = "<html><head><meta charset='windows-1252'><title>Información</title></head><body>Información " \
-          "pública – Teléfono</body></html>".encode("cp1252")
+    raw = (
+        "<html><head><meta charset='windows-1252'><title>Información</title></head><body>Información "
+        "pública – Teléfono</body></html>".encode("cp1252")
+    )
     page = parse_page(URL, raw.decode("cp1252"))
     assert page.title == "Información" and "informacion publica – telefono" in page.folded
 

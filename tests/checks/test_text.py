@@ -31,9 +31,15 @@ def test_matches_start_at_words():
     assert matcher.search("xcopaci") is None and matcher.search("conacyt") is None
 
 
-@pytest.mark.parametrize(("pattern", "literal"), [
-    ("avisos? de privacidad", " de privacidad"), ("x|y", None), ("(?:a|b)c", None), ("copacis?", "copaci"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "literal"),
+    [
+        ("avisos? de privacidad", " de privacidad"),
+        ("x|y", None),
+        ("(?:a|b)c", None),
+        ("copacis?", "copaci"),
+    ],
+)
 def test_required_literal(pattern, literal):
     assert required_literal(pattern) == literal
 
@@ -41,8 +47,11 @@ def test_required_literal(pattern, literal):
 def test_prefilter_never_changes_results():
     patterns = ["cuentas? publicas?", "plan (?:de )?desarrollo municipal", "buzon (?:ciudadano|de quejas)", "x|y"]
     matcher = compile_any(patterns)
-    assert matcher is not None and [literal for _, literal in matcher.parts][:3] == [" publica", "desarrollo municipal",
-                                                                                   "buzon "]
+    assert matcher is not None and [literal for _, literal in matcher.parts][:3] == [
+        " publica",
+        "desarrollo municipal",
+        "buzon ",
+    ]
     naive = re.compile("|".join(f"(?:{p})" for p in patterns))
     for text in ("la cuenta publica 2025 y el plan desarrollo municipal", "buzon ciudadano", "y", "nada", ""):
         assert [m.group(0) for m in matcher.finditer(text)] == [m.group(0) for m in naive.finditer(text)]
@@ -62,8 +71,9 @@ def test_hostile_pages_never_break_the_evaluator(catalogue):
     generator = random.Random(20260331)
     for i in range(30):
         junk = bytes(generator.randrange(256) for _ in range(2000)).decode("latin-1")
-        tags = "".join(generator.choice(["<a href='", "'>", "<form>", "<textarea>", "<div", "</", "&#", "\x00"])
-                       for _ in range(50))
+        tags = "".join(
+            generator.choice(["<a href='", "'>", "<form>", "<textarea>", "<div", "</", "&#", "\x00"]) for _ in range(50)
+        )
         analysis = evaluator.add_page(f"https://municipio.gob.mx/{i}", junk + tags, 1)
         assert analysis.kind in ("ok", "parked", "maintenance", "js_shell", "challenge")
     deep = "<div>" * 5000 + "Teléfono 722 123 4567" + "</div>" * 5000

@@ -90,8 +90,10 @@ def test_stale_detail_names_the_period_and_deadline_in_mexican_dates() -> None:
 
 def test_cumple_detail() -> None:
     verdict = assess_update("anual", d("05/01/2026"), d("31/01/2026"), 30)
-    assert verdict.detail == ("Última actualización el 05/01/2026: cubre el año del 01/01/2025 al 31/12/2025 "
-                              "(plazo de publicación: hasta el 30/01/2026).")
+    assert verdict.detail == (
+        "Última actualización el 05/01/2026: cubre el año del 01/01/2025 al 31/12/2025 "
+        "(plazo de publicación: hasta el 30/01/2026)."
+    )
 
 
 def test_without_a_date_it_does_not_comply() -> None:

@@ -23,8 +23,16 @@ from simulator.faults import FaultFarm
 
 RUN_DATE = date(2026, 11, 24)
 MIB = 1 << 20
-CFG = CrawlSettings(timeout=2, retries=1, max_page_bytes=MIB, render_js=False, ipomex=False, crawl_processes=2,
-                    retry_after_max=5, max_pages=30)
+CFG = CrawlSettings(
+    timeout=2,
+    retries=1,
+    max_page_bytes=MIB,
+    render_js=False,
+    ipomex=False,
+    crawl_processes=2,
+    retry_after_max=5,
+    max_pages=30,
+)
 # Sites served by the farm that are not crawled as targets (the SSRF canary must receive zero requests).
 NOT_CRAWLED = frozenset({"canary"})
 DNS_TABLE = {"municipio-inexistente.test": None, "municipio-local.test": "127.0.0.1"}
@@ -44,12 +52,15 @@ def tls_contexts(tmp: Path) -> tuple[dict[str, ssl.SSLContext], Path]:
     now = datetime.now(UTC)
     leaves = {
         "tls_valid": ca.issue_cert("127.0.0.1"),
-        "tls_expired": ca.issue_cert("127.0.0.1", not_before=now - timedelta(days=400),
-                                     not_after=now - timedelta(days=30)),
+        "tls_expired": ca.issue_cert(
+            "127.0.0.1", not_before=now - timedelta(days=400), not_after=now - timedelta(days=30)
+        ),
         "tls_wronghost": ca.issue_cert("otro-municipio.example"),
     }
-    contexts = {name: _context(b"".join(b.bytes() for b in leaf.cert_chain_pems), leaf.private_key_pem.bytes(),
-                               tmp, name) for name, leaf in leaves.items()}
+    contexts = {
+        name: _context(b"".join(b.bytes() for b in leaf.cert_chain_pems), leaf.private_key_pem.bytes(), tmp, name)
+        for name, leaf in leaves.items()
+    }
     # A certificate that signs itself (the CA's own, served as the leaf): not the CA Vigía trusts.
     stranger = trustme.CA()
     contexts["tls_selfsigned"] = _context(stranger.cert_pem.bytes(), stranger.private_key_pem.bytes(), tmp, "self")
@@ -72,8 +83,7 @@ class FaultRun:
         return {r.check_id: r for r in self.reports[name].results}
 
 
-def run_faults(farm: FaultFarm, names: list[str], cfg: CrawlSettings,
-               extra: dict[str, str] | None = None) -> FaultRun:
+def run_faults(farm: FaultFarm, names: list[str], cfg: CrawlSettings, extra: dict[str, str] | None = None) -> FaultRun:
     """Crawl the named fault sites (and extra name → URL targets) through the real worker processes."""
     targets = [SiteTarget(name, NOMBRE, farm.url(name)) for name in names]
     targets += [SiteTarget(name, NOMBRE, url) for name, url in (extra or {}).items()]
@@ -103,8 +113,10 @@ def fault_run(fault_farm: tuple[FaultFarm, Path]) -> Iterator[FaultRun]:
     previous = os.environ.get("VIGIA_DNS_OVERRIDES")
     os.environ["VIGIA_DNS_OVERRIDES"] = json.dumps(DNS_TABLE)  # inherited by the spawned workers
     try:
-        extra = {"dns_nxdomain": "http://municipio-inexistente.test/",
-                 "dns_local": f"http://municipio-local.test:{farm.ports['http_only']}/"}
+        extra = {
+            "dns_nxdomain": "http://municipio-inexistente.test/",
+            "dns_local": f"http://municipio-local.test:{farm.ports['http_only']}/",
+        }
         names = [n for n in farm.names if n not in NOT_CRAWLED]
         run = run_faults(farm, names, replace(CFG, ca_bundle=str(ca_file)), extra)
     finally:

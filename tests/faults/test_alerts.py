@@ -163,7 +163,8 @@ class CrashAfterSend:
 
 def operation(tmp_path: Path, port: int) -> OperationConfig:
     path = tmp_path / "operacion.yaml"
-    path.write_text(f"""calendario: {{cron: "0 2 * * *", zona: America/Mexico_City, gracia_minutos: 60,
+    path.write_text(
+        f"""calendario: {{cron: "0 2 * * *", zona: America/Mexico_City, gracia_minutos: 60,
               candado_minutos: 60}}
 alertas:
   confirmacion_corridas: 2
@@ -172,7 +173,9 @@ alertas:
   smtp: {{host: 127.0.0.1, port: {port}, seguridad: ninguna, timeout_segundos: 5, reintentos: 0}}
   destinatarios: [{{nombre: Auditores, correo: a@example.org, alcance: todo}}]
   unidades_transparencia: {{}}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return load_operation_config(path)
 
 
@@ -181,7 +184,8 @@ def alertas(db_url: str, *args: str) -> Any:
 
 
 def test_crash_between_send_and_mark_is_uncertain_never_resent_automatically(
-        db: Database, db_url: str, smtp: SmtpServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db: Database, db_url: str, smtp: SmtpServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     outbox_id = queue(db, "a@example.org")
     with pytest.raises(SystemExit):
         send_pending(db, CrashAfterSend(transport(smtp)), SENDER, 0, lambda: NOW)
@@ -228,10 +232,17 @@ send_pending(open_database(sys.argv[1]), KilledAfterSend(SmtpTransport("127.0.0.
 
 
 def test_killed_sender_process_leaves_an_uncertain_row_and_its_lease_is_broken(
-        db: Database, db_url: str, smtp: SmtpServer) -> None:
+    db: Database, db_url: str, smtp: SmtpServer
+) -> None:
     first, second = queue(db, "a@example.org"), queue(db, "b@example.org")
-    killed = subprocess.run([sys.executable, "-c", CRASHING_SENDER, db_url, str(smtp.port), SENDER], cwd=REPO,
-                            capture_output=True, text=True, timeout=60, check=False)
+    killed = subprocess.run(
+        [sys.executable, "-c", CRASHING_SENDER, db_url, str(smtp.port), SENDER],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert killed.returncode == 9, killed.stderr
     assert [rows(db)[first].status, rows(db)[second].status] == ["sending", "pending"]
     report = send_pending(db, transport(smtp), SENDER, 0, lambda: datetime.now(UTC))
@@ -246,8 +257,11 @@ def test_killed_sender_process_leaves_an_uncertain_row_and_its_lease_is_broken(
 def test_live_claim_elsewhere_waits_for_its_lease_then_turns_uncertain(db: Database, smtp: SmtpServer) -> None:
     outbox_id = queue(db, "a@example.org")
     with db.Session.begin() as session:
-        session.execute(update(OutboxRow).where(OutboxRow.id == outbox_id).values(
-            status="sending", claimed_at=NOW, claimed_by="otra-maquina:4242:abcd"))
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id)
+            .values(status="sending", claimed_at=NOW, claimed_by="otra-maquina:4242:abcd")
+        )
     assert (send(db, smtp, NOW + timedelta(minutes=10)).uncertain, rows(db)[outbox_id].status) == (0, "sending")
     assert send(db, smtp, NOW + timedelta(minutes=31)).uncertain == 1
     assert rows(db)[outbox_id].status == "incierto" and smtp.handler.messages == []

@@ -83,8 +83,9 @@ def test_malformed_registry_row_names_file_line_and_field(tmp_path: Path, db_url
 
 
 @pytest.mark.usefixtures("fresh_catalogues")
-def test_bad_check_id_in_the_catalogue_names_file_line_and_field(tmp_path: Path, db_url: str,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_check_id_in_the_catalogue_names_file_line_and_field(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     catalogue = tmp_path / "checks.yaml"
     line = broken_copy(CONFIG / "checks.yaml", catalogue, "- id: sitio.https", "- id: sitio https")
     monkeypatch.setattr(checks.catalogue, "DEFAULT_CATALOGUE", catalogue)
@@ -97,8 +98,9 @@ def test_bad_check_id_in_the_catalogue_names_file_line_and_field(tmp_path: Path,
 
 
 @pytest.mark.usefixtures("fresh_catalogues")
-def test_wrong_check_id_in_the_obligations_names_file_line_and_field(tmp_path: Path, db_url: str,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_check_id_in_the_obligations_names_file_line_and_field(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     obligations = tmp_path / "obligaciones.yaml"
     line = broken_copy(CONFIG / "obligaciones.yaml", obligations, "id: ipomex.92.ii_a", "id: ipomex.92.i")
     monkeypatch.setattr(checks.obligations, "DEFAULT_OBLIGATIONS", obligations)
@@ -110,8 +112,9 @@ def test_wrong_check_id_in_the_obligations_names_file_line_and_field(tmp_path: P
     assert_nothing_stored(db_url)
 
 
-def test_bad_cron_expression_names_file_line_and_field(tmp_path: Path, db_url: str,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_cron_expression_names_file_line_and_field(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     operation = tmp_path / "operacion.yaml"
     line = broken_copy(CONFIG / "operacion.yaml", operation, 'cron: "0 2 * * *"', 'cron: "0 25 * * *"')
     monkeypatch.setattr(alerts.config, "DEFAULT_OPERATION", operation)
@@ -123,11 +126,14 @@ def test_bad_cron_expression_names_file_line_and_field(tmp_path: Path, db_url: s
     assert_nothing_stored(db_url)
 
 
-@pytest.mark.parametrize(("url", "problem"), [
-    ("nonsense://x", "tipo desconocido"),
-    ("esto no es una url", "no es válida"),
-    ("sqlite:////no/existe/la/carpeta/vigia.db", "no existe o no es una carpeta"),
-])
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("nonsense://x", "tipo desconocido"),
+        ("esto no es una url", "no es válida"),
+        ("sqlite:////no/existe/la/carpeta/vigia.db", "no existe o no es una carpeta"),
+    ],
+)
 def test_bad_database_url_in_the_option_names_the_option(url: str, problem: str) -> None:
     result = invoke("crawl", "-m", "Toluca", "--db", url)
     assert result.exit_code == 3

@@ -42,7 +42,7 @@ from web.auth import hash_password
 
 PASSWORD = "clave-secreta-1"
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "javascript:alert(1)"]
+XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)"]
 INJECTIONS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0"]
 HOSTILE_NAME = 'Acambay <script>alert(1)</script>"><img src=x onerror=alert(1)>'
 CHECKS = ["sitio.https", "sitio.movil", "sitio.aviso_privacidad", "sitio.buscador"]
@@ -53,8 +53,9 @@ WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 def seed(url: str) -> None:
     """One complete run: a hostile municipality name, evidence URLs with XSS and texts with spreadsheet formulas."""
     db = open_database(url)
-    run = start_run(db, "crawl", [municipality("15001", HOSTILE_NAME, 60_000), municipality("15002", INJECTIONS[0])],
-                    {})
+    run = start_run(
+        db, "crawl", [municipality("15001", HOSTILE_NAME, 60_000), municipality("15002", INJECTIONS[0])], {}
+    )
     site = report("15001", {"sitio.disponible": "cumple"})
     urls = ["javascript:alert(1)", 'https://a.mx/"><script>alert(1)</script>', "https://a.mx/ok", XSS[1]]
     for check_id, link, text in zip(CHECKS, urls, INJECTIONS, strict=True):
@@ -129,12 +130,20 @@ def test_payloads_from_a_crawled_site_are_inert_in_pages_json_exports_and_mail(t
         database = open_database(db_url)
         run_and_store(DatabaseRunStore(database), chosen, CrawlSettings(ipomex=False, render_js=False), RUN_DATE)
         stored = repository.latest_results(database, [evil.cve_inegi])[0]
-    found = [r for r in stored.results if r.evidence and re.search(r"<script|onerror|javascript:|HYPERLINK",
-                                                                     f"{r.evidence.url} {r.evidence.text}")]
+    found = [
+        r
+        for r in stored.results
+        if r.evidence and re.search(r"<script|onerror|javascript:|HYPERLINK", f"{r.evidence.url} {r.evidence.text}")
+    ]
     assert found, "las cargas no llegaron a la evidencia guardada"
     with TestClient(create_app(db_url, require_login=False)) as client:
-        pages = ["/", f"/municipio/{evil.cve_inegi}", "/ipomex", "/corridas",
-                 *{f"/verificacion/{r.check_id}" for r in found}]
+        pages = [
+            "/",
+            f"/municipio/{evil.cve_inegi}",
+            "/ipomex",
+            "/corridas",
+            *{f"/verificacion/{r.check_id}" for r in found},
+        ]
         for page in pages:
             assert_inert_html(client.get(page).text)
             for fmt in ("csv", "xlsx"):
@@ -142,8 +151,19 @@ def test_payloads_from_a_crawled_site_are_inert_in_pages_json_exports_and_mail(t
         api = client.get(f"/api/municipio/{evil.cve_inegi}")
         assert api.headers["content-type"] == "application/json" and api.headers["x-content-type-options"] == "nosniff"
         assert "<script>alert(1)</script>" in str(api.json())  # Data, not markup: a browser never renders it.
-    events = [AlertEvent(1, evil.cve_inegi, evil.nombre, r.check_id, "regresion", r.evidence.url,  # type: ignore[union-attr]
-                         r.evidence.text, datetime.now(UTC)) for r in found]  # type: ignore[union-attr]
+    events = [
+        AlertEvent(
+            1,
+            evil.cve_inegi,
+            evil.nombre,
+            r.check_id,
+            "regresion",
+            r.evidence.url,  # type: ignore[union-attr]
+            r.evidence.text,
+            datetime.now(UTC),
+        )
+        for r in found
+    ]  # type: ignore[union-attr]
     assert_inert_mail(database, events)
     database.dispose()
 
@@ -153,9 +173,19 @@ def assert_inert_mail(database: Any, events: list[AlertEvent]) -> None:
     mail = render_digest(Digest(events[0].run_id, "a@example.org", "Auditoría", events))
     run_id = repository.start_run(database, "crawl", [], {})
     with database.Session.begin() as session:
-        session.add(OutboxRow(run_id=run_id, recipient="a@example.org", subject=mail.subject, body_text=mail.text,
-                              body_html=mail.html, idempotency_key=f"{run_id}:a", status="pending", attempts=0,
-                              created_at=datetime.now(UTC)))
+        session.add(
+            OutboxRow(
+                run_id=run_id,
+                recipient="a@example.org",
+                subject=mail.subject,
+                body_text=mail.text,
+                body_html=mail.html,
+                idempotency_key=f"{run_id}:a",
+                status="pending",
+                attempts=0,
+                created_at=datetime.now(UTC),
+            )
+        )
     fake = FakeTransport()
     assert send_pending(database, fake, "Vigía <vigia@localhost>", 0, lambda: datetime.now(UTC)).sent == 1
     [message] = fake.sent
@@ -193,8 +223,9 @@ def test_csv_and_xlsx_injection_is_neutralised(seeded: str) -> None:
             assert f"'{INJECTIONS[0]}" in ranking
 
 
-def test_login_is_required_when_not_bound_to_loopback(seeded: str, vigia_home: Path, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_login_is_required_when_not_bound_to_loopback(
+    seeded: str, vigia_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     users = tmp_path / "usuarios.yaml"
     users.write_text(f'usuarios:\n  auditora: "{hash_password(PASSWORD)}"\n', encoding="utf-8")
     served: list[FastAPI] = []
@@ -262,8 +293,10 @@ def snapshot(url: str) -> dict[str, list[str]]:
         metadata = MetaData()
         metadata.reflect(engine)
         with engine.connect() as connection:
-            return {name: sorted(repr(tuple(row)) for row in connection.execute(select(table)))
-                    for name, table in metadata.tables.items()}
+            return {
+                name: sorted(repr(tuple(row)) for row in connection.execute(select(table)))
+                for name, table in metadata.tables.items()
+            }
     finally:
         engine.dispose()
 

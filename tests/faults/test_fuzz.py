@@ -22,26 +22,109 @@ CATALOGUE = load_catalogue()
 HOME = "https://www.municipio.gob.mx/"
 # Generous for a loaded CI runner: a real page takes milliseconds.
 PAGE_SECONDS = 5.0
-FUZZ = settings(deadline=None, database=None, print_blob=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
-TAGS = ["html", "head", "body", "title", "meta", "base", "a", "p", "div", "span", "script", "style", "noscript",
-        "form", "input", "button", "textarea", "select", "iframe", "frame", "table", "tr", "td", "ul", "li", "h1",
-        "img", "svg", "math", "template", "footer", "nav", "header", "object"]
-ATTRS = ["href", "src", "action", "content", "http-equiv", "charset", "name", "type", "id", "class", "style",
-         "onclick", "onerror", "rel", "title", "value", "lang", "data-x"]
-HOSTILE = ["<script>alert(1)</script>", "javascript:alert(1)", '"><img src=x onerror=alert(1)>', "{{7*7}}", "\x00",
-           "\ufffd", "&#0;", "&#x110000;", "&", "<!--", "-->", "<![CDATA[", "]]>", "</", "<a", "\u202e", "\r\n",
-           "Tel. (722) 275 13 00", "transparencia@municipio.gob.mx", "Aviso de privacidad", "IPOMEX", "SAIMEX",
-           "https://www.facebook.com/municipio", "https://wa.me/527221234567", "0;url=javascript:alert(1)",
-           "Ã¡rea de transparencia", "Bando Municipal 2026.pdf", "mailto:a@b.mx", "tel:+527222751300"]
+TAGS = [
+    "html",
+    "head",
+    "body",
+    "title",
+    "meta",
+    "base",
+    "a",
+    "p",
+    "div",
+    "span",
+    "script",
+    "style",
+    "noscript",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "iframe",
+    "frame",
+    "table",
+    "tr",
+    "td",
+    "ul",
+    "li",
+    "h1",
+    "img",
+    "svg",
+    "math",
+    "template",
+    "footer",
+    "nav",
+    "header",
+    "object",
+]
+ATTRS = [
+    "href",
+    "src",
+    "action",
+    "content",
+    "http-equiv",
+    "charset",
+    "name",
+    "type",
+    "id",
+    "class",
+    "style",
+    "onclick",
+    "onerror",
+    "rel",
+    "title",
+    "value",
+    "lang",
+    "data-x",
+]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "javascript:alert(1)",
+    '"><img src=x onerror=alert(1)>',
+    "{{7*7}}",
+    "\x00",
+    "\ufffd",
+    "&#0;",
+    "&#x110000;",
+    "&",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "]]>",
+    "</",
+    "<a",
+    "\u202e",
+    "\r\n",
+    "Tel. (722) 275 13 00",
+    "transparencia@municipio.gob.mx",
+    "Aviso de privacidad",
+    "IPOMEX",
+    "SAIMEX",
+    "https://www.facebook.com/municipio",
+    "https://wa.me/527221234567",
+    "0;url=javascript:alert(1)",
+    "Ã¡rea de transparencia",
+    "Bando Municipal 2026.pdf",
+    "mailto:a@b.mx",
+    "tel:+527222751300",
+]
 ENCODINGS = ["utf-8", "latin-1", "cp1252", "utf-16", "shift_jis", "koi8-r"]
 
 odd_text = st.tuples(st.binary(max_size=80), st.sampled_from(ENCODINGS)).map(
-    lambda pair: pair[0].decode(pair[1], errors="replace"))
+    lambda pair: pair[0].decode(pair[1], errors="replace")
+)
 text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40), odd_text)
-huge = st.sampled_from([1_000, 50_000, 300_000]).flatmap(lambda n: st.sampled_from(["x", "\"'<", "é"]).map(
-    lambda ch: ch * n))
+huge = st.sampled_from([1_000, 50_000, 300_000]).flatmap(
+    lambda n: st.sampled_from(["x", "\"'<", "é"]).map(lambda ch: ch * n)
+)
 attributes = st.dictionaries(st.sampled_from(ATTRS), st.one_of(text, huge), max_size=3)
 
 
@@ -51,18 +134,30 @@ def tag(name: str, attrs: dict[str, str], children: list[str], quote: str, close
     return f"<{name}{rendered}>{''.join(children)}{f'</{name}>' if closed else ''}"
 
 
-nodes = st.recursive(text, lambda kids: st.builds(
-    tag, st.sampled_from(TAGS), attributes, st.lists(kids, max_size=4), st.sampled_from(['"', "'", ""]),
-    st.booleans()), max_leaves=25)
+nodes = st.recursive(
+    text,
+    lambda kids: st.builds(
+        tag,
+        st.sampled_from(TAGS),
+        attributes,
+        st.lists(kids, max_size=4),
+        st.sampled_from(['"', "'", ""]),
+        st.booleans(),
+    ),
+    max_leaves=25,
+)
 deep = st.tuples(st.integers(1, 5_000), st.sampled_from(["div", "span", "table", "a", "b"])).map(
-    lambda pair: f"<{pair[1]}>" * pair[0] + "Tel. (722) 275 13 00" + f"</{pair[1]}>" * (pair[0] // 2))
+    lambda pair: f"<{pair[1]}>" * pair[0] + "Tel. (722) 275 13 00" + f"</{pair[1]}>" * (pair[0] // 2)
+)
 documents = st.one_of(nodes, deep, st.builds("<html><head>{}</head><body>{}</body></html>".format, nodes, nodes))
-outcomes = st.sampled_from([
-    CrawlOutcome(HOME, HOME, pages_ok=3, https_valid=True),
-    CrawlOutcome(HOME, HOME, pages_ok=1, pages_failed=5, truncated=True),
-    CrawlOutcome(HOME, None, failure="timeout", server_answered=True),
-    CrawlOutcome(HOME, None, failure="connect", network_suspect=True),
-])
+outcomes = st.sampled_from(
+    [
+        CrawlOutcome(HOME, HOME, pages_ok=3, https_valid=True),
+        CrawlOutcome(HOME, HOME, pages_ok=1, pages_failed=5, truncated=True),
+        CrawlOutcome(HOME, None, failure="timeout", server_answered=True),
+        CrawlOutcome(HOME, None, failure="connect", network_suspect=True),
+    ]
+)
 
 
 @functools.cache
@@ -74,8 +169,12 @@ def corpus_pages() -> list[tuple[str, bytes]]:
     from simulator import build_world
 
     sites = build_world(seed=2026, run_date=RUN_DATE).sites[:12]
-    return [(HOME + path.lstrip("/"), r.body) for s in sites for path, r in s.resources.items()
-            if (r.content_type or "").startswith("text/html")]
+    return [
+        (HOME + path.lstrip("/"), r.body)
+        for s in sites
+        for path, r in s.resources.items()
+        if (r.content_type or "").startswith("text/html")
+    ]
 
 
 def _mutate(data: bytearray, draw: st.DrawFn) -> bytearray:
@@ -93,7 +192,7 @@ def _mutate(data: bytearray, draw: st.DrawFn) -> bytearray:
             del data[start:end]
     elif operation == "duplicate":
         length = draw(st.integers(1, 5_000))
-        data[where:where] = data[where:where + length] * draw(st.integers(1, 20))
+        data[where:where] = data[where : where + length] * draw(st.integers(1, 20))
     else:
         data[where:where] = draw(st.sampled_from(HOSTILE)).encode("utf-8")
     return data
@@ -130,10 +229,15 @@ def evaluate(pages: list[tuple[str, str]], outcome: CrawlOutcome, municipality: 
 
 
 @settings(FUZZ, max_examples=150)
-@given(home=documents, others=st.lists(documents, max_size=3), outcome=outcomes,
-       municipality=st.sampled_from([None, "Metepec", "Vicente Guerrero"]))
-def test_random_html_never_breaks_the_checks(home: str, others: list[str], outcome: CrawlOutcome,
-                                             municipality: str | None) -> None:
+@given(
+    home=documents,
+    others=st.lists(documents, max_size=3),
+    outcome=outcomes,
+    municipality=st.sampled_from([None, "Metepec", "Vicente Guerrero"]),
+)
+def test_random_html_never_breaks_the_checks(
+    home: str, others: list[str], outcome: CrawlOutcome, municipality: str | None
+) -> None:
     pages = [(HOME, home), *((f"{HOME}p{i}", html) for i, html in enumerate(others))]
     evaluate(pages, outcome, municipality)
 

@@ -21,8 +21,9 @@ SITE_ONLY = frozenset({"sitio.disponible"})
 def _cumple_but_https(run: FaultRun, name: str) -> None:
     """Every check but sitio.https was scored cumple (the ordinary page carries all the evidence)."""
     assert run.reports[name].outcome.failure is None
-    assert {c: s for c, s in statuses(run, name).items() if c != "sitio.https"} == \
-        dict.fromkeys((c for c in statuses(run, name) if c != "sitio.https"), "cumple")
+    assert {c: s for c, s in statuses(run, name).items() if c != "sitio.https"} == dict.fromkeys(
+        (c for c in statuses(run, name) if c != "sitio.https"), "cumple"
+    )
 
 
 @slow
@@ -116,8 +117,10 @@ def test_retry_after_middleware_is_optional() -> None:
 
 
 @slow
-@pytest.mark.parametrize(("name", "fault"), [("tls_expired", "caducado"), ("tls_selfsigned", "autofirmado"),
-                                             ("tls_wronghost", "no corresponde")])
+@pytest.mark.parametrize(
+    ("name", "fault"),
+    [("tls_expired", "caducado"), ("tls_selfsigned", "autofirmado"), ("tls_wronghost", "no corresponde")],
+)
 def test_bad_certificate_still_scores_content(fault_run: FaultRun, name: str, fault: str) -> None:
     https = fault_run.results(name)["sitio.https"]
     assert https.status == "no_cumple" and https.reason == "tls_invalid"
@@ -162,12 +165,27 @@ def test_ssrf_redirects_and_links_never_reach_another_loopback_origin(fault_run:
 PUBLIC = SsrfPolicy()
 
 
-@pytest.mark.parametrize("url", [
-    "http://169.254.169.254/latest/meta-data/", "http://100.64.0.1/", "http://10.1.2.3/", "http://192.168.0.1/",
-    "http://127.0.0.1:8000/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://2130706433/",
-    "http://0x7f.1/", "http://0.0.0.0/", "file:///etc/passwd", "ftp://example.com/", "gopher://x/",
-    "http:\\\\127.0.0.1\\admin", "http://municipio.gob.mx\\@127.0.0.1/", "http://user@127.0.0.1/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://100.64.0.1/",
+        "http://10.1.2.3/",
+        "http://192.168.0.1/",
+        "http://127.0.0.1:8000/",
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://2130706433/",
+        "http://0x7f.1/",
+        "http://0.0.0.0/",
+        "file:///etc/passwd",
+        "ftp://example.com/",
+        "gopher://x/",
+        "http:\\\\127.0.0.1\\admin",
+        "http://municipio.gob.mx\\@127.0.0.1/",
+        "http://user@127.0.0.1/",
+    ],
+)
 def test_ssrf_decision_blocks_internal_targets(url: str) -> None:
     assert PUBLIC.decide(url, resolve=lambda host: []) is not None
 
@@ -196,8 +214,13 @@ def test_ssrf_browser_gate() -> None:
     local = SsrfPolicy.for_urls(["http://127.0.0.1:8000/"])
 
     async def verdicts() -> list[bool]:
-        urls = ["http://127.0.0.1:8000/app.js", "http://127.0.0.1:9000/x", "http://169.254.169.254/",
-                "data:text/plain,hola", "file:///etc/passwd"]
+        urls = [
+            "http://127.0.0.1:8000/app.js",
+            "http://127.0.0.1:9000/x",
+            "http://169.254.169.254/",
+            "data:text/plain,hola",
+            "file:///etc/passwd",
+        ]
         return [await local.allows_async(url) for url in urls]
 
     assert asyncio.run(verdicts()) == [True, False, False, True, False]

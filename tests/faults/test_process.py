@@ -93,8 +93,9 @@ def test_second_crawl_is_refused(db: Database, db_url: str, monkeypatch: pytest.
     assert held is not None and held.holder == OTHER  # The refused crawl did not touch the other's lease.
 
 
-def test_a_live_local_process_blocks_the_crawl_until_it_exits(db: Database, db_url: str,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_live_local_process_blocks_the_crawl_until_it_exits(
+    db: Database, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A real second process holds the lease, as a crawl in another terminal would.
     other = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
     holder = f"{socket.gethostname()}:{other.pid}"
@@ -114,8 +115,9 @@ def test_a_live_local_process_blocks_the_crawl_until_it_exits(db: Database, db_u
     assert fake.calls == 1 and runs(db) == 1 and lease(db) is None
 
 
-def test_esperar_waits_for_the_other_crawl_then_runs(db: Database, db_url: str,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_esperar_waits_for_the_other_crawl_then_runs(
+    db: Database, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     taken = since()
     assert acquire_lease(db, LEASE_NAME, OTHER, timedelta(hours=6), taken)
     monkeypatch.setattr(crawl_lease_module, "WAIT_POLL_SECONDS", 0.01)
@@ -153,8 +155,11 @@ def test_nightly_job_skips_while_vigia_crawl_runs(db: Database, db_url: str, mon
     def nightly_fires() -> None:
         held = lease(db)
         holders.append(held.holder if held else None)
-        nightly.append(subprocess.run([sys.executable, "-c", NIGHTLY_CHILD, db_url], capture_output=True, text=True,
-                                      timeout=120, cwd=REPO))
+        nightly.append(
+            subprocess.run(
+                [sys.executable, "-c", NIGHTLY_CHILD, db_url], capture_output=True, text=True, timeout=120, cwd=REPO
+            )
+        )
 
     monkeypatch.setattr("crawler.pipeline.crawl", FakeCrawl(nightly_fires))
     result = crawl_cli(db_url)

@@ -92,8 +92,10 @@ def _hold_write_lock(path: str, locked: threading.Event) -> None:
     """Another process's writer: takes the write lock, writes, keeps the lock HOLD_SECONDS, then commits."""
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("BEGIN IMMEDIATE")
-    connection.execute("INSERT INTO leases (name, holder, acquired_at, expires_at) VALUES "
-                       "('otro-escritor', 'prueba:1', '2026-01-01 00:00:00', '2026-01-01 01:00:00')")
+    connection.execute(
+        "INSERT INTO leases (name, holder, acquired_at, expires_at) VALUES "
+        "('otro-escritor', 'prueba:1', '2026-01-01 00:00:00', '2026-01-01 01:00:00')"
+    )
     locked.set()
     threading.Event().wait(HOLD_SECONDS)  # One bounded wait: the lock is held, nobody polls.
     connection.execute("COMMIT")
@@ -142,7 +144,8 @@ def big_reports(targets: Sequence[Any], *_args: Any) -> Iterator[object]:
 
 
 def test_disk_full_mid_run_stops_with_a_spanish_error_and_corrupts_nothing(
-        sqlite_url: str, vigia_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sqlite_url: str, vigia_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     database = open_database(sqlite_url)
     earlier = complete_run(database)
     before = results_by_run(database)
@@ -219,8 +222,9 @@ def respaldo(*args: str) -> Result:
     return CliRunner().invoke(app, ["respaldo", *args], env={"COLUMNS": "200"})
 
 
-def test_online_backup_while_a_writer_inserts_is_restorable(sqlite_db: Database, sqlite_url: str, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_online_backup_while_a_writer_inserts_is_restorable(
+    sqlite_db: Database, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for _ in range(10):
         complete_run(sqlite_db)
     steps: list[tuple[int, int]] = []
@@ -277,12 +281,13 @@ def test_backup_of_a_missing_database_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_postgresql_backup_uses_pg_dump_with_the_password_in_the_environment(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[tuple[list[str], dict[str, str]]] = []
 
     def fake_run(command: list[str], env: dict[str, str], **_kwargs: Any) -> subprocess.CompletedProcess[str]:
         calls.append((command, env))
-        Path(next(a for a in command if a.startswith("--file="))[len("--file="):]).write_bytes(b"PGDMP")
+        Path(next(a for a in command if a.startswith("--file="))[len("--file=") :]).write_bytes(b"PGDMP")
         return subprocess.CompletedProcess(command, 0, "", "")
 
     monkeypatch.setattr(backup_module.shutil, "which", lambda name: f"/usr/bin/{name}")
@@ -311,4 +316,3 @@ def test_postgresql_backup_restores_with_pg_restore(db: Database, db_url: str, t
     assert result.exit_code == 0, result.output
     listing = subprocess.run(["pg_restore", "--list", str(destination)], capture_output=True, text=True, check=True)
     assert "TABLE DATA public runs" in listing.stdout and "TABLE DATA public check_results" in listing.stdout
-

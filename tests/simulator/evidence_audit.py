@@ -15,12 +15,26 @@ import lxml.html
 
 from config.registry import fold
 
-MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-          "noviembre", "diciembre")
+MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
 PHONE_RUN = re.compile(r"(?:\d[\s().+-]{0,2}){7,}")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
-ACCOUNT = re.compile(r"https?://(?:www\.)?(facebook\.com|twitter\.com|x\.com|instagram\.com|youtube\.com|tiktok\.com)"
-                     r"/(?!sharer|share|intent|plugins)")
+ACCOUNT = re.compile(
+    r"https?://(?:www\.)?(facebook\.com|twitter\.com|x\.com|instagram\.com|youtube\.com|tiktok\.com)"
+    r"/(?!sharer|share|intent|plugins)"
+)
 CHAT_VENDORS = ("tawk.to", "tidio", "zdassets", "jivosite", "botpress", "customerchat")
 DEAD = ("#", "javascript:")
 
@@ -83,21 +97,27 @@ def phone(view: View) -> bool:
 
 def email(view: View) -> bool:
     """Addresses, obfuscated addresses, or mailto: links."""
-    return bool(EMAIL.search(view.text)) or href_has(view, "mailto:") or has(
-        view, "[arroba]", "(arroba)", " arroba ", "(at)", "[at]")
+    return (
+        bool(EMAIL.search(view.text))
+        or href_has(view, "mailto:")
+        or has(view, "[arroba]", "(arroba)", " arroba ", "(at)", "[at]")
+    )
 
 
 def contact_form(view: View) -> bool:
     """A form with a textarea and a contact field."""
     contact = ("email:", "tel:", ":nombre", ":your-name", ":name", ":correo", ":telefono")
-    return any(area and any(f.startswith(contact) or f.endswith(contact) for f in fields)
-               for area, fields in view.forms)
+    return any(
+        area and any(f.startswith(contact) or f.endswith(contact) for f in fields) for area, fields in view.forms
+    )
 
 
 def search_form(view: View) -> bool:
     """A form with a search box."""
-    return any(any(f.startswith("search:") or f.endswith((":s", ":q", ":searchword", ":buscar")) for f in fields)
-               for _, fields in view.forms)
+    return any(
+        any(f.startswith("search:") or f.endswith((":s", ":q", ":searchword", ":buscar")) for f in fields)
+        for _, fields in view.forms
+    )
 
 
 def unit_with_datum(view: View) -> bool:
@@ -123,30 +143,53 @@ DETECTORS: dict[str, Detector] = {
     "canal.chat": lambda v: any(vendor in s for s in v.scripts for vendor in CHAT_VENDORS),
     "canal.redes_sociales": lambda v: any(ACCOUNT.match(href) for href, _ in v.links),
     "canal.tramites_en_linea": lambda v: has(v, "tramite", "remtys"),
-    "canal.pagos_en_linea": lambda v: bool(re.search(r"pag\w*[^.]{0,40}en linea", v.text)) or any(
-        re.search(r"[/.]pagos?[/.-]|pagoenlinea", href) for href, _ in v.links),
-    "canal.reporte_ciudadano": lambda v: has(v, "reporte ciudadano", "atencion ciudadana", "buzon", "queja",
-                                             "sugerencia", "reporta") or bool(re.search(r"\b072\b", v.text)),
+    "canal.pagos_en_linea": lambda v: (
+        bool(re.search(r"pag\w*[^.]{0,40}en linea", v.text))
+        or any(re.search(r"[/.]pagos?[/.-]|pagoenlinea", href) for href, _ in v.links)
+    ),
+    "canal.reporte_ciudadano": lambda v: (
+        has(v, "reporte ciudadano", "atencion ciudadana", "buzon", "queja", "sugerencia", "reporta")
+        or bool(re.search(r"\b072\b", v.text))
+    ),
     "participacion.copaci": lambda v: has(v, "copaci", "consejos de participacion", "consejo de participacion"),
     "participacion.cocicovi": lambda v: has(v, "cocicovi", "control y vigilancia"),
     "participacion.presupuesto_participativo": lambda v: has(v, "presupuesto participativo"),
     "participacion.denuncia_ciudadana": lambda v: has(v, "denuncia", "sistema de atencion mexiquense", "queja"),
-    "participacion.cabildo_abierto": lambda v: has(v, "cabildo abierto", "acta de la", "actas de cabildo", " sesion",
-                                                   "transmision"),
+    "participacion.cabildo_abierto": lambda v: has(
+        v, "cabildo abierto", "acta de la", "actas de cabildo", " sesion", "transmision"
+    ),
     "normatividad.bando_municipal": lambda v: has(v, "bando"),
     "normatividad.gaceta_municipal": lambda v: has(v, "gaceta"),
     "normatividad.plan_desarrollo": lambda v: has(v, "plan de desarrollo municipal", "plan municipal de desarrollo"),
     "transparencia.enlace_portal": portal_link,
     "transparencia.enlace_ipomex": lambda v: href_has(v, "ipomex"),
-    "transparencia.solicitudes": lambda v: has(v, "saimex", "plataforma nacional de transparencia",
-                                               "solicitud de informacion", "solicitudes de informacion",
-                                               "solicitud de acceso", "solicitudes de acceso") or href_has(v, "saimex"),
+    "transparencia.solicitudes": lambda v: (
+        has(
+            v,
+            "saimex",
+            "plataforma nacional de transparencia",
+            "solicitud de informacion",
+            "solicitudes de informacion",
+            "solicitud de acceso",
+            "solicitudes de acceso",
+        )
+        or href_has(v, "saimex")
+    ),
     "transparencia.unidad_transparencia": unit_with_datum,
-    "transparencia.conac": lambda v: has(v, "conac", "sevac", "cuenta publica", "contabilidad gubernamental",
-                                         "armonizacion contable", "situacion financiera", "presupuesto de egresos",
-                                         "informacion financiera"),
-    "transparencia.datos_abiertos": lambda v: has(v, "datos abiertos") or href_has(v, ".csv", ".xlsx", ".json",
-                                                                                    "datos.gob.mx"),
+    "transparencia.conac": lambda v: has(
+        v,
+        "conac",
+        "sevac",
+        "cuenta publica",
+        "contabilidad gubernamental",
+        "armonizacion contable",
+        "situacion financiera",
+        "presupuesto de egresos",
+        "informacion financiera",
+    ),
+    "transparencia.datos_abiertos": lambda v: (
+        has(v, "datos abiertos") or href_has(v, ".csv", ".xlsx", ".json", "datos.gob.mx")
+    ),
 }
 
 DATE_PATTERNS = (

@@ -20,9 +20,11 @@ FRACTION_LINK = re.compile(r"^fraccion\s+([ivxlc]+)(?:[\s-]+([a-g]))?\.\s")
 async def _fetch_all(urls: list[str], timeout: float) -> dict[str, tuple[int, bytes]]:
     connector = aiohttp.TCPConnector(limit=32)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout)) as session:
+
         async def one(url: str) -> tuple[str, int, bytes]:
             async with session.get(url) as response:
                 return url, response.status, await response.read()
+
         results = await asyncio.gather(*(one(u) for u in urls))
     return {url: (status, body) for url, status, body in results}
 

@@ -12,8 +12,15 @@ from simulator import FarmServer, World
 from simulator.ipomex_model import HEADERS
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +41,13 @@ def page() -> Iterator[Any]:
 
 
 def test_ipomex3_fraction_renders_its_table(world: World, farm: FarmServer, page: Any) -> None:
-    cve, portal = next((s.cve_inegi, p) for s in world.sites if (p := world.ipomex(s.cve_inegi)).generation ==
-                       "ipomex3" and p.behaviour == "normal" and p.columns != tuple(HEADERS))
+    cve, portal = next(
+        (s.cve_inegi, p)
+        for s in world.sites
+        if (p := world.ipomex(s.cve_inegi)).generation == "ipomex3"
+        and p.behaviour == "normal"
+        and p.columns != tuple(HEADERS)
+    )
     rows = {m.cve_inegi: m for m in farm.registry()}
     page.goto(rows[cve].ipomex_url)
     fraction = next(f for f in portal.fractions if f.state == "complete")
@@ -51,8 +63,9 @@ def test_ipomex3_fraction_renders_its_table(world: World, farm: FarmServer, page
 
 
 def test_ipomex4_lists_obligations_and_records(world: World, farm: FarmServer, page: Any) -> None:
-    portal = next(p for s in world.sites if (p := world.ipomex(s.cve_inegi)).generation == "ipomex4"
-                  and p.behaviour == "normal")
+    portal = next(
+        p for s in world.sites if (p := world.ipomex(s.cve_inegi)).generation == "ipomex4" and p.behaviour == "normal"
+    )
     page.goto(f"{farm.ipomex4_url}#/obligaciones/{portal.ipo4_id}")
     page.wait_for_selector("#app[data-estado='listo'] ul.obligaciones")
     assert page.inner_text("h1.sujeto") == portal.nombre
@@ -61,8 +74,9 @@ def test_ipomex4_lists_obligations_and_records(world: World, farm: FarmServer, p
     page.click(f"li.obligacion[data-id='{fraction.obl_id}'] a")
     page.wait_for_selector("#app[data-estado='listo'] table.registros")
     assert page.locator("table.registros tbody tr").count() == len(fraction.records)
-    gated = next(p for s in world.sites if (p := world.ipomex(s.cve_inegi)).behaviour == "captcha"
-                 and p.generation == "ipomex4")
+    gated = next(
+        p for s in world.sites if (p := world.ipomex(s.cve_inegi)).behaviour == "captcha" and p.generation == "ipomex4"
+    )
     page.goto(f"{farm.ipomex4_url}#/obligaciones/{gated.ipo4_id}")
     page.wait_for_selector("#app[data-estado='captcha'] .g-recaptcha", state="attached")
 

@@ -35,8 +35,18 @@ def read_lines(process: subprocess.Popen[str], count: int) -> list[str]:
 
 def test_serve_prints_urls_serves_and_stops(tmp_path: Path) -> None:
     truth = tmp_path / "verdad.json"
-    command = [sys.executable, "-m", "simulator", "serve", "--seed", "2026", "--run-date", "2026-11-24",
-               "--ground-truth", str(truth)]
+    command = [
+        sys.executable,
+        "-m",
+        "simulator",
+        "serve",
+        "--seed",
+        "2026",
+        "--run-date",
+        "2026-11-24",
+        "--ground-truth",
+        str(truth),
+    ]
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         lines = read_lines(process, 125)
@@ -58,6 +68,11 @@ def test_serve_prints_urls_serves_and_stops(tmp_path: Path) -> None:
 
 
 def test_negative_latency_is_rejected() -> None:
-    result = subprocess.run([sys.executable, "-m", "simulator", "serve", "--latency", "-1"], cwd=REPO,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "serve", "--latency", "-1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "latencia" in result.stderr

@@ -15,8 +15,7 @@ from tests.simulator.evidence_audit import DETECTORS, View, dates_in, read
 def reachable_views(site: SimSite) -> tuple[str, dict[str, View]]:
     """(home path, views of every HTML page within the crawl's depth, as a browser renders js_only pages)."""
     depths = crawl_depths(site)
-    views = {p: read(site.dom(p)) for p in depths
-             if (site.resources[p].content_type or "").startswith("text/html")}
+    views = {p: read(site.dom(p)) for p in depths if (site.resources[p].content_type or "").startswith("text/html")}
     return resolve(site, "/") or "/", views
 
 
@@ -63,8 +62,7 @@ def test_traps_are_present_somewhere(world: World) -> None:
     bodies = [r.body for s in world.sites if s.behaviour in EVALUATED for r in s.resources.values()]
     assert sum(b'href="#">Pagos' in b or b'href="#">PAGOS' in b for b in bodies) >= 2
     assert sum(b"sharer.php" in b for b in bodies) >= 5
-    assert sum("plan estatal de desarrollo" in v.text or "plan de desarrollo del estado" in v.text
-               for v in texts) >= 2
+    assert sum("plan estatal de desarrollo" in v.text or "plan de desarrollo del estado" in v.text for v in texts) >= 2
     assert sum("integrantes del h. ayuntamiento" in v.text for v in texts) >= 5
     assert sum("acude a las cajas" in v.text for v in texts) >= 2
     assert sum(b'name="password"' in b for b in bodies) >= 2

@@ -33,8 +33,11 @@ DMY = re.compile(r"\b\d{2}/\d{2}/\d{4}\b")
 
 def portals(world: World, generation: str, *behaviours: str) -> list[tuple[str, IpomexSite]]:
     """(clave, portal) of the municipalities on one generation with one of the behaviours."""
-    return [(s.cve_inegi, p) for s in world.sites if (p := world.ipomex(s.cve_inegi)).generation == generation
-            and p.behaviour in behaviours]
+    return [
+        (s.cve_inegi, p)
+        for s in world.sites
+        if (p := world.ipomex(s.cve_inegi)).generation == generation and p.behaviour in behaviours
+    ]
 
 
 def test_generations_and_behaviours_are_fixed(world: World) -> None:
@@ -59,8 +62,11 @@ def test_registry_points_at_the_simulated_ipomex(world: World, farm: FarmServer)
             assert row.ipomex_url is None and row.ipomex4_id is None
     ids = [m.ipomex4_id for m in rows.values() if m.ipomex4_id is not None]
     assert len(ids) == len(set(ids)) == 102
-    assert {p.ipo3_id for _, p in portals(world, "ipomex3", *READABLE, "captcha", "timeout")} >= {"ELORO", "APAXCO",
-                                                                                              "SanAntonioLaIsla"}
+    assert {p.ipo3_id for _, p in portals(world, "ipomex3", *READABLE, "captcha", "timeout")} >= {
+        "ELORO",
+        "APAXCO",
+        "SanAntonioLaIsla",
+    }
 
 
 def test_unreadable_municipalities_are_indeterminate(world: World) -> None:
@@ -210,14 +216,22 @@ def test_unlisted_fractions_are_not_served(world: World, farm: FarmServer) -> No
     for generation in ("ipomex3", "ipomex4"):
         for _, portal in portals(world, generation, "missing_fractions"):
             for f in (f for f in portal.fractions if not f.listed):
-                url = (f"{farm.ipomex_base}/ipo3/lgt/indice/{portal.ipo3_id}/{f.slug}" if generation == "ipomex3"
-                       else f"{api}/{portal.ipo4_id}/obligaciones/{f.obl_id}/registros")
+                url = (
+                    f"{farm.ipomex_base}/ipo3/lgt/indice/{portal.ipo3_id}/{f.slug}"
+                    if generation == "ipomex3"
+                    else f"{api}/{portal.ipo4_id}/obligaciones/{f.obl_id}/registros"
+                )
                 assert httpx.get(url, timeout=10).status_code == 404
 
 
 def test_documents_are_served(world: World, farm: FarmServer) -> None:
-    path = next(d.path for _, p in portals(world, "ipomex4", "normal") for f in p.fractions for r in f.records
-                for d in r.documentos)
+    path = next(
+        d.path
+        for _, p in portals(world, "ipomex4", "normal")
+        for f in p.fractions
+        for r in f.records
+        for d in r.documentos
+    )
     assert re.fullmatch(r"/recursos/ipo/files_ipo/\d{4}/\d+/\d+/[0-9a-f]{32}\.pdf", path)
     response = httpx.get(farm.ipomex_base + path, timeout=10)
     assert response.headers["content-type"] == "application/pdf" and response.content.startswith(b"%PDF")

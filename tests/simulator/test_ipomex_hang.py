@@ -30,8 +30,9 @@ def test_hang_times_out_clients_without_blocking_others() -> None:
         rows = {m.cve_inegi: m for m in farm.registry()}
         api = f"{farm.ipomex_base}/ipomex/api/v1/sujetos"
         held: dict[str, httpx.Response] = {}
-        waiter = threading.Thread(target=lambda: held.update(r=httpx.get(rows[TIMEOUT_IPOMEX3].ipomex_url or "",
-                                                                          timeout=10)))
+        waiter = threading.Thread(
+            target=lambda: held.update(r=httpx.get(rows[TIMEOUT_IPOMEX3].ipomex_url or "", timeout=10))
+        )
         started = time.monotonic()
         waiter.start()
         with pytest.raises(httpx.ReadTimeout):

@@ -19,8 +19,11 @@ def test_every_page_is_an_empty_shell(world: World) -> None:
     assert sorted(c for c, b in world.behaviours().items() if b == "js_only") == list(JS_ONLY)
     for cve in JS_ONLY:
         site = world.site(cve)
-        pages = [p for p, r in site.resources.items() if r.location is None
-                 and (r.content_type or "").startswith("text/html")]
+        pages = [
+            p
+            for p, r in site.resources.items()
+            if r.location is None and (r.content_type or "").startswith("text/html")
+        ]
         assert len(pages) == len(site.evidence) >= 10
         for path in pages:
             tree = lxml.html.fromstring(site.resources[path].body)

@@ -22,8 +22,23 @@ from tests.simulator.test_evidence import disagreements
 
 PAGES = 40
 # Every special behaviour of seed 2026 (js_only, cp1252, slow, robots...), ordinary sites and synthetic clones.
-SAMPLE = ("15001", "15017", "15050", "15063", "15070", "15083", "15084", "15089", "15106", "15115", "15123",
-          "15033", "15058", "15104", "15121")
+SAMPLE = (
+    "15001",
+    "15017",
+    "15050",
+    "15063",
+    "15070",
+    "15083",
+    "15084",
+    "15089",
+    "15106",
+    "15115",
+    "15123",
+    "15033",
+    "15058",
+    "15104",
+    "15121",
+)
 
 
 def sample_registry(synthetic: int = 6) -> list[Municipality]:
@@ -63,8 +78,11 @@ def test_synthetic_rows_are_distinct_clones() -> None:
         source = real[n % 125]
         assert int(m.cve_inegi) == FIRST_SYNTHETIC_CVE + n and m.nombre.startswith(source.nombre)
         assert not any(c.isdigit() for c in m.nombre)
-        assert (m.poblacion_2020, m.conapo_im_2020, m.conapo_gm_2020) == \
-            (source.poblacion_2020, source.conapo_im_2020, source.conapo_gm_2020)
+        assert (m.poblacion_2020, m.conapo_im_2020, m.conapo_gm_2020) == (
+            source.poblacion_2020,
+            source.conapo_im_2020,
+            source.conapo_gm_2020,
+        )
         assert m.sitio_web is None and m.sitio_estado == "desconocido"
 
 

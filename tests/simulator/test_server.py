@@ -16,8 +16,16 @@ from simulator import FarmServer, World, build_world
 from simulator.model import EVALUATED
 from tests.simulator.conftest import RUN_DATE
 
-SPECIAL = {"redirect_loop": "15050", "down": "15063", "robots_disallow": "15070", "parked": "15083",
-           "maintenance": "15089", "slow": "15106", "cp1252": "15115", "http_503": "15123"}
+SPECIAL = {
+    "redirect_loop": "15050",
+    "down": "15063",
+    "robots_disallow": "15070",
+    "parked": "15083",
+    "maintenance": "15089",
+    "slow": "15106",
+    "cp1252": "15115",
+    "http_503": "15123",
+}
 
 
 def get(url: str, follow: bool = False) -> httpx.Response:

@@ -20,19 +20,30 @@ from tests.simulator.conftest import RUN_DATE
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = {"wordpress", "bootstrap5", "bootstrap4", "table", "joomla"}
 # Fixed by the seed; documented in the farm's report. Changing the seed or SPECIAL_BEHAVIOURS changes them.
-EXPECTED_SPECIALS = {"15050": "redirect_loop", "15063": "down", "15070": "robots_disallow", "15083": "parked",
-                     "15089": "maintenance", "15106": "slow", "15115": "cp1252", "15123": "http_503",
-                     "15017": "js_only", "15084": "js_only"}
-FINGERPRINT = ("import hashlib, datetime, simulator\n"
-               "w = simulator.build_world(2026, datetime.date(2026, 11, 24))\n"
-               "h = hashlib.sha256(w.to_json().encode())\n"
-               "for s in w.sites:\n"
-               "    for p, r in s.resources.items():\n"
-               "        h.update(p.encode() + str(r.status).encode() + (r.content_type or '').encode() + r.body)\n"
-               "    for p, b in s.rendered.items():\n"
-               "        h.update(p.encode() + b)\n"
-               "    h.update(repr(s.ipomex).encode())\n"
-               "print(h.hexdigest())\n")
+EXPECTED_SPECIALS = {
+    "15050": "redirect_loop",
+    "15063": "down",
+    "15070": "robots_disallow",
+    "15083": "parked",
+    "15089": "maintenance",
+    "15106": "slow",
+    "15115": "cp1252",
+    "15123": "http_503",
+    "15017": "js_only",
+    "15084": "js_only",
+}
+FINGERPRINT = (
+    "import hashlib, datetime, simulator\n"
+    "w = simulator.build_world(2026, datetime.date(2026, 11, 24))\n"
+    "h = hashlib.sha256(w.to_json().encode())\n"
+    "for s in w.sites:\n"
+    "    for p, r in s.resources.items():\n"
+    "        h.update(p.encode() + str(r.status).encode() + (r.content_type or '').encode() + r.body)\n"
+    "    for p, b in s.rendered.items():\n"
+    "        h.update(p.encode() + b)\n"
+    "    h.update(repr(s.ipomex).encode())\n"
+    "print(h.hexdigest())\n"
+)
 
 
 def fingerprint(world: World) -> str:
@@ -62,8 +73,15 @@ def test_output_does_not_depend_on_hash_randomisation(world: World) -> None:
     digests = set()
     for hash_seed in ("1", "987"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        out = subprocess.run([sys.executable, "-c", FINGERPRINT], cwd=REPO, env=env, capture_output=True, text=True,
-                             timeout=120, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", FINGERPRINT],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
         digests.add(out.stdout.strip())
     assert digests == {fingerprint(world)}
 
@@ -146,8 +164,10 @@ def test_ground_truth_file(world: World, tmp_path: Path) -> None:
     assert list(document["sites"]) == [s.cve_inegi for s in world.sites]
     first = document["sites"]["15001"]
     assert first["behaviour"] == "normal" and first["checks"] == world.ground_truth["15001"]
-    assert first["ipomex"] == {"generation": world.ipomex("15001").generation,
-                               "behaviour": world.ipomex("15001").behaviour}
+    assert first["ipomex"] == {
+        "generation": world.ipomex("15001").generation,
+        "behaviour": world.ipomex("15001").behaviour,
+    }
     assert {s["ipomex"]["generation"] for s in document["sites"].values()} == {"ipomex3", "ipomex4", "none"}
     assert document["sites"]["15063"]["behaviour"] == "down"
 

@@ -30,7 +30,8 @@ WINDOW_CHANGES = (
 def _changes(db: Database) -> list[tuple[object, ...]]:
     with db.engine.connect() as conn:
         stored = select(ResultChangeRow.__table__).order_by(
-            ResultChangeRow.run_id, ResultChangeRow.cve_inegi, ResultChangeRow.check_key)
+            ResultChangeRow.run_id, ResultChangeRow.cve_inegi, ResultChangeRow.check_key
+        )
         return [tuple(row) for row in conn.execute(stored)]
 
 
@@ -42,8 +43,10 @@ def _window(db: Database) -> list[tuple[object, ...]]:
 def _pairs(db: Database) -> list[tuple[str, str, str, str, int]]:
     with db.engine.connect() as conn:
         names = dict(conn.execute(select(CheckKeyRow.id, CheckKeyRow.check_id)).all())
-    return [(str(cve), names[key], str(before), str(after), int(run_id))  # type: ignore[index]
-            for run_id, cve, key, _, before, after, _ in _changes(db)]
+    return [
+        (str(cve), names[key], str(before), str(after), int(run_id))  # type: ignore[index]
+        for run_id, cve, key, _, before, after, _ in _changes(db)
+    ]
 
 
 def test_first_run_has_no_changes(db: Database) -> None:
@@ -57,8 +60,11 @@ def test_changes_skip_partial_and_failed_runs_and_missing_municipalities(db: Dat
     crawl(db, {"15002": {"a": "no_cumple"}}, status="failed")
     subset = crawl(db, {"15001": {"a": "no_cumple"}})  # 15002 is not in this run; 15001 lacks check b.
     last = crawl(db, {"15001": {"a": "no_cumple", "b": "indeterminado"}, "15002": {"a": "no_cumple"}})
-    assert _pairs(db) == [("15001", "a", "cumple", "no_cumple", subset),
-                          ("15001", "b", "cumple", "indeterminado", last), ("15002", "a", "cumple", "no_cumple", last)]
+    assert _pairs(db) == [
+        ("15001", "a", "cumple", "no_cumple", subset),
+        ("15001", "b", "cumple", "indeterminado", last),
+        ("15002", "a", "cumple", "no_cumple", last),
+    ]
     assert {row[3] for row in _changes(db)} == {first}
     assert _changes(db) == _window(db)
 
@@ -91,7 +97,9 @@ def test_status_on_reads_the_newest_complete_run_by_that_day(db: Database) -> No
     today = summary.finished_at.astimezone(LOCAL_TZ).date()
     states = status_on(db, today)
     assert [(s.cve_inegi, s.check_id, s.status, s.run_id) for s in states] == [
-        ("15001", "a", "no_cumple", second), ("15002", "a", "no_cumple", first)]
+        ("15001", "a", "no_cumple", second),
+        ("15002", "a", "no_cumple", first),
+    ]
     assert states[0].source == "sitio" and states[0].run_finished_at == summary.finished_at
     assert [s.status for s in status_on(db, today, "15002")] == ["no_cumple"]
     assert status_on(db, today - timedelta(days=1)) == []
@@ -104,7 +112,11 @@ def test_timeline_lists_first_observation_then_changes_only(db: Database) -> Non
     crawl(db, {"15001": {"a": "no_cumple", "b": "cumple", "c": "cumple"}})
     entries = timeline(db, "15001")
     assert [(e.run_id, e.check_id, e.status) for e in entries] == [
-        (first, "a", "cumple"), (first, "b", "cumple"), (third, "a", "no_cumple"), (third, "c", "cumple")]
+        (first, "a", "cumple"),
+        (first, "b", "cumple"),
+        (third, "a", "no_cumple"),
+        (third, "c", "cumple"),
+    ]
     assert [(e.run_id, e.status) for e in timeline(db, "15001", "a")] == [(first, "cumple"), (third, "no_cumple")]
     assert timeline(db, "15001", "zzz") == []
     assert timeline(db, "15001", since=date(2999, 1, 1)) == []
@@ -113,9 +125,11 @@ def test_timeline_lists_first_observation_then_changes_only(db: Database) -> Non
 def test_page_logs_round_trip_and_shorten_hashes() -> None:
     from checks.model import PageRecord
 
-    pages = [PageRecord("https://a.mx/", "https://a.mx/", 200, "f" * 64, 0, kind="html"),
-             PageRecord("https://a.mx/x", None, None, None, 1, error="timeout"),
-             PageRecord("https://a.mx/y", "https://a.mx/z", 301, "ab", 2, rendered=True)]
+    pages = [
+        PageRecord("https://a.mx/", "https://a.mx/", 200, "f" * 64, 0, kind="html"),
+        PageRecord("https://a.mx/x", None, None, None, 1, error="timeout"),
+        PageRecord("https://a.mx/y", "https://a.mx/z", 301, "ab", 2, rendered=True),
+    ]
     decoded = decode_pages(encode_pages(pages))
     assert decoded[0].content_hash == "f" * 16 and decoded[1:] == pages[1:]
     assert decoded[0].final_url == "https://a.mx/"

@@ -76,7 +76,8 @@ def test_latest_results_reads_check_results_through_the_index(sqlite_db: Databas
         event.remove(db.engine, "before_cursor_execute", capture)
     assert len(seen) == 1  # One query for the one run involved.
     with db.engine.connect() as connection:
-        plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {seen[0][0]}",
-                                                                           seen[0][1]))
+        plan = " ".join(
+            str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {seen[0][0]}", seen[0][1])
+        )
     assert "USING INDEX ix_check_results_run_cve" in plan, plan
     assert "SCAN check_results" not in plan, plan

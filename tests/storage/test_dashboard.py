@@ -33,37 +33,73 @@ class World:
     third: int
 
 
-def crawl(db: Database, day: int, sites: dict[str, dict[str, Status]], status: str = "complete",
-          fractions: dict[str, dict[str, Status]] | None = None) -> int:
+def crawl(
+    db: Database,
+    day: int,
+    sites: dict[str, dict[str, Status]],
+    status: str = "complete",
+    fractions: dict[str, dict[str, Status]] | None = None,
+) -> int:
     run_id = start_run(db, "crawl", REGISTRY, {})
     for cve, statuses in sites.items():
         record_site(db, run_id, report(cve, statuses))
     for cve, found in (fractions or {}).items():
-        results = [CheckResult(i, s, source="ipomex3", last_update=date(2026, 1, 2), reason="r" if s != "cumple"
-                               else None) for i, s in found.items()]
+        results = [
+            CheckResult(i, s, source="ipomex3", last_update=date(2026, 1, 2), reason="r" if s != "cumple" else None)
+            for i, s in found.items()
+        ]
         record_ipomex(db, run_id, capture(cve), results)
     finish_run(db, run_id, status)
     started = DAY0 + timedelta(days=day)
     with unit_of_work(db, "fechar la corrida") as session:
-        session.execute(update(RunRow).where(RunRow.id == run_id)
-                        .values(started_at=started, finished_at=started + timedelta(hours=1)))
+        session.execute(
+            update(RunRow)
+            .where(RunRow.id == run_id)
+            .values(started_at=started, finished_at=started + timedelta(hours=1))
+        )
     return run_id
 
 
 @pytest.fixture
 def world(db: Database) -> World:
-    first = crawl(db, 0, {"15001": {P2: "no_cumple", P3: "cumple", P4: "no_cumple"},
-                          "15002": {P2: "cumple", P3: "cumple", P4: "cumple"}},
-                  fractions={"15001": {"ipomex.92.i": "no_cumple", "ipomex.92.ii_a": "cumple"}})
+    first = crawl(
+        db,
+        0,
+        {
+            "15001": {P2: "no_cumple", P3: "cumple", P4: "no_cumple"},
+            "15002": {P2: "cumple", P3: "cumple", P4: "cumple"},
+        },
+        fractions={"15001": {"ipomex.92.i": "no_cumple", "ipomex.92.ii_a": "cumple"}},
+    )
     failed = crawl(db, 20, {"15001": {P2: "cumple", P3: "no_cumple", P4: "cumple"}}, status="failed")
-    second = crawl(db, 35, {"15001": {P2: "cumple", P3: "cumple", P4: "no_cumple"},
-                            "15002": {P2: "cumple", P3: "no_cumple", P4: "cumple"}})
-    third = crawl(db, 40, {"15001": {P2: "cumple", P3: "cumple", P4: "cumple"},
-                           "15002": {P2: "no_cumple", P3: "indeterminado", P4: "cumple"}},
-                  fractions={"15001": {"ipomex.92.i": "cumple", "ipomex.92.ii_a": "no_cumple"}})
+    second = crawl(
+        db,
+        35,
+        {
+            "15001": {P2: "cumple", P3: "cumple", P4: "no_cumple"},
+            "15002": {P2: "cumple", P3: "no_cumple", P4: "cumple"},
+        },
+    )
+    third = crawl(
+        db,
+        40,
+        {
+            "15001": {P2: "cumple", P3: "cumple", P4: "cumple"},
+            "15002": {P2: "no_cumple", P3: "indeterminado", P4: "cumple"},
+        },
+        fractions={"15001": {"ipomex.92.i": "cumple", "ipomex.92.ii_a": "no_cumple"}},
+    )
     with unit_of_work(db, "registrar alertas") as session:
-        session.add(AlertEventRow(run_id=third, cve_inegi="15001", check_id=P4, kind="recuperacion",
-                                  evidence_url="https://15001.example.gob.mx/", created_at=DAY0 + timedelta(days=40)))
+        session.add(
+            AlertEventRow(
+                run_id=third,
+                cve_inegi="15001",
+                check_id=P4,
+                kind="recuperacion",
+                evidence_url="https://15001.example.gob.mx/",
+                created_at=DAY0 + timedelta(days=40),
+            )
+        )
     return World(first, failed, second, third)
 
 
@@ -78,7 +114,8 @@ def obligations() -> ObligationCatalogue:
 
 
 def test_ranking_scores_latest_complete_run_and_month_change(
-        db: Database, world: World, catalogue: Catalogue, obligations: ObligationCatalogue) -> None:
+    db: Database, world: World, catalogue: Catalogue, obligations: ObligationCatalogue
+) -> None:
     rows = ranking(db, catalogue, obligations)
     assert [r.cve_inegi for r in rows] == ["15001", "15002", "15003"]
     acambay, acolman, aculco = rows
@@ -93,21 +130,24 @@ def test_ranking_scores_latest_complete_run_and_month_change(
     assert set(aculco.scores.values()) == {None} and set(aculco.change_since_month.values()) == {None}
 
 
-def test_no_month_change_without_a_run_thirty_days_older(db: Database, catalogue: Catalogue,
-                                                          obligations: ObligationCatalogue) -> None:
+def test_no_month_change_without_a_run_thirty_days_older(
+    db: Database, catalogue: Catalogue, obligations: ObligationCatalogue
+) -> None:
     crawl(db, 0, {"15001": {P2: "cumple"}})
     crawl(db, 29, {"15001": {P2: "no_cumple"}})
     (acambay, *_) = ranking(db, catalogue, obligations)
     assert acambay.month_ago_run_id is None and set(acambay.change_since_month.values()) == {None}
 
 
-def test_municipality_page(db: Database, world: World, catalogue: Catalogue,
-                           obligations: ObligationCatalogue) -> None:
+def test_municipality_page(db: Database, world: World, catalogue: Catalogue, obligations: ObligationCatalogue) -> None:
     page = municipality_page(db, "15001", catalogue, obligations)
     assert page is not None and page.run_id == world.third and page.nombre == "Acambay"
     seen = {item.check_id: item.first_seen for item in page.checklist}
-    assert seen == {P2: DAY0 + timedelta(days=35, hours=1), P3: DAY0 + timedelta(hours=1),
-                    P4: DAY0 + timedelta(days=40, hours=1)}
+    assert seen == {
+        P2: DAY0 + timedelta(days=35, hours=1),
+        P3: DAY0 + timedelta(hours=1),
+        P4: DAY0 + timedelta(days=40, hours=1),
+    }
     assert [item.status for item in page.checklist] == ["cumple", "cumple", "cumple"]
     assert page.checklist[0].evidence_url == "https://15001.example.gob.mx/"
     assert [p.run_id for p in page.series] == [world.first, world.second, world.third]
@@ -121,8 +161,9 @@ def test_municipality_page(db: Database, world: World, catalogue: Catalogue,
     assert [(a.kind, a.check_id, a.run_id) for a in page.alerts] == [("recuperacion", P4, world.third)]
 
 
-def test_municipality_page_without_runs_or_unknown(db: Database, world: World, catalogue: Catalogue,
-                                                   obligations: ObligationCatalogue) -> None:
+def test_municipality_page_without_runs_or_unknown(
+    db: Database, world: World, catalogue: Catalogue, obligations: ObligationCatalogue
+) -> None:
     page = municipality_page(db, "15003", catalogue, obligations)
     assert page is not None and page.run_id is None
     assert page.checklist == () and page.series == () and page.fractions == () and page.alerts == ()
@@ -132,10 +173,13 @@ def test_municipality_page_without_runs_or_unknown(db: Database, world: World, c
 def test_check_page_series_and_latest(db: Database, world: World) -> None:
     page = check_page(db, P3)
     assert [(c.run_id, c.cumple, c.no_cumple, c.indeterminado) for c in page.series] == [
-        (world.first, 2, 0, 0), (world.second, 1, 1, 0), (world.third, 1, 0, 1),
+        (world.first, 2, 0, 0),
+        (world.second, 1, 1, 0),
+        (world.third, 1, 0, 1),
     ]
     assert [(s.cve_inegi, s.nombre, s.run_id, s.status) for s in page.latest] == [
-        ("15001", "Acambay", world.third, "cumple"), ("15002", "Acolman", world.third, "indeterminado"),
+        ("15001", "Acambay", world.third, "cumple"),
+        ("15002", "Acolman", world.third, "indeterminado"),
     ]
     assert page.latest[1].reason is None and check_page(db, "no.existe").series == ()
 
@@ -155,7 +199,9 @@ def test_ipomex_matrix_shape(db: Database, world: World, obligations: Obligation
 def test_runs_lists_every_status_newest_first(db: Database, world: World) -> None:
     listed = runs(db)
     assert [(r.id, r.status) for r in listed] == [
-        (world.third, "complete"), (world.second, "complete"), (world.failed, "failed"),
+        (world.third, "complete"),
+        (world.second, "complete"),
+        (world.failed, "failed"),
         (world.first, "complete"),
     ]
     assert listed[0].duration_seconds == 3600.0 and listed[0].sites_done == 2 and listed[0].pages_ok == 4
@@ -163,19 +209,34 @@ def test_runs_lists_every_status_newest_first(db: Database, world: World) -> Non
 
 
 def test_same_start_prefers_newer_run_and_best_ipomex_verdict_across_sources(
-        db: Database, catalogue: Catalogue, obligations: ObligationCatalogue) -> None:
+    db: Database, catalogue: Catalogue, obligations: ObligationCatalogue
+) -> None:
     crawl(db, 0, {"15001": {P2: "no_cumple", P3: "no_cumple"}})
     run_id = start_run(db, "crawl", REGISTRY, {})
     record_site(db, run_id, report("15001", {P2: "cumple", P3: "no_cumple"}))
-    record_ipomex(db, run_id, capture("15001"), [CheckResult("ipomex.92.i", "no_cumple", source="ipomex3"),
-                                                 CheckResult("ipomex.92.ii_a", "indeterminado", source="ipomex3")])
-    record_ipomex(db, run_id, capture("15001", source="ipomex4"), [
-        CheckResult("ipomex.92.i", "cumple", source="ipomex4"),
-        CheckResult("ipomex.92.ii_a", "no_cumple", source="ipomex4")])
+    record_ipomex(
+        db,
+        run_id,
+        capture("15001"),
+        [
+            CheckResult("ipomex.92.i", "no_cumple", source="ipomex3"),
+            CheckResult("ipomex.92.ii_a", "indeterminado", source="ipomex3"),
+        ],
+    )
+    record_ipomex(
+        db,
+        run_id,
+        capture("15001", source="ipomex4"),
+        [
+            CheckResult("ipomex.92.i", "cumple", source="ipomex4"),
+            CheckResult("ipomex.92.ii_a", "no_cumple", source="ipomex4"),
+        ],
+    )
     finish_run(db, run_id, "complete")
     with unit_of_work(db, "fechar la corrida") as session:  # same start as the first run: the newer id wins
-        session.execute(update(RunRow).where(RunRow.id == run_id)
-                        .values(started_at=DAY0, finished_at=DAY0 + timedelta(hours=1)))
+        session.execute(
+            update(RunRow).where(RunRow.id == run_id).values(started_at=DAY0, finished_at=DAY0 + timedelta(hours=1))
+        )
     (acambay, *_) = ranking(db, catalogue, obligations)
     assert acambay.run_id == run_id and acambay.scores["ipomex"] == 50.0 and acambay.scores["total"] == 50.0
     page = municipality_page(db, "15001", catalogue, obligations)

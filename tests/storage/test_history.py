@@ -27,7 +27,10 @@ def test_timeline_lists_complete_runs_in_order(db: Database) -> None:
     third = crawl(db, {"15001": {"a": "indeterminado", "b": "cumple"}})
     entries = timeline(db, "15001")
     assert [(e.run_id, e.check_id, e.status) for e in entries] == [
-        (first, "a", "cumple"), (first, "b", "no_cumple"), (third, "a", "indeterminado"), (third, "b", "cumple"),
+        (first, "a", "cumple"),
+        (first, "b", "no_cumple"),
+        (third, "a", "indeterminado"),
+        (third, "b", "cumple"),
     ]
     assert entries[0].evidence_url == "https://15001.example.gob.mx/" and entries[0].source == "sitio"
     assert entries[2].reason is None and entries[0].run_finished_at is not None
@@ -51,8 +54,9 @@ def test_changes_since_compares_consecutive_complete_runs(db: Database) -> None:
     crawl(db, {"15001": {"a": "cumple"}}, status="failed")
     third = crawl(db, {"15001": {"a": "indeterminado", "b": "cumple"}, "15002": {"a": "no_cumple"}})
     changes = changes_since(db, date(2000, 1, 1))
-    assert [(c.cve_inegi, c.nombre, c.check_id, c.previous_status, c.status, c.previous_run_id, c.run_id)
-            for c in changes] == [
+    assert [
+        (c.cve_inegi, c.nombre, c.check_id, c.previous_status, c.status, c.previous_run_id, c.run_id) for c in changes
+    ] == [
         ("15001", "Acambay", "a", "cumple", "no_cumple", first, second),
         ("15001", "Acambay", "a", "no_cumple", "indeterminado", second, third),
         ("15002", "Acolman", "a", "cumple", "no_cumple", second, third),

@@ -31,8 +31,9 @@ RUN_DATE = date(2026, 10, 31)
 CATALOGUE = load_obligations()
 
 
-def _ipomex(cve: str | None, source: str = "ipomex3",
-            failure: str | None = None) -> tuple[IpomexCapture, list[CheckResult]]:
+def _ipomex(
+    cve: str | None, source: str = "ipomex3", failure: str | None = None
+) -> tuple[IpomexCapture, list[CheckResult]]:
     taken = capture(cve, source, failure)
     return taken, evaluate_capture(taken, CATALOGUE, RUN_DATE)
 
@@ -57,7 +58,11 @@ def test_record_ipomex_round_trip(db: Database) -> None:
     assert first.results[1:] == results  # Rebuilt exactly: status, reason, detail, evidence, source, law, date.
     fraction_i = first.results[1]
     assert (fraction_i.check_id, fraction_i.status, fraction_i.law, fraction_i.last_update) == (
-        "ipomex.92.i", "cumple", "LTAIPEMyM:2016", date(2026, 10, 15))
+        "ipomex.92.i",
+        "cumple",
+        "LTAIPEMyM:2016",
+        date(2026, 10, 15),
+    )
     assert (first.ipomex_source, first.ipomex_failure, first.ipomex_failure_detail) == ("ipomex3", None, None)
     assert first.ipomex_captured_at == datetime(2026, 10, 31, 9, tzinfo=UTC)
 
@@ -142,8 +147,11 @@ def test_site_results_keep_their_new_fields_and_rendered_pages(db: Database) -> 
     run_id = start_run(db, "crawl", [municipality(A)], {})
     site = report(A, {"sitio.https": "cumple"})
     url = f"https://{A}.example.gob.mx/"
-    site.pages = [PageRecord(url, url, 200, "h0", 0, kind="html", rendered=True),
-                  PageRecord(f"{url}a", f"{url}b", 200, "h1", 1), PageRecord(f"{url}c", None, None, None, 1)]
+    site.pages = [
+        PageRecord(url, url, 200, "h0", 0, kind="html", rendered=True),
+        PageRecord(f"{url}a", f"{url}b", 200, "h1", 1),
+        PageRecord(f"{url}c", None, None, None, 1),
+    ]
     site.rendered = [f"{url}b"]  # Listed by its final URL only.
     site.results = [replace(site.results[0], last_update=date(2026, 9, 1))]
     record_site(db, run_id, site)

@@ -89,12 +89,17 @@ def _reflected_schema(engine: Engine) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     inspector = inspect(engine)
     for table in set(inspector.get_table_names()) - {"alembic_version"}:
-        lines = {f"column {c['name']} {c['type']!r} null={c['nullable']} default={c.get('default')}"
-                 for c in inspector.get_columns(table)}
+        lines = {
+            f"column {c['name']} {c['type']!r} null={c['nullable']} default={c.get('default')}"
+            for c in inspector.get_columns(table)
+        }
         pk = inspector.get_pk_constraint(table)
         lines.add(f"pk {pk['name']} {pk['constrained_columns']}")
-        lines |= {f"fk {f['name']} {f['constrained_columns']} {f['referred_table']} {f['referred_columns']} "
-                  f"{sorted(f['options'].items())}" for f in inspector.get_foreign_keys(table)}
+        lines |= {
+            f"fk {f['name']} {f['constrained_columns']} {f['referred_table']} {f['referred_columns']} "
+            f"{sorted(f['options'].items())}"
+            for f in inspector.get_foreign_keys(table)
+        }
         lines |= {f"unique {u['name']} {u['column_names']}" for u in inspector.get_unique_constraints(table)}
         lines |= {f"check {c['name']} {c['sqltext']}" for c in inspector.get_check_constraints(table)}
         found[table] = lines
@@ -204,8 +209,10 @@ def test_0002_round_trip_keeps_the_site_history(db_url: str, new_db_url: NewDbUr
 def test_status_constraint_admits_no_aplica_and_nothing_else(db_url: str) -> None:
     upgrade_database(db_url, "0001")
     _execute(db_url, *ROWS_AT_0001)
-    insert = ("INSERT INTO check_results (run_id, cve_inegi, check_id, status, created_at) VALUES "
-              "(1, '15001', 'ipomex.92.i', '{}', '2026-01-01 00:30:00.000000')")
+    insert = (
+        "INSERT INTO check_results (run_id, cve_inegi, check_id, status, created_at) VALUES "
+        "(1, '15001', 'ipomex.92.i', '{}', '2026-01-01 00:30:00.000000')"
+    )
     with pytest.raises(IntegrityError):
         _execute(db_url, insert.format("no_aplica"))
     upgrade_database(db_url, "0003")
@@ -228,8 +235,11 @@ def test_0003_round_trip_keeps_results_and_drops_only_the_alert_tables(db_url: s
     )
     assert _execute(db_url, "SELECT status, attempts FROM outbox") == [("pending", 0)]
     with pytest.raises(IntegrityError):
-        _execute(db_url, "INSERT INTO outbox (run_id, recipient, subject, body_text, idempotency_key, created_at) "
-                         "VALUES (1, 'a@b.mx', 'Otra', 'Texto', '1:a@b.mx', '2026-01-01 02:00:00.000000')")
+        _execute(
+            db_url,
+            "INSERT INTO outbox (run_id, recipient, subject, body_text, idempotency_key, created_at) "
+            "VALUES (1, 'a@b.mx', 'Otra', 'Texto', '1:a@b.mx', '2026-01-01 02:00:00.000000')",
+        )
 
     downgrade_database(db_url, "0002")
     assert _revision(db_url) == "0002"

@@ -73,8 +73,10 @@ def test_round_trip(db: Database) -> None:
     assert second.results == [
         CheckResult("sitio.https", "indeterminado", reason="connect", detail="No se pudo revisar"),
     ]
-    assert [page.url for page in site_pages(db, run_id, A)] == [f"https://{A}.example.gob.mx/p0",
-                                                                f"https://{A}.example.gob.mx/p1"]
+    assert [page.url for page in site_pages(db, run_id, A)] == [
+        f"https://{A}.example.gob.mx/p0",
+        f"https://{A}.example.gob.mx/p1",
+    ]
 
 
 def test_latest_ignores_runs_that_are_not_complete(db: Database) -> None:
@@ -83,8 +85,10 @@ def test_latest_ignores_runs_that_are_not_complete(db: Database) -> None:
     _run(db, "failed", {B: {"x": "cumple"}})
     _run(db, "running", {A: {"x": "cumple"}, B: {"x": "cumple"}})
     latest = latest_results(db)
-    assert [(m.cve_inegi, m.run_id, m.results[0].status) for m in latest] == [(A, old, "no_cumple"),
-                                                                             (B, old, "no_cumple")]
+    assert [(m.cve_inegi, m.run_id, m.results[0].status) for m in latest] == [
+        (A, old, "no_cumple"),
+        (B, old, "no_cumple"),
+    ]
 
 
 def test_latest_picks_per_municipality_the_latest_complete_run_covering_it(db: Database) -> None:

@@ -27,8 +27,11 @@ PASSWORD = "clave-secreta-1"
 def _record(url: str, statuses: dict[str, dict[str, str]], hostile: bool) -> int:
     db = open_database(url)
     # Aculco is registered but never crawled: the ranking still lists it, without scores.
-    towns = [municipality("15001", "Acambay", 60_000), municipality("15002", "Acolman", 150_000),
-             municipality("15003", "Aculco", 50_000)]
+    towns = [
+        municipality("15001", "Acambay", 60_000),
+        municipality("15002", "Acolman", 150_000),
+        municipality("15003", "Aculco", 50_000),
+    ]
     run = start_run(db, "crawl", towns, {})
     for cve, checks in statuses.items():
         site = report(cve, checks)  # type: ignore[arg-type]
@@ -45,8 +48,9 @@ def _alert(url: str, run: int, cve: str, check_id: str, kind: str) -> None:
     """Record an alerted change, as the alert detector does after a run."""
     db = open_database(url)
     with unit_of_work(db, "registrar alertas") as session:
-        session.add(AlertEventRow(run_id=run, cve_inegi=cve, check_id=check_id, kind=kind,
-                                  created_at=datetime.now(UTC)))
+        session.add(
+            AlertEventRow(run_id=run, cve_inegi=cve, check_id=check_id, kind=kind, created_at=datetime.now(UTC))
+        )
     db.dispose()
 
 

@@ -50,8 +50,9 @@ def test_pages_redirect_to_login(secured: FastAPI) -> None:
 def test_login_then_logout(secured: FastAPI) -> None:
     client = TestClient(secured)
     token = _csrf(client)
-    response = client.post("/entrar", data={"usuario": "auditora", "contrasena": PASSWORD, "csrf": token},
-                           follow_redirects=False)
+    response = client.post(
+        "/entrar", data={"usuario": "auditora", "contrasena": PASSWORD, "csrf": token}, follow_redirects=False
+    )
     assert response.status_code == 303
     assert client.get("/api/ranking").status_code == 200
     assert client.post("/salir", data={}).status_code == 403
@@ -71,8 +72,10 @@ def test_post_without_csrf_is_403(secured: FastAPI) -> None:
 def test_five_wrong_passwords_are_429(secured: FastAPI) -> None:
     client = TestClient(secured)
     token = _csrf(client)
-    codes = [client.post("/entrar", data={"usuario": "auditora", "contrasena": "mala", "csrf": token}).status_code
-             for _ in range(5)]
+    codes = [
+        client.post("/entrar", data={"usuario": "auditora", "contrasena": "mala", "csrf": token}).status_code
+        for _ in range(5)
+    ]
     assert codes == [401, 401, 401, 401, 429]
     again = client.post("/entrar", data={"usuario": "auditora", "contrasena": PASSWORD, "csrf": token})
     assert again.status_code == 429 and "Demasiados intentos" in again.text

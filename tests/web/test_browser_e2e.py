@@ -24,13 +24,17 @@ from tests.conftest import NewDbUrl
 from tests.storage.factories import municipality, report
 from web.app import create_app
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not browser_available(None), reason="no hay Chromium en esta máquina")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not browser_available(None), reason="no hay Chromium en esta máquina"),
+]
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-TOWNS = [replace(municipality("15001", "Acambay", 60_000), region="Norte"),
-         replace(municipality("15106", "Toluca", 900_000), region="Toluca"),
-         replace(municipality("15054", "Metepec", 240_000), region="Toluca")]
+TOWNS = [
+    replace(municipality("15001", "Acambay", 60_000), region="Norte"),
+    replace(municipality("15106", "Toluca", 900_000), region="Toluca"),
+    replace(municipality("15054", "Metepec", 240_000), region="Toluca"),
+]
 
 
 class Quiet(SimpleHTTPRequestHandler):
@@ -43,8 +47,9 @@ def evidence_site(tmp_path: Path) -> Iterator[str]:
     """A local page standing for the municipality's contact page."""
     root = tmp_path / "sitio"
     root.mkdir()
-    (root / "contacto.html").write_text("<h1>Contacto</h1><p>Teléfono de atención: (722) 276 19 00</p>",
-                                        encoding="utf-8")
+    (root / "contacto.html").write_text(
+        "<h1>Contacto</h1><p>Teléfono de atención: (722) 276 19 00</p>", encoding="utf-8"
+    )
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/contacto.html"

@@ -26,8 +26,13 @@ def test_every_route_answers(client: TestClient, path: str) -> None:
 
 def test_openapi_documents_the_api_in_spanish(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    assert {"/api/ranking", "/api/municipio/{cve}", "/api/verificacion/{check_id}", "/api/ipomex",
-            "/api/corridas"} <= set(spec["paths"])
+    assert {
+        "/api/ranking",
+        "/api/municipio/{cve}",
+        "/api/verificacion/{check_id}",
+        "/api/ipomex",
+        "/api/corridas",
+    } <= set(spec["paths"])
     assert spec["paths"]["/api/ranking"]["get"]["summary"] == "Clasificación de municipios"
     assert "RankingItem" in spec["components"]["schemas"]
 
@@ -71,9 +76,18 @@ def test_municipality_shows_series_and_regression(client: TestClient) -> None:
     assert "<svg" in html and "regresión" in html
 
 
-@pytest.mark.parametrize("path", ["/municipio/15999", "/municipio/..%2F..%2Fetc", "/verificacion/no.existe",
-                                  "/verificacion/..%2F..%2Fetc", "/api/municipio/15999", "/api/verificacion/x.y",
-                                  "/nada"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/municipio/15999",
+        "/municipio/..%2F..%2Fetc",
+        "/verificacion/no.existe",
+        "/verificacion/..%2F..%2Fetc",
+        "/api/municipio/15999",
+        "/api/verificacion/x.y",
+        "/nada",
+    ],
+)
 def test_unknown_ids_are_404_in_spanish(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404

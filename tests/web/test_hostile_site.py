@@ -23,13 +23,17 @@ from web.app import create_app
 
 pytestmark = pytest.mark.slow
 RUN_DATE = date(2026, 11, 24)
-TITLE = (b'<title>H. Ayuntamiento &lt;script&gt;alert(1)&lt;/script&gt; {{7*7}} '
-         b'"&gt;&lt;img src=x onerror=alert(1)&gt; \\1</title>')
+TITLE = (
+    b"<title>H. Ayuntamiento &lt;script&gt;alert(1)&lt;/script&gt; {{7*7}} "
+    b'"&gt;&lt;img src=x onerror=alert(1)&gt; \\1</title>'
+)
 LINK = b'<a href="/bando-2026.pdf">=HYPERLINK("http://x","y") Bando Municipal 2026</a>'
-PAYLOAD = ('<p>Teléfono: (722) 111 22 33 &lt;script&gt;alert(1)&lt;/script&gt; "&gt;&lt;img src=x onerror=alert(1)&gt;'
-           ' {{7*7}}</p><p>Correo: =HYPERLINK("http://x","y")@evil.gob.mx</p>'
-           '<a href="javascript:alert(1)">Transparencia</a>'
-           '<a href="https://www.facebook.com/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">Facebook</a>')
+PAYLOAD = (
+    '<p>Teléfono: (722) 111 22 33 &lt;script&gt;alert(1)&lt;/script&gt; "&gt;&lt;img src=x onerror=alert(1)&gt;'
+    ' {{7*7}}</p><p>Correo: =HYPERLINK("http://x","y")@evil.gob.mx</p>'
+    '<a href="javascript:alert(1)">Transparencia</a>'
+    '<a href="https://www.facebook.com/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">Facebook</a>'
+)
 
 
 def hostile(world):  # type: ignore[no-untyped-def]
@@ -70,7 +74,18 @@ def test_payloads_from_a_crawled_site_are_inert_everywhere(db_url: str) -> None:
     assert any('=HYPERLINK("http://x","y")' in cell for cell in cells)  # exported, as inert text
 
     hostile_results = [r for r in stored.results if r.evidence and ("<" in r.evidence.text or "{{" in r.evidence.text)]
-    events = [AlertEvent(1, evil.cve_inegi, evil.nombre, r.check_id, "regresion", r.evidence.url,  # type: ignore[union-attr]
-                         r.evidence.text, datetime.now(UTC)) for r in hostile_results]  # type: ignore[union-attr]
+    events = [
+        AlertEvent(
+            1,
+            evil.cve_inegi,
+            evil.nombre,
+            r.check_id,
+            "regresion",
+            r.evidence.url,  # type: ignore[union-attr]
+            r.evidence.text,
+            datetime.now(UTC),
+        )
+        for r in hostile_results
+    ]  # type: ignore[union-attr]
     mail = render_digest(Digest(1, "a@b.mx", "Auditoría", events))
     assert mail.html is not None and "<script>alert" not in mail.html and 'href="javascript:' not in mail.html

@@ -33,9 +33,14 @@ app = typer.Typer(no_args_is_help=False, options_metavar="[OPCIONES]", subcomman
 def alertas(
     ctx: typer.Context,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Sólo muestra lo que se enviaría.")] = False,
-    reenviar_inciertos: Annotated[bool, typer.Option(
-        "--reenviar-inciertos", help="Reenvía a propósito los correos inciertos (el servidor pudo haberlos "
-        "recibido), con el mismo Message-ID para que el destinatario descarte el duplicado.")] = False,
+    reenviar_inciertos: Annotated[
+        bool,
+        typer.Option(
+            "--reenviar-inciertos",
+            help="Reenvía a propósito los correos inciertos (el servidor pudo haberlos "
+            "recibido), con el mismo Message-ID para que el destinatario descarte el duplicado.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Envía los resúmenes pendientes de la bandeja de salida (o sólo los muestra con --dry-run).
@@ -55,12 +60,16 @@ def alertas(
     cfg = load_operation_config().alerts
     if reenviar_inciertos:
         report = _with_database(db_url, lambda database: _resend(database, cfg))
-        out.print(f"Reenviados: {report.sent}; siguen inciertos: {report.pending}; "
-                  f"rechazados definitivamente: {report.failed}.")
+        out.print(
+            f"Reenviados: {report.sent}; siguen inciertos: {report.pending}; "
+            f"rechazados definitivamente: {report.failed}."
+        )
     else:
         report = send_outbox(db_url, cfg)
-        out.print(f"Enviados: {report.sent}; pendientes para el siguiente intento: {report.pending}; "
-                  f"rechazados definitivamente: {report.failed}.")
+        out.print(
+            f"Enviados: {report.sent}; pendientes para el siguiente intento: {report.pending}; "
+            f"rechazados definitivamente: {report.failed}."
+        )
     _with_database(db_url, lambda database: _show_uncertain(uncertain_mails(database)))
 
 
@@ -75,8 +84,9 @@ def _with_database(db_url: str, action: Callable[[Database], T]) -> T:
 
 def _resend(database: Database, cfg: AlertsConfig) -> SendReport:
     """Deliberately resend every uncertain digest through the configured SMTP server."""
-    return resend_uncertain(database, smtp_transport(cfg), cfg.remitente, cfg.smtp.reintentos,
-                            lambda: datetime.now(UTC))
+    return resend_uncertain(
+        database, smtp_transport(cfg), cfg.remitente, cfg.smtp.reintentos, lambda: datetime.now(UTC)
+    )
 
 
 def _show_dry_run(database: Database) -> None:
@@ -104,8 +114,10 @@ def _show_uncertain(uncertain: list[UncertainMail]) -> None:
     for item in uncertain:
         table.add_row(item.recipient, str(item.run_id), item.subject, local_text(item.since), item.reason or "")
     out.print(table)
-    out.print("No se reenvían solos para no duplicar una alerta. Confirme con cada destinatario si llegaron; para "
-              "reenviarlos (con el mismo Message-ID): vigia alertas --reenviar-inciertos")
+    out.print(
+        "No se reenvían solos para no duplicar una alerta. Confirme con cada destinatario si llegaron; para "
+        "reenviarlos (con el mismo Message-ID): vigia alertas --reenviar-inciertos"
+    )
 
 
 @app.command("probar")

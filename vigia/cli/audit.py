@@ -28,8 +28,11 @@ def audit_json(report: SiteReport) -> dict[str, Any]:
         "url": report.start_url,
         "pages_crawled": report.outcome.pages_ok,
         "checks": [
-            {"id": r.check_id, "status": r.status,
-             "evidence": {"url": r.evidence.url, "text": r.evidence.text} if r.evidence else None}
+            {
+                "id": r.check_id,
+                "status": r.status,
+                "evidence": {"url": r.evidence.url, "text": r.evidence.text} if r.evidence else None,
+            }
             for r in report.results
         ],
     }
@@ -69,8 +72,9 @@ def audit(
     if not valid_http_url(url):
         raise VigiaError(f"«{url}» no es una dirección http(s) válida. Ejemplo: https://toluca.gob.mx/")
     cfg = CrawlSettings.from_env()
-    cfg = replace(cfg, max_pages=max_pages, obey_robots=not ignore_robots,
-                  log_file=cfg.log_file or str(ensure_log_file()))
+    cfg = replace(
+        cfg, max_pages=max_pages, obey_robots=not ignore_robots, log_file=cfg.log_file or str(ensure_log_file())
+    )
     if not json_output:
         err.print(f"Revisando {url} (hasta {max_pages} páginas)…")
     report = next(iter(crawl_sites([SiteTarget(None, None, url)], cfg, today_local())))

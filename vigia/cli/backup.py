@@ -15,8 +15,9 @@ from vigia.cli.common import DbOption, err, handles_errors, out
 
 @handles_errors
 def respaldo(
-    destino: Annotated[Path, typer.Argument(help="Archivo donde se escribe la copia (no debe existir).",
-                                            show_default=False)],
+    destino: Annotated[
+        Path, typer.Argument(help="Archivo donde se escribe la copia (no debe existir).", show_default=False)
+    ],
     db: DbOption = None,
     forzar: Annotated[bool, typer.Option("--forzar", help="Reemplazar el archivo de destino si ya existe.")] = False,
 ) -> None:

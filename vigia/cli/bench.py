@@ -29,22 +29,36 @@ def measurement_table(title: str, rows: list[object]) -> Table:
     for row in rows:
         assert isinstance(row, Measurement)
         met = "" if row.met is None else ("[green]sí[/]" if row.met else "[red]no[/]")
-        table.add_row(row.name, _cell(row.value), row.unit, _cell(row.baseline), _cell(row.ratio),
-                      _cell(row.target), met, row.note)
+        table.add_row(
+            row.name,
+            _cell(row.value),
+            row.unit,
+            _cell(row.baseline),
+            _cell(row.ratio),
+            _cell(row.target),
+            met,
+            row.note,
+        )
     return table
 
 
 @handles_errors
 def bench(
-    full: Annotated[bool, typer.Option("--full", help="Incluye el crecimiento a 500 y 2,469 municipios (lento).")]
-    = False,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Escribe las mediciones en este archivo JSON.")]
-    = None,
-    solo: Annotated[list[str] | None, typer.Option(
-        "--solo", help=f"Sólo estas pruebas (repetible): {', '.join(KEYS)}.")] = None,
-    carpeta: Annotated[Path | None, typer.Option(
-        "--carpeta", help="Guarda aquí las bases generadas y las reutiliza (por omisión, una carpeta temporal).")]
-    = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Incluye el crecimiento a 500 y 2,469 municipios (lento).")
+    ] = False,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Escribe las mediciones en este archivo JSON.")
+    ] = None,
+    solo: Annotated[
+        list[str] | None, typer.Option("--solo", help=f"Sólo estas pruebas (repetible): {', '.join(KEYS)}.")
+    ] = None,
+    carpeta: Annotated[
+        Path | None,
+        typer.Option(
+            "--carpeta", help="Guarda aquí las bases generadas y las reutiliza (por omisión, una carpeta temporal)."
+        ),
+    ] = None,
 ) -> None:
     """Mide cuánto cuesta una corrida nocturna sobre los portales simulados y la compara con sus referencias.
 

@@ -27,8 +27,11 @@ log = logging.getLogger("vigia.cli")
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="URL de SQLAlchemy de la base de datos (p. ej. sqlite:////ruta/vigia.db). "
-                 "Por omisión: VIGIA_DATABASE_URL o el archivo SQLite de Vigía."),
+    typer.Option(
+        "--db",
+        help="URL de SQLAlchemy de la base de datos (p. ej. sqlite:////ruta/vigia.db). "
+        "Por omisión: VIGIA_DATABASE_URL o el archivo SQLite de Vigía.",
+    ),
 ]
 
 
@@ -83,8 +86,10 @@ def print_json(data: Any) -> None:
 
 RegistryOption = Annotated[
     Path | None,
-    typer.Option("--registro", help="Otro archivo de registro de municipios (mismo formato que "
-                 "config/municipios.csv), p. ej. un subconjunto."),
+    typer.Option(
+        "--registro",
+        help="Otro archivo de registro de municipios (mismo formato que config/municipios.csv), p. ej. un subconjunto.",
+    ),
 ]
 
 

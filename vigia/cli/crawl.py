@@ -31,8 +31,14 @@ from vigia.runstore import DatabaseRunStore
 STATUS_ES = {"complete": "completa", "partial": "parcial", "failed": "fallida", "running": "en curso"}
 
 
-def crawl_with_progress(db_url: str, municipalities: Sequence[Municipality], cfg: CrawlSettings,
-                        run_date: date, kind: str, wait: bool = False) -> RunSummary:
+def crawl_with_progress(
+    db_url: str,
+    municipalities: Sequence[Municipality],
+    cfg: CrawlSettings,
+    run_date: date,
+    kind: str,
+    wait: bool = False,
+) -> RunSummary:
     """Run and store a crawl under the database's crawl lease while drawing a progress bar on stderr."""
     database = open_database(db_url)
     try:
@@ -43,20 +49,28 @@ def crawl_with_progress(db_url: str, municipalities: Sequence[Municipality], cfg
 
 
 def _tell_waiting(busy: CrawlBusyError) -> None:
-    err.print(f"[yellow]Hay otro rastreo en curso sobre esta base: {busy.owner}. Esperando a que termine…[/]",
-              highlight=False)
+    err.print(
+        f"[yellow]Hay otro rastreo en curso sobre esta base: {busy.owner}. Esperando a que termine…[/]", highlight=False
+    )
 
 
-def _crawl(database: Database, municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date,
-           kind: str) -> RunSummary:
+def _crawl(
+    database: Database, municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date, kind: str
+) -> RunSummary:
     """The crawl itself, with its progress bar."""
     names = {m.cve_inegi: m.nombre for m in municipalities}
-    columns = (TextColumn("[bold]{task.fields[phase]}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.description}"))
+    columns = (
+        TextColumn("[bold]{task.fields[phase]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
     with Progress(*columns, console=err, transient=False) as progress:
         sites = progress.add_task("", total=len(municipalities), phase="Sitios")
-        portals = progress.add_task("", total=len(municipalities) if cfg.ipomex else 0, phase="IPOMEX",
-                                    visible=cfg.ipomex)
+        portals = progress.add_task(
+            "", total=len(municipalities) if cfg.ipomex else 0, phase="IPOMEX", visible=cfg.ipomex
+        )
 
         def on_event(event: object) -> None:
             if isinstance(event, SiteReport):
@@ -76,14 +90,18 @@ def _crawl(database: Database, municipalities: Sequence[Municipality], cfg: Craw
 def print_summary(summary: RunSummary, db_url: str) -> None:
     """Tell the user how the run ended, what the browser cost and where it is stored."""
     style = "green" if summary.status == "complete" else "red"
-    out.print(f"Corrida {summary.run_id}: [{style}]{STATUS_ES.get(summary.status, summary.status)}[/] — "
-              f"{summary.sites_done}/{summary.sites} sitios, {summary.pages_ok} páginas leídas, "
-              f"{summary.pages_failed} fallidas, {summary.unreachable} sitios inalcanzables; "
-              f"{summary.portals_done} municipios en IPOMEX ({summary.portals_unread} sin poder leerse); "
-              f"{summary.seconds} s.")
+    out.print(
+        f"Corrida {summary.run_id}: [{style}]{STATUS_ES.get(summary.status, summary.status)}[/] — "
+        f"{summary.sites_done}/{summary.sites} sitios, {summary.pages_ok} páginas leídas, "
+        f"{summary.pages_failed} fallidas, {summary.unreachable} sitios inalcanzables; "
+        f"{summary.portals_done} municipios en IPOMEX ({summary.portals_unread} sin poder leerse); "
+        f"{summary.seconds} s."
+    )
     if summary.browser is not None and summary.browser.pages:
-        out.print(f"Navegador: {summary.browser.pages} páginas municipales renderizadas con JavaScript en "
-                  f"{summary.browser.seconds:.1f} s.")
+        out.print(
+            f"Navegador: {summary.browser.pages} páginas municipales renderizadas con JavaScript en "
+            f"{summary.browser.seconds:.1f} s."
+        )
     if summary.error:
         out.print(f"[red]{summary.error}[/]")
     out.print(f"Base de datos: {db_url}")
@@ -96,13 +114,15 @@ def crawl_settings() -> CrawlSettings:
 
 
 WaitOption = Annotated[
-    bool, typer.Option("--esperar", help="Si otro rastreo usa la misma base, esperar a que termine en vez de salir."),
+    bool,
+    typer.Option("--esperar", help="Si otro rastreo usa la misma base, esperar a que termine en vez de salir."),
 ]
 
 
 @handles_errors
-def crawl(municipio: MunicipioOption = None, db: DbOption = None, registro: RegistryOption = None,
-          esperar: WaitOption = False) -> None:
+def crawl(
+    municipio: MunicipioOption = None, db: DbOption = None, registro: RegistryOption = None, esperar: WaitOption = False
+) -> None:
     """Rastrea los sitios oficiales del registro (o los municipios indicados) y guarda la corrida.
 
     Sólo un rastreo a la vez por base de datos (también frente al servicio nocturno): si hay otro en curso, se niega
@@ -141,7 +161,8 @@ def demo(
     db: DbOption = None,
     seed: Annotated[int, typer.Option("--semilla", help="Semilla del mundo simulado.")] = 2026,
     ground_truth: Annotated[
-        Path | None, typer.Option("--verdad", help="Guarda aquí la verdad simulada (JSON).")] = None,
+        Path | None, typer.Option("--verdad", help="Guarda aquí la verdad simulada (JSON).")
+    ] = None,
 ) -> None:
     """Levanta los 125 portales simulados en 127.0.0.1, los rastrea, guarda la corrida y muestra el ranking.
 

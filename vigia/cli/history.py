@@ -48,16 +48,25 @@ def emit(rows: list[dict[str, Any]], fmt: OutputFormat, table: Table) -> None:
 
 
 def _entry_json(entry: TimelineEntry) -> dict[str, Any]:
-    return {"run_id": entry.run_id, "fecha": entry.run_finished_at.isoformat() if entry.run_finished_at else None,
-            "check_id": entry.check_id, "status": entry.status, "reason": entry.reason,
-            "evidence_url": entry.evidence_url, "source": entry.source}
+    return {
+        "run_id": entry.run_id,
+        "fecha": entry.run_finished_at.isoformat() if entry.run_finished_at else None,
+        "check_id": entry.check_id,
+        "status": entry.status,
+        "reason": entry.reason,
+        "evidence_url": entry.evidence_url,
+        "source": entry.source,
+    }
 
 
 @handles_errors
 def historial(
     municipio: Annotated[str, typer.Option("--municipio", "-m", help="Clave INEGI o nombre del municipio.")],
     check: Annotated[str | None, typer.Option("--check", help="Sólo esta verificación, p. ej. canal.telefono.")] = None,
-    desde: DateOption = None, hasta: DateOption = None, db: DbOption = None, fmt: FormatOption = OutputFormat.table,
+    desde: DateOption = None,
+    hasta: DateOption = None,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Muestra la línea de tiempo de un municipio en las corridas completas.
 
@@ -74,23 +83,36 @@ def historial(
     for name in ("Corrida", "Fecha", "Verificación", "Resultado", "Motivo o evidencia"):
         table.add_column(name, overflow="fold")
     for e in entries:
-        table.add_row(str(e.run_id), local_text(e.run_finished_at), e.check_id,
-                      f"[{STATUS_STYLE.get(e.status, 'dim')}]{e.status}[/]", e.evidence_url or e.reason or "")
+        table.add_row(
+            str(e.run_id),
+            local_text(e.run_finished_at),
+            e.check_id,
+            f"[{STATUS_STYLE.get(e.status, 'dim')}]{e.status}[/]",
+            e.evidence_url or e.reason or "",
+        )
     emit([_entry_json(e) for e in entries], fmt, table)
 
 
 def _change_json(change: Change) -> dict[str, Any]:
-    return {"cve_inegi": change.cve_inegi, "nombre": change.nombre, "check_id": change.check_id,
-            "antes": change.previous_status, "ahora": change.status, "corrida_anterior": change.previous_run_id,
-            "corrida": change.run_id,
-            "fecha": change.run_finished_at.isoformat() if change.run_finished_at else None,
-            "evidence_url": change.evidence_url}
+    return {
+        "cve_inegi": change.cve_inegi,
+        "nombre": change.nombre,
+        "check_id": change.check_id,
+        "antes": change.previous_status,
+        "ahora": change.status,
+        "corrida_anterior": change.previous_run_id,
+        "corrida": change.run_id,
+        "fecha": change.run_finished_at.isoformat() if change.run_finished_at else None,
+        "evidence_url": change.evidence_url,
+    }
 
 
 @handles_errors
 def cambios(
     desde: Annotated[str, typer.Option(help="Fecha AAAA-MM-DD desde la que se listan los cambios.")],
-    hasta: DateOption = None, db: DbOption = None, fmt: FormatOption = OutputFormat.table,
+    hasta: DateOption = None,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Lista cada cambio de resultado en todo el estado entre corridas completas consecutivas.
 
@@ -107,6 +129,12 @@ def cambios(
     for name in ("Fecha", "Municipio", "Verificación", "Antes", "Ahora", "Evidencia"):
         table.add_column(name, overflow="fold")
     for c in found:
-        table.add_row(local_text(c.run_finished_at), c.nombre, c.check_id, c.previous_status,
-                      f"[{STATUS_STYLE.get(c.status, 'dim')}]{c.status}[/]", c.evidence_url or "")
+        table.add_row(
+            local_text(c.run_finished_at),
+            c.nombre,
+            c.check_id,
+            c.previous_status,
+            f"[{STATUS_STYLE.get(c.status, 'dim')}]{c.status}[/]",
+            c.evidence_url or "",
+        )
     emit([_change_json(c) for c in found], fmt, table)

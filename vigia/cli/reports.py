@@ -40,23 +40,42 @@ MunicipioOption = Annotated[
 def ranking_table(rows: Sequence[ReportRow], title: str) -> Table:
     """Rich ranking table: scores per seed area and P1 indicators."""
     table = Table(title=title, box=box.SIMPLE_HEAD)
-    for name, justify in (("#", "right"), ("Clave", "left"), ("Municipio", "left"), ("P2 particip.", "right"),
-                          ("P3 TIC", "right"), ("P4 transp.", "right"), ("Total", "right"), ("P4 IPOMEX", "right"),
-                          ("✔ / ✘ / ?", "center"), ("Población", "right"), ("Marginación", "left")):
+    for name, justify in (
+        ("#", "right"),
+        ("Clave", "left"),
+        ("Municipio", "left"),
+        ("P2 particip.", "right"),
+        ("P3 TIC", "right"),
+        ("P4 transp.", "right"),
+        ("Total", "right"),
+        ("P4 IPOMEX", "right"),
+        ("✔ / ✘ / ?", "center"),
+        ("Población", "right"),
+        ("Marginación", "left"),
+    ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for rank, row in enumerate(rows, start=1):
         m = row.municipality
         counts = "sin corrida"
         if row.run_id:
             counts = f"{row.count('cumple')}/{row.count('no_cumple')}/{row.count('indeterminado')}"
-        table.add_row(str(rank), m.cve_inegi, m.nombre, *(score_cell(row.scores[k]) for k in ("P2", "P3", "P4")),
-                      f"[bold]{score_cell(row.scores['total'])}[/]", score_cell(row.scores["ipomex"]), counts,
-                      f"{m.poblacion_2020:,}",
-                      m.conapo_gm_2020 or "s/d")
-    table.caption = ("Puntaje: % de verificaciones que cumplen entre las definitivas; 's/d': sin dato definitivo. "
-                     "P2 participación, P3 canales TIC, P4 transparencia en el sitio; "
-                     "P4 IPOMEX: % de fracciones aplicables que cumplen. "
-                     "✔ cumple, ✘ no cumple, ? indeterminado (verificaciones del sitio).")
+        table.add_row(
+            str(rank),
+            m.cve_inegi,
+            m.nombre,
+            *(score_cell(row.scores[k]) for k in ("P2", "P3", "P4")),
+            f"[bold]{score_cell(row.scores['total'])}[/]",
+            score_cell(row.scores["ipomex"]),
+            counts,
+            f"{m.poblacion_2020:,}",
+            m.conapo_gm_2020 or "s/d",
+        )
+    table.caption = (
+        "Puntaje: % de verificaciones que cumplen entre las definitivas; 's/d': sin dato definitivo. "
+        "P2 participación, P3 canales TIC, P4 transparencia en el sitio; "
+        "P4 IPOMEX: % de fracciones aplicables que cumplen. "
+        "✔ cumple, ✘ no cumple, ? indeterminado (verificaciones del sitio)."
+    )
     return table
 
 
@@ -104,9 +123,13 @@ def print_rows(rows: Sequence[ReportRow], fmt: OutputFormat, detail: bool, title
 
 
 @handles_errors
-def report(db: DbOption = None, fmt: FormatOption = OutputFormat.table, municipio: MunicipioOption = None,
-           detalle: Annotated[bool, typer.Option("--detalle", help="Incluye la lista de verificaciones.")] = False,
-           registro: RegistryOption = None) -> None:
+def report(
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    municipio: MunicipioOption = None,
+    detalle: Annotated[bool, typer.Option("--detalle", help="Incluye la lista de verificaciones.")] = False,
+    registro: RegistryOption = None,
+) -> None:
     """Muestra la última corrida completa de cada municipio: puntaje por área y verificaciones.
 
     Ejemplos: vigia report; vigia report --format json; vigia report -m Toluca --detalle
@@ -120,18 +143,29 @@ def report(db: DbOption = None, fmt: FormatOption = OutputFormat.table, municipi
         database.dispose()
     rows = build_rows(chosen, latest, load_catalogue())
     if fmt is OutputFormat.table and not any(r.run_id for r in rows):
-        out.print("[yellow]No hay corridas completas en esta base de datos.[/] Ejecute `vigia crawl` "
-                  "(o `vigia demo` para el mundo simulado).")
+        out.print(
+            "[yellow]No hay corridas completas en esta base de datos.[/] Ejecute `vigia crawl` "
+            "(o `vigia demo` para el mundo simulado)."
+        )
         return
     print_rows(rows, fmt, detalle or len(chosen) <= 3, "Vigía — ranking de la última corrida completa")
 
 
 def municipality_json(m: Municipality) -> dict[str, Any]:
     """JSON object of one registry row."""
-    return {"cve_inegi": m.cve_inegi, "nombre": m.nombre, "cabecera": m.cabecera, "poblacion_2020": m.poblacion_2020,
-            "indice_marginacion_2020": m.conapo_im_2020, "grado_marginacion_2020": m.conapo_gm_2020,
-            "region": m.region, "sitio_web": m.sitio_web, "sitio_estado": m.sitio_estado,
-            "ipomex_url": m.ipomex_url, "ipomex4_id": m.ipomex4_id}
+    return {
+        "cve_inegi": m.cve_inegi,
+        "nombre": m.nombre,
+        "cabecera": m.cabecera,
+        "poblacion_2020": m.poblacion_2020,
+        "indice_marginacion_2020": m.conapo_im_2020,
+        "grado_marginacion_2020": m.conapo_gm_2020,
+        "region": m.region,
+        "sitio_web": m.sitio_web,
+        "sitio_estado": m.sitio_estado,
+        "ipomex_url": m.ipomex_url,
+        "ipomex4_id": m.ipomex4_id,
+    }
 
 
 @handles_errors
@@ -155,6 +189,12 @@ def municipios(fmt: FormatOption = OutputFormat.table) -> None:
         for name in ("Clave", "Municipio", "Población 2020", "Marginación 2020", "Región", "Sitio oficial"):
             table.add_column(name)
         for m in registry:
-            table.add_row(m.cve_inegi, m.nombre, f"{m.poblacion_2020:,}", m.conapo_gm_2020 or "s/d",
-                          m.region or "s/d", m.sitio_web or "[dim]desconocido[/]")
+            table.add_row(
+                m.cve_inegi,
+                m.nombre,
+                f"{m.poblacion_2020:,}",
+                m.conapo_gm_2020 or "s/d",
+                m.region or "s/d",
+                m.sitio_web or "[dim]desconocido[/]",
+            )
         out.print(table)

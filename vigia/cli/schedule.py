@@ -16,8 +16,10 @@ from vigia.clock import local_text
 @handles_errors
 def schedule(
     db: DbOption = None,
-    proximas: Annotated[int, typer.Option("--proximas", min=0, max=50,
-                                          help="Sólo muestra las próximas N corridas programadas y termina.")] = 0,
+    proximas: Annotated[
+        int,
+        typer.Option("--proximas", min=0, max=50, help="Sólo muestra las próximas N corridas programadas y termina."),
+    ] = 0,
 ) -> None:
     """Corre como servicio: rastrea cada noche según config/operacion.yaml y envía las alertas.
 

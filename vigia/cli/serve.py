@@ -19,13 +19,20 @@ DEFAULT_USERS = Path(__file__).resolve().parents[2] / "config" / "usuarios.yaml"
 
 @handles_errors
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Dirección donde escuchar. Fuera de 127.0.0.1 exige usuarios.")]
-    = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option("--host", help="Dirección donde escuchar. Fuera de 127.0.0.1 exige usuarios.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Puerto.")] = 8000,
-    usuarios: Annotated[Path | None, typer.Option("--usuarios", help="Archivo YAML de usuarios (contraseñas con "
-                                                  "hash scrypt); obligatorio fuera de 127.0.0.1.")] = None,
-    cookie_segura: Annotated[bool, typer.Option("--cookie-segura", help="Marca la cookie de sesión como sólo HTTPS "
-                                                "(detrás de un proxy con TLS).")] = False,
+    usuarios: Annotated[
+        Path | None,
+        typer.Option(
+            "--usuarios", help="Archivo YAML de usuarios (contraseñas con hash scrypt); obligatorio fuera de 127.0.0.1."
+        ),
+    ] = None,
+    cookie_segura: Annotated[
+        bool,
+        typer.Option("--cookie-segura", help="Marca la cookie de sesión como sólo HTTPS (detrás de un proxy con TLS)."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Abre el tablero de auditores: ranking, fichas de municipio, historial, IPOMEX y exportaciones.
@@ -44,14 +51,18 @@ def serve(
     if not local:
         path = usuarios or DEFAULT_USERS
         if not path.exists():
-            raise VigiaError(f"Para escuchar en {host} se exige inicio de sesión: cree {path} con usuarios y "
-                             "contraseñas (vea el README) o use --host 127.0.0.1.")
+            raise VigiaError(
+                f"Para escuchar en {host} se exige inicio de sesión: cree {path} con usuarios y "
+                "contraseñas (vea el README) o use --host 127.0.0.1."
+            )
         try:
             users = load_users(path)
         except UsersFileError as exc:
             raise VigiaError(str(exc)) from exc
     secret = os.environ.get("VIGIA_SECRET_KEY") or secrets.token_hex(32)
     app = create_app(db_url, require_login=not local, users=users, secret_key=secret, https_only=cookie_segura)
-    err.print(f"Tablero en http://{host}:{port}/ — base de datos {redact_url(db_url)}"
-              f"{'' if local else ' (con inicio de sesión)'}. Ctrl-C para terminar.")
+    err.print(
+        f"Tablero en http://{host}:{port}/ — base de datos {redact_url(db_url)}"
+        f"{'' if local else ' (con inicio de sesión)'}. Ctrl-C para terminar."
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -47,9 +47,7 @@ def _create_ipomex_captures() -> None:
         sa.ForeignKeyConstraint(
             ["cve_inegi"], ["municipalities.cve_inegi"], name=op.f("fk_ipomex_captures_cve_inegi_municipalities")
         ),
-        sa.UniqueConstraint(
-            "run_id", "cve_inegi", "source", name=op.f("uq_ipomex_captures_run_id_cve_inegi_source")
-        ),
+        sa.UniqueConstraint("run_id", "cve_inegi", "source", name=op.f("uq_ipomex_captures_run_id_cve_inegi_source")),
     )
     op.create_index(op.f("ix_ipomex_captures_cve_inegi_run_id"), "ipomex_captures", ["cve_inegi", "run_id"])
 

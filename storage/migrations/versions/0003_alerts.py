@@ -29,9 +29,7 @@ def _timestamp() -> sa.DateTime:
 
 
 def _fk(table: str, column: str, target: str = "runs", target_column: str = "id") -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(
-        [column], [f"{target}.{target_column}"], name=op.f(f"fk_{table}_{column}_{target}")
-    )
+    return sa.ForeignKeyConstraint([column], [f"{target}.{target_column}"], name=op.f(f"fk_{table}_{column}_{target}"))
 
 
 def _cve_fk(table: str) -> sa.ForeignKeyConstraint:

@@ -32,22 +32,52 @@ BATCH = 20_000
 DETAIL_COLUMNS = ("reason", "detail", "evidence_url", "evidence_text", "law", "last_update")
 
 _old_results = sa.table(
-    OLD_RESULTS, sa.column("id", sa.Integer()), sa.column("run_id", sa.Integer()),
-    sa.column("cve_inegi", sa.String()), sa.column("check_id", sa.String()), sa.column("status", sa.String()),
-    sa.column("reason", sa.String()), sa.column("detail", sa.Text()), sa.column("evidence_url", sa.Text()),
-    sa.column("evidence_text", sa.Text()), sa.column("source", sa.String()), sa.column("law", sa.String()),
+    OLD_RESULTS,
+    sa.column("id", sa.Integer()),
+    sa.column("run_id", sa.Integer()),
+    sa.column("cve_inegi", sa.String()),
+    sa.column("check_id", sa.String()),
+    sa.column("status", sa.String()),
+    sa.column("reason", sa.String()),
+    sa.column("detail", sa.Text()),
+    sa.column("evidence_url", sa.Text()),
+    sa.column("evidence_text", sa.Text()),
+    sa.column("source", sa.String()),
+    sa.column("law", sa.String()),
     sa.column("last_update", sa.Date()),
 )
-_keys = sa.table("check_keys", sa.column("id", sa.Integer()), sa.column("check_id", sa.String()),
-                 sa.column("source", sa.String()))
-_details = sa.table("result_details", sa.column("id", sa.Integer()), sa.column("digest", sa.String()),
-                    *(sa.column(name, sa.Date() if name == "last_update" else sa.Text()) for name in DETAIL_COLUMNS))
-_results = sa.table("check_results", *(sa.column(name) for name in (
-    "cve_inegi", "check_key", "run_id", "status", "detail_id")))
-_pages = sa.table("pages", *(sa.column(name) for name in (
-    "id", "run_id", "cve_inegi", "url", "final_url", "status", "content_hash", "depth", "error", "kind", "rendered")))
-_page_logs = sa.table("page_logs", sa.column("run_id"), sa.column("cve_inegi"),
-                      sa.column("data", sa.LargeBinary()))
+_keys = sa.table(
+    "check_keys", sa.column("id", sa.Integer()), sa.column("check_id", sa.String()), sa.column("source", sa.String())
+)
+_details = sa.table(
+    "result_details",
+    sa.column("id", sa.Integer()),
+    sa.column("digest", sa.String()),
+    *(sa.column(name, sa.Date() if name == "last_update" else sa.Text()) for name in DETAIL_COLUMNS),
+)
+_results = sa.table(
+    "check_results", *(sa.column(name) for name in ("cve_inegi", "check_key", "run_id", "status", "detail_id"))
+)
+_pages = sa.table(
+    "pages",
+    *(
+        sa.column(name)
+        for name in (
+            "id",
+            "run_id",
+            "cve_inegi",
+            "url",
+            "final_url",
+            "status",
+            "content_hash",
+            "depth",
+            "error",
+            "kind",
+            "rendered",
+        )
+    ),
+)
+_page_logs = sa.table("page_logs", sa.column("run_id"), sa.column("cve_inegi"), sa.column("data", sa.LargeBinary()))
 
 
 def _timestamp() -> sa.DateTime:
@@ -55,9 +85,7 @@ def _timestamp() -> sa.DateTime:
 
 
 def _fk(table: str, column: str, target: str, target_column: str = "id") -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(
-        [column], [f"{target}.{target_column}"], name=op.f(f"fk_{table}_{column}_{target}")
-    )
+    return sa.ForeignKeyConstraint([column], [f"{target}.{target_column}"], name=op.f(f"fk_{table}_{column}_{target}"))
 
 
 def _cve_fk(table: str) -> sa.ForeignKeyConstraint:
@@ -205,8 +233,12 @@ def _old_batches(bind: sa.Connection) -> Iterator[list[Any]]:
     """The old results with a clave, in id order, a batch at a time (keyset pagination works everywhere)."""
     last = 0
     while True:
-        query = (sa.select(_old_results).where(_old_results.c.id > last, _old_results.c.cve_inegi.is_not(None))
-                 .order_by(_old_results.c.id).limit(BATCH))
+        query = (
+            sa.select(_old_results)
+            .where(_old_results.c.id > last, _old_results.c.cve_inegi.is_not(None))
+            .order_by(_old_results.c.id)
+            .limit(BATCH)
+        )
         rows = list(bind.execute(query))
         if not rows:
             return
@@ -234,8 +266,15 @@ def _copy_results(bind: sa.Connection) -> None:
                 details[digest] = len(details) + 1
                 named = dict(zip(DETAIL_COLUMNS, values, strict=True))
                 new_details.append({"id": details[digest], "digest": digest, **named})
-            results.append({"cve_inegi": row.cve_inegi, "check_key": keys[pair], "run_id": row.run_id,
-                            "status": row.status, "detail_id": details[digest]})
+            results.append(
+                {
+                    "cve_inegi": row.cve_inegi,
+                    "check_key": keys[pair],
+                    "run_id": row.run_id,
+                    "status": row.status,
+                    "detail_id": details[digest],
+                }
+            )
         _insert(bind, _keys, new_keys)
         _insert(bind, _details, new_details)
         _insert(bind, _results, results, ignore_duplicates=True)
@@ -243,16 +282,22 @@ def _copy_results(bind: sa.Connection) -> None:
     _advance_sequences(bind, ("check_keys", "result_details"))
 
 
-def _insert(bind: sa.Connection, table: sa.TableClause, rows: list[dict[str, Any]],
-            ignore_duplicates: bool = False) -> None:
+def _insert(
+    bind: sa.Connection, table: sa.TableClause, rows: list[dict[str, Any]], ignore_duplicates: bool = False
+) -> None:
     if not rows:
         return
     statement: sa.Executable = table.insert()
     if ignore_duplicates:
         # A result recorded twice for one run, municipality and check: the first one stays.
-        statement = table.insert().prefix_with("OR IGNORE") if bind.dialect.name == "sqlite" else sa.text(
-            "INSERT INTO check_results (cve_inegi, check_key, run_id, status, detail_id) VALUES (:cve_inegi, "
-            ":check_key, :run_id, :status, :detail_id) ON CONFLICT DO NOTHING")
+        statement = (
+            table.insert().prefix_with("OR IGNORE")
+            if bind.dialect.name == "sqlite"
+            else sa.text(
+                "INSERT INTO check_results (cve_inegi, check_key, run_id, status, detail_id) VALUES (:cve_inegi, "
+                ":check_key, :run_id, :status, :detail_id) ON CONFLICT DO NOTHING"
+            )
+        )
     bind.execute(statement, rows)
 
 
@@ -268,22 +313,27 @@ def _advance_sequences(bind: sa.Connection, tables: Sequence[str]) -> None:
     if bind.dialect.name != "postgresql":
         return
     for table in tables:
-        bind.execute(sa.text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT max(id) FROM {table}), 0) + 1, "
-            "false)"))
+        bind.execute(
+            sa.text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT max(id) FROM {table}), 0) + 1, "
+                "false)"
+            )
+        )
 
 
 def _backfill_changes(bind: sa.Connection) -> None:
     """Every status change between consecutive complete runs of each municipality+check, in one window pass."""
-    bind.execute(sa.text(
-        "INSERT INTO result_changes (run_id, cve_inegi, check_key, previous_run_id, previous_status, status, "
-        "detail_id) SELECT run_id, cve_inegi, check_key, previous_run_id, previous_status, status, detail_id FROM ("
-        "SELECT r.run_id, r.cve_inegi, r.check_key, r.status, r.detail_id, "
-        "lag(r.run_id) OVER (PARTITION BY r.cve_inegi, r.check_key ORDER BY r.run_id) AS previous_run_id, "
-        "lag(r.status) OVER (PARTITION BY r.cve_inegi, r.check_key ORDER BY r.run_id) AS previous_status "
-        "FROM check_results r JOIN runs ON runs.id = r.run_id WHERE runs.status = 'complete') ranked "
-        "WHERE previous_status IS NOT NULL AND previous_status != status"
-    ))
+    bind.execute(
+        sa.text(
+            "INSERT INTO result_changes (run_id, cve_inegi, check_key, previous_run_id, previous_status, status, "
+            "detail_id) SELECT run_id, cve_inegi, check_key, previous_run_id, previous_status, status, detail_id FROM ("
+            "SELECT r.run_id, r.cve_inegi, r.check_key, r.status, r.detail_id, "
+            "lag(r.run_id) OVER (PARTITION BY r.cve_inegi, r.check_key ORDER BY r.run_id) AS previous_run_id, "
+            "lag(r.status) OVER (PARTITION BY r.cve_inegi, r.check_key ORDER BY r.run_id) AS previous_status "
+            "FROM check_results r JOIN runs ON runs.id = r.run_id WHERE runs.status = 'complete') ranked "
+            "WHERE previous_status IS NOT NULL AND previous_status != status"
+        )
+    )
 
 
 def _page_item(row: Any) -> dict[str, Any]:
@@ -305,8 +355,10 @@ def _copy_pages(bind: sa.Connection) -> None:
         for row in bind.execute(query):
             line = json.dumps(_page_item(row), ensure_ascii=False, separators=(",", ":"))
             groups.setdefault(row.cve_inegi, []).append(line)
-        logs = [{"run_id": run_id, "cve_inegi": cve, "data": zlib.compress("\n".join(lines).encode("utf-8"), 9)}
-                for cve, lines in groups.items()]
+        logs = [
+            {"run_id": run_id, "cve_inegi": cve, "data": zlib.compress("\n".join(lines).encode("utf-8"), 9)}
+            for cve, lines in groups.items()
+        ]
         _insert(bind, _page_logs, logs)
 
 
@@ -327,13 +379,15 @@ def upgrade() -> None:
 
 def _expand_results() -> None:
     # The recording time was dropped in 0004; the run's start stands in for it.
-    op.execute(sa.text(
-        "INSERT INTO check_results (run_id, cve_inegi, check_id, status, reason, detail, evidence_url, "
-        "evidence_text, created_at, source, law, last_update) SELECT r.run_id, r.cve_inegi, k.check_id, r.status, "
-        "d.reason, d.detail, d.evidence_url, d.evidence_text, runs.started_at, k.source, d.law, d.last_update "
-        f"FROM {NEW_RESULTS} r JOIN check_keys k ON k.id = r.check_key JOIN result_details d ON d.id = r.detail_id "
-        "JOIN runs ON runs.id = r.run_id ORDER BY r.run_id, r.cve_inegi, r.check_key"
-    ))
+    op.execute(
+        sa.text(
+            "INSERT INTO check_results (run_id, cve_inegi, check_id, status, reason, detail, evidence_url, "
+            "evidence_text, created_at, source, law, last_update) SELECT r.run_id, r.cve_inegi, k.check_id, r.status, "
+            "d.reason, d.detail, d.evidence_url, d.evidence_text, runs.started_at, k.source, d.law, d.last_update "
+            f"FROM {NEW_RESULTS} r JOIN check_keys k ON k.id = r.check_key JOIN result_details d ON d.id = r.detail_id "
+            "JOIN runs ON runs.id = r.run_id ORDER BY r.run_id, r.cve_inegi, r.check_key"
+        )
+    )
 
 
 def _expand_pages(bind: sa.Connection) -> None:
@@ -341,10 +395,20 @@ def _expand_pages(bind: sa.Connection) -> None:
         rows = []
         for line in zlib.decompress(log.data).decode("utf-8").split("\n"):
             item = json.loads(line)
-            rows.append({"run_id": log.run_id, "cve_inegi": log.cve_inegi, "url": item["u"],
-                         "final_url": item.get("f", item["u"]), "status": item.get("s"), "content_hash": item.get("h"),
-                         "depth": item.get("d", 0), "error": item.get("e"), "kind": item.get("k"),
-                         "rendered": bool(item.get("r"))})
+            rows.append(
+                {
+                    "run_id": log.run_id,
+                    "cve_inegi": log.cve_inegi,
+                    "url": item["u"],
+                    "final_url": item.get("f", item["u"]),
+                    "status": item.get("s"),
+                    "content_hash": item.get("h"),
+                    "depth": item.get("d", 0),
+                    "error": item.get("e"),
+                    "kind": item.get("k"),
+                    "rendered": bool(item.get("r")),
+                }
+            )
         _insert(bind, _pages, rows)
 
 

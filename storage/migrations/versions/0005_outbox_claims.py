@@ -29,10 +29,14 @@ def _timestamp() -> sa.DateTime:
 
 def _outbox(status_check: str, claims: bool) -> sa.Table:
     """The outbox as it stands before (claims=False) or after this revision, for SQLite's table rebuild."""
-    claim_columns: list[sa.schema.SchemaItem] = [sa.Column("claimed_at", _timestamp(), nullable=True),
-                     sa.Column("claimed_by", sa.String(255), nullable=True)] if claims else []
+    claim_columns: list[sa.schema.SchemaItem] = (
+        [sa.Column("claimed_at", _timestamp(), nullable=True), sa.Column("claimed_by", sa.String(255), nullable=True)]
+        if claims
+        else []
+    )
     return sa.Table(
-        "outbox", sa.MetaData(),
+        "outbox",
+        sa.MetaData(),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("recipient", sa.String(320), nullable=False),
@@ -68,10 +72,12 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Back to 0004: claimed and uncertain rows are held as failed_permanent, since 0004 would resend pending ones."""
     # The server may already have these mails: holding them is safer than a duplicate accusation.
-    op.execute(sa.text(
-        "UPDATE outbox SET status = 'failed_permanent', last_error = 'Estado incierto al volver a la versión 0004: "
-        "el servidor pudo haberlo recibido; reenvíelo a mano si no llegó.' WHERE status IN ('sending', 'incierto')"
-    ))
+    op.execute(
+        sa.text(
+            "UPDATE outbox SET status = 'failed_permanent', last_error = 'Estado incierto al volver a la versión 0004: "
+            "el servidor pudo haberlo recibido; reenvíelo a mano si no llegó.' WHERE status IN ('sending', 'incierto')"
+        )
+    )
     with op.batch_alter_table("outbox", copy_from=_outbox(NEW_STATUS_CHECK, claims=True)) as batch:
         batch.drop_column("claimed_by")
         batch.drop_column("claimed_at")
