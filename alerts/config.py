@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from config.registry import DEFAULT_REGISTRY, FIRST_CVE, LAST_CVE, fold
-from vigia import yamlfile
-from vigia.errors import ConfigError
+from config import yamlfile
+from config.registry import DEFAULT_REGISTRY, FIRST_CVE, LAST_CVE
+from core.errors import ConfigError
+from core.text import fold
 
 DEFAULT_OPERATION = DEFAULT_REGISTRY.with_name("operacion.yaml")
 SECURITY = ("ninguna", "starttls", "ssl")
@@ -73,7 +74,7 @@ class Recipient:
 
     def covers_region(self, region: str | None) -> bool:
         """Whether a municipality of region belongs to this recipient's region (accent- and case-insensitive)."""
-        return region is not None and self.region is not None and fold(region) == fold(self.region)
+        return region is not None and self.region is not None and fold(region.strip()) == fold(self.region.strip())
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,7 @@ def _region(r: _Reader, where: _Path, alcance: str, regions: Collection[str] | N
         return None
     if region is None:
         raise r.fail((*where, "region"), "el alcance «region» exige el nombre de la región")
-    if regions is not None and fold(region) not in {fold(x) for x in regions}:
+    if regions is not None and fold(region.strip()) not in {fold(x.strip()) for x in regions}:
         raise r.fail((*where, "region"), f"«{region}» no es una región del registro ({', '.join(sorted(regions))})")
     return region
 

@@ -14,6 +14,8 @@ from alerts.config import AlertsConfig
 from alerts.model import KIND_LABELS, AlertError, AlertEvent, DetectionResult, Digest, RenderedMail
 from alerts.rules import Transition, decide, most_sites_down, route
 from config.registry import Municipality
+from core.clock import local_date
+from core.errors import DatabaseError
 from storage.alerts_store import (
     AVAILABILITY_CHECK,
     Observation,
@@ -27,8 +29,6 @@ from storage.alerts_store import (
 )
 from storage.db import Database
 from storage.models import AlertEventRow, AlertRunRow, AlertStateRow, OutboxRow, RunRow, utcnow
-from vigia.clock import local_date
-from vigia.errors import DatabaseError
 
 logger = logging.getLogger("vigia.alerts")
 

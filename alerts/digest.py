@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from alerts.model import EVENT_KINDS, AlertEvent, Digest, RenderedMail
 from checks.catalogue import load_catalogue
 from checks.obligations import load_obligations
-from vigia.clock import local_date
+from core.clock import local_date
 
 # Spanish names of the event kinds: (singular, plural).
 KIND_NAMES: dict[str, tuple[str, str]] = {

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from vigia.errors import VigiaError
+from core.errors import VigiaError
 
 EventKind = Literal["regresion", "recuperacion", "sitio_caido", "sitio_recuperado"]
 EVENT_KINDS: tuple[EventKind, ...] = ("regresion", "recuperacion", "sitio_caido", "sitio_recuperado")

@@ -20,6 +20,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from alerts.smtp import MailError, MailTransport, PermanentMailError, TemporaryMailError, UncertainMailError
+from core.clock import local_text
 from storage.alerts_store import (
     acquire_lease,
     claim_outbox,
@@ -31,7 +32,6 @@ from storage.alerts_store import (
 )
 from storage.db import Database
 from storage.models import OutboxRow
-from vigia.clock import local_text
 
 logger = logging.getLogger("vigia.alerts")
 

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Literal, Protocol
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
-from vigia.errors import VigiaError
-from vigia.net import is_loopback
+from core.errors import VigiaError
+from core.net import is_loopback
 
 logger = logging.getLogger("vigia.alerts")
 

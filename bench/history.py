@@ -18,9 +18,9 @@ from typing import Any
 
 from bench.history_gen import GENERATION_START, generate, generated_size, stored_shape
 from bench.measure import Measurement, at_most, median_ms
+from core.clock import LOCAL_TZ
 from storage.db import Database, open_database
 from storage.history import changes_since, status_on, timeline
-from vigia.clock import LOCAL_TZ
 
 TIMELINE_MS, CHANGES_MS, PAGE_MS, RUN_MB = 50.0, 500.0, 200.0, 1.0
 PAGES = {

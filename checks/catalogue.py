@@ -14,8 +14,8 @@ import yaml
 
 from checks.kinds import KINDS, Check
 from checks.spec import SCOPES, SEEDS, CheckSpec, ParamError
-from vigia import yamlfile
-from vigia.errors import ConfigError
+from config import yamlfile
+from core.errors import ConfigError
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "config" / "checks.yaml"
 _ID = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from checks.page import SHELL_LINKS, SHELL_TEXT, Page
-from checks.text import fold, window
+from checks.text import window
+from core.text import fold
 
 OK, PARKED, MAINTENANCE, JS_SHELL = "ok", "parked", "maintenance", "js_shell"
 CHALLENGE, FOREIGN, REDIRECT = "challenge", "foreign", "redirect"

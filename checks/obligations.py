@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,8 +11,9 @@ from typing import Any, Literal
 
 import yaml
 
-from vigia import yamlfile
-from vigia.errors import ConfigError
+from config import yamlfile
+from core.errors import ConfigError
+from core.text import fold
 
 DEFAULT_OBLIGATIONS = Path(__file__).resolve().parent.parent / "config" / "obligaciones.yaml"
 Period = Literal["mensual", "trimestral", "semestral", "anual"]
@@ -69,7 +69,7 @@ class ObligationCatalogue:
 
     def by_label(self, articulo: str, fraccion_label: str) -> Obligation | None:
         """The obligation a portal label designates ("Fracción II A", "FRACCIÓN II-A", "ii_a"...), or None."""
-        article = _fold(str(articulo))
+        article = fold(str(articulo))
         article = re.sub(r"\D", "", article) or article
         slug = fraction_slug(fraccion_label)
         found = self._index.get((article, slug))
@@ -79,15 +79,9 @@ class ObligationCatalogue:
         return found
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
 def fraction_slug(label: str) -> str:
     """Normalise a fraction label to its id part: "Fracción II-A" → "ii_a", "XLVIII B" → "xlviii_b"."""
-    words = re.sub(r"[^a-z0-9]+", " ", _fold(label))
+    words = re.sub(r"[^a-z0-9]+", " ", fold(label))
     return "_".join(_NOISE.sub(" ", words).split())
 
 

@@ -11,7 +11,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 from lxml.etree import _Element as Element
 
-from checks.text import collapse, fold
+from checks.text import collapse
+from core.text import fold
 
 # Plain etree elements (not lxml.html's) avoid a Python class lookup per element: parsing stays ~3x cheaper.
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)

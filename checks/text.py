@@ -11,20 +11,6 @@ _MARKS = re.compile(r"[\u0300-\u036f]+")
 SNIPPET_CHARS = 200
 
 
-def fold(text: str) -> str:
-    """Lower-case and strip accents; the result usually has one character per input character."""
-    if text.isascii():
-        return text.lower()
-    # NFD + dropping combining marks maps "á" to "a" one-to-one, so offsets into the folded text stay valid
-    # for the original text (checked by callers through len()). Spanish only needs the acute accent, tilde and
-    # diaeresis: three str.replace calls are ~10x cheaper than the regex, which stays as the general fallback.
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = decomposed.replace("\u0301", "").replace("\u0303", "").replace("\u0308", "")
-    if len(stripped) != len(text):
-        stripped = _MARKS.sub("", decomposed)
-    return stripped.lower()
-
-
 # UTF-8 bytes of Spanish letters read as Windows-1252/Latin-1 ("InformaciÃ³n"): the pairs seen on real portals.
 _MOJIBAKE = {
     "Ã¡": "á",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from vigia.errors import ConfigError, UnknownMunicipalityError
+from core.errors import ConfigError, UnknownMunicipalityError
+from core.text import fold
 
 DEFAULT_REGISTRY = Path(__file__).with_name("municipios.csv")
 
@@ -51,12 +51,6 @@ class Municipality:
     def with_site(self, url: str) -> Municipality:
         """Return a copy pointing at another official site (used by the simulated farm)."""
         return replace(self, sitio_web=url, sitio_estado="confirmado")
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents so that Spanish names compare loosely."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
 def valid_http_url(url: str) -> bool:
@@ -209,5 +203,5 @@ def _find(municipalities: Sequence[Municipality], token: str) -> Municipality | 
     if key.isdigit():
         cve = key if len(key) == 5 else f"15{int(key):03d}"
         return next((m for m in municipalities if m.cve_inegi == cve), None)
-    folded = fold(key)
-    return next((m for m in municipalities if fold(m.nombre) == folded), None)
+    folded = fold(key.strip())
+    return next((m for m in municipalities if fold(m.nombre.strip()) == folded), None)

@@ -14,12 +14,12 @@ from checks.ipomex_model import IpomexCapture
 from checks.model import CheckResult, SiteReport
 from checks.obligations import load_obligations
 from config.registry import Municipality
+from core.errors import CrawlError
 from crawler.browser import RenderStats
 from crawler.ipomex.base import IpomexTarget, targets_for
 from crawler.runner import crawl
 from crawler.settings import CrawlSettings
 from crawler.target import SiteTarget
-from vigia.errors import CrawlError
 
 UNREACHABLE = frozenset({"dns", "connect", "timeout"})
 MIN_SITES_FOR_NETWORK_ALARM = 5

@@ -18,12 +18,12 @@ from typing import Any
 
 from checks.catalogue import load_catalogue
 from checks.model import SiteReport
+from core.errors import CrawlError
 from crawler.browser import RenderStats
 from crawler.child import Event, WorkerJob, WorkerStats, child_main, unreachable_report
 from crawler.ipomex.base import IpomexTarget
 from crawler.settings import CrawlSettings
 from crawler.target import DeferredSite, SiteTarget
-from vigia.errors import CrawlError
 
 __all__ = ["Event", "WorkerStats", "crawl", "crawl_sites", "unreachable_report"]
 

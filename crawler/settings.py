@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from vigia import __version__
-from vigia.errors import ConfigError
+from core import __version__
+from core.errors import ConfigError
 
 USER_AGENT = f"Vigia/{__version__} (monitor de transparencia municipal; +https://github.com/vigia-edomex)"
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import uvicorn
 from playwright.sync_api import sync_playwright
 
+from core.paths import data_dir
 from crawler.browser import find_browser, launch_options
-from vigia.paths import data_dir
 from web.app import create_app
 
 

@@ -10,7 +10,8 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from config.registry import FIRST_CVE, LAST_CVE, Municipality, fold
+from config.registry import FIRST_CVE, LAST_CVE, Municipality
+from core.text import fold
 from simulator.ipomex_model import (
     CAPTCHA,
     COLUMNS,

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from config.registry import fold
+from core.text import fold
 from simulator.model import esc
 
 MONTHS = (

@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from core.errors import VigiaError
 from storage.db import BUSY_TIMEOUT_MS, redact_url
-from vigia.errors import VigiaError
 
 # Pages copied per step: small enough to report progress, large enough not to slow the copy down.
 PAGES_PER_STEP = 1024

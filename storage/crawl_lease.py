@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+from core.errors import VigiaError
 from storage.alerts_store import acquire_lease, release_lease, renew_lease
 from storage.db import Database
 from storage.models import LeaseRow
 from storage.process import process_alive
-from vigia.errors import VigiaError
 
 logger = logging.getLogger("vigia.storage")
 

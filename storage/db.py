@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
-from vigia.errors import DatabaseError
-from vigia.paths import data_dir
+from core.errors import DatabaseError
+from core.paths import data_dir
 
 logger = logging.getLogger("vigia.storage")
 OPEN_ERRORS = (SQLAlchemyError, CommandError, ImportError, OSError)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from core.clock import LOCAL_TZ
 from storage.compact import KeyPair, key_names
 from storage.db import Database
 from storage.models import (
@@ -21,7 +22,6 @@ from storage.models import (
     SiteOutcomeRow,
 )
 from storage.work import unit_of_work
-from vigia.clock import LOCAL_TZ
 
 # Dates given by users are Mexico City calendar days; times are stored in UTC.
 

@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 from checks.ipomex_model import IpomexCapture
 from checks.model import CheckResult, CrawlOutcome, PageRecord, SiteReport
 from config.registry import Municipality
+from core.errors import DatabaseError
 from storage.compact import decode_pages, encode_pages, known_keys, record_changes, remember_keys, store_results
 from storage.db import Database
 from storage.models import IpomexCaptureRow, MunicipalityRow, PageLogRow, RunRow, SiteOutcomeRow, utcnow
 from storage.process import process_alive
 from storage.results import MunicipalityResults, latest_results, run_results
 from storage.work import lock_running, not_running, unit_of_work
-from vigia.errors import DatabaseError
 
 # Reading lives in storage.results; it is re-exported so that callers keep one entry point.
 __all__ = [

@@ -11,9 +11,9 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from core.errors import DatabaseError
 from storage.db import Database
 from storage.models import RunRow
-from vigia.errors import DatabaseError
 
 logger = logging.getLogger("vigia.storage")
 # PostgreSQL's SQLSTATE for a full disk.

@@ -93,7 +93,7 @@ def test_schedule_shows_the_next_nightly_runs_in_mexico_city_time(vigia_home: Pa
     ],
 )
 def test_only_loopback_addresses_skip_the_login(host: str, loopback: bool) -> None:
-    from vigia.net import is_loopback
+    from core.net import is_loopback
 
     assert is_loopback(host) is loopback
 

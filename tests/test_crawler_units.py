@@ -10,12 +10,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as net_error
 from twisted.python.failure import Failure
 
+from core.errors import ConfigError
 from crawler.failures import classify_failure
 from crawler.robots import RobotsPolicy
 from crawler.scope import site_key
 from crawler.settings import CrawlSettings, scrapy_settings
 from spiders.municipal import is_document
-from vigia.errors import ConfigError
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,9 @@ import pytest
 from checks.ipomex_model import IpomexCapture
 from checks.model import CheckResult, CrawlOutcome, SiteReport
 from config.registry import Municipality, load_registry
+from core.errors import CrawlError
 from crawler import pipeline
 from crawler.settings import CrawlSettings
-from vigia.errors import CrawlError
 
 RUN_DATE = date(2026, 11, 24)
 

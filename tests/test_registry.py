@@ -14,8 +14,8 @@ from config.registry import (
     select,
     valid_http_url,
 )
+from core.errors import ConfigError
 from tests.conftest import shared_path
-from vigia.errors import ConfigError
 
 HEADER = (
     "cve_inegi,nombre,cabecera,poblacion_2020,conapo_im_2020,conapo_gm_2020,region,sitio_web,sitio_estado,"

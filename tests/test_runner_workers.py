@@ -15,13 +15,13 @@ import psutil
 import pytest
 
 from checks.model import SiteReport
+from core.errors import CrawlError
 from crawler.browser import RenderStats
 from crawler.child import WorkerStats, next_index
 from crawler.runner import crawl, worker_count
 from crawler.settings import CrawlSettings
 from crawler.target import SiteTarget
 from simulator import FarmServer, build_world
-from vigia.errors import CrawlError
 
 RUN_DATE = date(2026, 11, 24)
 

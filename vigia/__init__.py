@@ -1,3 +1,5 @@
-"""Vigía: monitor of municipal transparency portals of the Estado de México."""
+"""Vigía: monitor of municipal transparency portals of the Estado de México (CLI and nightly job)."""
 
-__version__ = "0.1.0"
+from core import __version__
+
+__all__ = ["__version__"]

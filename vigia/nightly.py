@@ -13,11 +13,11 @@ from alerts.digest import render_digest
 from alerts.outbox_sender import SendReport, send_pending
 from alerts.smtp import MailTransport, SmtpTransport
 from config.registry import Municipality, load_registry
+from core.clock import today_local
+from core.paths import ensure_log_file
 from crawler.pipeline import RunSummary, run_and_store
 from crawler.settings import CrawlSettings
 from storage.db import open_database
-from vigia.clock import today_local
-from vigia.paths import ensure_log_file
 from vigia.runstore import DatabaseRunStore
 
 log = logging.getLogger("vigia.nightly")

@@ -14,8 +14,8 @@ from checks.model import CheckResult
 from checks.obligations import load_obligations
 from checks.scoring import area_scores, transparency_index
 from config.registry import Municipality
+from core.clock import local_text
 from storage.repository import MunicipalityResults
-from vigia.clock import local_text
 
 AREAS = ("P2", "P3", "P4")
 # "ipomex" is the P4 transparency index: share of applicable IPOMEX fractions that comply.

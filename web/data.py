@@ -9,12 +9,12 @@ from sqlalchemy import and_, or_, select
 
 from checks.catalogue import Catalogue
 from checks.obligations import Obligation, ObligationCatalogue
+from core.clock import LOCAL_TZ
 from storage import dashboard
 from storage.dashboard_series import by_run
 from storage.db import Database
 from storage.models import CheckKeyRow, CheckResultRow, ResultDetailRow
 from storage.work import unit_of_work
-from vigia.clock import LOCAL_TZ
 from web.schemas import (
     ChangeItem,
     CheckCount,

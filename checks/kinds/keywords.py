@@ -15,7 +15,8 @@ from checks.kinds.base import EvidenceCheck
 from checks.model import Evidence
 from checks.page import Page, url_words
 from checks.spec import CheckSpec, ParamError, Params
-from checks.text import Matcher, clip, fold, window
+from checks.text import Matcher, clip, window
+from core.text import fold
 
 _KEYS = frozenset(
     {

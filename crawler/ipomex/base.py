@@ -12,7 +12,8 @@ import scrapy
 from scrapy.http import Response
 
 from checks.ipomex_model import FractionRecord, IpomexCapture
-from config.registry import Municipality, fold
+from config.registry import Municipality
+from core.text import fold
 
 # "Fracción II A", "FRACCIÓN II-A", "Fraccion XLVIII b." → ("ii", "a").
 FRACTION_LABEL = re.compile(r"\bfraccion\s+([ivxlc]+)(?:\s*[-_ ]\s*([a-z])\b)?")

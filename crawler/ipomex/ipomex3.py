@@ -13,7 +13,7 @@ from scrapy.http import Response
 
 from checks.ipomex_model import FractionPage, FractionRecord, IpomexCapture
 from checks.obligations import ObligationCatalogue
-from config.registry import fold
+from core.text import fold
 from crawler.ipomex.base import IpomexTarget, fraction_label, record_from
 
 # The rendered fraction page settles into exactly one of these; waiting for them replaces any sleep.

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from alerts.config import load_operation_config, parse_operation_config
-from vigia.errors import ConfigError
+from core.errors import ConfigError
 
 VALID = """\
 calendario:

@@ -9,7 +9,7 @@ import yaml
 
 from checks.catalogue import DEFAULT_CATALOGUE, load_catalogue, parse_catalogue
 from checks.kinds import KINDS
-from vigia.errors import ConfigError
+from core.errors import ConfigError
 
 from .conftest import SHARED, evaluate
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checks.contacts import find_emails, find_phones, mailto_address, tel_link_digits
-from checks.text import fold
+from core.text import fold
 
 
 def phones(text: str) -> list[str]:

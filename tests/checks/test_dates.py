@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from checks.dates import find_dates, parse_iso
-from checks.text import fold
+from core.text import fold
 
 MARCH_12 = datetime.date(2026, 3, 12)
 

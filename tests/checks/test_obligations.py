@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from checks.obligations import DEFAULT_OBLIGATIONS, fraction_slug, load_obligations, parse_obligations
-from vigia.errors import ConfigError
+from core.errors import ConfigError
 
 SMALL = """\
 ley: LTAIPEMyM

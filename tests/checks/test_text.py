@@ -8,7 +8,8 @@ import re
 import pytest
 
 from checks.engine import SiteEvaluator
-from checks.text import compile_any, fold, fold_pattern, required_literal, window
+from checks.text import compile_any, fold_pattern, required_literal, window
+from core.text import fold
 
 from .conftest import RUN_DATE, html, outcome
 

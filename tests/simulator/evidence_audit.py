@@ -13,7 +13,7 @@ from datetime import date
 
 import lxml.html
 
-from config.registry import fold
+from core.text import fold
 
 MONTHS = (
     "enero",

@@ -10,7 +10,7 @@ from typing import Any
 
 import aiohttp
 
-from config.registry import fold
+from core.text import fold
 
 # For the run date of the tests (2026-11-24): the quarter Jul–Sep 2026 was due by 30 Oct 2026.
 DUE_END = date(2026, 9, 30)

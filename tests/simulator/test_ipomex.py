@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 import httpx
 import lxml.html
 
-from config.registry import fold
+from core.text import fold
 from simulator import FarmServer, World
 from simulator.ipomex_model import COLUMNS, HEADERS, IpomexSite
 from tests.simulator.conftest import RUN_DATE

@@ -9,7 +9,8 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from config.registry import Municipality, fold, load_registry
+from config.registry import Municipality, load_registry
+from core.text import fold
 from simulator import FarmServer, World, build_world
 from simulator.ipomex_model import IPOMEX4, NO_IPOMEX
 from simulator.ipomex_model import NORMAL as IPOMEX_NORMAL

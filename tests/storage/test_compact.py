@@ -8,6 +8,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects import postgresql
 
 from checks.model import Status
+from core.clock import LOCAL_TZ
 from storage.compact import changes_statement, decode_pages, detail_digest, encode_pages, resolve_keys
 from storage.db import Database
 from storage.history import status_on, timeline
@@ -15,7 +16,6 @@ from storage.models import CheckKeyRow, ResultChangeRow, ResultDetailRow
 from storage.repository import finish_run, get_run, record_site, start_run
 from tests.storage.factories import municipality, report
 from tests.storage.test_history import REGISTRY, crawl
-from vigia.clock import LOCAL_TZ
 
 # The same change log recomputed from scratch with a window over complete runs (what migration 0004 backfills).
 WINDOW_CHANGES = (

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import create_engine, make_url
 from sqlalchemy.exc import OperationalError
 
+from core.errors import DatabaseError
 from storage.db import default_database_url, describe_failure, open_database, redact_url, resolve_database_url
-from vigia.errors import DatabaseError
 
 
 def _clear_env(monkeypatch: pytest.MonkeyPatch) -> None:

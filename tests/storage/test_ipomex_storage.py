@@ -12,6 +12,7 @@ from checks.ipomex_eval import evaluate_capture
 from checks.ipomex_model import IpomexCapture
 from checks.model import CheckResult, PageRecord
 from checks.obligations import load_obligations
+from core.errors import DatabaseError
 from storage.db import Database
 from storage.models import CheckResultRow, IpomexCaptureRow
 from storage.repository import (
@@ -24,7 +25,6 @@ from storage.repository import (
     start_run,
 )
 from tests.storage.factories import capture, municipality, report
-from vigia.errors import DatabaseError
 
 A, B = "15001", "15002"
 RUN_DATE = date(2026, 10, 31)

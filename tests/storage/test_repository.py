@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from checks.model import CheckResult, Evidence, Status
+from core.errors import DatabaseError
 from storage.db import Database
 from storage.models import CheckResultRow, MunicipalityRow, RunRow, SiteOutcomeRow
 from storage.repository import (
@@ -27,7 +28,6 @@ from storage.repository import (
     start_run,
 )
 from tests.storage.factories import municipality, report
-from vigia.errors import DatabaseError
 
 A, B, C = "15001", "15002", "15003"
 

@@ -19,9 +19,9 @@ from alerts.outbox_sender import (
     send_test,
     uncertain_mails,
 )
+from core.clock import local_text
 from storage.db import Database, open_database, resolve_database_url
 from vigia.cli.common import DbOption, handles_errors, out
-from vigia.clock import local_text
 from vigia.nightly import send_outbox, smtp_transport
 
 T = TypeVar("T")

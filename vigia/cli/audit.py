@@ -11,13 +11,13 @@ from rich.table import Table
 from checks.catalogue import load_catalogue
 from checks.model import CheckResult, SiteReport
 from config.registry import valid_http_url
+from core.clock import today_local
+from core.errors import VigiaError
+from core.paths import ensure_log_file
 from crawler.runner import crawl_sites
 from crawler.settings import CrawlSettings
 from crawler.target import SiteTarget
 from vigia.cli.common import err, handles_errors, out, print_json
-from vigia.clock import today_local
-from vigia.errors import VigiaError
-from vigia.paths import ensure_log_file
 
 STATUS_STYLE = {"cumple": "green", "no_cumple": "red", "indeterminado": "yellow", "no_aplica": "dim"}
 

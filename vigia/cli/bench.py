@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from core.errors import VigiaError
 from vigia.cli.common import handles_errors, out
-from vigia.errors import VigiaError
 
 KEYS = ("verificaciones", "rastreo", "navegador", "historial", "crecimiento")
 

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from config.registry import Municipality, load_registry
-from vigia.errors import VigiaError
+from core.errors import VigiaError
 
 P = ParamSpec("P")
 R = TypeVar("R")

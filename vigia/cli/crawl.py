@@ -15,6 +15,8 @@ from checks.catalogue import load_catalogue
 from checks.ipomex_model import IpomexCapture
 from checks.model import SiteReport
 from config.registry import Municipality, select
+from core.clock import today_local
+from core.paths import data_dir, ensure_log_file
 from crawler.pipeline import RunSummary, run_and_store
 from crawler.settings import CrawlSettings
 from storage import repository
@@ -23,8 +25,6 @@ from storage.db import Database, open_database, resolve_database_url
 from vigia.agreement import Agreement, compare
 from vigia.cli.common import DbOption, RegistryOption, err, handles_errors, out, registry_from
 from vigia.cli.reports import MunicipioOption, ranking_table
-from vigia.clock import today_local
-from vigia.paths import data_dir, ensure_log_file
 from vigia.report import build_rows
 from vigia.runstore import DatabaseRunStore
 

@@ -12,12 +12,12 @@ import typer
 from rich.table import Table
 
 from config.registry import load_registry, select
+from core.clock import local_text
+from core.errors import VigiaError
 from storage.db import open_database, resolve_database_url
 from storage.history import Change, TimelineEntry, changes_since, timeline
 from vigia.cli.audit import STATUS_STYLE
 from vigia.cli.common import DbOption, FormatOption, OutputFormat, handles_errors, out, print_json
-from vigia.clock import local_text
-from vigia.errors import VigiaError
 
 DateOption = Annotated[str | None, typer.Option(help="Fecha AAAA-MM-DD.")]
 

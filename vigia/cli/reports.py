@@ -15,6 +15,7 @@ from rich.table import Table
 from checks.catalogue import load_catalogue
 from checks.obligations import load_obligations
 from config.registry import Municipality, load_registry, select
+from core.clock import local_text
 from storage import repository
 from storage.db import open_database, resolve_database_url
 from vigia.cli.audit import STATUS_STYLE, explain
@@ -28,7 +29,6 @@ from vigia.cli.common import (
     print_json,
     registry_from,
 )
-from vigia.clock import local_text
 from vigia.report import ReportRow, build_rows, row_json, rows_csv, score_cell
 
 MunicipioOption = Annotated[

@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
+from core.errors import VigiaError
+from core.net import is_loopback
 from storage.db import open_database, redact_url, resolve_database_url
 from vigia.cli.common import DbOption, err, handles_errors
-from vigia.errors import VigiaError
-from vigia.net import is_loopback
 
 DEFAULT_USERS = Path(__file__).resolve().parents[2] / "config" / "usuarios.yaml"
 

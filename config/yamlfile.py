@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from vigia.errors import ConfigError
+from core.errors import ConfigError
 
 
 def read_text(path: Path) -> str:
