@@ -2,6 +2,7 @@
 # Set up Vigía from a fresh clone (virtualenv + dependencies) and run one of its jobs.
 #   ./bootstrap.sh demo   crawl the 125 simulated portals into SQLite and print the ranking
 #   ./bootstrap.sh test   run the test suite (what .ci/run calls)
+#   ./bootstrap.sh lint   lint, format and type checks (what .ci/run calls first)
 #   ./bootstrap.sh setup  only set up
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -42,9 +43,17 @@ setup() {
   ensure_browser
 }
 
+lint() {  # any finding fails: ruff, the formatter, mypy --strict on the product, mypy on the tests
+  "$VENV/bin/ruff" check .
+  "$VENV/bin/ruff" format --check .
+  "$VENV/bin/mypy" .
+  "$VENV/bin/mypy" --config-file tests/mypy.ini tests
+}
+
 case "${1:-demo}" in
   setup) setup ;;
   demo) setup; shift || true; exec "$VENV/bin/vigia" demo "$@" ;;
   test) setup; shift || true; exec "$VENV/bin/python" -m pytest "$@" ;;
-  *) echo "Uso: ./bootstrap.sh [demo|test|setup]" >&2; exit 2 ;;
+  lint) setup; lint ;;
+  *) echo "Uso: ./bootstrap.sh [demo|test|lint|setup]" >&2; exit 2 ;;
 esac

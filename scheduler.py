@@ -21,6 +21,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.util import obj_to_ref, ref_to_obj
 from sqlalchemy import inspect, make_url, select
 
 from alerts.config import ScheduleConfig
@@ -36,15 +37,16 @@ JOBS_TABLE = "apscheduler_jobs"
 __all__ = ["DEFAULT_LEASE_MINUTES", "LEASE_NAME", "build_scheduler", "lease_holder", "nightly", "serve"]
 
 
-def nightly(db_url: str, lease_minutes: int = DEFAULT_LEASE_MINUTES) -> None:
-    """The scheduled job: take the crawl lease or skip, run the lead's run_nightly, always release the lease."""
-    from vigia.nightly import run_nightly  # Imported lazily: the job is persisted by reference.
-
+def nightly(db_url: str, work: str, lease_minutes: int = DEFAULT_LEASE_MINUTES) -> None:
+    """The scheduled job: take the crawl lease or skip, run the work ("module:function" of the application), always
+    release the lease."""
+    # The work is named, not imported: the application layer above hands it over, as the job store persists it.
+    run_work: Callable[[str], object] = ref_to_obj(work)
     db = open_database(db_url)
     try:
         with crawl_lease(db, timedelta(minutes=lease_minutes)) as holder:
             logger.info("Rastreo nocturno iniciado (candado «%s» tomado por %s).", LEASE_NAME, holder)
-            run_nightly(db_url)
+            run_work(db_url)
         logger.info("Rastreo nocturno terminado; candado «%s» liberado.", LEASE_NAME)
     except CrawlBusyError as busy:
         logger.warning("Se omite el rastreo nocturno: %s", busy)
@@ -78,15 +80,16 @@ def build_scheduler(
     job: Callable[..., None] = nightly,
     clock: Callable[[], datetime] | None = None,
     job_args: Sequence[object] | None = None,
+    work: Callable[[str], object] | None = None,
 ) -> BlockingScheduler:
     """A scheduler storing its jobs in the Vigía database, with the nightly job added (stored when it starts)."""
-    # job must be a module-level function (persisted by reference); its args default to (db_url, lease minutes)
-    # for nightly and to () otherwise. A run missed within the grace while the service was down is kept.
+    # job must be a module-level function (persisted by reference); its args default to (db_url, work's reference,
+    # lease minutes) for nightly and to () otherwise. A run missed within the grace while the service was down is kept.
     store = SQLAlchemyJobStore(engine=create_database_engine(make_url(db_url)), tablename=JOBS_TABLE)
     scheduler = BlockingScheduler(jobstores={"default": store}, timezone=cfg.timezone)
     now = (clock or (lambda: datetime.now(cfg.timezone)))()
     trigger = make_trigger(cfg)
-    args = tuple(job_args) if job_args is not None else ((db_url, cfg.candado_minutos) if job is nightly else ())
+    args = tuple(job_args) if job_args is not None else _nightly_args(db_url, cfg, job, work)
     scheduler.add_job(
         job,
         trigger,
@@ -100,6 +103,16 @@ def build_scheduler(
         next_run_time=_first_run(store, trigger, cfg, now),
     )
     return scheduler
+
+
+def _nightly_args(
+    db_url: str, cfg: ScheduleConfig, job: Callable[..., None], work: Callable[[str], object] | None
+) -> tuple[object, ...]:
+    if job is not nightly:
+        return ()
+    if work is None:
+        raise ValueError("the nightly job needs the work it runs (a module-level function of the application)")
+    return (db_url, obj_to_ref(work), cfg.candado_minutos)
 
 
 def _first_run(store: SQLAlchemyJobStore, trigger: CronTrigger, cfg: ScheduleConfig, now: datetime) -> datetime:
@@ -136,10 +149,10 @@ def stored_next_run(store: SQLAlchemyJobStore) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(float(value), UTC)
 
 
-def serve(db_url: str, cfg: ScheduleConfig) -> None:
+def serve(db_url: str, cfg: ScheduleConfig, work: Callable[[str], object]) -> None:
     """Run the scheduler in the foreground until SIGTERM or SIGINT, then stop cleanly (waiting for a running job)."""
     open_database(db_url).dispose()  # Migrate (and fail clearly) before anything is scheduled.
-    scheduler = build_scheduler(db_url, cfg)
+    scheduler = build_scheduler(db_url, cfg, work=work)
     install_signal_handlers(scheduler)
     scheduler.add_listener(
         lambda event: _on_event(scheduler, cfg, event),

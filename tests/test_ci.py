@@ -27,3 +27,14 @@ def test_db_fixture_follows_the_test_database_variable(db: Database, sqlite_db: 
     if on_postgresql():
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT current_database()").scalar_one().startswith("vigia_test_")
+
+
+def test_ci_fails_on_lint_format_and_type_errors_before_the_tests() -> None:
+    lint = CI.index("./bootstrap.sh lint")
+    assert lint < CI.index("./bootstrap.sh test")
+    assert "set -euo pipefail" in CI  # a failing step fails the run
+    bootstrap = (REPO / "bootstrap.sh").read_text(encoding="utf-8")
+    body = bootstrap[bootstrap.index("lint() {") : bootstrap.index("\n}\n", bootstrap.index("lint() {"))]
+    for command in ('ruff" check .', 'ruff" format --check .', 'mypy" .', 'mypy" --config-file tests/mypy.ini tests'):
+        assert command in body, command
+    assert "set -euo pipefail" in bootstrap

@@ -28,13 +28,20 @@ MX = ZoneInfo("America/Mexico_City")
 CFG = ScheduleConfig(cron="0 2 * * *", zona="America/Mexico_City", gracia_minutos=180, candado_minutos=360)
 
 
+WORK = "vigia.nightly:run_nightly"
+
+
 def noop() -> None:
     """A module-level job (jobs are persisted by reference)."""
 
 
+def noop_work(db_url: str) -> None:
+    """A module-level nightly work (handed to the job by reference)."""
+
+
 def persist(db_url: str, at: datetime) -> None:
     """Build the scheduler with the clock at `at`, start it only long enough to store the job, stop it."""
-    sched = scheduler.build_scheduler(db_url, CFG, scheduler.nightly, clock=lambda: at)
+    sched = scheduler.build_scheduler(db_url, CFG, scheduler.nightly, clock=lambda: at, work=noop_work)
     sched.add_listener(lambda _e: sched.shutdown(wait=False), EVENT_SCHEDULER_STARTED)
     sched.start()
 
@@ -84,20 +91,21 @@ def test_job_is_persisted_in_the_database_by_reference(db_url: str) -> None:
     persist(db_url, datetime(2025, 1, 10, 13, tzinfo=MX))  # replace_existing: still one job
     [job] = stored_jobs(db_url)
     assert job.func_ref == "scheduler:nightly"  # type: ignore[attr-defined]
-    assert job.args == (db_url, 360)  # type: ignore[attr-defined]
+    # The application work is handed over by reference too: the scheduler imports nothing above it.
+    assert job.args == (db_url, "tests.test_scheduler:noop_work", 360)  # type: ignore[attr-defined]
     assert job.misfire_grace_time == 10800  # type: ignore[attr-defined]
     assert job.next_run_time == datetime(2025, 1, 11, 2, 0, tzinfo=MX)  # type: ignore[attr-defined]
 
 
 def test_run_missed_within_the_grace_is_kept(db_url: str) -> None:
     persist(db_url, datetime(2025, 1, 10, 12, tzinfo=MX))
-    late = scheduler.build_scheduler(db_url, CFG, clock=lambda: datetime(2025, 1, 11, 4, 59, tzinfo=MX))
+    late = scheduler.build_scheduler(db_url, CFG, clock=lambda: datetime(2025, 1, 11, 4, 59, tzinfo=MX), work=noop_work)
     assert late.get_jobs()[0].next_run_time == datetime(2025, 1, 11, 2, 0, tzinfo=MX)
 
 
 def test_run_missed_beyond_the_grace_is_skipped_and_logged(db_url: str, caplog: pytest.LogCaptureFixture) -> None:
     persist(db_url, datetime(2025, 1, 10, 12, tzinfo=MX))
-    late = scheduler.build_scheduler(db_url, CFG, clock=lambda: datetime(2025, 1, 11, 5, 1, tzinfo=MX))
+    late = scheduler.build_scheduler(db_url, CFG, clock=lambda: datetime(2025, 1, 11, 5, 1, tzinfo=MX), work=noop_work)
     assert late.get_jobs()[0].next_run_time == datetime(2025, 1, 12, 2, 0, tzinfo=MX)
     assert "Se perdió la corrida programada para 11/01/2025 02:00" in caplog.text
 
@@ -133,7 +141,7 @@ def test_nightly_runs_under_the_lease_and_releases_it(
 ) -> None:
     fake = FakeNightly(db)
     install(monkeypatch, fake)
-    scheduler.nightly(db_url)
+    scheduler.nightly(db_url, WORK)
     assert fake.holders == [scheduler.lease_holder()]
     assert lease(db) is None
 
@@ -143,7 +151,7 @@ def test_nightly_releases_the_lease_when_the_run_fails(
 ) -> None:
     install(monkeypatch, FakeNightly(db, RuntimeError("falla")))
     with pytest.raises(RuntimeError):
-        scheduler.nightly(db_url)
+        scheduler.nightly(db_url, WORK)
     assert lease(db) is None
 
 
@@ -153,7 +161,7 @@ def test_nightly_skips_while_another_live_holder_has_the_lease(
     assert acquire_lease(db, scheduler.LEASE_NAME, "otra-maquina:4242", timedelta(hours=6), datetime.now(UTC))
     fake = FakeNightly(db)
     install(monkeypatch, fake)
-    scheduler.nightly(db_url)
+    scheduler.nightly(db_url, WORK)
     assert fake.holders == []
     held = lease(db)
     assert held is not None and held.holder == "otra-maquina:4242"
@@ -169,7 +177,7 @@ def test_nightly_takes_over_the_lease_of_a_dead_local_process(
     assert acquire_lease(db, scheduler.LEASE_NAME, holder, timedelta(hours=6), datetime.now(UTC))
     fake = FakeNightly(db)
     install(monkeypatch, fake)
-    scheduler.nightly(db_url)
+    scheduler.nightly(db_url, WORK)
     assert fake.holders == [scheduler.lease_holder()]
     assert lease(db) is None
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
 from checks.ipomex_eval import CAPTURE_FAILURES, evaluate_capture
-from checks.ipomex_model import FractionPage, FractionRecord, IpomexCapture
+from checks.ipomex_model import FractionPage, FractionRecord, FractionState, IpomexCapture
 from checks.model import CheckResult
 from checks.obligations import ObligationCatalogue, load_obligations, parse_obligations
 from checks.scoring import AreaScore, area_scores, transparency_index
@@ -32,13 +33,13 @@ def small() -> ObligationCatalogue:
     return parse_obligations(SMALL)
 
 
-def page(fraccion: str, state: str = "records", *updates: date | None, **changes: object) -> FractionPage:
+def page(fraccion: str, state: FractionState = "records", *updates: date | None, **changes: Any) -> FractionPage:
     """A fraction page of article 92 with one record per update date."""
     slug = fraccion.lower().replace(" ", "_")
     records = tuple(FractionRecord(ejercicio="2026", fecha_actualizacion=u) for u in updates)
     return FractionPage(
         articulo="92", fraccion=fraccion, url=f"{INDEX[:-4]}/art_92_{slug}.web", state=state, records=records, **changes
-    )  # type: ignore[arg-type]
+    )
 
 
 def capture(*pages: FractionPage, failure: str | None = None, source: str = "ipomex3") -> IpomexCapture:
@@ -157,7 +158,7 @@ def test_fractions_outside_the_catalogue_are_ignored(small: ObligationCatalogue)
 
 def test_no_cumple_only_for_pages_that_were_read() -> None:
     catalogue = load_obligations()
-    states = ["records", "empty", "no_aplica", "error"]
+    states: list[FractionState] = ["records", "empty", "no_aplica", "error"]
     pages = [
         page(o.fraccion, states[i % 4], date(2026, 1, 1) if i % 8 else None)
         for i, o in enumerate(catalogue.obligations)
@@ -166,9 +167,7 @@ def test_no_cumple_only_for_pages_that_were_read() -> None:
     results = evaluate_capture(capture(*pages), catalogue, RUN)
     assert len(results) == 87
     read = {
-        catalogue.by_label("92", p.fraccion).id
-        for p in pages  # type: ignore[union-attr]
-        if p.state in ("records", "empty")
+        found.id for p in pages if p.state in ("records", "empty") if (found := catalogue.by_label("92", p.fraccion))
     }
     assert {r.check_id for r in results if r.status == "no_cumple"} <= read
     assert all(r.evidence is None or len(r.evidence.text) <= 200 for r in results)

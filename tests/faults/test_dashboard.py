@@ -158,8 +158,8 @@ def test_payloads_from_a_crawled_site_are_inert_in_pages_json_exports_and_mail(t
             evil.nombre,
             r.check_id,
             "regresion",
-            r.evidence.url,  # type: ignore[union-attr]
-            r.evidence.text,
+            r.evidence.url if r.evidence else "",
+            r.evidence.text if r.evidence else "",
             datetime.now(UTC),
         )
         for r in found

@@ -144,7 +144,7 @@ fake = types.ModuleType("vigia.nightly")
 fake.run_nightly = lambda url: sys.exit(7)
 sys.modules["vigia.nightly"] = fake
 import scheduler
-scheduler.nightly(sys.argv[1])
+scheduler.nightly(sys.argv[1], "vigia.nightly:run_nightly")
 """
 
 

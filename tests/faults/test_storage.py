@@ -17,6 +17,7 @@ from sqlalchemy import event, select
 from typer.testing import CliRunner, Result
 
 import storage.backup as backup_module
+from checks.model import Status
 from storage import repository
 from storage.backup import BackupError, backup
 from storage.db import BUSY_TIMEOUT_MS, Database, open_database
@@ -34,11 +35,11 @@ def sqlite_path(url: str) -> str:
     return url.removeprefix("sqlite:///")
 
 
-def complete_run(db: Database, towns: Sequence[Any] = TOWNS, status: str = "cumple") -> int:
+def complete_run(db: Database, towns: Sequence[Any] = TOWNS, status: Status = "cumple") -> int:
     """Record a whole run through the repository, as a crawl does (one transaction per site)."""
     run_id = repository.start_run(db, "crawl", towns, {})
     for town in towns:
-        repository.record_site(db, run_id, report(town.cve_inegi, {"sitio.https": status}))  # type: ignore[arg-type]
+        repository.record_site(db, run_id, report(town.cve_inegi, {"sitio.https": status}))
     repository.finish_run(db, run_id, "complete")
     return run_id
 

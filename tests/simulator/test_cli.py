@@ -22,7 +22,12 @@ def read_lines(process: subprocess.Popen[str], count: int) -> list[str]:
     stream = process.stdout
     assert stream is not None
     queue: Queue[str] = Queue()
-    threading.Thread(target=lambda: [queue.put(line) for line in stream], daemon=True).start()
+
+    def pump() -> None:
+        for line in stream:
+            queue.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
     lines: list[str] = []
     end = time.monotonic() + DEADLINE
     while len(lines) < count:

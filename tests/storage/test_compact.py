@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects import postgresql
@@ -27,7 +28,7 @@ WINDOW_CHANGES = (
 )
 
 
-def _changes(db: Database) -> list[tuple[object, ...]]:
+def _changes(db: Database) -> list[tuple[Any, ...]]:
     with db.engine.connect() as conn:
         stored = select(ResultChangeRow.__table__).order_by(
             ResultChangeRow.run_id, ResultChangeRow.cve_inegi, ResultChangeRow.check_key
@@ -44,7 +45,7 @@ def _pairs(db: Database) -> list[tuple[str, str, str, str, int]]:
     with db.engine.connect() as conn:
         names = dict(conn.execute(select(CheckKeyRow.id, CheckKeyRow.check_id)).all())
     return [
-        (str(cve), names[key], str(before), str(after), int(run_id))  # type: ignore[index]
+        (str(cve), names[key], str(before), str(after), int(run_id))
         for run_id, cve, key, _, before, after, _ in _changes(db)
     ]
 
@@ -155,7 +156,7 @@ def test_sql_compiles_for_postgresql() -> None:
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     sql = str(changes_statement(7).compile(dialect=dialect))
     assert "INSERT INTO result_changes" in sql and "LIMIT" in sql
-    upsert = postgresql.insert(CheckKeyRow.__table__).on_conflict_do_nothing()
+    upsert = postgresql.insert(CheckKeyRow).on_conflict_do_nothing()
     assert "ON CONFLICT DO NOTHING" in str(upsert.compile(dialect=dialect))
     assert len(detail_digest((None, None, None, None, None, date(2026, 1, 1)))) == 32
     assert insert(ResultDetailRow).compile(dialect=dialect) is not None

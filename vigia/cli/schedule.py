@@ -26,6 +26,7 @@ def schedule(
     Termina limpiamente con SIGTERM o Ctrl-C. Ejemplo: vigia schedule --proximas 3
     """
     import scheduler
+    from vigia.nightly import run_nightly
 
     cfg = load_operation_config().schedule
     if proximas:
@@ -35,4 +36,4 @@ def schedule(
     db_url = resolve_database_url(db)
     open_database(db_url).dispose()  # fail now, in Spanish, if the database is unusable
     err.print(f"Vigía programado: «{cfg.cron}» ({cfg.zona}). Base de datos: {redact_url(db_url)}")
-    scheduler.serve(db_url, cfg)
+    scheduler.serve(db_url, cfg, run_nightly)
