@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Protocol
 
 from aiohttp import web
 
 from simulator import fault_pages as pages
-from simulator.faults import HTML, Handler, _html, _redirect
 
-if TYPE_CHECKING:
-    from simulator.faults import FaultFarm
+Handler = Callable[[web.Request, str], Awaitable[web.StreamResponse]]
+HTML = "text/html; charset=utf-8"
+
+
+class FaultFarm(Protocol):
+    """What a handler may ask of the farm that serves it (simulator.faults.FaultFarm)."""
+
+    def url(self, name: str) -> str: ...
+    def _count(self, name: str, path: str) -> int: ...
+    async def _hang(self) -> None: ...
+
+
+def _html(
+    body: str | bytes, status: int = 200, content_type: str | None = HTML, headers: Mapping[str, str] | None = None
+) -> web.Response:
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    extra = dict(headers or {})
+    if content_type is not None:
+        extra["Content-Type"] = content_type
+    return web.Response(status=status, body=data, headers=extra)
+
+
+def _redirect(location: str) -> web.Response:
+    return web.Response(status=302, headers={"Location": location})
+
 
 BIG_BYTES = 50 * pages.MIB
 CHUNK = 64 * 1024

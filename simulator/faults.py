@@ -11,31 +11,16 @@ import contextlib
 import ssl
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from types import TracebackType
 
 from aiohttp import web
 
+from simulator.fault_handlers import Handler, handlers
 from simulator.server import reserve_refusing_port
 
 HOST = "127.0.0.1"
-Handler = Callable[[web.Request, str], Awaitable[web.StreamResponse]]
 TLS_SITES = ("tls_expired", "tls_selfsigned", "tls_wronghost", "tls_valid")
-HTML = "text/html; charset=utf-8"
-
-
-def _html(
-    body: str | bytes, status: int = 200, content_type: str | None = HTML, headers: Mapping[str, str] | None = None
-) -> web.Response:
-    data = body.encode("utf-8") if isinstance(body, str) else body
-    extra = dict(headers or {})
-    if content_type is not None:
-        extra["Content-Type"] = content_type
-    return web.Response(status=status, body=data, headers=extra)
-
-
-def _redirect(location: str) -> web.Response:
-    return web.Response(status=302, headers={"Location": location})
 
 
 class FaultFarm:
@@ -143,6 +128,4 @@ class FaultFarm:
         return sum(1 for _, seen in self._hits.get(name, []) if seen == path)
 
     def _table(self) -> dict[str, Handler]:
-        from simulator.fault_handlers import handlers
-
         return handlers(self)
