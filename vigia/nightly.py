@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from alerts.config import AlertsConfig, OperationConfig, load_operation_config
 from alerts.detect import detect_changes
 from alerts.digest import render_digest
 from alerts.outbox_sender import SendReport, send_pending
 from alerts.smtp import MailTransport, SmtpTransport
+from config.operation import AlertsConfig, OperationConfig, load_operation_config
 from config.registry import Municipality, load_registry
 from core.clock import today_local
 from core.paths import ensure_log_file

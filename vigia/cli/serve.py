@@ -9,12 +9,11 @@ from typing import Annotated
 
 import typer
 
+from config import paths
 from core.errors import VigiaError
 from core.net import is_loopback
 from storage.db import open_database, redact_url, resolve_database_url
 from vigia.cli.common import DbOption, err, handles_errors
-
-DEFAULT_USERS = Path(__file__).resolve().parents[2] / "config" / "usuarios.yaml"
 
 
 @handles_errors
@@ -49,7 +48,7 @@ def serve(
     local = is_loopback(host)
     users = None
     if not local:
-        path = usuarios or DEFAULT_USERS
+        path = usuarios or paths.USERS
         if not path.exists():
             raise VigiaError(
                 f"Para escuchar en {host} se exige inicio de sesión: cree {path} con usuarios y "
