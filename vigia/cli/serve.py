@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +9,8 @@ from typing import Annotated
 import typer
 
 from config import paths
+from config.settings import load_settings
+from config.settings import secret as secret_value
 from core.errors import VigiaError
 from core.net import is_loopback
 from storage.db import open_database, redact_url, resolve_database_url
@@ -58,7 +59,7 @@ def serve(
             users = load_users(path)
         except UsersFileError as exc:
             raise VigiaError(str(exc)) from exc
-    secret = os.environ.get("VIGIA_SECRET_KEY") or secrets.token_hex(32)
+    secret = secret_value(load_settings().secret_key) or secrets.token_hex(32)
     app = create_app(db_url, require_login=not local, users=users, secret_key=secret, https_only=cookie_segura)
     err.print(
         f"Tablero en http://{host}:{port}/ — base de datos {redact_url(db_url)}"
