@@ -58,9 +58,9 @@ def test_every_crawl_setting_is_a_setting_with_the_same_default() -> None:
 
 def test_no_product_module_reads_a_vigia_variable_from_the_environment() -> None:
     reader = re.compile(r"environ(?:\.get)?\s*[\[(]\s*[\"']VIGIA_|getenv\(\s*[\"']VIGIA_")
-    for package in PRODUCT:
-        for path in [*(REPO / package).rglob("*.py"), REPO / "scheduler.py"]:
-            assert not reader.search(path.read_text(encoding="utf-8")), path
+    modules = [REPO / "scheduler.py", *(path for package in PRODUCT for path in (REPO / package).rglob("*.py"))]
+    for path in modules:
+        assert not reader.search(path.read_text(encoding="utf-8")), path
 
 
 @pytest.mark.parametrize(
