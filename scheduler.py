@@ -24,7 +24,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.util import obj_to_ref, ref_to_obj
 from sqlalchemy import inspect, make_url, select
 
-from alerts.config import ScheduleConfig
+from config.operation import ScheduleConfig
 from storage.crawl_lease import DEFAULT_LEASE_MINUTES, LEASE_NAME, CrawlBusyError, crawl_lease, lease_holder
 from storage.db import READ_ONLY_OPTION, create_database_engine, open_database, redact_url
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from alerts.config import AlertsConfig
 from alerts.model import KIND_LABELS, AlertError, AlertEvent, DetectionResult, Digest, RenderedMail
 from alerts.rules import Transition, decide, most_sites_down, route
+from config.operation import AlertsConfig
 from config.registry import Municipality
 from core.clock import local_date
 from core.errors import DatabaseError

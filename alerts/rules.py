@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from alerts.config import AlertsConfig, Recipient
 from alerts.model import AlertEvent, Digest, EventKind
+from config.operation import AlertsConfig, Recipient
 from config.registry import Municipality
 from storage.alerts_store import Observation
 

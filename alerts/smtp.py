@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 import ssl
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
+from config.settings import load_settings, secret
 from core.errors import VigiaError
 from core.net import is_loopback
 
@@ -119,8 +119,9 @@ class SmtpTransport:
         if security not in SECURITY_CHOICES:
             raise ValueError(f"seguridad SMTP desconocida: {security!r} (use ninguna, starttls o ssl)")
         self.host, self.port, self.security, self.timeout = host, port, security, timeout
-        self.user = user if user is not None else (os.environ.get(ENV_USER) or None)
-        self.password = password if password is not None else (os.environ.get(ENV_PASSWORD) or None)
+        settings = load_settings()
+        self.user = user if user is not None else (settings.smtp_user or None)
+        self.password = password if password is not None else (secret(settings.smtp_password) or None)
 
     def __repr__(self) -> str:
         return f"SmtpTransport({self.host}:{self.port}, seguridad={self.security}, usuario={self.user!r})"

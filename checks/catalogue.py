@@ -14,10 +14,9 @@ import yaml
 
 from checks.kinds import KINDS, Check
 from checks.spec import SCOPES, SEEDS, CheckSpec, ParamError
-from config import yamlfile
+from config import paths, yamlfile
 from core.errors import ConfigError
 
-DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "config" / "checks.yaml"
 _ID = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
 _FIELDS = frozenset({"id", "seed", "scope", "label", "kind", "params", "weight"})
 
@@ -49,7 +48,7 @@ class Catalogue:
 @functools.cache
 def _default() -> Catalogue:
     """The default catalogue, parsed once per process."""
-    return _load(DEFAULT_CATALOGUE)
+    return _load(paths.CATALOGUE)
 
 
 def load_catalogue(path: Path | None = None) -> Catalogue:

@@ -11,11 +11,10 @@ from typing import Any, Literal
 
 import yaml
 
-from config import yamlfile
+from config import paths, yamlfile
 from core.errors import ConfigError
 from core.text import fold
 
-DEFAULT_OBLIGATIONS = Path(__file__).resolve().parent.parent / "config" / "obligaciones.yaml"
 Period = Literal["mensual", "trimestral", "semestral", "anual"]
 PERIODS: tuple[Period, ...] = ("mensual", "trimestral", "semestral", "anual")
 _TOP_FIELDS = frozenset({"ley", "version", "articulo", "gracia_dias", "fracciones"})
@@ -88,7 +87,7 @@ def fraction_slug(label: str) -> str:
 @functools.cache
 def _default() -> ObligationCatalogue:
     """The default catalogue, parsed once per process."""
-    return _load(DEFAULT_OBLIGATIONS)
+    return _load(paths.OBLIGATIONS)
 
 
 def load_obligations(path: Path | None = None) -> ObligationCatalogue:

@@ -9,10 +9,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from config import paths
 from core.errors import ConfigError, UnknownMunicipalityError
 from core.text import fold
-
-DEFAULT_REGISTRY = Path(__file__).with_name("municipios.csv")
 
 GRADOS_MARGINACION = ("Muy bajo", "Bajo", "Medio", "Alto", "Muy alto")
 SITIO_ESTADOS = ("confirmado", "desconocido")
@@ -169,7 +168,7 @@ def parse_registry(text: str, path: str = "municipios.csv") -> list[Municipality
 
 def load_registry(path: Path | None = None, expect_all: bool = True) -> list[Municipality]:
     """Load the registry file; with expect_all, require exactly the 125 claves 15001–15125."""
-    path = path or DEFAULT_REGISTRY
+    path = path or paths.REGISTRY
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

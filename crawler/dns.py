@@ -9,7 +9,6 @@ the same installed resolver, so it judges exactly the address the download will 
 from __future__ import annotations
 
 import json
-import os
 import socket
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -18,15 +17,17 @@ from scrapy.resolver import CachingThreadedResolver
 from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
 
+from config.settings import load_settings
+
 ENV_OVERRIDES = "VIGIA_DNS_OVERRIDES"
 RESOLVER_PATH = "crawler.dns.VigiaResolver"
 Overrides = Mapping[str, str | None]
 
 
 def load_overrides(raw: object = None) -> dict[str, str | None]:
-    """The override table from a setting value (dict or JSON) or, when absent, from the environment."""
+    """The override table from a setting value (dict or JSON) or, when absent, from the environment's settings."""
     if raw is None:
-        raw = os.environ.get(ENV_OVERRIDES)
+        raw = load_settings().dns_overrides
     if not raw:
         return {}
     table = json.loads(raw) if isinstance(raw, str) else raw

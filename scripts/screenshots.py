@@ -15,7 +15,7 @@ from pathlib import Path
 import uvicorn
 from playwright.sync_api import sync_playwright
 
-from core.paths import data_dir
+from config.paths import data_dir
 from crawler.browser import find_browser, launch_options
 from web.app import create_app
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-CATALOGUE = Path(__file__).resolve().parents[1] / "config" / "obligaciones.yaml"
+from config import paths
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ def parse_catalogue(document: dict[str, Any]) -> Catalogue:
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
     """The obligations catalogue of the repository (read once)."""
-    with CATALOGUE.open(encoding="utf-8") as handle:
+    with paths.OBLIGATIONS.open(encoding="utf-8") as handle:
         return parse_catalogue(yaml.safe_load(handle))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 from dataclasses import dataclass
 from functools import partial
@@ -19,8 +18,9 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
+from config.paths import data_dir
+from config.settings import load_settings
 from core.errors import DatabaseError
-from core.paths import data_dir
 
 logger = logging.getLogger("vigia.storage")
 OPEN_ERRORS = (SQLAlchemyError, CommandError, ImportError, OSError)
@@ -70,7 +70,7 @@ def resolve_database_url(cli_value: str | None) -> str:
     work is refused at once, naming the option or variable it came from."""
     if cli_value and cli_value.strip():
         return check_database_url(cli_value.strip(), "la opción --db")
-    from_env = os.environ.get(ENV_DATABASE_URL, "").strip()
+    from_env = (load_settings().database_url or "").strip()
     if from_env:
         return check_database_url(from_env, f"la variable de entorno {ENV_DATABASE_URL}")
     return default_database_url()

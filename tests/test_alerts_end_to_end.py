@@ -15,9 +15,9 @@ import pytest
 pytestmark = pytest.mark.slow
 pytest.importorskip("aiosmtpd.controller")
 
-from alerts.config import load_operation_config  # noqa: E402
 from alerts.smtp import SmtpTransport  # noqa: E402
 from checks.catalogue import load_catalogue  # noqa: E402
+from config.operation import load_operation_config  # noqa: E402
 from crawler.settings import CrawlSettings  # noqa: E402
 from simulator import FarmServer, build_world  # noqa: E402
 from simulator.model import Resource  # noqa: E402

@@ -19,7 +19,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 import scheduler
-from alerts.config import ScheduleConfig
+from config.operation import ScheduleConfig
 from storage.alerts_store import acquire_lease
 from storage.db import Database
 from storage.models import LeaseRow

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from alerts.config import AlertsConfig, OperationConfig, load_operation_config
 from alerts.detect import detect_changes
 from alerts.digest import render_digest
 from alerts.outbox_sender import SendReport, send_pending
 from alerts.smtp import MailTransport, SmtpTransport
+from config.operation import AlertsConfig, OperationConfig, load_operation_config
+from config.paths import ensure_log_file
 from config.registry import Municipality, load_registry
 from core.clock import today_local
-from core.paths import ensure_log_file
 from crawler.pipeline import RunSummary, run_and_store
 from crawler.settings import CrawlSettings
 from storage.db import open_database
@@ -24,18 +24,9 @@ log = logging.getLogger("vigia.nightly")
 
 
 def smtp_transport(cfg: AlertsConfig) -> SmtpTransport:
-    """The SMTP transport of the configuration; credentials come from the environment."""
-    import os
-
+    """The SMTP transport of the configuration; credentials come from VIGIA_SMTP_USER and VIGIA_SMTP_PASSWORD."""
     smtp = cfg.smtp
-    return SmtpTransport(
-        smtp.host,
-        smtp.port,
-        smtp.seguridad,
-        smtp.timeout_segundos,
-        os.environ.get("VIGIA_SMTP_USER"),
-        os.environ.get("VIGIA_SMTP_PASSWORD"),
-    )
+    return SmtpTransport(smtp.host, smtp.port, smtp.seguridad, smtp.timeout_segundos)
 
 
 def send_outbox(db_url: str, cfg: AlertsConfig, transport: MailTransport | None = None) -> SendReport:

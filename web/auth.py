@@ -21,7 +21,8 @@ from pathlib import Path
 import yaml
 from starlette.requests import Request
 
-DEFAULT_USERS_FILE = Path(__file__).resolve().parent.parent / "config" / "usuarios.yaml"
+from config import paths
+
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 16384, 8, 1
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
@@ -65,7 +66,7 @@ def check_user(users: dict[str, str], username: str, password: str) -> bool:
 
 def load_users(path: Path | None = None) -> dict[str, str]:
     """Read the users file (see the module docstring); raise UsersFileError in Spanish when it is unusable."""
-    where = path or DEFAULT_USERS_FILE
+    where = path or paths.USERS
     try:
         data = yaml.safe_load(where.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

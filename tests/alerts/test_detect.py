@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
-from alerts.config import AlertsConfig, Recipient, SmtpConfig
 from alerts.detect import detect_changes, render_plain
 from alerts.model import AlertError, DetectionResult
 from checks.model import Status
+from config.operation import AlertsConfig, Recipient, SmtpConfig
 from config.registry import Municipality
 from storage.db import Database
 from storage.models import AlertEventRow, OutboxRow

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checks.catalogue import DEFAULT_CATALOGUE, load_catalogue, parse_catalogue
+from checks.catalogue import load_catalogue, parse_catalogue
 from checks.kinds import KINDS
+from config import paths
 from core.errors import ConfigError
 
 from .conftest import SHARED, evaluate
@@ -94,7 +95,7 @@ def test_unreadable_file(tmp_path: Path):
 
 def test_new_check_reusing_a_kind_is_a_yaml_change(tmp_path: Path):
     text = (
-        DEFAULT_CATALOGUE.read_text(encoding="utf-8")
+        paths.CATALOGUE.read_text(encoding="utf-8")
         + """
   - id: participacion.consulta_popular
     seed: P2

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checks.obligations import DEFAULT_OBLIGATIONS, fraction_slug, load_obligations, parse_obligations
+from checks.obligations import fraction_slug, load_obligations, parse_obligations
+from config import paths
 from core.errors import ConfigError
 
 SMALL = """\
@@ -187,5 +188,5 @@ def test_a_successor_law_is_another_file_beside_this_one(tmp_path: Path) -> None
 
 
 def test_every_default_entry_carries_only_known_fields() -> None:
-    data = yaml.safe_load(DEFAULT_OBLIGATIONS.read_text(encoding="utf-8"))
+    data = yaml.safe_load(paths.OBLIGATIONS.read_text(encoding="utf-8"))
     assert {key for entry in data["fracciones"] for key in entry} <= {"fraccion", "id", "titulo", "page", "update"}

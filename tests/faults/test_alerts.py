@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy import update
 from typer.testing import CliRunner
 
-from alerts.config import OperationConfig, load_operation_config
 from alerts.outbox_sender import (
     SEND_LEASE,
     SEND_LEASE_TTL,
@@ -29,6 +28,7 @@ from alerts.outbox_sender import (
     uncertain_mails,
 )
 from alerts.smtp import SmtpTransport
+from config.operation import OperationConfig, load_operation_config
 from storage.alerts_store import acquire_lease
 from storage.db import Database
 from storage.models import OutboxRow

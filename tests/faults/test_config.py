@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-import alerts.config
 import checks.catalogue
 import checks.obligations
-from config.registry import DEFAULT_REGISTRY
+from config import paths
 from storage.db import open_database
 from tests.conftest import REPO
 from vigia.cli import app
@@ -73,7 +72,7 @@ def assert_nothing_stored(db_url: str) -> None:
 
 def test_malformed_registry_row_names_file_line_and_field(tmp_path: Path, db_url: str) -> None:
     registry = tmp_path / "municipios.csv"
-    line = broken_copy(DEFAULT_REGISTRY, registry, ",910608,", ",novecientos mil,")
+    line = broken_copy(paths.REGISTRY, registry, ",910608,", ",novecientos mil,")
     result = invoke("crawl", "--registro", str(registry), "--db", db_url)
     assert result.exit_code == 2
     message = flat(result)
@@ -88,7 +87,7 @@ def test_bad_check_id_in_the_catalogue_names_file_line_and_field(
 ) -> None:
     catalogue = tmp_path / "checks.yaml"
     line = broken_copy(CONFIG / "checks.yaml", catalogue, "- id: sitio.https", "- id: sitio https")
-    monkeypatch.setattr(checks.catalogue, "DEFAULT_CATALOGUE", catalogue)
+    monkeypatch.setattr(paths, "CATALOGUE", catalogue)
     result = invoke("crawl", "-m", "Toluca", "--db", db_url)
     assert result.exit_code == 2
     message = flat(result)
@@ -103,7 +102,7 @@ def test_wrong_check_id_in_the_obligations_names_file_line_and_field(
 ) -> None:
     obligations = tmp_path / "obligaciones.yaml"
     line = broken_copy(CONFIG / "obligaciones.yaml", obligations, "id: ipomex.92.ii_a", "id: ipomex.92.i")
-    monkeypatch.setattr(checks.obligations, "DEFAULT_OBLIGATIONS", obligations)
+    monkeypatch.setattr(paths, "OBLIGATIONS", obligations)
     result = invoke("crawl", "-m", "Toluca", "--db", db_url)
     assert result.exit_code == 2
     message = flat(result)
@@ -117,7 +116,7 @@ def test_bad_cron_expression_names_file_line_and_field(
 ) -> None:
     operation = tmp_path / "operacion.yaml"
     line = broken_copy(CONFIG / "operacion.yaml", operation, 'cron: "0 2 * * *"', 'cron: "0 25 * * *"')
-    monkeypatch.setattr(alerts.config, "DEFAULT_OPERATION", operation)
+    monkeypatch.setattr(paths, "OPERATION", operation)
     result = invoke("schedule", "--db", db_url)
     assert result.exit_code == 2
     message = flat(result)

@@ -9,7 +9,6 @@ from typing import Annotated, TypeVar
 import typer
 from rich.table import Table
 
-from alerts.config import AlertsConfig, load_operation_config
 from alerts.outbox_sender import (
     PendingMail,
     SendReport,
@@ -19,6 +18,7 @@ from alerts.outbox_sender import (
     send_test,
     uncertain_mails,
 )
+from config.operation import AlertsConfig, load_operation_config
 from core.clock import local_text
 from storage.db import Database, open_database, resolve_database_url
 from vigia.cli.common import DbOption, handles_errors, out

@@ -10,10 +10,10 @@ from rich.table import Table
 
 from checks.catalogue import load_catalogue
 from checks.model import CheckResult, SiteReport
+from config.paths import ensure_log_file
 from config.registry import valid_http_url
 from core.clock import today_local
 from core.errors import VigiaError
-from core.paths import ensure_log_file
 from crawler.runner import crawl_sites
 from crawler.settings import CrawlSettings
 from crawler.target import SiteTarget

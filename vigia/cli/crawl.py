@@ -14,9 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from checks.catalogue import load_catalogue
 from checks.ipomex_model import IpomexCapture
 from checks.model import SiteReport
+from config.paths import data_dir, ensure_log_file
 from config.registry import Municipality, select
 from core.clock import today_local
-from core.paths import data_dir, ensure_log_file
 from crawler.pipeline import RunSummary, run_and_store
 from crawler.settings import CrawlSettings
 from storage import repository

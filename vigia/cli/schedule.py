@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from alerts.config import load_operation_config
+from config.operation import load_operation_config
 from core.clock import local_text
 from storage.db import open_database, redact_url, resolve_database_url
 from vigia.cli.common import DbOption, err, handles_errors, out

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from config import paths
+from config.settings import load_settings
+from config.settings import secret as secret_value
 from core.errors import VigiaError
 from core.net import is_loopback
 from storage.db import open_database, redact_url, resolve_database_url
 from vigia.cli.common import DbOption, err, handles_errors
-
-DEFAULT_USERS = Path(__file__).resolve().parents[2] / "config" / "usuarios.yaml"
 
 
 @handles_errors
@@ -49,7 +49,7 @@ def serve(
     local = is_loopback(host)
     users = None
     if not local:
-        path = usuarios or DEFAULT_USERS
+        path = usuarios or paths.USERS
         if not path.exists():
             raise VigiaError(
                 f"Para escuchar en {host} se exige inicio de sesión: cree {path} con usuarios y "
@@ -59,7 +59,7 @@ def serve(
             users = load_users(path)
         except UsersFileError as exc:
             raise VigiaError(str(exc)) from exc
-    secret = os.environ.get("VIGIA_SECRET_KEY") or secrets.token_hex(32)
+    secret = secret_value(load_settings().secret_key) or secrets.token_hex(32)
     app = create_app(db_url, require_login=not local, users=users, secret_key=secret, https_only=cookie_segura)
     err.print(
         f"Tablero en http://{host}:{port}/ — base de datos {redact_url(db_url)}"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from alerts.config import load_operation_config, parse_operation_config
+from config.operation import load_operation_config, parse_operation_config
 from core.errors import ConfigError
 
 VALID = """\

@@ -12,12 +12,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from config import yamlfile
-from config.registry import DEFAULT_REGISTRY, FIRST_CVE, LAST_CVE
+from config import paths, yamlfile
+from config.registry import FIRST_CVE, LAST_CVE
 from core.errors import ConfigError
 from core.text import fold
 
-DEFAULT_OPERATION = DEFAULT_REGISTRY.with_name("operacion.yaml")
 SECURITY = ("ninguna", "starttls", "ssl")
 SCOPES = ("todo", "region", "unidad_transparencia")
 Scope = Literal["todo", "region", "unidad_transparencia"]
@@ -313,5 +312,5 @@ def parse_operation_config(
 
 def load_operation_config(path: Path | None = None, regions: Collection[str] | None = None) -> OperationConfig:
     """Load config/operacion.yaml (or path), validated; raise ConfigError naming file, line and field."""
-    path = path or DEFAULT_OPERATION
+    path = path or paths.OPERATION
     return parse_operation_config(yamlfile.read_text(path), str(path), regions)

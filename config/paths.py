@@ -1,0 +1,40 @@
+"""Where Vigía's files are: the configuration files (tests repoint these names) and the data directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CONFIG_DIR = Path(__file__).resolve().parent
+# Read at call time (`paths.REGISTRY`, never `from config.paths import REGISTRY`) so that a monkeypatch reaches them.
+REGISTRY = CONFIG_DIR / "municipios.csv"
+CATALOGUE = CONFIG_DIR / "checks.yaml"
+OBLIGATIONS = CONFIG_DIR / "obligaciones.yaml"
+OPERATION = CONFIG_DIR / "operacion.yaml"
+# Not shipped: the operator creates it by hand (see web/auth.py).
+USERS = CONFIG_DIR / "usuarios.yaml"
+
+
+def data_dir() -> Path:
+    """Return (without creating) Vigía's data directory: $VIGIA_HOME, else $XDG_DATA_HOME/vigia, else
+    ~/.local/share/vigia."""
+    # Imported here: the registry and catalogues import this module, and pydantic costs ~0.25 s to import.
+    from config.settings import load_settings
+
+    home = load_settings().home
+    if home:
+        return Path(home).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base).expanduser() / "vigia"
+
+
+def log_file() -> Path:
+    """The operator log: causes and tracebacks behind the Spanish messages users see."""
+    return data_dir() / "vigia.log"
+
+
+def ensure_log_file() -> Path:
+    """Return the operator log path, creating its directory."""
+    path = log_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
