@@ -100,5 +100,9 @@ def load_source(module: str) -> Source:
 
 
 def load_sources(modules: Sequence[str] = SOURCES) -> dict[str, Source]:
-    """Every registered source by module name, in registry order."""
-    return {module: load_source(module) for module in modules}
+    """Every registered source by module name, in registry order; two sources may not claim one report name."""
+    sources = {module: load_source(module) for module in modules}
+    names = [name for module in modules for name in sources[module].names]
+    if len(names) != len(set(names)):
+        raise ValueError(f"two sources deliver reports under the same name: {sorted(names)}")
+    return sources

@@ -101,3 +101,8 @@ def test_a_source_that_dies_in_its_worker_fails_the_run() -> None:
     with pytest.raises(CrawlError):
         run_and_store(store, load_registry()[:2], CFG, RUN_DATE, sources=("tests.toysources.dying",))
     assert store.finished is not None and store.finished[0] == "failed"
+
+
+def test_two_sources_may_not_claim_the_same_report_name() -> None:
+    with pytest.raises(ValueError, match="same name"):
+        load_sources(("spiders.sitio", "spiders.sitio"))
