@@ -5,15 +5,13 @@ from __future__ import annotations
 import resource
 import tempfile
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from bench.bare import BareResult, run_bare
 from bench.measure import Measurement, at_most, versus
-from checks.ipomex_model import IpomexCapture
-from checks.model import CheckResult, SiteReport
+from checks.model import SiteReport, SourceReport
 from config.registry import Municipality
 from crawler.child import WorkerStats
 from crawler.pipeline import run_and_store
@@ -22,7 +20,7 @@ from simulator.scale import synthetic_registry
 from simulator.server import FarmServer
 from simulator.world import World, build_world
 from storage.db import open_database
-from vigia.runstore import DatabaseRunStore
+from storage.runstore import DatabaseRunStore
 
 RUN_DATE = date(2026, 11, 24)
 LATENCY = 0.15
@@ -60,16 +58,10 @@ class TimedStore(DatabaseRunStore):
 
     elapsed = 0.0
 
-    def record(self, run_id: int, report: SiteReport) -> None:
-        """Store a site, adding the wall time it took."""
+    def record(self, run_id: int, report: SourceReport) -> None:
+        """Store a source's report, adding the wall time it took."""
         started = time.perf_counter()
         super().record(run_id, report)
-        self.elapsed += time.perf_counter() - started
-
-    def record_ipomex(self, run_id: int, capture: IpomexCapture, results: Sequence[CheckResult]) -> None:
-        """Store a capture, adding the wall time it took."""
-        started = time.perf_counter()
-        super().record_ipomex(run_id, capture, results)
         self.elapsed += time.perf_counter() - started
 
 
@@ -89,8 +81,8 @@ def run_vigia(registry: list[Municipality], cfg: CrawlSettings, db_path: Path) -
     store = TimedStore(open_database(f"sqlite:///{db_path}"))
 
     def collect(event: object) -> None:
-        if isinstance(event, SiteReport):
-            run.reports.append(event)
+        if isinstance(event, SourceReport) and isinstance(event.facts, SiteReport):
+            run.reports.append(event.facts)
         elif isinstance(event, WorkerStats):
             run.workers.append(event)
 

@@ -9,7 +9,7 @@ from config.registry import Municipality
 from crawler.pipeline import run_and_store
 from crawler.settings import CrawlSettings
 from storage.db import open_database
-from vigia.runstore import DatabaseRunStore
+from storage.runstore import DatabaseRunStore
 
 
 def nightly_main(registry: list[Municipality], cfg: CrawlSettings, run_date: date, db_path: str, channel: Any) -> None:

@@ -101,3 +101,19 @@ class SiteReport:
     rendered: list[str] = field(default_factory=list)
     # CPU seconds spent decoding and checking this site's pages (benchmarks only; not stored).
     checks_cpu: float = 0.0
+
+
+@dataclass
+class SourceReport:
+    """What one source delivered for one municipality: check results, plus the source's own facts if it has any.
+
+    source is the name stored with the results (sitio, ipomex3, ipomex4, ...); facts is the site's SiteReport, an
+    IPOMEX capture, or None for a source whose results are all there is to keep.
+    """
+
+    source: str
+    cve_inegi: str | None
+    results: list[CheckResult] = field(default_factory=list)
+    failure: str | None = None
+    failure_detail: str | None = None
+    facts: object | None = None

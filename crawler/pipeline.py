@@ -1,25 +1,23 @@
-"""One crawl run from registry rows to stored results: start the run, store each site, close the run honestly."""
+"""One crawl run from registry rows to stored results: start the run, store each source's reports, close it honestly."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Protocol
 
 from checks.catalogue import load_catalogue
-from checks.ipomex_eval import evaluate_capture
 from checks.ipomex_model import IpomexCapture
-from checks.model import CheckResult, SiteReport
+from checks.model import SiteReport, SourceReport
 from checks.obligations import load_obligations
 from config.registry import Municipality
 from core.errors import CrawlError
 from crawler.browser import RenderStats
-from crawler.ipomex.base import IpomexTarget, targets_for
 from crawler.runner import crawl
 from crawler.settings import CrawlSettings
-from crawler.target import SiteTarget
+from crawler.source import SOURCES, Source, SourcePlan, load_sources
 
 UNREACHABLE = frozenset({"dns", "connect", "timeout"})
 MIN_SITES_FOR_NETWORK_ALARM = 5
@@ -29,8 +27,7 @@ class RunStore(Protocol):
     """Where a run is recorded (the database in production, a fake in tests)."""
 
     def start(self, kind: str, municipalities: Sequence[Municipality], params: dict[str, object]) -> int: ...
-    def record(self, run_id: int, report: SiteReport) -> None: ...
-    def record_ipomex(self, run_id: int, capture: IpomexCapture, results: Sequence[CheckResult]) -> None: ...
+    def record(self, run_id: int, report: SourceReport) -> None: ...
     def finish(self, run_id: int, status: str, error: str | None = None) -> None: ...
 
 
@@ -64,29 +61,6 @@ def network_alarm(reports: Sequence[SiteReport], cfg: CrawlSettings) -> str | No
     )
 
 
-def portal_plan(
-    municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date
-) -> tuple[list[IpomexTarget], list[IpomexCapture]]:
-    """Portal targets to crawl, and captures already decided for municipalities with no known IPOMEX address."""
-    if not cfg.ipomex:
-        return [], []
-    targets, unknown = [], []
-    for item in targets_for(municipalities, cfg.ipomex4_base):
-        if isinstance(item, IpomexTarget):
-            targets.append(item)
-        else:
-            capture = IpomexCapture(
-                item.cve_inegi,
-                "ipomex",
-                None,
-                datetime.now(UTC),
-                "no_ipomex",
-                "el registro no tiene la dirección de IPOMEX de este municipio",
-            )
-            unknown.append(capture)
-    return targets, unknown
-
-
 def run_and_store(
     store: RunStore,
     municipalities: Sequence[Municipality],
@@ -94,8 +68,9 @@ def run_and_store(
     run_date: date,
     kind: str = "crawl",
     on_event: Callable[[object], None] | None = None,
+    sources: Sequence[str] = SOURCES,
 ) -> RunSummary:
-    """Crawl sites then IPOMEX into a new run; the run is complete only if every site and portal was recorded."""
+    """Crawl every source into a new run; the run is complete only if each source's every target was recorded."""
     started = time.monotonic()
     # A broken catalogue or obligations file must stop every caller (crawl, demo, nightly) before a run row exists.
     load_catalogue()
@@ -108,50 +83,69 @@ def run_and_store(
         "ipomex": cfg.ipomex,
     }
     run_id = store.start(kind, municipalities, params)
-    portals, unknown = portal_plan(municipalities, cfg, run_date)
-    recorder = _Recorder(store, run_id, run_date, on_event)
+    recorder = _Recorder(store, run_id, load_sources(sources), on_event)
     try:
-        for event in crawl([SiteTarget.of(m) for m in municipalities], portals, cfg, run_date):
+        plans = {module: source.plan(municipalities, cfg, run_date) for module, source in recorder.sources.items()}
+        for report in (report for plan in plans.values() for report in plan.decided):
+            recorder.handle(report)
+        for event in crawl(plans, cfg, run_date):
             recorder.handle(event)
-        for capture in unknown:
-            recorder.handle(capture)
     except CrawlError as exc:
         store.finish(run_id, "failed", str(exc))
         raise
     except BaseException:
         store.finish(run_id, "failed", "interrumpida antes de terminar")
         raise
-    status, error = _closing_status(recorder.reports, len(municipalities), cfg)
-    if status == "complete" and recorder.portals < len(portals) + len(unknown):
-        status, error = "partial", f"sólo {recorder.portals} de {len(portals) + len(unknown)} portales terminaron"
+    status, error = recorder.closing_status(plans, cfg)
     store.finish(run_id, status, error)
     return recorder.summary(status, error, len(municipalities), round(time.monotonic() - started, 1))
 
 
 class _Recorder:
-    """Store each event of a run in its own unit of work and keep the counts for the summary."""
+    """Store each report of a run in its own unit of work and keep the counts for the summary."""
 
-    def __init__(self, store: RunStore, run_id: int, run_date: date, on_event: Callable[[object], None] | None) -> None:
-        self.store, self.run_id, self.run_date, self.on_event = store, run_id, run_date, on_event
-        self.obligations = load_obligations()
+    def __init__(
+        self, store: RunStore, run_id: int, sources: dict[str, Source], on_event: Callable[[object], None] | None
+    ) -> None:
+        self.store, self.run_id, self.sources, self.on_event = store, run_id, sources, on_event
+        self.owner = {name: module for module, source in sources.items() for name in source.names}
+        self.recorded = dict.fromkeys(sources, 0)
         self.reports: list[SiteReport] = []
         self.portals = self.portals_unread = 0
         self.browser: RenderStats | None = None
 
     def handle(self, event: object) -> None:
-        """Record a site report or an IPOMEX capture; remember the browser's usage."""
-        if isinstance(event, SiteReport):
-            self.store.record(self.run_id, event)
-            self.reports.append(event)
-        elif isinstance(event, IpomexCapture):
-            results = evaluate_capture(event, self.obligations, self.run_date)
-            self.store.record_ipomex(self.run_id, event, results)
-            self.portals += 1
-            self.portals_unread += event.failure is not None
+        """Record a source's report; remember the browser's usage."""
+        if isinstance(event, SourceReport):
+            self.record(event)
         elif isinstance(event, RenderStats):
             self.browser = event
         if self.on_event:
             self.on_event(event)
+
+    def record(self, report: SourceReport) -> None:
+        """Store one report and count it for its source (site and portal facts also for the summary)."""
+        module = self.owner.get(report.source)
+        if module is None:
+            raise CrawlError(f"Ninguna fuente registrada entrega resultados de «{report.source}».")
+        self.store.record(self.run_id, report)
+        self.recorded[module] += 1
+        if isinstance(report.facts, SiteReport):
+            self.reports.append(report.facts)
+        elif isinstance(report.facts, IpomexCapture):
+            self.portals += 1
+            self.portals_unread += report.failure is not None
+
+    def closing_status(self, plans: dict[str, SourcePlan], cfg: CrawlSettings) -> tuple[str, str | None]:
+        """Failed on a network alarm; partial when a source delivered fewer reports than it planned."""
+        alarm = network_alarm(self.reports, cfg)
+        if alarm:
+            return "failed", alarm
+        for module, plan in plans.items():
+            done, planned = self.recorded[module], plan.planned
+            if done < planned:
+                return "partial", f"sólo {done} de {planned} {self.sources[module].label} terminaron"
+        return "complete", None
 
     def summary(self, status: str, error: str | None, planned: int, seconds: float) -> RunSummary:
         """The run's summary from what was recorded."""
@@ -170,12 +164,3 @@ class _Recorder:
             self.portals_unread,
             self.browser,
         )
-
-
-def _closing_status(reports: Sequence[SiteReport], planned: int, cfg: CrawlSettings) -> tuple[str, str | None]:
-    alarm = network_alarm(reports, cfg)
-    if alarm:
-        return "failed", alarm
-    if len(reports) < planned:
-        return "partial", f"sólo {len(reports)} de {planned} sitios terminaron"
-    return "complete", None

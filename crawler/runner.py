@@ -1,10 +1,10 @@
-"""Run site crawls in worker processes and stream each site's report back to the caller.
+"""Run the sources' spiders in worker processes and stream each target's report back to the caller.
 
 Scrapy's Twisted reactor cannot be restarted, and a browser or a leak must not outlive a run: every run gets fresh
-spawned workers, while the caller (CLI, scheduler) keeps the database, the progress bar and the clock. Sites are
-shared by `crawl_processes` workers (parsing and checking pages is CPU-bound) that hold no browser: a site whose
-pages need JavaScript is handed over to the render pass, one worker with the run's only browser, which then reads
-the IPOMEX portals. One browser at a time keeps a run within its memory budget.
+spawned workers, while the caller (CLI, scheduler) keeps the database, the progress bar and the clock. The targets of
+browserless sources are shared by `crawl_processes` workers (parsing and checking pages is CPU-bound): a target
+whose pages need JavaScript is deferred to the render pass, one worker with the run's only browser, which then
+visits the sources that need a browser (IPOMEX). One browser at a time keeps a run within its memory budget.
 """
 
 from __future__ import annotations
@@ -12,52 +12,40 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import queue as queue_module
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from checks.catalogue import load_catalogue
-from checks.model import SiteReport
 from core.errors import CrawlError
 from crawler.browser import RenderStats
-from crawler.child import Event, WorkerJob, WorkerStats, child_main, unreachable_report
-from crawler.ipomex.base import IpomexTarget
+from crawler.child import Event, Work, WorkerJob, WorkerStats, child_main
 from crawler.settings import CrawlSettings
-from crawler.target import DeferredSite, SiteTarget
+from crawler.source import Deferred, SourcePlan, load_source
 
-__all__ = ["Event", "WorkerStats", "crawl", "crawl_sites", "unreachable_report"]
+__all__ = ["Event", "WorkerStats", "crawl", "worker_count"]
 
 log = logging.getLogger("vigia.crawler")
 POLL_SECONDS = 1.0
 
 
-def crawl_sites(targets: Sequence[SiteTarget], cfg: CrawlSettings, run_date: date) -> Iterator[SiteReport]:
-    """Yield one SiteReport per target, in completion order; targets without URL are answered at once."""
-    for event in crawl(targets, [], cfg, run_date):
-        if isinstance(event, SiteReport):
-            yield event
-
-
-def crawl(
-    targets: Sequence[SiteTarget], portals: Sequence[IpomexTarget], cfg: CrawlSettings, run_date: date
-) -> Iterator[Event]:
-    """Yield site reports, the browser's usage, then IPOMEX captures, and each worker's usage, as they come."""
-    catalogue = load_catalogue()
-    for target in targets:
-        if not target.url:
-            yield unreachable_report(target, run_date, "no_url", catalogue)
-    with_url = [t for t in targets if t.url]
-    deferred: list[SiteTarget] = []
-    if with_url:
-        for event in _site_workers(with_url, cfg, run_date):
-            if isinstance(event, DeferredSite):
-                deferred.append(event.target)
+def crawl(plans: Mapping[str, SourcePlan], cfg: CrawlSettings, run_date: date) -> Iterator[Event]:
+    """Visit every source's targets (not its decided reports); yield reports and usage as they come."""
+    browser = {module: load_source(module).browser for module in plans}
+    first = [(module, list(plan.targets)) for module, plan in plans.items() if not browser[module]]
+    deferred: dict[str, list[Any]] = {module: [] for module in plans}
+    visited = any(targets for _, targets in first)
+    if visited:
+        for event in _phase_workers(first, cfg, run_date):
+            if isinstance(event, Deferred):
+                deferred[event.source].append(event.target)
             else:
                 yield event
-    if deferred or portals:
-        lanes = max(1, min(len(deferred), cfg.sites_in_parallel))
-        yield from _run_workers([WorkerJob(0, deferred, list(portals), cfg, run_date, lanes, render=True)])
-    if with_url and not deferred and cfg.render_js:
+    held = sum(len(targets) for targets in deferred.values())
+    render = [(m, deferred[m] + (list(p.targets) if browser[m] else [])) for m, p in plans.items()]
+    if any(targets for _, targets in render):
+        lanes = max(1, min(held, cfg.sites_in_parallel))
+        yield from _run_workers([WorkerJob(0, render, cfg, run_date, lanes, render=True)])
+    if visited and not held and cfg.render_js:
         yield RenderStats()  # nothing needed the browser tonight
 
 
@@ -66,17 +54,18 @@ def worker_count(cfg: CrawlSettings, sites: int) -> int:
     return max(1, min(cfg.crawl_processes, sites))
 
 
-def _site_workers(targets: list[SiteTarget], cfg: CrawlSettings, run_date: date) -> Iterator[Event]:
-    count = worker_count(cfg, len(targets))
+def _phase_workers(work: list[Work], cfg: CrawlSettings, run_date: date) -> Iterator[Event]:
+    count = worker_count(cfg, max(len(targets) for _, targets in work))
     lanes = max(1, -(-cfg.sites_in_parallel // count))
-    yield from _run_workers([WorkerJob(n, targets, [], cfg, run_date, lanes) for n in range(count)])
+    yield from _run_workers([WorkerJob(n, work, cfg, run_date, lanes) for n in range(count)])
 
 
 def _run_workers(jobs: list[WorkerJob]) -> Iterator[Event]:
     ctx = multiprocessing.get_context("spawn")
     channel: Any = ctx.Queue()
-    counter: Any = ctx.Value("i", 0)
-    processes = [ctx.Process(target=child_main, args=(job, counter, channel), daemon=True) for job in jobs]
+    # One counter per source, shared by every worker of the phase: each target is claimed exactly once.
+    counters: list[Any] = [ctx.Value("i", 0) for _ in jobs[0].work]
+    processes = [ctx.Process(target=child_main, args=(job, counters, channel), daemon=True) for job in jobs]
     for process in processes:
         process.start()
     try:

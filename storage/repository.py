@@ -15,7 +15,7 @@ from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
 from checks.ipomex_model import IpomexCapture
-from checks.model import CheckResult, CrawlOutcome, PageRecord, SiteReport
+from checks.model import CheckResult, CrawlOutcome, PageRecord, SiteReport, SourceReport
 from config.registry import Municipality
 from core.errors import DatabaseError
 from storage.compact import decode_pages, encode_pages, known_keys, record_changes, remember_keys, store_results
@@ -38,6 +38,7 @@ __all__ = [
     "latest_results",
     "list_runs",
     "record_ipomex",
+    "record_report",
     "record_site",
     "run_results",
     "site_pages",
@@ -149,6 +150,25 @@ def _upsert_municipalities(session: Session, municipalities: Sequence[Municipali
             for name, value in values.items():
                 setattr(row, name, value)
             row.updated_at = now
+
+
+def record_report(db: Database, run_id: int, report: SourceReport) -> None:
+    """Store one source's report atomically; the source's own facts, if any, go to their own table (chosen here)."""
+    facts = report.facts
+    if isinstance(facts, SiteReport):
+        record_site(db, run_id, facts)
+    elif isinstance(facts, IpomexCapture):
+        record_ipomex(db, run_id, facts, report.results)
+    else:
+        record_results(db, run_id, report.cve_inegi, report.results)
+
+
+def record_results(db: Database, run_id: int, cve: str | None, results: Sequence[CheckResult]) -> None:
+    """Store the results of a source that keeps no facts of its own, atomically."""
+    with unit_of_work(db, "guardar los resultados de la fuente") as session:
+        lock_running(session, run_id)
+        keys = _store_results(db, session, run_id, cve, results)
+    remember_keys(db.engine, keys)
 
 
 def record_site(db: Database, run_id: int, report: SiteReport) -> None:

@@ -15,7 +15,7 @@ from crawler.failures import classify_failure
 from crawler.robots import RobotsPolicy
 from crawler.scope import site_key
 from crawler.settings import CrawlSettings, scrapy_settings
-from spiders.municipal import is_document
+from spiders.sitio.spider import is_document
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,9 @@ from crawler.settings import CrawlSettings
 from simulator import FarmServer, build_world
 from storage import repository
 from storage.db import open_database
+from storage.runstore import DatabaseRunStore
 from vigia.agreement import compare
 from vigia.cli import app
-from vigia.runstore import DatabaseRunStore
 
 RUN_DATE = date(2026, 11, 24)
 NORMAL_SITES = 4

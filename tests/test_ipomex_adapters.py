@@ -9,8 +9,8 @@ from scrapy.http import HtmlResponse
 
 from checks.ipomex_model import IpomexCapture
 from config.registry import Municipality
-from crawler.ipomex import ipomex3, ipomex4
-from crawler.ipomex.base import IpomexTarget, fraction_label, parse_date, targets_for
+from spiders.ipomex import ipomex3, ipomex4
+from spiders.ipomex.base import IpomexTarget, fraction_label, parse_date, targets_for
 
 
 @pytest.mark.parametrize(

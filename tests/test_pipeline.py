@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from checks.ipomex_model import IpomexCapture
-from checks.model import CheckResult, CrawlOutcome, SiteReport
+from checks.model import CheckResult, CrawlOutcome, SiteReport, SourceReport
 from config.registry import Municipality, load_registry
 from core.errors import CrawlError
 from crawler import pipeline
 from crawler.settings import CrawlSettings
+from spiders.sitio.source import source_report
 
 RUN_DATE = date(2026, 11, 24)
 
@@ -29,19 +30,19 @@ class FakeStore:
     def start(self, kind: str, municipalities: Sequence[Municipality], params: dict[str, object]) -> int:
         return 7
 
-    def record(self, run_id: int, report: SiteReport) -> None:
-        self.sites.append(report)
-
-    def record_ipomex(self, run_id: int, capture: IpomexCapture, results: Sequence[CheckResult]) -> None:
-        self.portals.append((capture, results))
+    def record(self, run_id: int, report: SourceReport) -> None:
+        if isinstance(report.facts, IpomexCapture):
+            self.portals.append((report.facts, report.results))
+        elif isinstance(report.facts, SiteReport):
+            self.sites.append(report.facts)
 
     def finish(self, run_id: int, status: str, error: str | None = None) -> None:
         self.finished = (status, error)
 
 
-def report(cve: str, failure: str | None = None) -> SiteReport:
+def report(cve: str, failure: str | None = None) -> SourceReport:
     outcome = CrawlOutcome("http://x.mx/", None if failure else "http://x.mx/", failure)
-    return SiteReport(cve, "http://x.mx/", outcome)
+    return source_report(SiteReport(cve, "http://x.mx/", outcome))
 
 
 def use_crawl(monkeypatch: pytest.MonkeyPatch, events: list[Any], then_raise: bool = False) -> None:

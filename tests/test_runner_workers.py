@@ -18,10 +18,11 @@ from checks.model import SiteReport
 from core.errors import CrawlError
 from crawler.browser import RenderStats
 from crawler.child import WorkerStats, next_index
-from crawler.runner import crawl, worker_count
+from crawler.runner import worker_count
 from crawler.settings import CrawlSettings
-from crawler.target import SiteTarget
 from simulator import FarmServer, build_world
+from spiders.sitio import site_events
+from spiders.sitio.target import SiteTarget
 
 RUN_DATE = date(2026, 11, 24)
 
@@ -57,7 +58,7 @@ def test_two_workers_report_every_site_once_and_their_usage() -> None:
     chosen = [s.cve_inegi for s in world.sites if s.behaviour == "normal"][:6]
     with FarmServer(world, latency=0.05) as farm:
         targets = [SiteTarget.of(m) for m in farm.registry() if m.cve_inegi in chosen]
-        events = list(crawl(targets, [], CrawlSettings(ipomex=False, crawl_processes=2), RUN_DATE))
+        events = list(site_events(targets, CrawlSettings(ipomex=False, crawl_processes=2), RUN_DATE))
     reports = Counter(e.cve_inegi for e in events if isinstance(e, SiteReport))
     assert reports == Counter(chosen)
     workers = [e for e in events if isinstance(e, WorkerStats)]
@@ -86,6 +87,6 @@ def test_a_worker_killed_mid_crawl_fails_the_crawl() -> None:
         killer = threading.Thread(target=_kill_a_worker_soon, args=(os.getpid(), killed))
         killer.start()
         with pytest.raises(CrawlError, match="terminó inesperadamente"):
-            list(crawl(targets, [], CrawlSettings(ipomex=False, render_js=False, crawl_processes=2), RUN_DATE))
+            list(site_events(targets, CrawlSettings(ipomex=False, render_js=False, crawl_processes=2), RUN_DATE))
         killer.join()
     assert killed

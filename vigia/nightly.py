@@ -18,7 +18,7 @@ from core.clock import today_local
 from crawler.pipeline import RunSummary, run_and_store
 from crawler.settings import CrawlSettings
 from storage.db import open_database
-from vigia.runstore import DatabaseRunStore
+from storage.runstore import DatabaseRunStore
 
 log = logging.getLogger("vigia.nightly")
 

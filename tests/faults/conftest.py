@@ -15,11 +15,11 @@ import trustme
 
 from checks.model import CheckResult, SiteReport
 from crawler.child import WorkerStats
-from crawler.runner import crawl
 from crawler.settings import CrawlSettings
-from crawler.target import SiteTarget
 from simulator.fault_pages import NOMBRE
 from simulator.faults import FaultFarm
+from spiders.sitio import site_events
+from spiders.sitio.target import SiteTarget
 
 RUN_DATE = date(2026, 11, 24)
 MIB = 1 << 20
@@ -89,7 +89,7 @@ def run_faults(farm: FaultFarm, names: list[str], cfg: CrawlSettings, extra: dic
     targets += [SiteTarget(name, NOMBRE, url) for name, url in (extra or {}).items()]
     reports: dict[str, SiteReport] = {}
     workers: list[WorkerStats] = []
-    for event in crawl(targets, [], cfg, RUN_DATE):
+    for event in site_events(targets, cfg, RUN_DATE):
         if isinstance(event, SiteReport):
             assert event.cve_inegi is not None
             reports[event.cve_inegi] = event

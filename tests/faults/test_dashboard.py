@@ -33,10 +33,10 @@ from storage import repository
 from storage.db import open_database
 from storage.models import OutboxRow
 from storage.repository import finish_run, record_site, start_run
+from storage.runstore import DatabaseRunStore
 from tests.storage.factories import municipality, report
 from tests.web.test_hostile_site import RUN_DATE, hostile
 from vigia.cli import app as cli
-from vigia.runstore import DatabaseRunStore
 from web.app import create_app
 from web.auth import hash_password
 

@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,8 @@ from typer.testing import CliRunner, Result
 
 import scheduler
 import storage.crawl_lease as crawl_lease_module
+from crawler.source import SourcePlan
+from spiders.sitio.source import source_report
 from storage.alerts_store import acquire_lease, release_lease
 from storage.crawl_lease import LEASE_NAME, crawl_lease
 from storage.db import Database
@@ -52,12 +54,12 @@ class FakeCrawl:
     def __init__(self, during: Any = None) -> None:
         self.during, self.calls = during, 0
 
-    def __call__(self, targets: Sequence[Any], _portals: Any, _cfg: Any, _date: Any) -> Iterator[object]:
+    def __call__(self, plans: Mapping[str, SourcePlan], _cfg: Any, _date: Any) -> Iterator[object]:
         self.calls += 1
         if self.during is not None:
             self.during()
-        for target in targets:
-            yield report(target.cve_inegi, {"sitio.disponible": "cumple"})
+        for target in plans["spiders.sitio"].targets:
+            yield source_report(report(target.cve_inegi, {"sitio.disponible": "cumple"}))
 
 
 def no_network(*_args: Any) -> Iterator[object]:

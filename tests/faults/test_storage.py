@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,8 @@ from typer.testing import CliRunner, Result
 
 import storage.backup as backup_module
 from checks.model import Status
+from crawler.source import SourcePlan
+from spiders.sitio.source import source_report
 from storage import repository
 from storage.backup import BackupError, backup
 from storage.db import BUSY_TIMEOUT_MS, Database, open_database
@@ -138,10 +140,10 @@ def limit_growth(db: Database) -> None:
     db.engine.dispose()  # Connections opened before the cap would not have it.
 
 
-def big_reports(targets: Sequence[Any], *_args: Any) -> Iterator[object]:
+def big_reports(plans: Mapping[str, SourcePlan], *_args: Any) -> Iterator[object]:
     """The network crawl's stand-in: sites with many pages and long evidence, to fill the database quickly."""
-    for target in targets:
-        yield report(target.cve_inegi, {f"c.{n}": "cumple" for n in range(40)}, pages=60)
+    for target in plans["spiders.sitio"].targets:
+        yield source_report(report(target.cve_inegi, {f"c.{n}": "cumple" for n in range(40)}, pages=60))
 
 
 def test_disk_full_mid_run_stops_with_a_spanish_error_and_corrupts_nothing(

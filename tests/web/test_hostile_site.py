@@ -18,7 +18,7 @@ from crawler.settings import CrawlSettings
 from simulator import FarmServer, build_world
 from storage import repository
 from storage.db import open_database
-from vigia.runstore import DatabaseRunStore
+from storage.runstore import DatabaseRunStore
 from web.app import create_app
 
 pytestmark = pytest.mark.slow

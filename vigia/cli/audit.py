@@ -14,9 +14,9 @@ from config.paths import ensure_log_file
 from config.registry import valid_http_url
 from core.clock import today_local
 from core.errors import VigiaError
-from crawler.runner import crawl_sites
 from crawler.settings import CrawlSettings
-from crawler.target import SiteTarget
+from spiders.sitio import crawl_sites
+from spiders.sitio.target import SiteTarget
 from vigia.cli.common import err, handles_errors, out, print_json
 
 STATUS_STYLE = {"cumple": "green", "no_cumple": "red", "indeterminado": "yellow", "no_aplica": "dim"}

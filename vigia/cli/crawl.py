@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from checks.catalogue import load_catalogue
 from checks.ipomex_model import IpomexCapture
-from checks.model import SiteReport
+from checks.model import SiteReport, SourceReport
 from config.paths import data_dir, ensure_log_file
 from config.registry import Municipality, select
 from core.clock import today_local
@@ -22,11 +22,11 @@ from crawler.settings import CrawlSettings
 from storage import repository
 from storage.crawl_lease import CrawlBusyError, crawl_lease
 from storage.db import Database, open_database, resolve_database_url
+from storage.runstore import DatabaseRunStore
 from vigia.agreement import Agreement, compare
 from vigia.cli.common import DbOption, RegistryOption, err, handles_errors, out, registry_from
 from vigia.cli.reports import MunicipioOption, ranking_table
 from vigia.report import build_rows
-from vigia.runstore import DatabaseRunStore
 
 STATUS_ES = {"complete": "completa", "partial": "parcial", "failed": "fallida", "running": "en curso"}
 
@@ -73,11 +73,12 @@ def _crawl(
         )
 
         def on_event(event: object) -> None:
-            if isinstance(event, SiteReport):
-                label = f"{names.get(event.cve_inegi or '', '')}: {event.outcome.pages_ok} págs."
+            facts = event.facts if isinstance(event, SourceReport) else None
+            if isinstance(facts, SiteReport):
+                label = f"{names.get(facts.cve_inegi or '', '')}: {facts.outcome.pages_ok} págs."
                 progress.update(sites, advance=1, description=label)
-            elif isinstance(event, IpomexCapture):
-                label = f"{names.get(event.cve_inegi or '', '')}: {len(event.fractions)} fracciones"
+            elif isinstance(facts, IpomexCapture):
+                label = f"{names.get(facts.cve_inegi or '', '')}: {len(facts.fractions)} fracciones"
                 progress.update(portals, advance=1, description=label)
 
         def on_start(run_id: int) -> None:

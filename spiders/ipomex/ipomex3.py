@@ -14,7 +14,7 @@ from scrapy.http import Response
 from checks.ipomex_model import FractionPage, FractionRecord, IpomexCapture
 from checks.obligations import ObligationCatalogue
 from core.text import fold
-from crawler.ipomex.base import IpomexTarget, fraction_label, record_from
+from spiders.ipomex.base import IpomexTarget, fraction_label, record_from
 
 # The rendered fraction page settles into exactly one of these; waiting for them replaces any sleep.
 SETTLED = "table.registros, .sin-registros, .no-aplica, .error"

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from checks.ipomex_model import IpomexCapture
-from checks.model import CheckResult, SiteReport
+from checks.model import SourceReport
 from config.registry import Municipality
 from storage import repository
 from storage.db import Database
 
 
 class DatabaseRunStore:
-    """Record runs with one transaction per unit of work: the run start, each site, the run end."""
+    """Record runs with one transaction per unit of work: the run start, each source's report, the run end."""
 
     def __init__(self, db: Database, on_start: Callable[[int], None] | None = None) -> None:
         self.db, self.on_start = db, on_start
@@ -24,13 +23,9 @@ class DatabaseRunStore:
             self.on_start(run_id)
         return run_id
 
-    def record(self, run_id: int, report: SiteReport) -> None:
-        """Store one site's outcome, pages and results atomically."""
-        repository.record_site(self.db, run_id, report)
-
-    def record_ipomex(self, run_id: int, capture: IpomexCapture, results: Sequence[CheckResult]) -> None:
-        """Store one municipality's IPOMEX capture and its fraction results atomically."""
-        repository.record_ipomex(self.db, run_id, capture, results)
+    def record(self, run_id: int, report: SourceReport) -> None:
+        """Store one source's report (results and the source's own facts) atomically."""
+        repository.record_report(self.db, run_id, report)
 
     def finish(self, run_id: int, status: str, error: str | None = None) -> None:
         """Close the run with its final status."""

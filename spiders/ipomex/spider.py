@@ -12,11 +12,11 @@ from twisted.python.failure import Failure
 from checks.ipomex_model import IpomexCapture
 from checks.obligations import ObligationCatalogue
 from crawler.failures import classify_failure
-from crawler.ipomex.base import IpomexTarget, Sink, SourceAdapter, new_capture
-from crawler.ipomex.ipomex3 import Ipomex3Adapter
-from crawler.ipomex.ipomex4 import Ipomex4Adapter
 from crawler.settings import CrawlSettings
 from crawler.ssrf import SsrfPolicy
+from spiders.ipomex.base import IpomexTarget, Sink, SourceAdapter, new_capture
+from spiders.ipomex.ipomex3 import Ipomex3Adapter
+from spiders.ipomex.ipomex4 import Ipomex4Adapter
 
 
 class IpomexSpider(scrapy.Spider):

@@ -9,7 +9,7 @@ from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
 from checks.ipomex_model import FractionPage, IpomexCapture
-from crawler.ipomex.base import IpomexTarget, fraction_label, record_from
+from spiders.ipomex.base import IpomexTarget, fraction_label, record_from
 
 # The SPA fetched its list of obligations: find that API call among the page's resource timings.
 LIST_CALL = (

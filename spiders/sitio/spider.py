@@ -26,8 +26,8 @@ from crawler.robots import RobotsPolicy
 from crawler.scope import site_key, strip_session
 from crawler.settings import DOCUMENT_EXTENSIONS, CrawlSettings
 from crawler.ssrf import SsrfPolicy
-from crawler.target import DeferredSite, SiteTarget
 from crawler.tls import verify_tls
+from spiders.sitio.target import DeferredSite, SiteTarget
 
 MAX_DOCUMENTS = 500
 MAX_HTML_REDIRECTS = 3

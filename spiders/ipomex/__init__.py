@@ -1,0 +1,5 @@
+"""Source: the state transparency portal IPOMEX, one small adapter per portal generation (ipomex3, ipomex4)."""
+
+from spiders.ipomex.source import SOURCE
+
+__all__ = ["SOURCE"]
