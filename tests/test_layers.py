@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,3 +68,10 @@ def test_every_product_package_has_a_layer() -> None:
 
 def test_imports_only_point_down() -> None:
     assert upward_imports() == []
+
+
+def test_the_architecture_page_shows_the_same_layers() -> None:
+    page = (ROOT / "docs" / "arquitectura.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d) [^|]+\| ([^|]+) \|", page, re.MULTILINE)
+    documented = {int(level): set(re.findall(r"`([a-z_]+)(?:/|\.py)`", packages)) for level, packages in rows}
+    assert documented == {level: set(packages) for level, packages in enumerate(LAYERS)}
