@@ -49,7 +49,7 @@ def crawl(
             for i, s in found.items()
         ]
         record_ipomex(db, run_id, capture(cve), results)
-    finish_run(db, run_id, status)
+    finish_run(db, run_id, status, catalogue=load_catalogue())
     started = DAY0 + timedelta(days=day)
     with unit_of_work(db, "fechar la corrida") as session:
         session.execute(
@@ -232,7 +232,7 @@ def test_same_start_prefers_newer_run_and_best_ipomex_verdict_across_sources(
             CheckResult("ipomex.92.ii_a", "no_cumple", source="ipomex4"),
         ],
     )
-    finish_run(db, run_id, "complete")
+    finish_run(db, run_id, "complete", catalogue=load_catalogue())
     with unit_of_work(db, "fechar la corrida") as session:  # same start as the first run: the newer id wins
         session.execute(
             update(RunRow).where(RunRow.id == run_id).values(started_at=DAY0, finished_at=DAY0 + timedelta(hours=1))
