@@ -12,13 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from checks.catalogue import Catalogue
 from checks.obligations import ObligationCatalogue
-from checks.scoring import AREAS, OVERALL, SITE_SOURCE
-from storage.compact import key_names
+from checks.scoring import OVERALL, SCORE_KEYS, SITE_SOURCE, AreaScore
 from storage.dashboard_series import (
-    PRECEDENCE,
-    SCORE_KEYS,
     CheckCount,
     CheckPage,
     CheckStatus,
@@ -26,7 +22,6 @@ from storage.dashboard_series import (
     IpomexMatrix,
     MatrixRow,
     ScorePoint,
-    by_run,
     check_page,
     complete_history,
     ipomex_matrix,
@@ -44,6 +39,7 @@ from storage.models import (
     RunRow,
     SiteOutcomeRow,
 )
+from storage.scores import score_values, stored_scores
 from storage.work import unit_of_work
 
 __all__ = [
@@ -163,16 +159,14 @@ class RunItem:
     error: str | None
 
 
-def ranking(db: Database, catalogue: Catalogue, obligations: ObligationCatalogue) -> list[RankingRow]:
-    """Every municipality with its latest complete run's scores; ranked by total, unscored last."""
-    del obligations  # the index counts every recorded fraction, as the CLI report does
+def ranking(db: Database) -> list[RankingRow]:
+    """Every municipality with its latest complete run's stored scores; ranked by total, unscored last."""
     with unit_of_work(db, "leer la clasificación", read_only=True) as session:
         latest = session.execute(_latest_with_municipalities()).all()
         month_ago = _month_ago(session, [(row.cve_inegi, row.finished_at) for row in latest if row.run_id])
         pairs = [(row.run_id, row.cve_inegi) for row in latest if row.run_id]
-        results = _site_and_ipomex(session, pairs + [(run_id, cve) for cve, run_id in month_ago.items()])
-    weights = {spec.id: (spec.seed, spec.weight) for spec in catalogue.site_checks()}
-    rows = [_ranking_row(row, month_ago.get(row.cve_inegi), results, weights) for row in latest]
+        scores = stored_scores(session.connection(), pairs + [(run_id, cve) for cve, run_id in month_ago.items()])
+    rows = [_ranking_row(row, month_ago.get(row.cve_inegi), scores) for row in latest]
     return sorted(rows, key=lambda r: (r.scores["total"] is None, -(r.scores["total"] or 0.0), r.nombre))
 
 
@@ -212,65 +206,15 @@ def _cve_in(cves: list[str]) -> ColumnElement[bool]:
     return SiteOutcomeRow.cve_inegi.in_(cves)
 
 
-Scored = tuple[str, str, str]  # check_id, status, source
-
-
-def _site_and_ipomex(session: Session, pairs: Sequence[tuple[int, str]]) -> dict[tuple[int, str], list[Scored]]:
-    """The results (scoring columns only, as tuples) of the given (run, cve) pairs, one index search per run."""
-    found: dict[tuple[int, str], list[Scored]] = defaultdict(list)
-    c = CheckResultRow
-    names = key_names(session.connection())
-    for run_id, cves in by_run(pairs).items():
-        query = select(c.cve_inegi, c.check_key, c.status).where(c.run_id == run_id, c.cve_inegi.in_(cves))
-        for cve, key, status in session.connection().execute(query):
-            check_id, source = names[key]
-            found[(run_id, cve)].append((check_id, status, source))
-    return found
-
-
-def _share(passed: float, definitive: float) -> float | None:
-    return round(100.0 * passed / definitive, 1) if definitive > 0 else None
-
-
-def _scores(results: list[Scored], weights: dict[str, tuple[str, float]]) -> dict[str, float | None]:
-    """The report's score keys, computed on tuples exactly as checks.scoring does (same summation order)."""
-    passed: dict[str, list[float]] = {area: [] for area in AREAS}
-    definitive: dict[str, list[float]] = {area: [] for area in AREAS}
-    best: dict[str, int] = {}
-    worst = len(PRECEDENCE)
-    for check_id, status, source in results:
-        if source == SITE_SOURCE:
-            spec = weights.get(check_id)
-            if spec is not None and spec[0] in passed:
-                if status == "cumple":
-                    passed[spec[0]].append(spec[1])
-                if status in ("cumple", "no_cumple"):
-                    definitive[spec[0]].append(spec[1])
-        else:
-            rank = PRECEDENCE.index(status) if status in PRECEDENCE else worst
-            if rank < best.get(check_id, worst + 1):
-                best[check_id] = rank
-    scores: dict[str, float | None] = {area: _share(sum(passed[area]), sum(definitive[area])) for area in AREAS}
-    scores[OVERALL] = _share(
-        sum([w for area in AREAS for w in passed[area]]), sum([w for area in AREAS for w in definitive[area]])
-    )
-    ranks = list(best.values())
-    cumple, no_cumple = PRECEDENCE.index("cumple"), PRECEDENCE.index("no_cumple")
-    scores["ipomex"] = _share(float(ranks.count(cumple)), float(ranks.count(cumple) + ranks.count(no_cumple)))
-    return {key: scores.get(key) for key in SCORE_KEYS}
-
-
 def _ranking_row(
-    row: Any,
-    month_ago_run: int | None,
-    results: dict[tuple[int, str], list[Scored]],
-    weights: dict[str, tuple[str, float]],
+    row: Any, month_ago_run: int | None, stored: dict[tuple[int, str], dict[str, AreaScore]]
 ) -> RankingRow:
-    current = results.get((row.run_id, row.cve_inegi), []) if row.run_id else []
-    scores = _scores(current, weights) if row.run_id else dict.fromkeys(SCORE_KEYS)
-    before = _scores(results.get((month_ago_run, row.cve_inegi), []), weights) if month_ago_run else None
+    current = stored.get((row.run_id, row.cve_inegi)) if row.run_id else None
+    scores = score_values(current)
+    before = score_values(stored.get((month_ago_run, row.cve_inegi))) if month_ago_run else None
     change = {key: _difference(scores[key], before[key] if before else None) for key in SCORE_KEYS}
-    site = [status for _, status, source in current if source == SITE_SOURCE]
+    # The site counts are those of the overall score: every site check of the catalogue the run was scored with.
+    counts = (current or {}).get(OVERALL) or AreaScore(None, 0, 0, 0)
     return RankingRow(
         row.cve_inegi,
         row.nombre,
@@ -280,9 +224,9 @@ def _ranking_row(
         row.run_id,
         row.finished_at,
         scores,
-        site.count("cumple"),
-        site.count("no_cumple"),
-        site.count("indeterminado"),
+        counts.cumple,
+        counts.no_cumple,
+        counts.indeterminado,
         month_ago_run,
         change,
     )
@@ -292,9 +236,7 @@ def _difference(now: float | None, before: float | None) -> float | None:
     return round(now - before, 1) if now is not None and before is not None else None
 
 
-def municipality_page(
-    db: Database, cve: str, catalogue: Catalogue, obligations: ObligationCatalogue
-) -> MunicipalityPage | None:
+def municipality_page(db: Database, cve: str, obligations: ObligationCatalogue) -> MunicipalityPage | None:
     """The municipality's checklist, score series, IPOMEX fractions and alerts; None if it is unknown."""
     with unit_of_work(db, "leer la página del municipio", read_only=True) as session:
         municipality = session.get(MunicipalityRow, cve)
@@ -305,7 +247,7 @@ def municipality_page(
         rows = _current_rows(session, cve, run.run_id) if run else []
         complete, history = complete_history(session, cve)
         first_seen = _first_seen(complete, history)
-        series = score_series(session, cve, catalogue, history)
+        series = score_series(session, cve)
         alerts = _alerts(session, cve)
         m = municipality
         return MunicipalityPage(

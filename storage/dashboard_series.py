@@ -8,22 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Subquery, case, func, select
+from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from checks.catalogue import Catalogue
 from checks.obligations import ObligationCatalogue
-from checks.scoring import AREAS, OVERALL, SITE_SOURCE
+from checks.scoring import PRECEDENCE, SITE_SOURCE
 from storage.compact import key_names
 from storage.db import Database
 from storage.models import CheckKeyRow, CheckResultRow, MunicipalityRow, ResultDetailRow, RunRow, SiteOutcomeRow
+from storage.scores import score_history, values
 from storage.work import unit_of_work
-
-# "ipomex" is the transparency index of the IPOMEX obligations, as in the CLI report.
-SCORE_KEYS = (*AREAS, OVERALL, "ipomex")
-# Same precedence as checks.scoring: with several IPOMEX sources, the most favourable verdict stands.
-PRECEDENCE = ("cumple", "no_aplica", "no_cumple", "indeterminado")
 
 
 @dataclass(frozen=True)
@@ -122,15 +117,6 @@ def latest_runs() -> Subquery:
     return select(m.cve_inegi, newest_complete_run(m.cve_inegi).label("run_id")).subquery()
 
 
-def score(passed: float, definitive: float) -> float | None:
-    """The share of cumple among definitive results, rounded as checks.scoring does."""
-    return round(100.0 * passed / definitive, 1) if definitive > 0 else None
-
-
-def _precedence(status: Any) -> Any:
-    return case({s: i for i, s in enumerate(PRECEDENCE)}, value=status, else_=len(PRECEDENCE))
-
-
 # A municipality's results per complete run: run_id -> [(check_id, source, status)].
 History = dict[int, list[tuple[str, str, str]]]
 
@@ -156,75 +142,17 @@ def complete_history(session: Session, cve: str) -> tuple[list[tuple[int, dateti
     return runs, history
 
 
-def score_series(session: Session, cve: str, catalogue: Catalogue, history: History) -> list[ScorePoint]:
-    """One point per complete run covering cve, oldest first (site sums weighted by catalogue, in SQL)."""
+def score_series(session: Session, cve: str) -> list[ScorePoint]:
+    """One point per complete run covering cve, oldest first, with the scores stored when the run closed."""
     runs = (
         select(RunRow.id, RunRow.finished_at)
         .join(SiteOutcomeRow, SiteOutcomeRow.run_id == RunRow.id)
         .where(RunRow.status == "complete", SiteOutcomeRow.cve_inegi == cve)
         .order_by(RunRow.started_at, RunRow.id)
     )
-    site = _site_sums(session, cve, catalogue)
-    ipomex = _ipomex_counts(history)
-    points = []
-    for run_id, finished_at in session.execute(runs):
-        sums = site.get(run_id, {})
-        scores = {area: score(*sums.get(area, (0.0, 0.0))) for area in AREAS}
-        scores[OVERALL] = score(sum(p for p, _ in sums.values()), sum(d for _, d in sums.values()))
-        scores["ipomex"] = score(*ipomex.get(run_id, (0.0, 0.0)))
-        points.append(ScorePoint(run_id, finished_at, scores))
-    return points
-
-
-def _site_sums(session: Session, cve: str, catalogue: Catalogue) -> dict[int, dict[str, tuple[float, float]]]:
-    """Per run and area: (weighted cumple, weighted cumple + no_cumple) of the site checks."""
-    specs = {s.id: s for s in catalogue.site_checks()}
-    keys = {
-        key: specs[check_id]
-        for key, (check_id, source) in key_names(session.connection()).items()
-        if source == SITE_SOURCE and check_id in specs
-    }
-    if not keys:
-        return {}
-    c = CheckResultRow
-    seed = case({key: s.seed for key, s in keys.items()}, value=c.check_key)
-    weight = case({key: s.weight for key, s in keys.items()}, value=c.check_key, else_=0.0)
-    query = (
-        select(c.run_id, seed, c.status, func.sum(weight))
-        .join(RunRow, RunRow.id == c.run_id)
-        .where(
-            c.cve_inegi == cve,
-            RunRow.status == "complete",
-            c.check_key.in_(list(keys)),
-            c.status.in_(("cumple", "no_cumple")),
-        )
-        .group_by(c.run_id, seed, c.status)
-    )
-    sums: dict[int, dict[str, tuple[float, float]]] = defaultdict(dict)
-    for run_id, area, status, total in session.execute(query):
-        passed, definitive = sums[run_id].get(area, (0.0, 0.0))
-        sums[run_id][area] = (passed + (total if status == "cumple" else 0.0), definitive + total)
-    return sums
-
-
-def _ipomex_counts(history: History) -> dict[int, tuple[float, float]]:
-    """Per run: (fractions cumple, fractions cumple + no_cumple), the best verdict across sources."""
-    ranks = {status: i for i, status in enumerate(PRECEDENCE)}
-    worst = len(PRECEDENCE)
-    cumple, no_cumple = PRECEDENCE.index("cumple"), PRECEDENCE.index("no_cumple")
-    counts: dict[int, tuple[float, float]] = {}
-    for run_id, results in history.items():
-        best: dict[str, int] = {}
-        for check_id, source, status in results:
-            if source != SITE_SOURCE:
-                rank = ranks.get(status, worst)
-                if rank < best.get(check_id, worst + 1):
-                    best[check_id] = rank
-        found = list(best.values())
-        passed, definitive = found.count(cumple), found.count(cumple) + found.count(no_cumple)
-        if definitive:
-            counts[run_id] = (float(passed), float(definitive))
-    return counts
+    found = session.execute(runs).all()
+    stored = score_history(session.connection(), cve, [run_id for run_id, _ in found])
+    return [ScorePoint(run_id, finished_at, stored.get(run_id) or values(None)) for run_id, finished_at in found]
 
 
 def check_page(db: Database, check_id: str) -> CheckPage:
@@ -280,7 +208,7 @@ def _check_latest(session: Session, check_id: str) -> list[CheckStatus]:
             .where(c.run_id == run_id, c.cve_inegi.in_(cves), c.check_key.in_(keys))
         )
         rows += session.execute(query).all()
-    ranks = {status: i for i, status in enumerate(PRECEDENCE)}
+    ranks: dict[str, int] = {status: i for i, status in enumerate(PRECEDENCE)}
     rows.sort(key=lambda r: (r.cve_inegi, ranks.get(r.status, len(PRECEDENCE)), r.check_key))
     found: dict[str, CheckStatus] = {}
     for cve, run_id, status, reason, url, _ in rows:
@@ -318,7 +246,7 @@ def _latest_fractions(session: Session) -> tuple[dict[str, int], dict[tuple[str,
     ipomex = [key for key, (_, source) in names.items() if source != SITE_SOURCE]
     pairs = latest_pairs(session)
     best: dict[tuple[str, str], int] = {}
-    ranks = {status: i for i, status in enumerate(PRECEDENCE)}
+    ranks: dict[str, int] = {status: i for i, status in enumerate(PRECEDENCE)}
     for run_id, cves in by_run(pairs).items():
         query = select(c.cve_inegi, c.check_key, c.status).where(
             c.run_id == run_id, c.cve_inegi.in_(cves), c.check_key.in_(ipomex)

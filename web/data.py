@@ -66,7 +66,7 @@ def ranking(db: Database, catalogue: Catalogue, obligations: ObligationCatalogue
             no_cumple=r.no_cumple,
             indeterminado=r.indeterminado,
         )
-        for r in dashboard.ranking(db, catalogue, obligations)
+        for r in dashboard.ranking(db)
     ]
 
 
@@ -138,7 +138,7 @@ def municipality_page(
     db: Database, cve: str, catalogue: Catalogue, obligations: ObligationCatalogue
 ) -> MunicipalityResponse | None:
     """A municipality's latest checklist, score series, IPOMEX fractions and alerted changes; None if unknown."""
-    page = dashboard.municipality_page(db, cve, catalogue, obligations)
+    page = dashboard.municipality_page(db, cve, obligations)
     if page is None:
         return None
     series = [

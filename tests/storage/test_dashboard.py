@@ -116,7 +116,7 @@ def obligations() -> ObligationCatalogue:
 def test_ranking_scores_latest_complete_run_and_month_change(
     db: Database, world: World, catalogue: Catalogue, obligations: ObligationCatalogue
 ) -> None:
-    rows = ranking(db, catalogue, obligations)
+    rows = ranking(db)
     assert [r.cve_inegi for r in rows] == ["15001", "15002", "15003"]
     acambay, acolman, aculco = rows
     assert acambay.run_id == world.third and acambay.month_ago_run_id == world.first
@@ -135,12 +135,12 @@ def test_no_month_change_without_a_run_thirty_days_older(
 ) -> None:
     crawl(db, 0, {"15001": {P2: "cumple"}})
     crawl(db, 29, {"15001": {P2: "no_cumple"}})
-    (acambay, *_) = ranking(db, catalogue, obligations)
+    (acambay, *_) = ranking(db)
     assert acambay.month_ago_run_id is None and set(acambay.change_since_month.values()) == {None}
 
 
 def test_municipality_page(db: Database, world: World, catalogue: Catalogue, obligations: ObligationCatalogue) -> None:
-    page = municipality_page(db, "15001", catalogue, obligations)
+    page = municipality_page(db, "15001", obligations)
     assert page is not None and page.run_id == world.third and page.nombre == "Acambay"
     seen = {item.check_id: item.first_seen for item in page.checklist}
     assert seen == {
@@ -152,7 +152,7 @@ def test_municipality_page(db: Database, world: World, catalogue: Catalogue, obl
     assert page.checklist[0].evidence_url == "https://15001.example.gob.mx/"
     assert [p.run_id for p in page.series] == [world.first, world.second, world.third]
     assert page.series[0].scores == {"P2": 0.0, "P3": 100.0, "P4": 0.0, "total": 33.3, "ipomex": 50.0}
-    latest_scores = next(r for r in ranking(db, catalogue, obligations) if r.cve_inegi == "15001").scores
+    latest_scores = next(r for r in ranking(db) if r.cve_inegi == "15001").scores
     assert page.series[-1].scores == latest_scores
     assert [(f.check_id, f.fraccion, f.titulo, f.status, f.last_update, f.reason) for f in page.fractions] == [
         ("ipomex.92.i", "I", "Normatividad aplicable", "cumple", date(2026, 1, 2), None),
@@ -164,10 +164,10 @@ def test_municipality_page(db: Database, world: World, catalogue: Catalogue, obl
 def test_municipality_page_without_runs_or_unknown(
     db: Database, world: World, catalogue: Catalogue, obligations: ObligationCatalogue
 ) -> None:
-    page = municipality_page(db, "15003", catalogue, obligations)
+    page = municipality_page(db, "15003", obligations)
     assert page is not None and page.run_id is None
     assert page.checklist == () and page.series == () and page.fractions == () and page.alerts == ()
-    assert municipality_page(db, "99999", catalogue, obligations) is None
+    assert municipality_page(db, "99999", obligations) is None
 
 
 def test_check_page_series_and_latest(db: Database, world: World) -> None:
@@ -237,9 +237,9 @@ def test_same_start_prefers_newer_run_and_best_ipomex_verdict_across_sources(
         session.execute(
             update(RunRow).where(RunRow.id == run_id).values(started_at=DAY0, finished_at=DAY0 + timedelta(hours=1))
         )
-    (acambay, *_) = ranking(db, catalogue, obligations)
+    (acambay, *_) = ranking(db)
     assert acambay.run_id == run_id and acambay.scores["ipomex"] == 50.0 and acambay.scores["total"] == 50.0
-    page = municipality_page(db, "15001", catalogue, obligations)
+    page = municipality_page(db, "15001", obligations)
     assert page is not None and page.run_id == run_id
     assert page.series[-1].run_id == run_id and page.series[-1].scores == acambay.scores
     seen = {item.check_id: item.first_seen for item in page.checklist}
