@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -52,6 +52,8 @@ class CheckStatus:
     status: str
     reason: str | None
     evidence_url: str | None
+    # The first evidence text among the check's sources (site results and the best IPOMEX verdict first).
+    evidence_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,7 @@ def _check_latest(session: Session, check_id: str) -> list[CheckStatus]:
     rows: list[Any] = []
     for run_id, cves in by_run(latest_pairs(session)).items():
         query = (
-            select(c.cve_inegi, c.run_id, c.status, d.reason, d.evidence_url, c.check_key)
+            select(c.cve_inegi, c.run_id, c.status, d.reason, d.evidence_url, c.check_key, d.evidence_text)
             .join(d, d.id == c.detail_id)
             .where(c.run_id == run_id, c.cve_inegi.in_(cves), c.check_key.in_(keys))
         )
@@ -211,9 +213,11 @@ def _check_latest(session: Session, check_id: str) -> list[CheckStatus]:
     ranks: dict[str, int] = {status: i for i, status in enumerate(PRECEDENCE)}
     rows.sort(key=lambda r: (r.cve_inegi, ranks.get(r.status, len(PRECEDENCE)), r.check_key))
     found: dict[str, CheckStatus] = {}
-    for cve, run_id, status, reason, url, _ in rows:
+    texts: dict[str, str | None] = {}
+    for cve, run_id, status, reason, url, _, text in rows:
         found.setdefault(cve, CheckStatus(cve, names[cve], run_id, status, reason, url))
-    return list(found.values())
+        texts[cve] = texts.get(cve) or text
+    return [replace(item, evidence_text=texts.get(cve)) for cve, item in found.items()]
 
 
 def latest_pairs(session: Session) -> list[tuple[int, str]]:

@@ -1,20 +1,15 @@
-"""Read the database into the dashboard's response models (read-only; built on storage.dashboard's queries)."""
+"""The dashboard's response models from storage.dashboard's rows (read-only; no SQL of its own)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
-
 from checks.catalogue import Catalogue
 from checks.obligations import Obligation, ObligationCatalogue
 from core.clock import LOCAL_TZ
 from storage import dashboard
-from storage.dashboard_series import by_run
 from storage.db import Database
-from storage.models import CheckKeyRow, CheckResultRow, ResultDetailRow
-from storage.work import unit_of_work
 from web.schemas import (
     ChangeItem,
     CheckCount,
@@ -158,28 +153,6 @@ def municipality_page(
     )
 
 
-def _evidence_texts(db: Database, check_id: str, latest: Sequence[dashboard.CheckStatus]) -> dict[str, str | None]:
-    """Evidence text of the check in each municipality's latest run, in one query."""
-    if not latest:
-        return {}
-    c, k, d = CheckResultRow, CheckKeyRow, ResultDetailRow
-    groups = by_run([(s.run_id, s.cve_inegi) for s in latest])
-    query = (
-        select(c.cve_inegi, d.evidence_text)
-        .join(k, k.id == c.check_key)
-        .join(d, d.id == c.detail_id)
-        .where(
-            k.check_id == check_id,
-            or_(*[and_(c.run_id == run_id, c.cve_inegi.in_(cves)) for run_id, cves in groups.items()]),
-        )
-    )
-    with unit_of_work(db, "leer la evidencia de la verificación", read_only=True) as session:
-        found: dict[str, str | None] = {}
-        for cve, text in session.execute(query):
-            found[cve or ""] = found.get(cve or "") or text
-        return found
-
-
 def check_page(
     db: Database, check_id: str, catalogue: Catalogue, obligations: ObligationCatalogue
 ) -> CheckResponse | None:
@@ -188,14 +161,13 @@ def check_page(
     page = dashboard.check_page(db, check_id)
     if not page.latest and not area:
         return None
-    texts = _evidence_texts(db, check_id, page.latest)
     rows = [
         CheckMunicipality(
             cve_inegi=s.cve_inegi,
             nombre=s.nombre,
             estado=s.status,
             evidencia_url=s.evidence_url,
-            evidencia_texto=texts.get(s.cve_inegi),
+            evidencia_texto=s.evidence_text,
         )
         for s in sorted(page.latest, key=lambda s: s.cve_inegi)
     ]
