@@ -19,6 +19,7 @@ from typing import Any
 
 from bench.history_gen import generate
 from bench.measure import median_ms
+from checks.catalogue import load_catalogue
 from checks.obligations import load_obligations
 from storage import dashboard
 from storage.db import Database, open_database
@@ -28,11 +29,11 @@ TARGET_MS = 200.0
 
 def measure(db: Database) -> list[dict[str, Any]]:
     """Time every dashboard query and, when the web app exists, every page."""
-    obligations = load_obligations()
+    catalogue, obligations = load_catalogue(), load_obligations()
     calls: dict[str, Callable[[], object]] = {
         "consulta ranking": lambda: dashboard.ranking(db),
-        "consulta municipio": lambda: dashboard.municipality_page(db, "15106", obligations),
-        "consulta verificación": lambda: dashboard.check_page(db, "canal.telefono"),
+        "consulta municipio": lambda: dashboard.municipality_page(db, "15106", catalogue, obligations),
+        "consulta verificación": lambda: dashboard.check_page(db, "canal.telefono", catalogue, obligations),
         "consulta matriz IPOMEX": lambda: dashboard.ipomex_matrix(db, obligations),
         "consulta corridas": lambda: dashboard.runs(db),
     }

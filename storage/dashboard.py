@@ -1,27 +1,22 @@
-"""Read-only queries of the auditors' dashboard, over complete runs only, returning plain frozen dataclasses."""
+"""Read-only queries of the auditors' dashboard, over complete runs only, returning storage.page_rows models."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from checks.catalogue import Catalogue
 from checks.obligations import ObligationCatalogue
 from checks.scoring import OVERALL, SCORE_KEYS, SITE_SOURCE, AreaScore
 from storage.dashboard_series import (
-    CheckCount,
-    CheckPage,
-    CheckStatus,
     History,
-    IpomexMatrix,
-    MatrixRow,
-    ScorePoint,
+    check_label,
     check_page,
     complete_history,
     ipomex_matrix,
@@ -39,22 +34,37 @@ from storage.models import (
     RunRow,
     SiteOutcomeRow,
 )
+from storage.page_rows import (
+    ChangeItem,
+    CheckCount,
+    ChecklistItem,
+    CheckMunicipality,
+    CheckResponse,
+    FractionItem,
+    IpomexResponse,
+    IpomexRow,
+    MunicipalityResponse,
+    RankingItem,
+    RunItem,
+    ScorePoint,
+)
 from storage.scores import score_values, stored_scores
 from storage.work import unit_of_work
 
 __all__ = [
+    "ALERT_TEXT",
     "MONTH",
     "SCORE_KEYS",
-    "AlertItem",
+    "ChangeItem",
     "CheckCount",
-    "CheckPage",
-    "CheckStatus",
+    "CheckMunicipality",
+    "CheckResponse",
     "ChecklistItem",
     "FractionItem",
-    "IpomexMatrix",
-    "MatrixRow",
-    "MunicipalityPage",
-    "RankingRow",
+    "IpomexResponse",
+    "IpomexRow",
+    "MunicipalityResponse",
+    "RankingItem",
     "RunItem",
     "ScorePoint",
     "check_page",
@@ -66,100 +76,16 @@ __all__ = [
 
 # change_since_month compares with the latest complete run finished at least this long before the latest one.
 MONTH = timedelta(days=30)
+# Alert kinds (storage.models.ALERT_KINDS) as shown on the page, with the statuses before and after the change.
+ALERT_TEXT: dict[str, tuple[str, str, str]] = {
+    "regresion": ("regresión", "cumple", "no_cumple"),
+    "recuperacion": ("recuperación", "no_cumple", "cumple"),
+    "sitio_caido": ("sitio caído", "cumple", "no_cumple"),
+    "sitio_recuperado": ("sitio recuperado", "no_cumple", "cumple"),
+}
 
 
-@dataclass(frozen=True)
-class RankingRow:
-    """One municipality in the ranking: scores of its latest complete run and their change in a month."""
-
-    cve_inegi: str
-    nombre: str
-    poblacion_2020: int
-    conapo_gm_2020: str | None
-    region: str | None
-    run_id: int | None
-    run_finished_at: datetime | None
-    scores: dict[str, float | None]
-    cumple: int
-    no_cumple: int
-    indeterminado: int
-    month_ago_run_id: int | None
-    change_since_month: dict[str, float | None]
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    """One result of the latest complete run, with when its current status was first seen in a row."""
-
-    check_id: str
-    source: str
-    status: str
-    reason: str | None
-    detail: str | None
-    evidence_url: str | None
-    evidence_text: str | None
-    first_seen: datetime | None
-
-
-@dataclass(frozen=True)
-class FractionItem:
-    """One IPOMEX obligation result of the latest complete run, labelled from the obligations catalogue."""
-
-    check_id: str
-    fraccion: str | None
-    titulo: str | None
-    source: str
-    status: str
-    last_update: date | None
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class AlertItem:
-    """One alerted regression or recovery of the municipality (site down/up events included)."""
-
-    kind: str
-    check_id: str
-    run_id: int
-    created_at: datetime
-    evidence_url: str | None
-
-
-@dataclass(frozen=True)
-class MunicipalityPage:
-    """Everything the municipality page shows."""
-
-    cve_inegi: str
-    nombre: str
-    poblacion_2020: int
-    conapo_gm_2020: str | None
-    region: str | None
-    sitio_web: str | None
-    run_id: int | None
-    run_finished_at: datetime | None
-    checklist: tuple[ChecklistItem, ...]
-    series: tuple[ScorePoint, ...]
-    fractions: tuple[FractionItem, ...]
-    alerts: tuple[AlertItem, ...]
-
-
-@dataclass(frozen=True)
-class RunItem:
-    """One run as listed on the dashboard."""
-
-    id: int
-    kind: str
-    status: str
-    started_at: datetime
-    finished_at: datetime | None
-    duration_seconds: float | None
-    sites_done: int
-    pages_ok: int
-    pages_failed: int
-    error: str | None
-
-
-def ranking(db: Database) -> list[RankingRow]:
+def ranking(db: Database) -> list[RankingItem]:
     """Every municipality with its latest complete run's stored scores; ranked by total, unscored last."""
     with unit_of_work(db, "leer la clasificación", read_only=True) as session:
         latest = session.execute(_latest_with_municipalities()).all()
@@ -208,27 +134,27 @@ def _cve_in(cves: list[str]) -> ColumnElement[bool]:
 
 def _ranking_row(
     row: Any, month_ago_run: int | None, stored: dict[tuple[int, str], dict[str, AreaScore]]
-) -> RankingRow:
+) -> RankingItem:
     current = stored.get((row.run_id, row.cve_inegi)) if row.run_id else None
     scores = score_values(current)
     before = score_values(stored.get((month_ago_run, row.cve_inegi))) if month_ago_run else None
     change = {key: _difference(scores[key], before[key] if before else None) for key in SCORE_KEYS}
     # The site counts are those of the overall score: every site check of the catalogue the run was scored with.
     counts = (current or {}).get(OVERALL) or AreaScore(None, 0, 0, 0)
-    return RankingRow(
-        row.cve_inegi,
-        row.nombre,
-        row.poblacion_2020,
-        row.conapo_gm_2020,
-        row.region,
-        row.run_id,
-        row.finished_at,
-        scores,
-        counts.cumple,
-        counts.no_cumple,
-        counts.indeterminado,
-        month_ago_run,
-        change,
+    return RankingItem(
+        cve_inegi=row.cve_inegi,
+        nombre=row.nombre,
+        poblacion_2020=row.poblacion_2020,
+        conapo_gm_2020=row.conapo_gm_2020,
+        region=row.region,
+        run_id=row.run_id,
+        run_finished_at=row.finished_at,
+        scores=scores,
+        change_since_month=change,
+        cumple=counts.cumple,
+        no_cumple=counts.no_cumple,
+        indeterminado=counts.indeterminado,
+        month_ago_run_id=month_ago_run,
     )
 
 
@@ -236,33 +162,34 @@ def _difference(now: float | None, before: float | None) -> float | None:
     return round(now - before, 1) if now is not None and before is not None else None
 
 
-def municipality_page(db: Database, cve: str, obligations: ObligationCatalogue) -> MunicipalityPage | None:
+def municipality_page(
+    db: Database, cve: str, catalogue: Catalogue, obligations: ObligationCatalogue
+) -> MunicipalityResponse | None:
     """The municipality's checklist, score series, IPOMEX fractions and alerts; None if it is unknown."""
     with unit_of_work(db, "leer la página del municipio", read_only=True) as session:
-        municipality = session.get(MunicipalityRow, cve)
-        if municipality is None:
+        m = session.get(MunicipalityRow, cve)
+        if m is None:
             return None
         latest = ranked_runs(_cve_in([cve]))
         run = session.execute(select(latest.c.run_id, latest.c.finished_at).where(latest.c.rank == 1)).first()
         rows = _current_rows(session, cve, run.run_id) if run else []
         complete, history = complete_history(session, cve)
         first_seen = _first_seen(complete, history)
-        series = score_series(session, cve)
-        alerts = _alerts(session, cve)
-        m = municipality
-        return MunicipalityPage(
-            m.cve_inegi,
-            m.nombre,
-            m.poblacion_2020,
-            m.conapo_gm_2020,
-            m.region,
-            m.sitio_web,
-            run.run_id if run else None,
-            run.finished_at if run else None,
-            tuple(_checklist_item(r, first_seen) for r in rows if r.source == SITE_SOURCE),
-            tuple(series),
-            tuple(_fraction_item(r, obligations) for r in rows if r.source != SITE_SOURCE),
-            tuple(alerts),
+        return MunicipalityResponse(
+            cve_inegi=m.cve_inegi,
+            nombre=m.nombre,
+            poblacion_2020=m.poblacion_2020,
+            conapo_gm_2020=m.conapo_gm_2020,
+            region=m.region,
+            sitio_web=m.sitio_web,
+            checklist=tuple(
+                _checklist_item(r, first_seen, catalogue, obligations) for r in rows if r.source == SITE_SOURCE
+            ),
+            series=tuple(score_series(session, cve)),
+            fractions=tuple(_fraction_item(r, obligations) for r in rows if r.source != SITE_SOURCE),
+            alerts=tuple(_alerts(session, cve)),
+            run_id=run.run_id if run else None,
+            run_finished_at=run.finished_at if run else None,
         )
 
 
@@ -292,33 +219,41 @@ def _first_seen(
     return {key: finished_at for key, (_, finished_at) in streaks.items()}
 
 
-def _checklist_item(row: Any, first_seen: dict[tuple[str, str], datetime | None]) -> ChecklistItem:
+def _checklist_item(
+    row: Any,
+    first_seen: dict[tuple[str, str], datetime | None],
+    catalogue: Catalogue,
+    obligations: ObligationCatalogue,
+) -> ChecklistItem:
+    label, area = check_label(catalogue, obligations, row.check_id)
     return ChecklistItem(
-        row.check_id,
-        row.source,
-        row.status,
-        row.reason,
-        row.detail,
-        row.evidence_url,
-        row.evidence_text,
-        first_seen.get((row.check_id, row.source)),
+        check_id=row.check_id,
+        label=label,
+        area=area,
+        status=row.status,
+        evidence_url=row.evidence_url,
+        evidence_text=row.evidence_text,
+        detail=row.detail,
+        first_seen=first_seen.get((row.check_id, row.source)),
+        source=row.source,
+        reason=row.reason,
     )
 
 
 def _fraction_item(row: Any, obligations: ObligationCatalogue) -> FractionItem:
     known = {o.id: o for o in obligations.obligations}.get(row.check_id)
     return FractionItem(
-        row.check_id,
-        known.fraccion if known else None,
-        known.titulo if known else None,
-        row.source,
-        row.status,
-        row.last_update,
-        row.reason,
+        check_id=row.check_id,
+        fraccion=f"{known.articulo} {known.fraccion}" if known else row.check_id,
+        titulo=known.titulo if known else "",
+        status=row.status,
+        last_update=row.last_update,
+        source=row.source,
+        reason=row.reason,
     )
 
 
-def _alerts(session: Session, cve: str, limit: int = 200) -> list[AlertItem]:
+def _alerts(session: Session, cve: str, limit: int = 200) -> list[ChangeItem]:
     a = AlertEventRow
     query = (
         select(a.kind, a.check_id, a.run_id, a.created_at, a.evidence_url)
@@ -326,7 +261,21 @@ def _alerts(session: Session, cve: str, limit: int = 200) -> list[AlertItem]:
         .order_by(a.created_at.desc(), a.id.desc())
         .limit(limit)
     )
-    return [AlertItem(*row) for row in session.execute(query)]
+    return [_alert_item(*row) for row in session.execute(query)]
+
+
+def _alert_item(kind: str, check_id: str, run_id: int, created_at: datetime, url: str | None) -> ChangeItem:
+    label, before, after = ALERT_TEXT.get(kind, (kind, "", ""))
+    return ChangeItem(
+        check_id=check_id,
+        label=label,
+        before=before,
+        after=after,
+        created_at=created_at,
+        kind=kind,
+        run_id=run_id,
+        evidence_url=url,
+    )
 
 
 def runs(db: Database, limit: int = 200) -> list[RunItem]:
@@ -341,16 +290,16 @@ def runs(db: Database, limit: int = 200) -> list[RunItem]:
         rows = session.execute(query).all()
     return [
         RunItem(
-            row.id,
-            row.kind,
-            row.status,
-            row.started_at,
-            row.finished_at,
-            (row.finished_at - row.started_at).total_seconds() if row.finished_at else None,
-            row.sites_done,
-            row.pages_ok,
-            row.pages_failed,
-            row.error,
+            id=row.id,
+            kind=row.kind,
+            status=row.status,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
+            duration_seconds=(row.finished_at - row.started_at).total_seconds() if row.finished_at else None,
+            sites_done=row.sites_done,
+            pages_ok=row.pages_ok,
+            pages_failed=row.pages_failed,
+            error=row.error,
         )
         for row in rows
     ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -12,76 +11,15 @@ from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from checks.catalogue import Catalogue
 from checks.obligations import ObligationCatalogue
 from checks.scoring import PRECEDENCE, SITE_SOURCE
 from storage.compact import key_names
 from storage.db import Database
 from storage.models import CheckKeyRow, CheckResultRow, MunicipalityRow, ResultDetailRow, RunRow, SiteOutcomeRow
+from storage.page_rows import CheckCount, CheckMunicipality, CheckResponse, IpomexResponse, IpomexRow, ScorePoint
 from storage.scores import score_history, values
 from storage.work import unit_of_work
-
-
-@dataclass(frozen=True)
-class ScorePoint:
-    """A municipality's scores (0–100, None when nothing was definitive) in one complete run."""
-
-    run_id: int
-    finished_at: datetime | None
-    scores: dict[str, float | None]
-
-
-@dataclass(frozen=True)
-class CheckCount:
-    """How many municipalities got each status for one check in one complete run."""
-
-    run_id: int
-    finished_at: datetime | None
-    cumple: int
-    no_cumple: int
-    indeterminado: int
-    no_aplica: int
-
-
-@dataclass(frozen=True)
-class CheckStatus:
-    """A municipality's status for one check in its latest complete run."""
-
-    cve_inegi: str
-    nombre: str
-    run_id: int
-    status: str
-    reason: str | None
-    evidence_url: str | None
-    # The first evidence text among the check's sources (site results and the best IPOMEX verdict first).
-    evidence_text: str | None = None
-
-
-@dataclass(frozen=True)
-class CheckPage:
-    """One check: counts per complete run (oldest first) and the latest status per municipality."""
-
-    check_id: str
-    series: tuple[CheckCount, ...]
-    latest: tuple[CheckStatus, ...]
-
-
-@dataclass(frozen=True)
-class MatrixRow:
-    """One municipality's fraction statuses (aligned with IpomexMatrix.fraction_ids; None = no result)."""
-
-    cve_inegi: str
-    nombre: str
-    run_id: int | None
-    statuses: tuple[str | None, ...]
-
-
-@dataclass(frozen=True)
-class IpomexMatrix:
-    """Municipalities × IPOMEX fractions, from each municipality's latest complete run."""
-
-    fraction_ids: tuple[str, ...]
-    fraction_labels: tuple[str, ...]
-    rows: tuple[MatrixRow, ...]
 
 
 def ranked_runs(*conditions: ColumnElement[bool]) -> Subquery:
@@ -119,6 +57,8 @@ def latest_runs() -> Subquery:
     return select(m.cve_inegi, newest_complete_run(m.cve_inegi).label("run_id")).subquery()
 
 
+# The matrix's status of a fraction without any result in the municipality's latest complete run.
+NO_DATA = "sin_dato"
 # A municipality's results per complete run: run_id -> [(check_id, source, status)].
 History = dict[int, list[tuple[str, str, str]]]
 
@@ -154,13 +94,37 @@ def score_series(session: Session, cve: str) -> list[ScorePoint]:
     )
     found = session.execute(runs).all()
     stored = score_history(session.connection(), cve, [run_id for run_id, _ in found])
-    return [ScorePoint(run_id, finished_at, stored.get(run_id) or values(None)) for run_id, finished_at in found]
+    return [
+        ScorePoint(run_id=run_id, finished_at=finished_at, scores=stored.get(run_id) or values(None))
+        for run_id, finished_at in found
+    ]
 
 
-def check_page(db: Database, check_id: str) -> CheckPage:
-    """Counts per status for one check in every complete run, and each municipality's latest status."""
+def check_label(catalogue: Catalogue, obligations: ObligationCatalogue, check_id: str) -> tuple[str, str]:
+    """(label, area) of a site check or an IPOMEX obligation; (check_id, "") when neither knows it."""
+    try:
+        spec = catalogue.get(check_id)
+        return spec.label, spec.seed
+    except KeyError:
+        pass
+    try:
+        return obligations.get(check_id).titulo, "IPOMEX"
+    except KeyError:
+        return check_id, ""
+
+
+def check_page(
+    db: Database, check_id: str, catalogue: Catalogue, obligations: ObligationCatalogue
+) -> CheckResponse | None:
+    """Counts per status for one check in every complete run, and each municipality's latest status (by clave);
+    None for a check that neither the catalogues nor the results know."""
+    label, area = check_label(catalogue, obligations, check_id)
     with unit_of_work(db, "leer el historial del check", read_only=True) as session:
-        return CheckPage(check_id, tuple(_check_series(session, check_id)), tuple(_check_latest(session, check_id)))
+        series, latest = _check_series(session, check_id), _check_latest(session, check_id)
+    if not latest and not area:
+        return None
+    latest.sort(key=lambda s: s.cve_inegi)
+    return CheckResponse(check_id=check_id, label=label, area=area, series=tuple(series), latest=tuple(latest))
 
 
 def _check_series(session: Session, check_id: str) -> list[CheckCount]:
@@ -185,19 +149,19 @@ def _check_series(session: Session, check_id: str) -> list[CheckCount]:
             counts.setdefault(run_id, {})[status] = n
     return [
         CheckCount(
-            run_id,
-            finished_at,
-            found.get("cumple", 0),
-            found.get("no_cumple", 0),
-            found.get("indeterminado", 0),
-            found.get("no_aplica", 0),
+            run_id=run_id,
+            finished_at=finished_at,
+            cumple=found.get("cumple", 0),
+            no_cumple=found.get("no_cumple", 0),
+            indeterminado=found.get("indeterminado", 0),
+            no_aplica=found.get("no_aplica", 0),
         )
         for run_id, finished_at in complete.items()
         if (found := counts.get(run_id)) is not None
     ]
 
 
-def _check_latest(session: Session, check_id: str) -> list[CheckStatus]:
+def _check_latest(session: Session, check_id: str) -> list[CheckMunicipality]:
     """The check's result in each municipality's latest complete run (site results before IPOMEX ones)."""
     c, d = CheckResultRow, ResultDetailRow
     names = dict(session.execute(select(MunicipalityRow.cve_inegi, MunicipalityRow.nombre)).all())
@@ -212,12 +176,23 @@ def _check_latest(session: Session, check_id: str) -> list[CheckStatus]:
         rows += session.execute(query).all()
     ranks: dict[str, int] = {status: i for i, status in enumerate(PRECEDENCE)}
     rows.sort(key=lambda r: (r.cve_inegi, ranks.get(r.status, len(PRECEDENCE)), r.check_key))
-    found: dict[str, CheckStatus] = {}
+    found: dict[str, Any] = {}
     texts: dict[str, str | None] = {}
-    for cve, run_id, status, reason, url, _, text in rows:
-        found.setdefault(cve, CheckStatus(cve, names[cve], run_id, status, reason, url))
-        texts[cve] = texts.get(cve) or text
-    return [replace(item, evidence_text=texts.get(cve)) for cve, item in found.items()]
+    for row in rows:
+        found.setdefault(row.cve_inegi, row)
+        texts[row.cve_inegi] = texts.get(row.cve_inegi) or row.evidence_text
+    return [
+        CheckMunicipality(
+            cve_inegi=cve,
+            nombre=names[cve],
+            status=row.status,
+            evidence_url=row.evidence_url,
+            evidence_text=texts.get(cve),
+            run_id=row.run_id,
+            reason=row.reason,
+        )
+        for cve, row in found.items()
+    ]
 
 
 def latest_pairs(session: Session) -> list[tuple[int, str]]:
@@ -228,7 +203,7 @@ def latest_pairs(session: Session) -> list[tuple[int, str]]:
     return [(run_id, cve) for run_id, cve in session.execute(query)]
 
 
-def ipomex_matrix(db: Database, obligations: ObligationCatalogue) -> IpomexMatrix:
+def ipomex_matrix(db: Database, obligations: ObligationCatalogue) -> IpomexResponse:
     """Every municipality × every fraction of the catalogue, in its latest complete run."""
     ids = tuple(o.id for o in obligations.obligations)
     with unit_of_work(db, "leer la matriz de obligaciones", read_only=True) as session:
@@ -237,10 +212,16 @@ def ipomex_matrix(db: Database, obligations: ObligationCatalogue) -> IpomexMatri
         ).all()
         runs, statuses = _latest_fractions(session)
     rows = tuple(
-        MatrixRow(cve, nombre, runs.get(cve), tuple(statuses.get((cve, i)) for i in ids))
+        IpomexRow(
+            cve_inegi=cve,
+            nombre=nombre,
+            statuses={i: statuses.get((cve, i), NO_DATA) for i in ids},
+            run_id=runs.get(cve),
+        )
         for cve, nombre in municipalities
     )
-    return IpomexMatrix(ids, tuple(o.fraccion for o in obligations.obligations), rows)
+    labels = tuple(o.fraccion for o in obligations.obligations)
+    return IpomexResponse(fraction_ids=ids, rows=rows, fraction_labels=labels)
 
 
 def _latest_fractions(session: Session) -> tuple[dict[str, int], dict[tuple[str, str], str]]:

@@ -83,7 +83,7 @@ def test_dashboard_report_and_api_agree_with_the_formula_on_every_score(db: Data
         counts = (row.cumple, row.no_cumple, row.indeterminado)
         assert counts == tuple(report[cve][k] for k in ("cumple", "no_cumple", "indeterminado"))
         assert counts == tuple(api[cve][k] for k in ("cumple", "no_cumple", "indeterminado"))
-        page = municipality_page(db, cve, load_obligations())
+        page = municipality_page(db, cve, load_catalogue(), load_obligations())
         assert page is not None
         series = [(p.run_id, p.scores) for p in page.series]
         assert series == [(run_id, expected[run_id][cve]) for run_id in (first, last)]
@@ -111,7 +111,7 @@ def test_a_weight_change_applies_from_the_next_run_and_history_keeps_its_scores(
     )
     second = _close_with(db, sites, heavier)
     for cve in sites:
-        page = municipality_page(db, cve, load_obligations())
+        page = municipality_page(db, cve, load_catalogue(), load_obligations())
         assert page is not None
         assert [p.scores for p in page.series] == [
             _formula(db, first, catalogue)[cve],
