@@ -77,19 +77,17 @@ def upgrade() -> None:
 
 
 def _score_existing_runs(conn: sa.Connection, scored: sa.Table, scores: sa.Table) -> None:
+    finished = sa.select(_runs.c.id).where(_runs.c.status.in_(("complete", "partial"))).order_by(_runs.c.id)
+    run_ids = list(conn.scalars(finished))
+    if not run_ids:
+        return  # A new or never-closed database needs no catalogue (a broken one is reported by its own command).
     catalogue = load_catalogue()
     names = {key: (check_id, source) for key, check_id, source in conn.execute(sa.select(_keys))}
     # As models.UTCDateTime stores it: SQLite keeps no offset.
     now = datetime.now(UTC)
     now = now.replace(tzinfo=None) if conn.dialect.name == "sqlite" else now
-    finished = sa.select(_runs.c.id).where(_runs.c.status.in_(("complete", "partial"))).order_by(_runs.c.id)
-    for run_id in list(conn.scalars(finished)):
-        results: defaultdict[str, list[CheckResult]] = defaultdict(list)
-        query = sa.select(_results.c.cve_inegi, _results.c.check_key, _results.c.status).where(
-            _results.c.run_id == run_id
-        )
-        for cve, key, status in conn.execute(query):
-            results[cve].append(CheckResult(names[key][0], cast(Status, status), source=names[key][1]))
+    for run_id in run_ids:
+        results = _results_of(conn, run_id, names)
         outcomes = sa.select(_outcomes.c.cve_inegi).where(
             _outcomes.c.run_id == run_id, _outcomes.c.cve_inegi.is_not(None)
         )
@@ -102,6 +100,16 @@ def _score_existing_runs(conn: sa.Connection, scored: sa.Table, scores: sa.Table
         if rows:
             conn.execute(scores.insert(), rows)
         conn.execute(scored.insert().values(run_id=run_id, catalogue_version=catalogue.version, scored_at=now))
+
+
+def _results_of(
+    conn: sa.Connection, run_id: int, names: dict[int, tuple[str, str]]
+) -> defaultdict[str, list[CheckResult]]:
+    results: defaultdict[str, list[CheckResult]] = defaultdict(list)
+    query = sa.select(_results.c.cve_inegi, _results.c.check_key, _results.c.status).where(_results.c.run_id == run_id)
+    for cve, key, status in conn.execute(query):
+        results[cve].append(CheckResult(names[key][0], cast(Status, status), source=names[key][1]))
+    return results
 
 
 def _row(run_id: int, cve: str, area: str, score: Any) -> dict[str, Any]:
