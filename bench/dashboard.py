@@ -31,9 +31,9 @@ def measure(db: Database) -> list[dict[str, Any]]:
     """Time every dashboard query and, when the web app exists, every page."""
     catalogue, obligations = load_catalogue(), load_obligations()
     calls: dict[str, Callable[[], object]] = {
-        "consulta ranking": lambda: dashboard.ranking(db, catalogue, obligations),
+        "consulta ranking": lambda: dashboard.ranking(db),
         "consulta municipio": lambda: dashboard.municipality_page(db, "15106", catalogue, obligations),
-        "consulta verificación": lambda: dashboard.check_page(db, "canal.telefono"),
+        "consulta verificación": lambda: dashboard.check_page(db, "canal.telefono", catalogue, obligations),
         "consulta matriz IPOMEX": lambda: dashboard.ipomex_matrix(db, obligations),
         "consulta corridas": lambda: dashboard.runs(db),
     }

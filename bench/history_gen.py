@@ -2,7 +2,7 @@
 
 Each night: a run, a site outcome, a page log of ~30 pages and an IPOMEX capture per municipality, and 116 results
 per municipality (29 site checks, 87 obligations) of which ~2% change status and ~0.5% refresh their evidence; the
-run is then closed as complete and its change rows written, exactly as storage.repository.finish_run does.
+run is then closed as complete and its change rows and scores written, exactly as storage.repository.finish_run does.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from storage.models import (
     RunRow,
     SiteOutcomeRow,
 )
+from storage.scores import store_run_scores
 
 # 08:00 UTC is 02:00 in Mexico City: every run finishes on the local day it started.
 GENERATION_START = datetime(2025, 6, 2, 8, tzinfo=UTC)
@@ -291,12 +292,10 @@ class _Nights:
         )
         conn.execute(insert(IpomexCaptureRow), [_capture(run_id, m.cve_inegi, started) for m in self.registry])
         self._results(conn, run_id)
-        conn.execute(
-            update(RunRow)
-            .where(RunRow.id == run_id)
-            .values(status="complete", finished_at=started + timedelta(hours=1))
-        )
+        finished = started + timedelta(hours=1)
+        conn.execute(update(RunRow).where(RunRow.id == run_id).values(status="complete", finished_at=finished))
         record_changes(conn, run_id)
+        store_run_scores(conn, run_id, load_catalogue(), finished)
 
     def _results(self, conn: Connection, run_id: int) -> None:
         self.keys = resolve_keys(conn, self.checks, self.keys)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ class Catalogue:
     path: str
     checks: list[CheckSpec]
     compiled: dict[str, Any] = field(repr=False, default_factory=dict)
+    # Recorded with every run's stored scores: the file's declared "version", else a short hash of its text.
+    version: str = ""
 
     def get(self, check_id: str) -> CheckSpec:
         """Return the check with this id (KeyError when absent)."""
@@ -75,7 +78,15 @@ def parse_catalogue(text: str, path: str = "checks.yaml") -> Catalogue:
             raise ConfigError(path, lines.get(index, {}).get("id"), "id", f"id «{spec.id}» repetido")
         compiled[spec.id] = _compile(path, lines.get(index, {}), spec)
         specs.append(spec)
-    return Catalogue(path, specs, compiled)
+    return Catalogue(path, specs, compiled, catalogue_version(text, data))
+
+
+def catalogue_version(text: str, data: Mapping[str, Any]) -> str:
+    """The catalogue's declared version, else the first 12 hex digits of the sha256 of its text."""
+    declared = data.get("version")
+    if isinstance(declared, str | int | float) and str(declared).strip():
+        return str(declared).strip()[:40]
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def _item_lines(root: yaml.Node | None) -> dict[int, dict[str, int]]:

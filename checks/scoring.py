@@ -6,7 +6,7 @@ no_aplica never count for or against a municipality.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from checks.catalogue import Catalogue
@@ -14,10 +14,13 @@ from checks.model import CheckResult, Status
 
 AREAS = ("P2", "P3", "P4")
 OVERALL = "total"
+# The transparency index of the IPOMEX obligations, stored and shown next to the area scores.
+IPOMEX = "ipomex"
+SCORE_KEYS = (*AREAS, OVERALL, IPOMEX)
 SITE_SOURCE = "sitio"
 # When one fraction was captured from several sources (ipomex3 and ipomex4), the most favourable verdict stands:
 # publishing on either portal fulfils the obligation, and a no_cumple must not rest on the weaker source.
-_PRECEDENCE: tuple[Status, ...] = ("cumple", "no_aplica", "no_cumple", "indeterminado")
+PRECEDENCE: tuple[Status, ...] = ("cumple", "no_aplica", "no_cumple", "indeterminado")
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ def _score(results: list[tuple[CheckResult, float]]) -> AreaScore:
     """Score and counts for (result, weight) pairs."""
     passed = sum(w for r, w in results if r.status == "cumple")
     definitive = sum(w for r, w in results if r.status in ("cumple", "no_cumple"))
-    counts = {s: sum(1 for r, _ in results if r.status == s) for s in _PRECEDENCE}
+    counts = {s: sum(1 for r, _ in results if r.status == s) for s in PRECEDENCE}
     score = round(100.0 * passed / definitive, 1) if definitive > 0 else None
     return AreaScore(score, counts["cumple"], counts["no_cumple"], counts["indeterminado"], counts["no_aplica"])
 
@@ -65,6 +68,13 @@ def transparency_index(results: Iterable[CheckResult]) -> AreaScore:
         if result.source == SITE_SOURCE:
             continue
         kept = best.get(result.check_id)
-        if kept is None or _PRECEDENCE.index(result.status) < _PRECEDENCE.index(kept.status):
+        if kept is None or PRECEDENCE.index(result.status) < PRECEDENCE.index(kept.status):
             best[result.check_id] = result
     return _score([(result, 1.0) for result in best.values()])
+
+
+def all_scores(results: Sequence[CheckResult], catalogue: Catalogue) -> dict[str, AreaScore]:
+    """Every stored score of one municipality in one run, keyed by SCORE_KEYS (areas, total and ipomex)."""
+    scores = area_scores(results, catalogue)
+    scores[IPOMEX] = transparency_index(results)
+    return {key: scores[key] for key in SCORE_KEYS}

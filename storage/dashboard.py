@@ -1,11 +1,10 @@
-"""Read-only queries of the auditors' dashboard, over complete runs only, returning plain frozen dataclasses."""
+"""Read-only queries of the auditors' dashboard, over complete runs only, returning storage.page_rows models."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -14,19 +13,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from checks.catalogue import Catalogue
 from checks.obligations import ObligationCatalogue
-from checks.scoring import AREAS, OVERALL, SITE_SOURCE
-from storage.compact import key_names
+from checks.scoring import OVERALL, SCORE_KEYS, SITE_SOURCE, AreaScore
 from storage.dashboard_series import (
-    PRECEDENCE,
-    SCORE_KEYS,
-    CheckCount,
-    CheckPage,
-    CheckStatus,
     History,
-    IpomexMatrix,
-    MatrixRow,
-    ScorePoint,
-    by_run,
+    check_label,
     check_page,
     complete_history,
     ipomex_matrix,
@@ -44,21 +34,37 @@ from storage.models import (
     RunRow,
     SiteOutcomeRow,
 )
+from storage.page_rows import (
+    ChangeItem,
+    CheckCount,
+    ChecklistItem,
+    CheckMunicipality,
+    CheckResponse,
+    FractionItem,
+    IpomexResponse,
+    IpomexRow,
+    MunicipalityResponse,
+    RankingItem,
+    RunItem,
+    ScorePoint,
+)
+from storage.scores import score_values, stored_scores
 from storage.work import unit_of_work
 
 __all__ = [
+    "ALERT_TEXT",
     "MONTH",
     "SCORE_KEYS",
-    "AlertItem",
+    "ChangeItem",
     "CheckCount",
-    "CheckPage",
-    "CheckStatus",
+    "CheckMunicipality",
+    "CheckResponse",
     "ChecklistItem",
     "FractionItem",
-    "IpomexMatrix",
-    "MatrixRow",
-    "MunicipalityPage",
-    "RankingRow",
+    "IpomexResponse",
+    "IpomexRow",
+    "MunicipalityResponse",
+    "RankingItem",
     "RunItem",
     "ScorePoint",
     "check_page",
@@ -70,109 +76,23 @@ __all__ = [
 
 # change_since_month compares with the latest complete run finished at least this long before the latest one.
 MONTH = timedelta(days=30)
+# Alert kinds (storage.models.ALERT_KINDS) as shown on the page, with the statuses before and after the change.
+ALERT_TEXT: dict[str, tuple[str, str, str]] = {
+    "regresion": ("regresión", "cumple", "no_cumple"),
+    "recuperacion": ("recuperación", "no_cumple", "cumple"),
+    "sitio_caido": ("sitio caído", "cumple", "no_cumple"),
+    "sitio_recuperado": ("sitio recuperado", "no_cumple", "cumple"),
+}
 
 
-@dataclass(frozen=True)
-class RankingRow:
-    """One municipality in the ranking: scores of its latest complete run and their change in a month."""
-
-    cve_inegi: str
-    nombre: str
-    poblacion_2020: int
-    conapo_gm_2020: str | None
-    region: str | None
-    run_id: int | None
-    run_finished_at: datetime | None
-    scores: dict[str, float | None]
-    cumple: int
-    no_cumple: int
-    indeterminado: int
-    month_ago_run_id: int | None
-    change_since_month: dict[str, float | None]
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    """One result of the latest complete run, with when its current status was first seen in a row."""
-
-    check_id: str
-    source: str
-    status: str
-    reason: str | None
-    detail: str | None
-    evidence_url: str | None
-    evidence_text: str | None
-    first_seen: datetime | None
-
-
-@dataclass(frozen=True)
-class FractionItem:
-    """One IPOMEX obligation result of the latest complete run, labelled from the obligations catalogue."""
-
-    check_id: str
-    fraccion: str | None
-    titulo: str | None
-    source: str
-    status: str
-    last_update: date | None
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class AlertItem:
-    """One alerted regression or recovery of the municipality (site down/up events included)."""
-
-    kind: str
-    check_id: str
-    run_id: int
-    created_at: datetime
-    evidence_url: str | None
-
-
-@dataclass(frozen=True)
-class MunicipalityPage:
-    """Everything the municipality page shows."""
-
-    cve_inegi: str
-    nombre: str
-    poblacion_2020: int
-    conapo_gm_2020: str | None
-    region: str | None
-    sitio_web: str | None
-    run_id: int | None
-    run_finished_at: datetime | None
-    checklist: tuple[ChecklistItem, ...]
-    series: tuple[ScorePoint, ...]
-    fractions: tuple[FractionItem, ...]
-    alerts: tuple[AlertItem, ...]
-
-
-@dataclass(frozen=True)
-class RunItem:
-    """One run as listed on the dashboard."""
-
-    id: int
-    kind: str
-    status: str
-    started_at: datetime
-    finished_at: datetime | None
-    duration_seconds: float | None
-    sites_done: int
-    pages_ok: int
-    pages_failed: int
-    error: str | None
-
-
-def ranking(db: Database, catalogue: Catalogue, obligations: ObligationCatalogue) -> list[RankingRow]:
-    """Every municipality with its latest complete run's scores; ranked by total, unscored last."""
-    del obligations  # the index counts every recorded fraction, as the CLI report does
+def ranking(db: Database) -> list[RankingItem]:
+    """Every municipality with its latest complete run's stored scores; ranked by total, unscored last."""
     with unit_of_work(db, "leer la clasificación", read_only=True) as session:
         latest = session.execute(_latest_with_municipalities()).all()
         month_ago = _month_ago(session, [(row.cve_inegi, row.finished_at) for row in latest if row.run_id])
         pairs = [(row.run_id, row.cve_inegi) for row in latest if row.run_id]
-        results = _site_and_ipomex(session, pairs + [(run_id, cve) for cve, run_id in month_ago.items()])
-    weights = {spec.id: (spec.seed, spec.weight) for spec in catalogue.site_checks()}
-    rows = [_ranking_row(row, month_ago.get(row.cve_inegi), results, weights) for row in latest]
+        scores = stored_scores(session.connection(), pairs + [(run_id, cve) for cve, run_id in month_ago.items()])
+    rows = [_ranking_row(row, month_ago.get(row.cve_inegi), scores) for row in latest]
     return sorted(rows, key=lambda r: (r.scores["total"] is None, -(r.scores["total"] or 0.0), r.nombre))
 
 
@@ -212,79 +132,29 @@ def _cve_in(cves: list[str]) -> ColumnElement[bool]:
     return SiteOutcomeRow.cve_inegi.in_(cves)
 
 
-Scored = tuple[str, str, str]  # check_id, status, source
-
-
-def _site_and_ipomex(session: Session, pairs: Sequence[tuple[int, str]]) -> dict[tuple[int, str], list[Scored]]:
-    """The results (scoring columns only, as tuples) of the given (run, cve) pairs, one index search per run."""
-    found: dict[tuple[int, str], list[Scored]] = defaultdict(list)
-    c = CheckResultRow
-    names = key_names(session.connection())
-    for run_id, cves in by_run(pairs).items():
-        query = select(c.cve_inegi, c.check_key, c.status).where(c.run_id == run_id, c.cve_inegi.in_(cves))
-        for cve, key, status in session.connection().execute(query):
-            check_id, source = names[key]
-            found[(run_id, cve)].append((check_id, status, source))
-    return found
-
-
-def _share(passed: float, definitive: float) -> float | None:
-    return round(100.0 * passed / definitive, 1) if definitive > 0 else None
-
-
-def _scores(results: list[Scored], weights: dict[str, tuple[str, float]]) -> dict[str, float | None]:
-    """The report's score keys, computed on tuples exactly as checks.scoring does (same summation order)."""
-    passed: dict[str, list[float]] = {area: [] for area in AREAS}
-    definitive: dict[str, list[float]] = {area: [] for area in AREAS}
-    best: dict[str, int] = {}
-    worst = len(PRECEDENCE)
-    for check_id, status, source in results:
-        if source == SITE_SOURCE:
-            spec = weights.get(check_id)
-            if spec is not None and spec[0] in passed:
-                if status == "cumple":
-                    passed[spec[0]].append(spec[1])
-                if status in ("cumple", "no_cumple"):
-                    definitive[spec[0]].append(spec[1])
-        else:
-            rank = PRECEDENCE.index(status) if status in PRECEDENCE else worst
-            if rank < best.get(check_id, worst + 1):
-                best[check_id] = rank
-    scores: dict[str, float | None] = {area: _share(sum(passed[area]), sum(definitive[area])) for area in AREAS}
-    scores[OVERALL] = _share(
-        sum([w for area in AREAS for w in passed[area]]), sum([w for area in AREAS for w in definitive[area]])
-    )
-    ranks = list(best.values())
-    cumple, no_cumple = PRECEDENCE.index("cumple"), PRECEDENCE.index("no_cumple")
-    scores["ipomex"] = _share(float(ranks.count(cumple)), float(ranks.count(cumple) + ranks.count(no_cumple)))
-    return {key: scores.get(key) for key in SCORE_KEYS}
-
-
 def _ranking_row(
-    row: Any,
-    month_ago_run: int | None,
-    results: dict[tuple[int, str], list[Scored]],
-    weights: dict[str, tuple[str, float]],
-) -> RankingRow:
-    current = results.get((row.run_id, row.cve_inegi), []) if row.run_id else []
-    scores = _scores(current, weights) if row.run_id else dict.fromkeys(SCORE_KEYS)
-    before = _scores(results.get((month_ago_run, row.cve_inegi), []), weights) if month_ago_run else None
+    row: Any, month_ago_run: int | None, stored: dict[tuple[int, str], dict[str, AreaScore]]
+) -> RankingItem:
+    current = stored.get((row.run_id, row.cve_inegi)) if row.run_id else None
+    scores = score_values(current)
+    before = score_values(stored.get((month_ago_run, row.cve_inegi))) if month_ago_run else None
     change = {key: _difference(scores[key], before[key] if before else None) for key in SCORE_KEYS}
-    site = [status for _, status, source in current if source == SITE_SOURCE]
-    return RankingRow(
-        row.cve_inegi,
-        row.nombre,
-        row.poblacion_2020,
-        row.conapo_gm_2020,
-        row.region,
-        row.run_id,
-        row.finished_at,
-        scores,
-        site.count("cumple"),
-        site.count("no_cumple"),
-        site.count("indeterminado"),
-        month_ago_run,
-        change,
+    # The site counts are those of the overall score: every site check of the catalogue the run was scored with.
+    counts = (current or {}).get(OVERALL) or AreaScore(None, 0, 0, 0)
+    return RankingItem(
+        cve_inegi=row.cve_inegi,
+        nombre=row.nombre,
+        poblacion_2020=row.poblacion_2020,
+        conapo_gm_2020=row.conapo_gm_2020,
+        region=row.region,
+        run_id=row.run_id,
+        run_finished_at=row.finished_at,
+        scores=scores,
+        change_since_month=change,
+        cumple=counts.cumple,
+        no_cumple=counts.no_cumple,
+        indeterminado=counts.indeterminado,
+        month_ago_run_id=month_ago_run,
     )
 
 
@@ -294,33 +164,32 @@ def _difference(now: float | None, before: float | None) -> float | None:
 
 def municipality_page(
     db: Database, cve: str, catalogue: Catalogue, obligations: ObligationCatalogue
-) -> MunicipalityPage | None:
+) -> MunicipalityResponse | None:
     """The municipality's checklist, score series, IPOMEX fractions and alerts; None if it is unknown."""
     with unit_of_work(db, "leer la página del municipio", read_only=True) as session:
-        municipality = session.get(MunicipalityRow, cve)
-        if municipality is None:
+        m = session.get(MunicipalityRow, cve)
+        if m is None:
             return None
         latest = ranked_runs(_cve_in([cve]))
         run = session.execute(select(latest.c.run_id, latest.c.finished_at).where(latest.c.rank == 1)).first()
         rows = _current_rows(session, cve, run.run_id) if run else []
         complete, history = complete_history(session, cve)
         first_seen = _first_seen(complete, history)
-        series = score_series(session, cve, catalogue, history)
-        alerts = _alerts(session, cve)
-        m = municipality
-        return MunicipalityPage(
-            m.cve_inegi,
-            m.nombre,
-            m.poblacion_2020,
-            m.conapo_gm_2020,
-            m.region,
-            m.sitio_web,
-            run.run_id if run else None,
-            run.finished_at if run else None,
-            tuple(_checklist_item(r, first_seen) for r in rows if r.source == SITE_SOURCE),
-            tuple(series),
-            tuple(_fraction_item(r, obligations) for r in rows if r.source != SITE_SOURCE),
-            tuple(alerts),
+        return MunicipalityResponse(
+            cve_inegi=m.cve_inegi,
+            nombre=m.nombre,
+            poblacion_2020=m.poblacion_2020,
+            conapo_gm_2020=m.conapo_gm_2020,
+            region=m.region,
+            sitio_web=m.sitio_web,
+            checklist=tuple(
+                _checklist_item(r, first_seen, catalogue, obligations) for r in rows if r.source == SITE_SOURCE
+            ),
+            series=tuple(score_series(session, cve)),
+            fractions=tuple(_fraction_item(r, obligations) for r in rows if r.source != SITE_SOURCE),
+            alerts=tuple(_alerts(session, cve)),
+            run_id=run.run_id if run else None,
+            run_finished_at=run.finished_at if run else None,
         )
 
 
@@ -350,33 +219,41 @@ def _first_seen(
     return {key: finished_at for key, (_, finished_at) in streaks.items()}
 
 
-def _checklist_item(row: Any, first_seen: dict[tuple[str, str], datetime | None]) -> ChecklistItem:
+def _checklist_item(
+    row: Any,
+    first_seen: dict[tuple[str, str], datetime | None],
+    catalogue: Catalogue,
+    obligations: ObligationCatalogue,
+) -> ChecklistItem:
+    label, area = check_label(catalogue, obligations, row.check_id)
     return ChecklistItem(
-        row.check_id,
-        row.source,
-        row.status,
-        row.reason,
-        row.detail,
-        row.evidence_url,
-        row.evidence_text,
-        first_seen.get((row.check_id, row.source)),
+        check_id=row.check_id,
+        label=label,
+        area=area,
+        status=row.status,
+        evidence_url=row.evidence_url,
+        evidence_text=row.evidence_text,
+        detail=row.detail,
+        first_seen=first_seen.get((row.check_id, row.source)),
+        source=row.source,
+        reason=row.reason,
     )
 
 
 def _fraction_item(row: Any, obligations: ObligationCatalogue) -> FractionItem:
     known = {o.id: o for o in obligations.obligations}.get(row.check_id)
     return FractionItem(
-        row.check_id,
-        known.fraccion if known else None,
-        known.titulo if known else None,
-        row.source,
-        row.status,
-        row.last_update,
-        row.reason,
+        check_id=row.check_id,
+        fraccion=f"{known.articulo} {known.fraccion}" if known else row.check_id,
+        titulo=known.titulo if known else "",
+        status=row.status,
+        last_update=row.last_update,
+        source=row.source,
+        reason=row.reason,
     )
 
 
-def _alerts(session: Session, cve: str, limit: int = 200) -> list[AlertItem]:
+def _alerts(session: Session, cve: str, limit: int = 200) -> list[ChangeItem]:
     a = AlertEventRow
     query = (
         select(a.kind, a.check_id, a.run_id, a.created_at, a.evidence_url)
@@ -384,7 +261,21 @@ def _alerts(session: Session, cve: str, limit: int = 200) -> list[AlertItem]:
         .order_by(a.created_at.desc(), a.id.desc())
         .limit(limit)
     )
-    return [AlertItem(*row) for row in session.execute(query)]
+    return [_alert_item(*row) for row in session.execute(query)]
+
+
+def _alert_item(kind: str, check_id: str, run_id: int, created_at: datetime, url: str | None) -> ChangeItem:
+    label, before, after = ALERT_TEXT.get(kind, (kind, "", ""))
+    return ChangeItem(
+        check_id=check_id,
+        label=label,
+        before=before,
+        after=after,
+        created_at=created_at,
+        kind=kind,
+        run_id=run_id,
+        evidence_url=url,
+    )
 
 
 def runs(db: Database, limit: int = 200) -> list[RunItem]:
@@ -399,16 +290,16 @@ def runs(db: Database, limit: int = 200) -> list[RunItem]:
         rows = session.execute(query).all()
     return [
         RunItem(
-            row.id,
-            row.kind,
-            row.status,
-            row.started_at,
-            row.finished_at,
-            (row.finished_at - row.started_at).total_seconds() if row.finished_at else None,
-            row.sites_done,
-            row.pages_ok,
-            row.pages_failed,
-            row.error,
+            id=row.id,
+            kind=row.kind,
+            status=row.status,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
+            duration_seconds=(row.finished_at - row.started_at).total_seconds() if row.finished_at else None,
+            sites_done=row.sites_done,
+            pages_ok=row.pages_ok,
+            pages_failed=row.pages_failed,
+            error=row.error,
         )
         for row in rows
     ]

@@ -4,87 +4,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Subquery, case, func, select
+from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from checks.catalogue import Catalogue
 from checks.obligations import ObligationCatalogue
-from checks.scoring import AREAS, OVERALL, SITE_SOURCE
+from checks.scoring import PRECEDENCE, SITE_SOURCE
 from storage.compact import key_names
 from storage.db import Database
 from storage.models import CheckKeyRow, CheckResultRow, MunicipalityRow, ResultDetailRow, RunRow, SiteOutcomeRow
+from storage.page_rows import CheckCount, CheckMunicipality, CheckResponse, IpomexResponse, IpomexRow, ScorePoint
+from storage.scores import score_history, values
 from storage.work import unit_of_work
-
-# "ipomex" is the transparency index of the IPOMEX obligations, as in the CLI report.
-SCORE_KEYS = (*AREAS, OVERALL, "ipomex")
-# Same precedence as checks.scoring: with several IPOMEX sources, the most favourable verdict stands.
-PRECEDENCE = ("cumple", "no_aplica", "no_cumple", "indeterminado")
-
-
-@dataclass(frozen=True)
-class ScorePoint:
-    """A municipality's scores (0–100, None when nothing was definitive) in one complete run."""
-
-    run_id: int
-    finished_at: datetime | None
-    scores: dict[str, float | None]
-
-
-@dataclass(frozen=True)
-class CheckCount:
-    """How many municipalities got each status for one check in one complete run."""
-
-    run_id: int
-    finished_at: datetime | None
-    cumple: int
-    no_cumple: int
-    indeterminado: int
-    no_aplica: int
-
-
-@dataclass(frozen=True)
-class CheckStatus:
-    """A municipality's status for one check in its latest complete run."""
-
-    cve_inegi: str
-    nombre: str
-    run_id: int
-    status: str
-    reason: str | None
-    evidence_url: str | None
-
-
-@dataclass(frozen=True)
-class CheckPage:
-    """One check: counts per complete run (oldest first) and the latest status per municipality."""
-
-    check_id: str
-    series: tuple[CheckCount, ...]
-    latest: tuple[CheckStatus, ...]
-
-
-@dataclass(frozen=True)
-class MatrixRow:
-    """One municipality's fraction statuses (aligned with IpomexMatrix.fraction_ids; None = no result)."""
-
-    cve_inegi: str
-    nombre: str
-    run_id: int | None
-    statuses: tuple[str | None, ...]
-
-
-@dataclass(frozen=True)
-class IpomexMatrix:
-    """Municipalities × IPOMEX fractions, from each municipality's latest complete run."""
-
-    fraction_ids: tuple[str, ...]
-    fraction_labels: tuple[str, ...]
-    rows: tuple[MatrixRow, ...]
 
 
 def ranked_runs(*conditions: ColumnElement[bool]) -> Subquery:
@@ -122,15 +57,8 @@ def latest_runs() -> Subquery:
     return select(m.cve_inegi, newest_complete_run(m.cve_inegi).label("run_id")).subquery()
 
 
-def score(passed: float, definitive: float) -> float | None:
-    """The share of cumple among definitive results, rounded as checks.scoring does."""
-    return round(100.0 * passed / definitive, 1) if definitive > 0 else None
-
-
-def _precedence(status: Any) -> Any:
-    return case({s: i for i, s in enumerate(PRECEDENCE)}, value=status, else_=len(PRECEDENCE))
-
-
+# The matrix's status of a fraction without any result in the municipality's latest complete run.
+NO_DATA = "sin_dato"
 # A municipality's results per complete run: run_id -> [(check_id, source, status)].
 History = dict[int, list[tuple[str, str, str]]]
 
@@ -156,81 +84,47 @@ def complete_history(session: Session, cve: str) -> tuple[list[tuple[int, dateti
     return runs, history
 
 
-def score_series(session: Session, cve: str, catalogue: Catalogue, history: History) -> list[ScorePoint]:
-    """One point per complete run covering cve, oldest first (site sums weighted by catalogue, in SQL)."""
+def score_series(session: Session, cve: str) -> list[ScorePoint]:
+    """One point per complete run covering cve, oldest first, with the scores stored when the run closed."""
     runs = (
         select(RunRow.id, RunRow.finished_at)
         .join(SiteOutcomeRow, SiteOutcomeRow.run_id == RunRow.id)
         .where(RunRow.status == "complete", SiteOutcomeRow.cve_inegi == cve)
         .order_by(RunRow.started_at, RunRow.id)
     )
-    site = _site_sums(session, cve, catalogue)
-    ipomex = _ipomex_counts(history)
-    points = []
-    for run_id, finished_at in session.execute(runs):
-        sums = site.get(run_id, {})
-        scores = {area: score(*sums.get(area, (0.0, 0.0))) for area in AREAS}
-        scores[OVERALL] = score(sum(p for p, _ in sums.values()), sum(d for _, d in sums.values()))
-        scores["ipomex"] = score(*ipomex.get(run_id, (0.0, 0.0)))
-        points.append(ScorePoint(run_id, finished_at, scores))
-    return points
+    found = session.execute(runs).all()
+    stored = score_history(session.connection(), cve, [run_id for run_id, _ in found])
+    return [
+        ScorePoint(run_id=run_id, finished_at=finished_at, scores=stored.get(run_id) or values(None))
+        for run_id, finished_at in found
+    ]
 
 
-def _site_sums(session: Session, cve: str, catalogue: Catalogue) -> dict[int, dict[str, tuple[float, float]]]:
-    """Per run and area: (weighted cumple, weighted cumple + no_cumple) of the site checks."""
-    specs = {s.id: s for s in catalogue.site_checks()}
-    keys = {
-        key: specs[check_id]
-        for key, (check_id, source) in key_names(session.connection()).items()
-        if source == SITE_SOURCE and check_id in specs
-    }
-    if not keys:
-        return {}
-    c = CheckResultRow
-    seed = case({key: s.seed for key, s in keys.items()}, value=c.check_key)
-    weight = case({key: s.weight for key, s in keys.items()}, value=c.check_key, else_=0.0)
-    query = (
-        select(c.run_id, seed, c.status, func.sum(weight))
-        .join(RunRow, RunRow.id == c.run_id)
-        .where(
-            c.cve_inegi == cve,
-            RunRow.status == "complete",
-            c.check_key.in_(list(keys)),
-            c.status.in_(("cumple", "no_cumple")),
-        )
-        .group_by(c.run_id, seed, c.status)
-    )
-    sums: dict[int, dict[str, tuple[float, float]]] = defaultdict(dict)
-    for run_id, area, status, total in session.execute(query):
-        passed, definitive = sums[run_id].get(area, (0.0, 0.0))
-        sums[run_id][area] = (passed + (total if status == "cumple" else 0.0), definitive + total)
-    return sums
+def check_label(catalogue: Catalogue, obligations: ObligationCatalogue, check_id: str) -> tuple[str, str]:
+    """(label, area) of a site check or an IPOMEX obligation; (check_id, "") when neither knows it."""
+    try:
+        spec = catalogue.get(check_id)
+        return spec.label, spec.seed
+    except KeyError:
+        pass
+    try:
+        return obligations.get(check_id).titulo, "IPOMEX"
+    except KeyError:
+        return check_id, ""
 
 
-def _ipomex_counts(history: History) -> dict[int, tuple[float, float]]:
-    """Per run: (fractions cumple, fractions cumple + no_cumple), the best verdict across sources."""
-    ranks = {status: i for i, status in enumerate(PRECEDENCE)}
-    worst = len(PRECEDENCE)
-    cumple, no_cumple = PRECEDENCE.index("cumple"), PRECEDENCE.index("no_cumple")
-    counts: dict[int, tuple[float, float]] = {}
-    for run_id, results in history.items():
-        best: dict[str, int] = {}
-        for check_id, source, status in results:
-            if source != SITE_SOURCE:
-                rank = ranks.get(status, worst)
-                if rank < best.get(check_id, worst + 1):
-                    best[check_id] = rank
-        found = list(best.values())
-        passed, definitive = found.count(cumple), found.count(cumple) + found.count(no_cumple)
-        if definitive:
-            counts[run_id] = (float(passed), float(definitive))
-    return counts
-
-
-def check_page(db: Database, check_id: str) -> CheckPage:
-    """Counts per status for one check in every complete run, and each municipality's latest status."""
+def check_page(
+    db: Database, check_id: str, catalogue: Catalogue, obligations: ObligationCatalogue
+) -> CheckResponse | None:
+    """Counts per status for one check in every complete run, and each municipality's latest status (by clave);
+    None for a check that neither the catalogues nor the results know."""
+    label, area = check_label(catalogue, obligations, check_id)
     with unit_of_work(db, "leer el historial del check", read_only=True) as session:
-        return CheckPage(check_id, tuple(_check_series(session, check_id)), tuple(_check_latest(session, check_id)))
+        series, latest = _check_series(session, check_id), _check_latest(session, check_id)
+    if not latest and not area:
+        return None
+    latest.sort(key=lambda s: s.cve_inegi)
+    return CheckResponse(check_id=check_id, label=label, area=area, series=tuple(series), latest=tuple(latest))
 
 
 def _check_series(session: Session, check_id: str) -> list[CheckCount]:
@@ -255,19 +149,19 @@ def _check_series(session: Session, check_id: str) -> list[CheckCount]:
             counts.setdefault(run_id, {})[status] = n
     return [
         CheckCount(
-            run_id,
-            finished_at,
-            found.get("cumple", 0),
-            found.get("no_cumple", 0),
-            found.get("indeterminado", 0),
-            found.get("no_aplica", 0),
+            run_id=run_id,
+            finished_at=finished_at,
+            cumple=found.get("cumple", 0),
+            no_cumple=found.get("no_cumple", 0),
+            indeterminado=found.get("indeterminado", 0),
+            no_aplica=found.get("no_aplica", 0),
         )
         for run_id, finished_at in complete.items()
         if (found := counts.get(run_id)) is not None
     ]
 
 
-def _check_latest(session: Session, check_id: str) -> list[CheckStatus]:
+def _check_latest(session: Session, check_id: str) -> list[CheckMunicipality]:
     """The check's result in each municipality's latest complete run (site results before IPOMEX ones)."""
     c, d = CheckResultRow, ResultDetailRow
     names = dict(session.execute(select(MunicipalityRow.cve_inegi, MunicipalityRow.nombre)).all())
@@ -275,17 +169,30 @@ def _check_latest(session: Session, check_id: str) -> list[CheckStatus]:
     rows: list[Any] = []
     for run_id, cves in by_run(latest_pairs(session)).items():
         query = (
-            select(c.cve_inegi, c.run_id, c.status, d.reason, d.evidence_url, c.check_key)
+            select(c.cve_inegi, c.run_id, c.status, d.reason, d.evidence_url, c.check_key, d.evidence_text)
             .join(d, d.id == c.detail_id)
             .where(c.run_id == run_id, c.cve_inegi.in_(cves), c.check_key.in_(keys))
         )
         rows += session.execute(query).all()
-    ranks = {status: i for i, status in enumerate(PRECEDENCE)}
+    ranks: dict[str, int] = {status: i for i, status in enumerate(PRECEDENCE)}
     rows.sort(key=lambda r: (r.cve_inegi, ranks.get(r.status, len(PRECEDENCE)), r.check_key))
-    found: dict[str, CheckStatus] = {}
-    for cve, run_id, status, reason, url, _ in rows:
-        found.setdefault(cve, CheckStatus(cve, names[cve], run_id, status, reason, url))
-    return list(found.values())
+    found: dict[str, Any] = {}
+    texts: dict[str, str | None] = {}
+    for row in rows:
+        found.setdefault(row.cve_inegi, row)
+        texts[row.cve_inegi] = texts.get(row.cve_inegi) or row.evidence_text
+    return [
+        CheckMunicipality(
+            cve_inegi=cve,
+            nombre=names[cve],
+            status=row.status,
+            evidence_url=row.evidence_url,
+            evidence_text=texts.get(cve),
+            run_id=row.run_id,
+            reason=row.reason,
+        )
+        for cve, row in found.items()
+    ]
 
 
 def latest_pairs(session: Session) -> list[tuple[int, str]]:
@@ -296,7 +203,7 @@ def latest_pairs(session: Session) -> list[tuple[int, str]]:
     return [(run_id, cve) for run_id, cve in session.execute(query)]
 
 
-def ipomex_matrix(db: Database, obligations: ObligationCatalogue) -> IpomexMatrix:
+def ipomex_matrix(db: Database, obligations: ObligationCatalogue) -> IpomexResponse:
     """Every municipality × every fraction of the catalogue, in its latest complete run."""
     ids = tuple(o.id for o in obligations.obligations)
     with unit_of_work(db, "leer la matriz de obligaciones", read_only=True) as session:
@@ -305,10 +212,16 @@ def ipomex_matrix(db: Database, obligations: ObligationCatalogue) -> IpomexMatri
         ).all()
         runs, statuses = _latest_fractions(session)
     rows = tuple(
-        MatrixRow(cve, nombre, runs.get(cve), tuple(statuses.get((cve, i)) for i in ids))
+        IpomexRow(
+            cve_inegi=cve,
+            nombre=nombre,
+            statuses={i: statuses.get((cve, i), NO_DATA) for i in ids},
+            run_id=runs.get(cve),
+        )
         for cve, nombre in municipalities
     )
-    return IpomexMatrix(ids, tuple(o.fraccion for o in obligations.obligations), rows)
+    labels = tuple(o.fraccion for o in obligations.obligations)
+    return IpomexResponse(fraction_ids=ids, rows=rows, fraction_labels=labels)
 
 
 def _latest_fractions(session: Session) -> tuple[dict[str, int], dict[tuple[str, str], str]]:
@@ -318,7 +231,7 @@ def _latest_fractions(session: Session) -> tuple[dict[str, int], dict[tuple[str,
     ipomex = [key for key, (_, source) in names.items() if source != SITE_SOURCE]
     pairs = latest_pairs(session)
     best: dict[tuple[str, str], int] = {}
-    ranks = {status: i for i, status in enumerate(PRECEDENCE)}
+    ranks: dict[str, int] = {status: i for i, status in enumerate(PRECEDENCE)}
     for run_id, cves in by_run(pairs).items():
         query = select(c.cve_inegi, c.check_key, c.status).where(
             c.run_id == run_id, c.cve_inegi.in_(cves), c.check_key.in_(ipomex)

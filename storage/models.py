@@ -244,6 +244,35 @@ class IpomexCaptureRow(Base):
     browser_pages: Mapped[int] = mapped_column(Integer)
 
 
+class ScoredRunRow(Base):
+    """A closed run whose scores were stored (revision 0006), with the version of the catalogue that weighed them."""
+
+    __tablename__ = "scored_runs"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    catalogue_version: Mapped[str] = mapped_column(String(40))
+    scored_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RunScoreRow(Base):
+    """One score (area P2/P3/P4, "total" or "ipomex") of one municipality in one run, as checks.scoring computed
+    it when the run closed; later weight changes never rewrite it."""
+
+    __tablename__ = "run_scores"
+    # Clustered by municipality: a municipality's series is one range, and (cve IN ..., run) one seek per cve.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    cve_inegi: Mapped[str] = mapped_column(ForeignKey("municipalities.cve_inegi"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    area: Mapped[str] = mapped_column(String(10), primary_key=True)
+    # 0..100 rounded to one decimal; NULL when no result was definitive (shown as «s/d»).
+    score: Mapped[float | None] = mapped_column(Float)
+    cumple: Mapped[int] = mapped_column(Integer)
+    no_cumple: Mapped[int] = mapped_column(Integer)
+    indeterminado: Mapped[int] = mapped_column(Integer)
+    no_aplica: Mapped[int] = mapped_column(Integer)
+
+
 # Alerts (revision 0003). Frozen copies live in the migration; a test keeps both equal.
 ALERT_STATES = ("ok", "regresion", "caido")
 ALERT_KINDS = ("regresion", "recuperacion", "sitio_caido", "sitio_recuperado")

@@ -14,6 +14,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
+from checks.catalogue import Catalogue
 from checks.ipomex_model import IpomexCapture
 from checks.model import CheckResult, CrawlOutcome, PageRecord, SiteReport, SourceReport
 from config.registry import Municipality
@@ -23,6 +24,7 @@ from storage.db import Database
 from storage.models import IpomexCaptureRow, MunicipalityRow, PageLogRow, RunRow, SiteOutcomeRow, utcnow
 from storage.process import process_alive
 from storage.results import MunicipalityResults, latest_results, run_results
+from storage.scores import store_run_scores
 from storage.work import lock_running, not_running, unit_of_work
 
 # Reading lives in storage.results; it is re-exported so that callers keep one entry point.
@@ -48,6 +50,8 @@ __all__ = [
 logger = logging.getLogger("vigia.storage")
 
 FINAL_STATUSES = ("complete", "partial", "failed")
+# A failed run is never read by the reports and may be closed by fail_stale_runs, which has no catalogue.
+SCORED_STATUSES = ("complete", "partial")
 STALE_ERROR = "interrumpida: el proceso terminó sin cerrar la corrida"
 # A run left running on another machine cannot be probed; after this long it is surely dead.
 FOREIGN_RUN_GRACE = timedelta(hours=24)
@@ -293,21 +297,25 @@ def _capture_row(run_id: int, capture: IpomexCapture) -> IpomexCaptureRow:
     )
 
 
-def finish_run(db: Database, run_id: int, status: str, error: str | None = None) -> None:
-    """Close a running run as complete, partial or failed; a complete run's status changes are logged with it."""
+def finish_run(db: Database, run_id: int, status: str, error: str | None = None, *, catalogue: Catalogue) -> None:
+    """Close a running run as complete, partial or failed, in one transaction with what closing writes: a complete
+    run's status changes, and a complete or partial run's scores under catalogue (a failed run is never scored)."""
     if status not in FINAL_STATUSES:
         raise ValueError(f"final status must be one of {FINAL_STATUSES}, not {status!r}")
+    now = utcnow()
     with unit_of_work(db, "cerrar la corrida") as session:
         done = session.execute(
             update(RunRow)
             .where(RunRow.id == run_id, RunRow.status == "running")
-            .values(status=status, error=error, finished_at=utcnow())
+            .values(status=status, error=error, finished_at=now)
             .execution_options(synchronize_session=False)
         )
         if cast(CursorResult[Any], done).rowcount == 0:
             raise not_running(session, run_id)
         if status == "complete":
             record_changes(session.connection(), run_id)
+        if status in SCORED_STATUSES:
+            store_run_scores(session.connection(), run_id, catalogue, now)
 
 
 def list_runs(db: Database, limit: int = 20) -> list[RunSummary]:

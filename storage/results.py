@@ -22,6 +22,7 @@ from storage.models import (
     RunRow,
     SiteOutcomeRow,
 )
+from storage.scores import score_values, stored_scores
 from storage.work import unit_of_work
 
 
@@ -58,6 +59,8 @@ class MunicipalityResults:
     ipomex_failure: str | None = None
     ipomex_failure_detail: str | None = None
     ipomex_captured_at: datetime | None = None
+    # The scores stored when the run closed (storage.scores), keyed by checks.scoring.SCORE_KEYS; None if unscored.
+    scores: dict[str, float | None] = field(default_factory=dict)
 
     @property
     def outcome(self) -> CrawlOutcome:
@@ -142,10 +145,13 @@ def _with_results(session: Session, rows: list[_Row]) -> list[MunicipalityResult
     for run_id, cves in by_run.items():
         _fetch_results(session, run_id, cves, found)
         _fetch_captures(session, run_id, cves, captures)
+    scores = stored_scores(session.connection(), [(o.run_id, o.cve_inegi or "") for o, _, _ in rows])
     items = []
     for row in rows:
         key = (row[0].run_id, row[0].cve_inegi or "")
-        items.append(_municipality_results(row, _site_first(found.get(key, [])), captures.get(key)))
+        item = _municipality_results(row, _site_first(found.get(key, [])), captures.get(key))
+        item.scores = score_values(scores.get(key))
+        items.append(item)
     return items
 
 

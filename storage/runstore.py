@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from checks.catalogue import load_catalogue
 from checks.model import SourceReport
 from config.registry import Municipality
 from storage import repository
@@ -29,4 +30,4 @@ class DatabaseRunStore:
 
     def finish(self, run_id: int, status: str, error: str | None = None) -> None:
         """Close the run with its final status."""
-        repository.finish_run(self.db, run_id, status, error)
+        repository.finish_run(self.db, run_id, status, error, catalogue=load_catalogue())

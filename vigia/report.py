@@ -12,14 +12,10 @@ from typing import Any
 from checks.catalogue import Catalogue
 from checks.model import CheckResult
 from checks.obligations import load_obligations
-from checks.scoring import area_scores, transparency_index
+from checks.scoring import SCORE_KEYS
 from config.registry import Municipality
 from core.clock import local_text
 from storage.repository import MunicipalityResults
-
-AREAS = ("P2", "P3", "P4")
-# "ipomex" is the P4 transparency index: share of applicable IPOMEX fractions that comply.
-SCORE_KEYS = (*AREAS, "total", "ipomex")
 
 
 @dataclass
@@ -48,10 +44,8 @@ class ReportRow:
         return sum(r.status == status for r in self.site_results)
 
 
-def build_rows(
-    registry: Sequence[Municipality], latest: Sequence[MunicipalityResults], catalogue: Catalogue
-) -> list[ReportRow]:
-    """Join registry rows with their latest results; ranked by total score, unscored last."""
+def build_rows(registry: Sequence[Municipality], latest: Sequence[MunicipalityResults]) -> list[ReportRow]:
+    """Join registry rows with their latest results and stored scores; ranked by total score, unscored last."""
     by_cve = {item.cve_inegi: item for item in latest}
     rows = []
     for municipality in registry:
@@ -59,17 +53,9 @@ def build_rows(
         if item is None:
             rows.append(ReportRow(municipality, None, None, dict.fromkeys(SCORE_KEYS)))
             continue
-        scores = {key: score.score for key, score in area_scores(item.results, catalogue).items()}
-        scores["ipomex"] = transparency_index(item.results).score
+        scores = {key: item.scores.get(key) for key in SCORE_KEYS}
         rows.append(
-            ReportRow(
-                municipality,
-                item.run_id,
-                item.run_finished_at,
-                {key: scores.get(key) for key in SCORE_KEYS},
-                list(item.results),
-                item.failure,
-            )
+            ReportRow(municipality, item.run_id, item.run_finished_at, scores, list(item.results), item.failure)
         )
     return sorted(rows, key=_rank_key)
 

@@ -18,6 +18,7 @@ from starlette.templating import Jinja2Templates
 from checks.catalogue import load_catalogue
 from checks.obligations import load_obligations
 from storage.db import open_database
+from storage.page_rows import local_minutes
 from web import auth, pages, views
 from web.charts import line_chart
 
@@ -34,7 +35,7 @@ Next = Callable[[Request], Awaitable[Response]]
 
 def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
-    env.globals.update(enlace=views.safe_link, estados=views.STATUS_TEXT)
+    env.globals.update(enlace=views.safe_link, estados=views.STATUS_TEXT, hora=local_minutes)
     return Jinja2Templates(env=env)
 
 

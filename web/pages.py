@@ -7,20 +7,17 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.responses import Response
 
-from web import data, views
+from storage import dashboard
+from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, local_minutes
+from web import views
 from web.exports import FORMATS, Table, export_response
-from web.schemas import (
-    CheckResponse,
-    IpomexResponse,
-    MunicipalityResponse,
-    RankingItem,
-    RankingResponse,
-    RunsResponse,
-)
+from web.schemas import RankingResponse, RunsResponse
 
 router = APIRouter()
 api = APIRouter(prefix="/api", tags=["API de consulta"])
 FORMATO = Query("", description="Exportar la tabla: csv o xlsx")
+# The runs page and API list this many of the newest runs.
+RUNS_SHOWN = 50
 
 
 def _render(request: Request, name: str, context: dict[str, Any], table: Table, formato: str) -> Response:
@@ -32,8 +29,7 @@ def _render(request: Request, name: str, context: dict[str, Any], table: Table, 
 
 
 def _every(request: Request) -> list[RankingItem]:
-    state = request.app.state
-    return data.ranking(state.db, state.catalogue, state.obligations)
+    return dashboard.ranking(request.app.state.db)
 
 
 def _ranking(
@@ -47,7 +43,8 @@ def _ranking(
 
 def _municipality(request: Request, cve: str) -> MunicipalityResponse:
     state = request.app.state
-    page = data.municipality_page(state.db, cve, state.catalogue, state.obligations) if views.CVE.match(cve) else None
+    ok = views.CVE.match(cve) is not None
+    page = dashboard.municipality_page(state.db, cve, state.catalogue, state.obligations) if ok else None
     if page is None:
         raise HTTPException(404, "No hay resultados para ese municipio.")
     return page
@@ -56,7 +53,7 @@ def _municipality(request: Request, cve: str) -> MunicipalityResponse:
 def _check(request: Request, check_id: str) -> CheckResponse:
     state = request.app.state
     ok = views.CHECK_ID.match(check_id) is not None
-    page = data.check_page(state.db, check_id, state.catalogue, state.obligations) if ok else None
+    page = dashboard.check_page(state.db, check_id, state.catalogue, state.obligations) if ok else None
     if page is None:
         raise HTTPException(404, "No existe esa verificación.")
     return page
@@ -77,7 +74,7 @@ def ranking_page(
     context = {
         "r": result,
         "regiones": sorted({m.region for m in every if m.region}),
-        "grados": sorted({m.grado_marginacion for m in every if m.grado_marginacion}),
+        "grados": sorted({m.conapo_gm_2020 for m in every if m.conapo_gm_2020}),
         "bandas": views.BANDS,
         "etiquetas": views.SCORE_LABELS,
     }
@@ -88,9 +85,9 @@ def ranking_page(
 def municipality_page(request: Request, cve: str, formato: str = FORMATO) -> Response:
     """Ficha de un municipio."""
     page = _municipality(request, cve)
-    labels = [p.fecha for p in page.serie]
+    labels = [local_minutes(p.finished_at) or "" for p in page.series]
     charts = {
-        k: request.app.state.chart({v: [p.puntajes.get(k) for p in page.serie]}, labels, v, 100.0)
+        k: request.app.state.chart({v: [p.scores.get(k) for p in page.series]}, labels, v, 100.0)
         for k, v in views.SCORE_LABELS.items()
     }
     context = {"m": page, "graficas": charts}
@@ -102,18 +99,19 @@ def check_page(request: Request, check_id: str, formato: str = FORMATO) -> Respo
     """Una verificación en todos los municipios."""
     page = _check(request, check_id)
     series = {
-        "Cumple": [float(p.cumple) for p in page.serie],
-        "No cumple": [float(p.no_cumple) for p in page.serie],
-        "Indeterminado": [float(p.indeterminado) for p in page.serie],
+        "Cumple": [float(p.cumple) for p in page.series],
+        "No cumple": [float(p.no_cumple) for p in page.series],
+        "Indeterminado": [float(p.indeterminado) for p in page.series],
     }
-    chart = request.app.state.chart(series, [p.fecha for p in page.serie], f"Municipios por estado: {page.etiqueta}")
+    labels = [local_minutes(p.finished_at) or "" for p in page.series]
+    chart = request.app.state.chart(series, labels, f"Municipios por estado: {page.label}")
     return _render(request, "verificacion.html", {"c": page, "grafica": chart}, views.check_table(page), formato)
 
 
 @router.get("/ipomex", include_in_schema=False)
 def ipomex_page(request: Request, formato: str = FORMATO) -> Response:
     """Matriz de fracciones de IPOMEX."""
-    page = data.ipomex_matrix(request.app.state.db, request.app.state.obligations)
+    page = dashboard.ipomex_matrix(request.app.state.db, request.app.state.obligations)
     if formato in FORMATS:
         return export_response(views.ipomex_table(page), formato)
     context = {"i": page, "filas": views.ipomex_cells(page)}
@@ -123,7 +121,7 @@ def ipomex_page(request: Request, formato: str = FORMATO) -> Response:
 @router.get("/corridas", include_in_schema=False)
 def runs_page(request: Request, formato: str = FORMATO) -> Response:
     """Corridas recientes."""
-    rows = data.runs(request.app.state.db)
+    rows = dashboard.runs(request.app.state.db, RUNS_SHOWN)
     return _render(request, "corridas.html", {"corridas": rows}, views.runs_table(rows), formato)
 
 
@@ -174,7 +172,7 @@ def check_api(request: Request, check_id: str) -> CheckResponse:
 )
 def ipomex_api(request: Request) -> IpomexResponse:
     """Matriz en JSON."""
-    return data.ipomex_matrix(request.app.state.db, request.app.state.obligations)
+    return dashboard.ipomex_matrix(request.app.state.db, request.app.state.obligations)
 
 
 @api.get(
@@ -185,4 +183,4 @@ def ipomex_api(request: Request) -> IpomexResponse:
 )
 def runs_api(request: Request) -> RunsResponse:
     """Corridas en JSON."""
-    return RunsResponse(corridas=data.runs(request.app.state.db))
+    return RunsResponse(corridas=dashboard.runs(request.app.state.db, RUNS_SHOWN))

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, RunItem
 from web.exports import Cell, Table
-from web.schemas import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, RunItem
 
 SCORE_LABELS = {
     "P2": "P2 Participación",
@@ -54,7 +54,7 @@ def filter_ranking(rows: Sequence[RankingItem], region: str, marginacion: str, p
         r
         for r in rows
         if (not region or (r.region or "") == region)
-        and (not marginacion or (r.grado_marginacion or "") == marginacion)
+        and (not marginacion or (r.conapo_gm_2020 or "") == marginacion)
         and (band is None or band[1] <= r.poblacion_2020 < band[2])
     ]
 
@@ -65,7 +65,7 @@ def sort_ranking(rows: Sequence[RankingItem], orden: str) -> list[RankingItem]:
         return sorted(rows, key=lambda r: r.nombre)
     if orden == "poblacion":
         return sorted(rows, key=lambda r: -r.poblacion_2020)
-    return sorted(rows, key=lambda r: (r.puntajes.get(orden) is None, -(r.puntajes.get(orden) or 0.0), r.nombre))
+    return sorted(rows, key=lambda r: (r.scores.get(orden) is None, -(r.scores.get(orden) or 0.0), r.nombre))
 
 
 def ranking_table(rows: Sequence[RankingItem]) -> Table:
@@ -86,9 +86,9 @@ def ranking_table(rows: Sequence[RankingItem]) -> Table:
     ]
     data: list[dict[str, Cell]] = []
     for r in rows:
-        line: dict[str, Cell] = r.model_dump(exclude={"puntajes", "cambio"})
-        line.update(r.puntajes)
-        line.update({f"cambio_{k}": v for k, v in r.cambio.items()})
+        line: dict[str, Cell] = r.model_dump(exclude={"scores", "change_since_month"})
+        line.update(r.scores)
+        line.update({f"cambio_{k}": v for k, v in r.change_since_month.items()})
         data.append(line)
     return Table("clasificacion", columns, data)
 
@@ -105,7 +105,7 @@ def municipality_table(page: MunicipalityResponse) -> Table:
         ("detalle", "Detalle"),
         ("desde", "Desde"),
     ]
-    return Table(f"municipio_{page.cve_inegi}", columns, [v.model_dump() for v in page.verificaciones])
+    return Table(f"municipio_{page.cve_inegi}", columns, [v.model_dump() for v in page.checklist])
 
 
 def check_table(page: CheckResponse) -> Table:
@@ -117,13 +117,13 @@ def check_table(page: CheckResponse) -> Table:
         ("evidencia_url", "URL de evidencia"),
         ("evidencia_texto", "Texto de evidencia"),
     ]
-    return Table(f"verificacion_{page.verificacion}", columns, [m.model_dump() for m in page.municipios])
+    return Table(f"verificacion_{page.check_id}", columns, [m.model_dump() for m in page.latest])
 
 
 def ipomex_table(page: IpomexResponse) -> Table:
     """Export table of the IPOMEX matrix."""
-    columns = [("cve_inegi", "Clave INEGI"), ("nombre", "Municipio"), *[(f, f) for f in page.fracciones]]
-    rows: list[dict[str, Cell]] = [{"cve_inegi": r.cve_inegi, "nombre": r.nombre, **r.estados} for r in page.municipios]
+    columns = [("cve_inegi", "Clave INEGI"), ("nombre", "Municipio"), *[(f, f) for f in page.fraction_ids]]
+    rows: list[dict[str, Cell]] = [{"cve_inegi": r.cve_inegi, "nombre": r.nombre, **r.statuses} for r in page.rows]
     return Table("ipomex", columns, rows)
 
 
@@ -147,7 +147,7 @@ def runs_table(rows: Sequence[RunItem]) -> Table:
 def ipomex_cells(page: IpomexResponse) -> list[Markup]:
     """Each matrix row's status cells as escaped HTML (one string per row keeps the 10 000-cell page fast)."""
     cells: dict[str, Markup] = {}
-    for status in {s for r in page.municipios for s in r.estados.values()}:
+    for status in {s for r in page.rows for s in r.statuses.values()}:
         text = STATUS_TEXT.get(status, status)
         cells[status] = Markup('<td class="celda {}" title="{}">{}</td>').format(status, text, text[:1])
-    return [Markup("").join(cells[r.estados[f]] for f in page.fracciones) for r in page.municipios]
+    return [Markup("").join(cells[r.statuses[f]] for f in page.fraction_ids) for r in page.rows]

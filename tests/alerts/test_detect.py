@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from alerts.detect import detect_changes, render_plain
 from alerts.model import AlertError, DetectionResult
+from checks.catalogue import load_catalogue
 from checks.model import Status
 from config.operation import AlertsConfig, Recipient, SmtpConfig
 from config.registry import Municipality
@@ -34,7 +35,7 @@ def crawl(
     run_id = start_run(db, "crawl", registry, {})
     for cve, (statuses, failure) in sites.items():
         record_site(db, run_id, report(cve, statuses, failure=failure))
-    finish_run(db, run_id, status)
+    finish_run(db, run_id, status, catalogue=load_catalogue())
     return detect_changes(db, run_id, cfg, registry) if status == "complete" else None
 
 
@@ -170,7 +171,7 @@ def test_calling_twice_inserts_nothing_the_second_time(db: Database) -> None:
 def test_only_complete_runs_are_processed(db: Database) -> None:
     registry = [municipality("15001")]
     run_id = start_run(db, "crawl", registry, {})
-    finish_run(db, run_id, "partial")
+    finish_run(db, run_id, "partial", catalogue=load_catalogue())
     with pytest.raises(AlertError, match="completa"):
         detect_changes(db, run_id, config(), registry)
     with pytest.raises(AlertError, match="no existe"):
@@ -196,7 +197,7 @@ def test_custom_renderer_fills_the_outbox(db: Database) -> None:
         crawl(db, registry, {"15001": up(status)}, config())
     run_id = start_run(db, "crawl", registry, {})
     record_site(db, run_id, report("15001", {"sitio.disponible": "cumple", CHECK: "no_cumple"}))
-    finish_run(db, run_id, "complete")
+    finish_run(db, run_id, "complete", catalogue=load_catalogue())
     detect_changes(db, run_id, config(), registry, render)
     with db.Session() as session:
         row = session.scalars(select(OutboxRow)).one()

@@ -25,6 +25,7 @@ from alerts.digest import render_digest
 from alerts.model import AlertEvent, Digest
 from alerts.outbox_sender import send_pending
 from alerts.smtp import FakeTransport
+from checks.catalogue import load_catalogue
 from checks.model import CheckResult, Evidence
 from crawler.pipeline import run_and_store
 from crawler.settings import CrawlSettings
@@ -62,7 +63,7 @@ def seed(url: str) -> None:
         site.results.append(CheckResult(check_id, "cumple", Evidence(link, f"{text} {XSS[0]} {XSS[1]}"), detail=text))
     record_site(db, run, site)
     record_site(db, run, report("15002", {"sitio.disponible": "no_cumple"}))
-    finish_run(db, run, "complete")
+    finish_run(db, run, "complete", catalogue=load_catalogue())
     db.dispose()
 
 

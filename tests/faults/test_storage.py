@@ -17,6 +17,7 @@ from sqlalchemy import event, select
 from typer.testing import CliRunner, Result
 
 import storage.backup as backup_module
+from checks.catalogue import load_catalogue
 from checks.model import Status
 from crawler.source import SourcePlan
 from spiders.sitio.source import source_report
@@ -42,7 +43,7 @@ def complete_run(db: Database, towns: Sequence[Any] = TOWNS, status: Status = "c
     run_id = repository.start_run(db, "crawl", towns, {})
     for town in towns:
         repository.record_site(db, run_id, report(town.cve_inegi, {"sitio.https": status}))
-    repository.finish_run(db, run_id, "complete")
+    repository.finish_run(db, run_id, "complete", catalogue=load_catalogue())
     return run_id
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects import postgresql
 
+from checks.catalogue import load_catalogue
 from checks.model import Status
 from core.clock import LOCAL_TZ
 from storage.compact import changes_statement, decode_pages, detail_digest, encode_pages, resolve_keys
@@ -75,7 +76,7 @@ def test_a_run_left_running_gets_no_changes_until_it_completes(db: Database) -> 
     run_id = start_run(db, "crawl", REGISTRY, {})
     record_site(db, run_id, report("15001", {"a": "no_cumple"}))
     assert _changes(db) == []
-    finish_run(db, run_id, "complete")
+    finish_run(db, run_id, "complete", catalogue=load_catalogue())
     assert [row[0] for row in _changes(db)] == [run_id]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import event
 
+from checks.catalogue import load_catalogue
 from storage.db import Database
 from storage.repository import finish_run, get_run, latest_results, record_site, start_run
 from tests.storage.factories import municipality, report
@@ -30,7 +31,7 @@ def test_writer_waits_for_the_lock_and_reader_does_not(sqlite_db: Database) -> N
     cves = [f"150{n:02d}" for n in range(1, 3)]
     run_id = start_run(db, "crawl", [municipality(c) for c in cves], {})
     record_site(db, run_id, report(cves[0], {"x": "cumple"}))
-    finish_run(db, run_id, "complete")
+    finish_run(db, run_id, "complete", catalogue=load_catalogue())
     second = start_run(db, "crawl", [municipality(c) for c in cves], {})
 
     locked = threading.Event()
@@ -62,7 +63,7 @@ def test_latest_results_reads_check_results_through_the_index(sqlite_db: Databas
         run_id = start_run(db, "crawl", [municipality("15001"), municipality("15002")], {})
         for cve in ("15001", "15002"):
             record_site(db, run_id, report(cve, {f"c{i}": "cumple" for i in range(20)}))
-        finish_run(db, run_id, "complete")
+        finish_run(db, run_id, "complete", catalogue=load_catalogue())
     seen: list[tuple[str, Any]] = []
 
     def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:

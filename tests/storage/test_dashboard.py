@@ -49,7 +49,7 @@ def crawl(
             for i, s in found.items()
         ]
         record_ipomex(db, run_id, capture(cve), results)
-    finish_run(db, run_id, status)
+    finish_run(db, run_id, status, catalogue=load_catalogue())
     started = DAY0 + timedelta(days=day)
     with unit_of_work(db, "fechar la corrida") as session:
         session.execute(
@@ -116,7 +116,7 @@ def obligations() -> ObligationCatalogue:
 def test_ranking_scores_latest_complete_run_and_month_change(
     db: Database, world: World, catalogue: Catalogue, obligations: ObligationCatalogue
 ) -> None:
-    rows = ranking(db, catalogue, obligations)
+    rows = ranking(db)
     assert [r.cve_inegi for r in rows] == ["15001", "15002", "15003"]
     acambay, acolman, aculco = rows
     assert acambay.run_id == world.third and acambay.month_ago_run_id == world.first
@@ -135,7 +135,7 @@ def test_no_month_change_without_a_run_thirty_days_older(
 ) -> None:
     crawl(db, 0, {"15001": {P2: "cumple"}})
     crawl(db, 29, {"15001": {P2: "no_cumple"}})
-    (acambay, *_) = ranking(db, catalogue, obligations)
+    (acambay, *_) = ranking(db)
     assert acambay.month_ago_run_id is None and set(acambay.change_since_month.values()) == {None}
 
 
@@ -152,11 +152,11 @@ def test_municipality_page(db: Database, world: World, catalogue: Catalogue, obl
     assert page.checklist[0].evidence_url == "https://15001.example.gob.mx/"
     assert [p.run_id for p in page.series] == [world.first, world.second, world.third]
     assert page.series[0].scores == {"P2": 0.0, "P3": 100.0, "P4": 0.0, "total": 33.3, "ipomex": 50.0}
-    latest_scores = next(r for r in ranking(db, catalogue, obligations) if r.cve_inegi == "15001").scores
+    latest_scores = next(r for r in ranking(db) if r.cve_inegi == "15001").scores
     assert page.series[-1].scores == latest_scores
     assert [(f.check_id, f.fraccion, f.titulo, f.status, f.last_update, f.reason) for f in page.fractions] == [
-        ("ipomex.92.i", "I", "Normatividad aplicable", "cumple", date(2026, 1, 2), None),
-        ("ipomex.92.ii_a", "II A", "Estructura orgánica", "no_cumple", date(2026, 1, 2), "r"),
+        ("ipomex.92.i", "92 I", "Normatividad aplicable", "cumple", date(2026, 1, 2), None),
+        ("ipomex.92.ii_a", "92 II A", "Estructura orgánica", "no_cumple", date(2026, 1, 2), "r"),
     ]
     assert [(a.kind, a.check_id, a.run_id) for a in page.alerts] == [("recuperacion", P4, world.third)]
 
@@ -170,8 +170,11 @@ def test_municipality_page_without_runs_or_unknown(
     assert municipality_page(db, "99999", catalogue, obligations) is None
 
 
-def test_check_page_series_and_latest(db: Database, world: World) -> None:
-    page = check_page(db, P3)
+def test_check_page_series_and_latest(
+    db: Database, world: World, catalogue: Catalogue, obligations: ObligationCatalogue
+) -> None:
+    page = check_page(db, P3, catalogue, obligations)
+    assert page is not None
     assert [(c.run_id, c.cumple, c.no_cumple, c.indeterminado) for c in page.series] == [
         (world.first, 2, 0, 0),
         (world.second, 1, 1, 0),
@@ -181,18 +184,18 @@ def test_check_page_series_and_latest(db: Database, world: World) -> None:
         ("15001", "Acambay", world.third, "cumple"),
         ("15002", "Acolman", world.third, "indeterminado"),
     ]
-    assert page.latest[1].reason is None and check_page(db, "no.existe").series == ()
+    assert page.latest[1].reason is None and check_page(db, "no.existe", catalogue, obligations) is None
 
 
 def test_ipomex_matrix_shape(db: Database, world: World, obligations: ObligationCatalogue) -> None:
     matrix = ipomex_matrix(db, obligations)
     assert len(matrix.fraction_ids) == len(obligations.obligations) == len(matrix.fraction_labels)
     assert [r.cve_inegi for r in matrix.rows] == ["15001", "15002", "15003"]
-    assert all(len(r.statuses) == len(matrix.fraction_ids) for r in matrix.rows)
-    acambay = dict(zip(matrix.fraction_ids, matrix.rows[0].statuses, strict=True))
+    assert all(list(r.statuses) == list(matrix.fraction_ids) for r in matrix.rows)
+    acambay = matrix.rows[0].statuses
     assert acambay["ipomex.92.i"] == "cumple" and acambay["ipomex.92.ii_a"] == "no_cumple"
-    assert acambay["ipomex.92.ii_b"] is None
-    assert matrix.rows[1].run_id == world.third and set(matrix.rows[1].statuses) == {None}
+    assert acambay["ipomex.92.ii_b"] == "sin_dato"
+    assert matrix.rows[1].run_id == world.third and set(matrix.rows[1].statuses.values()) == {"sin_dato"}
     assert matrix.rows[2].run_id is None
 
 
@@ -232,12 +235,12 @@ def test_same_start_prefers_newer_run_and_best_ipomex_verdict_across_sources(
             CheckResult("ipomex.92.ii_a", "no_cumple", source="ipomex4"),
         ],
     )
-    finish_run(db, run_id, "complete")
+    finish_run(db, run_id, "complete", catalogue=load_catalogue())
     with unit_of_work(db, "fechar la corrida") as session:  # same start as the first run: the newer id wins
         session.execute(
             update(RunRow).where(RunRow.id == run_id).values(started_at=DAY0, finished_at=DAY0 + timedelta(hours=1))
         )
-    (acambay, *_) = ranking(db, catalogue, obligations)
+    (acambay, *_) = ranking(db)
     assert acambay.run_id == run_id and acambay.scores["ipomex"] == 50.0 and acambay.scores["total"] == 50.0
     page = municipality_page(db, "15001", catalogue, obligations)
     assert page is not None and page.run_id == run_id

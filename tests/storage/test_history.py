@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from checks.catalogue import load_catalogue
 from checks.model import Status
 from storage.db import Database
 from storage.history import changes_since, day_start, timeline
@@ -17,7 +18,7 @@ def crawl(db: Database, statuses: dict[str, dict[str, Status]], status: str = "c
     run_id = start_run(db, "crawl", REGISTRY, {})
     for cve, found in statuses.items():
         record_site(db, run_id, report(cve, found))
-    finish_run(db, run_id, status)
+    finish_run(db, run_id, status, catalogue=load_catalogue())
     return run_id
 
 

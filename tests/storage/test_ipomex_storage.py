@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from checks.catalogue import load_catalogue
 from checks.ipomex_eval import evaluate_capture
 from checks.ipomex_model import IpomexCapture
 from checks.model import CheckResult, PageRecord
@@ -51,7 +52,7 @@ def test_record_ipomex_round_trip(db: Database) -> None:
     record_site(db, run_id, report(B, {"sitio.https": "no_cumple"}))
     failed, unread = _ipomex(B, failure="captcha")
     record_ipomex(db, run_id, failed, unread)
-    finish_run(db, run_id, "complete")
+    finish_run(db, run_id, "complete", catalogue=load_catalogue())
 
     first, second = latest_results(db)
     assert [r.source for r in first.results] == ["sitio"] + ["ipomex3"] * 87
@@ -96,7 +97,7 @@ def test_with_two_sources_the_successful_capture_explains_the_results(db: Databa
     record_site(db, run_id, report(A, {"sitio.https": "cumple"}))
     record_ipomex(db, run_id, *_ipomex(A, "ipomex4"))
     record_ipomex(db, run_id, *_ipomex(A, "ipomex3", failure="timeout"))
-    finish_run(db, run_id, "complete")
+    finish_run(db, run_id, "complete", catalogue=load_catalogue())
     (item,) = latest_results(db)
     assert (item.ipomex_source, item.ipomex_failure) == ("ipomex4", None)
     assert {r.source for r in item.results} == {"sitio", "ipomex3", "ipomex4"}
@@ -106,7 +107,7 @@ def test_closed_runs_and_unknown_municipalities_are_refused(db: Database) -> Non
     run_id = start_run(db, "crawl", [municipality(A)], {})
     with pytest.raises(DatabaseError, match="no cumplen las reglas"):
         record_ipomex(db, run_id, *_ipomex("15124"))
-    finish_run(db, run_id, "complete")
+    finish_run(db, run_id, "complete", catalogue=load_catalogue())
     with pytest.raises(DatabaseError, match="ya no está en curso"):
         record_ipomex(db, run_id, *_ipomex(A))
     with pytest.raises(DatabaseError, match="no existe"):
@@ -132,12 +133,12 @@ def test_ipomex_history_is_append_only(db: Database) -> None:
     first = start_run(db, "crawl", [municipality(A)], {})
     record_site(db, first, report(A, {"sitio.https": "cumple"}))
     record_ipomex(db, first, *_ipomex(A))
-    finish_run(db, first, "complete")
+    finish_run(db, first, "complete", catalogue=load_catalogue())
     before = run_results(db, first)
     second = start_run(db, "crawl", [municipality(A)], {})
     record_site(db, second, report(A, {"sitio.https": "no_cumple"}))
     record_ipomex(db, second, *_ipomex(A, failure="connect"))
-    finish_run(db, second, "complete")
+    finish_run(db, second, "complete", catalogue=load_catalogue())
     assert run_results(db, first) == before
     (latest,) = latest_results(db)
     assert (latest.run_id, latest.ipomex_failure) == (second, "connect")
@@ -155,7 +156,7 @@ def test_site_results_keep_their_new_fields_and_rendered_pages(db: Database) -> 
     site.rendered = [f"{url}b"]  # Listed by its final URL only.
     site.results = [replace(site.results[0], last_update=date(2026, 9, 1))]
     record_site(db, run_id, site)
-    finish_run(db, run_id, "complete")
+    finish_run(db, run_id, "complete", catalogue=load_catalogue())
     rendered = [(page.url, page.rendered) for page in site_pages(db, run_id, A)]
     assert rendered == [(url, True), (f"{url}a", True), (f"{url}c", False)]
     (item,) = latest_results(db)

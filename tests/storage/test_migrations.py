@@ -19,8 +19,9 @@ from tests.conftest import NewDbUrl
 TABLES_0002 = {"municipalities", "runs", "pages", "check_results", "site_outcomes", "ipomex_captures"}
 TABLES_0003 = {"leases", "alert_state", "alert_runs", "alert_events", "outbox"}
 TABLES_0004 = {"check_keys", "result_details", "result_changes", "page_logs"}
-TABLES = (TABLES_0002 - {"pages"}) | TABLES_0003 | TABLES_0004
-HEAD = "0005"
+TABLES_0006 = {"run_scores", "scored_runs"}
+TABLES = (TABLES_0002 - {"pages"}) | TABLES_0003 | TABLES_0004 | TABLES_0006
+HEAD = "0006"
 
 
 def _tables(url: str) -> set[str]:

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from checks.catalogue import load_catalogue
 from checks.ipomex_eval import evaluate_capture
 from checks.model import CheckResult, SourceReport
 from checks.obligations import load_obligations
@@ -33,7 +34,7 @@ def test_each_report_kind_lands_in_its_own_tables_through_one_entry_point(db: Da
     record_report(db, run_id, SourceReport("sitio", A, site.results, facts=site))
     record_report(db, run_id, SourceReport(taken.source, A, portal, facts=taken))
     DatabaseRunStore(db).record(run_id, SourceReport("pagina", A, extra))
-    finish_run(db, run_id, "complete")
+    finish_run(db, run_id, "complete", catalogue=load_catalogue())
 
     counts = [_count(db, model) for model in (SiteOutcomeRow, PageLogRow, IpomexCaptureRow, CheckResultRow)]
     assert counts == [1, 1, 1, 1 + 87 + 1]

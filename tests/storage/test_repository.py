@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from checks.catalogue import load_catalogue
 from checks.model import CheckResult, Evidence, Status
 from core.errors import DatabaseError
 from storage.db import Database
@@ -38,7 +39,7 @@ def _run(db: Database, status: str, sites: dict[str, dict[str, Status]], kind: s
     for cve, statuses in sites.items():
         record_site(db, run_id, report(cve, statuses))
     if status != "running":
-        finish_run(db, run_id, status)
+        finish_run(db, run_id, status, catalogue=load_catalogue())
     return run_id
 
 
@@ -51,7 +52,7 @@ def test_round_trip(db: Database) -> None:
     run_id = start_run(db, "crawl", [municipality(A, "Acambay"), municipality(B)], {"profundidad": 2})
     record_site(db, run_id, report(A, {"sitio.https": "cumple", "art92.i": "no_cumple"}))
     record_site(db, run_id, report(B, {"sitio.https": "indeterminado"}, failure="connect"))
-    finish_run(db, run_id, "complete")
+    finish_run(db, run_id, "complete", catalogue=load_catalogue())
 
     summary = get_run(db, run_id)
     assert summary is not None
@@ -133,11 +134,11 @@ def test_finished_runs_refuse_more_records(db: Database) -> None:
     with pytest.raises(DatabaseError, match="ya no está en curso"):
         record_site(db, run_id, report(B, {"x": "cumple"}))
     with pytest.raises(DatabaseError, match="ya no está en curso"):
-        finish_run(db, run_id, "failed")
+        finish_run(db, run_id, "failed", catalogue=load_catalogue())
     with pytest.raises(DatabaseError, match="no existe"):
-        finish_run(db, 999, "complete")
+        finish_run(db, 999, "complete", catalogue=load_catalogue())
     with pytest.raises(ValueError):
-        finish_run(db, run_id, "running")
+        finish_run(db, run_id, "running", catalogue=load_catalogue())
     assert run_results(db, run_id)[0].cve_inegi == A  # The refused record left nothing behind.
     assert len(run_results(db, run_id)) == 1
 
@@ -209,7 +210,7 @@ def test_ad_hoc_sites_without_clave_keep_outcome_and_pages_but_no_results(db: Da
     site.cve_inegi = None
     record_site(db, run_id, site)
     record_site(db, run_id, site)
-    finish_run(db, run_id, "complete")
+    finish_run(db, run_id, "complete", catalogue=load_catalogue())
     assert latest_results(db) == []
     # History is per municipality: an ad-hoc site's results live only in its report.
     with db.Session() as session:

@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from checks.catalogue import load_catalogue
 from checks.model import CheckResult, Evidence
 from storage.db import open_database
 from storage.models import AlertEventRow
@@ -39,7 +40,7 @@ def _record(url: str, statuses: dict[str, dict[str, str]], hostile: bool) -> int
             evidence = Evidence("javascript:alert(1)", HOSTILE_TEXT)
             site.results.append(CheckResult("sitio.https", "cumple", evidence=evidence, detail=HOSTILE_FORMULA))
         record_site(db, run, site)
-    finish_run(db, run, "complete")
+    finish_run(db, run, "complete", catalogue=load_catalogue())
     db.dispose()
     return run
 

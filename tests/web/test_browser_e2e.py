@@ -67,7 +67,7 @@ def db_url(new_db_url: NewDbUrl, evidence_site: str) -> str:
         evidence = Evidence(evidence_site, "Teléfono de atención: (722) 276 19 00") if phone == "cumple" else None
         site.results.append(CheckResult("canal.telefono", phone, evidence=evidence))  # type: ignore[arg-type]
         record_site(db, run, site)
-    finish_run(db, run, "complete")
+    finish_run(db, run, "complete", catalogue=load_catalogue())
     db.dispose()
     return url
 

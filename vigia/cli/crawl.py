@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from checks.catalogue import load_catalogue
 from checks.ipomex_model import IpomexCapture
 from checks.model import SiteReport, SourceReport
 from config.paths import data_dir, ensure_log_file
@@ -188,7 +187,7 @@ def demo(
         stored = repository.run_results(database, summary.run_id)
     finally:
         database.dispose()
-    rows = build_rows(registry, latest, load_catalogue())
+    rows = build_rows(registry, latest)
     out.print(ranking_table(rows, "Vigía — demostración (portales simulados)"))
     print_summary(summary, db_url)
     print_agreement(compare(((item.cve_inegi, item.results) for item in stored), world.ground_truth))

@@ -141,7 +141,7 @@ def report(
         latest = repository.latest_results(database, [m.cve_inegi for m in chosen])
     finally:
         database.dispose()
-    rows = build_rows(chosen, latest, load_catalogue())
+    rows = build_rows(chosen, latest)
     if fmt is OutputFormat.table and not any(r.run_id for r in rows):
         out.print(
             "[yellow]No hay corridas completas en esta base de datos.[/] Ejecute `vigia crawl` "

@@ -1,0 +1,195 @@
+"""The dashboard's read model: one typed row per page, read by the HTML pages, the exports and the JSON API.
+
+Fields have English names; their JSON names are the Spanish serialization aliases (the API contract), and fields
+marked exclude are for the pages only. Docstrings are in Spanish: they document the API in /openapi.json.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from core.clock import LOCAL_TZ
+
+
+def local_minutes(moment: datetime | None) -> str | None:
+    """Stored UTC times are shown in Mexico City time, the auditors' clock (ISO 8601 with its offset)."""
+    return moment.astimezone(LOCAL_TZ).isoformat(timespec="minutes") if moment else None
+
+
+def _local_or_empty(moment: datetime | None) -> str:
+    return local_minutes(moment) or ""
+
+
+def _day(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+LocalTime = Annotated[datetime | None, PlainSerializer(local_minutes)]
+LocalTimeText = Annotated[datetime | None, PlainSerializer(_local_or_empty)]
+Day = Annotated[date | None, PlainSerializer(_day)]
+Scores = dict[str, float | None]
+
+
+def _es(name: str, description: str | None = None) -> Any:
+    return Field(serialization_alias=name, description=description)
+
+
+def _hidden(default: Any = None) -> Any:
+    return Field(default=default, exclude=True)
+
+
+class Row(BaseModel):
+    """Fila de solo lectura."""
+
+    model_config = ConfigDict(frozen=True, serialize_by_alias=True)
+
+
+class RankingItem(Row):
+    """Un municipio en la clasificación, con sus puntajes y su cambio desde el mes anterior."""
+
+    cve_inegi: str = Field(description="Clave INEGI del municipio")
+    nombre: str
+    poblacion_2020: int = Field(description="Población del Censo 2020")
+    conapo_gm_2020: str | None = _es("grado_marginacion", "Grado de marginación CONAPO 2020")
+    region: str | None
+    run_id: int | None = _es("corrida", "Corrida de la que provienen los resultados")
+    run_finished_at: LocalTime = _es("fecha", "Fecha de término de esa corrida (ISO 8601)")
+    scores: Scores = _es("puntajes", "Puntajes 0–100 por área: P2, P3, P4, total e ipomex")
+    change_since_month: Scores = _es("cambio", "Cambio de cada puntaje desde la corrida de hace un mes o más")
+    cumple: int
+    no_cumple: int
+    indeterminado: int
+    month_ago_run_id: int | None = _hidden()
+
+
+class ChecklistItem(Row):
+    """Una verificación de un municipio en su corrida más reciente."""
+
+    check_id: str = _es("verificacion")
+    label: str = _es("etiqueta")
+    area: str
+    status: str = _es("estado")
+    evidence_url: str | None = _es("evidencia_url")
+    evidence_text: str | None = _es("evidencia_texto")
+    detail: str | None = _es("detalle")
+    first_seen: LocalTime = _es("desde", "Fecha desde la que la verificación tiene este estado")
+    source: str = _hidden("sitio")
+    reason: str | None = _hidden()
+
+
+class ScorePoint(Row):
+    """Puntajes de un municipio en una corrida."""
+
+    run_id: int = _es("corrida")
+    finished_at: LocalTimeText = _es("fecha")
+    scores: Scores = _es("puntajes")
+
+
+class FractionItem(Row):
+    """Una fracción de IPOMEX de un municipio."""
+
+    check_id: str = _es("obligacion")
+    fraccion: str
+    titulo: str
+    status: str = _es("estado")
+    last_update: Day = _es("ultima_actualizacion")
+    source: str = _hidden("")
+    reason: str | None = _hidden()
+
+
+class ChangeItem(Row):
+    """Un cambio de estado entre dos corridas consecutivas."""
+
+    check_id: str = _es("verificacion")
+    label: str = _es("tipo", "«regresión» (dejó de cumplir) o «recuperación» (volvió a cumplir)")
+    before: str = _es("antes")
+    after: str = _es("ahora")
+    created_at: LocalTimeText = _es("fecha")
+    kind: str = _hidden("")
+    run_id: int = _hidden(0)
+    evidence_url: str | None = _hidden()
+
+
+class MunicipalityResponse(Row):
+    """Ficha de un municipio: verificaciones, evolución, IPOMEX y cambios."""
+
+    cve_inegi: str
+    nombre: str
+    poblacion_2020: int
+    conapo_gm_2020: str | None = _es("grado_marginacion")
+    region: str | None
+    sitio_web: str | None
+    checklist: tuple[ChecklistItem, ...] = _es("verificaciones")
+    series: tuple[ScorePoint, ...] = _es("serie")
+    fractions: tuple[FractionItem, ...] = _es("fracciones")
+    alerts: tuple[ChangeItem, ...] = _es("cambios")
+    run_id: int | None = _hidden()
+    run_finished_at: datetime | None = _hidden()
+
+
+class CheckCount(Row):
+    """Cuántos municipios tuvieron cada estado en una corrida."""
+
+    run_id: int = _es("corrida")
+    finished_at: LocalTimeText = _es("fecha")
+    cumple: int
+    no_cumple: int
+    indeterminado: int
+    no_aplica: int = _hidden(0)
+
+
+class CheckMunicipality(Row):
+    """El estado más reciente de una verificación en un municipio."""
+
+    cve_inegi: str
+    nombre: str
+    status: str = _es("estado")
+    evidence_url: str | None = _es("evidencia_url")
+    evidence_text: str | None = _es("evidencia_texto")
+    run_id: int = _hidden(0)
+    reason: str | None = _hidden()
+
+
+class CheckResponse(Row):
+    """Una verificación a través de los municipios y del tiempo."""
+
+    check_id: str = _es("verificacion")
+    label: str = _es("etiqueta")
+    area: str
+    series: tuple[CheckCount, ...] = _es("serie")
+    latest: tuple[CheckMunicipality, ...] = _es("municipios")
+
+
+class IpomexRow(Row):
+    """Estados de las fracciones de IPOMEX de un municipio."""
+
+    cve_inegi: str
+    nombre: str
+    statuses: dict[str, str] = _es("estados", "Estado por identificador de obligación")
+    run_id: int | None = _hidden()
+
+
+class IpomexResponse(Row):
+    """Matriz municipios × fracciones de IPOMEX."""
+
+    fraction_ids: tuple[str, ...] = _es("fracciones")
+    rows: tuple[IpomexRow, ...] = _es("municipios")
+    fraction_labels: tuple[str, ...] = _hidden(())
+
+
+class RunItem(Row):
+    """Una corrida del monitor."""
+
+    id: int
+    kind: str = _es("tipo")
+    status: str = _es("estado")
+    started_at: LocalTimeText = _es("inicio")
+    finished_at: LocalTime = _es("fin")
+    duration_seconds: float | None = _es("duracion_segundos")
+    sites_done: int = _es("sitios")
+    pages_ok: int = _es("paginas_ok")
+    pages_failed: int = _es("paginas_error")
+    error: str | None
