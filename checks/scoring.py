@@ -21,6 +21,12 @@ SITE_SOURCE = "sitio"
 # When one fraction was captured from several sources (ipomex3 and ipomex4), the most favourable verdict stands:
 # publishing on either portal fulfils the obligation, and a no_cumple must not rest on the weaker source.
 PRECEDENCE: tuple[Status, ...] = ("cumple", "no_aplica", "no_cumple", "indeterminado")
+_RANK: dict[str, int] = {status: i for i, status in enumerate(PRECEDENCE)}
+
+
+def precedence_rank(status: str) -> int:
+    """Position of status in PRECEDENCE (lower is more favourable); an unknown status ranks after every known one."""
+    return _RANK.get(status, len(PRECEDENCE))
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,7 @@ def transparency_index(results: Iterable[CheckResult]) -> AreaScore:
         if result.source == SITE_SOURCE:
             continue
         kept = best.get(result.check_id)
-        if kept is None or PRECEDENCE.index(result.status) < PRECEDENCE.index(kept.status):
+        if kept is None or precedence_rank(result.status) < precedence_rank(kept.status):
             best[result.check_id] = result
     return _score([(result, 1.0) for result in best.values()])
 

@@ -21,6 +21,11 @@ def local_date(moment: datetime | None) -> str:
     return aware.astimezone(LOCAL_TZ).strftime("%d/%m/%Y")
 
 
+def local_minutes(moment: datetime | None) -> str | None:
+    """A stored UTC time in Mexico City time as ISO 8601 to the minute with its offset (dashboard and API), or None."""
+    return moment.astimezone(LOCAL_TZ).isoformat(timespec="minutes") if moment else None
+
+
 def local_text(moment: datetime | None) -> str:
     """Format a stored UTC time in Mexico City time, or a dash when absent."""
     if moment is None:

@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from checks.catalogue import Catalogue
 from checks.obligations import ObligationCatalogue
-from checks.scoring import PRECEDENCE, SITE_SOURCE
+from checks.scoring import PRECEDENCE, SITE_SOURCE, precedence_rank
 from storage.compact import key_names
 from storage.db import Database
 from storage.models import CheckKeyRow, CheckResultRow, MunicipalityRow, ResultDetailRow, RunRow, SiteOutcomeRow
@@ -174,8 +174,7 @@ def _check_latest(session: Session, check_id: str) -> list[CheckMunicipality]:
             .where(c.run_id == run_id, c.cve_inegi.in_(cves), c.check_key.in_(keys))
         )
         rows += session.execute(query).all()
-    ranks: dict[str, int] = {status: i for i, status in enumerate(PRECEDENCE)}
-    rows.sort(key=lambda r: (r.cve_inegi, ranks.get(r.status, len(PRECEDENCE)), r.check_key))
+    rows.sort(key=lambda r: (r.cve_inegi, precedence_rank(r.status), r.check_key))
     found: dict[str, Any] = {}
     texts: dict[str, str | None] = {}
     for row in rows:
@@ -231,14 +230,13 @@ def _latest_fractions(session: Session) -> tuple[dict[str, int], dict[tuple[str,
     ipomex = [key for key, (_, source) in names.items() if source != SITE_SOURCE]
     pairs = latest_pairs(session)
     best: dict[tuple[str, str], int] = {}
-    ranks: dict[str, int] = {status: i for i, status in enumerate(PRECEDENCE)}
     for run_id, cves in by_run(pairs).items():
         query = select(c.cve_inegi, c.check_key, c.status).where(
             c.run_id == run_id, c.cve_inegi.in_(cves), c.check_key.in_(ipomex)
         )
         for cve, key, status in session.execute(query):
             # Several sources of one fraction: the most favourable verdict stands.
-            pair, rank = (cve, names[key][0]), ranks.get(status, len(PRECEDENCE))
+            pair, rank = (cve, names[key][0]), precedence_rank(status)
             best[pair] = min(rank, best.get(pair, rank))
     runs = {cve: run_id for run_id, cve in pairs}
     return runs, {pair: PRECEDENCE[rank] for pair, rank in best.items() if rank < len(PRECEDENCE)}

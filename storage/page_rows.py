@@ -11,12 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from core.clock import LOCAL_TZ
-
-
-def local_minutes(moment: datetime | None) -> str | None:
-    """Stored UTC times are shown in Mexico City time, the auditors' clock (ISO 8601 with its offset)."""
-    return moment.astimezone(LOCAL_TZ).isoformat(timespec="minutes") if moment else None
+from core.clock import local_minutes
 
 
 def _local_or_empty(moment: datetime | None) -> str:

@@ -17,8 +17,8 @@ from starlette.templating import Jinja2Templates
 
 from checks.catalogue import load_catalogue
 from checks.obligations import load_obligations
+from core.clock import local_minutes
 from storage.db import open_database
-from storage.page_rows import local_minutes
 from web import auth, pages, views
 from web.charts import line_chart
 

@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.responses import Response
 
+from core.clock import local_minutes
 from storage import dashboard
-from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, local_minutes
+from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem
 from web import views
 from web.exports import FORMATS, Table, export_response
 from web.schemas import RankingResponse, RunsResponse
