@@ -5,20 +5,28 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
 
 _SEPS = "[ \t.\\-\u2013\u2014]"
 PHONE_RE = re.compile(
     r"(?<![\w$/#])(?<!\d[.,])"
     r"(?P<cc>\+\s?52[ .\-]{0,2}(?:1[ .\-]{0,2})?)?"
     rf"(?:(?P<paren>\(\s?(?:01[ .\-]?)?\d{{2,3}}\s?\)){_SEPS}{{0,3}})?"
-    rf"(?P<body>\d{{1,10}}(?:{_SEPS}{{1,3}}\d{{2,4}}){{0,5}})"
+    rf"(?P<body>\d{{1,10}}(?:{_SEPS}{{1,3}}\d{{1,4}}){{0,5}})"
     r"(?![\w/]|[.,]\d)"
 )
-# Words that make a nearby number a phone number ("tel", "conmutador", "lada"...).
+# Words that make a nearby number a phone number: phone words ("tel", "conmutador", "lada"...) and the names of the
+# services municipal directories list numbers for (emergencias, bomberos, atención ciudadana...).
 PHONE_CONTEXT = re.compile(
     r"(?:\btels?\b|\btel\.|telefono|\btelf?\b|conmutador|llamanos|llama(?:r)? al|\bfax\b|\blada\b|contacto|"
-    r"\bcel\b|celular|whatsapp|\bext\b|extension|atencion telefonica|linea directa)"
+    r"\bcel\b|celular|whatsapp|\bext\b|extension|atencion telefonica|linea directa|marca(?:r)? al|comunicate|"
+    r"informes|atencion ciudadana|emergencias?|bomberos|proteccion civil|policia|seguridad publica|centro de mando|"
+    r"\bc[45]\b|cabina|directorio|\bdif\b|oficina|presidencia municipal|numeros? (?:de )?(?:telefono|contacto))"
 )
+# A directory line "Bomberos: 5857 0990": a short label, a colon, then the number.
+_LABEL_COLON = re.compile(r"(?:^|[\s>])[a-z][a-z .]{1,40}:\s{0,3}$")
 # Words that make a nearby number something else (folio, population, money...).
 NOT_PHONE_CONTEXT = re.compile(
     r"(?:folio|expediente|oficio|\bclave\b|curp|\brfc\b|cuenta|habitantes|poblacion|\$|pesos|monto|importe|"
@@ -70,17 +78,47 @@ def classify_number(match: re.Match[str]) -> PhoneMatch | None:
     if len(groups) > 1 and any(len(g) > 4 for g in groups[1:]):
         return None
     prefixed = bool(match["paren"] or match["cc"])
-    if len(groups[0]) == 1 and not prefixed:  # "1 234 567 890" is a quantity; "(724) 2 48 69 41" a phone
+    # "1 234 567 890" is a quantity; "(724) 2 48 69 41" and "(774) 74-5-00-02" are phones.
+    if not prefixed and any(len(g) == 1 for g in groups):
         return None
     digits = _national(re.sub(r"\D", "", match.group(0)), bool(match["cc"]))
     # Groups of exactly three digits read as thousands ("12 345 678"): such a number needs phone context.
     thousands = len(groups) >= 3 and all(len(g) == 3 for g in groups[1:])
     formatted = prefixed or (len(groups) > 1 and not thousands)
-    if len(digits) == 10 and digits[0] in "23456789":
+    if len(digits) == 10 and valid_national(digits):
         return PhoneMatch(digits, match.start(), match.end(), strong=formatted)
-    if len(digits) in (7, 8) and digits[0] != "0":
+    if len(digits) in (7, 8) and valid_local(digits):
         return PhoneMatch(digits, match.start(), match.end(), strong=False)
     return None
+
+
+def _placeholder(digits: str) -> bool:
+    """Digits nobody dials: a subscriber number of one or two repeated digits (555-5555, 000-0000, 121-2121)."""
+    tail = digits[-7:]
+    return len(tail) == 7 and len(set(tail)) <= 2
+
+
+@lru_cache(maxsize=4096)
+def valid_national(digits: str) -> bool:
+    """A 10-digit number whose area code exists in Mexico's numbering plan (libphonenumber) and is no placeholder."""
+    try:
+        number = phonenumbers.parse(digits, "MX")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number) and not _placeholder(digits)
+
+
+# Area codes whose subscriber numbers have 8 digits: the Valle de México (55, 56), Guadalajara (33), Monterrey (81).
+_METRO_AREAS = ("55", "56", "33", "81")
+
+
+def valid_local(digits: str) -> bool:
+    """A local number as older sites write it: 8 digits valid in a metropolitan area, or 7 digits, no placeholder."""
+    if digits[0] in "01" or _placeholder(digits):
+        return False
+    if len(digits) == 8:
+        return any(valid_national(area + digits) for area in _METRO_AREAS)
+    return len(digits) == 7
 
 
 def _split_run(match: re.Match[str]) -> Iterator[re.Match[str]]:
@@ -128,6 +166,8 @@ def find_phones(folded: str) -> Iterator[PhoneMatch]:
 
 def _phones_in(folded: str, match: re.Match[str]) -> Iterator[PhoneMatch]:
     """Accepted phones within one PHONE_RE match, splitting numbers written back to back."""
+    if _placeholder(re.sub(r"\D", "", match.group(0))):
+        return
     candidates = [match] if classify_number(match) is not None else list(_split_run(match))
     for candidate in candidates:
         phone = classify_number(candidate)
@@ -141,7 +181,9 @@ def _accept(folded: str, phone: PhoneMatch) -> bool:
     near_before = folded[max(0, phone.start - 25) : phone.start]
     if NOT_PHONE_CONTEXT.search(near_before) and not PHONE_CONTEXT.search(near_before):
         return False
-    return phone.strong or bool(PHONE_CONTEXT.search(before) or _EXT_AFTER.match(folded, phone.end))
+    if phone.strong or PHONE_CONTEXT.search(before) or _EXT_AFTER.match(folded, phone.end):
+        return True
+    return bool(_LABEL_COLON.search(near_before))
 
 
 def tel_link_digits(href: str) -> str | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from checks.catalogue import Catalogue, load_catalogue
 from checks.classify import JS_SHELL, OK, PARKED, REASONS, REDIRECT, SOFT_404, classify_detail
-from checks.kinds.base import Check, SiteState
+from checks.kinds.base import Check, SiteState, url_key
 from checks.model import CheckResult, CrawlOutcome, Evidence
 from checks.page import Page, is_document, parse_page
 from checks.text import clip, repair_mojibake
@@ -77,6 +77,8 @@ class SiteEvaluator:
         self.home_repeats = 0
         self.pages_used = 0
         self.pages_unusable = 0
+        self.read_urls: set[str] = set()
+        self.home_scripted_nav = False
 
     def add_page(self, url: str, html: str, depth: int, defer_js: bool = False) -> PageAnalysis:
         """Parse one page (url is its final URL; depth 0 is the home page) and feed it to the checks.
@@ -97,8 +99,10 @@ class SiteEvaluator:
         if is_home:
             self.home_kind, self.home_url, self.home_title, self.home_snippet = kind, url, page.title, snippet
             self.home_hash = hash(html)
+            self.home_scripted_nav = page.scripted_nav
         if kind == OK:
             self.pages_used += 1
+            self.read_urls.add(url_key(url))
             self._observe(page, is_home)
         elif not is_home and not (repeat and self.home_repeats == 1):
             # One copy of the home elsewhere is normal (/index.html); several make a catch-all (soft-404).
@@ -142,8 +146,10 @@ class SiteEvaluator:
         """Crawl facts for the checks; pages classified as unusable count as failed ones."""
         total = max(outcome.pages_ok + outcome.pages_failed, self.pages_used + self.pages_unusable)
         failed = min(total, outcome.pages_failed + self.pages_unusable)
-        complete = not outcome.truncated and failed <= MAX_FAILED_SHARE * total
+        complete = not outcome.truncated and failed <= MAX_FAILED_SHARE * total and not self.home_scripted_nav
         why = "la exploración se interrumpió" if outcome.truncated else f"{failed} de {total} páginas no se leyeron"
+        if self.home_scripted_nav:
+            why = "el menú del sitio se genera con JavaScript y no tiene enlaces que un lector pueda seguir"
         return SiteState(
             self.run_date,
             outcome,
@@ -152,6 +158,7 @@ class SiteEvaluator:
             self.pages_used,
             complete,
             "" if complete else why,
+            frozenset(self.read_urls),
         )
 
 

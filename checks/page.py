@@ -94,12 +94,13 @@ class Field(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Form:
-    """A form (or the page's controls outside any form) with its action, identity and fields."""
+    """A form (or the page's controls outside any form) with its action, identity, fields, text and surroundings."""
 
     action: str
     ident: str
     fields: tuple[Field, ...]
     text: str
+    context: str = ""  # folded text around the form (its container, e.g. a modal's title), for what it is for
 
 
 @dataclass(slots=True)
@@ -111,6 +112,12 @@ class Page:
     text: str = ""
     folded: str = ""
     dead_text: str = ""
+    # Folded texts of navigation that leads nowhere a crawler can follow: dead anchors, buttons outside forms and
+    # script-driven items (onclick). What they name was offered but could not be read.
+    dead_nav: tuple[str, ...] = ()
+    # The page's navigation is written by scripts at run time (custom elements or empty nav placeholders and
+    # almost no same-site links): a static reader cannot see where the site leads.
+    scripted_nav: bool = False
     headings: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     forms: tuple[Form, ...] = ()
@@ -153,10 +160,48 @@ def parse_page(url: str, html: str) -> Page:
         decoded = (_cf_decode(el.get("data-cfemail") or "") for el in doc.xpath("//*[@data-cfemail]"))
         page.emails = page.emails + tuple(e for e in decoded if e)
     page.dead_text = fold(collapse(" ".join(text_of(a) for a in dead)))
+    # An in-page anchor ("#seccion") leads to content this page already holds: only "", "#" and javascript: links
+    # are navigation a crawler cannot follow.
+    dead_texts = [collapse(text_of(a)) for a in dead if (a.get("href") or "").strip() in ("", "#") or _is_js(a)]
+    # The XPath costs a whole-tree scan: only when the raw HTML has something it can find.
+    scripted = _script_nav(doc) if "onclick" in html else []
+    page.dead_nav = tuple(t for t in fold("\n".join(dead_texts + scripted)).split("\n") if t)
+    page.scripted_nav = _scripted_nav(doc, page, html)
     for anchor in dead:
         drop(anchor)
     _read_text(doc, page)
     return page
+
+
+def _is_js(anchor: Element) -> bool:
+    """An anchor whose href is a javascript: call."""
+    return (anchor.get("href") or "").strip()[:11].lower() == "javascript:"
+
+
+def _script_nav(doc: Element) -> list[str]:
+    """Texts of script-driven items (onclick outside forms): navigation a crawler cannot follow."""
+    texts: list[str] = []
+    for element in doc.xpath("//*[@onclick and not(self::a) and not(ancestor::form)]"):
+        text = collapse(text_of(element) + " " + (element.get("aria-label") or element.get("title") or ""))
+        if 2 < len(text) <= 120:
+            texts.append(text)
+    return texts
+
+
+_CUSTOM_TAG = re.compile(r"<[a-z][a-z0-9]*-[a-z0-9-]*[\s>/]")
+# A menu container left empty in the HTML (no anchors, no text) for a script to fill.
+_NAV_PLACEHOLDER = (
+    "//nav[not(.//a) and not(normalize-space())]"
+    " | //*[@id='menu' or @id='nav' or @id='navbar' or @id='header'][not(.//a) and not(normalize-space())]"
+)
+
+
+def _scripted_nav(doc: Element, page: Page, html: str) -> bool:
+    """Few same-site links, scripts, and a custom element or an empty nav placeholder where the menu would be."""
+    own = host_of(page.url)
+    if sum(link.host == own for link in page.links) >= 3 or not (page.scripts or page.inline_script):
+        return False
+    return bool(_CUSTOM_TAG.search(html) or doc.xpath(_NAV_PLACEHOLDER))
 
 
 def text_of(element: Element) -> str:
@@ -375,15 +420,24 @@ def _read_forms(doc: Element, page: Page) -> None:
         ident = " ".join(form.get(a) or "" for a in ("id", "class", "name", "role"))
         if parent is not None:
             ident += " " + (parent.get("role") or "") + " " + (parent.get("class") or "")
-        forms.append(
-            _make_form(
-                form.get("action") or "", ident, form.iter("input", "textarea", "select", "button"), text_of(form)
-            )
+        made = _make_form(
+            form.get("action") or "", ident, form.iter("input", "textarea", "select", "button"), text_of(form)
         )
+        forms.append(_with_context(made, form))
     orphans = doc.xpath("//input[not(ancestor::form)] | //textarea[not(ancestor::form)]")
     if orphans:
         forms.append(_make_form("", "", orphans, ""))
     page.forms = tuple(forms)
+
+
+def _with_context(made: Form, form: Element) -> Form:
+    """The form plus the text of its container two levels up (a modal's or a section's title names its purpose)."""
+    parent = form.getparent()
+    container = parent.getparent() if parent is not None and parent.getparent() is not None else parent
+    if container is None:
+        return made
+    context = fold(collapse(text_of(container)))[:600]
+    return Form(made.action, made.ident, made.fields, made.text, context)
 
 
 def _make_form(action: str, ident: str, controls: Iterable[Element], text: str) -> Form:

@@ -92,9 +92,20 @@ class Matcher:
         return next(self.finditer(text), None)
 
 
+# Abbreviations every Mexican municipal site uses ("Plan Mpal. de Desarrollo", "H. Ayto."): a pattern that names
+# the word also accepts its abbreviation.
+ABBREVIATIONS = {"municipal": "(?:municipal|mpal\\.?)", "ayuntamiento": "(?:ayuntamiento|ayto\\.?)"}
+_ABBREVIABLE = re.compile("|".join(ABBREVIATIONS))
+
+
+def with_abbreviations(pattern: str) -> str:
+    """The folded pattern with each abbreviable word also accepting its abbreviation."""
+    return _ABBREVIABLE.sub(lambda m: ABBREVIATIONS[m.group(0)], pattern)
+
+
 def compile_any(patterns: Iterable[str]) -> Matcher | None:
     """Compile folded patterns into one word-start Matcher (None when there are none); raises re.error."""
-    folded = [fold_pattern(p.removeprefix("\\b")) for p in patterns]
+    folded = [with_abbreviations(fold_pattern(p.removeprefix("\\b"))) for p in patterns]
     # MULTILINE: joined link texts and headings are newline-separated, so ^ and $ anchor one text each.
     parts = tuple((re.compile(p, re.MULTILINE), required_literal(p)) for p in folded)
     return Matcher(parts) if parts else None

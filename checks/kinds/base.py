@@ -26,6 +26,11 @@ class SiteState:
     pages_seen: int
     site_complete: bool
     incomplete_why: str = ""
+    read_urls: frozenset[str] = frozenset()
+
+    def was_read(self, url: str) -> bool:
+        """Whether the crawl read url as a usable page (ignoring a trailing slash)."""
+        return url_key(url) in self.read_urls
 
     def complete(self, scope: str) -> bool:
         """Whether absence within scope may be asserted (the home page alone suffices for home checks)."""
@@ -89,15 +94,31 @@ class EvidenceCheck(Check[ConfigT]):
         return absent(self, site)
 
 
-def absent(check: Check[Any], site: SiteState, evidence: Evidence | None = None) -> CheckResult:
-    """no_cumple when the crawl saw enough for the check's scope, else indeterminado crawl_incomplete."""
+def url_key(url: str) -> str:
+    """A URL as compared for "was this page read": no fragment, no trailing slash."""
+    return url.split("#", 1)[0].rstrip("/")
+
+
+def absent(
+    check: Check[Any], site: SiteState, evidence: Evidence | None = None, near: Evidence | None = None
+) -> CheckResult:
+    """no_cumple when the crawl saw enough for the check's scope, else indeterminado crawl_incomplete; a near
+    miss (the site names the topic where the crawl could not read it) is indeterminado revisar."""
     label = check.spec.label
     if not site.complete(check.spec.scope):
         return check.result(
             "indeterminado",
-            evidence,
+            evidence or near,
             "crawl_incomplete",
             f"La exploración quedó incompleta ({site.incomplete_why}); no se puede afirmar que falte «{label}».",
+        )
+    if near is not None:
+        return check.result(
+            "indeterminado",
+            near,
+            "revisar",
+            f"El sitio nombra «{label}» en un menú, enlace o documento que no se pudo leer; requiere revisión "
+            "humana antes de afirmar que falta.",
         )
     if check.spec.scope == "home":
         where = "en la página de inicio"

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks.contacts import find_emails, find_phones
-from checks.kinds.base import EvidenceCheck
-from checks.model import Evidence
-from checks.page import Page, url_words
+from checks.forms import describe, is_contact
+from checks.kinds.base import EvidenceCheck, SiteState, absent
+from checks.model import CheckResult, Evidence
+from checks.page import Page, host_of, url_words
 from checks.spec import CheckSpec, ParamError, Params
 from checks.text import Matcher, clip, window
 from core.text import fold
@@ -30,6 +31,9 @@ _KEYS = frozenset(
         "links_only",
         "require_contact",
         "record_year",
+        "service_words",
+        "service_urls",
+        "form_words",
     }
 )
 _YEAR = re.compile(r"\b(?:19[89]\d|20\d\d)\b")
@@ -53,24 +57,38 @@ class KeywordConfig:
     links_only: bool
     require_contact: bool
     record_year: bool
+    service_words: Matcher | None = None
+    service_urls: re.Pattern[str] | None = None
+    form_words: Matcher | None = None
+
+
+# The page announces the topic as not published yet: an announcement, not a publication.
+_UNPUBLISHED = re.compile(
+    r"en proceso de (?:digitalizacion|publicacion|actualizacion|integracion|carga|elaboracion)|proximamente|"
+    r"en construccion|(?:aun|todavia) no (?:se ha|se han|hay|esta|estan)|"
+    r"sin informacion (?:disponible|por el momento)|no (?:hay|existe) informacion (?:disponible|publicada)"
+)
+_FOLLOWING = 160
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One candidate piece of evidence: snippet, the folded region around it and the year stated there."""
+    """One candidate piece of evidence: snippet, the folded region around it, the year stated there and the text
+    that follows it on the page (to tell an announcement of what is not published yet)."""
 
     snippet: str
     region: str
     year: str | None
+    after: str = ""
 
 
-def _compile_urls(params: Params) -> re.Pattern[str] | None:
-    """exclude_urls: plain case-insensitive regular expressions over the link URL."""
-    patterns = params.strings("exclude_urls")
+def _compile_urls(params: Params, key: str = "exclude_urls") -> re.Pattern[str] | None:
+    """exclude_urls / service_urls: plain case-insensitive regular expressions over the link URL."""
+    patterns = params.strings(key)
     try:
         return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
     except re.error as exc:
-        raise ParamError("exclude_urls", f"expresión regular inválida ({exc})") from None
+        raise ParamError(key, f"expresión regular inválida ({exc})") from None
 
 
 class KeywordCheck(EvidenceCheck[KeywordConfig]):
@@ -81,6 +99,9 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
     def __init__(self, spec: CheckSpec, config: KeywordConfig, run_date: datetime.date) -> None:
         super().__init__(spec, config, run_date)
         self.has_year = False
+        # Near misses: the site names the topic where a crawler cannot read it (dead menu items, targets not read).
+        self.near: Evidence | None = None
+        self.pending: dict[str, Evidence] = {}
 
     @classmethod
     def compile(cls, params: Mapping[str, Any]) -> KeywordConfig:
@@ -96,7 +117,12 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
             links_only=p.flag("links_only"),
             require_contact=p.flag("require_contact"),
             record_year=p.flag("record_year"),
+            service_words=p.pattern("service_words"),
+            service_urls=_compile_urls(p, "service_urls"),
+            form_words=p.pattern("form_words"),
         )
+        if config.service_urls is not None and config.service_words is None:
+            raise ParamError("service_urls", "sólo se aplica a service_words, que falta")
         if not (config.patterns or config.text_patterns or config.hosts or config.extensions):
             raise ParamError("patterns", "hace falta al menos uno de patterns, text_patterns, hosts o extensions")
         if config.require_contact and config.text_patterns is None:
@@ -113,6 +139,41 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
         # With record_year, evidence that states the year replaces earlier evidence that does not.
         if best is not None and (self.evidence is None or best[1]):
             self.evidence, self.has_year = best
+        if self.evidence is None:
+            self._note_near_misses(page)
+
+    def conclude(self, site: SiteState) -> CheckResult:
+        if self.evidence is not None:
+            return self.result("cumple", self.evidence)
+        unread = next((e for url, e in self.pending.items() if not site.was_read(url)), None)
+        return absent(self, site, near=self.near or unread)
+
+    def names_topic(self, folded: str) -> bool:
+        """Whether a (folded) label names this check's topic: a hint, never evidence by itself."""
+        config = self.config
+        return any(m is not None and m.search(folded) for m in (config.patterns, config.text_patterns))
+
+    def near_miss(self, evidence: Evidence) -> None:
+        """Record something that names the topic but could not be read (e.g. an unreadable document)."""
+        self.near = self.near or evidence
+
+    def _note_near_misses(self, page: Page) -> None:
+        """Dead menu items that name the topic; with require_contact, links whose page must still be read."""
+        if self.near is None:
+            blob, starts, parts = _blob(page, "dead_nav")
+            for pattern in (self.config.patterns, self.config.text_patterns):
+                match = pattern.search(blob) if pattern is not None else None
+                if match is not None:
+                    text = page.dead_nav[bisect_right(starts, match.start()) - 1]
+                    self.near = Evidence(page.url, clip(f"Menú o enlace sin destino que se pueda leer: {text}"))
+                    break
+        if self.config.require_contact and self.config.text_patterns is not None:
+            blob, starts, _ = _blob(page, "links")
+            for match in self.config.text_patterns.finditer(blob):
+                link = page.links[bisect_right(starts, match.start()) - 1]
+                if link.host and len(self.pending) < 20:
+                    note = f"Enlace a una página no leída: {link.text} → {link.url}"
+                    self.pending.setdefault(link.url, Evidence(page.url, clip(note)))
 
     def find(self, page: Page) -> Evidence | None:
         """The page's best evidence (see _best)."""
@@ -124,6 +185,9 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
         fallback: tuple[Evidence, bool] | None = None
         for hit in self._hits(page):
             if self.config.exclude is not None and self.config.exclude.search(hit.region):
+                continue
+            if _UNPUBLISHED.search(hit.after):
+                self.near_miss(Evidence(page.url, clip(f"Anunciado como no publicado todavía: {hit.snippet}")))
                 continue
             if not self.config.record_year:
                 return Evidence(page.url, clip(hit.snippet)), False
@@ -140,10 +204,14 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
                 yield from self._text_hits(page, config.text_patterns)
             return
         yield from self._link_hits(page)
+        yield from self._service_hits(page)
+        yield from self._form_hits(page)
         if config.patterns is not None and not config.links_only:
             blob, starts, parts = _blob(page, "headings")
             for index in sorted({bisect_right(starts, m.start()) - 1 for m in config.patterns.finditer(blob)}):
-                yield Hit(f"Encabezado: {page.headings[index]}", parts[index], _year(parts[index]))
+                yield Hit(
+                    f"Encabezado: {page.headings[index]}", parts[index], _year(parts[index]), _after(page, parts[index])
+                )
             title = fold(page.title)
             if config.patterns.search(title):
                 yield Hit(f"Título: {page.title}", title, _year(title))
@@ -177,6 +245,33 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
                 found.update(targets.get(key, ()))
         return iter(sorted(found))
 
+    def _service_hits(self, page: Page) -> Iterator[Hit]:
+        """Links to another host whose text (or, for a bare "aquí"-like link, its surroundings) names the service."""
+        words, urls = self.config.service_words, self.config.service_urls
+        if words is None:
+            return
+        own = host_of(page.url).removeprefix("www.")
+        for link in page.links:
+            if not link.host or link.host.removeprefix("www.") == own:
+                continue
+            if urls is not None and not urls.search(link.url):
+                continue
+            if words.search(link.folded) or (len(link.folded.split()) <= 3 and words.search(link.context)):
+                note = f"Servicio en otro dominio, enlazado desde el sitio: {link.text or '(enlace sin texto)'}"
+                yield Hit(f"{note} → {link.url}", f"{link.folded} {link.context}", None)
+
+    def _form_hits(self, page: Page) -> Iterator[Hit]:
+        """Contact forms whose text or container names what they are for (quejas, peticiones, reportes...)."""
+        words = self.config.form_words
+        if words is None:
+            return
+        for form in page.forms:
+            if not is_contact(form):
+                continue
+            match = words.search(form.text) or words.search(form.context)
+            if match is not None:
+                yield Hit(f"{describe(form)} — para «{match.group(0)}»", f"{form.text} {form.context}", None)
+
     def _text_hits(self, page: Page, pattern: Matcher) -> Iterator[Hit]:
         """Matches in the visible text (with require_contact, only those with a contact datum nearby)."""
         folded = page.folded
@@ -185,7 +280,14 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
             if self.config.require_contact and not _has_contact(region):
                 continue
             near = folded[max(0, match.start() - 40) : match.end() + 80]
-            yield Hit(window(page.text, folded, match.start(), match.end()), near, _year(near))
+            after = folded[match.end() : match.end() + _FOLLOWING]
+            yield Hit(window(page.text, folded, match.start(), match.end()), near, _year(near), after)
+
+
+def _after(page: Page, heading: str) -> str:
+    """The folded page text that follows a (folded) heading's first occurrence."""
+    position = page.folded.find(heading)
+    return page.folded[position + len(heading) : position + len(heading) + _FOLLOWING] if position >= 0 else ""
 
 
 def _year(region: str) -> str | None:
@@ -228,6 +330,8 @@ def _blob(page: Page, name: str) -> tuple[str, list[int], list[str]]:
     if cached is None:
         if name == "links":
             parts = [link.folded for link in page.links]
+        elif name == "dead_nav":
+            parts = list(page.dead_nav)
         elif name == "urls":
             parts = url_words([link.url if link.host else "" for link in page.links])
         else:
