@@ -82,6 +82,7 @@ class Link(NamedTuple):
     folded: str
     host: str
     context: str = ""  # folded text of the anchor's parent, filled for links to other hosts (credits, labels)
+    embedded: bool = False  # an iframe, frame, embed or object source rather than an anchor
 
 
 class Field(NamedTuple):
@@ -112,8 +113,8 @@ class Page:
     text: str = ""
     folded: str = ""
     dead_text: str = ""
-    # Folded texts of navigation that leads nowhere a crawler can follow: dead anchors, buttons outside forms and
-    # script-driven items (onclick). What they name was offered but could not be read.
+    # Folded texts of navigation only a script can follow: javascript: anchors and onclick items outside forms.
+    # What they name was offered but could not be read.
     dead_nav: tuple[str, ...] = ()
     # The page's navigation is written by scripts at run time (custom elements or empty nav placeholders and
     # almost no same-site links): a static reader cannot see where the site leads.
@@ -151,6 +152,7 @@ def parse_page(url: str, html: str) -> Page:
     dead = _read_links(doc, page, base)
     _read_forms(doc, page)
     page.iframes = tuple(u for u in (absolute(base, f.get("src") or "") for f in doc.iter("iframe")) if u)
+    page.links = page.links + _embedded(doc, base, own=host_of(page.url))
     _read_redirect(doc, page, base)
     page.times = page.times + tuple(t.get("datetime") or "" for t in doc.iter("time") if t.get("datetime"))
     # Whole-tree XPath scans cost ~0.3 ms each: run them only when the raw HTML can contain a hit.
@@ -160,9 +162,9 @@ def parse_page(url: str, html: str) -> Page:
         decoded = (_cf_decode(el.get("data-cfemail") or "") for el in doc.xpath("//*[@data-cfemail]"))
         page.emails = page.emails + tuple(e for e in decoded if e)
     page.dead_text = fold(collapse(" ".join(text_of(a) for a in dead)))
-    # An in-page anchor ("#seccion") leads to content this page already holds: only "", "#" and javascript: links
-    # are navigation a crawler cannot follow.
-    dead_texts = [collapse(text_of(a)) for a in dead if (a.get("href") or "").strip() in ("", "#") or _is_js(a)]
+    # An in-page anchor ("#seccion") leads to content this page already holds and an empty or "#" href is a
+    # placeholder that leads nowhere, for a browser too: only javascript: links are navigation a crawler cannot follow.
+    dead_texts = [collapse(text_of(a)) for a in dead if _is_js(a)]
     # The XPath costs a whole-tree scan: only when the raw HTML has something it can find.
     scripted = _script_nav(doc) if "onclick" in html else []
     page.dead_nav = tuple(t for t in fold("\n".join(dead_texts + scripted)).split("\n") if t)
@@ -171,6 +173,20 @@ def parse_page(url: str, html: str) -> Page:
         drop(anchor)
     _read_text(doc, page)
     return page
+
+
+def _embedded(doc: Element, base: str, own: str) -> tuple[Link, ...]:
+    """Pages and documents embedded in the page (iframe, frame, embed, object) as links: the crawl reads a same-site
+    frame's text, and a document shown in a viewer names itself by its URL."""
+    links: list[Link] = []
+    for element in doc.iter("iframe", "frame", "embed", "object"):
+        url = absolute(base, element.get("src") or element.get("data") or "")
+        if url is None:
+            continue
+        text = collapse(element.get("title") or element.get("aria-label") or "")
+        host = host_of(url)
+        links.append(Link(url, text, fold(text), host, "" if host == own else fold(text), embedded=True))
+    return tuple(links)
 
 
 def _is_js(anchor: Element) -> bool:

@@ -160,7 +160,7 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
     def _note_near_misses(self, page: Page) -> None:
         """Dead menu items that name the topic; with require_contact, links whose page must still be read."""
         if self.near is None:
-            blob, starts, parts = _blob(page, "dead_nav")
+            blob, starts, _ = _blob(page, "dead_nav")
             for pattern in (self.config.patterns, self.config.text_patterns):
                 match = pattern.search(blob) if pattern is not None else None
                 if match is not None:

@@ -47,6 +47,8 @@ class SocialAccountsCheck(Check[SocialConfig]):
 
     def observe(self, page: Page) -> None:
         for link in page.links:
+            if link.embedded:  # embedded plugins are read from page.iframes below
+                continue
             credit = self.config.credits is not None and self.config.credits.search(link.context) is not None
             if link.host and self._network(link.host) is not None and not credit:
                 self._offer(link.url, link.host, page.url)

@@ -191,10 +191,9 @@ def test_positive_and_negative(check_id, good, bad):
 # The site names the topic where a crawler cannot read it: a dead menu item, a script-driven button, a link whose
 # page was not read. Absence cannot be asserted: indeterminado with reason revisar, the near miss as evidence.
 NEAR_MISSES = [
-    ("canal.tramites_en_linea", '<a href="#">Trámites y Servicios</a>'),
+    ("canal.tramites_en_linea", "<a href=\"javascript:abrir('tramites')\">Trámites y Servicios</a>"),
     ("canal.reporte_ciudadano", '<a href="javascript:void(0)">Atención Ciudadana</a>'),
-    ("sitio.aviso_privacidad", '<a href="">Aviso de privacidad</a>'),
-    ("transparencia.enlace_portal", '<a href="#">Transparencia</a>'),
+    ("transparencia.enlace_portal", '<a href="JavaScript:cargar(1)">Transparencia</a>'),
     ("transparencia.conac", '<button onclick="abrir(3)">Armonización Contable</button>'),
     ("transparencia.unidad_transparencia", '<a href="/ut">Unidad de Transparencia</a>'),
     ("normatividad.bando_municipal", "<li onclick=\"location='/bando'\">Bando Municipal</li>"),
@@ -206,6 +205,19 @@ def test_near_miss_is_indeterminado_revisar(check_id, body):
     result = evaluate(html(body))[check_id]
     assert (result.status, result.reason) == ("indeterminado", "revisar")
     assert result.evidence is not None
+
+
+# A placeholder ("", "#") leads nowhere, for a browser too: the crawl saw that nothing is behind it.
+PLACEHOLDERS = [
+    ("canal.tramites_en_linea", '<li><a href="#">Trámites y Servicios</a><ul><li><a href="#">Trámites</a></li></ul>'),
+    ("sitio.aviso_privacidad", '<a href="">Aviso de privacidad</a>'),
+    ("transparencia.enlace_portal", '<a href="#">Transparencia</a>'),
+]
+
+
+@pytest.mark.parametrize(("check_id", "body"), PLACEHOLDERS, ids=[c[0] for c in PLACEHOLDERS])
+def test_placeholder_links_are_absence_not_near_misses(check_id, body):
+    assert status(check_id, body) == "no_cumple"
 
 
 def test_site_scope_finds_evidence_beyond_the_home_page():
