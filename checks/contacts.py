@@ -186,6 +186,19 @@ def _accept(folded: str, phone: PhoneMatch) -> bool:
     return bool(_LABEL_COLON.search(near_before))
 
 
+# Short municipal lines a tel: link may dial: *NNNN service lines and 072 (reports). The national 911 and 089 are
+# not the municipality's own channel.
+_SHORT_LINE = re.compile(r"^(?:\*\d{3,5}|072)$")
+
+
+def tel_short_line(href: str) -> str | None:
+    """Return the short municipal line a tel: link dials (*7311, 072), or None."""
+    if not href.lower().startswith("tel:"):
+        return None
+    target = re.sub(r"[\s\-.]", "", href[4:])
+    return target if _SHORT_LINE.match(target) else None
+
+
 def tel_link_digits(href: str) -> str | None:
     """Return the national digits of a tel: link, or None when it holds fewer than 7 digits."""
     if not href.lower().startswith("tel:"):

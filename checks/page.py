@@ -113,7 +113,7 @@ class Page:
     text: str = ""
     folded: str = ""
     dead_text: str = ""
-    # Folded texts of navigation only a script can follow: javascript: anchors and onclick items outside forms.
+    # Texts of navigation only a script can follow: javascript: anchors and onclick items outside forms.
     # What they name was offered but could not be read.
     dead_nav: tuple[str, ...] = ()
     # The page's navigation is written by scripts at run time (custom elements or empty nav placeholders and
@@ -128,6 +128,8 @@ class Page:
     iframes: tuple[str, ...] = ()
     markers: tuple[str, ...] = ()
     times: tuple[str, ...] = ()
+    # Where the site-wide footer starts in the folded text: the site's general contact data live there.
+    footer_start: int = 0
     emails: tuple[str, ...] = ()
     noscript: str = ""
     spa_root: bool = False  # an SPA root element; only looked for on almost empty pages (SHELL_TEXT, SHELL_LINKS)
@@ -167,7 +169,7 @@ def parse_page(url: str, html: str) -> Page:
     dead_texts = [collapse(text_of(a)) for a in dead if _is_js(a)]
     # The XPath costs a whole-tree scan: only when the raw HTML has something it can find.
     scripted = _script_nav(doc) if "onclick" in html else []
-    page.dead_nav = tuple(t for t in fold("\n".join(dead_texts + scripted)).split("\n") if t)
+    page.dead_nav = tuple(t for t in dead_texts + scripted if t)
     page.scripted_nav = _scripted_nav(doc, page, html)
     for anchor in dead:
         drop(anchor)
@@ -477,10 +479,21 @@ def _read_text(doc: Element, page: Page) -> None:
     page.text = collapse(" ".join(root.itertext()))
     page.folded = fold(page.text)
     page.headings = tuple(h for h in (collapse(text_of(e)) for e in root.iter(*_HEADINGS)) if h)
+    page.footer_start = _footer_start(root, page.folded)
     # The whole-tree XPath cost ~0.08 ms, a fifth of a typical page, when it ran on every page under 1,500
     # characters; only pages the JavaScript-shell test looks at (classify) need it.
     if len(page.folded) <= SHELL_TEXT and len(page.links) <= SHELL_LINKS:
         page.spa_root = bool(doc.xpath(_SPA_ROOTS))
+
+
+def _footer_start(root: Element, folded: str) -> int:
+    """Offset in the folded text where the last <footer> begins (len(folded) without one)."""
+    footers = list(root.iter("footer"))
+    if not footers:
+        return len(folded)
+    head = fold(collapse(" ".join(footers[-1].itertext())))[:80]
+    position = folded.rfind(head) if head else -1
+    return position if position >= 0 else len(folded)
 
 
 def _cf_decode(hexed: str) -> str:

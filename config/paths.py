@@ -9,6 +9,8 @@ CONFIG_DIR = Path(__file__).resolve().parent
 # Read at call time (`paths.REGISTRY`, never `from config.paths import REGISTRY`) so that a monkeypatch reaches them.
 REGISTRY = CONFIG_DIR / "municipios.csv"
 CATALOGUE = CONFIG_DIR / "checks.yaml"
+# Worked examples of the catalogue's site checks, one per class of real-world variant (run as tests).
+EXAMPLES = CONFIG_DIR / "ejemplos.yaml"
 OBLIGATIONS = CONFIG_DIR / "obligaciones.yaml"
 OPERATION = CONFIG_DIR / "operacion.yaml"
 # Not shipped: the operator creates it by hand (see web/auth.py).

@@ -15,6 +15,7 @@ from checks.contacts import (
     mailto_address,
     normalize_email,
     tel_link_digits,
+    tel_short_line,
 )
 from checks.forms import describe, is_contact
 from checks.kinds.base import EvidenceCheck
@@ -42,6 +43,8 @@ class PhoneCheck(EvidenceCheck[None]):
         for link in page.links:
             if tel_link_digits(link.url):
                 return Evidence(page.url, clip(f"Enlace telefónico: {link.text} → {link.url}"))
+            if tel_short_line(link.url):
+                return Evidence(page.url, clip(f"Enlace a línea municipal corta: {link.text} → {link.url}"))
         for text, folded in ((page.text, page.folded), (page.dead_text, page.dead_text)):
             phone = next(find_phones(folded), None)
             if phone is not None:

@@ -34,6 +34,7 @@ _KEYS = frozenset(
         "service_words",
         "service_urls",
         "form_words",
+        "host_patterns",
     }
 )
 _YEAR = re.compile(r"\b(?:19[89]\d|20\d\d)\b")
@@ -60,6 +61,7 @@ class KeywordConfig:
     service_words: Matcher | None = None
     service_urls: re.Pattern[str] | None = None
     form_words: Matcher | None = None
+    host_patterns: re.Pattern[str] | None = None
 
 
 # The page announces the topic as not published yet: an announcement, not a publication.
@@ -120,10 +122,11 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
             service_words=p.pattern("service_words"),
             service_urls=_compile_urls(p, "service_urls"),
             form_words=p.pattern("form_words"),
+            host_patterns=_compile_urls(p, "host_patterns"),
         )
         if config.service_urls is not None and config.service_words is None:
             raise ParamError("service_urls", "sólo se aplica a service_words, que falta")
-        if not (config.patterns or config.text_patterns or config.hosts or config.extensions):
+        if not (config.patterns or config.text_patterns or config.hosts or config.host_patterns or config.extensions):
             raise ParamError("patterns", "hace falta al menos uno de patterns, text_patterns, hosts o extensions")
         if config.require_contact and config.text_patterns is None:
             raise ParamError("require_contact", "sólo se aplica a text_patterns, que falta")
@@ -243,6 +246,8 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
             targets = _targets(page)
             for key in (*config.hosts, *(f".{e}" for e in config.extensions)):
                 found.update(targets.get(key, ()))
+        if config.host_patterns is not None:
+            found.update(i for i, link in enumerate(page.links) if link.host and config.host_patterns.search(link.host))
         return iter(sorted(found))
 
     def _service_hits(self, page: Page) -> Iterator[Hit]:
@@ -276,7 +281,10 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
         """Matches in the visible text (with require_contact, only those with a contact datum nearby)."""
         folded = page.folded
         for match in pattern.finditer(folded):
-            region = folded[max(0, match.start() - 150) : match.end() + 300]
+            end = match.end() + 300
+            if match.start() < page.footer_start:  # the footer's general contact is not this topic's
+                end = min(end, page.footer_start)
+            region = folded[max(0, match.start() - 150) : end]
             if self.config.require_contact and not _has_contact(region):
                 continue
             near = folded[max(0, match.start() - 40) : match.end() + 80]
@@ -331,7 +339,7 @@ def _blob(page: Page, name: str) -> tuple[str, list[int], list[str]]:
         if name == "links":
             parts = [link.folded for link in page.links]
         elif name == "dead_nav":
-            parts = list(page.dead_nav)
+            parts = fold("\n".join(page.dead_nav)).split("\n") if page.dead_nav else []
         elif name == "urls":
             parts = url_words([link.url if link.host else "" for link in page.links])
         else:

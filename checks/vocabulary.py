@@ -1,0 +1,91 @@
+"""Render docs/vocabulario.md: per site check, the forms of evidence it accepts, its vocabulary (from
+config/checks.yaml) and its worked examples (config/ejemplos.yaml). `python -m checks.vocabulary` prints it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checks.catalogue import Catalogue, load_catalogue
+from checks.examples import Examples, load_examples
+from checks.spec import CheckSpec
+
+# What each kind accepts as evidence, in the auditors' words (the vocabulary itself comes from the params).
+FORMS = {
+    "availability": "La página de inicio responde con HTML propio del municipio (no estacionada, ni ajena).",
+    "https": "HTTPS con certificado válido para el dominio; HTTP redirige a HTTPS.",
+    "viewport": "Etiqueta viewport adaptable (width=device-width).",
+    "search_form": "Un formulario de búsqueda del sitio (campo type=search, o acción o campo de búsqueda).",
+    "recent_content": "Una noticia o publicación fechada dentro del plazo antes de la corrida.",
+    "phone": (
+        "Un número mexicano válido según el plan de numeración (libphonenumber): 10 dígitos con o sin +52 / 01, "
+        "agrupados de cualquier forma; un enlace tel:; o un número local de 7 u 8 dígitos (8 sólo si existe en una "
+        "zona metropolitana) junto a una palabra de teléfono, el nombre de un servicio (emergencias, bomberos, "
+        "atención ciudadana…) o en una línea «Área: número». Los números de un solo dígito repetido no cuentan."
+    ),
+    "email": "Un correo: enlace mailto:, texto plano u ofuscado («arroba», «punto»), o protegido por Cloudflare.",
+    "contact_form": "Un formulario con mensaje libre y un dato de contacto; no búsquedas, accesos ni comentarios.",
+    "whatsapp": "Un enlace wa.me / api.whatsapp.com con número, o un número de 10 dígitos rotulado WhatsApp.",
+    "chat_widget": "El script, iframe o elemento de un servicio de chat o asistente virtual.",
+    "social_accounts": "Un enlace a una cuenta (no a compartir, ni al crédito del diseñador) en la página de inicio.",
+    "keyword": (
+        "El vocabulario de abajo en el texto de un enlace (o el alt de su imagen), un encabezado, el título o, si se "
+        "indica, el texto visible; las palabras de la URL de un enlace, documento o iframe; un enlace a un dominio "
+        "listado; o un archivo con una extensión listada."
+    ),
+}
+_PARAMS = {
+    "patterns": "Enlaces, encabezados y título",
+    "text_patterns": "También en el texto visible",
+    "service_words": "Servicios en otro dominio (texto del enlace)",
+    "service_urls": "…cuya URL coincide con",
+    "form_words": "Formularios de contacto para",
+    "exclude": "No cuenta si el contexto dice",
+    "hosts": "Enlaces a los dominios",
+    "extensions": "Archivos con extensión",
+}
+
+
+def render(catalogue: Catalogue | None = None, examples: Examples | None = None) -> str:
+    """The whole Markdown document."""
+    catalogue = catalogue or load_catalogue()
+    examples = examples or load_examples(catalogue=catalogue)
+    lines = [
+        "# Vocabulario y formas de evidencia de cada verificación",
+        "",
+        "Generado con `python -m checks.vocabulary > docs/vocabulario.md` a partir de `config/checks.yaml` y",
+        "`config/ejemplos.yaml`; una prueba exige que esté al día. Las expresiones se comparan sin acentos ni",
+        "mayúsculas; «municipal» acepta también «Mpal.» y «ayuntamiento» también «Ayto.». Las reglas comunes (casi",
+        "evidencia → indeterminado «revisar», anuncios de «en proceso», menús escritos con JavaScript) están en la",
+        "cabecera de `config/checks.yaml`.",
+        "",
+        "## Clases de variantes reales",
+        "",
+        *(f"- **{name}**: {text}" for name, text in examples.classes.items()),
+    ]
+    for spec in catalogue.site_checks():
+        lines += ["", *_check_section(spec, examples)]
+    return "\n".join(lines) + "\n"
+
+
+def _check_section(spec: CheckSpec, examples: Examples) -> Iterator[str]:
+    """One check: label, forms, vocabulary, examples."""
+    yield f"## `{spec.id}` — {spec.label}"
+    yield ""
+    yield f"Área {spec.seed}, alcance `{spec.scope}`, tipo `{spec.kind}`. {FORMS[spec.kind]}"
+    for key, title in _PARAMS.items():
+        values = spec.params.get(key)
+        if values:
+            yield ""
+            yield f"{title}: " + ", ".join(f"`{v}`" for v in values)
+    own = [e for e in examples.items if e.check == spec.id]
+    if own:
+        yield ""
+        yield "| clase | página de ejemplo | resultado |"
+        yield "|---|---|---|"
+        for example in own:
+            fragment = " ".join(example.html.split()).replace("|", "\\|")
+            yield f"| {example.kind} | `{fragment}` | {example.expected} |"
+
+
+if __name__ == "__main__":
+    print(render(), end="")
