@@ -396,7 +396,28 @@ def _read_links(doc: Element, page: Page, base: str) -> list[Element]:
         _make_link(a, href, text, f, base, own, contexts) for (a, href, text), f in zip(live, folded, strict=True)
     )
     page.emails = tuple(e for e in emails if e)
+    page.links += _menu_headers(dead, doc, base, own)
     return dead
+
+
+def _menu_headers(dead: list[Element], doc: Element, base: str, own: str) -> tuple[Link, ...]:
+    """A drop-down header that leads nowhere itself ("#", a button) but opens real links: it names where they go,
+    so it becomes a link to its first real item ("Transparencia" over "Artículo 92", "Obligaciones"...)."""
+    headers: list[Link] = []
+    toggles = [b for b in doc.iter("button") if b.get("type") != "submit"]
+    for element in [*dead, *toggles]:
+        menu = element.getnext()  # the drop-down list right after its header
+        if menu is None or menu.tag not in ("ul", "ol", "div"):
+            continue
+        item = next((a for a in menu.iter("a") if not dead_href(a.get("href"))), None)
+        text = collapse(text_of(element))
+        target = absolute(base, item.get("href") or "") if item is not None else None
+        if target and 2 < len(text) <= 60:
+            label = f"{text} (menú)"
+            headers.append(
+                Link(target, label, fold(label), host_of(target), "" if host_of(target) == own else fold(label))
+            )
+    return tuple(headers)
 
 
 def _anchor_text(anchor: Element) -> str:

@@ -23,7 +23,10 @@ FORMS = {
         "atención ciudadana…) o en una línea «Área: número». Los números de un solo dígito repetido no cuentan."
     ),
     "email": "Un correo: enlace mailto:, texto plano u ofuscado («arroba», «punto»), o protegido por Cloudflare.",
-    "contact_form": "Un formulario con mensaje libre y un dato de contacto; no búsquedas, accesos ni comentarios.",
+    "contact_form": (
+        "Un formulario con mensaje libre y un dato de contacto (no búsquedas, accesos ni comentarios), o un formulario "
+        "alojado en un servicio (Google Forms…) incrustado en la página o enlazado con palabras de contacto."
+    ),
     "whatsapp": "Un enlace wa.me / api.whatsapp.com con número, o un número de 10 dígitos rotulado WhatsApp.",
     "chat_widget": "El script, iframe o elemento de un servicio de chat o asistente virtual.",
     "social_accounts": "Un enlace a una cuenta (no a compartir, ni al crédito del diseñador) en la página de inicio.",
@@ -41,6 +44,8 @@ _PARAMS = {
     "form_words": "Formularios de contacto para",
     "exclude": "No cuenta si el contexto dice",
     "hosts": "Enlaces a los dominios",
+    "host_patterns": "Enlaces a dominios que coinciden con",
+    "services": "Servicios de formularios",
     "extensions": "Archivos con extensión",
 }
 

@@ -22,7 +22,7 @@ from checks.kinds.base import EvidenceCheck
 from checks.model import Evidence
 from checks.page import Link, Page
 from checks.spec import ParamError, Params
-from checks.text import clip, window
+from checks.text import Matcher, clip, window
 
 _NO_PARAMS: frozenset[str] = frozenset()
 _WA_PHONE = re.compile(r"phone=\+?\d{8,}")
@@ -77,19 +77,48 @@ class EmailCheck(EvidenceCheck[None]):
         return None
 
 
-class ContactFormCheck(EvidenceCheck[None]):
-    """A form with a free-text message and a contact field; search and log-in forms do not count."""
+@dataclass(frozen=True)
+class FormConfig:
+    """Hosted form services (URL patterns) and the words that say a link to one is for writing to the municipality."""
+
+    services: re.Pattern[str] | None
+    words: Matcher | None
+
+
+class ContactFormCheck(EvidenceCheck[FormConfig]):
+    """A form with a free-text message and a contact field (search and log-in forms do not count), or a hosted form
+    service (Google Forms...) embedded in the page or linked with words that name contact or requests."""
 
     kind = "contact_form"
 
     @classmethod
-    def compile(cls, params: Mapping[str, Any]) -> None:
-        Params(params, _NO_PARAMS)
+    def compile(cls, params: Mapping[str, Any]) -> FormConfig:
+        p = Params(params, frozenset({"services", "service_words"}))
+        services = p.strings("services")
+        try:
+            compiled = re.compile("|".join(f"(?:{s})" for s in services), re.IGNORECASE) if services else None
+        except re.error as exc:
+            raise ParamError("services", f"expresión regular inválida ({exc})") from None
+        return FormConfig(compiled, p.pattern("service_words"))
 
     def find(self, page: Page) -> Evidence | None:
         for form in page.forms:
             if is_contact(form):
                 return Evidence(page.url, clip(describe(form)))
+        return self._hosted(page)
+
+    def _hosted(self, page: Page) -> Evidence | None:
+        """A hosted form: embedded in a frame, or linked with words that name what it is for."""
+        services, words = self.config.services, self.config.words
+        if services is None:
+            return None
+        for link in page.links:
+            if not link.host or not services.search(link.url):
+                continue
+            named = words is not None and bool(words.search(link.folded) or words.search(link.context))
+            if link.embedded or named:
+                how = "incrustado" if link.embedded else f"enlazado como «{link.text}»"
+                return Evidence(page.url, clip(f"Formulario en línea {how} → {link.url}"))
         return None
 
 
