@@ -77,8 +77,9 @@ def test_audit_agrees_with_auditor_labels(corpus, tmp_path: Path) -> None:  # ty
                 disagreements.append(f"{slug} {check_id}: {got[check_id]} (etiqueta {label['status']})")
     print(f"\ncorpus: {agree}/{scored} = {agree / scored:.1%}; falsos no_cumple {false_no}")
     print("\n".join(disagreements))
-    assert agree / scored >= 0.90
-    assert false_no / scored <= 0.02
+    # A no_cumple is a public accusation: none may be false on the labelled real sites.
+    assert agree / scored >= 0.98
+    assert false_no == 0
 
 
 def test_audit_json_has_exactly_the_documented_shape(corpus, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -55,3 +55,10 @@ def test_bad_examples_file_names_line_and_field(tmp_path: Path, text: str, where
     with pytest.raises(ConfigError) as error:
         load_examples(path)
     assert where in str(error.value)
+
+
+def test_vocabulary_document_is_current() -> None:
+    from checks.vocabulary import render
+
+    path = Path(__file__).resolve().parents[2] / "docs" / "vocabulario.md"
+    assert path.read_text(encoding="utf-8") == render(), "regenérelo: python -m checks.vocabulary > docs/vocabulario.md"
