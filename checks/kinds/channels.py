@@ -28,6 +28,7 @@ _NO_PARAMS: frozenset[str] = frozenset()
 _WA_PHONE = re.compile(r"phone=\+?\d{8,}")
 _WA_PATH = re.compile(r"^\+?\d{8,}")
 _WA_LABEL = re.compile(r"whats\s?app")
+_WA_BUSINESS = re.compile(r"^(?:message|qr)/[a-z0-9]{6,}")
 
 
 class PhoneCheck(EvidenceCheck[None]):
@@ -128,7 +129,9 @@ def whatsapp_chat_link(link: Link) -> bool:
     if url.startswith("whatsapp://"):
         return bool(_WA_PHONE.search(url))
     if link.host == "wa.me":
-        return bool(_WA_PATH.match(url.split("wa.me/", 1)[1]))
+        path = url.split("wa.me/", 1)[1]
+        # WhatsApp Business short links (wa.me/message/…, wa.me/qr/…) open a chat with the account too.
+        return bool(_WA_PATH.match(path)) or bool(_WA_BUSINESS.match(path))
     if link.host in ("api.whatsapp.com", "web.whatsapp.com"):
         return bool(_WA_PHONE.search(url))
     return link.host == "wa.link" and len(url.rstrip("/")) > len("https://wa.link/")
