@@ -56,7 +56,7 @@ def crawl_corpus(labels: Labels, cfg: CrawlSettings, run_date: date) -> dict[str
     with ExitStack() as stack:
         urls = {stack.enter_context(serve_directory(labels.corpus / site)): site for site in labels.sites}
         reports = list(crawl_sites([SiteTarget(None, None, url) for url in urls], cfg, run_date))
-    return {urls[r.start_url]: {x.check_id: x.status for x in r.results} for r in reports}
+    return {urls[r.outcome.start_url]: {x.check_id: x.status for x in r.results} for r in reports}
 
 
 def measure_corpus(

@@ -128,13 +128,13 @@ class _LabelsParser:
                     f"verificación desconocida «{check_id}» en el sitio «{site}»; "
                     "no está entre las verificaciones del sitio del catálogo (config/checks.yaml)",
                 )
-            yield Label(site, check_id, self.status(check_id, value), _line(key))
+            yield Label(site, check_id, self.status(check_id, key, value), _line(key))
 
-    def status(self, check_id: str, node: yaml.Node) -> str:
-        fields = dict((key.value, value) for key, value in self.mapping(node, check_id, "con «status»"))
+    def status(self, check_id: str, key: yaml.Node, node: yaml.Node) -> str:
+        fields = dict((k.value, value) for k, value in self.mapping(node, check_id, "con «status»"))
         found = fields.get("status")
         if found is None:
-            raise self.fail(node, "status", f"falta el estado de «{check_id}»")
+            raise self.fail(key, "status", f"falta el estado de «{check_id}»")
         value = found.value if isinstance(found, yaml.ScalarNode) else None
         if value not in LABEL_STATUSES:
             shown = value if value is not None else "(no es texto)"

@@ -8,7 +8,7 @@ credit is our cumple where the auditor says no_cumple. Coverage is the share of 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from checks.labels import Label
@@ -98,7 +98,9 @@ def _count(check_id: str, pairs: Sequence[tuple[Label, str]]) -> CheckFigures:
         false_credit=sum(ours == "cumple" and label.status == "no_cumple" for label, ours in scored),
         decided=sum(ours in ("cumple", "no_cumple") for _, ours in scored),
         disagreements=tuple(
-            Disagreement(label.site, label.check_id, ours, label.status) for label, ours in scored if ours != label.status
+            Disagreement(label.site, label.check_id, ours, label.status)
+            for label, ours in scored
+            if ours != label.status
         ),
     )
 
@@ -118,5 +120,10 @@ def compare(
         catalogue_version=catalogue_version,
         sites=len({label.site for label, _ in pairs}),
         checks=per_check,
-        totals=_count(TOTAL, pairs),
+        totals=with_disagreements(_count(TOTAL, pairs), per_check),
     )
+
+
+def with_disagreements(totals: CheckFigures, checks: Iterable[CheckFigures]) -> CheckFigures:
+    """The totals listing every check's disagreements, check by check."""
+    return replace(totals, disagreements=tuple(d for f in checks for d in f.disagreements))

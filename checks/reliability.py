@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from checks.precision import TOTAL, CheckFigures, Disagreement, Measurement
+from checks.precision import TOTAL, CheckFigures, Disagreement, Measurement, with_disagreements
 from config import paths, yamlfile
 from core.errors import ConfigError
 
@@ -128,12 +128,16 @@ class _Reader:
         totals = self.figures(TOTAL, self.mapping(top.get("totales"), "totales"), "totales")
         if self.count(corpus.get("etiquetas"), "corpus.etiquetas") != totals.scored:
             raise self.fail("corpus.etiquetas", "no coincide con totales.etiquetas")
+        figures = tuple(
+            self.figures(str(k), self.mapping(v, f"verificaciones.{k}"), f"verificaciones.{k}")
+            for k, v in checks.items()
+        )
         return Measurement(
             measured_on=measured_on,
             catalogue_version=version,
             sites=self.count(corpus.get("sitios"), "corpus.sitios"),
-            checks=tuple(self.figures(str(k), self.mapping(v, f"verificaciones.{k}"), f"verificaciones.{k}") for k, v in checks.items()),
-            totals=totals,
+            checks=figures,
+            totals=with_disagreements(totals, figures),
         )
 
     def figures(self, check_id: str, item: Mapping[str, Any], field: str) -> CheckFigures:

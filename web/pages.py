@@ -12,7 +12,13 @@ from storage import dashboard
 from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem
 from web import views
 from web.exports import FORMATS, Table, export_response
-from web.reliability import ReliabilityResponse, annotate_check, annotate_municipality, reliability_page, reliability_table
+from web.reliability import (
+    ReliabilityResponse,
+    annotate_check,
+    annotate_municipality,
+    reliability_page,
+    reliability_table,
+)
 from web.schemas import RankingResponse, RunsResponse
 
 router = APIRouter()

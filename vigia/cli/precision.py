@@ -48,7 +48,8 @@ def figures_json(f: CheckFigures) -> dict[str, Any]:
         "cobertura": _rate(f.coverage),
         "en_revision": f.under_review,
         "desacuerdos": [
-            {"sitio": d.site, "verificacion": d.check_id, "nuestro": d.ours, "etiqueta": d.label} for d in f.disagreements
+            {"sitio": d.site, "verificacion": d.check_id, "nuestro": d.ours, "etiqueta": d.label}
+            for d in f.disagreements
         ],
     }
 
