@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from alerts.model import KIND_LABELS, AlertError, AlertEvent, DetectionResult, Digest, RenderedMail
-from alerts.rules import Transition, decide, most_sites_down, route
+from alerts.rules import Transition, alertable, decide, most_sites_down, route
+from checks.catalogue import load_catalogue
+from checks.reliability import load_reliability
 from config.operation import AlertsConfig
 from config.registry import Municipality
 from core.clock import local_date
@@ -39,12 +41,21 @@ _Key = tuple[str, str]
 
 
 def detect_changes(
-    db: Database, run_id: int, cfg: AlertsConfig, registry: Sequence[Municipality], render: Render | None = None
+    db: Database,
+    run_id: int,
+    cfg: AlertsConfig,
+    registry: Sequence[Municipality],
+    render: Render | None = None,
+    under_review: Collection[str] | None = None,
 ) -> DetectionResult:
-    """Detect the complete run's regressions, recoveries and site outages and queue one digest per recipient."""
+    """Detect the complete run's regressions, recoveries and site outages and queue one digest per recipient;
+    regressions of the checks under_review (by default those of config/confiabilidad.yaml) never alert."""
+    if under_review is None:
+        under_review = load_reliability(load_catalogue().version).under_review()
+    towns = {m.cve_inegi: m for m in registry}
     try:
         with db.Session.begin() as session:
-            return _detect_once(session, run_id, cfg, {m.cve_inegi: m for m in registry}, render or render_plain)
+            return _detect_once(session, run_id, cfg, towns, render or render_plain, frozenset(under_review))
     except IntegrityError as exc:
         # A concurrent detection of the same run committed first (its marker or outbox keys exist).
         logger.warning("La corrida %s ya se estaba procesando en otro proceso: %s", run_id, exc)
@@ -55,7 +66,12 @@ def detect_changes(
 
 
 def _detect_once(
-    session: Session, run_id: int, cfg: AlertsConfig, registry: Mapping[str, Municipality], render: Render
+    session: Session,
+    run_id: int,
+    cfg: AlertsConfig,
+    registry: Mapping[str, Municipality],
+    render: Render,
+    under_review: frozenset[str],
 ) -> DetectionResult:
     """Everything inside the transaction: refuse, skip or detect, write events, states, outbox and marker."""
     run = _complete_run(session, run_id)
@@ -64,7 +80,7 @@ def _detect_once(
     marker = AlertRunRow(run_id=run_id, processed_at=utcnow(), events=0, mails=0, sites_down_held=False)
     session.add(marker)
     session.flush()
-    events, held = _detect(session, run, cfg, registry)
+    events, held = _detect(session, run, cfg, registry, under_review)
     digests = route(run_id, events, cfg, registry)
     _queue(session, digests, render)
     marker.events, marker.mails, marker.sites_down_held = len(events), len(digests), held
@@ -93,7 +109,11 @@ def _later_run_processed(session: Session, run: RunRow) -> bool:
 
 
 def _detect(
-    session: Session, run: RunRow, cfg: AlertsConfig, registry: Mapping[str, Municipality]
+    session: Session,
+    run: RunRow,
+    cfg: AlertsConfig,
+    registry: Mapping[str, Municipality],
+    under_review: frozenset[str],
 ) -> tuple[list[AlertEvent], bool]:
     """Apply the site and check rules to every municipality the run covers; return the events and the hold flag."""
     checks, sites = covered_checks(session, run.id), covered_sites(session, run.id)
@@ -106,6 +126,7 @@ def _detect(
     down |= {cve for (cve, check), row in states.items() if check == AVAILABILITY_CHECK and row.state == "caido"}
     # While a site is down its checks raise no regressions (their recoveries still count).
     check_changes = {k: t for k, t in check_changes.items() if t.kind != "regresion" or k[0] not in down}
+    check_changes = {k: t for k, t in check_changes.items() if alertable(t, k[1], under_review)}
     names = _names(session, cves, registry)
     changes = {**site_changes, **check_changes}
     events = [_apply(session, run.id, key, states.get(key), t, names) for key, t in sorted(changes.items())]

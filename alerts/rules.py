@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from alerts.model import AlertEvent, Digest, EventKind
@@ -41,6 +41,12 @@ def decide(
     if site:
         return Transition("sitio_caido", bad_state, streak[0], newest_cumple)
     return Transition("regresion", bad_state, newest_cumple, newest_cumple)
+
+
+def alertable(transition: Transition, check_id: str, under_review: Collection[str]) -> bool:
+    """Whether a check's transition may alert: a regression of a check «en revisión» (checks.precision: too many
+    measured false accusations) is not an accusation we stand behind, so it never alerts."""
+    return transition.kind != "regresion" or check_id not in under_review
 
 
 def most_sites_down(current: Sequence[Observation], covered_sites: int) -> bool:

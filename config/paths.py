@@ -13,6 +13,10 @@ CATALOGUE = CONFIG_DIR / "checks.yaml"
 EXAMPLES = CONFIG_DIR / "ejemplos.yaml"
 OBLIGATIONS = CONFIG_DIR / "obligaciones.yaml"
 OPERATION = CONFIG_DIR / "operacion.yaml"
+# The measurement of the site checks against auditor labels, written by `vigia precision --guardar`.
+RELIABILITY = CONFIG_DIR / "confiabilidad.yaml"
+# The labelled corpus of real municipal sites, in the ../shared folder beside the repository when it is present.
+CORPUS = CONFIG_DIR.parent.parent / "shared" / "corpus"
 # Not shipped: the operator creates it by hand (see web/auth.py).
 USERS = CONFIG_DIR / "usuarios.yaml"
 

@@ -32,6 +32,14 @@ def _es(name: str, description: str | None = None) -> Any:
     return Field(serialization_alias=name, description=description)
 
 
+def _measured(name: str, description: str, default: Any) -> Any:
+    return Field(default=default, serialization_alias=name, description=description)
+
+
+PRECISION_TEXT = "Acuerdo medido de la verificación con las etiquetas de los auditores, y fecha de la medición"
+REVIEW_TEXT = "La verificación está en revisión: su tasa medida de acusaciones falsas pasa del 1 %"
+
+
 def _hidden(default: Any = None) -> Any:
     return Field(default=default, exclude=True)
 
@@ -71,6 +79,8 @@ class ChecklistItem(Row):
     evidence_text: str | None = _es("evidencia_texto")
     detail: str | None = _es("detalle")
     first_seen: LocalTime = _es("desde", "Fecha desde la que la verificación tiene este estado")
+    precision: str | None = _measured("confiabilidad", PRECISION_TEXT, None)
+    under_review: bool = _measured("en_revision", REVIEW_TEXT, False)
     source: str = _hidden("sitio")
     reason: str | None = _hidden()
 
@@ -154,6 +164,8 @@ class CheckResponse(Row):
     check_id: str = _es("verificacion")
     label: str = _es("etiqueta")
     area: str
+    precision: str | None = _measured("confiabilidad", PRECISION_TEXT, None)
+    under_review: bool = _measured("en_revision", REVIEW_TEXT, False)
     series: tuple[CheckCount, ...] = _es("serie")
     latest: tuple[CheckMunicipality, ...] = _es("municipios")
 

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from bench.precision import serve_directory
 from tests.conftest import shared_path
 
 SCORED = ("cumple", "no_cumple")
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    """The handler of `python -m http.server`, without its access log on stderr."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
 
 
 @pytest.fixture(scope="module")
@@ -33,18 +22,6 @@ def corpus() -> tuple[Path, dict[str, dict[str, dict[str, str]]]]:
     root = shared_path("corpus")
     labels = yaml.safe_load((root / "labels.yaml").read_text(encoding="utf-8"))
     return root, labels["sites"]
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def audit_json(url: str, home: Path) -> dict[str, Any]:
@@ -64,7 +41,7 @@ def test_audit_agrees_with_auditor_labels(corpus, tmp_path: Path) -> None:  # ty
     scored = agree = false_no = 0
     disagreements = []
     for slug, labels in sites.items():
-        with serve(root / slug) as url:
+        with serve_directory(root / slug) as url:
             result = audit_json(url, tmp_path)
         got = {c["id"]: c["status"] for c in result["checks"]}
         for check_id, label in labels.items():
@@ -86,7 +63,7 @@ def test_audit_json_has_exactly_the_documented_shape(corpus, tmp_path: Path) -> 
     from checks.catalogue import load_catalogue
 
     root, _ = corpus
-    with serve(root / "xochiatipan-ayto") as url:
+    with serve_directory(root / "xochiatipan-ayto") as url:
         result = audit_json(url, tmp_path)
     assert set(result) == {"url", "pages_crawled", "checks"}
     assert result["url"] == url and isinstance(result["pages_crawled"], int) and result["pages_crawled"] > 1

@@ -28,6 +28,8 @@ class ReportRow:
     scores: dict[str, float | None]
     results: list[CheckResult] = field(default_factory=list)
     failure: str | None = None
+    # Checks «en revisión» (checks.precision): shown marked, their no_cumple never alerts.
+    under_review: frozenset[str] = frozenset()
 
     @property
     def site_results(self) -> list[CheckResult]:
@@ -44,18 +46,21 @@ class ReportRow:
         return sum(r.status == status for r in self.site_results)
 
 
-def build_rows(registry: Sequence[Municipality], latest: Sequence[MunicipalityResults]) -> list[ReportRow]:
+def build_rows(
+    registry: Sequence[Municipality], latest: Sequence[MunicipalityResults], under_review: frozenset[str] = frozenset()
+) -> list[ReportRow]:
     """Join registry rows with their latest results and stored scores; ranked by total score, unscored last."""
     by_cve = {item.cve_inegi: item for item in latest}
     rows = []
     for municipality in registry:
         item = by_cve.get(municipality.cve_inegi)
         if item is None:
-            rows.append(ReportRow(municipality, None, None, dict.fromkeys(SCORE_KEYS)))
+            rows.append(ReportRow(municipality, None, None, dict.fromkeys(SCORE_KEYS), under_review=under_review))
             continue
         scores = {key: item.scores.get(key) for key in SCORE_KEYS}
+        found = list(item.results)
         rows.append(
-            ReportRow(municipality, item.run_id, item.run_finished_at, scores, list(item.results), item.failure)
+            ReportRow(municipality, item.run_id, item.run_finished_at, scores, found, item.failure, under_review)
         )
     return sorted(rows, key=_rank_key)
 
@@ -65,7 +70,7 @@ def _rank_key(row: ReportRow) -> tuple[int, float, str]:
     return (total is None, -(total or 0.0), row.municipality.nombre)
 
 
-def _result_json(result: CheckResult) -> dict[str, Any]:
+def _result_json(result: CheckResult, under_review: frozenset[str]) -> dict[str, Any]:
     evidence = {"url": result.evidence.url, "text": result.evidence.text} if result.evidence else None
     return {
         "id": result.check_id,
@@ -76,6 +81,7 @@ def _result_json(result: CheckResult) -> dict[str, Any]:
         "source": result.source,
         "law": result.law,
         "last_update": result.last_update.isoformat() if result.last_update else None,
+        "en_revision": result.source == "sitio" and result.check_id in under_review,
     }
 
 
@@ -96,7 +102,7 @@ def row_json(row: ReportRow) -> dict[str, Any]:
         "no_cumple": row.count("no_cumple"),
         "indeterminado": row.count("indeterminado"),
         "motivo_sitio": row.failure,
-        "checks": [_result_json(r) for r in row.results],
+        "checks": [_result_json(r, row.under_review) for r in row.results],
     }
 
 
@@ -116,6 +122,7 @@ def rows_csv(rows: Sequence[ReportRow], catalogue: Catalogue) -> str:
             "fecha",
             *SCORE_KEYS,
             *check_ids,
+            "en_revision",
         ]
     )
     for row in rows:
@@ -132,6 +139,7 @@ def rows_csv(rows: Sequence[ReportRow], catalogue: Catalogue) -> str:
                 local_text(row.run_finished_at) if row.run_id else "",
                 *(_score_text(row.scores[k]) for k in SCORE_KEYS),
                 *(statuses.get(i, "") for i in check_ids),
+                " ".join(i for i in check_ids if i in row.under_review),
             ]
         )
     return buffer.getvalue()

@@ -17,6 +17,7 @@ from starlette.templating import Jinja2Templates
 
 from checks.catalogue import load_catalogue
 from checks.obligations import load_obligations
+from checks.reliability import load_reliability, percent
 from core.clock import local_minutes
 from storage.db import open_database
 from web import auth, pages, views
@@ -35,7 +36,7 @@ Next = Callable[[Request], Awaitable[Response]]
 
 def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
-    env.globals.update(enlace=views.safe_link, estados=views.STATUS_TEXT, hora=local_minutes)
+    env.globals.update(enlace=views.safe_link, estados=views.STATUS_TEXT, hora=local_minutes, porcentaje=percent)
     return Jinja2Templates(env=env)
 
 
@@ -58,6 +59,7 @@ def create_app(
     templates = _templates()
     app.state.db = open_database(db_url)
     app.state.catalogue, app.state.obligations = load_catalogue(), load_obligations()
+    app.state.reliability = load_reliability(app.state.catalogue.version)
     app.state.users, app.state.require_login = dict(users or {}), require_login
     app.state.limiter, app.state.chart = auth.LoginLimiter(), line_chart
     app.state.render = lambda request, name, context, status=200: templates.TemplateResponse(

@@ -12,6 +12,13 @@ from storage import dashboard
 from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem
 from web import views
 from web.exports import FORMATS, Table, export_response
+from web.reliability import (
+    ReliabilityResponse,
+    annotate_check,
+    annotate_municipality,
+    reliability_page,
+    reliability_table,
+)
 from web.schemas import RankingResponse, RunsResponse
 
 router = APIRouter()
@@ -48,7 +55,7 @@ def _municipality(request: Request, cve: str) -> MunicipalityResponse:
     page = dashboard.municipality_page(state.db, cve, state.catalogue, state.obligations) if ok else None
     if page is None:
         raise HTTPException(404, "No hay resultados para ese municipio.")
-    return page
+    return annotate_municipality(page, state.reliability)
 
 
 def _check(request: Request, check_id: str) -> CheckResponse:
@@ -57,7 +64,7 @@ def _check(request: Request, check_id: str) -> CheckResponse:
     page = dashboard.check_page(state.db, check_id, state.catalogue, state.obligations) if ok else None
     if page is None:
         raise HTTPException(404, "No existe esa verificación.")
-    return page
+    return annotate_check(page, state.reliability)
 
 
 @router.get("/", include_in_schema=False)
@@ -126,6 +133,17 @@ def runs_page(request: Request, formato: str = FORMATO) -> Response:
     return _render(request, "corridas.html", {"corridas": rows}, views.runs_table(rows), formato)
 
 
+@router.get("/confiabilidad", include_in_schema=False)
+def reliability_html(request: Request, formato: str = FORMATO) -> Response:
+    """Confiabilidad medida de cada verificación."""
+    page = _reliability(request)
+    return _render(request, "confiabilidad.html", {"p": page}, reliability_table(page), formato)
+
+
+def _reliability(request: Request) -> ReliabilityResponse:
+    return reliability_page(request.app.state.reliability, request.app.state.catalogue)
+
+
 @api.get(
     "/ranking",
     response_model=RankingResponse,
@@ -185,3 +203,15 @@ def ipomex_api(request: Request) -> IpomexResponse:
 def runs_api(request: Request) -> RunsResponse:
     """Corridas en JSON."""
     return RunsResponse(corridas=dashboard.runs(request.app.state.db, RUNS_SHOWN))
+
+
+@api.get(
+    "/confiabilidad",
+    response_model=ReliabilityResponse,
+    summary="Confiabilidad de las verificaciones",
+    description="Acuerdo, acusaciones falsas, crédito falso y cobertura de cada verificación del sitio frente a "
+    "las etiquetas de los auditores en sitios reales, con la fecha y el tamaño de la medición.",
+)
+def reliability_api(request: Request) -> ReliabilityResponse:
+    """Confiabilidad en JSON."""
+    return _reliability(request)

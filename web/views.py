@@ -104,6 +104,8 @@ def municipality_table(page: MunicipalityResponse) -> Table:
         ("evidencia_texto", "Texto de evidencia"),
         ("detalle", "Detalle"),
         ("desde", "Desde"),
+        ("en_revision", "En revisión"),
+        ("confiabilidad", "Confiabilidad medida"),
     ]
     return Table(f"municipio_{page.cve_inegi}", columns, [v.model_dump() for v in page.checklist])
 
@@ -116,8 +118,11 @@ def check_table(page: CheckResponse) -> Table:
         ("estado", "Estado"),
         ("evidencia_url", "URL de evidencia"),
         ("evidencia_texto", "Texto de evidencia"),
+        ("en_revision", "En revisión"),
+        ("confiabilidad", "Confiabilidad medida"),
     ]
-    return Table(f"verificacion_{page.check_id}", columns, [m.model_dump() for m in page.latest])
+    mark: dict[str, Cell] = {"en_revision": page.under_review, "confiabilidad": page.precision}
+    return Table(f"verificacion_{page.check_id}", columns, [{**m.model_dump(), **mark} for m in page.latest])
 
 
 def ipomex_table(page: IpomexResponse) -> Table:

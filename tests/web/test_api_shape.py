@@ -18,11 +18,12 @@ RANKING_ITEM += ["puntajes", "cambio", "cumple", "no_cumple", "indeterminado"]
 MUNICIPALITY = ["cve_inegi", "nombre", "poblacion_2020", "grado_marginacion", "region", "sitio_web"]
 MUNICIPALITY += ["verificaciones", "serie", "fracciones", "cambios"]
 CHECKLIST_ITEM = ["verificacion", "etiqueta", "area", "estado", "evidencia_url", "evidencia_texto", "detalle", "desde"]
+CHECKLIST_ITEM += ["confiabilidad", "en_revision"]
 RUN_ITEM = ["id", "tipo", "estado", "inicio", "fin", "duracion_segundos", "sitios", "paginas_ok", "paginas_error"]
 RUN_ITEM += ["error"]
 REPORT_ROW = ["cve_inegi", "nombre", "poblacion_2020", "grado_marginacion", "region", "sitio_web", "run_id", "fecha"]
 REPORT_ROW += ["scores", "cumple", "no_cumple", "indeterminado", "motivo_sitio", "checks"]
-REPORT_CHECK = ["id", "status", "reason", "detail", "evidence", "source", "law", "last_update"]
+REPORT_CHECK = ["id", "status", "reason", "detail", "evidence", "source", "law", "last_update", "en_revision"]
 
 
 def _keys(item: dict[str, Any]) -> list[str]:
@@ -47,7 +48,7 @@ def test_ranking_and_municipality_answers_keep_their_fields_and_formats(client: 
 
 def test_check_matrix_and_runs_answers_keep_their_fields(client: TestClient) -> None:
     check = client.get("/api/verificacion/sitio.disponible").json()
-    assert _keys(check) == ["verificacion", "etiqueta", "area", "serie", "municipios"]
+    assert _keys(check) == ["verificacion", "etiqueta", "area", "confiabilidad", "en_revision", "serie", "municipios"]
     assert all(_keys(p) == ["corrida", "fecha", "cumple", "no_cumple", "indeterminado"] for p in check["serie"])
     expected = ["cve_inegi", "nombre", "estado", "evidencia_url", "evidencia_texto"]
     assert check["municipios"] and all(_keys(m) == expected for m in check["municipios"])

@@ -10,6 +10,7 @@ from vigia.cli.backup import respaldo
 from vigia.cli.bench import bench
 from vigia.cli.crawl import crawl, demo
 from vigia.cli.history import cambios, historial
+from vigia.cli.precision import precision
 from vigia.cli.reports import municipios, report
 from vigia.cli.schedule import schedule
 from vigia.cli.serve import serve
@@ -37,6 +38,7 @@ app.command("schedule")(schedule)
 app.command("serve")(serve)
 app.command("bench")(bench)
 app.command("respaldo")(respaldo)
+app.command("precision")(precision)
 app.add_typer(alerting.app, name="alertas")
 
 

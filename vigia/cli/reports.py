@@ -14,6 +14,7 @@ from rich.table import Table
 
 from checks.catalogue import load_catalogue
 from checks.obligations import load_obligations
+from checks.reliability import load_reliability
 from config.registry import Municipality, load_registry, select
 from core.clock import local_text
 from storage import repository
@@ -88,7 +89,15 @@ def checks_table(row: ReportRow) -> Table:
         table.add_column(name, overflow="fold")
     for result in row.site_results:
         spec = catalogue.get(result.check_id)
-        table.add_row(spec.label, spec.seed, f"[{STATUS_STYLE[result.status]}]{result.status}[/]", explain(result))
+        status = f"[{STATUS_STYLE[result.status]}]{result.status}[/]"
+        if result.check_id in row.under_review:
+            status += " [yellow](en revisión)[/]"
+        table.add_row(spec.label, spec.seed, status, explain(result))
+    if row.under_review:
+        table.caption = (
+            "En revisión: verificación con acusaciones falsas en más del 1 % de las etiquetas de los auditores "
+            "(vigia precision); su no_cumple no genera alertas."
+        )
     return table
 
 
@@ -141,7 +150,7 @@ def report(
         latest = repository.latest_results(database, [m.cve_inegi for m in chosen])
     finally:
         database.dispose()
-    rows = build_rows(chosen, latest)
+    rows = build_rows(chosen, latest, load_reliability(load_catalogue().version).under_review())
     if fmt is OutputFormat.table and not any(r.run_id for r in rows):
         out.print(
             "[yellow]No hay corridas completas en esta base de datos.[/] Ejecute `vigia crawl` "
