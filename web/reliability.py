@@ -19,7 +19,9 @@ EXPLANATION = (
     "parte de las etiquetas en que Vigía se pronunció (cumple o no cumple) en vez de quedar «indeterminado». Una "
     "verificación con acusaciones falsas en más del 1 % de sus etiquetas queda «en revisión»: sus resultados se "
     "muestran marcados y su «no cumple» nunca genera una alerta. Las etiquetas «ambiguo» y las que dependen del "
-    "servidor en vivo (HTTPS, disponibilidad, fecha de actualización) no se cuentan."
+    "servidor en vivo (HTTPS, disponibilidad, fecha de actualización) no se cuentan. Cautela: estos sitios sirvieron "
+    "también para desarrollar las verificaciones, así que en sitios nuevos el acuerdo puede ser menor; con pocas "
+    "etiquetas por verificación, una sola diferencia mueve mucho el porcentaje."
 )
 
 
