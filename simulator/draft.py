@@ -72,18 +72,6 @@ class Paths:
             "joomla": f"/index.php?option=com_content&view=article&id={n}&catid=8&Itemid=110",
         }[self.template]
 
-    def add_framed(self, page: PageDraft, slug: str, title: str, fragment: str, *tags: str) -> None:
-        """Add a fragment to page, or (iframe variant) serve it as its own document shown in an <iframe src>;
-        the evidence stays on page, where a reader sees it."""
-        if self.variants.pick("iframe") is None:
-            page.add(fragment, *tags)
-            return
-        path = f"/embebidos/{slug}.html"
-        self.embeds[path] = (title, fragment)
-        page.add(
-            f'<iframe src="{esc(path)}" title="{esc(title)}" width="100%" height="260" frameborder="0"></iframe>', *tags
-        )
-
     def doc(self, name: str, ext: str, when: date) -> str:
         """Path of an uploaded document."""
         return {

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # Share of municipalities writing real-world forms at all; each class then applies with its own share.
 VARIANT_SHARE = 0.55
@@ -113,7 +116,7 @@ class Variants:
         self.used[name] = option
         return option
 
-    def choice(self, options: tuple[str, ...]) -> str:
+    def choice(self, options: tuple[T, ...]) -> T:
         """A detail of a variant (a label, a host) drawn from the variant stream, never the site's own."""
         assert self.rng is not None, "only sites writing variants draw their details"
         return self.rng.choice(options)
