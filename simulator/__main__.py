@@ -46,7 +46,31 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=60.0,
         help="Segundos que IPOMEX retiene las respuestas de los municipios que no responden (por omisión 60).",
     )
+    serve.add_argument(
+        "--sin-variantes",
+        action="store_true",
+        help="Todos los sitios escriben las formas habituales (sin las variantes de sitios reales); la verdad es la "
+        "misma.",
+    )
+    listing = commands.add_parser(
+        "variantes", help="Lista, por municipio, las formas de sitios reales (clase=opción) que escribe su sitio."
+    )
+    listing.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"Semilla del mundo (por omisión {DEFAULT_SEED})."
+    )
+    listing.add_argument(
+        "--run-date", type=date.fromisoformat, default=None, help="Fecha de la corrida (AAAA-MM-DD); por omisión, hoy."
+    )
     return parser.parse_args(argv)
+
+
+def list_variants(args: argparse.Namespace) -> int:
+    """Print `clave  clase=opción ...` for every site that writes real-world forms."""
+    world = build_world(seed=args.seed, run_date=args.run_date)
+    for site in world.sites:
+        if site.variants:
+            print(f"{site.cve_inegi}  " + " ".join(f"{name}={option}" for name, option in site.variants))
+    return 0
 
 
 def ipomex_column(world: World, cve_inegi: str) -> str:
@@ -84,7 +108,7 @@ def serve(args: argparse.Namespace) -> int:
     if args.latency < 0:
         print("La latencia no puede ser negativa.", file=sys.stderr)
         return 2
-    world = build_world(seed=args.seed, run_date=args.run_date)
+    world = build_world(seed=args.seed, run_date=args.run_date, variants=not args.sin_variantes)
     if args.ground_truth is not None:
         world.write_ground_truth(args.ground_truth)
         print(f"Verdad esperada guardada en {args.ground_truth}", file=sys.stderr)
@@ -114,7 +138,7 @@ def serve(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m simulator`."""
     args = parse_args(argv)
-    return serve(args) if args.command == "serve" else 2
+    return serve(args) if args.command == "serve" else list_variants(args)
 
 
 if __name__ == "__main__":

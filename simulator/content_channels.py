@@ -9,6 +9,7 @@ from simulator.content_common import share_buttons
 from simulator.draft import SiteDraft
 from simulator.model import PageDraft, esc
 from simulator.phrasing import PHONE_STYLES, camel, compact, email_html, format_phone, new_phone, person, phone_html
+from simulator.variant_forms import phone_form
 
 CONTACT_TITLES = ("Contacto", "Contáctanos", "CONTACTO", "Contacto y ubicación")
 EMAIL_USERS = ("contacto", "presidencia", "informes", "comunicacionsocial", "secretaria", "gobierno")
@@ -42,10 +43,15 @@ def phone_style(d: SiteDraft) -> str:
     return d.rng.choice(PHONE_STYLES)
 
 
+def site_phone(d: SiteDraft, style: str, label: str | None = None) -> str:
+    """The town hall's number as the site writes it: the usual layout or (variant) a real-world one."""
+    return phone_form(d.variants, d.phone, label, phone_html(d.rng, d.phone, style, label))
+
+
 def main_phone(d: SiteDraft) -> str:
     """The town hall's number with a label; the Windows-1252 site spells out "Teléfono:" (accents to decode)."""
     label = "Teléfono:" if d.plan.legacy_charset == "cp1252" else None
-    return phone_html(d.rng, d.phone, phone_style(d), label)
+    return site_phone(d, phone_style(d), label)
 
 
 def contact_page(d: SiteDraft) -> PageDraft:
@@ -73,7 +79,7 @@ def directory(d: SiteDraft, parent: PageDraft, with_phone: bool, with_mail: bool
     )
     tags = (["canal.telefono"] if with_phone else []) + (["canal.correo"] if with_mail else [])
     label = "Teléfono:" if d.plan.legacy_charset == "cp1252" else "Conmutador:"
-    head = f"<p>{phone_html(d.rng, d.phone, phone_style(d), label)}</p>" if with_phone else ""
+    head = f"<p>{site_phone(d, phone_style(d), label)}</p>" if with_phone else ""
     style = d.rng.choice(("mailto", "texto", "arroba", "at", "entidad"))
     rows = []
     for area, user in d.rng.sample(AREAS, d.rng.randint(5, len(AREAS))):
@@ -144,7 +150,7 @@ def build_contact(d: SiteDraft) -> None:
         return
     page = contact_page(d)
     if tel == "contacto":
-        page.add(f"<p>{main_phone(d)}</p>", "canal.telefono")
+        d.add_framed(page, "telefono", "Teléfono", f"<p>{main_phone(d)}</p>", "canal.telefono")
     if mail == "contacto":
         page.add(
             f"<p>{email_html(d.rng, d.email(user), d.rng.choice(('mailto', 'texto', 'arroba', 'at')))}</p>",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from simulator.content_channels import contact_form, phone_style
+from simulator.content_channels import contact_form, phone_style, site_phone
 from simulator.draft import SiteDraft
 from simulator.model import PageDraft, esc
-from simulator.phrasing import COMMUNITIES, camel, email_html, format_date, person, phone_html
+from simulator.phrasing import COMMUNITIES, camel, email_html, format_date, person
+from simulator.variant_forms import ASAMBLEA, DENUNCIA_FORM_LABELS, external_form, rename
 
 ORDINALS = ("Primera", "Segunda", "Tercera", "Cuarta", "Quinta", "Sexta", "Séptima", "Octava", "Novena", "Décima")
 
@@ -136,10 +137,12 @@ def denuncia_channel(d: SiteDraft, page: PageDraft) -> None:
             "canal.correo",
         )
     elif kind == "phone":
-        page.add(f"<p>{phone_html(d.rng, d.phone, phone_style(d), 'Denuncias al')}</p>", tag, "canal.telefono")
+        page.add(f"<p>{site_phone(d, phone_style(d), 'Denuncias al')}</p>", tag, "canal.telefono")
     else:
+        form = external_form(d.variants, "denuncia.formulario_externo", DENUNCIA_FORM_LABELS)
         page.add(
-            '<p>También puedes presentarla en el <a href="https://sam.secogem.gob.mx/" target="_blank">Sistema '
+            form
+            or '<p>También puedes presentarla en el <a href="https://sam.secogem.gob.mx/" target="_blank">Sistema '
             "de Atención Mexiquense (SAM)</a> de la Secretaría de la Contraloría.</p>",
             tag,
         )
@@ -190,6 +193,7 @@ def build_cabildo(d: SiteDraft) -> None:
     if not d.plan.has(tag):
         return
     title = d.rng.choice(("Actas de Cabildo", "Sesiones de Cabildo", "Cabildo Abierto", "SESIONES DE CABILDO"))
+    title = rename(d.variants, "cabildo.asamblea", ASAMBLEA, title)
     if d.rng.random() < 0.7:
         page = d.subpage(d.sections["gobierno"], "sesiones-de-cabildo", f"{title} | {d.nombre}", title, tag)
     else:
@@ -197,22 +201,28 @@ def build_cabildo(d: SiteDraft) -> None:
     kind = d.rng.choice(("actas", "actas", "abierto", "transmision"))
     if kind == "actas":
         fragment, days = actas_html(d)
-        page.add(fragment, tag, dates=days)
+        page.add(rename(d.variants, "cabildo.asamblea", ASAMBLEA, fragment), tag, dates=days)
     elif kind == "abierto":
         days = tuple(d.dates.series(1, lag=20))
         when = f"<p>Publicada el {esc(format_date(days[0], d.plan.date_style))}</p>" if days else ""
-        page.add(
+        fragment = (
             f"<h3>Convocatoria a Sesión de Cabildo Abierto</h3>{when}<p>El H. Ayuntamiento convoca a la "
             "ciudadanía a participar con voz en la próxima Sesión de Cabildo Abierto. Registro de participantes "
-            "en la Secretaría del Ayuntamiento.</p>",
+            "en la Secretaría del Ayuntamiento.</p>"
+        )
+        page.add(
+            rename(d.variants, "cabildo.asamblea", ASAMBLEA, fragment),
             tag,
             dates=tuple(days),
         )
     else:
         channel = f"https://www.youtube.com/@{camel('Ayuntamiento ' + d.nombre)[:40]}/streams"
-        page.add(
+        fragment = (
             f"<h3>Transmisión de las sesiones de cabildo</h3><p>Las sesiones se transmiten en vivo en nuestro "
-            f'<a href="{esc(channel)}" target="_blank">canal de YouTube</a>.</p>',
+            f'<a href="{esc(channel)}" target="_blank">canal de YouTube</a>.</p>'
+        )
+        page.add(
+            rename(d.variants, "cabildo.asamblea", ASAMBLEA, fragment),
             tag,
             "canal.redes_sociales",
         )

@@ -7,6 +7,7 @@ from datetime import date
 from simulator.draft import SiteDraft
 from simulator.model import PageDraft, esc
 from simulator.phrasing import format_date
+from simulator.variant_forms import BANDO_TITLES
 
 REGLAMENTOS = (
     "Reglamento Interior del Ayuntamiento",
@@ -47,6 +48,8 @@ def bando_link(d: SiteDraft) -> str:
     title = d.rng.choice(
         (f"Bando Municipal {year}", f"BANDO MUNICIPAL {year}", f"Bando Municipal de {d.nombre} {year}")
     )
+    regional = d.variants.pick("bando.nombre")
+    title = BANDO_TITLES[regional].format(year=year, nombre=d.nombre) if regional else title
     return d.doc_link(f"bando-municipal-{year}", title, when=date(year, 2, 5))
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from simulator.content_channels import contact_form, contact_page, phone_style, whatsapp_html
+from simulator.content_channels import contact_form, contact_page, phone_style, site_phone, whatsapp_html
 from simulator.draft import SiteDraft
 from simulator.model import NavItem, PageDraft, esc
-from simulator.phrasing import email_html, phone_html, slugify
+from simulator.phrasing import compact, email_html, slugify
+from simulator.variant_forms import REPORT_FORM_LABELS, REPORTA_072, external_form, payment_link, short_lines
 
 TRAMITES = (
     (
@@ -118,13 +119,16 @@ def build_pagos(d: SiteDraft, tramites: PageDraft | None) -> None:
         return
     href = payment_target(d)
     label = d.rng.choice(PAGO_LABELS)
+    outbound = None if href.startswith("/") else payment_link(d.variants, compact(d.nombre), d.public_host)
+    href, label = outbound or (href, label)
     where = d.rng.choice(("banner", "nav", "tramites", "footer"))
     link = f'<a href="{esc(href)}" target="_blank">{esc(label)}</a>'
     if where == "banner":
+        caption = "" if d.variants.pick("boton.imagen") else f" {esc(label)}"
         d.chrome(
             "banners",
             f'<div class="banner"><a href="{esc(href)}"><img src="/img/banner-pagos.jpg" '
-            f'alt="{esc(label)}"> {esc(label)}</a></div>',
+            f'alt="{esc(label)}">{caption}</a></div>',
             tag,
         )
     elif where == "nav":
@@ -168,15 +172,22 @@ def report_content(d: SiteDraft, page: PageDraft, kind: str) -> None:
             "canal.correo",
         )
     elif kind == "phone":
-        page.add(
-            intro + f"<p>{phone_html(d.rng, d.phone, phone_style(d), 'Línea de atención:')}</p>", tag, "canal.telefono"
-        )
+        page.add(intro + f"<p>{site_phone(d, phone_style(d), 'Línea de atención:')}</p>", tag, "canal.telefono")
     elif kind == "whatsapp":
         page.add(intro + f"<p>{whatsapp_html(d)}</p>", tag, "canal.whatsapp", "canal.telefono")
     else:
-        page.add(
-            "<p>Marca al <strong>072</strong>, Línea de Atención Ciudadana, las 24 horas del día.</p>" + intro, tag
-        )
+        page.add(intro_072(d, intro), tag)
+
+
+def intro_072(d: SiteDraft, intro: str) -> str:
+    """The 072 line (usual or real-world wording), or a link to an external report form, with the intro."""
+    form = external_form(d.variants, "reporte.formulario_externo", REPORT_FORM_LABELS)
+    if form is not None:
+        return intro + form
+    option = d.variants.pick("reporte.texto_072")
+    if option is not None:
+        return REPORTA_072[option] + intro
+    return "<p>Marca al <strong>072</strong>, Línea de Atención Ciudadana, las 24 horas del día.</p>" + intro
 
 
 def build_reporte(d: SiteDraft) -> None:
@@ -195,9 +206,10 @@ def build_reporte(d: SiteDraft) -> None:
         page = d.section("atencion", "atencion-ciudadana", f"{title.title()} | {d.nombre}", title, tag)
     elif where == "banner":
         page = d.add_page(d.paths.page("reporte-ciudadano"), f"{title.title()} | {d.nombre}", 1)
+        hint = "" if d.variants.pick("boton.imagen") else f' title="{esc(title)}"'
         d.chrome(
             "banners",
-            f'<div class="banner"><a href="{esc(page.path)}" title="{esc(title)}"><img '
+            f'<div class="banner"><a href="{esc(page.path)}"{hint}><img '
             f'src="/img/banner-reporte.jpg" alt="{esc(title)}"></a></div>',
             tag,
         )
@@ -205,3 +217,6 @@ def build_reporte(d: SiteDraft) -> None:
         page = d.subpage(contact_page(d), "atencion-ciudadana", f"{title.title()} | {d.nombre}", title, tag)
     page.add(f"<h2>{esc(title)}</h2>", tag)
     report_content(d, page, d.rng.choice(report_variants(d)))
+    lines = short_lines(d.variants, d.plan.has("participacion.denuncia_ciudadana"))
+    if lines is not None:
+        d.chrome(lines[0], lines[1], tag)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from simulator.content_channels import contact_form, contact_page, phone_style
+from simulator.content_channels import contact_form, contact_page, phone_style, site_phone
 from simulator.draft import SiteDraft
 from simulator.model import PageDraft, esc
-from simulator.phrasing import compact, email_html, person, phone_html
+from simulator.phrasing import compact, email_html, person
+from simulator.variant_forms import (
+    CONAC_FORMS,
+    PRIVACY_LABELS,
+    SOLICITUD_LINES,
+    SOLICITUD_PAGES,
+    STATE_PORTALS,
+    UNIT_NAMES,
+)
 
 PORTAL = "transparencia.enlace_portal"
+SAIMEX = "https://www.saimex.org.mx/saimex/ciudadano/login.page"
 SECTION_LABELS = (
     "Transparencia",
     "TRANSPARENCIA",
@@ -61,9 +70,10 @@ def home_linked_page(d: SiteDraft, where: str, label: str) -> PageDraft:
     if where == "footer":
         d.chrome("footer", f'<p><a href="{esc(page.path)}">{esc(label)}</a></p>', PORTAL)
     else:
+        hint = "" if d.variants.pick("boton.imagen") else ' title="Transparencia"'
         d.chrome(
             "banners",
-            f'<div class="banner"><a href="{esc(page.path)}" title="Transparencia"><img '
+            f'<div class="banner"><a href="{esc(page.path)}"{hint}><img '
             f'src="/img/banner-transparencia.jpg" alt="{esc(label)}"></a></div>',
             PORTAL,
         )
@@ -83,6 +93,12 @@ def transparency_page(d: SiteDraft) -> PageDraft | None:
         where = d.rng.choice(("menu", "menu", "menu", "menu", "footer", "banner", "ipomex"))
     if where == "ipomex" and d.plan.has("transparencia.enlace_ipomex"):
         d.nav_item("transparencia", label, ipomex_url(d), PORTAL, "transparencia.enlace_ipomex")
+        where = "enterrada"
+    state = d.variants.pick("transparencia.portal_estatal") if where == "menu" else None
+    if state is not None:
+        # The menu leads to the state's portal; the site's own section hangs from the government page.
+        state_label, url = STATE_PORTALS[state]
+        d.nav_item("transparencia", state_label, url.format(slug=compact(d.nombre)), PORTAL)
         where = "enterrada"
     if where == "enterrada" and not needed:
         return None
@@ -121,7 +137,8 @@ def add_ipomex(d: SiteDraft, page: PageDraft) -> None:
 def add_solicitudes(d: SiteDraft, page: PageDraft) -> None:
     """transparencia.solicitudes: SAIMEX or PNT link, or a request page of the site."""
     tag = "transparencia.solicitudes"
-    saimex = '<a href="https://www.saimex.org.mx/saimex/ciudadano/login.page" target="_blank">{}</a>'.format(
+    saimex = '<a href="{}" target="_blank">{}</a>'.format(
+        SAIMEX,
         esc(
             d.rng.choice(
                 (
@@ -130,25 +147,23 @@ def add_solicitudes(d: SiteDraft, page: PageDraft) -> None:
                     "Solicitudes de información (SAIMEX)",
                 )
             )
-        )
+        ),
     )
     pnt = (
         '<a href="https://www.plataformadetransparencia.org.mx/" target="_blank">Plataforma Nacional de '
         "Transparencia</a>"
     )
     kind = d.rng.choice(("saimex", "saimex", "pnt", "pagina"))
+    phrase = d.variants.pick("solicitudes.frase")
     if kind != "pagina":
-        page.add(f"<p>Presenta tu solicitud de información: {saimex if kind == 'saimex' else pnt}</p>", tag)
+        line = f"<p>Presenta tu solicitud de información: {saimex if kind == 'saimex' else pnt}</p>"
+        line = SOLICITUD_LINES[phrase].format(saimex=SAIMEX) if phrase else line
+        d.add_framed(page, "solicitudes", "Solicitudes de información", line, tag)
         return
-    target = d.subpage(
-        page,
-        "solicitudes-de-informacion",
-        f"Solicitudes de información | {d.nombre}",
-        "Solicitudes de acceso a la información",
-        tag,
-    )
+    label, heading = SOLICITUD_PAGES.get(phrase or "", ("Solicitudes de acceso a la información",) * 2)
+    target = d.subpage(page, "solicitudes-de-informacion", f"{label} | {d.nombre}", label, tag)
     target.add(
-        "<h3>Solicitudes de acceso a la información</h3><p>Puedes presentar tu solicitud por escrito, de "
+        f"<h3>{esc(heading)}</h3><p>Puedes presentar tu solicitud por escrito, de "
         f"manera verbal o en línea a través de {saimex} o de la {pnt}.</p>",
         tag,
     )
@@ -165,6 +180,8 @@ def unit_block(d: SiteDraft, page: PageDraft, with_data: bool) -> None:
             "UNIDAD DE TRANSPARENCIA",
         )
     )
+    regional = d.variants.pick("unidad.nombre")
+    name = UNIT_NAMES[regional] if regional else name
     lines = [f"<h3>{esc(name)}</h3>", f"<p>Titular: {esc(person(d.rng))}</p>"]
     tags = ["transparencia.unidad_transparencia"] if with_data else []
     if with_data:
@@ -173,7 +190,7 @@ def unit_block(d: SiteDraft, page: PageDraft, with_data: bool) -> None:
             if kind == "domicilio":
                 lines.append(f"<p>Domicilio: Palacio Municipal, planta alta. {esc(d.address)}</p>")
             elif kind == "tel":
-                lines.append(f"<p>{phone_html(d.rng, d.phone, phone_style(d))}</p>")
+                lines.append(f"<p>{site_phone(d, phone_style(d))}</p>")
                 tags.append("canal.telefono")
             else:
                 style = d.rng.choice(("mailto", "texto", "at"))
@@ -182,27 +199,30 @@ def unit_block(d: SiteDraft, page: PageDraft, with_data: bool) -> None:
     target = (
         page
         if d.rng.random() < 0.6
-        else d.subpage(page, "unidad-de-transparencia", f"Unidad de Transparencia | {d.nombre}", name)
+        else d.subpage(page, "unidad-de-transparencia", f"{name.title()} | {d.nombre}", name)
     )
-    target.add("".join(lines), *tags)
+    d.add_framed(target, "unidad-de-transparencia", name, "".join(lines), *tags)
 
 
 def add_conac(d: SiteDraft, page: PageDraft) -> None:
     """transparencia.conac: financial statements under the Ley General de Contabilidad Gubernamental."""
     tag = "transparencia.conac"
     heading = d.rng.choice(CONAC_HEADINGS)
+    contents = d.variants.pick("conac.contenidos")
+    reports = CONAC_REPORTS
+    if contents is not None:
+        heading, reports = CONAC_FORMS[contents]
     if d.rng.random() < 0.2:
         target = d.section("conac", "armonizacion-contable", f"{heading} | {d.nombre}", heading, tag)
     else:
         target = d.subpage(page, "armonizacion-contable", f"{heading} | {d.nombre}", heading, tag)
     year = d.dates.newest.year
-    items = "".join(f"<li>{d.doc_link(f'{r.lower()} {year}', f'{r} {year}')}</li>" for r in CONAC_REPORTS)
+    items = "".join(f"<li>{d.doc_link(f'{r.lower()} {year}', f'{r} {year}')}</li>" for r in reports)
     items += f"<li>{d.doc_link(f'cuenta publica {year - 1}', f'Cuenta Pública {year - 1}')}</li>"
-    target.add(
-        f"<h3>{esc(heading)}</h3><p>Información financiera conforme a la Ley General de Contabilidad "
-        f"Gubernamental y las normas del CONAC.</p><ul>{items}</ul>",
-        tag,
+    intro = (
+        "<p>Información financiera conforme a la Ley General de Contabilidad Gubernamental y las normas del CONAC.</p>"
     )
+    target.add(f"<h3>{esc(heading)}</h3>{'' if contents else intro}<ul>{items}</ul>", tag)
 
 
 def add_datos(d: SiteDraft, page: PageDraft) -> None:
@@ -239,6 +259,7 @@ def add_aviso(d: SiteDraft, page: PageDraft | None) -> None:
         )
     )
     where = d.rng.choice(("footer", "footer", "pdf", "transparencia", "contacto"))
+    label = d.variants.choice(PRIVACY_LABELS) if d.variants.pick("aviso.nombre") else label
     if where == "pdf" or (where == "transparencia" and page is None):
         d.chrome("footer", f"<p>{d.doc_link('aviso-de-privacidad', label)}</p>", tag)
         return

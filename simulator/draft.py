@@ -11,6 +11,7 @@ from config.registry import Municipality
 from simulator.model import Block, NavItem, PageDraft, block, esc
 from simulator.phrasing import Phone, compact, new_phone, postal_address, slugify
 from simulator.plan import DateSource, Plan
+from simulator.variants import Variants
 
 MAX_DEPTH = 2
 # Menu order real portals follow; unknown keys go last in insertion order.
@@ -94,8 +95,18 @@ def site_domain(municipality: Municipality, rng: random.Random) -> str:
 class SiteDraft:
     """Mutable builder of one site; content modules add pages and blocks, the renderer turns it into HTML."""
 
-    def __init__(self, municipality: Municipality, plan: Plan, rng: random.Random, run_date: date) -> None:
+    def __init__(
+        self,
+        municipality: Municipality,
+        plan: Plan,
+        rng: random.Random,
+        run_date: date,
+        variants: Variants | None = None,
+    ) -> None:
         self.m, self.plan, self.rng, self.run_date = municipality, plan, rng, run_date
+        self.variants = variants or Variants(None)
+        # Same-site documents shown inside pages through <iframe src>: path → (title, fragment).
+        self.embeds: dict[str, tuple[str, str]] = {}
         self.paths = Paths(plan.template)
         self.pages: dict[str, PageDraft] = {}
         self.sections: dict[str, PageDraft] = {}
@@ -181,6 +192,18 @@ class SiteDraft:
         page = self.add_page(self.paths.page(slug), title, parent.depth + 1)
         parent.add(f'<p><a href="{esc(page.path)}">{esc(label)}</a></p>')
         return page
+
+    def add_framed(self, page: PageDraft, slug: str, title: str, fragment: str, *tags: str) -> None:
+        """Add a fragment to page, or (iframe variant) serve it as its own document shown in an <iframe src>;
+        the evidence stays on page, where a reader sees it."""
+        if self.variants.pick("iframe") is None:
+            page.add(fragment, *tags)
+            return
+        path = f"/embebidos/{slug}.html"
+        self.embeds[path] = (title, fragment)
+        page.add(
+            f'<iframe src="{esc(path)}" title="{esc(title)}" width="100%" height="260" frameborder="0"></iframe>', *tags
+        )
 
     def doc(self, name: str, title: str, ext: str = "pdf", when: date | None = None) -> str:
         """Register a linked document and return its path; some are left missing (404)."""

@@ -107,13 +107,15 @@ class SimSite:
     delay: float = 0.0
     # Answered for any path the site does not have (parked, maintenance, 503); None means a real 404.
     catch_all: Resource | None = None
-    # js_only sites: the HTML of each page as a browser shows it after running the site's script.
+    # The HTML of each page a script changes (js_only shells, script-written menus) as a browser shows it after.
     rendered: dict[str, bytes] = field(default_factory=dict)
+    # Real-world forms this site writes (simulator.variants): (class, option), sorted.
+    variants: tuple[tuple[str, str], ...] = ()
     # How the municipality appears on the simulated IPOMEX (set by build_world).
     ipomex: IpomexSite | None = None
 
     def dom(self, path: str) -> bytes:
-        """The page as a browser sees it: the rendered HTML of js_only pages, else the served bytes."""
+        """The page as a browser sees it: the DOM after the page's script ran, else the served bytes."""
         return self.rendered.get(path, self.resources[path].body)
 
     @property

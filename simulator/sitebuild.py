@@ -14,6 +14,7 @@ from simulator.content_padding import pad_site
 from simulator.content_services import build_pagos, build_reporte, build_tramites
 from simulator.content_transparency import build_transparency
 from simulator.draft import SiteDraft
+from simulator.jsmenu import js_menu
 from simulator.jsonly import shell_pages
 from simulator.model import (
     DOWN,
@@ -33,7 +34,7 @@ from simulator.model import (
     SimSite,
 )
 from simulator.plan import Plan, make_plan
-from simulator.render import render
+from simulator.render import LATIN1_FIX, render
 from simulator.special import (
     ALLOW_ALL,
     DISALLOW_ALL,
@@ -45,6 +46,8 @@ from simulator.special import (
     robots_for,
     server_error,
 )
+from simulator.variant_forms import iframe_document
+from simulator.variants import Variants
 
 PARTICIPATION = (
     ("participacion.copaci", civic.add_copaci),
@@ -106,15 +109,30 @@ def content_type(d: SiteDraft) -> tuple[str, str]:
     return "utf-8", "text/html" if d.rng.random() < 0.2 else "text/html; charset=UTF-8"
 
 
-def resources_of(d: SiteDraft, js_only: bool = False) -> tuple[dict[str, Resource], dict[str, bytes]]:
-    """Every served resource of a content site (pages, home redirect, documents) and, for js_only sites, the
-    DOM of each page after its script ran."""
+def served_pages(d: SiteDraft) -> tuple[dict[str, Resource], dict[str, bytes]]:
+    """Every page as served and, where a script writes the menu, the DOM after it ran; plus the iframe documents."""
+    codec, header = content_type(d)
+    menu = d.variants.pick("menu.javascript")
+    resources: dict[str, Resource] = {}
     rendered: dict[str, bytes] = {}
-    if js_only:
-        resources, rendered = shell_pages(d)
-    else:
-        codec, header = content_type(d)
-        resources = {path: Resource(200, header, render(d, page).encode(codec)) for path, page in d.pages.items()}
+    for path, page in d.pages.items():
+        html = render(d, page)
+        if menu is not None:
+            html, dom = js_menu(d.plan.template, html, menu)
+            rendered[path] = dom.encode(codec)
+        resources[path] = Resource(200, header, html.encode(codec))
+    charset = "utf-8" if codec == "utf-8" else ""
+    for path, (title, fragment) in d.embeds.items():
+        body = iframe_document(title, fragment, charset)
+        body = body.translate(LATIN1_FIX) if codec == "latin-1" else body
+        resources[path] = Resource(200, header, body.encode(codec))
+    return resources, rendered
+
+
+def resources_of(d: SiteDraft, js_only: bool = False) -> tuple[dict[str, Resource], dict[str, bytes]]:
+    """Every served resource of a content site (pages, home redirect, documents) and the DOM of each page a
+    script changes (js_only shells, script-written menus) after it ran."""
+    resources, rendered = shell_pages(d) if js_only else served_pages(d)
     if d.plan.home_redirect:
         resources["/"] = redirect(d.plan.home_redirect, d.rng.choice((301, 302)))
     for path, doc in d.docs.items():
@@ -131,9 +149,11 @@ def content_site(
     run_date: date,
     behaviour: str,
     padding: tuple[int, random.Random] | None = None,
+    variants: Variants | None = None,
 ) -> SimSite:
-    """A full site with content, padded to (pages, generator) when given; robots.txt may still forbid crawling it."""
-    d = SiteDraft(m, plan, rng, run_date)
+    """A full site with content, padded to (pages, generator) when given, writing the given real-world variants;
+    robots.txt may still forbid crawling it."""
+    d = SiteDraft(m, plan, rng, run_date, variants)
     build_content(d)
     if padding is not None:
         pad_site(d, *padding)
@@ -151,6 +171,7 @@ def content_site(
         robots,
         SLOW_DELAY if behaviour == SLOW else 0.0,
         rendered=rendered,
+        variants=d.variants.written(),
     )
 
 
@@ -172,10 +193,16 @@ def empty_site(m: Municipality, template: str, behaviour: str, rng: random.Rando
 
 
 def build_site(
-    m: Municipality, seed: int, run_date: date, behaviour: str, pages_per_site: int | None = None
+    m: Municipality,
+    seed: int,
+    run_date: date,
+    behaviour: str,
+    pages_per_site: int | None = None,
+    variants: bool = True,
 ) -> SimSite:
-    """One municipality's simulated site, fully determined by (seed, clave, run_date, behaviour, pages_per_site);
-    with pages_per_site, content sites are padded to about that many crawlable pages."""
+    """One municipality's simulated site, fully determined by (seed, clave, run_date, behaviour, pages_per_site,
+    variants); with pages_per_site, content sites are padded to about that many crawlable pages; with variants,
+    a seeded share of sites writes real-world forms (simulator.variants) of the same evidence."""
     rng = random.Random(f"vigia-sim:{seed}:{m.cve_inegi}")
     plan = make_plan(rng, m, behaviour)
     if behaviour in (DOWN, HTTP_503, PARKED, MAINTENANCE, REDIRECT_LOOP):
@@ -183,4 +210,6 @@ def build_site(
     padding = None
     if pages_per_site is not None:
         padding = (pages_per_site, random.Random(f"vigia-sim:{seed}:{m.cve_inegi}:padding"))
-    return content_site(m, plan, rng, run_date, behaviour, padding)
+    # Script-built sites already hide everything from a static reader; they keep the usual forms.
+    chosen = Variants.for_site(seed, m.cve_inegi, variants and behaviour != JS_ONLY)
+    return content_site(m, plan, rng, run_date, behaviour, padding, chosen)

@@ -102,12 +102,15 @@ def build_world(
     run_date: date | None = None,
     municipalities: list[Municipality] | None = None,
     pages_per_site: int | None = None,
+    variants: bool = True,
 ) -> World:
     """Build every simulated site and its ground truth; same arguments give byte-identical output.
 
     municipalities may include synthetic ones (simulator.scale): claves outside the 125 behave normally. With
     pages_per_site, every content site is padded with evidence-free pages to about that many crawlable pages
-    (at most the crawl's page budget); the ground truth is the same as without padding.
+    (at most the crawl's page budget); the ground truth is the same as without padding. With variants (default), a
+    seeded share of sites writes the real-world forms of simulator.variants; the ground truth is the same as
+    without them, and variants=False builds the farm exactly as before they existed.
     """
     if pages_per_site is not None and not 1 <= pages_per_site <= MAX_PAGES:
         raise ValueError(f"pages_per_site must be between 1 and {MAX_PAGES} (the crawl's page budget)")
@@ -117,7 +120,7 @@ def build_world(
     portals = assign_ipomex(seed)
     sites = [
         replace(
-            build_site(m, seed, day, special.get(m.cve_inegi, NORMAL), pages_per_site),
+            build_site(m, seed, day, special.get(m.cve_inegi, NORMAL), pages_per_site, variants),
             ipomex=build_ipomex(m, seed, day, assignment_for(portals, seed, m.cve_inegi)),
         )
         for m in chosen

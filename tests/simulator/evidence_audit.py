@@ -72,12 +72,36 @@ def read(body: bytes) -> View:
     for anchor in list(tree.iter("a")):
         href = (anchor.get("href") or "").strip()
         if not href or href.lower().startswith(DEAD):
-            anchor.drop_tree()
+            drop_dead_link(anchor)
             continue
         alt = " ".join(str(a) for a in anchor.xpath(".//img/@alt"))
         view.links.append((href, fold(f"{' '.join(anchor.itertext())} {alt} {anchor.get('title', '')}")))
     view.text = " ".join(fold(" ".join(tree.itertext())).split())
     return view
+
+
+def drop_dead_link(anchor: lxml.html.HtmlElement) -> None:
+    """A link going nowhere names nothing the site has, but a number written in it can still be dialled."""
+    digits = " ".join(m.group(0) for m in PHONE_RUN.finditer(" ".join(anchor.itertext())))
+    tail = anchor.tail or ""
+    anchor.tail = f" {digits} {tail}" if digits else tail
+    anchor.drop_tree()
+
+
+def merged(page: View, frames: list[View]) -> View:
+    """A page and the same-site documents it shows in iframes, read as one: a reader sees them together."""
+    for frame in frames:
+        page.text = f"{page.text} {frame.text}"
+        page.links += frame.links
+        page.scripts += frame.scripts
+        page.forms += frame.forms
+    return page
+
+
+def frame_sources(body: bytes) -> list[str]:
+    """Root-relative sources of a page's iframes (same-site documents)."""
+    tree = lxml.html.fromstring(decode(body))
+    return [str(src) for src in tree.xpath("//iframe/@src") if str(src).startswith("/")]
 
 
 def has(view: View, *words: str) -> bool:
@@ -120,9 +144,17 @@ def search_form(view: View) -> bool:
     )
 
 
+UNIT_NAMES = (
+    "unidad de transparencia",
+    "coordinacion de transparencia",
+    "departamento de transparencia",
+    "direccion de transparencia",
+)
+
+
 def unit_with_datum(view: View) -> bool:
-    """The Unidad de Transparencia named on a page that also shows a phone, e-mail or address."""
-    return has(view, "unidad de transparencia") and (phone(view) or email(view) or has(view, "c.p.", "domicilio"))
+    """The Unidad de Transparencia (by any of its names) on a page that also shows a phone, e-mail or address."""
+    return has(view, *UNIT_NAMES) and (phone(view) or email(view) or has(view, "c.p.", "domicilio"))
 
 
 def portal_link(view: View) -> bool:
@@ -146,6 +178,7 @@ DETECTORS: dict[str, Detector] = {
     "canal.pagos_en_linea": lambda v: (
         bool(re.search(r"pag\w*[^.]{0,40}en linea", v.text))
         or any(re.search(r"[/.]pagos?[/.-]|pagoenlinea", href) for href, _ in v.links)
+        or any(re.search(r"\bpag(a|o|os)\b", text) for _, text in v.links)
     ),
     "canal.reporte_ciudadano": lambda v: (
         has(v, "reporte ciudadano", "atencion ciudadana", "buzon", "queja", "sugerencia", "reporta")

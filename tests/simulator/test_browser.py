@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 
 from simulator import FarmServer, World
@@ -86,3 +87,14 @@ def test_js_only_site_renders_its_content(world: World, farm: FarmServer, page: 
     page.goto(farm.url_for(site.cve_inegi))
     page.wait_for_selector("#root[data-estado='listo']")
     assert page.locator("#root a").count() > 5
+
+
+@pytest.mark.parametrize("option", ["document_write", "arreglo"])
+def test_script_written_menu_renders_the_declared_dom(world: World, farm: FarmServer, page: Any, option: str) -> None:
+    """The DOM the truth reads for a script-written menu is the one Chromium builds."""
+    site = next(s for s in world.sites if dict(s.variants).get("menu.javascript") == option)
+    page.goto(farm.url_for(site.cve_inegi))
+    page.wait_for_load_state("load")
+    shown = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+    declared = lxml.html.fromstring(site.dom(site.home_path)).xpath("//a/@href")
+    assert sorted(shown) == sorted(str(h) for h in declared)

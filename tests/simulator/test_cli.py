@@ -12,6 +12,9 @@ from pathlib import Path
 from queue import Empty, Queue
 
 import httpx
+import pytest
+
+from simulator.__main__ import main
 
 REPO = Path(__file__).resolve().parents[2]
 DEADLINE = 60.0
@@ -81,3 +84,11 @@ def test_negative_latency_is_rejected() -> None:
         timeout=60,
     )
     assert result.returncode == 2 and "latencia" in result.stderr
+
+
+def test_variantes_lists_the_real_world_forms_per_site(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["variantes", "--seed", "2026", "--run-date", "2026-11-24"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert 30 <= len(lines) < 125
+    cve, *pairs = lines[0].split()
+    assert cve.startswith("15") and pairs and all("=" in pair for pair in pairs)

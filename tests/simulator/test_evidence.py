@@ -9,13 +9,20 @@ from simulator.catalogue import HOME_CHECKS
 from simulator.model import EVALUATED, SimSite
 from simulator.truth import crawl_depths, recency, resolve
 from tests.simulator.conftest import RUN_DATE
-from tests.simulator.evidence_audit import DETECTORS, View, dates_in, read
+from tests.simulator.evidence_audit import DETECTORS, View, dates_in, frame_sources, merged, read
+
+
+def page_view(site: SimSite, path: str) -> View:
+    """A page as a browser shows it, with the same-site documents of its iframes."""
+    body = site.dom(path)
+    frames = [read(site.resources[src].body) for src in frame_sources(body) if src in site.resources]
+    return merged(read(body), frames)
 
 
 def reachable_views(site: SimSite) -> tuple[str, dict[str, View]]:
     """(home path, views of every HTML page within the crawl's depth, as a browser renders js_only pages)."""
     depths = crawl_depths(site)
-    views = {p: read(site.dom(p)) for p in depths if (site.resources[p].content_type or "").startswith("text/html")}
+    views = {p: page_view(site, p) for p in depths if (site.resources[p].content_type or "").startswith("text/html")}
     return resolve(site, "/") or "/", views
 
 
