@@ -86,14 +86,16 @@ class SiteEvaluator:
         With defer_js, a JavaScript shell is only reported (kind js_shell) and not recorded, so that the caller
         can render it in a browser and add the rendered DOM instead.
         """
-        page = parse_page(url, repair_mojibake(html))
         # A home that only redirects (meta refresh...) is replaced by the page it leads to.
         is_home = depth == 0 and self.home_kind in (None, REDIRECT)
+        page = parse_page(url, repair_mojibake(html), home=is_home)
         kind, snippet = classify_detail(page, self.municipality, home=is_home)
         repeat = not is_home and kind == OK and self._repeats_home(url, html)
         if repeat:
             kind = SOFT_404
             self.home_repeats += 1
+        if defer_js and kind == OK and page.scripted_nav:
+            kind = JS_SHELL  # the menu is written by a script: a browser shows where the site leads
         if defer_js and kind == JS_SHELL:
             return PageAnalysis(url, kind, page.title, (), (), None)
         if is_home:

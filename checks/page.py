@@ -139,8 +139,8 @@ class Page:
     cache: dict[str, object] = field(default_factory=dict)
 
 
-def parse_page(url: str, html: str) -> Page:
-    """Parse html (already decoded) served at url into a Page."""
+def parse_page(url: str, html: str, home: bool = False) -> Page:
+    """Parse html (already decoded) served at url into a Page; a home page is also checked for a scripted menu."""
     page = Page(url=url, challenge_markup=_has_challenge_markup(html))
     try:
         doc = etree.fromstring(_NOT_XML.sub(" ", html).encode("utf-8", "replace"), parser=_PARSER)
@@ -170,7 +170,7 @@ def parse_page(url: str, html: str) -> Page:
     # The XPath costs a whole-tree scan: only when the raw HTML has something it can find.
     scripted = _script_nav(doc) if "onclick" in html else []
     page.dead_nav = tuple(t for t in dead_texts + scripted if t)
-    page.scripted_nav = _scripted_nav(doc, page, html)
+    page.scripted_nav = home and _scripted_nav(doc, page, html, base)
     for anchor in dead:
         drop(anchor)
     _read_text(doc, page)
@@ -214,12 +214,31 @@ _NAV_PLACEHOLDER = (
 )
 
 
-def _scripted_nav(doc: Element, page: Page, html: str) -> bool:
-    """Few same-site links, scripts, and a custom element or an empty nav placeholder where the menu would be."""
+# A quoted site path inside a script ("/transparencia.html", \"/tramites/\"), as menus written by scripts carry.
+_SCRIPT_PATH = re.compile(r"""\\?["'](/[A-Za-z0-9_\-][^"'\\\s<>]{0,120})\\?["']""")
+_NOT_PAGE = re.compile(
+    r"\.(?:js|css|png|jpe?g|gif|svg|ico|webp|woff2?|ttf|json|map)(?:\?|$)|/(?:api|wp-json|ajax|cdn-cgi)/"
+)
+
+
+def _scripted_nav(doc: Element, page: Page, html: str, base: str) -> bool:
+    """The home's menu is written by a script: its inline scripts name several site pages the HTML does not link,
+    or (with almost no same-site links) a custom element or an empty menu placeholder holds the menu's place."""
+    if not (page.scripts or page.inline_script):
+        return False
     own = host_of(page.url)
-    if sum(link.host == own for link in page.links) >= 3 or not (page.scripts or page.inline_script):
+    if len(_script_only_paths(page, base, own)) >= 3:
+        return True
+    if sum(link.host == own for link in page.links) >= 3:
         return False
     return bool(_CUSTOM_TAG.search(html) or doc.xpath(_NAV_PLACEHOLDER))
+
+
+def _script_only_paths(page: Page, base: str, own: str) -> set[str]:
+    """Site pages named in inline scripts that no link of the page leads to (a rendered menu links them)."""
+    linked = {link.url for link in page.links}
+    named = (absolute(base, m) for m in _SCRIPT_PATH.findall(page.inline_script[:200_000]) if not _NOT_PAGE.search(m))
+    return {u for u in named if u and host_of(u) == own and u not in linked}
 
 
 def text_of(element: Element) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from checks.engine import SiteEvaluator, split_links
 from checks.page import absolute, is_document, parse_page
 
@@ -119,3 +121,41 @@ def test_add_page_returns_kind_links_and_documents(catalogue):
     analysis = evaluator.add_page(URL, html('<a href="/a">A</a><a href="/a.pdf">PDF</a>'), 0)
     assert analysis.kind == "ok" and analysis.links == ("https://municipio.gob.mx/a",)
     assert analysis.documents == ("https://municipio.gob.mx/a.pdf",) and analysis.title
+
+
+def _menu_page(menu: str, script: str) -> str:
+    return html(
+        f'<nav><ul id="menu-principal">{menu}</ul></nav>{script}<p>Contenido</p><a href="/aviso.html">Aviso</a>'
+    )
+
+
+MENU_ITEMS = (
+    '[["Transparencia", "/transparencia.html"], ["Tr\\u00e1mites", "/tramites/"], ["Cabildo", "/cabildo.html"]]'
+)
+ARRAY_SCRIPT = (
+    f"<script>var menu = JSON.parse('{MENU_ITEMS}'); var h = '';"
+    "for (var i = 0; i < menu.length; i++) { h += '<li><a href=\"' + menu[i][1] + '\">' + menu[i][0] + '</a></li>'; }"
+    "document.getElementById('menu-principal').innerHTML = h;</script>"
+)
+WRITE_SCRIPT = (
+    '<script>document.write("<li><a href=\\"/transparencia.html\\">Transparencia</a></li>'
+    '<li><a href=\\"/tramites/\\">Trámites</a></li><li><a href=\\"/cabildo.html\\">Cabildo</a></li>");</script>'
+)
+DRAWN = (
+    '<li><a href="/transparencia.html">Transparencia</a></li><li><a href="/tramites/">Trámites</a></li>'
+    '<li><a href="/cabildo.html">Cabildo</a></li>'
+)
+
+
+@pytest.mark.parametrize("script", [ARRAY_SCRIPT, WRITE_SCRIPT], ids=["arreglo", "document_write"])
+def test_a_home_menu_written_by_a_script_is_seen_until_rendered(script: str) -> None:
+    assert parse_page(URL, _menu_page("", script), home=True).scripted_nav
+    # The browser's DOM has the menu: nothing the script names is missing any more.
+    assert not parse_page(URL, _menu_page(DRAWN, script), home=True).scripted_nav
+    # Only the home is examined (inner pages are reached from it).
+    assert not parse_page(URL, _menu_page("", script)).scripted_nav
+
+
+def test_scripts_naming_assets_or_apis_are_not_menus() -> None:
+    script = "<script>load('/js/app.js'); fetch('/api/v1/noticias'); img('/img/logo.png'); css('/css/a.css');</script>"
+    assert not parse_page(URL, _menu_page(DRAWN, script), home=True).scripted_nav
