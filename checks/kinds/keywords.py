@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks.contacts import find_emails, find_phones
+from checks.doclinks import document_snippet
 from checks.kinds.base import EvidenceCheck
 from checks.model import Evidence
 from checks.page import Page, url_words
@@ -30,6 +31,7 @@ _KEYS = frozenset(
         "links_only",
         "require_contact",
         "record_year",
+        "documents",
     }
 )
 _YEAR = re.compile(r"\b(?:19[89]\d|20\d\d)\b")
@@ -53,6 +55,7 @@ class KeywordConfig:
     links_only: bool
     require_contact: bool
     record_year: bool
+    documents: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
             links_only=p.flag("links_only"),
             require_contact=p.flag("require_contact"),
             record_year=p.flag("record_year"),
+            documents=p.flag("documents"),
         )
         if not (config.patterns or config.text_patterns or config.hosts or config.extensions):
             raise ParamError("patterns", "hace falta al menos uno de patterns, text_patterns, hosts o extensions")
@@ -143,10 +147,10 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
         if config.patterns is not None and not config.links_only:
             blob, starts, parts = _blob(page, "headings")
             for index in sorted({bisect_right(starts, m.start()) - 1 for m in config.patterns.finditer(blob)}):
-                yield Hit(f"Encabezado: {page.headings[index]}", parts[index], _year(parts[index]))
+                yield _labelled(page, "Encabezado", page.headings[index], parts[index])
             title = fold(page.title)
             if config.patterns.search(title):
-                yield Hit(f"Título: {page.title}", title, _year(title))
+                yield _labelled(page, "Título", page.title, title)
         if config.text_patterns is not None:
             yield from self._text_hits(page, config.text_patterns)
 
@@ -186,6 +190,13 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
                 continue
             near = folded[max(0, match.start() - 40) : match.end() + 80]
             yield Hit(window(page.text, folded, match.start(), match.end()), near, _year(near))
+
+
+def _labelled(page: Page, label: str, text: str, region: str) -> Hit:
+    """A heading or title hit; on a document's page (checks.doclinks) the evidence names the document instead."""
+    if page.document is not None:
+        return Hit(document_snippet(page, text), region, _year(region) or page.document.year)
+    return Hit(f"{label}: {text}", region, _year(region))
 
 
 def _year(region: str) -> str | None:
