@@ -38,9 +38,15 @@ BANDO = make_pdf(
         ("https://x.gob.mx/visor/viewer.html?file=../docs/b.pdf", "https://x.gob.mx/docs/b.pdf"),
         ("http://x.gob.mx/gview?url=/docs/plan.pdf", "http://x.gob.mx/docs/plan.pdf"),
         # Not viewers, or viewers of something that is not a web address: unchanged.
-        ("https://docs.google.com/viewer?url=javascript:alert(1)", "https://docs.google.com/viewer?url=javascript:alert(1)"),
+        (
+            "https://docs.google.com/viewer?url=javascript:alert(1)",
+            "https://docs.google.com/viewer?url=javascript:alert(1)",
+        ),
         ("https://x.gob.mx/normatividad.html?file=a.pdf", "https://x.gob.mx/normatividad.html?file=a.pdf"),
-        ("https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOp", "https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOp"),
+        (
+            "https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOp",
+            "https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOp",
+        ),
         ("https://x.gob.mx/docs/bando.pdf", "https://x.gob.mx/docs/bando.pdf"),
         ("http://[::1", "http://[::1"),
     ],
