@@ -37,18 +37,6 @@ class DocumentLink:
     checks: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class DocumentMiss:
-    """A candidate document that could not be read: a near miss the checks did not see (reason, Spanish detail)."""
-
-    url: str
-    reason: str
-    detail: str
-    linked_from: str
-    link_text: str
-    checks: tuple[str, ...]
-
-
 def matching_checks(texts: Sequence[str], vocabulary: Sequence[Vocabulary]) -> tuple[str, ...]:
     """Ids of the checks whose patterns match one of the folded texts (and whose exclusions do not)."""
     found: list[str] = []

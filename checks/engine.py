@@ -9,11 +9,11 @@ from typing import Any
 
 from checks.catalogue import Catalogue, load_catalogue
 from checks.classify import JS_SHELL, OK, PARKED, REASONS, REDIRECT, SOFT_404, classify_detail
-from checks.doclinks import DocumentLink, DocumentMiss, Vocabulary, candidate_links, document_pages, to_document_link
+from checks.doclinks import DocumentLink, Vocabulary, candidate_links, document_pages, to_document_link
 from checks.documents import UNREADABLE, DocumentText
 from checks.kinds.base import Check, SiteState
 from checks.kinds.keywords import KeywordCheck
-from checks.model import CheckResult, CrawlOutcome, Evidence
+from checks.model import CheckResult, CrawlOutcome, DocumentMiss, Evidence
 from checks.page import Page, is_document, parse_page
 from checks.text import clip, repair_mojibake
 

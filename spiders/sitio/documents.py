@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import scrapy
@@ -20,7 +20,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from checks.doclinks import DocumentLink
-from checks.documents import DocumentText, read_pdf
+from checks.documents import DocumentText, Unreadable, read_pdf
 from crawler.failures import classify_failure
 from crawler.robots import RobotsPolicy
 
@@ -133,9 +133,8 @@ class DocumentReader:
 
     async def read(self, candidate: DocumentLink, body: bytes) -> None:
         """Read body (off the reactor thread) and feed the evaluator."""
-        started = time.thread_time()
-        document = await asyncio.to_thread(read_pdf, body, self.cfg.document_pages, self.cfg.max_document_bytes)
-        self.spider.checks_cpu += time.thread_time() - started
+        document, cpu = await asyncio.to_thread(_timed_read, body, self.cfg.document_pages, self.cfg.max_document_bytes)
+        self.spider.checks_cpu += cpu
         if isinstance(document, DocumentText):
             self.stats.read += 1
             found = self.spider.evaluator.add_document(candidate.url, document, candidate.linked_from, candidate.text)
@@ -165,10 +164,17 @@ class DocumentReader:
         if sent is not None:
             self.stats.seconds += time.monotonic() - float(sent)
 
-    def summary(self) -> dict[str, Any]:
-        """The stats as logged at the end of the crawl."""
+    def summary(self) -> dict[str, float]:
+        """What reading documents cost this site (SiteReport.document_cost)."""
         stats = self.stats
         return {"read": stats.read, "failed": stats.failed, "bytes": stats.bytes, "seconds": round(stats.seconds, 3)}
+
+
+def _timed_read(body: bytes, pages: int, max_bytes: int) -> tuple[DocumentText | Unreadable, float]:
+    """read_pdf and the CPU seconds it took on the thread that ran it."""
+    started = time.thread_time()
+    document = read_pdf(body, pages, max_bytes)
+    return document, time.thread_time() - started
 
 
 def _origin(url: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import date
@@ -33,7 +32,6 @@ from spiders.sitio.documents import DocumentReader
 from spiders.sitio.target import DeferredSite, SiteTarget
 
 MAX_DOCUMENTS = 500
-log = logging.getLogger("vigia.crawler")
 MAX_HTML_REDIRECTS = 3
 
 
@@ -317,8 +315,6 @@ class MunicipalSiteSpider(scrapy.Spider):
             ),
             server_answered=self.server_answered,
         )
-        if self.reader.requested:
-            log.info("documents of %s: %s", self.target.url, self.reader.summary())
         started = time.thread_time()
         results = self.evaluator.finish(outcome)
         self.checks_cpu += time.thread_time() - started
@@ -332,4 +328,7 @@ class MunicipalSiteSpider(scrapy.Spider):
             round(time.monotonic() - self.started, 3),
             self.rendered,
             checks_cpu=self.checks_cpu,
+            documents_read=list(self.evaluator.documents_read),
+            document_misses=list(self.evaluator.document_misses),
+            document_cost=self.reader.summary(),
         )
