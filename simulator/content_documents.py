@@ -89,12 +89,8 @@ WRITERS: dict[str, tuple[str, Writer]] = {
 LINK_TEXTS = ("Descargar", "Ver documento", "Consultar", "Descargar PDF")
 
 
-def publish_documents(d: SiteDraft, rng: random.Random, viewers: bool = True) -> dict[str, Resource]:
-    """Publish one or two absent topics as PDFs on a seeded share of sites; returns the PDFs and viewer pages.
-
-    Without viewers the links go straight to the PDFs (a padded site is already at the crawl's page budget, and a
-    viewer page is a page to an ideal crawl).
-    """
+def publish_documents(d: SiteDraft, rng: random.Random) -> dict[str, Resource]:
+    """Publish one or two absent topics as PDFs on a seeded share of sites; returns the PDFs and viewer pages."""
     if rng.random() >= SHARE:
         return {}
     absent = [c for c in WRITERS if not d.plan.has(c) and c != d.plan.deep]
@@ -107,7 +103,7 @@ def publish_documents(d: SiteDraft, rng: random.Random, viewers: bool = True) ->
             "doc-" + hashlib.sha1(f"{d.m.cve_inegi}:{check}".encode()).hexdigest()[:10], "pdf", d.run_date
         )
         resources[pdf] = Resource(200, "application/pdf", make_pdf(title, pages))
-        href, viewer = _wrapped(pdf, rng) if viewers else (pdf, None)
+        href, viewer = _wrapped(pdf, rng)
         if viewer is not None:
             resources[href] = viewer
         _page_for(d, section).add(_listing(label, href, rng), check)

@@ -138,12 +138,12 @@ def content_site(
     absent topics are published as PDFs only. robots.txt may still forbid crawling it."""
     d = SiteDraft(m, plan, rng, run_date)
     build_content(d)
-    pdfs = {}
-    if documents is not None and behaviour != JS_ONLY:
-        pdfs = publish_documents(d, documents, viewers=padding is None)
+    pdfs = publish_documents(d, documents) if documents is not None and behaviour != JS_ONLY else {}
+    # A viewer page around a PDF is a page to an ideal crawl (it proves nothing: the listing linking it does).
+    viewers = {p: PageEvidence(frozenset(), ()) for p, r in pdfs.items() if r.content_type != "application/pdf"}
     if padding is not None:
-        pad_site(d, *padding)
-    evidence = {path: page_evidence(d, page) for path, page in d.pages.items()}
+        pad_site(d, padding[0] - len(viewers), padding[1])
+    evidence = {path: page_evidence(d, page) for path, page in d.pages.items()} | viewers
     robots = DISALLOW_ALL if behaviour == ROBOTS_DISALLOW else robots_for(plan.template)
     resources, rendered = resources_of(d, behaviour == JS_ONLY)
     resources.update(pdfs)
