@@ -38,7 +38,7 @@ class DocumentStats:
     read: int = 0
     failed: int = 0
     bytes: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # summed download latency
     robots: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
 
@@ -98,7 +98,7 @@ class DocumentReader:
             callback=self.parse_document,
             errback=self.document_failed,
             dont_filter=True,
-            meta={DOCUMENT: candidate, "download_maxsize": self.cfg.max_document_bytes, "vigia_sent": time.monotonic()},
+            meta={DOCUMENT: candidate, "download_maxsize": self.cfg.max_document_bytes},
         )
 
     def parse_robots(self, response: Response) -> list[scrapy.Request]:
@@ -160,9 +160,8 @@ class DocumentReader:
 
     def _count(self, response: Response) -> None:
         self.stats.bytes += len(response.body)
-        sent = response.meta.get("vigia_sent")
-        if sent is not None:
-            self.stats.seconds += time.monotonic() - float(sent)
+        # Scrapy's own measure of the download (queueing behind the site's pages is not a cost of documents).
+        self.stats.seconds += float(response.meta.get("download_latency") or 0.0)
 
     def summary(self) -> dict[str, float]:
         """What reading documents cost this site (SiteReport.document_cost)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from checks.documents import DocumentText
 from checks.engine import SiteEvaluator
+from checks.model import CheckResult
 from checks.page import parse_page
 
 from .conftest import HOME, RUN_DATE, html, outcome
@@ -25,7 +26,7 @@ def evaluator_with(catalogue, body: str) -> tuple[SiteEvaluator, list[str]]:  # 
     return evaluator, [c.url for c in analysis.candidates]
 
 
-def results(evaluator: SiteEvaluator) -> dict[str, object]:
+def results(evaluator: SiteEvaluator) -> dict[str, CheckResult]:
     return {r.check_id: r for r in evaluator.finish(outcome(pages_ok=2))}
 
 
@@ -50,7 +51,8 @@ def test_the_heading_above_a_viewer_link_names_the_topic(catalogue) -> None:
     evaluator, urls = evaluator_with(catalogue, body)
     assert urls == ["https://normas.example.org/b.pdf"]
     evaluator.add_document(urls[0], BANDO_DOC, NORMS, "Ver documento")
-    assert results(evaluator)["normatividad.bando_municipal"].evidence.url == urls[0]
+    evidence = results(evaluator)["normatividad.bando_municipal"].evidence
+    assert evidence is not None and evidence.url == urls[0]
 
 
 def test_a_list_item_and_the_url_words_name_the_topic(catalogue) -> None:
@@ -83,7 +85,7 @@ def test_a_document_gives_evidence_naming_the_document_page_and_period(catalogue
     found = evaluator.add_document(urls[0], BANDO_DOC, NORMS, "Descargar")
     assert found == ["normatividad.bando_municipal"]
     result = results(evaluator)["normatividad.bando_municipal"]
-    assert result.status == "cumple" and result.evidence.url == urls[0]
+    assert result.status == "cumple" and result.evidence is not None and result.evidence.url == urls[0]
     assert result.evidence.text.startswith("Año 2025: Documento (p. 1) «BANDO MUNICIPAL DE EJEMPLO 2025»")
     assert "enlazado desde " + NORMS in result.evidence.text
     # Checks that do not accept documents never see one.
