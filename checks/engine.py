@@ -9,13 +9,18 @@ from typing import Any
 
 from checks.catalogue import Catalogue, load_catalogue
 from checks.classify import JS_SHELL, OK, PARKED, REASONS, REDIRECT, SOFT_404, classify_detail
+from checks.doclinks import DocumentLink, Vocabulary, candidate_links, document_pages, to_document_link
+from checks.documents import UNREADABLE, DocumentText
 from checks.kinds.base import Check, SiteState, url_key
-from checks.model import CheckResult, CrawlOutcome, Evidence
+from checks.kinds.keywords import KeywordCheck
+from checks.model import CheckResult, CrawlOutcome, DocumentMiss, Evidence
 from checks.page import Page, is_document, parse_page
 from checks.text import clip, repair_mojibake
 
 # Share of unreadable pages above which absence on the site can no longer be asserted.
 MAX_FAILED_SHARE = 0.20
+# Links remembered as document candidates per site (a catalogue of thousands of PDFs must not grow memory).
+MAX_DOCUMENT_LINKS = 500
 UNREACHABLE = {
     "dns": "el dominio no se resolvió (DNS)",
     "connect": "no se pudo conectar con el servidor",
@@ -61,6 +66,8 @@ class PageAnalysis:
     links: tuple[str, ...]
     documents: tuple[str, ...]
     refresh: str | None = None
+    # Linked documents (PDF, viewers) whose words match a check that accepts documents and still lacks evidence.
+    candidates: tuple[DocumentLink, ...] = ()
 
 
 class SiteEvaluator:
@@ -79,6 +86,12 @@ class SiteEvaluator:
         self.pages_unusable = 0
         self.read_urls: set[str] = set()
         self.home_scripted_nav = False
+        self.document_checks = [c for c in self.checks if isinstance(c, KeywordCheck) and c.config.documents]
+        # Every link judged a document candidate (and other links whose answer may turn out to be a PDF), by URL.
+        self.document_links: dict[str, DocumentLink] = {}
+        # Candidate documents that could not be read: near misses the checks never saw (see document_unreadable).
+        self.document_misses: list[DocumentMiss] = []
+        self.documents_read: list[str] = []
 
     def add_page(self, url: str, html: str, depth: int, defer_js: bool = False) -> PageAnalysis:
         """Parse one page (url is its final URL; depth 0 is the home page) and feed it to the checks.
@@ -110,7 +123,50 @@ class SiteEvaluator:
             # One copy of the home elsewhere is normal (/index.html); several make a catch-all (soft-404).
             self.pages_unusable += 1
         links, documents = split_links(page, page.refresh if page.refresh != url else None)
-        return PageAnalysis(url, kind, page.title, links, documents, page.refresh)
+        candidates = self._document_candidates(page) if kind == OK else ()
+        return PageAnalysis(url, kind, page.title, links, documents, page.refresh, candidates)
+
+    def _document_candidates(self, page: Page) -> tuple[DocumentLink, ...]:
+        """New document links of page that may give evidence to a check still without it."""
+        vocabulary = [_vocabulary(c) for c in self.document_checks if not c.settled()]
+        found: list[DocumentLink] = []
+        for link, document, checks in candidate_links(page, vocabulary):
+            candidate = to_document_link(link, checks, page.url)
+            if candidate.url in self.document_links or len(self.document_links) >= MAX_DOCUMENT_LINKS:
+                continue
+            self.document_links[candidate.url] = candidate
+            if document:
+                found.append(candidate)
+        return tuple(found)
+
+    def document_link(self, url: str) -> DocumentLink | None:
+        """The candidate recorded for url, if a matching link led there (a page that answered with a PDF)."""
+        return self.document_links.get(url)
+
+    def add_document(self, doc_url: str, document: DocumentText, linked_from: str, link_text: str) -> list[str]:
+        """Feed a read document, page by page, to the checks that accept documents; returns the ids of the checks
+        that found their evidence in it."""
+        self.documents_read.append(doc_url)
+        before = {c.spec.id for c in self.document_checks if c.evidence is not None}
+        for page in document_pages(doc_url, document, linked_from, link_text):
+            for check in self.document_checks:
+                if not check.settled():
+                    check.observe(page)
+        return [c.spec.id for c in self.document_checks if c.evidence is not None and c.spec.id not in before]
+
+    def document_unreadable(
+        self, doc_url: str, reason: str, linked_from: str, link_text: str, detail: str | None = None
+    ) -> None:
+        """Record a candidate document that could not be downloaded or read; no verdict changes because of it."""
+        candidate = self.document_links.get(doc_url)
+        checks = candidate.checks if candidate is not None else ()
+        detail = detail or UNREADABLE.get(reason, "no se pudo leer el documento")
+        self.document_misses.append(DocumentMiss(doc_url, reason, detail, linked_from, link_text, checks))
+        # The link named these checks' topic: without other evidence they cannot assert absence (revisar).
+        note = Evidence(linked_from, clip(f"Documento que no se pudo leer ({detail}): {link_text} → {doc_url}"))
+        for check in self.document_checks:
+            if check.spec.id in checks:
+                check.near_miss(note)
 
     def _repeats_home(self, url: str, html: str) -> bool:
         """A catch-all answering the home page at another address: not a page of its own (soft-404)."""
@@ -162,6 +218,13 @@ class SiteEvaluator:
             "" if complete else why,
             frozenset(self.read_urls),
         )
+
+
+def _vocabulary(check: KeywordCheck) -> Vocabulary:
+    """The words a document link must match to be read for check."""
+    config = check.config
+    patterns = tuple(p for p in (config.patterns, config.text_patterns) if p is not None)
+    return Vocabulary(check.spec.id, patterns, config.exclude)
 
 
 def _failed(check: Check[Any], outcome: CrawlOutcome) -> CheckResult:

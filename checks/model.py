@@ -86,6 +86,18 @@ class PageRecord:
     rendered: bool = False
 
 
+@dataclass(frozen=True)
+class DocumentMiss:
+    """A candidate document that could not be read: a near miss the checks did not see (reason, Spanish detail)."""
+
+    url: str
+    reason: str
+    detail: str
+    linked_from: str
+    link_text: str
+    checks: tuple[str, ...]
+
+
 @dataclass
 class SiteReport:
     """Everything one site crawl produced: outcome, pages seen, linked documents and check results."""
@@ -101,6 +113,11 @@ class SiteReport:
     rendered: list[str] = field(default_factory=list)
     # CPU seconds spent decoding and checking this site's pages (benchmarks only; not stored).
     checks_cpu: float = 0.0
+    # Linked documents read as evidence (URLs), the candidates that could not be read, and what reading them cost
+    # (read, failed, bytes, seconds waited for downloads); not stored.
+    documents_read: list[str] = field(default_factory=list)
+    document_misses: list[DocumentMiss] = field(default_factory=list)
+    document_cost: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

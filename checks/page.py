@@ -11,6 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 from lxml.etree import _Element as Element
 
+from checks.documents import document_context, looks_like_document_link
 from checks.text import collapse
 from core.text import fold
 
@@ -81,8 +82,21 @@ class Link(NamedTuple):
     text: str
     folded: str
     host: str
-    context: str = ""  # folded text of the anchor's parent, filled for links to other hosts (credits, labels)
+    # Folded text of the anchor's parent, filled for links to other hosts (credits, labels); for links to a PDF or
+    # a document viewer, the text of its list item or table row and the nearest preceding heading.
+    context: str = ""
     embedded: bool = False  # an iframe, frame, embed or object source rather than an anchor
+
+
+class DocumentRef(NamedTuple):
+    """Where a document page fed to the checks comes from: its page number, the page that links it, the link's
+    text and the year and administration period the document states."""
+
+    page_number: int
+    linked_from: str
+    link_text: str
+    year: str | None = None
+    period: str | None = None
 
 
 class Field(NamedTuple):
@@ -135,6 +149,9 @@ class Page:
     spa_root: bool = False  # an SPA root element; only looked for on almost empty pages (SHELL_TEXT, SHELL_LINKS)
     challenge_markup: bool = False
     refresh: str | None = None
+    # "documento" for one page of a PDF read as evidence (checks.doclinks); document then says which page.
+    source: str = "pagina"
+    document: DocumentRef | None = None
     # Derived data (joined link texts, URL words...) computed once per page by whichever check needs it first.
     cache: dict[str, object] = field(default_factory=dict)
 
@@ -460,6 +477,8 @@ def _make_link(
         # mailto:, tel:, whatsapp: and other schemes are kept raw; the spider never sees them as pages.
         return Link(href.strip(), text, folded, "")
     host = host_of(resolved)
+    if looks_like_document_link(resolved):
+        return Link(resolved, text, folded, host, document_context(anchor))
     if host == own:
         return Link(resolved, text, folded, host)
     parent = anchor.getparent()

@@ -93,6 +93,15 @@ class Settings(BaseSettings):
     retries: Int = Field(default=2, description="reintentos ante errores de red o 5xx")
     max_page_bytes: Int = Field(default=5 * 1024 * 1024, description="tamaño máximo de una página")
     max_redirects: Int = Field(default=10, description="redirecciones antes de declarar un bucle")
+    max_documents: Int = Field(
+        default=8,
+        description="documentos PDF por sitio que se descargan y leen como evidencia (0 = ninguno); no cuentan "
+        "como páginas",
+    )
+    max_document_bytes: Int = Field(
+        default=4 * 1024 * 1024, description="tamaño máximo de un documento PDF; uno mayor se corta y no se lee"
+    )
+    document_pages: Int = Field(default=3, description="páginas de cada documento PDF que se leen")
     retry_after_max: Float = Field(
         default=60.0,
         description="segundos que se espera como máximo cuando un sitio responde 429/503 con `Retry-After`; si pide "

@@ -8,7 +8,8 @@ from typing import Any
 
 from config.settings import Settings, load_settings
 
-# Extensions that hold documents or media: recorded as links, never downloaded (PDFs are out of scope for now).
+# Extensions that hold documents or media: recorded as links, never crawled as pages (a few PDFs whose link names a
+# checked topic are downloaded and read by the site spider, within max_documents).
 DOCUMENT_EXTENSIONS = frozenset(
     (
         "pdf",
@@ -70,6 +71,10 @@ class CrawlSettings:
     retries: int = _DEFAULT.retries
     max_page_bytes: int = _DEFAULT.max_page_bytes
     max_redirects: int = _DEFAULT.max_redirects
+    # Linked PDFs read as evidence per site (outside the page budget), their byte cap and the pages read of each.
+    max_documents: int = _DEFAULT.max_documents
+    max_document_bytes: int = _DEFAULT.max_document_bytes
+    document_pages: int = _DEFAULT.document_pages
     # Longest Retry-After (seconds) a 429/503 is waited for before retrying; beyond it: indeterminado rate_limited.
     retry_after_max: float = _DEFAULT.retry_after_max
     # Opt out of the SSRF gate: let a crawl fetch private, loopback and link-local addresses from any site.

@@ -9,6 +9,7 @@ from config.registry import Municipality
 from simulator import content_civic as civic
 from simulator.content_channels import build_chat, build_contact, build_form_traps, build_social, build_whatsapp
 from simulator.content_common import build_filler, build_gobierno, build_home, build_news, build_search
+from simulator.content_documents import publish_documents
 from simulator.content_norms import build_norms
 from simulator.content_padding import pad_site
 from simulator.content_services import build_pagos, build_reporte, build_tramites
@@ -150,16 +151,22 @@ def content_site(
     behaviour: str,
     padding: tuple[int, random.Random] | None = None,
     variants: Variants | None = None,
+    documents: random.Random | None = None,
 ) -> SimSite:
     """A full site with content, padded to (pages, generator) when given, writing the given real-world variants;
-    robots.txt may still forbid crawling it."""
+    with documents (their own generator), some absent topics are published as PDFs only. robots.txt may still forbid
+    crawling it."""
     d = SiteDraft(m, plan, rng, run_date, variants)
     build_content(d)
+    pdfs = publish_documents(d, documents) if documents is not None and behaviour != JS_ONLY else {}
+    # A viewer page around a PDF is a page to an ideal crawl (it proves nothing: the listing linking it does).
+    viewers = {p: PageEvidence(frozenset(), ()) for p, r in pdfs.items() if r.content_type != "application/pdf"}
     if padding is not None:
-        pad_site(d, *padding)
-    evidence = {path: page_evidence(d, page) for path, page in d.pages.items()}
+        pad_site(d, padding[0] - len(viewers), padding[1])
+    evidence = {path: page_evidence(d, page) for path, page in d.pages.items()} | viewers
     robots = DISALLOW_ALL if behaviour == ROBOTS_DISALLOW else robots_for(plan.template)
     resources, rendered = resources_of(d, behaviour == JS_ONLY)
+    resources.update(pdfs)
     return SimSite(
         m.cve_inegi,
         m.nombre,
@@ -212,4 +219,6 @@ def build_site(
         padding = (pages_per_site, random.Random(f"vigia-sim:{seed}:{m.cve_inegi}:padding"))
     # Script-built sites already hide everything from a static reader; they keep the usual forms.
     chosen = Variants.for_site(seed, m.cve_inegi, variants and behaviour != JS_ONLY)
-    return content_site(m, plan, rng, run_date, behaviour, padding, chosen)
+    # Their own generator: the site's draws, and so everything else it serves, stay as they were.
+    documents = random.Random(f"vigia-sim:{seed}:{m.cve_inegi}:documents")
+    return content_site(m, plan, rng, run_date, behaviour, padding, chosen, documents)

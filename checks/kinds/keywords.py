@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks.contacts import find_emails, find_phones
+from checks.doclinks import document_snippet
 from checks.forms import describe, is_contact
 from checks.kinds.base import EvidenceCheck, SiteState, absent
 from checks.model import CheckResult, Evidence
@@ -35,6 +36,7 @@ _KEYS = frozenset(
         "service_urls",
         "form_words",
         "host_patterns",
+        "documents",
     }
 )
 _YEAR = re.compile(r"\b(?:19[89]\d|20\d\d)\b")
@@ -62,6 +64,7 @@ class KeywordConfig:
     service_urls: re.Pattern[str] | None = None
     form_words: Matcher | None = None
     host_patterns: re.Pattern[str] | None = None
+    documents: bool = False
 
 
 # The page announces the topic as not published yet: an announcement, not a publication.
@@ -123,6 +126,7 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
             service_urls=_compile_urls(p, "service_urls"),
             form_words=p.pattern("form_words"),
             host_patterns=_compile_urls(p, "host_patterns"),
+            documents=p.flag("documents"),
         )
         if config.service_urls is not None and config.service_words is None:
             raise ParamError("service_urls", "sólo se aplica a service_words, que falta")
@@ -212,12 +216,11 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
         if config.patterns is not None and not config.links_only:
             blob, starts, parts = _blob(page, "headings")
             for index in sorted({bisect_right(starts, m.start()) - 1 for m in config.patterns.finditer(blob)}):
-                yield Hit(
-                    f"Encabezado: {page.headings[index]}", parts[index], _year(parts[index]), _after(page, parts[index])
-                )
+                hit = _labelled(page, "Encabezado", page.headings[index], parts[index])
+                yield Hit(hit.snippet, hit.region, hit.year, _after(page, parts[index]))
             title = fold(page.title)
             if config.patterns.search(title):
-                yield Hit(f"Título: {page.title}", title, _year(title))
+                yield _labelled(page, "Título", page.title, title)
         if config.text_patterns is not None:
             yield from self._text_hits(page, config.text_patterns)
 
@@ -296,6 +299,13 @@ def _after(page: Page, heading: str) -> str:
     """The folded page text that follows a (folded) heading's first occurrence."""
     position = page.folded.find(heading)
     return page.folded[position + len(heading) : position + len(heading) + _FOLLOWING] if position >= 0 else ""
+
+
+def _labelled(page: Page, label: str, text: str, region: str) -> Hit:
+    """A heading or title hit; on a document's page (checks.doclinks) the evidence names the document instead."""
+    if page.document is not None:
+        return Hit(document_snippet(page, text), region, _year(region) or page.document.year)
+    return Hit(f"{label}: {text}", region, _year(region))
 
 
 def _year(region: str) -> str | None:

@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
 from checks.catalogue import Catalogue, load_catalogue
+from checks.documents import looks_like_document_link
 from checks.engine import PageAnalysis, SiteEvaluator
 from checks.model import CrawlOutcome, PageRecord, SiteReport
 from crawler.browser import BrowserPool
@@ -27,6 +28,7 @@ from crawler.scope import site_key, strip_session
 from crawler.settings import DOCUMENT_EXTENSIONS, CrawlSettings
 from crawler.ssrf import SsrfPolicy
 from crawler.tls import verify_tls
+from spiders.sitio.documents import DocumentReader
 from spiders.sitio.target import DeferredSite, SiteTarget
 
 MAX_DOCUMENTS = 500
@@ -88,6 +90,7 @@ class MunicipalSiteSpider(scrapy.Spider):
         self.ssrf_policy = SsrfPolicy.for_urls([target.url], cfg.allow_private_networks)
         self.answered: set[str] = set()
         self.server_answered = False
+        self.reader = DocumentReader(self)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> MunicipalSiteSpider:
@@ -175,8 +178,9 @@ class MunicipalSiteSpider(scrapy.Spider):
         """Read an inner page of the site and follow its links."""
         depth = int(response.meta["vigia_depth"])
         if not looks_like_html(response) or site_key(response.url) != self.key:
-            # Off-site redirects and non-HTML answers are not the municipality's pages.
+            # Off-site redirects and non-HTML answers are not the municipality's pages; a PDF may be a document.
             self._record(response, depth, kind="skipped")
+            await self.reader.read_page_answer(response)
             return
         for request in await self._analyse(response, depth):
             yield request
@@ -210,13 +214,14 @@ class MunicipalSiteSpider(scrapy.Spider):
         self._record(response, depth, kind=analysis.kind, rendered=rendered)
         self.pages_ok += 1
         self._add_documents(analysis.documents)
+        documents = self.reader.requests(analysis.candidates)
         if depth == 0 and analysis.kind == "redirect" and analysis.refresh:
             return self._follow_html_redirect(analysis.refresh)
         if depth == 0 and analysis.kind != "ok":
-            return []
+            return documents
         if depth >= self.cfg.max_depth:
-            return []
-        return list(self._follow(analysis.links, depth + 1))
+            return documents
+        return documents + list(self._follow(analysis.links, depth + 1))
 
     def _follow_html_redirect(self, target: str) -> list[scrapy.Request]:
         """A home that only redirects (meta refresh, frameset, script) is replaced by its target, a few times."""
@@ -234,7 +239,8 @@ class MunicipalSiteSpider(scrapy.Spider):
         for link in links:
             if self.scheduled >= self.cfg.max_pages:
                 return
-            if is_document(link):
+            if is_document(link) or looks_like_document_link(link):
+                # Documents are never crawled as pages; the ones worth reading come as candidates (DocumentReader).
                 self._add_documents([link])
                 continue
             # Session ids in URLs make every visit look new: drop them so a session trap cannot eat the budget.
@@ -322,4 +328,7 @@ class MunicipalSiteSpider(scrapy.Spider):
             round(time.monotonic() - self.started, 3),
             self.rendered,
             checks_cpu=self.checks_cpu,
+            documents_read=list(self.evaluator.documents_read),
+            document_misses=list(self.evaluator.document_misses),
+            document_cost=self.reader.summary(),
         )
