@@ -68,6 +68,8 @@ class PageAnalysis:
     refresh: str | None = None
     # Linked documents (PDF, viewers) whose words match a check that accepts documents and still lacks evidence.
     candidates: tuple[DocumentLink, ...] = ()
+    # Same-site pages shown inside this one (iframe, frame): part of the page, read whatever its depth.
+    frames: tuple[str, ...] = ()
 
 
 class SiteEvaluator:
@@ -124,7 +126,9 @@ class SiteEvaluator:
             self.pages_unusable += 1
         links, documents = split_links(page, page.refresh if page.refresh != url else None)
         candidates = self._document_candidates(page) if kind == OK else ()
-        return PageAnalysis(url, kind, page.title, links, documents, page.refresh, candidates)
+        own = page.url.split("/", 3)[2] if page.url.count("/") >= 2 else ""
+        frames = tuple(link.url for link in page.links if link.embedded and link.url in links and own in link.url)
+        return PageAnalysis(url, kind, page.title, links, documents, page.refresh, candidates, frames)
 
     def _document_candidates(self, page: Page) -> tuple[DocumentLink, ...]:
         """New document links of page that may give evidence to a check still without it."""

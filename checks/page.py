@@ -513,7 +513,7 @@ def _with_context(made: Form, form: Element) -> Form:
     container = parent.getparent() if parent is not None and parent.getparent() is not None else parent
     if container is None:
         return made
-    context = fold(collapse(text_of(container)))[:600]
+    context = fold(collapse(text_of(container)))[:300]
     return Form(made.action, made.ident, made.fields, made.text, context)
 
 

@@ -219,6 +219,8 @@ class MunicipalSiteSpider(scrapy.Spider):
             return self._follow_html_redirect(analysis.refresh)
         if depth == 0 and analysis.kind != "ok":
             return documents
+        # A frame is part of the page showing it: read even at the depth limit (never as depth 0, the home's).
+        documents += list(self._follow(analysis.frames, max(depth, 1)))
         if depth >= self.cfg.max_depth:
             return documents
         return documents + list(self._follow(analysis.links, depth + 1))
