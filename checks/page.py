@@ -224,10 +224,11 @@ def _script_nav(doc: Element) -> list[str]:
 
 
 _CUSTOM_TAG = re.compile(r"<[a-z][a-z0-9]*-[a-z0-9-]*[\s>/]")
-# A menu container left empty in the HTML (no anchors, no text) for a script to fill.
+# A menu container left empty in the HTML (no anchors, no text) for a script to fill; icons (<i id="menu">) are not.
 _NAV_PLACEHOLDER = (
     "//nav[not(.//a) and not(normalize-space())]"
-    " | //*[@id='menu' or @id='nav' or @id='navbar' or @id='header'][not(.//a) and not(normalize-space())]"
+    " | //*[self::div or self::ul or self::header or self::section][@id='menu' or @id='nav' or @id='navbar'"
+    " or @id='header'][not(.//a) and not(normalize-space())]"
 )
 
 

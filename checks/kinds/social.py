@@ -84,6 +84,9 @@ class SocialAccountsCheck(Check[SocialConfig]):
         if not segments:
             return None
         head = segments[0].lower()
+        # Facebook's page addresses (facebook.com/p/<name-id>/) share "/p/" with Instagram's single posts.
+        if head == "p" and len(segments) > 1 and "facebook." in url.split("/", 3)[2]:
+            return f"{segments[0]}/{segments[1]}"
         if head in self.config.not_accounts or head.startswith(("sharer", "share")):
             return None
         if head == "profile.php":
