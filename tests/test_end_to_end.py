@@ -29,9 +29,8 @@ needs_browser = pytest.mark.skipif(not browser_available(None), reason="no hay C
 
 @pytest.fixture(scope="module")
 def world():  # type: ignore[no-untyped-def]
-    # The pipeline is proved on the usual forms; how the checks read real-world forms (simulator.variants) is
-    # measured by `vigia demo`, which crawls the farm with them. Drop variants=False once the checks accept them.
-    return build_world(seed=2026, run_date=RUN_DATE, variants=False)
+    # With the real-world forms (simulator.variants) and the PDF-only publications: zero mismatches expected.
+    return build_world(seed=2026, run_date=RUN_DATE)
 
 
 def subset(world):  # type: ignore[no-untyped-def]
