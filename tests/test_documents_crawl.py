@@ -88,7 +88,8 @@ def test_documents_behind_generic_links_become_evidence_and_broken_ones_decide_n
     assert changed == {"normatividad.bando_municipal", "normatividad.gaceta_municipal"} | unread
     for check_id in unread:
         assert (before[check_id].status, after[check_id].status) == ("no_cumple", "indeterminado")
-        assert after[check_id].reason == "revisar" and "no se pudo leer" in after[check_id].evidence.text
+        evidence = after[check_id].evidence
+        assert after[check_id].reason == "revisar" and evidence is not None and "no se pudo leer" in evidence.text
     assert (read.outcome.pages_ok, read.outcome.pages_failed, read.outcome.truncated) == (2, 0, False)
     assert len(read.pages) == len(without.pages) == 2
     # What was read and what was missed is told, for a later review of the near misses.

@@ -15,7 +15,11 @@ from tests.simulator.evidence_audit import DETECTORS, View, dates_in, frame_sour
 def page_view(site: SimSite, path: str) -> View:
     """A page as a browser shows it, with the same-site documents of its iframes."""
     body = site.dom(path)
-    frames = [read(site.resources[src].body) for src in frame_sources(body) if src in site.resources]
+    # A viewer's frame holds a PDF (read by the crawl's document reader, not as a page).
+    sources = [src for src in frame_sources(body) if src in site.resources]
+    frames = [
+        read(site.resources[s].body) for s in sources if (site.resources[s].content_type or "").startswith("text/html")
+    ]
     return merged(read(body), frames)
 
 
