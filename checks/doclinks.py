@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import NamedTuple
 
 from checks.documents import DocumentText, looks_like_document_link, unwrap_viewer
@@ -64,13 +66,30 @@ def candidate_links(page: Page, vocabulary: Sequence[Vocabulary]) -> Iterator[tu
     """
     if not vocabulary:
         return
-    for link in page.links:
-        if not link.host:
-            continue
-        document = looks_like_document_link(link.url)
-        checks = matching_checks(link_texts(link) if document else [link.folded], vocabulary)
+    links = [(link, looks_like_document_link(link.url)) for link in page.links if link.host]
+    # Plain links are judged by their text alone: one scan of the joined texts per pattern, not a search per link.
+    named = _matches_by_text([link.folded for link, document in links if not document], vocabulary)
+    plain = 0
+    for link, document in links:
+        if document:
+            checks = matching_checks(link_texts(link), vocabulary)
+        else:
+            checks, plain = named.get(plain, ()), plain + 1
         if checks:
             yield link, document, checks
+
+
+def _matches_by_text(texts: list[str], vocabulary: Sequence[Vocabulary]) -> dict[int, tuple[str, ...]]:
+    """matching_checks of each single folded text (by index), computed over the newline-joined texts."""
+    blob = "\n".join(texts)
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0)) if texts else []
+    found: dict[int, list[str]] = {}
+    for entry in vocabulary:
+        hits = {bisect_right(starts, m.start()) - 1 for p in entry.patterns for m in p.finditer(blob)}
+        for index in sorted(hits):
+            if entry.exclude is None or not entry.exclude.search(texts[index]):
+                found.setdefault(index, []).append(entry.check_id)
+    return {index: tuple(checks) for index, checks in found.items()}
 
 
 def to_document_link(link: Link, checks: tuple[str, ...], linked_from: str) -> DocumentLink:
