@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from bench.precision import serve_directory
 from checks.model import SiteReport
 from crawler.settings import CrawlSettings
 from simulator.pdf import make_pdf
@@ -36,11 +34,6 @@ NORMS = (
 )
 
 
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[str]:
     (tmp_path / "index.html").write_text(HOME, encoding="utf-8")
@@ -52,14 +45,8 @@ def site(tmp_path: Path) -> Iterator[str]:
     # A "PDF" cut short, and one over the byte cap (the download is cut).
     (docs / "ef1.pdf").write_bytes(make_pdf("Estados financieros", ["ESTADOS FINANCIEROS"]) + b"%" * 300_000)
     (docs / "p9.pdf").write_bytes(make_pdf("Plan de Desarrollo Municipal", ["PLAN DE DESARROLLO MUNICIPAL"])[:300])
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_directory(tmp_path) as url:
+        yield url
 
 
 def crawl(url: str, cfg: CrawlSettings) -> SiteReport:
