@@ -65,6 +65,14 @@ class Params:
         except re.error as exc:
             raise ParamError(key, f"expresión regular inválida ({exc})") from None
 
+    def url_pattern(self, key: str) -> re.Pattern[str] | None:
+        """A list of plain case-insensitive regular expressions over URLs or hosts, in one alternation."""
+        patterns = self.strings(key)
+        try:
+            return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+        except re.error as exc:
+            raise ParamError(key, f"expresión regular inválida ({exc})") from None
+
     def flag(self, key: str, default: bool = False) -> bool:
         value = self.raw.get(key, default)
         if not isinstance(value, bool):

@@ -95,12 +95,7 @@ class ContactFormCheck(EvidenceCheck[FormConfig]):
     @classmethod
     def compile(cls, params: Mapping[str, Any]) -> FormConfig:
         p = Params(params, frozenset({"services", "service_words"}))
-        services = p.strings("services")
-        try:
-            compiled = re.compile("|".join(f"(?:{s})" for s in services), re.IGNORECASE) if services else None
-        except re.error as exc:
-            raise ParamError("services", f"expresión regular inválida ({exc})") from None
-        return FormConfig(compiled, p.pattern("service_words"))
+        return FormConfig(p.url_pattern("services"), p.pattern("service_words"))
 
     def find(self, page: Page) -> Evidence | None:
         for form in page.forms:

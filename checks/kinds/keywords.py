@@ -87,15 +87,6 @@ class Hit:
     after: str = ""
 
 
-def _compile_urls(params: Params, key: str = "exclude_urls") -> re.Pattern[str] | None:
-    """exclude_urls / service_urls: plain case-insensitive regular expressions over the link URL."""
-    patterns = params.strings(key)
-    try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
-    except re.error as exc:
-        raise ParamError(key, f"expresión regular inválida ({exc})") from None
-
-
 class KeywordCheck(EvidenceCheck[KeywordConfig]):
     """Evidence is a link, heading, title or (for text_patterns) page text matching the configured patterns."""
 
@@ -116,16 +107,16 @@ class KeywordCheck(EvidenceCheck[KeywordConfig]):
             text_patterns=p.pattern("text_patterns"),
             exclude=p.pattern("exclude"),
             hosts=frozenset(p.lower_strings("hosts")),
-            exclude_urls=_compile_urls(p),
+            exclude_urls=p.url_pattern("exclude_urls"),
             extensions=frozenset(e.lstrip(".") for e in p.lower_strings("extensions")),
             match_urls=p.flag("match_urls"),
             links_only=p.flag("links_only"),
             require_contact=p.flag("require_contact"),
             record_year=p.flag("record_year"),
             service_words=p.pattern("service_words"),
-            service_urls=_compile_urls(p, "service_urls"),
+            service_urls=p.url_pattern("service_urls"),
             form_words=p.pattern("form_words"),
-            host_patterns=_compile_urls(p, "host_patterns"),
+            host_patterns=p.url_pattern("host_patterns"),
             documents=p.flag("documents"),
         )
         if config.service_urls is not None and config.service_words is None:
