@@ -14,7 +14,7 @@ from checks.documents import UNREADABLE, DocumentText
 from checks.kinds.base import Check, SiteState, url_key
 from checks.kinds.keywords import KeywordCheck
 from checks.model import CheckResult, CrawlOutcome, DocumentMiss, Evidence
-from checks.page import Page, is_document, parse_page
+from checks.page import Page, host_of, is_document, parse_page
 from checks.text import clip, repair_mojibake
 
 # Share of unreadable pages above which absence on the site can no longer be asserted.
@@ -126,8 +126,10 @@ class SiteEvaluator:
             self.pages_unusable += 1
         links, documents = split_links(page, page.refresh if page.refresh != url else None)
         candidates = self._document_candidates(page) if kind == OK else ()
-        own = page.url.split("/", 3)[2] if page.url.count("/") >= 2 else ""
-        frames = tuple(link.url for link in page.links if link.embedded and link.url in links and own in link.url)
+        own = host_of(url)
+        frames = tuple(
+            link.url for link in page.links if link.embedded and link.host == own and not is_document(link.url)
+        )
         return PageAnalysis(url, kind, page.title, links, documents, page.refresh, candidates, frames)
 
     def _document_candidates(self, page: Page) -> tuple[DocumentLink, ...]:

@@ -514,8 +514,21 @@ def _with_context(made: Form, form: Element) -> Form:
     container = parent.getparent() if parent is not None and parent.getparent() is not None else parent
     if container is None:
         return made
-    context = fold(collapse(text_of(container)))[:300]
+    context = fold(collapse(_leading_text(container, 300)))[:300]
     return Form(made.action, made.ident, made.fields, made.text, context)
+
+
+def _leading_text(element: Element, enough: int) -> str:
+    """The start of text_of(element), read only until it holds `enough` non-blank characters (a form whose
+    container is the whole body must not cost a walk over the whole page)."""
+    pieces: list[str] = []
+    seen = 0
+    for piece in element.itertext():
+        pieces.append(piece)
+        seen += sum(len(word) for word in piece.split())
+        if seen >= enough:
+            break
+    return " ".join(pieces)
 
 
 def _make_form(action: str, ident: str, controls: Iterable[Element], text: str) -> Form:
