@@ -158,6 +158,13 @@ def print_agreement(agreement: Agreement) -> None:
         out.print(f"  [red]✘[/] {cve} {check_id}: obtuvo {got}, se esperaba {want}")
 
 
+def check_compression(value: float) -> float:
+    """Refuse a compression below 1 (it would make the portals slower than real ones)."""
+    if not value >= 1:
+        raise typer.BadParameter(f"la compresión debe ser al menos 1 (1 = escala de tiempo real), no {value:g}")
+    return value
+
+
 class LatencyName(StrEnum):
     """How fast the simulated portals answer (`--latencia`)."""
 
@@ -178,7 +185,7 @@ CompressionOption = Annotated[
     float,
     typer.Option(
         "--compresion",
-        min=1.0,
+        callback=check_compression,
         help="Con --latencia real, divide cada espera entre este factor para que una noche entera quepa en minutos "
         "sin cambiar su forma; 1 = escala de tiempo real (horas).",
     ),
