@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from types import FrameType
 
+from config.latency import DEFAULT_COMPRESSION, MODE_BY_NAME, LatencyModel
 from simulator.server import FarmServer
 from simulator.world import DEFAULT_SEED, World, build_world
 
@@ -33,6 +34,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "Por omisión, puertos libres elegidos por el sistema.",
     )
     serve.add_argument("--latency", type=float, default=0.0, help="Retraso añadido a cada respuesta, en segundos.")
+    serve.add_argument(
+        "--latencia",
+        choices=sorted(MODE_BY_NAME),
+        default="instantanea",
+        help="instantanea (por omisión): responde en milisegundos; real: cada sitio y el IPOMEX tardan lo que un "
+        "portal real (ida y vuelta, tiempo del servidor, bloqueos ocasionales, ancho de banda, conexiones por "
+        "servidor), sembrado por --seed.",
+    )
+    serve.add_argument(
+        "--compresion",
+        type=float,
+        default=DEFAULT_COMPRESSION,
+        help=f"Con --latencia real, divide cada espera entre este factor (por omisión {DEFAULT_COMPRESSION:g}; "
+        "1 = escala de tiempo real).",
+    )
     serve.add_argument("--ground-truth", type=Path, default=None, help="Guarda aquí la verdad esperada (JSON).")
     serve.add_argument(
         "--run-date",
@@ -103,17 +119,34 @@ def wait_for_stop() -> None:
         stop.wait()
 
 
+def describe(model: LatencyModel) -> str:
+    """The latency mode in Spanish, with its compression when real."""
+    if not model.real:
+        return "instantánea"
+    return "real (escala de tiempo real)" if model.compression == 1 else f"real comprimida ×{model.compression:g}"
+
+
 def serve(args: argparse.Namespace) -> int:
     """Build the world, optionally write its ground truth, and serve it."""
     if args.latency < 0:
         print("La latencia no puede ser negativa.", file=sys.stderr)
         return 2
+    if not args.compresion >= 1:
+        print("La compresión debe ser al menos 1 (1 = escala de tiempo real).", file=sys.stderr)
+        return 2
+    model = LatencyModel(MODE_BY_NAME[args.latencia], args.compresion, args.seed)
     world = build_world(seed=args.seed, run_date=args.run_date, variants=not args.sin_variantes)
     if args.ground_truth is not None:
         world.write_ground_truth(args.ground_truth)
         print(f"Verdad esperada guardada en {args.ground_truth}", file=sys.stderr)
     try:
-        farm = FarmServer(world, latency=args.latency, port_base=args.port_base, ipomex_hang_seconds=args.ipomex_hang)
+        farm = FarmServer(
+            world,
+            latency=args.latency,
+            port_base=args.port_base,
+            ipomex_hang_seconds=args.ipomex_hang,
+            latency_model=model,
+        )
         farm.start()
     except OSError as exc:
         print(f"No se pudo abrir un puerto ({exc}). Pruebe otro --port-base u omítalo.", file=sys.stderr)
@@ -122,7 +155,7 @@ def serve(args: argparse.Namespace) -> int:
         print(
             f"Granja simulada: semilla {world.seed}, fecha {world.run_date.isoformat()}, "
             f"{len(world.sites)} portales en 127.0.0.1; IPOMEX en {farm.ipomex_base} "
-            f"(IPOMEX 4: {farm.ipomex4_url}).",
+            f"(IPOMEX 4: {farm.ipomex4_url}); latencia {describe(model)}.",
             file=sys.stderr,
         )
         print_sites(world, farm)

@@ -11,9 +11,11 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from config.latency import IPOMEX_HOST, LatencyModel
 from config.registry import Municipality
 from simulator.ipomex_model import IPOMEX3, IPOMEX4
 from simulator.ipomex_server import IpomexServer
+from simulator.latency_gate import LatencyGate
 from simulator.model import DOWN, Resource, SimSite
 from simulator.special import not_found, redirect
 from simulator.world import World
@@ -70,7 +72,8 @@ class FarmServer:
     """Context manager serving a World: `with FarmServer(world) as farm: farm.url_for("15106")`.
 
     Besides one port per site, one more port serves the simulated IPOMEX (both generations): `farm.ipomex_base`.
-    With port_base, sites take port_base … port_base+N-1 and IPOMEX takes port_base+N.
+    With port_base, sites take port_base … port_base+N-1 and IPOMEX takes port_base+N. latency_model (default
+    instant) makes every host take its drawn time per request, with its connection limit; latency adds a fixed delay.
     """
 
     def __init__(
@@ -80,8 +83,10 @@ class FarmServer:
         port_base: int | None = None,
         host: str = HOST,
         ipomex_hang_seconds: float = IPOMEX_HANG_SECONDS,
+        latency_model: LatencyModel | None = None,
     ) -> None:
         self.world, self.latency, self.port_base, self.host = world, latency, port_base, host
+        self.gate = LatencyGate(latency_model or LatencyModel())
         self.ipomex_hang_seconds = ipomex_hang_seconds
         self.ports: dict[str, int] = {}
         self.ipomex_port: int | None = None
@@ -237,11 +242,20 @@ class FarmServer:
         if port is not None and port == self.ipomex_port and self._ipomex is not None:
             if self.latency > 0:
                 await asyncio.sleep(self.latency)
-            return await self._ipomex.handle(request)
+            answer = await self._ipomex.handle(request)
+            await self.gate.wait(IPOMEX_HOST, f"{request.method} {request.path_qs}", body_size(answer))
+            return answer
         site = self._by_port.get(port) if port is not None else None
         if site is None:
             return web.Response(status=421, text="Misdirected Request")
-        delay = self.latency + site.delay
+        delay = self.latency + self.gate.model.scaled(site.delay)
         if delay > 0:
             await asyncio.sleep(delay)
-        return to_response(site, respond(site, request.path, request.rel_url.raw_query_string))
+        resource = respond(site, request.path, request.rel_url.raw_query_string)
+        await self.gate.wait(site.cve_inegi, f"{request.method} {request.path_qs}", len(resource.body))
+        return to_response(site, resource)
+
+
+def body_size(response: web.StreamResponse) -> int:
+    """Bytes of a prepared in-memory response (0 for a streamed one)."""
+    return len(response.body) if isinstance(response, web.Response) and isinstance(response.body, bytes) else 0

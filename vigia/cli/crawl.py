@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from checks.ipomex_model import IpomexCapture
 from checks.model import SiteReport, SourceReport
+from config.latency import DEFAULT_COMPRESSION, MODE_BY_NAME, LatencyModel
 from config.paths import data_dir, ensure_log_file
 from config.registry import Municipality, select
 from core.clock import today_local
@@ -156,6 +158,53 @@ def print_agreement(agreement: Agreement) -> None:
         out.print(f"  [red]✘[/] {cve} {check_id}: obtuvo {got}, se esperaba {want}")
 
 
+def check_compression(value: float) -> float:
+    """Refuse a compression below 1 (it would make the portals slower than real ones)."""
+    if not value >= 1:
+        raise typer.BadParameter(f"la compresión debe ser al menos 1 (1 = escala de tiempo real), no {value:g}")
+    return value
+
+
+class LatencyName(StrEnum):
+    """How fast the simulated portals answer (`--latencia`)."""
+
+    instantanea = "instantanea"
+    real = "real"
+
+
+LatencyOption = Annotated[
+    LatencyName,
+    typer.Option(
+        "--latencia",
+        help="instantanea: los portales simulados responden en milisegundos; real: cada sitio y el IPOMEX tardan "
+        "lo que un portal real (0.2–2 s por página con bloqueos ocasionales; IPOMEX, un servidor para todos, "
+        "0.3 s de ida y vuelta más 0.5–2 s por página), con ancho de banda y conexiones limitadas por servidor.",
+    ),
+]
+CompressionOption = Annotated[
+    float,
+    typer.Option(
+        "--compresion",
+        callback=check_compression,
+        help="Con --latencia real, divide cada espera entre este factor para que una noche entera quepa en minutos "
+        "sin cambiar su forma; 1 = escala de tiempo real (horas).",
+    ),
+]
+
+
+def latency_model(name: LatencyName, compression: float, seed: int) -> LatencyModel:
+    """The simulated world's latency model chosen on the command line."""
+    return LatencyModel(MODE_BY_NAME[name.value], compression, seed)
+
+
+def describe_latency(model: LatencyModel) -> str:
+    """The latency model in Spanish, for the demo's first line."""
+    if not model.real:
+        return "latencia instantánea"
+    scale = "escala de tiempo real" if model.compression == 1 else f"comprimida ×{model.compression:g}"
+    return f"latencia real ({scale})"
+
+
 @handles_errors
 def demo(
     db: DbOption = None,
@@ -163,11 +212,14 @@ def demo(
     ground_truth: Annotated[
         Path | None, typer.Option("--verdad", help="Guarda aquí la verdad simulada (JSON).")
     ] = None,
+    latencia: LatencyOption = LatencyName.instantanea,
+    compresion: CompressionOption = DEFAULT_COMPRESSION,
 ) -> None:
     """Levanta los 125 portales simulados en 127.0.0.1, los rastrea, guarda la corrida y muestra el ranking.
 
     Los resultados simulados van a una base aparte (demo.db) salvo que se indique --db.
-    Ejemplo: vigia demo
+    Con --latencia real, los portales tardan lo que uno real, comprimido ×10 por omisión (--compresion 1: horas).
+    Ejemplos: vigia demo; vigia demo --latencia real; vigia demo --latencia real --compresion 1
     """
     from simulator import FarmServer, build_world
 
@@ -176,8 +228,9 @@ def demo(
     if ground_truth:
         world.write_ground_truth(ground_truth)
     db_url = demo_database_url(db)
-    err.print(f"Mundo simulado (semilla {seed}): {len(world.sites)} portales en 127.0.0.1.")
-    with FarmServer(world) as farm:
+    model = latency_model(latencia, compresion, seed)
+    err.print(f"Mundo simulado (semilla {seed}): {len(world.sites)} portales en 127.0.0.1, {describe_latency(model)}.")
+    with FarmServer(world, latency_model=model) as farm:
         registry = farm.registry()
         cfg = replace(crawl_settings(), ipomex4_base=farm.ipomex4_url)
         summary = crawl_with_progress(db_url, registry, cfg, run_date, "demo")
