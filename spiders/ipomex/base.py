@@ -12,6 +12,7 @@ from typing import Protocol
 import scrapy
 from scrapy.http import Response
 
+from checks.ipomex_eval import capture_failure_detail
 from checks.ipomex_model import FractionRecord, IpomexCapture
 from config.registry import Municipality
 from core.text import fold
@@ -93,6 +94,7 @@ def record_from(values: dict[str, str | None], documents: int) -> FractionRecord
 
 Sink = Callable[[IpomexCapture], None]
 OUT_OF_TIME = "ipomex_sin_tiempo"
+OUT_OF_TIME_DETAIL = capture_failure_detail(OUT_OF_TIME)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from scrapy.http import Response
 from checks.ipomex_model import FractionPage, FractionRecord, IpomexCapture
 from checks.obligations import ObligationCatalogue
 from core.text import fold
-from spiders.ipomex.base import OUT_OF_TIME, Budget, IpomexTarget, fraction_label, record_from
+from spiders.ipomex.base import OUT_OF_TIME, OUT_OF_TIME_DETAIL, Budget, IpomexTarget, fraction_label, record_from
 
 # The rendered fraction page settles into exactly one of these; waiting for them replaces any sleep.
 SETTLED = "table.registros, .sin-registros, .no-aplica, .error"
@@ -80,7 +80,7 @@ class Ipomex3Adapter:
             await asyncio.wait_for(self._read(page, response, capture, budget), budget.remaining())
         except TimeoutError:
             # Fractions read so far are not a verdict on the others: the whole portal is reported out of time.
-            capture.failure, capture.failure_detail = OUT_OF_TIME, None
+            capture.failure, capture.failure_detail = OUT_OF_TIME, OUT_OF_TIME_DETAIL
         finally:
             await page.close()
 

@@ -10,7 +10,7 @@ from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
 from checks.ipomex_model import FractionPage, IpomexCapture
-from spiders.ipomex.base import OUT_OF_TIME, Budget, IpomexTarget, fraction_label, record_from
+from spiders.ipomex.base import OUT_OF_TIME, OUT_OF_TIME_DETAIL, Budget, IpomexTarget, fraction_label, record_from
 
 # The SPA fetched its list of obligations: find that API call among the page's resource timings.
 LIST_CALL = (
@@ -88,7 +88,7 @@ class Ipomex4Adapter:
 def fill_capture(capture: IpomexCapture, data: dict[str, Any], spa_url: str) -> None:
     """Turn the collected API data into fraction pages, or a failure when the portal gated or refused it."""
     if data.get("sin_tiempo"):
-        capture.failure = OUT_OF_TIME
+        capture.failure, capture.failure_detail = OUT_OF_TIME, OUT_OF_TIME_DETAIL
         return
     if data.get("captcha"):
         capture.failure, capture.failure_detail = "captcha", "el portal pide resolver un captcha"

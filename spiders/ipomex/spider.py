@@ -14,7 +14,7 @@ from checks.obligations import ObligationCatalogue
 from crawler.failures import classify_failure
 from crawler.settings import CrawlSettings
 from crawler.ssrf import SsrfPolicy
-from spiders.ipomex.base import OUT_OF_TIME, Budget, IpomexTarget, Sink, SourceAdapter, new_capture
+from spiders.ipomex.base import OUT_OF_TIME, OUT_OF_TIME_DETAIL, Budget, IpomexTarget, Sink, SourceAdapter, new_capture
 from spiders.ipomex.ipomex3 import Ipomex3Adapter
 from spiders.ipomex.ipomex4 import Ipomex4Adapter
 
@@ -73,7 +73,7 @@ class IpomexSpider(scrapy.Spider):
         capture = self.pending[target.url]
         capture.failure, capture.failure_detail = classify_failure(failure)
         if capture.failure == "timeout" and self.budgets[target.url].spent():
-            capture.failure, capture.failure_detail = OUT_OF_TIME, None
+            capture.failure, capture.failure_detail = OUT_OF_TIME, OUT_OF_TIME_DETAIL
         self._deliver(target.url)
 
     def _deliver(self, url: str) -> None:
