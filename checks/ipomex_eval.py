@@ -24,6 +24,11 @@ CAPTURE_FAILURES = {
     "needs_js": "El portal sólo muestra su contenido con JavaScript y no se pudo usar el navegador.",
     "parse_error": "El portal respondió, pero su contenido no tiene la forma esperada; no se pudo leer.",
     "interrupted": "La captura del portal se interrumpió antes de terminar.",
+    "ipomex_sin_tiempo": "Se agotó el tiempo asignado a este municipio en IPOMEX antes de leer sus fracciones; "
+    "se volverá a intentar.",
+    "no_fractions": "El índice del municipio en el portal no enlaza ninguna fracción; no se pudo leer.",
+    "login": "El portal pide iniciar sesión; no se pudo leer.",
+    "no_browser": "No hay un navegador Chromium disponible para leer el portal de transparencia.",
 }
 NOT_LISTED = "La fracción no aparece entre las que se leyeron del índice del municipio en el portal."
 NO_RECORDS = "Sin registros publicados: el portal no muestra información de esta fracción."

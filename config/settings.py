@@ -114,7 +114,9 @@ class Settings(BaseSettings):
         "y puerto",
     )
     site_budget_seconds: Float = Field(
-        default=600.0, description="tiempo máximo por sitio (después, el rastreo cuenta como incompleto)"
+        default=600.0,
+        description="tiempo máximo por sitio municipal; si se agota antes de leer la página de inicio, el sitio "
+        "queda `sitio_sin_tiempo` y la corrida, parcial",
     )
     min_fail_ratio_for_network_alarm: Float = Field(
         default=0.8,
@@ -160,6 +162,11 @@ class Settings(BaseSettings):
     )
     ipomex_timeout: Float = Field(
         default=30.0, description="segundos de espera por página de IPOMEX (navegación y datos)"
+    )
+    ipomex_portal_budget_seconds: Float = Field(
+        default=420.0,
+        description="tiempo máximo para leer el IPOMEX de un municipio (≈ 2 × las ~87 páginas de IPOMEX 3 a 2.3 s "
+        "cada una); si se agota, ese municipio queda `ipomex_sin_tiempo` y la corrida, parcial",
     )
     smtp_user: str | None = Field(
         default=None,

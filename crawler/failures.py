@@ -31,6 +31,7 @@ DETAILS = {
     "data_loss": "la respuesta del servidor llegó truncada",
     "unsupported_scheme": "la dirección usa un protocolo que no es http ni https",
     "crawl_incomplete": "el rastreo terminó antes de poder leer la página de inicio",
+    "sitio_sin_tiempo": "se agotó el tiempo asignado a este sitio antes de poder leer su página de inicio",
     "crawl_crashed": "el rastreo de este sitio falló por un error interno de Vigía",
     "error": "error inesperado al descargar la página",
 }

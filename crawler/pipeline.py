@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
@@ -15,6 +15,7 @@ from checks.obligations import load_obligations
 from config.registry import Municipality
 from core.errors import CrawlError
 from crawler.browser import RenderStats
+from crawler.completeness import Unread, missing, partial_message, stage_of, unread_reports
 from crawler.runner import crawl
 from crawler.settings import CrawlSettings
 from crawler.source import SOURCES, Source, SourcePlan, load_sources
@@ -47,6 +48,8 @@ class RunSummary:
     portals_done: int = 0
     portals_unread: int = 0
     browser: RenderStats | None = None
+    # Each municipality's stage that was not read definitively (out of time, interrupted, never reported).
+    unread: list[Unread] = field(default_factory=list)
 
 
 def network_alarm(reports: Sequence[SiteReport], cfg: CrawlSettings) -> str | None:
@@ -84,6 +87,7 @@ def run_and_store(
     }
     run_id = store.start(kind, municipalities, params)
     recorder = _Recorder(store, run_id, load_sources(sources), on_event)
+    recorder.names = {m.cve_inegi: m.nombre for m in municipalities}
     try:
         plans = {module: source.plan(municipalities, cfg, run_date) for module, source in recorder.sources.items()}
         for report in (report for plan in plans.values() for report in plan.decided):
@@ -113,6 +117,9 @@ class _Recorder:
         self.reports: list[SiteReport] = []
         self.portals = self.portals_unread = 0
         self.browser: RenderStats | None = None
+        self.names: dict[str, str] = {}
+        self.delivered: dict[str, list[SourceReport]] = {module: [] for module in sources}
+        self.unread: list[Unread] = []
 
     def handle(self, event: object) -> None:
         """Record a source's report; remember the browser's usage."""
@@ -130,6 +137,8 @@ class _Recorder:
             raise CrawlError(f"Ninguna fuente registrada entrega resultados de «{report.source}».")
         self.store.record(self.run_id, report)
         self.recorded[module] += 1
+        # Only what completeness needs: the municipality and the failure, not the results.
+        self.delivered[module].append(SourceReport(report.source, report.cve_inegi, failure=report.failure))
         if isinstance(report.facts, SiteReport):
             self.reports.append(report.facts)
         elif isinstance(report.facts, IpomexCapture):
@@ -137,15 +146,26 @@ class _Recorder:
             self.portals_unread += report.failure is not None
 
     def closing_status(self, plans: dict[str, SourcePlan], cfg: CrawlSettings) -> tuple[str, str | None]:
-        """Failed on a network alarm; partial when a source delivered fewer reports than it planned."""
+        """Failed on a network alarm; partial when any municipality's stage was not read definitively."""
         alarm = network_alarm(self.reports, cfg)
         if alarm:
             return "failed", alarm
+        for module, plan in plans.items():
+            self.unread += self._unread(module, plan)
+        if self.unread:
+            return "partial", partial_message(self.unread)
         for module, plan in plans.items():
             done, planned = self.recorded[module], plan.planned
             if done < planned:
                 return "partial", f"sólo {done} de {planned} {self.sources[module].label} terminaron"
         return "complete", None
+
+    def _unread(self, module: str, plan: SourcePlan) -> list[Unread]:
+        stage, delivered = stage_of(module), self.delivered[module]
+        planned = [t.cve_inegi for t in plan.targets if getattr(t, "cve_inegi", None)]
+        planned += [r.cve_inegi for r in plan.decided if r.cve_inegi]
+        recorded = [r.cve_inegi for r in delivered if r.cve_inegi]
+        return unread_reports(stage, delivered, self.names) + missing(stage, planned, recorded, self.names)
 
     def summary(self, status: str, error: str | None, planned: int, seconds: float) -> RunSummary:
         """The run's summary from what was recorded."""
@@ -163,4 +183,5 @@ class _Recorder:
             self.portals,
             self.portals_unread,
             self.browser,
+            self.unread,
         )

@@ -93,6 +93,8 @@ class CrawlSettings:
     # IPOMEX 4 single-page application; a municipality's page is <base>#/obligaciones/<id>.
     ipomex4_base: str = _DEFAULT.ipomex4_base
     ipomex_timeout: float = _DEFAULT.ipomex_timeout
+    # Each municipality's IPOMEX has its own budget (never one for the whole pass over the shared state server).
+    ipomex_portal_budget_seconds: float = _DEFAULT.ipomex_portal_budget_seconds
     # Visit each municipality's IPOMEX pages after its site (obligations, fraction by fraction).
     ipomex: bool = _DEFAULT.ipomex
 
@@ -159,4 +161,6 @@ def playwright_settings(cfg: CrawlSettings, schemes: frozenset[str] = frozenset(
         "CONCURRENT_REQUESTS": cfg.browser_max_pages * 2,
         "CONCURRENT_REQUESTS_PER_DOMAIN": cfg.browser_max_pages,
         "RETRY_TIMES": min(cfg.retries, 1),
+        # The per-site budget must not cap the pass over every portal: each portal has its own budget instead.
+        "CLOSESPIDER_TIMEOUT": 0,
     }

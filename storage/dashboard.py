@@ -248,8 +248,9 @@ def _fraction_item(row: Any, obligations: ObligationCatalogue) -> FractionItem:
         titulo=known.titulo if known else "",
         status=row.status,
         last_update=row.last_update,
-        source=row.source,
         reason=row.reason,
+        detail=row.detail,
+        source=row.source,
     )
 
 

@@ -101,8 +101,9 @@ class FractionItem(Row):
     titulo: str
     status: str = _es("estado")
     last_update: Day = _es("ultima_actualizacion")
+    reason: str | None = _es("motivo", "código del motivo cuando la fracción no se pudo leer o no cumple")
+    detail: str | None = _es("detalle", "explicación en español del estado")
     source: str = _hidden("")
-    reason: str | None = _hidden()
 
 
 class ChangeItem(Row):

@@ -10,7 +10,7 @@ from scrapy.http import HtmlResponse
 from checks.ipomex_model import IpomexCapture
 from config.registry import Municipality
 from spiders.ipomex import ipomex3, ipomex4
-from spiders.ipomex.base import IpomexTarget, fraction_label, parse_date, targets_for
+from spiders.ipomex.base import Budget, IpomexTarget, fraction_label, parse_date, targets_for
 
 
 @pytest.mark.parametrize(
@@ -148,3 +148,23 @@ def test_ipomex4_captcha_is_a_failure_not_an_absence() -> None:
     capture = IpomexCapture("15054", "ipomex4", "u", datetime.now(UTC))
     ipomex4.fill_capture(capture, {"captcha": True}, "u")
     assert capture.failure == "captcha" and capture.fractions == []
+
+
+def test_ipomex4_out_of_budget_is_its_own_reason_in_spanish() -> None:
+    from datetime import datetime
+
+    capture = IpomexCapture("15054", "ipomex4", "u", datetime.now(UTC))
+    ipomex4.fill_capture(capture, {"sin_tiempo": True}, "u")
+    assert capture.failure == "ipomex_sin_tiempo" and capture.fractions == []
+    assert capture.failure_detail is not None and "agotó el tiempo" in capture.failure_detail
+
+
+def test_a_portal_budget_counts_from_its_first_use_and_caps_browser_waits() -> None:
+    now = [100.0]
+    budget = Budget(10.0, clock=lambda: now[0])
+    now[0] = 150.0  # waiting for a free browser page does not count
+    assert budget.remaining() == 10.0 and budget.cap_ms(30_000) == 10_000
+    now[0] = 158.0
+    assert budget.cap_ms(30_000) == pytest.approx(2_000) and not budget.spent()
+    now[0] = 161.0
+    assert budget.remaining() == 0.0 and budget.spent() and budget.cap_ms(30_000) == 1.0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -73,7 +73,37 @@ def test_missing_sites_make_the_run_partial(monkeypatch: pytest.MonkeyPatch) -> 
     use_crawl(monkeypatch, [report(chosen[0].cve_inegi)])
     store = FakeStore()
     summary = pipeline.run_and_store(store, chosen, CrawlSettings(ipomex=False), RUN_DATE)
-    assert summary.status == "partial" and store.finished == ("partial", "sólo 1 de 2 sitios terminaron")
+    missing = chosen[1]
+    assert summary.status == "partial" and store.finished is not None
+    assert [(u.cve_inegi, u.stage, u.reason) for u in summary.unread] == [(missing.cve_inegi, "sitio", "sin_reporte")]
+    assert f"{missing.nombre} ({missing.cve_inegi})" in (store.finished[1] or "")
+
+
+def test_a_portal_out_of_time_makes_the_run_partial_and_names_the_stage(monkeypatch: pytest.MonkeyPatch) -> None:
+    chosen = municipalities(3)
+    late = chosen[1]
+    portals = [ipomex_report(m.cve_inegi, "ipomex_sin_tiempo" if m is late else None) for m in chosen]
+    use_crawl(monkeypatch, [*(report(m.cve_inegi) for m in chosen), *portals])
+    store = FakeStore()
+    summary = pipeline.run_and_store(store, chosen, CrawlSettings(), RUN_DATE)
+    assert summary.status == "partial"
+    assert [(u.cve_inegi, u.stage, u.reason) for u in summary.unread] == [
+        (late.cve_inegi, "IPOMEX", "ipomex_sin_tiempo")
+    ]
+    assert summary.error is not None and "IPOMEX sin leer en 1 municipio(s) por ipomex_sin_tiempo" in summary.error
+    assert "se agotó el tiempo" in summary.error.lower() and late.nombre in summary.error
+
+
+def test_a_site_that_answered_and_failed_is_a_definitive_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
+    chosen = municipalities(2)
+    use_crawl(monkeypatch, [report(chosen[0].cve_inegi, "dns"), report(chosen[1].cve_inegi)])
+    summary = pipeline.run_and_store(FakeStore(), chosen, CrawlSettings(ipomex=False), RUN_DATE)
+    assert summary.status == "complete" and summary.unread == []
+
+
+def ipomex_report(cve: str, failure: str | None) -> SourceReport:
+    capture = IpomexCapture(cve, "ipomex4", "http://127.0.0.1/ipomex/", datetime.now(UTC), failure)
+    return SourceReport("ipomex4", cve, [], failure, None, capture)
 
 
 def test_most_sites_unreachable_at_once_is_our_network_not_theirs(monkeypatch: pytest.MonkeyPatch) -> None:

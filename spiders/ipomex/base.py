@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol
 
 import scrapy
 from scrapy.http import Response
 
+from checks.ipomex_eval import capture_failure_detail
 from checks.ipomex_model import FractionRecord, IpomexCapture
 from config.registry import Municipality
 from core.text import fold
@@ -91,6 +93,36 @@ def record_from(values: dict[str, str | None], documents: int) -> FractionRecord
 
 
 Sink = Callable[[IpomexCapture], None]
+OUT_OF_TIME = "ipomex_sin_tiempo"
+OUT_OF_TIME_DETAIL = capture_failure_detail(OUT_OF_TIME)
+
+
+@dataclass
+class Budget:
+    """One portal's time budget, counted from when its browser page opens (not while it waits for a free page)."""
+
+    seconds: float
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    started: float | None = None
+
+    def start(self) -> None:
+        """Start counting (only the first call counts)."""
+        if self.started is None:
+            self.started = self.clock()
+
+    def remaining(self) -> float:
+        """Seconds left (never negative); starts the budget if it was not started yet."""
+        self.start()
+        assert self.started is not None
+        return max(0.0, self.started + self.seconds - self.clock())
+
+    def spent(self) -> bool:
+        """Whether the budget is used up."""
+        return self.remaining() <= 0.0
+
+    def cap_ms(self, timeout_ms: float) -> float:
+        """A browser wait's timeout, never past the end of the budget (at least 1 ms: 0 means "no limit")."""
+        return max(1.0, min(timeout_ms, self.remaining() * 1000))
 
 
 class SourceAdapter(Protocol):
@@ -98,10 +130,10 @@ class SourceAdapter(Protocol):
 
     source: str
 
-    def entry_request(self, target: IpomexTarget) -> scrapy.Request:
+    def entry_request(self, target: IpomexTarget, budget: Budget) -> scrapy.Request:
         """The one request that opens the target's pages (callbacks are set by the spider)."""
         ...
 
-    async def read(self, response: Response, capture: IpomexCapture) -> None:
-        """Fill capture with fraction pages, or set its failure when the portal could not be read."""
+    async def read(self, response: Response, capture: IpomexCapture, budget: Budget) -> None:
+        """Fill capture with fraction pages, or set its failure when the portal could not be read within budget."""
         ...

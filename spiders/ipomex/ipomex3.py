@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ from scrapy.http import Response
 from checks.ipomex_model import FractionPage, FractionRecord, IpomexCapture
 from checks.obligations import ObligationCatalogue
 from core.text import fold
-from spiders.ipomex.base import IpomexTarget, fraction_label, record_from
+from spiders.ipomex.base import OUT_OF_TIME, OUT_OF_TIME_DETAIL, Budget, IpomexTarget, fraction_label, record_from
 
 # The rendered fraction page settles into exactly one of these; waiting for them replaces any sleep.
 SETTLED = "table.registros, .sin-registros, .no-aplica, .error"
@@ -66,29 +67,35 @@ class Ipomex3Adapter:
     def __init__(self, obligations: ObligationCatalogue, timeout_ms: float) -> None:
         self.obligations, self.timeout_ms = obligations, timeout_ms
 
-    def entry_request(self, target: IpomexTarget) -> scrapy.Request:
+    def entry_request(self, target: IpomexTarget, budget: Budget) -> scrapy.Request:
         """The index, kept open so that the same page visits every fraction."""
         return scrapy.Request(
             target.url, dont_filter=True, meta={"playwright": True, "playwright_include_page": True, "target": target}
         )
 
-    async def read(self, response: Response, capture: IpomexCapture) -> None:
+    async def read(self, response: Response, capture: IpomexCapture, budget: Budget) -> None:
         """Fill capture from the index and its fractions (never built URLs: real slugs are irregular)."""
         page = response.meta["playwright_page"]
         try:
-            capture.browser_pages += 1
-            gate = gate_kind(response.text)
-            if gate is not None:
-                capture.failure, capture.failure_detail = gate, GATES[gate]
-                return
-            links = list(self._known(index_links(response)))
-            if not links:
-                capture.failure, capture.failure_detail = "no_fractions", "el índice no enlaza fracciones"
-            async for fraction in read_fractions(page, links, self.obligations.articulo, self.timeout_ms):
-                capture.fractions.append(fraction)
-                capture.browser_pages += 1
+            await asyncio.wait_for(self._read(page, response, capture, budget), budget.remaining())
+        except TimeoutError:
+            # Fractions read so far are not a verdict on the others: the whole portal is reported out of time.
+            capture.failure, capture.failure_detail = OUT_OF_TIME, OUT_OF_TIME_DETAIL
         finally:
             await page.close()
+
+    async def _read(self, page: Any, response: Response, capture: IpomexCapture, budget: Budget) -> None:
+        capture.browser_pages += 1
+        gate = gate_kind(response.text)
+        if gate is not None:
+            capture.failure, capture.failure_detail = gate, GATES[gate]
+            return
+        links = list(self._known(index_links(response)))
+        if not links:
+            capture.failure, capture.failure_detail = "no_fractions", "el índice no enlaza fracciones"
+        async for fraction in read_fractions(page, links, self.obligations.articulo, budget.cap_ms(self.timeout_ms)):
+            capture.fractions.append(fraction)
+            capture.browser_pages += 1
 
     def _known(self, links: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
         """Links of the catalogue's fractions, first link of each only."""

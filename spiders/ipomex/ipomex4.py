@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import scrapy
@@ -9,7 +10,7 @@ from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
 from checks.ipomex_model import FractionPage, IpomexCapture
-from spiders.ipomex.base import IpomexTarget, fraction_label, record_from
+from spiders.ipomex.base import OUT_OF_TIME, OUT_OF_TIME_DETAIL, Budget, IpomexTarget, fraction_label, record_from
 
 # The SPA fetched its list of obligations: find that API call among the page's resource timings.
 LIST_CALL = (
@@ -35,7 +36,15 @@ FETCH_MANY = """async (urls) => {
 }"""
 
 
-async def collect(page: Any, timeout_ms: float) -> dict[str, Any]:
+async def collect(page: Any, timeout_ms: float, budget: Budget) -> dict[str, Any]:
+    """Read the portal's API data within the portal's budget; {"sin_tiempo": True} when it runs out first."""
+    try:
+        return await asyncio.wait_for(_collect(page, budget.cap_ms(timeout_ms)), budget.remaining())
+    except TimeoutError:
+        return {"sin_tiempo": True}
+
+
+async def _collect(page: Any, timeout_ms: float) -> dict[str, Any]:
     """Inside the SPA's session: wait for its obligations call, then read the list and every fraction's records."""
     await page.wait_for_function(f"({LIST_CALL})() !== undefined", timeout=timeout_ms)
     list_url = await page.evaluate(LIST_CALL)
@@ -58,7 +67,7 @@ class Ipomex4Adapter:
     def __init__(self, timeout_ms: float) -> None:
         self.timeout_ms = timeout_ms
 
-    def entry_request(self, target: IpomexTarget) -> scrapy.Request:
+    def entry_request(self, target: IpomexTarget, budget: Budget) -> scrapy.Request:
         """The application's page; a page method gathers the API data once the SPA has called it."""
         return scrapy.Request(
             target.url,
@@ -66,18 +75,21 @@ class Ipomex4Adapter:
             meta={
                 "playwright": True,
                 "target": target,
-                "playwright_page_methods": [PageMethod(collect, self.timeout_ms)],
+                "playwright_page_methods": [PageMethod(collect, self.timeout_ms, budget)],
             },
         )
 
-    async def read(self, response: Response, capture: IpomexCapture) -> None:
-        """Fill capture from the data the page method collected."""
+    async def read(self, response: Response, capture: IpomexCapture, budget: Budget) -> None:
+        """Fill capture from the data the page method collected (within budget)."""
         capture.browser_pages += 1
         fill_capture(capture, response.meta["playwright_page_methods"][0].result, response.meta["target"].url)
 
 
 def fill_capture(capture: IpomexCapture, data: dict[str, Any], spa_url: str) -> None:
     """Turn the collected API data into fraction pages, or a failure when the portal gated or refused it."""
+    if data.get("sin_tiempo"):
+        capture.failure, capture.failure_detail = OUT_OF_TIME, OUT_OF_TIME_DETAIL
+        return
     if data.get("captcha"):
         capture.failure, capture.failure_detail = "captcha", "el portal pide resolver un captcha"
         return

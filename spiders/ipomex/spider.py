@@ -14,7 +14,7 @@ from checks.obligations import ObligationCatalogue
 from crawler.failures import classify_failure
 from crawler.settings import CrawlSettings
 from crawler.ssrf import SsrfPolicy
-from spiders.ipomex.base import IpomexTarget, Sink, SourceAdapter, new_capture
+from spiders.ipomex.base import OUT_OF_TIME, OUT_OF_TIME_DETAIL, Budget, IpomexTarget, Sink, SourceAdapter, new_capture
 from spiders.ipomex.ipomex3 import Ipomex3Adapter
 from spiders.ipomex.ipomex4 import Ipomex4Adapter
 
@@ -38,20 +38,29 @@ class IpomexSpider(scrapy.Spider):
         adapters: list[SourceAdapter] = [Ipomex3Adapter(obligations, timeout_ms), Ipomex4Adapter(timeout_ms)]
         self.adapters = {adapter.source: adapter for adapter in adapters}
         self.pending: dict[str, IpomexCapture] = {t.url: new_capture(t) for t in targets}
+        self.budgets = {t.url: Budget(cfg.ipomex_portal_budget_seconds) for t in targets}
+        self.timeout_ms = timeout_ms
         # The portals' own origins (the simulated IPOMEX is on 127.0.0.1) and nothing else internal.
         self.ssrf_policy = SsrfPolicy.for_urls([t.url for t in targets], cfg.allow_private_networks)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        """One entry request per target."""
+        """One entry request per target; its budget starts when its browser page opens."""
         for target in self.targets:
-            request = self.adapters[target.source].entry_request(target)
-            yield request.replace(callback=self.parse_entry, errback=self.entry_failed)
+            request = self.adapters[target.source].entry_request(target, self.budgets[target.url])
+            meta = {**request.meta, "playwright_page_init_callback": self._page_opened}
+            yield request.replace(callback=self.parse_entry, errback=self.entry_failed, meta=meta)
+
+    async def _page_opened(self, page: Any, request: scrapy.Request) -> None:
+        """Start the portal's budget and keep its first navigation within it."""
+        budget = self.budgets[request.meta["target"].url]
+        budget.start()
+        request.meta["playwright_page_goto_kwargs"] = {"timeout": budget.cap_ms(self.timeout_ms)}
 
     async def parse_entry(self, response: Response) -> None:
         """Let the target's adapter read its pages, then hand the capture over."""
         target: IpomexTarget = response.meta["target"]
         try:
-            await self.adapters[target.source].read(response, self.pending[target.url])
+            await self.adapters[target.source].read(response, self.pending[target.url], self.budgets[target.url])
         finally:
             self._deliver(target.url)
 
@@ -63,6 +72,8 @@ class IpomexSpider(scrapy.Spider):
         target: IpomexTarget = meta["target"]
         capture = self.pending[target.url]
         capture.failure, capture.failure_detail = classify_failure(failure)
+        if capture.failure == "timeout" and self.budgets[target.url].spent():
+            capture.failure, capture.failure_detail = OUT_OF_TIME, OUT_OF_TIME_DETAIL
         self._deliver(target.url)
 
     def _deliver(self, url: str) -> None:
@@ -71,9 +82,9 @@ class IpomexSpider(scrapy.Spider):
             self.sink(capture)
 
     def closed(self, reason: str) -> None:
-        """Hand over what is left when the crawl ends early: unread captures say so."""
+        """Hand over what is left when the crawl ends early: unread captures say they were interrupted."""
         for url in list(self.pending):
             capture = self.pending[url]
             if not capture.fractions:
-                capture.failure = capture.failure or "crawl_incomplete"
+                capture.failure = capture.failure or "interrupted"
             self._deliver(url)

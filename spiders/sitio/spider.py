@@ -293,15 +293,16 @@ class MunicipalSiteSpider(scrapy.Spider):
         if self.deferred is not None:
             self.sink(DeferredSite(self.target, self.deferred))
             return
-        self.sink(self.build_report(truncated=reason != "finished"))
+        self.sink(self.build_report(truncated=reason != "finished", out_of_time=reason == "closespider_timeout"))
 
-    def build_report(self, truncated: bool) -> SiteReport:
+    def build_report(self, truncated: bool, out_of_time: bool = False) -> SiteReport:
         """Assemble the outcome and the check results of this site."""
         assert self.target.url
         start_http = self.target.url.startswith("http://")
         failure = None
         if not self.home_url:
-            failure = self.failure or ("crawl_incomplete", DETAILS["crawl_incomplete"])
+            unread = "sitio_sin_tiempo" if out_of_time else "crawl_incomplete"
+            failure = self.failure or (unread, DETAILS[unread])
         outcome = CrawlOutcome(
             start_url=self.target.url,
             home_url=self.home_url,

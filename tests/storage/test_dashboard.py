@@ -158,6 +158,10 @@ def test_municipality_page(db: Database, world: World, catalogue: Catalogue, obl
         ("ipomex.92.i", "92 I", "Normatividad aplicable", "cumple", date(2026, 1, 2), None),
         ("ipomex.92.ii_a", "92 II A", "Estructura orgánica", "no_cumple", date(2026, 1, 2), "r"),
     ]
+    # The JSON says why a fraction is not cumple (the dashboard showed Indeterminado with no reason at all).
+    shown = page.fractions[1].model_dump(mode="json")
+    assert list(shown) == ["obligacion", "fraccion", "titulo", "estado", "ultima_actualizacion", "motivo", "detalle"]
+    assert shown["motivo"] == "r"
     assert [(a.kind, a.check_id, a.run_id) for a in page.alerts] == [("recuperacion", P4, world.third)]
 
 
