@@ -32,6 +32,7 @@ DETAILS = {
     "unsupported_scheme": "la dirección usa un protocolo que no es http ni https",
     "crawl_incomplete": "el rastreo terminó antes de poder leer la página de inicio",
     "crawl_crashed": "el rastreo de este sitio falló por un error interno de Vigía",
+    "sin_red": "Vigía estaba sin conexión a internet (ningún host de referencia respondió)",
     "error": "error inesperado al descargar la página",
 }
 
