@@ -27,7 +27,7 @@ DEFAULT_PORT = 443
 # A verdict is reused this long: one probe per burst of unreachable sites, not one per site.
 TRUST_SECONDS = 30.0
 OFFLINE = (
-    "Vigía no tiene conexión a internet: ninguno de los hosts de referencia ({hosts}) respondió. Ningún sitio se "
+    "Vigía está sin conexión a internet: ninguno de los hosts de referencia ({hosts}) respondió. Ningún sitio se "
     "declara inalcanzable (sus verificaciones quedan «indeterminado: sin_red»); revise la red y vuelva a ejecutar."
 )
 Reach = Callable[[str, int, float], bool]
