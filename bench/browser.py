@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import psutil
 
@@ -78,13 +79,13 @@ def sample_until(root: psutil.Process, stop: threading.Event, peak: MemoryPeak) 
 
 
 def run_nightly_sampled(
-    registry: list[Municipality], cfg: CrawlSettings, db_path: Path
+    registry: list[Municipality], cfg: CrawlSettings, db_path: Path, probe_hosts: str
 ) -> tuple[RunSummary, MemoryPeak]:
     """Run the nightly crawl in its own process (the farm stays out of the tree) and sample its memory."""
     ctx = multiprocessing.get_context("spawn")
     channel: Any = ctx.Queue()
     # Not a daemon: the run starts crawl workers of its own.
-    process = ctx.Process(target=nightly_main, args=(registry, cfg, RUN_DATE, str(db_path), channel))
+    process = ctx.Process(target=nightly_main, args=(registry, cfg, RUN_DATE, str(db_path), channel, probe_hosts))
     process.start()
     peak, stop = MemoryPeak(), threading.Event()
     sampler = threading.Thread(target=sample_until, args=(psutil.Process(process.pid), stop, peak), daemon=True)
@@ -117,7 +118,8 @@ def measure_browser() -> list[Measurement]:
     with FarmServer(world) as farm, tempfile.TemporaryDirectory() as tmp:
         cfg = replace(CrawlSettings.from_env(), ipomex4_base=farm.ipomex4_url)
         started = time.perf_counter()
-        summary, peak = run_nightly_sampled(farm.registry(), cfg, Path(tmp) / "demo.db")
+        probe_hosts = urlsplit(farm.ipomex_base).netloc
+        summary, peak = run_nightly_sampled(farm.registry(), cfg, Path(tmp) / "demo.db", probe_hosts)
         seconds = time.perf_counter() - started
     return browser_measurements(summary, peak, seconds)
 

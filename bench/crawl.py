@@ -8,12 +8,14 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bench.bare import BareResult, run_bare
 from bench.measure import Measurement, at_most, versus
 from checks.model import SiteReport, SourceReport
 from config.registry import Municipality
 from crawler.child import WorkerStats
+from crawler.netprobe import NetworkProbe
 from crawler.pipeline import run_and_store
 from crawler.settings import CrawlSettings
 from simulator.scale import synthetic_registry
@@ -75,7 +77,7 @@ def bench_world(municipalities: int, pages_per_site: int = PAGES_PER_SITE) -> Wo
     return world
 
 
-def run_vigia(registry: list[Municipality], cfg: CrawlSettings, db_path: Path) -> VigiaRun:
+def run_vigia(registry: list[Municipality], cfg: CrawlSettings, db_path: Path, probe: NetworkProbe) -> VigiaRun:
     """The nightly site crawl into a fresh SQLite database, as `vigia crawl` does it (IPOMEX aside)."""
     run = VigiaRun()
     store = TimedStore(open_database(f"sqlite:///{db_path}"))
@@ -88,7 +90,7 @@ def run_vigia(registry: list[Municipality], cfg: CrawlSettings, db_path: Path) -
 
     before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
-    run_and_store(store, registry, cfg, RUN_DATE, "crawl", collect)
+    run_and_store(store, registry, cfg, RUN_DATE, "crawl", collect, probe=probe)
     run.seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF)
     run.parent_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -113,7 +115,7 @@ def measure_crawl(
     with FarmServer(world, latency=latency) as farm, tempfile.TemporaryDirectory() as tmp:
         registry = farm.registry()
         bare = run_bare([m.sitio_web for m in registry if m.sitio_web], cfg)
-        run = run_vigia(registry, cfg, Path(tmp) / "bench.db")
+        run = run_vigia(registry, cfg, Path(tmp) / "bench.db", NetworkProbe.of(urlsplit(farm.ipomex_base).netloc))
     return crawl_measurements(run, bare, municipalities, latency, cfg)
 
 

@@ -21,6 +21,8 @@ from checks.text import clip, repair_mojibake
 MAX_FAILED_SHARE = 0.20
 # Links remembered as document candidates per site (a catalogue of thousands of PDFs must not grow memory).
 MAX_DOCUMENT_LINKS = 500
+# Our own network was down (crawler.netprobe): nothing about the site itself is known.
+SIN_RED = "sin_red"
 UNREACHABLE = {
     "dns": "el dominio no se resolvió (DNS)",
     "connect": "no se pudo conectar con el servidor",
@@ -30,6 +32,7 @@ UNREACHABLE = {
 FAILURES = {
     **UNREACHABLE,
     "no_url": "no hay URL registrada del sitio oficial",
+    "sin_red": "Vigía estaba sin conexión a internet (falló la prueba de conectividad)",
     "robots_disallowed": "robots.txt no permite leer la página de inicio",
     "redirect_loop": "la página de inicio redirige en bucle",
     "too_many_redirects": "la página de inicio encadena demasiadas redirecciones",
@@ -243,6 +246,8 @@ def _failed(check: Check[Any], outcome: CrawlOutcome) -> CheckResult:
     # does not resolve on every attempt is, as the contract (checks.yaml) says; our own resolver failing for most
     # sites at once is the network alarm's case, not an accusation.
     stalled = failure == "timeout" and outcome.server_answered
+    if failure == SIN_RED:
+        return check.result("indeterminado", None, SIN_RED, f"No se evaluó el sitio: {why}.")
     if check.spec.kind == "availability" and failure in UNREACHABLE and not stalled:
         if outcome.network_suspect:
             detail = f"La mayoría de los sitios fallaron en esta ejecución (probablemente nuestra red); {why}."

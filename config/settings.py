@@ -123,6 +123,13 @@ class Settings(BaseSettings):
         description="si esta fracción de sitios es inalcanzable a la vez, la corrida se marca fallida (falla nuestra "
         "red, no los portales)",
     )
+    probe_hosts: str = Field(
+        default="infoem2.ipomex.org.mx,dns.google,one.one.one.one",
+        description="hosts de referencia (`host` o `host:puerto`, separados por comas; puerto 443 por omisión) que "
+        "se prueban antes de declarar inalcanzable un sitio: si ninguno responde, falla la red de Vigía, las "
+        "verificaciones quedan `indeterminado` (`sin_red`) y la corrida falla; vacío = sin prueba",
+    )
+    probe_timeout: Float = Field(default=5.0, description="segundos de espera por host en la prueba de conectividad")
     user_agent: str = Field(
         default=USER_AGENT,
         description="identificación ante los sitios",

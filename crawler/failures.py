@@ -33,6 +33,7 @@ DETAILS = {
     "crawl_incomplete": "el rastreo terminó antes de poder leer la página de inicio",
     "sitio_sin_tiempo": "se agotó el tiempo asignado a este sitio antes de poder leer su página de inicio",
     "crawl_crashed": "el rastreo de este sitio falló por un error interno de Vigía",
+    "sin_red": "Vigía estaba sin conexión a internet (ningún host de referencia respondió)",
     "error": "error inesperado al descargar la página",
 }
 

@@ -16,6 +16,7 @@ from config.registry import Municipality
 from core.errors import CrawlError
 from crawler.browser import RenderStats
 from crawler.completeness import Unread, missing, partial_message, stage_of, unread_reports
+from crawler.netprobe import NetworkProbe, accuses, offline_report
 from crawler.runner import crawl
 from crawler.settings import CrawlSettings
 from crawler.source import SOURCES, Source, SourcePlan, load_sources
@@ -72,8 +73,12 @@ def run_and_store(
     kind: str = "crawl",
     on_event: Callable[[object], None] | None = None,
     sources: Sequence[str] = SOURCES,
+    probe: NetworkProbe | None = None,
 ) -> RunSummary:
-    """Crawl every source into a new run; the run is complete only if each source's every target was recorded."""
+    """Crawl every source into a new run; the run is complete only if each source's every target was recorded.
+
+    No site is recorded as unreachable unless the connectivity probe (default: VIGIA_PROBE_HOSTS) succeeds; when
+    it fails the site is `sin_red` and the run fails, however few sites it had."""
     started = time.monotonic()
     # A broken catalogue or obligations file must stop every caller (crawl, demo, nightly) before a run row exists.
     load_catalogue()
@@ -88,6 +93,7 @@ def run_and_store(
     run_id = store.start(kind, municipalities, params)
     recorder = _Recorder(store, run_id, load_sources(sources), on_event)
     recorder.names = {m.cve_inegi: m.nombre for m in municipalities}
+    recorder.network(probe or NetworkProbe.from_settings(), run_date)
     try:
         plans = {module: source.plan(municipalities, cfg, run_date) for module, source in recorder.sources.items()}
         for report in (report for plan in plans.values() for report in plan.decided):
@@ -120,21 +126,30 @@ class _Recorder:
         self.names: dict[str, str] = {}
         self.delivered: dict[str, list[SourceReport]] = {module: [] for module in sources}
         self.unread: list[Unread] = []
+        self.network(NetworkProbe([]), date.min)
+
+    def network(self, probe: NetworkProbe, run_date: date) -> None:
+        """The probe asked before a site is recorded as unreachable, and the run date to re-decide it."""
+        self.probe, self.run_date, self.offline = probe, run_date, 0
 
     def handle(self, event: object) -> None:
         """Record a source's report; remember the browser's usage."""
         if isinstance(event, SourceReport):
-            self.record(event)
+            event = self.record(event)
         elif isinstance(event, RenderStats):
             self.browser = event
         if self.on_event:
             self.on_event(event)
 
-    def record(self, report: SourceReport) -> None:
-        """Store one report and count it for its source (site and portal facts also for the summary)."""
+    def record(self, report: SourceReport) -> SourceReport:
+        """Store one report (an unreachable site only once our network is known up) and count it for its source
+        (site and portal facts also for the summary); return what was stored."""
         module = self.owner.get(report.source)
         if module is None:
             raise CrawlError(f"Ninguna fuente registrada entrega resultados de «{report.source}».")
+        if accuses(report) and not self.probe.online():
+            report = offline_report(report, self.run_date)
+            self.offline += 1
         self.store.record(self.run_id, report)
         self.recorded[module] += 1
         # Only what completeness needs: the municipality and the failure, not the results.
@@ -144,9 +159,13 @@ class _Recorder:
         elif isinstance(report.facts, IpomexCapture):
             self.portals += 1
             self.portals_unread += report.failure is not None
+        return report
 
     def closing_status(self, plans: dict[str, SourcePlan], cfg: CrawlSettings) -> tuple[str, str | None]:
-        """Failed on a network alarm; partial when any municipality's stage was not read definitively."""
+        """Failed when our network was down or on a network alarm; partial when any municipality's stage was not
+        read definitively."""
+        if self.offline:
+            return "failed", self.probe.offline_message()
         alarm = network_alarm(self.reports, cfg)
         if alarm:
             return "failed", alarm

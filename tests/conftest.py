@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socketserver
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +20,21 @@ SHARED = REPO.parent / "shared"
 # database gets a fresh database on that server instead of a SQLite file; .ci/run sets it for its second pass.
 TEST_DATABASE_ENV = "VIGIA_TEST_DATABASE_URL"
 NewDbUrl = Callable[..., str]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reference_host() -> Iterator[str]:
+    """The connectivity probe's reference host in tests (VIGIA_PROBE_HOSTS): a local listener stands for the
+    internet, so a simulated site that does not answer is the site's fault, as on a connected machine."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), socketserver.BaseRequestHandler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host = f"127.0.0.1:{server.server_address[1]}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VIGIA_PROBE_HOSTS", host)
+        yield host
+    server.shutdown()
+    server.server_close()
 
 
 def shared_path(*parts: str) -> Path:

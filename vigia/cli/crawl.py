@@ -8,6 +8,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,6 +19,7 @@ from config.latency import DEFAULT_COMPRESSION, MODE_BY_NAME, LatencyModel
 from config.paths import data_dir, ensure_log_file
 from config.registry import Municipality, select
 from core.clock import today_local
+from crawler.netprobe import NetworkProbe
 from crawler.pipeline import RunSummary, run_and_store
 from crawler.settings import CrawlSettings
 from storage import repository
@@ -39,12 +41,13 @@ def crawl_with_progress(
     run_date: date,
     kind: str,
     wait: bool = False,
+    probe: NetworkProbe | None = None,
 ) -> RunSummary:
     """Run and store a crawl under the database's crawl lease while drawing a progress bar on stderr."""
     database = open_database(db_url)
     try:
         with crawl_lease(database, wait=wait, on_wait=_tell_waiting):
-            return _crawl(database, municipalities, cfg, run_date, kind)
+            return _crawl(database, municipalities, cfg, run_date, kind, probe)
     finally:
         database.dispose()
 
@@ -56,7 +59,12 @@ def _tell_waiting(busy: CrawlBusyError) -> None:
 
 
 def _crawl(
-    database: Database, municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date, kind: str
+    database: Database,
+    municipalities: Sequence[Municipality],
+    cfg: CrawlSettings,
+    run_date: date,
+    kind: str,
+    probe: NetworkProbe | None,
 ) -> RunSummary:
     """The crawl itself, with its progress bar."""
     names = {m.cve_inegi: m.nombre for m in municipalities}
@@ -86,7 +94,7 @@ def _crawl(
             err.print(f"Corrida {run_id} iniciada ({len(municipalities)} municipios).")
 
         store = DatabaseRunStore(database, on_start)
-        return run_and_store(store, municipalities, cfg, run_date, kind, on_event)
+        return run_and_store(store, municipalities, cfg, run_date, kind, on_event, probe=probe)
 
 
 def print_summary(summary: RunSummary, db_url: str) -> None:
@@ -105,7 +113,8 @@ def print_summary(summary: RunSummary, db_url: str) -> None:
             f"{summary.browser.seconds:.1f} s."
         )
     if summary.error:
-        out.print(f"[red]{summary.error}[/]")
+        # On stderr: a failed or partial run must be seen even when stdout goes to a file.
+        err.print(f"[red]{summary.error}[/]", highlight=False)
     out.print(f"Base de datos: {db_url}")
 
 
@@ -233,7 +242,9 @@ def demo(
     with FarmServer(world, latency_model=model) as farm:
         registry = farm.registry()
         cfg = replace(crawl_settings(), ipomex4_base=farm.ipomex4_url)
-        summary = crawl_with_progress(db_url, registry, cfg, run_date, "demo")
+        # The simulated IPOMEX host is the demo's reference host: the demo needs no internet.
+        probe = NetworkProbe.of(urlsplit(farm.ipomex_base).netloc)
+        summary = crawl_with_progress(db_url, registry, cfg, run_date, "demo", probe=probe)
     database = open_database(db_url)
     try:
         latest = repository.latest_results(database, [m.cve_inegi for m in registry])
