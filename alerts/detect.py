@@ -5,18 +5,21 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from alerts.blackout import blackout_on, held, split
 from alerts.model import KIND_LABELS, AlertError, AlertEvent, DetectionResult, Digest, RenderedMail
 from alerts.rules import Transition, alertable, decide, most_sites_down, route
 from checks.catalogue import load_catalogue
 from checks.reliability import load_reliability
-from config.operation import AlertsConfig
+from config.operation import AlertsConfig, Blackout
 from config.registry import Municipality
-from core.clock import local_date
+from core.clock import LOCAL_TZ, local_date
 from core.errors import DatabaseError
 from storage.alerts_store import (
     AVAILABILITY_CHECK,
@@ -47,15 +50,17 @@ def detect_changes(
     registry: Sequence[Municipality],
     render: Render | None = None,
     under_review: Collection[str] | None = None,
+    day: date | None = None,
 ) -> DetectionResult:
     """Detect the complete run's regressions, recoveries and site outages and queue one digest per recipient;
-    regressions of the checks under_review (by default those of config/confiabilidad.yaml) never alert."""
+    regressions of the checks under_review (by default those of config/confiabilidad.yaml) never alert, and those
+    a blackout covers on `day` (by default the run's local start date) are recorded but withheld."""
     if under_review is None:
         under_review = load_reliability(load_catalogue().version).under_review()
     towns = {m.cve_inegi: m for m in registry}
     try:
         with db.Session.begin() as session:
-            return _detect_once(session, run_id, cfg, towns, render or render_plain, frozenset(under_review))
+            return _detect_once(session, run_id, cfg, towns, render or render_plain, frozenset(under_review), day)
     except IntegrityError as exc:
         # A concurrent detection of the same run committed first (its marker or outbox keys exist).
         logger.warning("La corrida %s ya se estaba procesando en otro proceso: %s", run_id, exc)
@@ -72,6 +77,7 @@ def _detect_once(
     registry: Mapping[str, Municipality],
     render: Render,
     under_review: frozenset[str],
+    day: date | None,
 ) -> DetectionResult:
     """Everything inside the transaction: refuse, skip or detect, write events, states, outbox and marker."""
     run = _complete_run(session, run_id)
@@ -80,12 +86,19 @@ def _detect_once(
     marker = AlertRunRow(run_id=run_id, processed_at=utcnow(), events=0, mails=0, sites_down_held=False)
     session.add(marker)
     session.flush()
-    events, held = _detect(session, run, cfg, registry, under_review)
-    digests = route(run_id, events, cfg, registry)
+    blackout = blackout_on(cfg.vedas, day or run.started_at.astimezone(LOCAL_TZ).date())
+    events, withheld, sites_held = _detect(session, run, cfg, registry, under_review, blackout)
+    digests = [split(d, withheld, blackout) for d in route(run_id, [*events, *withheld], cfg, registry)]
     _queue(session, digests, render)
-    marker.events, marker.mails, marker.sites_down_held = len(events), len(digests), held
-    logger.info("Corrida %s: %d alertas, %d correos en cola", run_id, len(events), len(digests))
-    return DetectionResult(run_id, events, len(digests), sites_down_held=held)
+    marker.events, marker.mails, marker.sites_down_held = len(events), len(digests), sites_held
+    logger.info(
+        "Corrida %s: %d alertas, %d retenidas por veda, %d correos en cola",
+        run_id,
+        len(events),
+        len(withheld),
+        len(digests),
+    )
+    return DetectionResult(run_id, events, len(digests), sites_down_held=sites_held, withheld=withheld)
 
 
 def _complete_run(session: Session, run_id: int) -> RunRow:
@@ -114,13 +127,15 @@ def _detect(
     cfg: AlertsConfig,
     registry: Mapping[str, Municipality],
     under_review: frozenset[str],
-) -> tuple[list[AlertEvent], bool]:
-    """Apply the site and check rules to every municipality the run covers; return the events and the hold flag."""
+    blackout: Blackout | None,
+) -> tuple[list[AlertEvent], list[AlertEvent], bool]:
+    """Apply the site and check rules to every municipality the run covers; return the told events, the events
+    withheld by the blackout (recorded, their state left as it was so they alert once it is over) and the hold flag."""
     checks, sites = covered_checks(session, run.id), covered_sites(session, run.id)
     cves = {cve for cve, _ in checks} | sites
     runs = history_runs(session, run, HISTORY_RUNS)
     states = load_states(session, cves)
-    site_changes, held = _site_transitions(session, run, runs, sites, states, cfg.sitio_caido_corridas)
+    site_changes, held_sites = _site_transitions(session, run, runs, sites, states, cfg.sitio_caido_corridas)
     check_changes = _check_transitions(session, runs, cves, checks, states, cfg.confirmacion_corridas)
     down = {cve for (cve, _), t in site_changes.items() if t.state == "caido"}
     down |= {cve for (cve, check), row in states.items() if check == AVAILABILITY_CHECK and row.state == "caido"}
@@ -129,8 +144,19 @@ def _detect(
     check_changes = {k: t for k, t in check_changes.items() if alertable(t, k[1], under_review)}
     names = _names(session, cves, registry)
     changes = {**site_changes, **check_changes}
-    events = [_apply(session, run.id, key, states.get(key), t, names) for key, t in sorted(changes.items())]
-    return events, held
+    told: list[AlertEvent] = []
+    withheld: list[AlertEvent] = []
+    for key, change in sorted(changes.items()):
+        event = _event(run.id, key, states.get(key), change, names)
+        if blackout is not None and held(event, blackout):
+            note = f"Retenida por la veda electoral «{blackout.nombre}»"
+            event = replace(event, detail=f"{note} · {event.detail}" if event.detail else note)
+            withheld.append(event)
+        else:
+            _apply(session, run.id, key, states.get(key), change)
+            told.append(event)
+        _record(session, event)
+    return told, withheld, held_sites
 
 
 def _site_transitions(
@@ -193,18 +219,13 @@ def _names(session: Session, cves: set[str], registry: Mapping[str, Municipality
     return names
 
 
-def _apply(
-    session: Session, run_id: int, key: _Key, state: AlertStateRow | None, change: Transition, names: Mapping[str, str]
+def _event(
+    run_id: int, key: _Key, state: AlertStateRow | None, change: Transition, names: Mapping[str, str]
 ) -> AlertEvent:
-    """Record the event and move the alert state; return the event."""
+    """The event a transition tells."""
     cve, check_id = key
-    if state is None:
-        state = AlertStateRow(cve_inegi=cve, check_id=check_id)
-        session.add(state)
-    state.state, state.since_run_id, state.updated_run_id = change.state, run_id, run_id
-    if change.last_cumple is not None:
-        state.last_cumple_run_id, state.last_cumple_at = change.last_cumple.run_id, change.last_cumple.finished_at
-    event = AlertEvent(
+    last = change.last_cumple.finished_at if change.last_cumple is not None else None
+    return AlertEvent(
         run_id=run_id,
         cve_inegi=cve,
         municipio=names.get(cve, cve),
@@ -212,14 +233,29 @@ def _apply(
         kind=change.kind,
         evidence_url=change.evidence.evidence_url,
         evidence_text=change.evidence.evidence_text,
-        last_cumple_at=state.last_cumple_at,
+        last_cumple_at=last if last is not None else (state.last_cumple_at if state else None),
         detail=change.evidence.detail,
     )
+
+
+def _apply(session: Session, run_id: int, key: _Key, state: AlertStateRow | None, change: Transition) -> None:
+    """Move the alert state."""
+    cve, check_id = key
+    if state is None:
+        state = AlertStateRow(cve_inegi=cve, check_id=check_id)
+        session.add(state)
+    state.state, state.since_run_id, state.updated_run_id = change.state, run_id, run_id
+    if change.last_cumple is not None:
+        state.last_cumple_run_id, state.last_cumple_at = change.last_cumple.run_id, change.last_cumple.finished_at
+
+
+def _record(session: Session, event: AlertEvent) -> None:
+    """Keep the event in the database, told or withheld."""
     session.add(
         AlertEventRow(
-            run_id=run_id,
-            cve_inegi=cve,
-            check_id=check_id,
+            run_id=event.run_id,
+            cve_inegi=event.cve_inegi,
+            check_id=event.check_id,
             kind=event.kind,
             evidence_url=event.evidence_url,
             evidence_text=event.evidence_text,
@@ -228,7 +264,6 @@ def _apply(
             created_at=utcnow(),
         )
     )
-    return event
 
 
 def _queue(session: Session, digests: Sequence[Digest], render: Render) -> None:
@@ -269,6 +304,8 @@ def render_plain(digest: Digest) -> RenderedMail:
         f"Vigía detectó estos cambios en la corrida {digest.run_id}:",
         "",
     ]
+    if digest.withheld:
+        lines += [f"{digest.withheld} regresiones retenidas: {digest.withheld_reason}", ""]
     for e in digest.events:
         lines.append(
             f"- {e.municipio} ({e.cve_inegi}) · {e.check_id} · {KIND_LABELS[e.kind]} · "

@@ -54,6 +54,13 @@ def summary(events: Sequence[AlertEvent]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} y {parts[-1]}"
 
 
+def withheld_text(digest: Digest) -> str:
+    """How many accusations the digest does not tell, and why (the electoral blackout)."""
+    count = digest.withheld
+    noun = "regresión se registró y no se notifica" if count == 1 else "regresiones se registraron y no se notifican"
+    return f"{count} {noun} en este correo. {clean(digest.withheld_reason, 1000)}"
+
+
 def check_label(check_id: str) -> str:
     """The human label of a check: the catalogue's label, or the IPOMEX obligation's title; else the id."""
     try:
@@ -105,6 +112,8 @@ def _greeting(digest: Digest) -> str:
 def _text(digest: Digest, events: Sequence[AlertEvent]) -> str:
     """The plain-text body."""
     lines = [_greeting(digest), "", f"Vigía detectó {summary(events)} en la corrida {digest.run_id}.", ""]
+    if digest.withheld:
+        lines += [withheld_text(digest), ""]
     for title, items in _groups(events):
         lines += [title, "=" * len(title)]
         for event in items:
@@ -126,6 +135,8 @@ def _html(digest: Digest, events: Sequence[AlertEvent]) -> str:
         f"<p>{esc(_greeting(digest))}</p>",
         f"<p>Vigía detectó <strong>{esc(summary(events))}</strong> en la corrida {digest.run_id}.</p>",
     ]
+    if digest.withheld:
+        body.append(f'<p style="background:#fff8e1;padding:8px">{esc(withheld_text(digest))}</p>')
     for title, items in _groups(events):
         body.append(f'<h2 style="font-size:16px;margin:18px 0 6px">{esc(title)}</h2>')
         body.append('<ul style="margin:0;padding-left:20px">')

@@ -47,6 +47,9 @@ class Digest:
     recipient: str
     recipient_name: str | None
     events: list[AlertEvent] = field(default_factory=list)
+    # Regressions recorded but not told as accusations (electoral blackout), and the Spanish reason why.
+    withheld: int = 0
+    withheld_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,3 +73,5 @@ class DetectionResult:
     already_processed: bool = False
     # True when most sites were down in this run: per-site «sitio caído» events were held back.
     sites_down_held: bool = False
+    # Accusations recorded but not e-mailed: an electoral blackout legitimately empties their checks.
+    withheld: list[AlertEvent] = field(default_factory=list)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -77,8 +77,42 @@ class Recipient:
 
 
 @dataclass(frozen=True)
+class OperatorConfig:
+    """Who runs Vigía and when to tell them: no complete run for sin_corrida_horas, repeated every repetir_horas."""
+
+    correo: str | None = None
+    sin_corrida_horas: int = 26
+    repetir_horas: int = 24
+
+
+@dataclass(frozen=True)
+class Blackout:
+    """An electoral blackout (veda): government propaganda leaves the sites from inicio to fin, so regressions of
+    the checks whose id starts with one of `comprobaciones` are held until gracia_dias after fin."""
+
+    nombre: str
+    inicio: date
+    fin: date
+    comprobaciones: tuple[str, ...]
+    gracia_dias: int = 7
+
+    @property
+    def held_until(self) -> date:
+        """The last day whose regressions are still held."""
+        return self.fin + timedelta(days=self.gracia_dias)
+
+    def holds(self, day: date) -> bool:
+        """Whether regressions found on this (local) day are held."""
+        return self.inicio <= day <= self.held_until
+
+    def covers(self, check_id: str) -> bool:
+        """Whether the check is one the blackout legitimately empties."""
+        return any(check_id == p or check_id.startswith(p.rstrip(".") + ".") for p in self.comprobaciones)
+
+
+@dataclass(frozen=True)
 class AlertsConfig:
-    """Alert rules and delivery: confirmation runs, sender, SMTP relay and routing."""
+    """Alert rules and delivery: confirmation runs, sender, SMTP relay, routing, operator and blackouts."""
 
     confirmacion_corridas: int
     sitio_caido_corridas: int
@@ -86,6 +120,8 @@ class AlertsConfig:
     smtp: SmtpConfig
     destinatarios: tuple[Recipient, ...] = ()
     unidades_transparencia: Mapping[str, str] = field(default_factory=dict)
+    operador: OperatorConfig = OperatorConfig()
+    vedas: tuple[Blackout, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -279,8 +315,10 @@ def _alerts(r: _Reader, regions: Collection[str] | None) -> AlertsConfig:
         "smtp",
         "destinatarios",
         "unidades_transparencia",
+        "operador",
+        "vedas",
     )
-    r.mapping(("alertas",), allowed)
+    fields = r.mapping(("alertas",), allowed)
     remitente = r.text(("alertas", "remitente"))
     if not ADDRESS.match(_bare_address(remitente)):
         raise r.fail(("alertas", "remitente"), f"«{remitente}» no parece una dirección (p. ej. Vigía <vigia@dominio>)")
@@ -291,7 +329,52 @@ def _alerts(r: _Reader, regions: Collection[str] | None) -> AlertsConfig:
         smtp=_smtp(r),
         destinatarios=_recipients(r, regions),
         unidades_transparencia=_units(r),
+        operador=_operator(r) if fields.get("operador") is not None else OperatorConfig(),
+        vedas=_blackouts(r),
     )
+
+
+def _operator(r: _Reader) -> OperatorConfig:
+    where: _Path = ("alertas", "operador")
+    fields = r.mapping(where, ("correo", "sin_corrida_horas", "repetir_horas"))
+    return OperatorConfig(
+        correo=r.address((*where, "correo")) if fields.get("correo") is not None else None,
+        sin_corrida_horas=r.integer((*where, "sin_corrida_horas"), 1) if "sin_corrida_horas" in fields else 26,
+        repetir_horas=r.integer((*where, "repetir_horas"), 1) if "repetir_horas" in fields else 24,
+    )
+
+
+def _blackouts(r: _Reader) -> tuple[Blackout, ...]:
+    alerts = cast(dict[str, object], r.get(("alertas",)))
+    value = alerts.get("vedas")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise r.fail(("alertas", "vedas"), "se esperaba una lista de vedas electorales")
+    return tuple(_blackout(r, index) for index in range(len(value)))
+
+
+def _blackout(r: _Reader, index: int) -> Blackout:
+    where: _Path = ("alertas", "vedas", index)
+    fields = r.mapping(where, ("nombre", "inicio", "fin", "gracia_dias", "comprobaciones"))
+    inicio, fin = _day(r, (*where, "inicio")), _day(r, (*where, "fin"))
+    if fin < inicio:
+        raise r.fail((*where, "fin"), f"la veda termina ({fin}) antes de empezar ({inicio})")
+    checks = r.get((*where, "comprobaciones"))
+    if not isinstance(checks, list) or not checks or not all(isinstance(c, str) and c.strip() for c in checks):
+        raise r.fail((*where, "comprobaciones"), "se esperaba una lista no vacía de comprobaciones o prefijos")
+    grace = r.integer((*where, "gracia_dias"), 0) if "gracia_dias" in fields else 7
+    return Blackout(r.text((*where, "nombre")), inicio, fin, tuple(c.strip() for c in checks), grace)
+
+
+def _day(r: _Reader, where: _Path) -> date:
+    value = r.get(where)
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise r.fail(where, f"«{value}» no es una fecha AAAA-MM-DD") from None
 
 
 def _bare_address(value: str) -> str:

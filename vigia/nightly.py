@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 from alerts.detect import detect_changes
 from alerts.digest import render_digest
+from alerts.operator import run_notices, watch
 from alerts.outbox_sender import SendReport, send_pending
 from alerts.smtp import MailTransport, SmtpTransport
 from config.operation import AlertsConfig, OperationConfig, load_operation_config
@@ -40,6 +41,16 @@ def send_outbox(db_url: str, cfg: AlertsConfig, transport: MailTransport | None 
         database.dispose()
 
 
+def watch_runs(db_url: str, cfg: AlertsConfig, now: datetime, transport: MailTransport | None = None) -> SendReport:
+    """The dead-man's switch on its own (for an hourly timer): queue the notice if it is due, then send the outbox."""
+    database = open_database(db_url)
+    try:
+        watch(database, cfg, now)
+    finally:
+        database.dispose()
+    return send_outbox(db_url, cfg, transport)
+
+
 def run_nightly(
     db_url: str,
     transport: MailTransport | None = None,
@@ -60,6 +71,8 @@ def run_nightly(
             detect_changes(database, summary.run_id, operation.alerts, registry, render_digest)
         else:
             log.warning("run %s ended %s: no alerts are derived from it", summary.run_id, summary.status)
+        run_notices(database, operation.alerts, summary.run_id, registry)
+        watch(database, operation.alerts, datetime.now(UTC))
     finally:
         database.dispose()
     return summary, send_outbox(db_url, operation.alerts, transport)

@@ -22,7 +22,7 @@ from config.operation import AlertsConfig, load_operation_config
 from core.clock import local_text
 from storage.db import Database, open_database, resolve_database_url
 from vigia.cli.common import DbOption, handles_errors, out
-from vigia.nightly import send_outbox, smtp_transport
+from vigia.nightly import send_outbox, smtp_transport, watch_runs
 
 T = TypeVar("T")
 app = typer.Typer(no_args_is_help=False, options_metavar="[OPCIONES]", subcommand_metavar="[COMANDO] [ARGS]...")
@@ -130,3 +130,19 @@ def probar(destino: Annotated[str, typer.Argument(help="Dirección de correo a l
     cfg = load_operation_config().alerts
     send_test(smtp_transport(cfg), cfg.remitente, destino)
     out.print(f"Correo de prueba enviado a {destino} por {cfg.smtp.host}:{cfg.smtp.port}.")
+
+
+@app.command("vigilar")
+@handles_errors
+def vigilar(db: DbOption = None) -> None:
+    """Avisa al operador si ninguna corrida terminó completa en las últimas horas (config/operacion.yaml,
+    alertas.operador) y envía la bandeja de salida; pensado para un temporizador cada hora, aparte del rastreo.
+
+    Ejemplo: vigia alertas vigilar
+    """
+    cfg = load_operation_config().alerts
+    if cfg.operador.correo is None:
+        out.print("Sin correo del operador en config/operacion.yaml (alertas.operador.correo): no hay a quién avisar.")
+        return
+    report = watch_runs(resolve_database_url(db), cfg, datetime.now(UTC))
+    out.print(f"Enviados: {report.sent}; pendientes para el siguiente intento: {report.pending}.")
