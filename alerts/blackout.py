@@ -24,10 +24,11 @@ def held(event: AlertEvent, blackout: Blackout | None) -> bool:
 
 
 def reason(blackout: Blackout) -> str:
-    """Why regressions are withheld, in Spanish, for the digest."""
+    """Why regressions are withheld, in Spanish, for the digest (saying when the dates are only an estimate)."""
+    estimated = "" if blackout.fechas_confirmadas else "; fechas estimadas, sin confirmar por la autoridad electoral"
     return (
         f"Veda electoral «{blackout.nombre}» (del {blackout.inicio:%d/%m/%Y} al {blackout.fin:%d/%m/%Y}, más "
-        f"{blackout.gracia_dias} días): los municipios deben retirar la propaganda gubernamental de sus sitios, así que "
+        f"{blackout.gracia_dias} días{estimated}): los municipios deben retirar la propaganda gubernamental de sus sitios, así que "
         "la desaparición de ese contenido es legítima. Estas regresiones se registraron, pero no se notifican como "
         f"incumplimientos hasta después del {blackout.held_until:%d/%m/%Y}."
     )

@@ -95,6 +95,8 @@ class Blackout:
     fin: date
     comprobaciones: tuple[str, ...]
     gracia_dias: int = 7
+    # Dates taken from an estimate (e.g. the previous election's calendar) until the electoral body publishes its own.
+    fechas_confirmadas: bool = False
 
     @property
     def held_until(self) -> date:
@@ -356,7 +358,7 @@ def _blackouts(r: _Reader) -> tuple[Blackout, ...]:
 
 def _blackout(r: _Reader, index: int) -> Blackout:
     where: _Path = ("alertas", "vedas", index)
-    fields = r.mapping(where, ("nombre", "inicio", "fin", "gracia_dias", "comprobaciones"))
+    fields = r.mapping(where, ("nombre", "inicio", "fin", "gracia_dias", "comprobaciones", "fechas_confirmadas"))
     inicio, fin = _day(r, (*where, "inicio")), _day(r, (*where, "fin"))
     if fin < inicio:
         raise r.fail((*where, "fin"), f"la veda termina ({fin}) antes de empezar ({inicio})")
@@ -364,7 +366,10 @@ def _blackout(r: _Reader, index: int) -> Blackout:
     if not isinstance(checks, list) or not checks or not all(isinstance(c, str) and c.strip() for c in checks):
         raise r.fail((*where, "comprobaciones"), "se esperaba una lista no vacía de comprobaciones o prefijos")
     grace = r.integer((*where, "gracia_dias"), 0) if "gracia_dias" in fields else 7
-    return Blackout(r.text((*where, "nombre")), inicio, fin, tuple(c.strip() for c in checks), grace)
+    confirmed = fields.get("fechas_confirmadas", False)
+    if not isinstance(confirmed, bool):
+        raise r.fail((*where, "fechas_confirmadas"), "se esperaba true o false")
+    return Blackout(r.text((*where, "nombre")), inicio, fin, tuple(c.strip() for c in checks), grace, confirmed)
 
 
 def _day(r: _Reader, where: _Path) -> date:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 pytest.importorskip("aiosmtpd.controller")
 
+from alerts.blackout import reason as blackout_reason
 from alerts.detect import detect_changes
 from alerts.digest import render_digest
 from alerts.operator import run_notices, watch
@@ -198,3 +199,14 @@ def test_blackout_config_loads_and_rejects_reversed_dates() -> None:
         parse_operation_config(text.replace("fin: 2027-06-06", "fin: 2027-03-01"))
     with pytest.raises(ConfigError, match="no parece una dirección"):
         parse_operation_config(text.replace("correo: null", "correo: operador"))
+
+
+def test_estimated_blackout_dates_are_said_to_be_estimated() -> None:
+    shipped = load_operation_config().alerts.vedas[0]
+    assert not shipped.fechas_confirmadas
+    assert "fechas estimadas, sin confirmar" in blackout_reason(shipped)
+    confirmed = Blackout("Elección", date(2027, 4, 4), date(2027, 6, 6), (CHECK,), 7, True)
+    assert "estimadas" not in blackout_reason(confirmed)
+    text = paths.OPERATION.read_text(encoding="utf-8")
+    with pytest.raises(ConfigError, match="true o false"):
+        parse_operation_config(text.replace("fechas_confirmadas: false", "fechas_confirmadas: quizá"))
