@@ -10,12 +10,12 @@ from typing import Protocol
 
 from checks.catalogue import load_catalogue
 from checks.ipomex_model import IpomexCapture
-from checks.model import SiteReport, SourceReport
+from checks.model import SiteReport, SourceReport, Unread
 from checks.obligations import load_obligations
 from config.registry import Municipality
 from core.errors import CrawlError
 from crawler.browser import RenderStats
-from crawler.completeness import Unread, missing, partial_message, stage_of, unread_reports
+from crawler.completeness import missing, partial_message, stage_of, unread_reports
 from crawler.netprobe import NetworkProbe, accuses, offline_report
 from crawler.runner import crawl
 from crawler.settings import CrawlSettings

@@ -13,16 +13,16 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from checks.catalogue import Catalogue
 from checks.obligations import ObligationCatalogue
+from checks.reasons import is_read
 from checks.scoring import OVERALL, SCORE_KEYS, SITE_SOURCE, AreaScore
 from storage.dashboard_series import (
-    History,
     check_label,
     check_page,
-    complete_history,
     ipomex_matrix,
     newest_complete_run,
     ranked_runs,
     score_series,
+    status_since,
 )
 from storage.db import Database
 from storage.models import (
@@ -173,8 +173,7 @@ def municipality_page(
         latest = ranked_runs(_cve_in([cve]))
         run = session.execute(select(latest.c.run_id, latest.c.finished_at).where(latest.c.rank == 1)).first()
         rows = _current_rows(session, cve, run.run_id) if run else []
-        complete, history = complete_history(session, cve)
-        first_seen = _first_seen(complete, history)
+        first_seen = status_since(session, cve, run.run_id) if run else {}
         return MunicipalityResponse(
             cve_inegi=m.cve_inegi,
             nombre=m.nombre,
@@ -205,20 +204,6 @@ def _current_rows(session: Session, cve: str, run_id: int) -> list[Any]:
     return list(session.execute(query))
 
 
-def _first_seen(
-    complete: Sequence[tuple[int, datetime | None]], history: History
-) -> dict[tuple[str, str], datetime | None]:
-    """Per (check, source): finish time of the run that began its current streak of one status."""
-    streaks: dict[tuple[str, str], tuple[str, datetime | None]] = {}
-    for run_id, finished_at in complete:
-        for check_id, source, status in history.get(run_id, ()):
-            key = (check_id, source)
-            streak = streaks.get(key)
-            if streak is None or streak[0] != status:
-                streaks[key] = (status, finished_at)
-    return {key: finished_at for key, (_, finished_at) in streaks.items()}
-
-
 def _checklist_item(
     row: Any,
     first_seen: dict[tuple[str, str], datetime | None],
@@ -234,7 +219,8 @@ def _checklist_item(
         evidence_url=row.evidence_url,
         evidence_text=row.evidence_text,
         detail=row.detail,
-        first_seen=first_seen.get((row.check_id, row.source)),
+        # A result that was not read this night has no «since»: its status says nothing about the site.
+        first_seen=first_seen.get((row.check_id, row.source)) if is_read(row.status, row.reason) else None,
         source=row.source,
         reason=row.reason,
     )

@@ -88,7 +88,7 @@ def test_a_portal_out_of_time_makes_the_run_partial_and_names_the_stage(monkeypa
     summary = pipeline.run_and_store(store, chosen, CrawlSettings(), RUN_DATE)
     assert summary.status == "partial"
     assert [(u.cve_inegi, u.stage, u.reason) for u in summary.unread] == [
-        (late.cve_inegi, "IPOMEX", "ipomex_sin_tiempo")
+        (late.cve_inegi, "ipomex", "ipomex_sin_tiempo")
     ]
     assert summary.error is not None and "IPOMEX sin leer en 1 municipio(s) por ipomex_sin_tiempo" in summary.error
     assert "se agotó el tiempo" in summary.error.lower() and late.nombre in summary.error
