@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from checks.catalogue import Catalogue
+from checks.model import Unread, stage_label
 from checks.obligations import ObligationCatalogue
 from checks.reasons import is_read
 from checks.scoring import OVERALL, SCORE_KEYS, SITE_SOURCE, AreaScore
@@ -47,7 +48,9 @@ from storage.page_rows import (
     RankingItem,
     RunItem,
     ScorePoint,
+    UnreadItem,
 )
+from storage.resume import ResumeLinks, resume_links, unread_of
 from storage.scores import score_values, stored_scores
 from storage.work import unit_of_work
 
@@ -266,27 +269,45 @@ def _alert_item(kind: str, check_id: str, run_id: int, created_at: datetime, url
 
 
 def runs(db: Database, limit: int = 200) -> list[RunItem]:
-    """The most recent runs of any status, newest first."""
+    """The most recent runs of any status, newest first, with what each did not read and how resumes link them."""
     r = RunRow
     query = (
         select(r.id, r.kind, r.status, r.started_at, r.finished_at, r.sites_done, r.pages_ok, r.pages_failed, r.error)
+        .add_columns(r.resumes_run_id)
         .order_by(r.started_at.desc(), r.id.desc())
         .limit(limit)
     )
     with unit_of_work(db, "listar las corridas", read_only=True) as session:
         rows = session.execute(query).all()
-    return [
-        RunItem(
-            id=row.id,
-            kind=row.kind,
-            status=row.status,
-            started_at=row.started_at,
-            finished_at=row.finished_at,
-            duration_seconds=(row.finished_at - row.started_at).total_seconds() if row.finished_at else None,
-            sites_done=row.sites_done,
-            pages_ok=row.pages_ok,
-            pages_failed=row.pages_failed,
-            error=row.error,
-        )
-        for row in rows
-    ]
+        ids = [row.id for row in rows]
+        unread, links = unread_of(session.connection(), ids), resume_links(session.connection(), ids)
+    return [_run_item(row, unread.get(row.id, []), links) for row in rows]
+
+
+def _run_item(row: Any, unread: Sequence[Unread], links: ResumeLinks) -> RunItem:
+    return RunItem(
+        id=row.id,
+        kind=row.kind,
+        status=row.status,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        duration_seconds=(row.finished_at - row.started_at).total_seconds() if row.finished_at else None,
+        sites_done=row.sites_done,
+        pages_ok=row.pages_ok,
+        pages_failed=row.pages_failed,
+        error=row.error,
+        unread=tuple(
+            UnreadItem(
+                cve_inegi=u.cve_inegi,
+                nombre=u.nombre,
+                stage=u.stage,
+                reason=u.reason,
+                detail=u.detail,
+                stage_label=stage_label(u.stage),
+            )
+            for u in unread
+        ),
+        resumes_run_id=row.resumes_run_id,
+        resumed_by=links.resumed_by.get(row.id),
+        carried=links.carried.get(row.id, 0),
+    )

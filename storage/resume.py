@@ -86,6 +86,20 @@ def run_unread(db: Database, run_id: int) -> list[Unread]:
         return unread_of(session.connection(), [run_id]).get(run_id, [])
 
 
+def pending_unread(db: Database) -> tuple[int, list[Unread]] | None:
+    """When the newest closed run (complete or partial) is partial: its id and what it did not read."""
+    with unit_of_work(db, "leer lo que quedó sin leer", read_only=True) as session:
+        newest = session.execute(
+            select(RunRow.id, RunRow.status)
+            .where(RunRow.status.in_(("complete", "partial")))
+            .order_by(RunRow.started_at.desc(), RunRow.id.desc())
+            .limit(1)
+        ).first()
+        if newest is None or newest.status != "partial":
+            return None
+        return newest.id, unread_of(session.connection(), [newest.id]).get(newest.id, [])
+
+
 @dataclass(frozen=True)
 class ResumeLinks:
     """How runs relate through --reanudar: who resumed each run, and how many stages each one carried."""
