@@ -35,6 +35,7 @@ NOT_READ = frozenset(
         "dns",
         "data_loss",
         "page_error",
+        "tls_unchecked",
         # The server asked us to come back later.
         "rate_limited",
     }

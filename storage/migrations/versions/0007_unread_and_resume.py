@@ -43,6 +43,7 @@ NOT_READ = (
     "dns",
     "data_loss",
     "page_error",
+    "tls_unchecked",
     "rate_limited",
 )
 CHANGES = (
