@@ -149,12 +149,12 @@ def _chosen(session: Session, run_id: int | None) -> RunRow:
     return newest
 
 
-def _refuse(session: Session, run: RunRow) -> None:
-    """Only a partial run that nothing resumed or superseded yet can be completed."""
+def _refuse(session: Session, run: RunRow, opening: int | None = None) -> None:
+    """Only a partial run that nothing (but the run opening now) resumed or superseded yet can be completed."""
     if run.status != "partial":
         done = {"complete": "terminó completa", "failed": "falló", "running": "sigue en curso"}.get(run.status, "")
         raise ResumeError(f"La corrida {run.id} {done}: sólo se reanuda una corrida parcial.")
-    later = select(RunRow.id).where(RunRow.resumes_run_id == run.id).limit(1)
+    later = select(RunRow.id).where(RunRow.resumes_run_id == run.id, RunRow.id != (opening or 0)).limit(1)
     by = session.scalar(later)
     if by is not None:
         raise ResumeError(f"La corrida {run.id} ya fue reanudada por la corrida {by}.")
@@ -192,7 +192,7 @@ def _run_date(params: str | None) -> date | None:
 def carry_forward(session: Session, run_id: int, plan: ResumePlan, stages: StageSources) -> dict[str, int]:
     """Copy into run_id, as its own rows, every stage the resumed run read (results, site outcome and page log,
     IPOMEX captures), mark them carried and count them in the run; return per stage how many municipalities."""
-    _refuse(session, _locked(session, plan.run_id))
+    _refuse(session, _locked(session, plan.run_id), opening=run_id)
     missed = {(item.cve_inegi, item.stage) for item in plan.missed}
     conn, carried = session.connection(), {}
     for stage, names in stages.items():
