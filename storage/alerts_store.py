@@ -24,7 +24,7 @@ from storage.models import (
     RunRow,
     SiteOutcomeRow,
 )
-from storage.reads import ReadResults
+from storage.reads import HISTORY_STATUS, ReadResults
 from storage.work import unit_of_work
 
 AVAILABILITY_CHECK = "sitio.disponible"
@@ -107,7 +107,7 @@ def history_runs(session: Session, run: RunRow, limit: int) -> list[int]:
     query = (
         select(RunRow.id)
         .where(
-            RunRow.status == "complete",
+            RunRow.status == HISTORY_STATUS,
             RunRow.kind == run.kind,
             or_(RunRow.started_at < run.started_at, and_(RunRow.started_at == run.started_at, RunRow.id <= run.id)),
         )

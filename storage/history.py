@@ -21,7 +21,7 @@ from storage.models import (
     RunRow,
     SiteOutcomeRow,
 )
-from storage.reads import ReadResults
+from storage.reads import HISTORY_STATUS, ReadResults
 from storage.work import unit_of_work
 
 # Dates given by users are Mexico City calendar days; times are stored in UTC.
@@ -92,7 +92,7 @@ Window = dict[int, tuple[int, datetime | None]]
 def _window(conn: Connection, since: date | None, until: date | None) -> Window:
     query = (
         select(RunRow.id, RunRow.finished_at)
-        .where(RunRow.status == "complete", *_within(since, until))
+        .where(RunRow.status == HISTORY_STATUS, *_within(since, until))
         .order_by(RunRow.started_at, RunRow.id)
     )
     return {run_id: (position, finished_at) for position, (run_id, finished_at) in enumerate(conn.execute(query))}

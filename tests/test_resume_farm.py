@@ -52,7 +52,9 @@ def test_reanudar_completes_a_night_left_partial_by_a_hanging_portal(tmp_path: P
     chosen = [
         s.cve_inegi
         for s in world.sites
-        if s.behaviour == "normal" and (s.ipomex.generation, s.ipomex.behaviour) == (IPOMEX4, NORMAL)
+        if s.behaviour == "normal"
+        and s.ipomex is not None
+        and (s.ipomex.generation, s.ipomex.behaviour) == (IPOMEX4, NORMAL)
     ][:TOWNS]
     hung = chosen[0]
     registry = tmp_path / "municipios.csv"

@@ -27,7 +27,8 @@ Portal = dict[str, Status]
 def record_portal(db: Database, run_id: int, cve: str, statuses: Portal | None) -> None:
     """A portal read with these fraction statuses, or (None) one that ran out of time: every fraction unread."""
     failure = None if statuses is not None else "ipomex_sin_tiempo"
-    found = statuses if statuses is not None else dict.fromkeys(FRACTIONS, "indeterminado")
+    unread: Portal = dict.fromkeys(FRACTIONS, "indeterminado")
+    found = statuses if statuses is not None else unread
     results = [CheckResult(fraction, status, reason=failure, source="ipomex4") for fraction, status in found.items()]
     record_ipomex(db, run_id, capture(cve, "ipomex4", failure), results)
 

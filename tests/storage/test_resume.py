@@ -27,7 +27,7 @@ from tests.storage.factories import capture, municipality, report
 
 TOWNS = [municipality("15001", "Acambay"), municipality("15002", "Acolman"), municipality("15003", "Aculco")]
 STAGES = {"sitio": {"sitio"}, "ipomex": {"ipomex", "ipomex3", "ipomex4"}}
-PARAMS = {"run_date": "2026-11-24"}
+PARAMS: dict[str, object] = {"run_date": "2026-11-24"}
 FRACTION = "ipomex.92.i"
 
 
