@@ -11,6 +11,7 @@ from config.registry import Municipality
 from core.clock import local_text
 from storage.db import Database
 from storage.operator_store import SiteFact, last_complete_run, queue_once, run_facts, site_facts
+from storage.resume import describe_unread, run_unread
 
 logger = logging.getLogger("vigia.alerts")
 
@@ -68,8 +69,9 @@ def run_notices(db: Database, cfg: AlertsConfig, run_id: int, planned: Sequence[
         if _queue(db, run_id, cfg.operador.correo, f"operador:caida_masiva:{run_id}", subject, text):
             queued.append("caida_masiva")
     if run.status == "partial":
-        missing = missing_list(sites, planned)
-        subject = f"Vigía: corrida {run_id} parcial, {len(missing)} municipios sin leer"
+        stored = run_unread(db, run_id)
+        missing = [f"- {line}" for line in describe_unread(stored)] if stored else missing_list(sites, planned)
+        subject = f"Vigía: corrida {run_id} parcial, {len(missing)} {'etapas' if stored else 'municipios'} sin leer"
         text = (
             f"La corrida {run_id} terminó parcial{': ' + run.error if run.error else ''}. No se derivan alertas de ella "
             "y lo que no se leyó no cuenta como cambio. Lo que faltó:\n\n" + "\n".join(missing) + "\n\n"
@@ -81,7 +83,8 @@ def run_notices(db: Database, cfg: AlertsConfig, run_id: int, planned: Sequence[
 
 
 def missing_list(sites: Sequence[SiteFact], planned: Sequence[Municipality]) -> list[str]:
-    """One Spanish line per planned municipality that was not read: never reached, or stopped by our side."""
+    """One Spanish line per planned municipality whose site was not read (never reached, or stopped by our side),
+    for a run that stored no list of what it did not read (storage.resume)."""
     seen = {s.cve_inegi: s for s in sites}
     lines = []
     for town in sorted(planned, key=lambda m: m.cve_inegi):

@@ -134,3 +134,25 @@ class SourceReport:
     failure: str | None = None
     failure_detail: str | None = None
     facts: object | None = None
+
+
+# A run's stages are its sources' package names (spiders.sitio → sitio); users read these labels.
+STAGE_LABELS = {"sitio": "sitio", "ipomex": "IPOMEX"}
+
+
+def stage_label(stage: str) -> str:
+    """The user-facing name of a stage (ipomex → IPOMEX)."""
+    return STAGE_LABELS.get(stage, stage)
+
+
+@dataclass(frozen=True)
+class Unread:
+    """One municipality's stage that was not read definitively in a run, and why (a machine code and Spanish).
+
+    stage is the source's package name (sitio, ipomex); stage_label() gives its name for users."""
+
+    cve_inegi: str
+    nombre: str
+    stage: str
+    reason: str
+    detail: str

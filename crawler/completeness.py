@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from checks.ipomex_eval import capture_failure_detail
-from checks.model import SourceReport
+from checks.model import SourceReport, Unread, stage_label
 from crawler.failures import DETAILS
 
 # Reasons that say "not read this time" (out of time, interrupted, crashed), not "read and found wanting": a
@@ -17,25 +16,12 @@ NOT_DEFINITIVE = frozenset(
 )
 NO_REPORT = "sin_reporte"
 NO_REPORT_DETAIL = "el rastreo terminó sin entregar el resultado de esta etapa"
-STAGES = {"sitio": "sitio", "ipomex": "IPOMEX"}
 LISTED = 10  # names shown per reason; the rest are counted
 
 
-@dataclass(frozen=True)
-class Unread:
-    """One municipality's stage that was not read definitively in a run, and why (a machine code and Spanish)."""
-
-    cve_inegi: str
-    nombre: str
-    stage: str
-    reason: str
-    detail: str
-
-
 def stage_of(module: str) -> str:
-    """The user-facing stage name of a source module (spiders.ipomex → IPOMEX)."""
-    short = module.rsplit(".", 1)[-1]
-    return STAGES.get(short, short)
+    """The stage of a source module: its package name (spiders.ipomex → ipomex)."""
+    return module.rsplit(".", 1)[-1]
 
 
 def reason_detail(reason: str, detail: str | None) -> str:
@@ -71,5 +57,5 @@ def partial_message(unread: Iterable[Unread]) -> str:
     parts = []
     for (stage, reason, detail), who in groups.items():
         shown = ", ".join(who[:LISTED]) + (f" y {len(who) - LISTED} más" if len(who) > LISTED else "")
-        parts.append(f"{stage} sin leer en {len(who)} municipio(s) por {reason} ({detail}): {shown}")
+        parts.append(f"{stage_label(stage)} sin leer en {len(who)} municipio(s) por {reason} ({detail}): {shown}")
     return "Corrida parcial: " + "; ".join(parts) + "."

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
 from checks.catalogue import load_catalogue
 from checks.ipomex_model import IpomexCapture
-from checks.model import SiteReport, SourceReport
+from checks.model import SiteReport, SourceReport, Unread
 from checks.obligations import load_obligations
 from config.registry import Municipality
 from core.errors import CrawlError
 from crawler.browser import RenderStats
-from crawler.completeness import Unread, missing, partial_message, stage_of, unread_reports
+from crawler.completeness import missing, partial_message, stage_of, unread_reports
 from crawler.netprobe import NetworkProbe, accuses, offline_report
 from crawler.runner import crawl
 from crawler.settings import CrawlSettings
@@ -30,7 +30,7 @@ class RunStore(Protocol):
 
     def start(self, kind: str, municipalities: Sequence[Municipality], params: dict[str, object]) -> int: ...
     def record(self, run_id: int, report: SourceReport) -> None: ...
-    def finish(self, run_id: int, status: str, error: str | None = None) -> None: ...
+    def finish(self, run_id: int, status: str, error: str | None = None, unread: Sequence[Unread] = ()) -> None: ...
 
 
 @dataclass
@@ -51,6 +51,9 @@ class RunSummary:
     browser: RenderStats | None = None
     # Each municipality's stage that was not read definitively (out of time, interrupted, never reported).
     unread: list[Unread] = field(default_factory=list)
+    # A resume (vigia crawl --reanudar): the partial run it completes and, per stage, the municipalities it carried.
+    resumed_run_id: int | None = None
+    carried: dict[str, int] = field(default_factory=dict)
 
 
 def network_alarm(reports: Sequence[SiteReport], cfg: CrawlSettings) -> str | None:
@@ -63,6 +66,20 @@ def network_alarm(reports: Sequence[SiteReport], cfg: CrawlSettings) -> str | No
         f"{len(down)} de {len(crawled)} sitios fueron inalcanzables a la vez: probablemente falla la red de "
         "Vigía y no los portales. La corrida no se publica; revise la conexión y vuelva a ejecutarla."
     )
+
+
+def run_params(cfg: CrawlSettings, run_date: date) -> dict[str, object]:
+    """The parameters a run records; loading the rules first, so that a broken catalogue or obligations file stops
+    every caller (crawl, demo, nightly, resume) before a run row exists."""
+    load_catalogue()
+    load_obligations()
+    return {
+        "run_date": run_date.isoformat(),
+        "max_depth": cfg.max_depth,
+        "max_pages": cfg.max_pages,
+        "obey_robots": cfg.obey_robots,
+        "ipomex": cfg.ipomex,
+    }
 
 
 def run_and_store(
@@ -80,35 +97,66 @@ def run_and_store(
     No site is recorded as unreachable unless the connectivity probe (default: VIGIA_PROBE_HOSTS) succeeds; when
     it fails the site is `sin_red` and the run fails, however few sites it had."""
     started = time.monotonic()
-    # A broken catalogue or obligations file must stop every caller (crawl, demo, nightly) before a run row exists.
-    load_catalogue()
-    load_obligations()
-    params: dict[str, object] = {
-        "run_date": run_date.isoformat(),
-        "max_depth": cfg.max_depth,
-        "max_pages": cfg.max_pages,
-        "obey_robots": cfg.obey_robots,
-        "ipomex": cfg.ipomex,
-    }
+    params = run_params(cfg, run_date)
+    loaded = load_sources(sources)
     run_id = store.start(kind, municipalities, params)
-    recorder = _Recorder(store, run_id, load_sources(sources), on_event)
-    recorder.names = {m.cve_inegi: m.nombre for m in municipalities}
-    recorder.network(probe or NetworkProbe.from_settings(), run_date)
-    try:
-        plans = {module: source.plan(municipalities, cfg, run_date) for module, source in recorder.sources.items()}
-        for report in (report for plan in plans.values() for report in plan.decided):
-            recorder.handle(report)
-        for event in crawl(plans, cfg, run_date):
-            recorder.handle(event)
-    except CrawlError as exc:
-        store.finish(run_id, "failed", str(exc))
-        raise
-    except BaseException:
-        store.finish(run_id, "failed", "interrumpida antes de terminar")
-        raise
-    status, error = recorder.closing_status(plans, cfg)
-    store.finish(run_id, status, error)
-    return recorder.summary(status, error, len(municipalities), round(time.monotonic() - started, 1))
+    night = Night(store, run_id, loaded, cfg, run_date, on_event, probe, started)
+    return night.crawl(dict.fromkeys(loaded, municipalities), municipalities)
+
+
+@dataclass
+class Night:
+    """An open run to crawl into: where it is stored, its sources and settings (shared by a resume)."""
+
+    store: RunStore
+    run_id: int
+    sources: dict[str, Source]
+    cfg: CrawlSettings
+    run_date: date
+    on_event: Callable[[object], None] | None = None
+    probe: NetworkProbe | None = None
+    started: float = field(default_factory=time.monotonic)
+
+    def crawl(
+        self,
+        chosen: Mapping[str, Sequence[Municipality]],
+        municipalities: Sequence[Municipality],
+        missed: Sequence[Unread] = (),
+    ) -> RunSummary:
+        """Plan each source over its chosen municipalities, crawl, store every report and close the run honestly;
+        missed pairs (a resume's) that no source planned stay unread."""
+        recorder = _Recorder(self.store, self.run_id, self.sources, self.on_event)
+        recorder.names = {m.cve_inegi: m.nombre for m in municipalities}
+        recorder.network(self.probe or NetworkProbe.from_settings(), self.run_date)
+        cfg, run_date = self.cfg, self.run_date
+        try:
+            plans = {module: source.plan(chosen[module], cfg, run_date) for module, source in self.sources.items()}
+            for report in (report for plan in plans.values() for report in plan.decided):
+                recorder.handle(report)
+            for event in crawl(plans, cfg, run_date):
+                recorder.handle(event)
+        except CrawlError as exc:
+            self.store.finish(self.run_id, "failed", str(exc))
+            raise
+        except BaseException:
+            self.store.finish(self.run_id, "failed", "interrumpida antes de terminar")
+            raise
+        recorder.unread = unplanned(missed, plans)
+        status, error = recorder.closing_status(plans, cfg)
+        self.store.finish(self.run_id, status, error, recorder.unread)
+        return recorder.summary(status, error, len(municipalities), round(time.monotonic() - self.started, 1))
+
+
+def planned_cves(plan: SourcePlan) -> list[str]:
+    """The municipalities a source's plan covers (targets to visit and reports already decided)."""
+    cves = [getattr(t, "cve_inegi", None) for t in plan.targets] + [r.cve_inegi for r in plan.decided]
+    return [cve for cve in cves if cve]
+
+
+def unplanned(missed: Sequence[Unread], plans: Mapping[str, SourcePlan]) -> list[Unread]:
+    """The missed pairs no source planned (municipality out of the registry, stage switched off): still unread."""
+    planned = {(cve, stage_of(module)) for module, plan in plans.items() for cve in planned_cves(plan)}
+    return [item for item in missed if (item.cve_inegi, item.stage) not in planned]
 
 
 class _Recorder:
@@ -180,9 +228,7 @@ class _Recorder:
         return "complete", None
 
     def _unread(self, module: str, plan: SourcePlan) -> list[Unread]:
-        stage, delivered = stage_of(module), self.delivered[module]
-        planned = [t.cve_inegi for t in plan.targets if getattr(t, "cve_inegi", None)]
-        planned += [r.cve_inegi for r in plan.decided if r.cve_inegi]
+        stage, delivered, planned = stage_of(module), self.delivered[module], planned_cves(plan)
         recorded = [r.cve_inegi for r in delivered if r.cve_inegi]
         return unread_reports(stage, delivered, self.names) + missing(stage, planned, recorded, self.names)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -45,6 +46,11 @@ HANG = Hang()
 Answer = Resource | Hang
 
 
+def portal_key(site: IpomexSite) -> tuple[str | None, int | None]:
+    """What tells one municipality's portal from another's on the shared host."""
+    return (site.ipo3_id.lower() if site.ipo3_id else None, site.ipo4_id)
+
+
 class IpomexPortal:
     """Answers every IPOMEX path for the municipalities of a world (pure: no I/O, no waiting)."""
 
@@ -64,6 +70,15 @@ class IpomexPortal:
         if path.startswith("/recursos/ipo/files_ipo/") and path.endswith(".pdf"):
             return Resource(200, "application/pdf", tiny_pdf("Formato IPOMEX"))
         return ipomex3.not_found_page()
+
+    def site_of(self, path: str) -> IpomexSite | None:
+        """The municipality a request is about (None for the portal's shared pages and scripts)."""
+        for pattern in (INDEX, SHELL, DATA):
+            match = pattern.match(path)
+            if match:
+                return self.ipo3.get(match.group(1).lower())
+        match = SUJETO.match(path)
+        return self.ipo4.get(int(match.group(1))) if match else None
 
     def answer_ipo3(self, path: str, base: str) -> Answer:
         """Index, fraction shells, data JSON and static files of IPOMEX 3."""
@@ -119,20 +134,49 @@ class IpomexPortal:
 
 
 class IpomexServer:
-    """aiohttp side of the portal: serves answers, holding hung requests until hang_seconds or shutdown."""
+    """aiohttp side of the portal: serves answers, holding hung requests until hang_seconds or shutdown.
+
+    A held portal (hold) answers nothing until it is let go (let_go), then answers normally: a portal that hangs for
+    one night and is back the next. requests counts the requests each municipality's portal received."""
 
     def __init__(self, sites: Iterable[IpomexSite], hang_seconds: float) -> None:
         self.portal = IpomexPortal(sites)
         self.hang_seconds = hang_seconds
         self.closing = asyncio.Event()
         self.hanging = 0  # requests being held right now
+        self.held: frozenset[tuple[str | None, int | None]] = frozenset()
+        self.freed = asyncio.Event()
+        self.requests: Counter[tuple[str | None, int | None]] = Counter()
 
     def release(self) -> None:
         """End every hang now (call in the server's loop, e.g. through call_soon_threadsafe)."""
         self.closing.set()
+        self.freed.set()
+
+    def hold(self, sites: Iterable[IpomexSite]) -> None:
+        """Hold these municipalities' portals until let_go (call in the server's loop)."""
+        self.held = frozenset(portal_key(site) for site in sites)
+        self.freed.clear()
+
+    def let_go(self) -> None:
+        """Answer the held portals again, the requests waiting included (call in the server's loop)."""
+        self.held = frozenset()
+        self.freed.set()
+
+    async def _held(self, site: IpomexSite | None) -> None:
+        if site is None:
+            return
+        self.requests[portal_key(site)] += 1
+        if portal_key(site) in self.held:
+            self.hanging += 1
+            try:
+                await self.freed.wait()
+            finally:
+                self.hanging -= 1
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Serve one request; a hang ends with 504 after hang_seconds, or at shutdown."""
+        await self._held(self.portal.site_of(request.path))
         answer = self.portal.answer(request.path, f"http://{request.host}")
         if isinstance(answer, Hang):
             self.hanging += 1

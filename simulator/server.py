@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from types import TracebackType
 from urllib.parse import parse_qsl
@@ -14,7 +15,7 @@ from aiohttp import web
 from config.latency import IPOMEX_HOST, LatencyModel
 from config.registry import Municipality
 from simulator.ipomex_model import IPOMEX3, IPOMEX4
-from simulator.ipomex_server import IpomexServer
+from simulator.ipomex_server import IpomexServer, portal_key
 from simulator.latency_gate import LatencyGate
 from simulator.model import DOWN, Resource, SimSite
 from simulator.special import not_found, redirect
@@ -126,8 +127,37 @@ class FarmServer:
 
     @property
     def ipomex_hanging(self) -> int:
-        """How many IPOMEX requests of timing-out municipalities are being held right now."""
+        """How many IPOMEX requests of timing-out or held municipalities are being held right now."""
         return self._ipomex.hanging if self._ipomex is not None else 0
+
+    def hold_ipomex(self, cves: Iterable[str]) -> None:
+        """Make these municipalities' IPOMEX portals answer nothing until release_ipomex (a portal down tonight)."""
+        sites = [self.world.ipomex(cve) for cve in cves]
+        self._in_loop(lambda portal: portal.hold(sites))
+
+    def release_ipomex(self) -> None:
+        """The held IPOMEX portals answer again, the requests already waiting included."""
+        self._in_loop(lambda portal: portal.let_go())
+
+    def ipomex_requests(self, cve: str) -> int:
+        """How many requests the simulated IPOMEX received about one municipality (its index, fractions, API)."""
+        if self._ipomex is None:
+            return 0
+        return self._ipomex.requests[portal_key(self.world.ipomex(cve))]
+
+    def _in_loop(self, action: Callable[[IpomexServer], None]) -> None:
+        """Run an action on the IPOMEX server inside the farm's loop, and wait until it ran."""
+        loop, portal = self._loop, self._ipomex
+        if loop is None or portal is None:
+            raise RuntimeError("la granja simulada no está en marcha")
+        done = threading.Event()
+
+        def run() -> None:
+            action(portal)
+            done.set()
+
+        loop.call_soon_threadsafe(run)
+        done.wait(STOP_TIMEOUT)
 
     def ipomex_url_for(self, cve_inegi: str) -> str | None:
         """Absolute IPOMEX 3 index URL of a municipality published there, else None."""

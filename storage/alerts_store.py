@@ -24,6 +24,7 @@ from storage.models import (
     RunRow,
     SiteOutcomeRow,
 )
+from storage.reads import HISTORY_STATUS, ReadResults
 from storage.work import unit_of_work
 
 AVAILABILITY_CHECK = "sitio.disponible"
@@ -106,7 +107,7 @@ def history_runs(session: Session, run: RunRow, limit: int) -> list[int]:
     query = (
         select(RunRow.id)
         .where(
-            RunRow.status == "complete",
+            RunRow.status == HISTORY_STATUS,
             RunRow.kind == run.kind,
             or_(RunRow.started_at < run.started_at, and_(RunRow.started_at == run.started_at, RunRow.id <= run.id)),
         )
@@ -217,31 +218,30 @@ def _down_sites(run_ids: Sequence[int], cves: Collection[str]) -> Any:
 def check_observations(
     session: Session, run_ids: Sequence[int], cves: Collection[str], depth: int
 ) -> list[RankedObservation]:
-    """Per (cve, check) but availability: its `depth` newest definitive statuses and its newest cumple, skipping
-    runs where the site was down; ranked in SQL so that only those rows leave the database."""
+    """Per (cve, check) but availability: its `depth` newest definitive statuses read (storage.reads) and its newest
+    cumple, skipping runs where the site was down; ranked in SQL so that only those rows leave the database."""
     down = _down_sites(run_ids, cves)
-    c, k, d = CheckResultRow, CheckKeyRow, ResultDetailRow
-    newest = (RunRow.started_at.desc(), RunRow.id.desc(), c.check_key.desc())
+    read = ReadResults()
+    c, d, runs, k = read.results, read.details, read.runs, CheckKeyRow
+    newest = (runs.c.started_at.desc(), runs.c.id.desc(), c.c.check_key.desc())
     ranked = (
-        select(
-            c.cve_inegi,
+        read.select(
+            c.c.cve_inegi,
             k.check_id,
-            c.run_id,
-            c.status,
-            d.evidence_url,
-            d.evidence_text,
-            RunRow.finished_at,
-            func.row_number().over(partition_by=(c.cve_inegi, k.check_id), order_by=newest).label("rank"),
-            func.row_number().over(partition_by=(c.cve_inegi, k.check_id, c.status), order_by=newest).label("nth"),
+            c.c.run_id,
+            c.c.status,
+            d.c.evidence_url,
+            d.c.evidence_text,
+            runs.c.finished_at,
+            func.row_number().over(partition_by=(c.c.cve_inegi, k.check_id), order_by=newest).label("rank"),
+            func.row_number().over(partition_by=(c.c.cve_inegi, k.check_id, c.c.status), order_by=newest).label("nth"),
         )
-        .join(RunRow, RunRow.id == c.run_id)
-        .join(k, k.id == c.check_key)
-        .join(d, d.id == c.detail_id)
-        .outerjoin(down, and_(down.c.run_id == c.run_id, down.c.cve_inegi == c.cve_inegi))
+        .join(k, k.id == c.c.check_key)
+        .outerjoin(down, and_(down.c.run_id == c.c.run_id, down.c.cve_inegi == c.c.cve_inegi))
         .where(
-            c.run_id.in_(run_ids),
-            c.cve_inegi.in_(cves),
-            c.status.in_(DEFINITIVE),
+            c.c.run_id.in_(run_ids),
+            c.c.cve_inegi.in_(cves),
+            c.c.status.in_(DEFINITIVE),
             k.check_id != AVAILABILITY_CHECK,
             down.c.run_id.is_(None),
         )

@@ -15,7 +15,8 @@ from sqlalchemy import Connection, Engine, Insert, Table, and_, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from checks.model import CheckResult, PageRecord
-from storage.models import CheckKeyRow, CheckResultRow, ResultChangeRow, ResultDetailRow, RunRow
+from storage.models import CheckKeyRow, CheckResultRow, ResultChangeRow, ResultDetailRow
+from storage.reads import ReadResults
 
 # (reason, detail, evidence_url, evidence_text, law, last_update): what result_details deduplicates.
 DetailValues = tuple[str | None, str | None, str | None, str | None, str | None, date | None]
@@ -167,31 +168,21 @@ def store_results(
 
 
 def record_changes(conn: Connection, run_id: int) -> None:
-    """Write the run's status changes against each municipality+check's previous complete run that has it."""
+    """Write the run's status changes: each result read in it against the last complete run that read the same
+    check (storage.reads); a result that was not read is no change and no baseline."""
     conn.execute(changes_statement(run_id))
 
 
 def changes_statement(run_id: int) -> Insert:
     """INSERT … SELECT of the run's change rows (plain SQLAlchemy constructs: SQLite and PostgreSQL alike)."""
-    cur = CheckResultRow.__table__.alias("cur")
-    before = CheckResultRow.__table__.alias("before")
-    older = CheckResultRow.__table__.alias("older")
-    # Walks the primary key (cve, check, run) backwards from the run: one index seek per result.
-    previous_run = (
-        select(older.c.run_id)
-        .join(RunRow, RunRow.id == older.c.run_id)
-        .where(
-            older.c.cve_inegi == cur.c.cve_inegi,
-            older.c.check_key == cur.c.check_key,
-            older.c.run_id < run_id,
-            RunRow.status == "complete",
-        )
-        .order_by(older.c.run_id.desc())
-        .limit(1)
-        .correlate(cur)
-        .scalar_subquery()
+    current, older = ReadResults(), ReadResults()
+    cur = current.results
+    paired = (
+        current.select(cur, older.previous_run(cur, run_id).label("previous_run_id"))
+        .where(cur.c.run_id == run_id)
+        .subquery()
     )
-    paired = select(cur, previous_run.label("previous_run_id")).where(cur.c.run_id == run_id).subquery()
+    before = CheckResultRow.__table__.alias("before")
     changed = (
         select(
             paired.c.run_id,

@@ -12,17 +12,18 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from checks.catalogue import Catalogue
+from checks.model import Unread, stage_label
 from checks.obligations import ObligationCatalogue
+from checks.reasons import is_read
 from checks.scoring import OVERALL, SCORE_KEYS, SITE_SOURCE, AreaScore
 from storage.dashboard_series import (
-    History,
     check_label,
     check_page,
-    complete_history,
     ipomex_matrix,
     newest_complete_run,
     ranked_runs,
     score_series,
+    status_since,
 )
 from storage.db import Database
 from storage.models import (
@@ -47,7 +48,9 @@ from storage.page_rows import (
     RankingItem,
     RunItem,
     ScorePoint,
+    UnreadItem,
 )
+from storage.resume import ResumeLinks, resume_links, unread_of
 from storage.scores import score_values, stored_scores
 from storage.work import unit_of_work
 
@@ -173,8 +176,7 @@ def municipality_page(
         latest = ranked_runs(_cve_in([cve]))
         run = session.execute(select(latest.c.run_id, latest.c.finished_at).where(latest.c.rank == 1)).first()
         rows = _current_rows(session, cve, run.run_id) if run else []
-        complete, history = complete_history(session, cve)
-        first_seen = _first_seen(complete, history)
+        first_seen = status_since(session, cve, run.run_id) if run else {}
         return MunicipalityResponse(
             cve_inegi=m.cve_inegi,
             nombre=m.nombre,
@@ -205,20 +207,6 @@ def _current_rows(session: Session, cve: str, run_id: int) -> list[Any]:
     return list(session.execute(query))
 
 
-def _first_seen(
-    complete: Sequence[tuple[int, datetime | None]], history: History
-) -> dict[tuple[str, str], datetime | None]:
-    """Per (check, source): finish time of the run that began its current streak of one status."""
-    streaks: dict[tuple[str, str], tuple[str, datetime | None]] = {}
-    for run_id, finished_at in complete:
-        for check_id, source, status in history.get(run_id, ()):
-            key = (check_id, source)
-            streak = streaks.get(key)
-            if streak is None or streak[0] != status:
-                streaks[key] = (status, finished_at)
-    return {key: finished_at for key, (_, finished_at) in streaks.items()}
-
-
 def _checklist_item(
     row: Any,
     first_seen: dict[tuple[str, str], datetime | None],
@@ -234,7 +222,8 @@ def _checklist_item(
         evidence_url=row.evidence_url,
         evidence_text=row.evidence_text,
         detail=row.detail,
-        first_seen=first_seen.get((row.check_id, row.source)),
+        # A result that was not read this night has no «since»: its status says nothing about the site.
+        first_seen=first_seen.get((row.check_id, row.source)) if is_read(row.status, row.reason) else None,
         source=row.source,
         reason=row.reason,
     )
@@ -280,27 +269,45 @@ def _alert_item(kind: str, check_id: str, run_id: int, created_at: datetime, url
 
 
 def runs(db: Database, limit: int = 200) -> list[RunItem]:
-    """The most recent runs of any status, newest first."""
+    """The most recent runs of any status, newest first, with what each did not read and how resumes link them."""
     r = RunRow
     query = (
         select(r.id, r.kind, r.status, r.started_at, r.finished_at, r.sites_done, r.pages_ok, r.pages_failed, r.error)
+        .add_columns(r.resumes_run_id)
         .order_by(r.started_at.desc(), r.id.desc())
         .limit(limit)
     )
     with unit_of_work(db, "listar las corridas", read_only=True) as session:
         rows = session.execute(query).all()
-    return [
-        RunItem(
-            id=row.id,
-            kind=row.kind,
-            status=row.status,
-            started_at=row.started_at,
-            finished_at=row.finished_at,
-            duration_seconds=(row.finished_at - row.started_at).total_seconds() if row.finished_at else None,
-            sites_done=row.sites_done,
-            pages_ok=row.pages_ok,
-            pages_failed=row.pages_failed,
-            error=row.error,
-        )
-        for row in rows
-    ]
+        ids = [row.id for row in rows]
+        unread, links = unread_of(session.connection(), ids), resume_links(session.connection(), ids)
+    return [_run_item(row, unread.get(row.id, []), links) for row in rows]
+
+
+def _run_item(row: Any, unread: Sequence[Unread], links: ResumeLinks) -> RunItem:
+    return RunItem(
+        id=row.id,
+        kind=row.kind,
+        status=row.status,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        duration_seconds=(row.finished_at - row.started_at).total_seconds() if row.finished_at else None,
+        sites_done=row.sites_done,
+        pages_ok=row.pages_ok,
+        pages_failed=row.pages_failed,
+        error=row.error,
+        unread=tuple(
+            UnreadItem(
+                cve_inegi=u.cve_inegi,
+                nombre=u.nombre,
+                stage=u.stage,
+                reason=u.reason,
+                detail=u.detail,
+                stage_label=stage_label(u.stage),
+            )
+            for u in unread
+        ),
+        resumes_run_id=row.resumes_run_id,
+        resumed_by=links.resumed_by.get(row.id),
+        carried=links.carried.get(row.id, 0),
+    )

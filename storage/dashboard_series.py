@@ -16,8 +16,17 @@ from checks.obligations import ObligationCatalogue
 from checks.scoring import PRECEDENCE, SITE_SOURCE, precedence_rank
 from storage.compact import key_names
 from storage.db import Database
-from storage.models import CheckKeyRow, CheckResultRow, MunicipalityRow, ResultDetailRow, RunRow, SiteOutcomeRow
+from storage.models import (
+    CheckKeyRow,
+    CheckResultRow,
+    MunicipalityRow,
+    ResultChangeRow,
+    ResultDetailRow,
+    RunRow,
+    SiteOutcomeRow,
+)
 from storage.page_rows import CheckCount, CheckMunicipality, CheckResponse, IpomexResponse, IpomexRow, ScorePoint
+from storage.reads import ReadResults
 from storage.scores import score_history, values
 from storage.work import unit_of_work
 
@@ -59,29 +68,24 @@ def latest_runs() -> Subquery:
 
 # The matrix's status of a fraction without any result in the municipality's latest complete run.
 NO_DATA = "sin_dato"
-# A municipality's results per complete run: run_id -> [(check_id, source, status)].
-History = dict[int, list[tuple[str, str, str]]]
 
 
-def complete_history(session: Session, cve: str) -> tuple[list[tuple[int, datetime | None]], History]:
-    """Complete runs (id, finished_at), oldest first, and cve's results in each of them (one contiguous range of
-    the primary key (cve, check, run))."""
-    complete = select(RunRow.id).where(RunRow.status == "complete")
-    runs = [
-        (run_id, finished_at)
-        for run_id, finished_at in session.execute(
-            select(RunRow.id, RunRow.finished_at)
-            .where(RunRow.status == "complete")
-            .order_by(RunRow.started_at, RunRow.id)
-        )
-    ]
-    c = CheckResultRow
-    query = select(c.run_id, c.check_key, c.status).where(c.cve_inegi == cve, c.run_id.in_(complete))
-    names = key_names(session.connection())
-    history: History = defaultdict(list)
-    for run_id, key, status in session.connection().execute(query):
-        history[run_id].append((*names[key], status))
-    return runs, history
+def status_since(session: Session, cve: str, run_id: int) -> dict[tuple[str, str], datetime | None]:
+    """Per (check, source) of cve read up to run_id: when its current status began, i.e. the finish of the run of
+    its last change (the change log, storage.compact) or else of the first complete run that read it."""
+    conn, ch = session.connection(), ResultChangeRow
+    read = ReadResults()
+    r = read.results
+    first = read.select(r.c.check_key, func.min(r.c.run_id)).where(r.c.cve_inegi == cve, r.c.run_id <= run_id)
+    changed = select(ch.check_key, func.max(ch.run_id)).where(ch.cve_inegi == cve, ch.run_id <= run_id)
+    since: dict[int, int] = {key: run for key, run in conn.execute(first.group_by(r.c.check_key))}
+    since.update({key: run for key, run in conn.execute(changed.group_by(ch.check_key))})
+    finished = {
+        found: at
+        for found, at in conn.execute(select(RunRow.id, RunRow.finished_at).where(RunRow.id.in_(set(since.values()))))
+    }
+    names = key_names(conn)
+    return {names[key]: finished.get(run) for key, run in since.items()}
 
 
 def score_series(session: Session, cve: str) -> list[ScorePoint]:

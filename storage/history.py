@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from core.clock import LOCAL_TZ
@@ -21,6 +21,7 @@ from storage.models import (
     RunRow,
     SiteOutcomeRow,
 )
+from storage.reads import HISTORY_STATUS, ReadResults
 from storage.work import unit_of_work
 
 # Dates given by users are Mexico City calendar days; times are stored in UTC.
@@ -91,7 +92,7 @@ Window = dict[int, tuple[int, datetime | None]]
 def _window(conn: Connection, since: date | None, until: date | None) -> Window:
     query = (
         select(RunRow.id, RunRow.finished_at)
-        .where(RunRow.status == "complete", *_within(since, until))
+        .where(RunRow.status == HISTORY_STATUS, *_within(since, until))
         .order_by(RunRow.started_at, RunRow.id)
     )
     return {run_id: (position, finished_at) for position, (run_id, finished_at) in enumerate(conn.execute(query))}
@@ -101,7 +102,8 @@ def timeline(
     db: Database, cve: str, check_id: str | None = None, since: date | None = None, until: date | None = None
 ) -> list[TimelineEntry]:
     """Per check of a municipality (optionally one), its status at the first complete run of the window (local
-    dates) and then each change of status, oldest first; nights that repeat the last status are not listed."""
+    dates) that read it and then each change of status, oldest first; nights that repeat the last status, and
+    nights that did not read the check (storage.reads), are not listed."""
     with unit_of_work(db, "leer la historia del municipio", read_only=True) as session:
         conn = session.connection()
         window = _window(conn, since, until)
@@ -127,20 +129,23 @@ _Observed = tuple[int, int, str, str | None, str | None, str | None]  # run, key
 
 
 def _first_observations(conn: Connection, cve: str, window: Window, keys: list[int] | None) -> list[_Observed]:
-    """Each check's result in the first run of the window that has it: a range scan of the primary key."""
-    c, d = CheckResultRow, ResultDetailRow
-    firsts = select(c.check_key, func.min(c.run_id).label("run_id")).where(
-        c.cve_inegi == cve, c.run_id.in_(list(window))
+    """Each check's first result read in the window (storage.reads), or its first result when none was read."""
+    read, c, d = ReadResults(), CheckResultRow, ResultDetailRow
+    r = read.results
+    first_read = read.select(r.c.check_key, func.min(r.c.run_id)).where(
+        r.c.cve_inegi == cve, r.c.run_id.in_(list(window))
     )
+    first_any = select(c.check_key, func.min(c.run_id)).where(c.cve_inegi == cve, c.run_id.in_(list(window)))
     if keys is not None:
-        firsts = firsts.where(c.check_key.in_(keys))
-    first = firsts.group_by(c.check_key).subquery()
+        first_read, first_any = first_read.where(r.c.check_key.in_(keys)), first_any.where(c.check_key.in_(keys))
+    chosen: dict[int, int] = {key: run for key, run in conn.execute(first_any.group_by(c.check_key))}
+    chosen.update({key: run for key, run in conn.execute(first_read.group_by(r.c.check_key))})
     query = (
         select(c.run_id, c.check_key, c.status, d.reason, d.evidence_url, d.evidence_text)
-        .join(first, and_(c.cve_inegi == cve, c.check_key == first.c.check_key, c.run_id == first.c.run_id))
         .join(d, d.id == c.detail_id)
+        .where(c.cve_inegi == cve, c.run_id.in_(set(chosen.values())), c.check_key.in_(list(chosen)))
     )
-    return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
+    return [tuple(row) for row in conn.execute(query) if chosen[row.check_key] == row.run_id]  # type: ignore[misc]
 
 
 def _timeline_changes(conn: Connection, cve: str, window: Window, keys: list[int] | None) -> list[_Observed]:

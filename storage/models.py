@@ -112,6 +112,33 @@ class RunRow(Base):
     pid: Mapped[int | None] = mapped_column(Integer)
     hostname: Mapped[str | None] = mapped_column(String(255))
     params: Mapped[str] = mapped_column(Text, default="{}")
+    # The partial run this run completes (vigia crawl --reanudar, revision 0007); None for a run of its own.
+    resumes_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+
+class UnreadStageRow(Base):
+    """A municipality's stage (sitio, ipomex) that a run did not read definitively, and why; append-only."""
+
+    __tablename__ = "unread_stages"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    cve_inegi: Mapped[str] = mapped_column(ForeignKey("municipalities.cve_inegi"), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(50))
+    # The reason in Spanish, as the run told it.
+    detail: Mapped[str] = mapped_column(Text)
+
+
+class CarriedStageRow(Base):
+    """A municipality's stage whose results a resuming run copied from the partial run that read it; append-only."""
+
+    __tablename__ = "carried_stages"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    cve_inegi: Mapped[str] = mapped_column(ForeignKey("municipalities.cve_inegi"), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    # The run that actually read it (the original one when a resumed run is resumed again).
+    from_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
 
 
 class SiteOutcomeRow(Base):
@@ -204,7 +231,8 @@ class CheckResultRow(Base):
 
 
 class ResultChangeRow(Base):
-    """A result whose status differs from the previous complete run's; written when its run closes complete."""
+    """A read result whose status differs from the last complete run that read the same check (storage.reads);
+    written when its run closes complete."""
 
     __tablename__ = "result_changes"
     __table_args__ = (

@@ -188,6 +188,17 @@ class IpomexResponse(Row):
     fraction_labels: tuple[str, ...] = _hidden(())
 
 
+class UnreadItem(Row):
+    """Una etapa de un municipio que la corrida no pudo leer, y por qué."""
+
+    cve_inegi: str = Field(description="Clave INEGI del municipio")
+    nombre: str
+    stage: str = _es("etapa", "sitio (el sitio del municipio) o ipomex (sus fracciones en IPOMEX)")
+    reason: str = _es("motivo", "código del motivo, p. ej. ipomex_sin_tiempo")
+    detail: str = _es("detalle", "el motivo en español")
+    stage_label: str = _hidden("")
+
+
 class RunItem(Row):
     """Una corrida del monitor."""
 
@@ -201,3 +212,11 @@ class RunItem(Row):
     pages_ok: int = _es("paginas_ok")
     pages_failed: int = _es("paginas_error")
     error: str | None
+    unread: tuple[UnreadItem, ...] = _measured(
+        "sin_leer", "Lo que la corrida no pudo leer: municipio, etapa, motivo y detalle", ()
+    )
+    resumes_run_id: int | None = _measured("reanuda", "La corrida parcial que esta corrida completa (--reanudar)", None)
+    resumed_by: int | None = _measured("reanudada_por", "La corrida que completó esta corrida parcial", None)
+    carried: int = _measured(
+        "etapas_conservadas", "Etapas (municipio × sitio o IPOMEX) copiadas de la corrida que reanuda", 0
+    )

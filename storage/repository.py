@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from checks.catalogue import Catalogue
 from checks.ipomex_model import IpomexCapture
-from checks.model import CheckResult, CrawlOutcome, PageRecord, SiteReport, SourceReport
+from checks.model import CheckResult, CrawlOutcome, PageRecord, SiteReport, SourceReport, Unread
 from config.registry import Municipality
 from core.errors import DatabaseError
 from storage.compact import decode_pages, encode_pages, known_keys, record_changes, remember_keys, store_results
@@ -24,6 +24,7 @@ from storage.db import Database
 from storage.models import IpomexCaptureRow, MunicipalityRow, PageLogRow, RunRow, SiteOutcomeRow, utcnow
 from storage.process import process_alive
 from storage.results import MunicipalityResults, latest_results, run_results
+from storage.resume import ResumePlan, StageSources, carry_forward, store_unread
 from storage.scores import store_run_scores
 from storage.work import lock_running, not_running, unit_of_work
 
@@ -44,6 +45,7 @@ __all__ = [
     "record_site",
     "run_results",
     "site_pages",
+    "start_resumed_run",
     "start_run",
 ]
 
@@ -74,6 +76,8 @@ class RunSummary:
     pid: int | None
     hostname: str | None
     params: dict[str, object]
+    # The partial run this one completes (vigia crawl --reanudar).
+    resumes_run_id: int | None = None
 
 
 def fail_stale_runs(db: Database) -> int:
@@ -105,25 +109,51 @@ def _is_stale(run: RunRow, host: str, now: datetime) -> bool:
 def start_run(db: Database, kind: str, municipalities: Sequence[Municipality], params: dict[str, object]) -> int:
     """Close stale runs, refresh the municipalities and open a running run; return its id."""
     fail_stale_runs(db)
+    with unit_of_work(db, "registrar el inicio de la corrida") as session:
+        return _open_run(session, kind, municipalities, params).id
+
+
+def start_resumed_run(
+    db: Database,
+    plan: ResumePlan,
+    municipalities: Sequence[Municipality],
+    params: dict[str, object],
+    stages: StageSources,
+) -> tuple[int, dict[str, int]]:
+    """Open a running run that resumes plan's partial run and, in the same transaction, carry forward what that run
+    read (storage.resume); return the new run's id and, per stage, how many municipalities it carried."""
+    fail_stale_runs(db)
+    with unit_of_work(db, "registrar el inicio de la corrida que reanuda otra") as session:
+        run = _open_run(session, plan.kind, municipalities, params, plan.run_id)
+        return run.id, carry_forward(session, run.id, plan, stages)
+
+
+def _open_run(
+    session: Session,
+    kind: str,
+    municipalities: Sequence[Municipality],
+    params: dict[str, object],
+    resumes: int | None = None,
+) -> RunRow:
     unique = list({m.cve_inegi: m for m in municipalities}.values())
     now = utcnow()
-    with unit_of_work(db, "registrar el inicio de la corrida") as session:
-        _upsert_municipalities(session, unique, now)
-        run = RunRow(
-            kind=kind,
-            started_at=now,
-            status="running",
-            sites_planned=len(unique),
-            sites_done=0,
-            pages_ok=0,
-            pages_failed=0,
-            pid=os.getpid(),
-            hostname=socket.gethostname(),
-            params=json.dumps(params, ensure_ascii=False, sort_keys=True, default=str),
-        )
-        session.add(run)
-        session.flush()
-        return run.id
+    _upsert_municipalities(session, unique, now)
+    run = RunRow(
+        kind=kind,
+        started_at=now,
+        status="running",
+        sites_planned=len(unique),
+        sites_done=0,
+        pages_ok=0,
+        pages_failed=0,
+        pid=os.getpid(),
+        hostname=socket.gethostname(),
+        params=json.dumps(params, ensure_ascii=False, sort_keys=True, default=str),
+        resumes_run_id=resumes,
+    )
+    session.add(run)
+    session.flush()
+    return run
 
 
 def _municipality_values(m: Municipality) -> dict[str, object]:
@@ -297,9 +327,18 @@ def _capture_row(run_id: int, capture: IpomexCapture) -> IpomexCaptureRow:
     )
 
 
-def finish_run(db: Database, run_id: int, status: str, error: str | None = None, *, catalogue: Catalogue) -> None:
-    """Close a running run as complete, partial or failed, in one transaction with what closing writes: a complete
-    run's status changes, and a complete or partial run's scores under catalogue (a failed run is never scored)."""
+def finish_run(
+    db: Database,
+    run_id: int,
+    status: str,
+    error: str | None = None,
+    *,
+    catalogue: Catalogue,
+    unread: Sequence[Unread] = (),
+) -> None:
+    """Close a running run as complete, partial or failed, in one transaction with what closing writes: what it did
+    not read, a complete run's status changes, and a complete or partial run's scores under catalogue (a failed
+    run is never scored)."""
     if status not in FINAL_STATUSES:
         raise ValueError(f"final status must be one of {FINAL_STATUSES}, not {status!r}")
     now = utcnow()
@@ -312,6 +351,7 @@ def finish_run(db: Database, run_id: int, status: str, error: str | None = None,
         )
         if cast(CursorResult[Any], done).rowcount == 0:
             raise not_running(session, run_id)
+        store_unread(session.connection(), run_id, unread)
         if status == "complete":
             record_changes(session.connection(), run_id)
         if status in SCORED_STATUSES:
@@ -351,4 +391,5 @@ def _summary(run: RunRow) -> RunSummary:
         pid=run.pid,
         hostname=run.hostname,
         params=params if isinstance(params, dict) else {"_raw": params},
+        resumes_run_id=run.resumes_run_id,
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from checks.catalogue import load_catalogue
-from checks.model import SourceReport
+from checks.model import SourceReport, Unread
 from config.registry import Municipality
 from storage import repository
 from storage.db import Database
+from storage.resume import resumable_run
 
 
 class DatabaseRunStore:
@@ -28,6 +29,21 @@ class DatabaseRunStore:
         """Store one source's report (results and the source's own facts) atomically."""
         repository.record_report(self.db, run_id, report)
 
-    def finish(self, run_id: int, status: str, error: str | None = None) -> None:
-        """Close the run with its final status."""
-        repository.finish_run(self.db, run_id, status, error, catalogue=load_catalogue())
+    def resume(
+        self,
+        run_id: int,
+        municipalities: Sequence[Municipality],
+        params: dict[str, object],
+        stages: Mapping[str, Collection[str]],
+    ) -> tuple[int, dict[str, int]]:
+        """Open a run that completes partial run run_id, carrying forward what it read; the new id and, per stage,
+        how many municipalities it carried."""
+        plan = resumable_run(self.db, run_id)
+        new_id, carried = repository.start_resumed_run(self.db, plan, municipalities, params, stages)
+        if self.on_start:
+            self.on_start(new_id)
+        return new_id, carried
+
+    def finish(self, run_id: int, status: str, error: str | None = None, unread: Sequence[Unread] = ()) -> None:
+        """Close the run with its final status and what it did not read."""
+        repository.finish_run(self.db, run_id, status, error, catalogue=load_catalogue(), unread=unread)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from checks.ipomex_model import IpomexCapture
-from checks.model import CheckResult, CrawlOutcome, SiteReport, SourceReport
+from checks.model import CheckResult, CrawlOutcome, SiteReport, SourceReport, Unread
 from config.registry import Municipality, load_registry
 from core.errors import CrawlError
 from crawler import pipeline
@@ -26,6 +26,7 @@ class FakeStore:
         self.sites: list[SiteReport] = []
         self.portals: list[tuple[IpomexCapture, Sequence[CheckResult]]] = []
         self.finished: tuple[str, str | None] | None = None
+        self.unread: list[Unread] = []
 
     def start(self, kind: str, municipalities: Sequence[Municipality], params: dict[str, object]) -> int:
         return 7
@@ -36,8 +37,9 @@ class FakeStore:
         elif isinstance(report.facts, SiteReport):
             self.sites.append(report.facts)
 
-    def finish(self, run_id: int, status: str, error: str | None = None) -> None:
+    def finish(self, run_id: int, status: str, error: str | None = None, unread: Sequence[Unread] = ()) -> None:
         self.finished = (status, error)
+        self.unread = list(unread)
 
 
 def report(cve: str, failure: str | None = None) -> SourceReport:
@@ -76,6 +78,7 @@ def test_missing_sites_make_the_run_partial(monkeypatch: pytest.MonkeyPatch) -> 
     missing = chosen[1]
     assert summary.status == "partial" and store.finished is not None
     assert [(u.cve_inegi, u.stage, u.reason) for u in summary.unread] == [(missing.cve_inegi, "sitio", "sin_reporte")]
+    assert store.unread == summary.unread
     assert f"{missing.nombre} ({missing.cve_inegi})" in (store.finished[1] or "")
 
 
@@ -88,7 +91,7 @@ def test_a_portal_out_of_time_makes_the_run_partial_and_names_the_stage(monkeypa
     summary = pipeline.run_and_store(store, chosen, CrawlSettings(), RUN_DATE)
     assert summary.status == "partial"
     assert [(u.cve_inegi, u.stage, u.reason) for u in summary.unread] == [
-        (late.cve_inegi, "IPOMEX", "ipomex_sin_tiempo")
+        (late.cve_inegi, "ipomex", "ipomex_sin_tiempo")
     ]
     assert summary.error is not None and "IPOMEX sin leer en 1 municipio(s) por ipomex_sin_tiempo" in summary.error
     assert "se agotó el tiempo" in summary.error.lower() and late.nombre in summary.error

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.model import SourceReport
+from checks.model import SourceReport, Unread
 from config.registry import Municipality, load_registry
 from core.errors import CrawlError
 from crawler.pipeline import run_and_store
@@ -36,7 +36,7 @@ class FakeStore:
     def record(self, run_id: int, report: SourceReport) -> None:
         self.reports.append(report)
 
-    def finish(self, run_id: int, status: str, error: str | None = None) -> None:
+    def finish(self, run_id: int, status: str, error: str | None = None, unread: Sequence[Unread] = ()) -> None:
         self.finished = (status, error)
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from checks.catalogue import Catalogue
-from checks.model import CheckResult
+from checks.model import CheckResult, Unread
 from checks.obligations import load_obligations
 from checks.scoring import SCORE_KEYS
 from config.registry import Municipality
@@ -30,6 +31,9 @@ class ReportRow:
     failure: str | None = None
     # Checks «en revisión» (checks.precision): shown marked, their no_cumple never alerts.
     under_review: frozenset[str] = frozenset()
+    # What the newest run, when it ended partial, did not read of this municipality (its results here are older).
+    unread: list[Unread] = field(default_factory=list)
+    unread_run_id: int | None = None
 
     @property
     def site_results(self) -> list[CheckResult]:
@@ -47,21 +51,29 @@ class ReportRow:
 
 
 def build_rows(
-    registry: Sequence[Municipality], latest: Sequence[MunicipalityResults], under_review: frozenset[str] = frozenset()
+    registry: Sequence[Municipality],
+    latest: Sequence[MunicipalityResults],
+    under_review: frozenset[str] = frozenset(),
+    pending: tuple[int, Sequence[Unread]] | None = None,
 ) -> list[ReportRow]:
-    """Join registry rows with their latest results and stored scores; ranked by total score, unscored last."""
+    """Join registry rows with their latest results and stored scores, and with what the newest run left unread
+    (pending: a partial run's id and list); ranked by total score, unscored last."""
     by_cve = {item.cve_inegi: item for item in latest}
+    unread: dict[str, list[Unread]] = defaultdict(list)
+    for missed in pending[1] if pending else ():
+        unread[missed.cve_inegi].append(missed)
     rows = []
     for municipality in registry:
         item = by_cve.get(municipality.cve_inegi)
         if item is None:
-            rows.append(ReportRow(municipality, None, None, dict.fromkeys(SCORE_KEYS), under_review=under_review))
-            continue
-        scores = {key: item.scores.get(key) for key in SCORE_KEYS}
-        found = list(item.results)
-        rows.append(
-            ReportRow(municipality, item.run_id, item.run_finished_at, scores, found, item.failure, under_review)
-        )
+            row = ReportRow(municipality, None, None, dict.fromkeys(SCORE_KEYS), under_review=under_review)
+        else:
+            scores = {key: item.scores.get(key) for key in SCORE_KEYS}
+            found = list(item.results)
+            row = ReportRow(municipality, item.run_id, item.run_finished_at, scores, found, item.failure, under_review)
+        row.unread = unread.get(municipality.cve_inegi, [])
+        row.unread_run_id = pending[0] if pending and row.unread else None
+        rows.append(row)
     return sorted(rows, key=_rank_key)
 
 
@@ -103,6 +115,10 @@ def row_json(row: ReportRow) -> dict[str, Any]:
         "indeterminado": row.count("indeterminado"),
         "motivo_sitio": row.failure,
         "checks": [_result_json(r, row.under_review) for r in row.results],
+        "sin_leer": [
+            {"corrida": row.unread_run_id, "etapa": u.stage, "motivo": u.reason, "detalle": u.detail}
+            for u in row.unread
+        ],
     }
 
 

@@ -144,9 +144,17 @@ def runs_table(rows: Sequence[RunItem]) -> Table:
         ("sitios", "Sitios"),
         ("paginas_ok", "Páginas leídas"),
         ("paginas_error", "Páginas con error"),
+        ("reanuda", "Reanuda la corrida"),
+        ("reanudada_por", "Reanudada por la corrida"),
+        ("sin_leer", "Sin leer"),
         ("error", "Error"),
     ]
-    return Table("corridas", columns, [r.model_dump() for r in rows])
+    return Table("corridas", columns, [{**r.model_dump(), "sin_leer": _unread_text(r)} for r in rows])
+
+
+def _unread_text(run: RunItem) -> str:
+    """What a run did not read, one «municipio (clave), etapa: motivo» per item, for spreadsheets."""
+    return "; ".join(f"{u.nombre} ({u.cve_inegi}), {u.stage_label}: {u.reason}" for u in run.unread)
 
 
 def ipomex_cells(page: IpomexResponse) -> list[Markup]:

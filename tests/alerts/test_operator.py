@@ -17,7 +17,7 @@ from alerts.digest import render_digest
 from alerts.operator import run_notices, watch
 from alerts.outbox_sender import send_pending
 from checks.catalogue import load_catalogue
-from checks.model import Status
+from checks.model import Status, Unread
 from config import paths
 from config.operation import (
     AlertsConfig,
@@ -145,6 +145,23 @@ def test_partial_run_notice_lists_what_was_not_read(db: Database, smtp: SmtpServ
     assert "- Pueblo 5 (15005): el rastreo no llegó a leer su sitio" in body
     assert "- Pueblo 6 (15006): el rastreo no llegó a leer su sitio" in body
     assert "Pueblo 1 (15001)" not in body
+
+
+def test_partial_run_notice_lists_the_stored_unread_stages_ipomex_included(db: Database, smtp: SmtpServer) -> None:
+    run_id = start_run(db, "crawl", TOWNS, {})
+    for cve in [m.cve_inegi for m in TOWNS[:5]]:
+        record_site(db, run_id, report(cve, {"sitio.disponible": "cumple"}))
+    lost = [
+        Unread(TOWNS[1].cve_inegi, TOWNS[1].nombre, "ipomex", "ipomex_sin_tiempo", "Se agotó el tiempo en IPOMEX."),
+        Unread(TOWNS[5].cve_inegi, TOWNS[5].nombre, "sitio", "sin_reporte", "el rastreo no entregó la etapa"),
+    ]
+    finish_run(db, run_id, "partial", "Corrida parcial", catalogue=load_catalogue(), unread=lost)
+    assert run_notices(db, config(), run_id, TOWNS) == ["parcial"]
+    (mail,) = deliver(db, smtp, datetime.now().astimezone())
+    assert mail[1] == f"Vigía: corrida {run_id} parcial, 2 etapas sin leer"
+    assert "- Pueblo 2 (15002), IPOMEX: Se agotó el tiempo en IPOMEX. (ipomex_sin_tiempo)" in mail[2]
+    assert "- Pueblo 6 (15006), sitio: el rastreo no entregó la etapa (sin_reporte)" in mail[2]
+    assert "vigia crawl --reanudar" in mail[2]
 
 
 def test_most_portals_down_at_once_tells_the_operator(db: Database, smtp: SmtpServer) -> None:

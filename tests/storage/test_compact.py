@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql
 
 from checks.catalogue import load_catalogue
 from checks.model import Status
+from checks.reasons import NOT_READ
 from core.clock import LOCAL_TZ
 from storage.compact import changes_statement, decode_pages, detail_digest, encode_pages, resolve_keys
 from storage.db import Database
@@ -19,13 +20,16 @@ from storage.repository import finish_run, get_run, record_site, start_run
 from tests.storage.factories import municipality, report
 from tests.storage.test_history import REGISTRY, crawl
 
-# The same change log recomputed from scratch with a window over complete runs (what migration 0004 backfills).
+# The same change log recomputed from scratch with a window over the results read in complete runs (what
+# migration 0007 rebuilds): consecutive readings of a check, whatever runs did not read it in between.
 WINDOW_CHANGES = (
     "SELECT run_id, cve_inegi, check_key, previous_run_id, previous_status, status, detail_id FROM ("
     "SELECT r.*, lag(r.run_id) OVER (PARTITION BY r.cve_inegi, r.check_key ORDER BY r.run_id) AS previous_run_id, "
     "lag(r.status) OVER (PARTITION BY r.cve_inegi, r.check_key ORDER BY r.run_id) AS previous_status "
-    "FROM check_results r JOIN runs ON runs.id = r.run_id WHERE runs.status = 'complete') AS w "
-    "WHERE previous_status != status ORDER BY run_id, cve_inegi, check_key"
+    "FROM check_results r JOIN runs ON runs.id = r.run_id JOIN result_details d ON d.id = r.detail_id "
+    "WHERE runs.status = 'complete' AND (r.status != 'indeterminado' OR d.reason IS NULL OR d.reason NOT IN ("
+    + ", ".join(f"'{reason}'" for reason in sorted(NOT_READ))
+    + "))) AS w WHERE previous_status != status ORDER BY run_id, cve_inegi, check_key"
 )
 
 

@@ -20,8 +20,9 @@ TABLES_0002 = {"municipalities", "runs", "pages", "check_results", "site_outcome
 TABLES_0003 = {"leases", "alert_state", "alert_runs", "alert_events", "outbox"}
 TABLES_0004 = {"check_keys", "result_details", "result_changes", "page_logs"}
 TABLES_0006 = {"run_scores", "scored_runs"}
-TABLES = (TABLES_0002 - {"pages"}) | TABLES_0003 | TABLES_0004 | TABLES_0006
-HEAD = "0006"
+TABLES_0007 = {"unread_stages", "carried_stages"}
+TABLES = (TABLES_0002 - {"pages"}) | TABLES_0003 | TABLES_0004 | TABLES_0006 | TABLES_0007
+HEAD = "0007"
 
 
 def _tables(url: str) -> set[str]:

@@ -20,9 +20,9 @@ MUNICIPALITY += ["verificaciones", "serie", "fracciones", "cambios"]
 CHECKLIST_ITEM = ["verificacion", "etiqueta", "area", "estado", "evidencia_url", "evidencia_texto", "detalle", "desde"]
 CHECKLIST_ITEM += ["confiabilidad", "en_revision"]
 RUN_ITEM = ["id", "tipo", "estado", "inicio", "fin", "duracion_segundos", "sitios", "paginas_ok", "paginas_error"]
-RUN_ITEM += ["error"]
+RUN_ITEM += ["error", "sin_leer", "reanuda", "reanudada_por", "etapas_conservadas"]
 REPORT_ROW = ["cve_inegi", "nombre", "poblacion_2020", "grado_marginacion", "region", "sitio_web", "run_id", "fecha"]
-REPORT_ROW += ["scores", "cumple", "no_cumple", "indeterminado", "motivo_sitio", "checks"]
+REPORT_ROW += ["scores", "cumple", "no_cumple", "indeterminado", "motivo_sitio", "checks", "sin_leer"]
 REPORT_CHECK = ["id", "status", "reason", "detail", "evidence", "source", "law", "last_update", "en_revision"]
 
 

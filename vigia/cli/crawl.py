@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -11,27 +12,26 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from checks.ipomex_model import IpomexCapture
-from checks.model import SiteReport, SourceReport
 from config.latency import DEFAULT_COMPRESSION, MODE_BY_NAME, LatencyModel
 from config.paths import data_dir, ensure_log_file
 from config.registry import Municipality, select
 from core.clock import today_local
+from core.errors import VigiaError
 from crawler.netprobe import NetworkProbe
 from crawler.pipeline import RunSummary, run_and_store
+from crawler.resume import Resume, resume_and_store
 from crawler.settings import CrawlSettings
 from storage import repository
 from storage.crawl_lease import CrawlBusyError, crawl_lease
 from storage.db import Database, open_database, resolve_database_url
+from storage.resume import resumable_run
 from storage.runstore import DatabaseRunStore
 from vigia.agreement import Agreement, compare
 from vigia.cli.common import DbOption, RegistryOption, err, handles_errors, out, registry_from
+from vigia.cli.progress import print_summary, progress_bar
 from vigia.cli.reports import MunicipioOption, ranking_table
 from vigia.report import build_rows
-
-STATUS_ES = {"complete": "completa", "partial": "parcial", "failed": "fallida", "running": "en curso"}
 
 
 def crawl_with_progress(
@@ -67,55 +67,9 @@ def _crawl(
     probe: NetworkProbe | None,
 ) -> RunSummary:
     """The crawl itself, with its progress bar."""
-    names = {m.cve_inegi: m.nombre for m in municipalities}
-    columns = (
-        TextColumn("[bold]{task.fields[phase]}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-    )
-    with Progress(*columns, console=err, transient=False) as progress:
-        sites = progress.add_task("", total=len(municipalities), phase="Sitios")
-        portals = progress.add_task(
-            "", total=len(municipalities) if cfg.ipomex else 0, phase="IPOMEX", visible=cfg.ipomex
-        )
-
-        def on_event(event: object) -> None:
-            facts = event.facts if isinstance(event, SourceReport) else None
-            if isinstance(facts, SiteReport):
-                label = f"{names.get(facts.cve_inegi or '', '')}: {facts.outcome.pages_ok} págs."
-                progress.update(sites, advance=1, description=label)
-            elif isinstance(facts, IpomexCapture):
-                label = f"{names.get(facts.cve_inegi or '', '')}: {len(facts.fractions)} fracciones"
-                progress.update(portals, advance=1, description=label)
-
-        def on_start(run_id: int) -> None:
-            err.print(f"Corrida {run_id} iniciada ({len(municipalities)} municipios).")
-
-        store = DatabaseRunStore(database, on_start)
-        return run_and_store(store, municipalities, cfg, run_date, kind, on_event, probe=probe)
-
-
-def print_summary(summary: RunSummary, db_url: str) -> None:
-    """Tell the user how the run ended, what the browser cost and where it is stored."""
-    style = "green" if summary.status == "complete" else "red"
-    out.print(
-        f"Corrida {summary.run_id}: [{style}]{STATUS_ES.get(summary.status, summary.status)}[/] — "
-        f"{summary.sites_done}/{summary.sites} sitios, {summary.pages_ok} páginas leídas, "
-        f"{summary.pages_failed} fallidas, {summary.unreachable} sitios inalcanzables; "
-        f"{summary.portals_done} municipios en IPOMEX ({summary.portals_unread} sin poder leerse); "
-        f"{summary.seconds} s."
-    )
-    if summary.browser is not None and summary.browser.pages:
-        out.print(
-            f"Navegador: {summary.browser.pages} páginas municipales renderizadas con JavaScript en "
-            f"{summary.browser.seconds:.1f} s."
-        )
-    if summary.error:
-        # On stderr: a failed or partial run must be seen even when stdout goes to a file.
-        err.print(f"[red]{summary.error}[/]", highlight=False)
-    out.print(f"Base de datos: {db_url}")
+    with progress_bar(municipalities, len(municipalities), len(municipalities) if cfg.ipomex else 0) as track:
+        store = DatabaseRunStore(database, track.started)
+        return run_and_store(store, municipalities, cfg, run_date, kind, track.event, probe=probe)
 
 
 def crawl_settings() -> CrawlSettings:
@@ -128,25 +82,78 @@ WaitOption = Annotated[
     bool,
     typer.Option("--esperar", help="Si otro rastreo usa la misma base, esperar a que termine en vez de salir."),
 ]
+ResumeOption = Annotated[
+    bool,
+    typer.Option(
+        "--reanudar",
+        help="Completa una corrida parcial (la última, o la CORRIDA indicada) en una corrida nueva: conserva lo que "
+        "ya leyó y rastrea sólo los municipios y etapas (sitio, IPOMEX) que no pudo leer.",
+    ),
+]
+RunArgument = Annotated[
+    int | None,
+    typer.Argument(
+        metavar="CORRIDA",
+        help="Con --reanudar: la corrida parcial que se completa (por omisión la última).",
+        show_default=False,
+    ),
+]
 
 
 @handles_errors
 def crawl(
-    municipio: MunicipioOption = None, db: DbOption = None, registro: RegistryOption = None, esperar: WaitOption = False
+    corrida: RunArgument = None,
+    municipio: MunicipioOption = None,
+    db: DbOption = None,
+    registro: RegistryOption = None,
+    esperar: WaitOption = False,
+    reanudar: ResumeOption = False,
 ) -> None:
     """Rastrea los sitios oficiales del registro (o los municipios indicados) y guarda la corrida.
 
     Sólo un rastreo a la vez por base de datos (también frente al servicio nocturno): si hay otro en curso, se niega
-    y dice quién lo tiene, salvo con --esperar.
-    Ejemplos: vigia crawl; vigia crawl -m Toluca -m 15054 --db sqlite:////tmp/vigia.db; vigia crawl --esperar
+    y dice quién lo tiene, salvo con --esperar. Con --reanudar completa una corrida parcial: la nueva corrida
+    conserva lo que aquélla leyó y vuelve a rastrear sólo lo que le faltó; termina completa si ahora se leyó todo.
+    Ejemplos: vigia crawl; vigia crawl -m Toluca -m 15054 --db sqlite:////tmp/vigia.db; vigia crawl --esperar;
+    vigia crawl --reanudar; vigia crawl --reanudar 42
     """
     registry = registry_from(registro)
-    chosen = select(registry, municipio) if municipio else registry
     db_url = resolve_database_url(db)
-    summary = crawl_with_progress(db_url, chosen, crawl_settings(), today_local(), "crawl", wait=esperar)
+    if reanudar:
+        if municipio:
+            raise VigiaError("--reanudar no se combina con --municipio: rastrea exactamente lo que la corrida no leyó.")
+        summary = resume_with_progress(db_url, registry, corrida, crawl_settings(), wait=esperar)
+    elif corrida is not None:
+        raise VigiaError(
+            f"La corrida {corrida} sólo se indica con --reanudar (p. ej. vigia crawl --reanudar {corrida})."
+        )
+    else:
+        chosen = select(registry, municipio) if municipio else registry
+        summary = crawl_with_progress(db_url, chosen, crawl_settings(), today_local(), "crawl", wait=esperar)
     print_summary(summary, db_url)
     if summary.status != "complete":
         raise typer.Exit(1)
+
+
+def resume_with_progress(
+    db_url: str, registry: Sequence[Municipality], run_id: int | None, cfg: CrawlSettings, wait: bool = False
+) -> RunSummary:
+    """Complete a partial run (the newest one when run_id is None) under the crawl lease, with a progress bar."""
+    database = open_database(db_url)
+    try:
+        with crawl_lease(database, wait=wait, on_wait=_tell_waiting):
+            plan = resumable_run(database, run_id)
+            towns = {m.cve_inegi: m for m in registry}
+            covered = [towns[cve] for cve in plan.cves if cve in towns]
+            stages = Counter(item.stage for item in plan.missed)
+            err.print(f"Se reanuda la corrida {plan.run_id}: {len(plan.missed)} etapas sin leer.")
+            with progress_bar(covered, stages["sitio"], stages["ipomex"]) as track:
+                store = DatabaseRunStore(database, track.started)
+                resume = Resume(plan.run_id, plan.missed)
+                run_date = plan.run_date or today_local()
+                return resume_and_store(store, resume, covered, cfg, run_date, track.event)
+    finally:
+        database.dispose()
 
 
 def demo_database_url(db: str | None) -> str:

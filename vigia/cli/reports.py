@@ -13,12 +13,14 @@ from rich import box
 from rich.table import Table
 
 from checks.catalogue import load_catalogue
+from checks.model import Unread, stage_label
 from checks.obligations import load_obligations
 from checks.reliability import load_reliability
 from config.registry import Municipality, load_registry, select
 from core.clock import local_text
 from storage import repository
 from storage.db import open_database, resolve_database_url
+from storage.resume import pending_unread
 from vigia.cli.audit import STATUS_STYLE, explain
 from vigia.cli.common import (
     DbOption,
@@ -141,6 +143,8 @@ def report(
 ) -> None:
     """Muestra la última corrida completa de cada municipio: puntaje por área y verificaciones.
 
+    Si la corrida más reciente quedó parcial, también lo que no pudo leer (municipio, etapa, motivo; en JSON,
+    «sin_leer» de cada municipio).
     Ejemplos: vigia report; vigia report --format json; vigia report -m Toluca --detalle
     """
     registry = registry_from(registro)
@@ -148,16 +152,33 @@ def report(
     database = open_database(resolve_database_url(db))
     try:
         latest = repository.latest_results(database, [m.cve_inegi for m in chosen])
+        pending = pending_unread(database)
     finally:
         database.dispose()
-    rows = build_rows(chosen, latest, load_reliability(load_catalogue().version).under_review())
+    rows = build_rows(chosen, latest, load_reliability(load_catalogue().version).under_review(), pending)
     if fmt is OutputFormat.table and not any(r.run_id for r in rows):
         out.print(
             "[yellow]No hay corridas completas en esta base de datos.[/] Ejecute `vigia crawl` "
             "(o `vigia demo` para el mundo simulado)."
         )
-        return
-    print_rows(rows, fmt, detalle or len(chosen) <= 3, "Vigía — ranking de la última corrida completa")
+    else:
+        print_rows(rows, fmt, detalle or len(chosen) <= 3, "Vigía — ranking de la última corrida completa")
+    if fmt is OutputFormat.table and pending and any(r.unread for r in rows):
+        out.print(unread_table(pending[0], [u for r in rows for u in r.unread]))
+
+
+def unread_table(run_id: int, unread: Sequence[Unread]) -> Table:
+    """Rich table of what the newest run, partial, did not read."""
+    table = Table(title=f"Corrida {run_id} parcial: {len(unread)} etapas sin leer", box=box.SIMPLE_HEAD)
+    for name in ("Municipio", "Etapa", "Motivo", "Detalle"):
+        table.add_column(name, overflow="fold")
+    for item in sorted(unread, key=lambda u: (u.nombre, u.stage)):
+        table.add_row(f"{item.nombre} ({item.cve_inegi})", stage_label(item.stage), item.reason, item.detail)
+    table.caption = (
+        "Lo que no se leyó no cuenta como cambio; arriba quedan los resultados de la última corrida completa de cada "
+        "municipio. Para completarla: vigia crawl --reanudar"
+    )
+    return table
 
 
 def municipality_json(m: Municipality) -> dict[str, Any]:

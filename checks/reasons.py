@@ -1,0 +1,91 @@
+"""Every reason code a result can carry, classified once: was the page or portal actually read this night?
+
+A result is compared with other nights only when it was read. «Not read» is an indeterminado whose reason says the
+page or portal gave no answer this night, or that Vigía stopped (or never got) to it: out of time, interrupted,
+crashed, offline, no browser. Then there is nothing to compare: it is not a change (neither «cumple → indeterminado»
+nor «indeterminado → cumple») and not a baseline; history compares the next reading with the last one that was read.
+Anything the portal did answer is read, even when the answer is a refusal (captcha, robots.txt, a WAF, an HTTP
+error page): that is what the portal shows. Verdicts (cumple, no_cumple, no_aplica) are always read.
+
+tests/test_reasons.py finds every reason code the code base can produce and fails on one missing here.
+"""
+
+from __future__ import annotations
+
+from checks.model import Status
+
+# No answer this night, or stopped on our side: the result says nothing about the portal.
+NOT_READ = frozenset(
+    {
+        # Our schedule: a stage ran out of its budget, was cut short or never reported.
+        "crawl_incomplete",
+        "sitio_sin_tiempo",
+        "ipomex_sin_tiempo",
+        "interrupted",
+        "sin_reporte",
+        # Our side: no network, most sites failing at once, our own crash or missing browser.
+        "sin_red",
+        "network_suspect",
+        "crawl_crashed",
+        "no_browser",
+        "error",
+        # No answer from the server this time (it may be ours, it may be theirs: either way nothing was read).
+        "timeout",
+        "connect",
+        "dns",
+        "data_loss",
+        "page_error",
+        "tls_unchecked",
+        # The server asked us to come back later.
+        "rate_limited",
+    }
+)
+
+# The portal answered, and the result tells what it showed (or why it could not be judged from what it showed).
+READ = frozenset(
+    {
+        # Answers of the server that are facts about the site.
+        "http_error",
+        "redirect_loop",
+        "too_many_redirects",
+        "blocked_waf",
+        "ssrf_blocked",
+        "too_large",
+        "tls",
+        "not_html",
+        "robots_disallowed",
+        "robots_unavailable",
+        "unsupported_scheme",
+        "no_url",
+        # What the home page turned out to be (checks.classify).
+        "identity_lost",
+        "maintenance",
+        "needs_js",
+        "identity_unverified",
+        "html_redirect",
+        "soft_404",
+        # Judgements of pages that were read.
+        "no_dates",
+        "revisar",
+        "stale",
+        "no_https",
+        "tls_invalid",
+        "no_redirect",
+        # IPOMEX: what the portal showed for the municipality or the fraction.
+        "captcha",
+        "login",
+        "no_ipomex",
+        "not_found",
+        "parse_error",
+        "no_fractions",
+        "not_listed",
+        "no_records",
+    }
+)
+
+CLASSIFIED = NOT_READ | READ
+
+
+def is_read(status: Status | str, reason: str | None) -> bool:
+    """Whether a result was actually read: every verdict, and an indeterminado whose reason is not «not read»."""
+    return status != "indeterminado" or reason not in NOT_READ

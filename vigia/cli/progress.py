@@ -1,0 +1,88 @@
+"""What `vigia crawl` and `vigia demo` show while and after they crawl: the progress bar and the run's summary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from checks.ipomex_model import IpomexCapture
+from checks.model import SiteReport, SourceReport, stage_label
+from config.registry import Municipality
+from crawler.pipeline import RunSummary
+from vigia.cli.common import err, out
+
+STATUS_ES = {"complete": "completa", "partial": "parcial", "failed": "fallida", "running": "en curso"}
+# What a resume says it carried, per stage: «4 sitios», «3 municipios en IPOMEX».
+CARRIED_NOUNS = {"sitio": "sitios", "ipomex": "municipios en IPOMEX"}
+
+
+class _Track:
+    """What the progress bar shows while reports come in."""
+
+    def __init__(self, progress: Progress, names: dict[str, str], sites: int, portals: int) -> None:
+        self.progress, self.names = progress, names
+        self.sites = progress.add_task("", total=sites, phase="Sitios")
+        self.portals = progress.add_task("", total=portals, phase="IPOMEX", visible=portals > 0)
+
+    def event(self, event: object) -> None:
+        """Advance the bar of the stage a report belongs to."""
+        facts = event.facts if isinstance(event, SourceReport) else None
+        if isinstance(facts, SiteReport):
+            label = f"{self.names.get(facts.cve_inegi or '', '')}: {facts.outcome.pages_ok} págs."
+            self.progress.update(self.sites, advance=1, description=label)
+        elif isinstance(facts, IpomexCapture):
+            label = f"{self.names.get(facts.cve_inegi or '', '')}: {len(facts.fractions)} fracciones"
+            self.progress.update(self.portals, advance=1, description=label)
+
+    def started(self, run_id: int) -> None:
+        """Tell which run was opened."""
+        err.print(f"Corrida {run_id} iniciada ({len(self.names)} municipios).")
+
+
+@contextmanager
+def progress_bar(municipalities: Sequence[Municipality], sites: int, portals: int) -> Iterator[_Track]:
+    """A progress bar on stderr with one line for sites and one for IPOMEX portals."""
+    columns = (
+        TextColumn("[bold]{task.fields[phase]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=err, transient=False) as progress:
+        yield _Track(progress, {m.cve_inegi: m.nombre for m in municipalities}, sites, portals)
+
+
+def print_summary(summary: RunSummary, db_url: str) -> None:
+    """Tell the user how the run ended, what the browser cost and where it is stored."""
+    style = "green" if summary.status == "complete" else "red"
+    out.print(
+        f"Corrida {summary.run_id}: [{style}]{STATUS_ES.get(summary.status, summary.status)}[/] — "
+        f"{summary.sites_done}/{summary.sites} sitios, {summary.pages_ok} páginas leídas, "
+        f"{summary.pages_failed} fallidas, {summary.unreachable} sitios inalcanzables; "
+        f"{summary.portals_done} municipios en IPOMEX ({summary.portals_unread} sin poder leerse); "
+        f"{summary.seconds} s."
+    )
+    print_resume(summary)
+    if summary.browser is not None and summary.browser.pages:
+        out.print(
+            f"Navegador: {summary.browser.pages} páginas municipales renderizadas con JavaScript en "
+            f"{summary.browser.seconds:.1f} s."
+        )
+    if summary.error:
+        # On stderr: a failed or partial run must be seen even when stdout goes to a file.
+        err.print(f"[red]{summary.error}[/]", highlight=False)
+    out.print(f"Base de datos: {db_url}")
+
+
+def print_resume(summary: RunSummary) -> None:
+    """A resume's line: which run it completes and what it kept from it instead of crawling it again."""
+    if summary.resumed_run_id is None:
+        return
+    kept = ", ".join(f"{n} {CARRIED_NOUNS.get(stage, stage_label(stage))}" for stage, n in summary.carried.items())
+    out.print(
+        f"Reanuda la corrida {summary.resumed_run_id}: conserva lo que ya había leído ({kept or 'nada'}) y volvió "
+        f"a rastrear sólo lo que le faltó."
+    )
