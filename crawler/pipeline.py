@@ -19,14 +19,14 @@ from crawler.completeness import Unread, missing, partial_message, stage_of, unr
 from crawler.netprobe import NetworkProbe, accuses, offline_report
 from crawler.runner import crawl
 from crawler.settings import CrawlSettings
-from crawler.source import SOURCES, Source, SourcePlan, load_sources
+from crawler.source import SOURCES, History, Source, SourcePlan, load_sources
 
 UNREACHABLE = frozenset({"dns", "connect", "timeout"})
 MIN_SITES_FOR_NETWORK_ALARM = 5
 
 
-class RunStore(Protocol):
-    """Where a run is recorded (the database in production, a fake in tests)."""
+class RunStore(History, Protocol):
+    """Where a run is recorded (the database in production, a fake in tests), and what earlier runs read."""
 
     def start(self, kind: str, municipalities: Sequence[Municipality], params: dict[str, object]) -> int: ...
     def record(self, run_id: int, report: SourceReport) -> None: ...
@@ -95,7 +95,7 @@ def run_and_store(
     recorder.names = {m.cve_inegi: m.nombre for m in municipalities}
     recorder.network(probe or NetworkProbe.from_settings(), run_date)
     try:
-        plans = {module: source.plan(municipalities, cfg, run_date) for module, source in recorder.sources.items()}
+        plans = {m: source.plan(municipalities, cfg, run_date, store) for m, source in recorder.sources.items()}
         for report in (report for plan in plans.values() for report in plan.decided):
             recorder.handle(report)
         for event in crawl(plans, cfg, run_date):

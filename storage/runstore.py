@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from checks.catalogue import load_catalogue
-from checks.model import SourceReport
+from checks.model import PriorRead, SourceReport
 from config.registry import Municipality
-from storage import repository
+from storage import repository, results
 from storage.db import Database
 
 
@@ -31,3 +31,7 @@ class DatabaseRunStore:
     def finish(self, run_id: int, status: str, error: str | None = None) -> None:
         """Close the run with its final status."""
         repository.finish_run(self.db, run_id, status, error, catalogue=load_catalogue())
+
+    def last_read(self, names: frozenset[str], cves: Sequence[str]) -> dict[str, PriorRead]:
+        """Per municipality, what the newest closed run that read its portal (one of names) recorded from it."""
+        return results.last_reads(self.db, names, cves)

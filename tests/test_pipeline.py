@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from checks.ipomex_model import IpomexCapture
-from checks.model import CheckResult, CrawlOutcome, SiteReport, SourceReport
+from checks.model import CheckResult, CrawlOutcome, PriorRead, SiteReport, SourceReport
 from config.registry import Municipality, load_registry
 from core.errors import CrawlError
 from crawler import pipeline
@@ -20,19 +20,31 @@ RUN_DATE = date(2026, 11, 24)
 
 
 class FakeStore:
-    """Records what the pipeline stores, as the database would."""
+    """Records what the pipeline stores, as the database would; with remember, a later run's plan sees the portals
+    an earlier run of this store read (as the database's last_read does), else nothing."""
 
-    def __init__(self) -> None:
+    def __init__(self, remember: bool = False) -> None:
         self.sites: list[SiteReport] = []
         self.portals: list[tuple[IpomexCapture, Sequence[CheckResult]]] = []
         self.finished: tuple[str, str | None] | None = None
+        self.remember, self.runs = remember, 6
+        self.read: dict[str, PriorRead] = {}
+        self.run_date = RUN_DATE
 
     def start(self, kind: str, municipalities: Sequence[Municipality], params: dict[str, object]) -> int:
-        return 7
+        self.runs += 1
+        self.run_date = date.fromisoformat(str(params["run_date"]))
+        return self.runs
+
+    def last_read(self, names: frozenset[str], cves: Sequence[str]) -> dict[str, PriorRead]:
+        return {cve: prior for cve, prior in self.read.items() if cve in cves} if self.remember else {}
 
     def record(self, run_id: int, report: SourceReport) -> None:
         if isinstance(report.facts, IpomexCapture):
             self.portals.append((report.facts, report.results))
+            if report.facts.failure is None and report.cve_inegi:
+                results = {r.check_id: r for r in report.results}
+                self.read[report.cve_inegi] = PriorRead(run_id, self.run_date, results)
         elif isinstance(report.facts, SiteReport):
             self.sites.append(report.facts)
 

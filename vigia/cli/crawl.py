@@ -241,7 +241,9 @@ def demo(
     err.print(f"Mundo simulado (semilla {seed}): {len(world.sites)} portales en 127.0.0.1, {describe_latency(model)}.")
     with FarmServer(world, latency_model=model) as farm:
         registry = farm.registry()
-        cfg = replace(crawl_settings(), ipomex4_base=farm.ipomex4_url)
+        # The budgets derived from the latency model shrink with the simulated portals' waits.
+        compression = model.compression if model.real else 1.0
+        cfg = replace(crawl_settings(), ipomex4_base=farm.ipomex4_url, compression=compression)
         # The simulated IPOMEX host is the demo's reference host: the demo needs no internet.
         probe = NetworkProbe.of(urlsplit(farm.ipomex_base).netloc)
         summary = crawl_with_progress(db_url, registry, cfg, run_date, "demo", probe=probe)
