@@ -87,7 +87,8 @@ def _crawl(
                 label = f"{names.get(facts.cve_inegi or '', '')}: {facts.outcome.pages_ok} págs."
                 progress.update(sites, advance=1, description=label)
             elif isinstance(facts, IpomexCapture):
-                label = f"{names.get(facts.cve_inegi or '', '')}: {len(facts.fractions)} fracciones"
+                kept = f", {len(facts.carried)} sin cambios" if facts.carried else ""
+                label = f"{names.get(facts.cve_inegi or '', '')}: {len(facts.fractions)} fracciones{kept}"
                 progress.update(portals, advance=1, description=label)
 
         def on_start(run_id: int) -> None:
@@ -214,6 +215,11 @@ def describe_latency(model: LatencyModel) -> str:
     return f"latencia real ({scale})"
 
 
+def demo_settings(cfg: CrawlSettings, model: LatencyModel, ipomex4_url: str) -> CrawlSettings:
+    """The crawl of the simulated portals: their IPOMEX 4, and budgets compressed like the portals' waits."""
+    return replace(cfg, ipomex4_base=ipomex4_url, compression=model.compression if model.real else 1.0)
+
+
 @handles_errors
 def demo(
     db: DbOption = None,
@@ -241,9 +247,7 @@ def demo(
     err.print(f"Mundo simulado (semilla {seed}): {len(world.sites)} portales en 127.0.0.1, {describe_latency(model)}.")
     with FarmServer(world, latency_model=model) as farm:
         registry = farm.registry()
-        # The budgets derived from the latency model shrink with the simulated portals' waits.
-        compression = model.compression if model.real else 1.0
-        cfg = replace(crawl_settings(), ipomex4_base=farm.ipomex4_url, compression=compression)
+        cfg = demo_settings(crawl_settings(), model, farm.ipomex4_url)
         # The simulated IPOMEX host is the demo's reference host: the demo needs no internet.
         probe = NetworkProbe.of(urlsplit(farm.ipomex_base).netloc)
         summary = crawl_with_progress(db_url, registry, cfg, run_date, "demo", probe=probe)
