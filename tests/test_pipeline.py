@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -135,3 +136,25 @@ def test_municipalities_without_ipomex_address_are_recorded_as_unreadable(monkey
     capture, results = store.portals[0]
     assert capture.failure == "no_ipomex" and len(results) == 87
     assert {r.status for r in results} == {"indeterminado"}
+
+
+def test_the_plan_hands_ipomex4_targets_what_the_last_run_that_read_them_recorded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = load_registry()
+    ipomex4, ipomex3 = replace(rows[0], ipomex4_id=146), replace(rows[1], ipomex4_id=None, ipomex_url="http://i/3.web")
+    store = FakeStore(remember=True)
+    kept = CheckResult("ipomex.92.i", "cumple", source="ipomex4", last_update=date(2026, 10, 1))
+    store.read = {
+        cve: PriorRead(3, date(2026, 11, 23), {kept.check_id: kept}) for cve in (rows[0].cve_inegi, rows[1].cve_inegi)
+    }
+    planned: list[Any] = []
+
+    def fake_crawl(plans: Any, cfg: CrawlSettings, run_date: date) -> Iterator[Any]:
+        planned.extend(target for plan in plans.values() for target in plan.targets)
+        yield from ()
+
+    monkeypatch.setattr(pipeline, "crawl", fake_crawl)
+    pipeline.run_and_store(store, [ipomex4, ipomex3], CrawlSettings(), RUN_DATE, sources=("spiders.ipomex",))
+    prior = {target.source: target.prior for target in planned}
+    assert prior["ipomex4"] == store.read[rows[0].cve_inegi] and prior["ipomex3"] is None
