@@ -24,6 +24,7 @@ from spiders.ipomex.base import Budget
 
 STATIC = frozenset({"script", "stylesheet"})
 MAX_STATIC_BYTES = 2_000_000
+MAX_REDIRECTS = 10
 MAX_STATIC_FILES = 64
 # Headers of a stored file that describe the bytes on the wire, not the decoded body we replay.
 WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
@@ -154,8 +155,9 @@ class PoliteHost:
             self.in_flight += 1
             self.peak = max(self.peak, self.in_flight)
             try:
-                # The browser context already sends Vigía's user agent (crawler.settings.playwright_settings).
-                response = await route.fetch(max_redirects=0, timeout=budget.cap_ms(self.timeout_ms))
+                # Redirects are followed here, inside the slot: the browser does not route the request that follows
+                # a redirect it was handed. The context already sends Vigía's user agent (playwright_settings).
+                response = await route.fetch(max_redirects=MAX_REDIRECTS, timeout=budget.cap_ms(self.timeout_ms))
             except PlaywrightError as exc:
                 await _quietly(route.abort("timedout" if isinstance(exc, PlaywrightTimeout) else "failed"))
                 return Answer(request.url, request.resource_type, 0)
