@@ -212,14 +212,14 @@ RECORDS = {"status": 200, "body": {"registros": [{"ejercicio": 2026, "fecha_actu
 KEPT = CheckResult("ipomex.92.i", "cumple", None, None, "Cubre.", "ipomex4", "LTAIPEMyM:2016", date(2026, 10, 12))
 
 
-def collected(reuse: ipomex4.Reuse | None, answer: Answer) -> tuple[dict[str, Any], FakePage]:
+def collected(reuse: ipomex4.Reuse | None, answer: Answer, lanes: int = 1) -> tuple[dict[str, Any], FakePage]:
     page = FakePage({f"{LIST}/{oid}/registros": RECORDS for oid in ("a1", "a3", "a4")})
 
     async def scenario() -> dict[str, Any]:
         tap = Tap()
         tap.record(Answer("http://ipomex/ipomex/", "document", 200))
         tap.record(answer)
-        return await ipomex4.collect(page, tap, reuse, 30_000, Budget(60))
+        return await ipomex4.collect(page, tap, reuse, 30_000, Budget(60), lanes)
 
     return asyncio.run(scenario()), page
 
@@ -233,9 +233,10 @@ def reuse(prior: PriorRead | None) -> ipomex4.Reuse:
     return ipomex4.Reuse(CarryRule(30, date(2026, 11, 24), 3), load_obligations(), target)
 
 
-def test_ipomex4_reuses_the_spa_list_reads_one_fraction_at_a_time_and_never_what_does_not_apply() -> None:
-    data, page = collected(None, spa_list(LISTING))
-    assert page.calls == [f"{LIST}/{oid}/registros" for oid in ("a1", "a3", "a4")] and page.peak == 1
+@pytest.mark.parametrize("lanes", [1, 2])
+def test_ipomex4_reuses_the_spa_list_reads_within_its_lanes_and_never_what_does_not_apply(lanes: int) -> None:
+    data, page = collected(None, spa_list(LISTING), lanes)
+    assert sorted(page.calls) == [f"{LIST}/{oid}/registros" for oid in ("a1", "a3", "a4")] and page.peak == lanes
     capture = IpomexCapture("15054", "ipomex4", "u", datetime.now(UTC))
     ipomex4.fill_capture(capture, data, "http://ipomex/ipomex/#/obligaciones/146")
     assert [(p.fraccion, p.state) for p in capture.fractions] == [

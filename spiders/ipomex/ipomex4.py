@@ -1,9 +1,10 @@
 """IPOMEX 4: a single-page application; its JSON API is read through the page's own browser session.
 
 The SPA fetches the municipality's list of obligations itself: that answer (seen by the page's `Tap`) is reused,
-never asked again. Then each obligation that applies is read with one API call at a time (the host-wide limit is
-`PoliteHost`'s; one call at a time keeps a portal from taking every slot). A fraction the list shows as unchanged
-since the last run that read it keeps that run's result (`checks.ipomex_carry`) and is not requested.
+never asked again. Then each obligation that applies is read through the page's session, at most `lanes` calls at
+once (the host-wide limit is `PoliteHost`'s: a page alone may use every slot, two pages share them, and a page
+always has its next call queued while one is being answered). A fraction the list shows as unchanged since the last
+run that read it keeps that run's result (`checks.ipomex_carry`) and is not requested.
 """
 
 from __future__ import annotations
@@ -68,10 +69,14 @@ class Reuse:
         return self.rule.carried(self.target.prior, obligation, listed, self.target.source)
 
 
-async def collect(page: Any, tap: Tap, reuse: Reuse | None, timeout_ms: float, budget: Budget) -> dict[str, Any]:
-    """Read the portal's API data within the portal's budget; {"sin_tiempo": True} when it runs out first."""
+async def collect(
+    page: Any, tap: Tap, reuse: Reuse | None, timeout_ms: float, budget: Budget, lanes: int = 1
+) -> dict[str, Any]:
+    """Read the portal's API data within the portal's budget, at most lanes calls at once; {"sin_tiempo": True}
+    when the budget runs out first."""
     try:
-        return await asyncio.wait_for(_collect(page, tap, reuse, budget.cap_ms(timeout_ms)), budget.remaining())
+        reading = _collect(page, tap, reuse, budget.cap_ms(timeout_ms), lanes)
+        return await asyncio.wait_for(reading, budget.remaining())
     except TimeoutError:
         return {"sin_tiempo": True}
 
@@ -80,7 +85,7 @@ def _list_or_failure(answer: Answer) -> bool:
     return LIST_CALL.search(answer.url) is not None or answer.failed
 
 
-async def _collect(page: Any, tap: Tap, reuse: Reuse | None, timeout_ms: float) -> dict[str, Any]:
+async def _collect(page: Any, tap: Tap, reuse: Reuse | None, timeout_ms: float, lanes: int) -> dict[str, Any]:
     """Reuse the list the SPA fetched (or stop at its first failed call), then read each fraction to read."""
     try:
         answer = await asyncio.wait_for(tap.first(_list_or_failure), timeout_ms / 1000)
@@ -93,7 +98,7 @@ async def _collect(page: Any, tap: Tap, reuse: Reuse | None, timeout_ms: float) 
         return {"list_url": answer.url, "list_status": answer.status}
     list_url = answer.url.split("?")[0].rstrip("/")
     carried: dict[str, CheckResult] = {}
-    records: dict[str, Any] = {}
+    urls: list[str] = []
     for item in body.get("obligaciones", []):
         if not item.get("aplica", True):
             continue  # the list itself says it does not apply: nothing to fetch
@@ -101,9 +106,21 @@ async def _collect(page: Any, tap: Tap, reuse: Reuse | None, timeout_ms: float) 
         if kept is not None:
             carried[str(item["id"])] = kept
         else:
-            url = f"{list_url}/{item['id']}/registros"
-            records[url] = await page.evaluate(FETCH_JSON, url)
+            urls.append(f"{list_url}/{item['id']}/registros")
+    records = await _read_all(page, urls, lanes)
     return {"list_url": list_url, "listing": body, "records": records, "carried": carried}
+
+
+async def _read_all(page: Any, urls: list[str], lanes: int) -> dict[str, Any]:
+    """Each URL's answer, at most lanes calls of this page at once (the host-wide limit is the gate's)."""
+    pending, answers = iter(urls), {}
+
+    async def lane() -> None:
+        for url in pending:  # one iterator shared by the lanes: each URL is taken once
+            answers[url] = await page.evaluate(FETCH_JSON, url)
+
+    await asyncio.gather(*(lane() for _ in range(lanes)))
+    return answers
 
 
 class Ipomex4Adapter:
@@ -112,9 +129,13 @@ class Ipomex4Adapter:
     source = "ipomex4"
 
     def __init__(
-        self, timeout_ms: float, rule: CarryRule | None = None, catalogue: ObligationCatalogue | None = None
+        self,
+        timeout_ms: float,
+        rule: CarryRule | None = None,
+        catalogue: ObligationCatalogue | None = None,
+        lanes: int = 1,
     ) -> None:
-        self.timeout_ms, self.rule, self.catalogue = timeout_ms, rule, catalogue
+        self.timeout_ms, self.rule, self.catalogue, self.lanes = timeout_ms, rule, catalogue, lanes
 
     def entry_request(self, target: IpomexTarget, budget: Budget) -> scrapy.Request:
         """The application's page; a page method gathers the API data once the SPA has called it."""
@@ -127,7 +148,7 @@ class Ipomex4Adapter:
                 "playwright": True,
                 "target": target,
                 "ipomex_tap": tap,
-                "playwright_page_methods": [PageMethod(collect, tap, reuse, self.timeout_ms, budget)],
+                "playwright_page_methods": [PageMethod(collect, tap, reuse, self.timeout_ms, budget, self.lanes)],
             },
         )
 

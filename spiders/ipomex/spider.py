@@ -43,7 +43,7 @@ class IpomexSpider(scrapy.Spider):
         rule = CarryRule(obligations.grace_days, run_date, cfg.ipomex_reread_days)
         adapters: list[SourceAdapter] = [
             Ipomex3Adapter(obligations, timeout_ms),
-            Ipomex4Adapter(timeout_ms, rule, obligations),
+            Ipomex4Adapter(timeout_ms, rule, obligations, cfg.ipomex_concurrency),
         ]
         self.adapters = {adapter.source: adapter for adapter in adapters}
         self.pending: dict[str, IpomexCapture] = {t.url: new_capture(t) for t in targets}
