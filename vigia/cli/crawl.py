@@ -233,7 +233,7 @@ def demo(
     """Levanta los 125 portales simulados en 127.0.0.1, los rastrea, guarda la corrida y muestra el ranking.
 
     Los resultados simulados van a una base aparte (demo.db) salvo que se indique --db.
-    Con --latencia real, los portales tardan lo que uno real, comprimido ×10 por omisión (--compresion 1: horas).
+    Con --latencia real, los portales tardan lo que uno real, comprimido ×20 por omisión (--compresion 1: horas).
     Ejemplos: vigia demo; vigia demo --latencia real; vigia demo --latencia real --compresion 1
     """
     from simulator import FarmServer, build_world
