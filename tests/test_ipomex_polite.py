@@ -281,3 +281,17 @@ def test_ipomex4_stops_at_the_spa_failing_call_instead_of_waiting(answer: Answer
     capture = IpomexCapture("15054", "ipomex4", "u", datetime.now(UTC))
     ipomex4.fill_capture(capture, data, "u")
     assert capture.failure == failure and page.calls == []
+
+
+def test_a_tap_keeps_only_the_bodies_its_adapter_reuses() -> None:
+    async def scenario() -> None:
+        server, host, tap = Server(), PoliteHost(2, 30_000), Tap(bodies=ipomex4.LIST_CALL)
+        server.release.set()
+        for url in (LIST, f"{LIST}/a1/registros"):
+            await host.handle(FakeRoute(FakeRequest(url), server), Budget(60), tap)
+        assert [(a.url, a.status, a.body) for a in tap.answers] == [
+            (LIST, 200, LIST.encode()),
+            (f"{LIST}/a1/registros", 200, b""),
+        ]
+
+    run(scenario)

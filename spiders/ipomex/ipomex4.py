@@ -139,7 +139,7 @@ class Ipomex4Adapter:
 
     def entry_request(self, target: IpomexTarget, budget: Budget) -> scrapy.Request:
         """The application's page; a page method gathers the API data once the SPA has called it."""
-        tap = Tap()
+        tap = Tap(bodies=LIST_CALL)
         reuse = Reuse(self.rule, self.catalogue, target) if self.rule and self.catalogue else None
         return scrapy.Request(
             target.url,

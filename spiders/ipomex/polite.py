@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,8 +57,10 @@ class Answer:
 
 @dataclass
 class Tap:
-    """The answers a page received, for an adapter that reuses what the portal's own scripts already fetched."""
+    """The answers a page received, for an adapter that reuses what the portal's own scripts already fetched; only
+    the bodies of URLs that bodies matches are kept (None: every body)."""
 
+    bodies: re.Pattern[str] | None = None
     answers: list[Answer] = field(default_factory=list)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -126,8 +129,9 @@ class PoliteHost:
         if request.resource_type in STATIC and await self._replayed(route):
             return
         loading = self._loading.setdefault(request.url, asyncio.Event()) if request.resource_type in STATIC else None
+        wanted = tap is not None and (tap.bodies is None or tap.bodies.search(request.url) is not None)
         try:
-            answer = await self._fetch(route, budget, tap is not None)
+            answer = await self._fetch(route, budget, wanted)
         finally:
             if loading is not None:
                 loading.set()
@@ -147,7 +151,7 @@ class PoliteHost:
         await _quietly(route.fulfill(status=stored.status, headers=stored.headers, body=stored.body))
         return True
 
-    async def _fetch(self, route: Any, budget: Budget, tap: bool) -> Answer:
+    async def _fetch(self, route: Any, budget: Budget, body_wanted: bool) -> Answer:
         """Fetch within a slot and hand the response to the browser; a failed fetch aborts the browser's request."""
         request = route.request
         async with self.slots:
@@ -165,7 +169,7 @@ class PoliteHost:
                 self.in_flight -= 1
         body = b""
         try:
-            if tap or request.resource_type in STATIC:
+            if body_wanted or request.resource_type in STATIC:
                 body = await response.body()
                 self._keep(request, response.status, response.headers, body)
             await _quietly(route.fulfill(response=response))
