@@ -15,7 +15,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from checks.ipomex_carry import CarryRule
 from checks.ipomex_model import IpomexCapture
-from checks.model import CheckResult, PriorRead
+from checks.model import CheckResult, Evidence, PriorRead
 from checks.obligations import load_obligations
 from spiders.ipomex import ipomex4
 from spiders.ipomex.base import Budget, IpomexTarget
@@ -209,7 +209,16 @@ LISTING = {
     ]
 }
 RECORDS = {"status": 200, "body": {"registros": [{"ejercicio": 2026, "fecha_actualizacion": "2026-10-20"}]}}
-KEPT = CheckResult("ipomex.92.i", "cumple", None, None, "Cubre.", "ipomex4", "LTAIPEMyM:2016", date(2026, 10, 12))
+KEPT = CheckResult(
+    "ipomex.92.i",
+    "cumple",
+    Evidence("http://old-host/ipomex/#/obligaciones/146/a1", "Última actualización 12/10/2026 (1 registro)"),
+    None,
+    "Cubre.",
+    "ipomex4",
+    "LTAIPEMyM:2016",
+    date(2026, 10, 12),
+)
 
 
 def collected(reuse: ipomex4.Reuse | None, answer: Answer, lanes: int = 1) -> tuple[dict[str, Any], FakePage]:
@@ -253,9 +262,9 @@ def test_ipomex4_does_not_ask_for_a_fraction_the_list_shows_unchanged_since_the_
     assert page.calls == [f"{LIST}/{oid}/registros" for oid in ("a3", "a4")]
     capture = IpomexCapture("15054", "ipomex4", "u", datetime.now(UTC))
     ipomex4.fill_capture(capture, data, "http://ipomex/ipomex/#/obligaciones/146")
-    assert list(capture.carried) == ["ipomex.92.i"] and "Sin cambios desde la corrida 5" in str(
-        capture.carried["ipomex.92.i"].detail
-    )
+    kept = capture.carried["ipomex.92.i"]
+    assert list(capture.carried) == ["ipomex.92.i"] and "Sin cambios desde la corrida 5" in str(kept.detail)
+    assert kept.evidence == Evidence("http://ipomex/ipomex/#/obligaciones/146/a1", KEPT.evidence.text)  # type: ignore[union-attr]
     assert "I" not in {p.fraccion for p in capture.fractions}
 
 

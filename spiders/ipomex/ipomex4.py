@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import scrapy
@@ -20,7 +20,7 @@ from scrapy_playwright.page import PageMethod
 
 from checks.ipomex_carry import CarryRule
 from checks.ipomex_model import FractionPage, IpomexCapture
-from checks.model import CheckResult
+from checks.model import CheckResult, Evidence
 from checks.obligations import ObligationCatalogue
 from spiders.ipomex.base import (
     OUT_OF_TIME,
@@ -66,7 +66,11 @@ class Reuse:
         obligation = self.catalogue.by_label(str(item.get("articulo", "")), label) if label else None
         if obligation is None or (raw and listed is None):
             return None
-        return self.rule.carried(self.target.prior, obligation, listed, self.target.source)
+        kept = self.rule.carried(self.target.prior, obligation, listed, self.target.source)
+        if kept is None or kept.evidence is None:
+            return kept
+        # The evidence points where the fraction is shown tonight (the portal's address may have moved).
+        return replace(kept, evidence=Evidence(f"{self.target.url}/{item['id']}", kept.evidence.text))
 
 
 async def collect(
