@@ -46,8 +46,9 @@ def evaluate_capture(capture: IpomexCapture, catalogue: ObligationCatalogue, run
     pages = _pages_by_obligation(capture.fractions, catalogue)
     results: list[CheckResult] = []
     for obligation in catalogue.obligations:
+        kept = capture.carried.get(obligation.id) if obligation.id not in pages else None
         judge = _Judge(capture, catalogue, obligation, pages.get(obligation.id))
-        results.append(judge.judge(run_date))
+        results.append(kept or judge.judge(run_date))
     return results
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from checks.model import CheckResult
+
 # records: a records table was read; empty: the portal says nothing is published; no_aplica: the portal shows a
 # justified "no aplica"; error: that page or its data failed in this run.
 FractionState = Literal["records", "empty", "no_aplica", "error"]
@@ -51,3 +53,6 @@ class IpomexCapture:
     failure_detail: str | None = None
     fractions: list[FractionPage] = field(default_factory=list)
     browser_pages: int = 0
+    # Results kept from the last run that read the fraction, by obligation id: the portal says it has not changed
+    # since (checks.ipomex_carry), so it was not requested again.
+    carried: dict[str, CheckResult] = field(default_factory=dict)

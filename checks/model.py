@@ -156,3 +156,16 @@ class Unread:
     stage: str
     reason: str
     detail: str
+
+
+@dataclass(frozen=True)
+class PriorRead:
+    """A municipality's results from one source in the last run that read it: what a run may carry forward."""
+
+    run_id: int
+    run_date: date
+    results: dict[str, CheckResult] = field(default_factory=dict)
+
+    def result(self, check_id: str) -> CheckResult | None:
+        """That run's result of a check, None when it has none."""
+        return self.results.get(check_id)

@@ -60,6 +60,13 @@ def due_period(period: str, run_date: date, grace_days: int) -> tuple[date, date
     return start, end
 
 
+def next_deadline(period: str, run_date: date, grace_days: int) -> date:
+    """The deadline of the period after the one due on run_date: the last day before the due period changes."""
+    _, end = due_period(period, run_date, grace_days)
+    _, following = period_bounds(period, end + timedelta(days=1))
+    return following + timedelta(days=grace_days)
+
+
 def assess_update(period: str, last_update: date | None, run_date: date, grace_days: int) -> UpdateAssessment:
     """Judge whether last_update covers the period that had to be published by run_date."""
     start, end = due_period(period, run_date, grace_days)

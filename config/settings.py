@@ -11,7 +11,7 @@ import functools
 import json
 import os
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from pydantic import BeforeValidator, Field, SecretStr, ValidationError
 from pydantic.fields import FieldInfo
@@ -53,6 +53,8 @@ def _json_object(raw: object) -> object:
 Bool = Annotated[bool, BeforeValidator(_boolean)]
 Int = Annotated[int, BeforeValidator(_integer)]
 Float = Annotated[float, BeforeValidator(_decimal)]
+# Unset (None): computed, e.g. a budget derived from the latency model.
+OptionalFloat = Annotated[float | None, BeforeValidator(_decimal)]
 DnsTable = Annotated[dict[str, str | None] | None, NoDecode, BeforeValidator(_json_object)]
 
 
@@ -113,10 +115,14 @@ class Settings(BaseSettings):
         "100.64.x…) desde cualquier sitio; por omisión sólo se permiten si el rastreo empezó en esa misma dirección "
         "y puerto",
     )
-    site_budget_seconds: Float = Field(
-        default=600.0,
+    site_budget_seconds: OptionalFloat = Field(
+        default=None,
         description="tiempo máximo por sitio municipal; si se agota antes de leer la página de inicio, el sitio "
         "queda `sitio_sin_tiempo` y la corrida, parcial",
+        json_schema_extra=_doc(
+            "del modelo de latencia: 2 × las peticiones de un sitio (páginas, robots.txt y documentos) al tiempo "
+            "esperado del sitio más lento, entre sus peticiones simultáneas y `VIGIA_COMPRESSION`, más 180 s fijos"
+        ),
     )
     min_fail_ratio_for_network_alarm: Float = Field(
         default=0.8,
@@ -170,10 +176,33 @@ class Settings(BaseSettings):
     ipomex_timeout: Float = Field(
         default=30.0, description="segundos de espera por página de IPOMEX (navegación y datos)"
     )
-    ipomex_portal_budget_seconds: Float = Field(
-        default=420.0,
-        description="tiempo máximo para leer el IPOMEX de un municipio (≈ 2 × las ~87 páginas de IPOMEX 3 a 2.3 s "
-        "cada una); si se agota, ese municipio queda `ipomex_sin_tiempo` y la corrida, parcial",
+    ipomex_portal_budget_seconds: OptionalFloat = Field(
+        default=None,
+        description="tiempo máximo para leer el IPOMEX de un municipio, desde que se abre su página en el navegador; "
+        "si se agota, ese municipio queda `ipomex_sin_tiempo` y la corrida, parcial",
+        json_schema_extra=_doc(
+            "del modelo de latencia: 2 × las peticiones de un municipio en IPOMEX 3 (índice, página y datos de cada "
+            "fracción) a 1.56 s cada una, entre las que le tocan a la vez y `VIGIA_COMPRESSION`, más 120 s fijos"
+        ),
+    )
+    ipomex_concurrency: Int = Field(
+        default=2,
+        ge=1,
+        description="peticiones simultáneas al servidor de IPOMEX en todo el estado (páginas, scripts y llamadas a "
+        "su API, de todos los municipios); también las páginas del navegador abiertas en IPOMEX",
+    )
+    ipomex_reread_days: Int = Field(
+        default=3,
+        ge=0,
+        description="una fracción de IPOMEX 4 cuya fecha de actualización no cambió desde la última corrida que la "
+        "leyó conserva ese resultado sin volver a pedirse, salvo si faltan menos de estos días para un plazo de "
+        "publicación de su periodo o si ya pasó uno desde entonces (0 = sólo en ese caso)",
+    )
+    compression: Float = Field(
+        default=1.0,
+        ge=1.0,
+        description="sólo para pruebas y la demostración con portales simulados: los presupuestos de tiempo "
+        "derivados del modelo de latencia se dividen entre este factor (`vigia demo --compresion`); en producción, 1",
     )
     smtp_user: str | None = Field(
         default=None,
@@ -235,6 +264,8 @@ def _validated(build: Callable[[], Settings]) -> Settings:
 def _kind(field: FieldInfo) -> str:
     """The type named in error messages: int, float, bool, or a JSON object."""
     kind = field.annotation
+    if kind is not None and type(None) in get_args(kind):
+        kind = next(arg for arg in get_args(kind) if arg is not type(None))
     return kind.__name__ if kind is not None and kind in (int, float, bool) else "objeto JSON"
 
 

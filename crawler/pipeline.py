@@ -19,14 +19,14 @@ from crawler.completeness import missing, partial_message, stage_of, unread_repo
 from crawler.netprobe import NetworkProbe, accuses, offline_report
 from crawler.runner import crawl
 from crawler.settings import CrawlSettings
-from crawler.source import SOURCES, Source, SourcePlan, load_sources
+from crawler.source import SOURCES, History, Source, SourcePlan, load_sources
 
 UNREACHABLE = frozenset({"dns", "connect", "timeout"})
 MIN_SITES_FOR_NETWORK_ALARM = 5
 
 
-class RunStore(Protocol):
-    """Where a run is recorded (the database in production, a fake in tests)."""
+class RunStore(History, Protocol):
+    """Where a run is recorded (the database in production, a fake in tests), and what earlier runs read."""
 
     def start(self, kind: str, municipalities: Sequence[Municipality], params: dict[str, object]) -> int: ...
     def record(self, run_id: int, report: SourceReport) -> None: ...
@@ -130,7 +130,10 @@ class Night:
         recorder.network(self.probe or NetworkProbe.from_settings(), self.run_date)
         cfg, run_date = self.cfg, self.run_date
         try:
-            plans = {module: source.plan(chosen[module], cfg, run_date) for module, source in self.sources.items()}
+            plans = {
+                module: source.plan(chosen[module], cfg, run_date, self.store)
+                for module, source in self.sources.items()
+            }
             for report in (report for plan in plans.values() for report in plan.decided):
                 recorder.handle(report)
             for event in crawl(plans, cfg, run_date):

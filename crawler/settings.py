@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from config.settings import Settings, load_settings
+from crawler.budgets import ipomex_pages, site_budget
 
 # Extensions that hold documents or media: recorded as links, never crawled as pages (a few PDFs whose link names a
 # checked topic are downloaded and read by the site spider, within max_documents).
@@ -79,7 +80,8 @@ class CrawlSettings:
     retry_after_max: float = _DEFAULT.retry_after_max
     # Opt out of the SSRF gate: let a crawl fetch private, loopback and link-local addresses from any site.
     allow_private_networks: bool = _DEFAULT.allow_private_networks
-    site_budget_seconds: float = _DEFAULT.site_budget_seconds
+    # None: derived from the latency model (crawler.budgets.site_budget).
+    site_budget_seconds: float | None = _DEFAULT.site_budget_seconds
     min_fail_ratio_for_network_alarm: float = _DEFAULT.min_fail_ratio_for_network_alarm
     user_agent: str = _DEFAULT.user_agent
     # Extra CA bundle trusted by the sitio.https handshake (the simulated farm's own CA); None = system store.
@@ -94,7 +96,14 @@ class CrawlSettings:
     ipomex4_base: str = _DEFAULT.ipomex4_base
     ipomex_timeout: float = _DEFAULT.ipomex_timeout
     # Each municipality's IPOMEX has its own budget (never one for the whole pass over the shared state server).
-    ipomex_portal_budget_seconds: float = _DEFAULT.ipomex_portal_budget_seconds
+    # None: derived from the latency model (crawler.budgets.ipomex_portal_budget).
+    ipomex_portal_budget_seconds: float | None = _DEFAULT.ipomex_portal_budget_seconds
+    # Requests in flight to the state's one IPOMEX server, over the whole pass (spiders.ipomex.polite).
+    ipomex_concurrency: int = _DEFAULT.ipomex_concurrency
+    # An unchanged IPOMEX 4 fraction is read again anyway when a deadline of its period is fewer days away.
+    ipomex_reread_days: int = _DEFAULT.ipomex_reread_days
+    # Test and demo knob: the simulated portals' latency is divided by it, and so are the model-derived budgets.
+    compression: float = _DEFAULT.compression
     # Visit each municipality's IPOMEX pages after its site (obligations, fraction by fraction).
     ipomex: bool = _DEFAULT.ipomex
 
@@ -125,7 +134,7 @@ def scrapy_settings(cfg: CrawlSettings) -> dict[str, Any]:
         "RETRY_ENABLED": cfg.retries > 0,
         "RETRY_TIMES": cfg.retries,
         "REDIRECT_MAX_TIMES": cfg.max_redirects,
-        "CLOSESPIDER_TIMEOUT": cfg.site_budget_seconds,
+        "CLOSESPIDER_TIMEOUT": site_budget(cfg),
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
         "LOG_ENABLED": False,
@@ -145,9 +154,11 @@ def scrapy_settings(cfg: CrawlSettings) -> dict[str, Any]:
 
 
 def playwright_settings(cfg: CrawlSettings, schemes: frozenset[str] = frozenset({"http", "https"})) -> dict[str, Any]:
-    """scrapy-playwright for the IPOMEX spider: system Chromium, at most two pages at once, no images or fonts."""
+    """scrapy-playwright for the IPOMEX spider: system Chromium, no more pages at once than the requests IPOMEX may
+    have in flight, no images or fonts."""
     from crawler.browser import launch_options
 
+    pages = ipomex_pages(cfg)
     handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
     return {
         # Each scheme's handler starts its own Playwright driver (a ~120 MB node process): only the schemes used.
@@ -155,11 +166,13 @@ def playwright_settings(cfg: CrawlSettings, schemes: frozenset[str] = frozenset(
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
         "PLAYWRIGHT_LAUNCH_OPTIONS": launch_options(cfg.browser_executable, cfg.browser_timeout),
         "PLAYWRIGHT_MAX_CONTEXTS": 1,
-        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": cfg.browser_max_pages,
+        # Every request of the pages (also those the IPOMEX gate fetches for them) says who is asking.
+        "PLAYWRIGHT_CONTEXTS": {"default": {"user_agent": cfg.user_agent}},
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": pages,
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": cfg.ipomex_timeout * 1000,
         "PLAYWRIGHT_ABORT_REQUEST": "crawler.browser.should_abort",
-        "CONCURRENT_REQUESTS": cfg.browser_max_pages * 2,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": cfg.browser_max_pages,
+        "CONCURRENT_REQUESTS": pages * 2,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": pages,
         "RETRY_TIMES": min(cfg.retries, 1),
         # The per-site budget must not cap the pass over every portal: each portal has its own budget instead.
         "CLOSESPIDER_TIMEOUT": 0,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, cast
 
-from checks.model import SourceReport
+from checks.model import PriorRead, SourceReport
 from config.registry import Municipality
 from crawler.settings import CrawlSettings
 
@@ -71,6 +71,22 @@ class Visit:
         self.emit(Deferred(self.source, target))
 
 
+class History(Protocol):
+    """What earlier runs read, as a source's plan may ask for it (the run store)."""
+
+    def last_read(self, names: frozenset[str], cves: Sequence[str]) -> dict[str, PriorRead]:
+        """Per municipality, its results from the sources names in the newest closed run that read it."""
+        ...
+
+
+class NoHistory:
+    """No earlier runs: every source reads everything."""
+
+    def last_read(self, names: frozenset[str], cves: Sequence[str]) -> dict[str, PriorRead]:
+        """Nothing was read before."""
+        return {}
+
+
 class Source(Protocol):
     """One data source of the run: plan, visit and evaluate."""
 
@@ -81,8 +97,11 @@ class Source(Protocol):
     # Its targets need the run's only browser: they are visited in the render pass.
     browser: bool
 
-    def plan(self, municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date) -> SourcePlan:
-        """Targets for the municipalities, and the reports decided without fetching (already evaluated)."""
+    def plan(
+        self, municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date, history: History
+    ) -> SourcePlan:
+        """Targets for the municipalities, and the reports decided without fetching (already evaluated); history
+        tells what earlier runs read, for a source that can avoid reading what has not changed."""
         ...
 
     async def visit(self, visit: Visit) -> None:

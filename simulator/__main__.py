@@ -60,7 +60,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--ipomex-hang",
         type=float,
         default=60.0,
-        help="Segundos que IPOMEX retiene las respuestas de los municipios que no responden (por omisión 60).",
+        help="Segundos que IPOMEX retiene las respuestas de los municipios que no responden (por omisión 60; con "
+        "--latencia real, divididos entre --compresion, como toda espera).",
     )
     serve.add_argument(
         "--sin-variantes",

@@ -42,7 +42,13 @@ def sujetos(sites: Iterable[IpomexSite]) -> Resource:
 
 
 def obligacion(f: IpomexFraction) -> dict[str, object]:
-    """One entry of the obligations list."""
+    """One entry of the obligations list.
+
+    ASSUMPTION (not known of the real IPOMEX 4, whose API is not public): each entry carries the newest fecha de
+    actualización of its records (ISO date; null when it has none), so a crawler can tell what changed without
+    asking for every fraction's records. The crawler reads every fraction when the field is absent.
+    """
+    newest = f.newest_update
     return {
         "id": f.obl_id,
         "articulo": "92",
@@ -50,6 +56,7 @@ def obligacion(f: IpomexFraction) -> dict[str, object]:
         "titulo": f.titulo,
         "aplica": f.state != NO_APLICA,
         "justificacion": f.justificacion,
+        "fecha_actualizacion": newest.isoformat() if newest else None,
     }
 
 

@@ -11,12 +11,14 @@ from config.latency import LatencyModel
 
 @dataclass
 class HostStats:
-    """What one host served: requests, seconds spent answering, and the most requests it held at once."""
+    """What one host served: requests, seconds spent answering, the most requests it held at once, and how many
+    times each request ("METHOD path?query") was made."""
 
     requests: int = 0
     busy_seconds: float = 0.0
     peak_in_flight: int = 0
     in_flight: int = 0
+    by_request: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass
@@ -32,6 +34,7 @@ class LatencyGate:
         """Hold one of the host's connections for the request's drawn wall time (queueing when all are busy)."""
         stats = self.stats.setdefault(host, HostStats())
         stats.requests += 1
+        stats.by_request[request] += 1
         limit = self.model.connections(host)
         if limit is None:
             return

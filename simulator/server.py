@@ -75,6 +75,7 @@ class FarmServer:
     Besides one port per site, one more port serves the simulated IPOMEX (both generations): `farm.ipomex_base`.
     With port_base, sites take port_base … port_base+N-1 and IPOMEX takes port_base+N. latency_model (default
     instant) makes every host take its drawn time per request, with its connection limit; latency adds a fixed delay.
+    ipomex_hang_seconds is at true timescale: a real latency model divides it by its compression, like every wait.
     """
 
     def __init__(
@@ -88,7 +89,7 @@ class FarmServer:
     ) -> None:
         self.world, self.latency, self.port_base, self.host = world, latency, port_base, host
         self.gate = LatencyGate(latency_model or LatencyModel())
-        self.ipomex_hang_seconds = ipomex_hang_seconds
+        self.ipomex_hang_seconds = self.gate.model.scaled(ipomex_hang_seconds)
         self.ports: dict[str, int] = {}
         self.ipomex_port: int | None = None
         self._ipomex: IpomexServer | None = None

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import cast
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from checks.model import CheckResult, CrawlOutcome, Evidence, Status
+from checks.model import CheckResult, CrawlOutcome, Evidence, PriorRead, Status
+from core.clock import LOCAL_TZ
 from storage.compact import key_names
 from storage.db import Database
 from storage.models import (
@@ -100,6 +102,62 @@ def run_results(db: Database, run_id: int) -> list[MunicipalityResults]:
         query = _joined().where(SiteOutcomeRow.run_id == run_id).order_by(SiteOutcomeRow.cve_inegi)
         rows: list[_Row] = list(session.execute(query))
         return _with_results(session, rows)
+
+
+def last_reads(db: Database, names: frozenset[str], cves: Sequence[str]) -> dict[str, PriorRead]:
+    """Per municipality, its results from the sources names in the newest closed run (complete or partial) in which
+    one of them captured its portal without failing: what that run read, and may be carried forward."""
+    if not cves or not names:
+        return {}
+    with unit_of_work(db, "leer la última lectura de cada portal", read_only=True) as session:
+        latest = {
+            cve: (run_id, params, started) for cve, run_id, params, started in session.execute(_read_query(names, cves))
+        }
+        found: dict[tuple[int, str], list[CheckResult]] = defaultdict(list)
+        by_run: dict[int, list[str]] = defaultdict(list)
+        for cve, (run_id, _, _) in latest.items():
+            by_run[run_id].append(cve)
+        for run_id, chosen in by_run.items():
+            _fetch_results(session, run_id, chosen, found)
+    return {
+        cve: PriorRead(
+            run_id,
+            _run_date(params, started),
+            {r.check_id: r for r in found[(run_id, cve)] if r.source in names},
+        )
+        for cve, (run_id, params, started) in latest.items()
+    }
+
+
+def _read_query(names: frozenset[str], cves: Sequence[str]) -> Select[str, int, str, datetime]:
+    """(cve, run id, run params, run start) of each municipality's newest closed run that read its portal."""
+    rank = func.row_number().over(partition_by=IpomexCaptureRow.cve_inegi, order_by=IpomexCaptureRow.run_id.desc())
+    ranked = (
+        select(IpomexCaptureRow.cve_inegi, IpomexCaptureRow.run_id, rank.label("rank"))
+        .join(RunRow, RunRow.id == IpomexCaptureRow.run_id)
+        .where(
+            IpomexCaptureRow.cve_inegi.in_(cves),
+            IpomexCaptureRow.source.in_(sorted(names)),
+            IpomexCaptureRow.failure.is_(None),
+            RunRow.status.in_(("complete", "partial")),
+        )
+        .subquery()
+    )
+    return (
+        select(ranked.c.cve_inegi, ranked.c.run_id, RunRow.params, RunRow.started_at)
+        .join(RunRow, RunRow.id == ranked.c.run_id)
+        .where(ranked.c.rank == 1)
+    )
+
+
+def _run_date(params: str | None, started: datetime) -> date:
+    """The date a run judged against (its run_date parameter), else the day it started in Mexico City."""
+    try:
+        value = json.loads(params or "{}").get("run_date")
+        return date.fromisoformat(value)
+    except (ValueError, TypeError, AttributeError):
+        aware = started if started.tzinfo else started.replace(tzinfo=UTC)
+        return aware.astimezone(LOCAL_TZ).date()
 
 
 def _joined() -> Select[SiteOutcomeRow, RunRow, MunicipalityRow]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 
 from checks.catalogue import load_catalogue
-from checks.model import SourceReport, Unread
+from checks.model import PriorRead, SourceReport, Unread
 from config.registry import Municipality
-from storage import repository
+from storage import repository, results
 from storage.db import Database
 from storage.resume import resumable_run
 
@@ -47,3 +47,7 @@ class DatabaseRunStore:
     def finish(self, run_id: int, status: str, error: str | None = None, unread: Sequence[Unread] = ()) -> None:
         """Close the run with its final status and what it did not read."""
         repository.finish_run(self.db, run_id, status, error, catalogue=load_catalogue(), unread=unread)
+
+    def last_read(self, names: frozenset[str], cves: Sequence[str]) -> dict[str, PriorRead]:
+        """Per municipality, what the newest closed run that read its portal (one of names) recorded from it."""
+        return results.last_reads(self.db, names, cves)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from config.latency import INSTANT, REAL
+from crawler.budgets import ipomex_portal_budget
+from crawler.settings import CrawlSettings
 from vigia.cli import app
-from vigia.cli.crawl import LatencyName, describe_latency, latency_model
+from vigia.cli.crawl import LatencyName, demo_settings, describe_latency, latency_model
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -34,3 +36,11 @@ def test_unknown_mode_and_compression_below_one_are_refused_before_serving() -> 
     assert code == 2 and "lenta" in output
     code, output = invoke("demo", "--latencia", "real", "--compresion", "0.5")
     assert code == 2 and "la compresión debe ser al menos 1" in output
+
+
+def test_the_compression_reaches_the_crawl_budgets_and_instant_keeps_the_true_timescale() -> None:
+    base = CrawlSettings()
+    real = demo_settings(base, latency_model(LatencyName.real, 20.0, 7), "http://127.0.0.1:1/ipomex/")
+    assert real.compression == 20.0 and real.ipomex4_base == "http://127.0.0.1:1/ipomex/"
+    assert ipomex_portal_budget(real) < ipomex_portal_budget(base)
+    assert demo_settings(base, latency_model(LatencyName.instantanea, 20.0, 7), "u").compression == 1.0

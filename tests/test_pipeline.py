@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
 from checks.ipomex_model import IpomexCapture
-from checks.model import CheckResult, CrawlOutcome, SiteReport, SourceReport, Unread
+from checks.model import CheckResult, CrawlOutcome, PriorRead, SiteReport, SourceReport, Unread
 from config.registry import Municipality, load_registry
 from core.errors import CrawlError
 from crawler import pipeline
@@ -20,20 +21,32 @@ RUN_DATE = date(2026, 11, 24)
 
 
 class FakeStore:
-    """Records what the pipeline stores, as the database would."""
+    """Records what the pipeline stores, as the database would; with remember, a later run's plan sees the portals
+    an earlier run of this store read (as the database's last_read does), else nothing."""
 
-    def __init__(self) -> None:
+    def __init__(self, remember: bool = False) -> None:
         self.sites: list[SiteReport] = []
         self.portals: list[tuple[IpomexCapture, Sequence[CheckResult]]] = []
         self.finished: tuple[str, str | None] | None = None
         self.unread: list[Unread] = []
+        self.remember, self.runs = remember, 6
+        self.read: dict[str, PriorRead] = {}
+        self.run_date = RUN_DATE
 
     def start(self, kind: str, municipalities: Sequence[Municipality], params: dict[str, object]) -> int:
-        return 7
+        self.runs += 1
+        self.run_date = date.fromisoformat(str(params["run_date"]))
+        return self.runs
+
+    def last_read(self, names: frozenset[str], cves: Sequence[str]) -> dict[str, PriorRead]:
+        return {cve: prior for cve, prior in self.read.items() if cve in cves} if self.remember else {}
 
     def record(self, run_id: int, report: SourceReport) -> None:
         if isinstance(report.facts, IpomexCapture):
             self.portals.append((report.facts, report.results))
+            if report.facts.failure is None and report.cve_inegi:
+                results = {r.check_id: r for r in report.results}
+                self.read[report.cve_inegi] = PriorRead(run_id, self.run_date, results)
         elif isinstance(report.facts, SiteReport):
             self.sites.append(report.facts)
 
@@ -126,3 +139,25 @@ def test_municipalities_without_ipomex_address_are_recorded_as_unreadable(monkey
     capture, results = store.portals[0]
     assert capture.failure == "no_ipomex" and len(results) == 87
     assert {r.status for r in results} == {"indeterminado"}
+
+
+def test_the_plan_hands_ipomex4_targets_what_the_last_run_that_read_them_recorded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = load_registry()
+    ipomex4, ipomex3 = replace(rows[0], ipomex4_id=146), replace(rows[1], ipomex4_id=None, ipomex_url="http://i/3.web")
+    store = FakeStore(remember=True)
+    kept = CheckResult("ipomex.92.i", "cumple", source="ipomex4", last_update=date(2026, 10, 1))
+    store.read = {
+        cve: PriorRead(3, date(2026, 11, 23), {kept.check_id: kept}) for cve in (rows[0].cve_inegi, rows[1].cve_inegi)
+    }
+    planned: list[Any] = []
+
+    def fake_crawl(plans: Any, cfg: CrawlSettings, run_date: date) -> Iterator[Any]:
+        planned.extend(target for plan in plans.values() for target in plan.targets)
+        yield from ()
+
+    monkeypatch.setattr(pipeline, "crawl", fake_crawl)
+    pipeline.run_and_store(store, [ipomex4, ipomex3], CrawlSettings(), RUN_DATE, sources=("spiders.ipomex",))
+    prior = {target.source: target.prior for target in planned}
+    assert prior["ipomex4"] == store.read[rows[0].cve_inegi] and prior["ipomex3"] is None

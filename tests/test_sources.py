@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.model import SourceReport, Unread
+from checks.model import PriorRead, SourceReport, Unread
 from config.registry import Municipality, load_registry
 from core.errors import CrawlError
 from crawler.pipeline import run_and_store
@@ -38,6 +38,9 @@ class FakeStore:
 
     def finish(self, run_id: int, status: str, error: str | None = None, unread: Sequence[Unread] = ()) -> None:
         self.finished = (status, error)
+
+    def last_read(self, names: frozenset[str], cves: Sequence[str]) -> dict[str, PriorRead]:
+        return {}
 
 
 class Pages(BaseHTTPRequestHandler):

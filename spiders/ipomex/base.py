@@ -14,6 +14,7 @@ from scrapy.http import Response
 
 from checks.ipomex_eval import capture_failure_detail
 from checks.ipomex_model import FractionRecord, IpomexCapture
+from checks.model import PriorRead
 from config.registry import Municipality
 from core.text import fold
 
@@ -31,6 +32,8 @@ class IpomexTarget:
     nombre: str | None
     source: str  # ipomex3 | ipomex4
     url: str
+    # This portal's results in the last run that read it (what the adapter may carry forward), if any.
+    prior: PriorRead | None = field(default=None, compare=False, repr=False)
 
 
 def targets_for(municipalities: Sequence[Municipality], ipomex4_base: str) -> list[IpomexTarget | Municipality]:

@@ -1,62 +1,130 @@
-"""IPOMEX 4: a single-page application; its JSON API is read through the page's own browser session."""
+"""IPOMEX 4: a single-page application; its JSON API is read through the page's own browser session.
+
+The SPA fetches the municipality's list of obligations itself: that answer (seen by the page's `Tap`) is reused,
+never asked again. Then each obligation that applies is read through the page's session, at most `lanes` calls at
+once (the host-wide limit is `PoliteHost`'s: a page alone may use every slot, two pages share them, and a page
+always has its next call queued while one is being answered). A fraction the list shows as unchanged since the last
+run that read it keeps that run's result (`checks.ipomex_carry`) and is not requested.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import re
+from dataclasses import dataclass, replace
 from typing import Any
 
 import scrapy
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
+from checks.ipomex_carry import CarryRule
 from checks.ipomex_model import FractionPage, IpomexCapture
-from spiders.ipomex.base import OUT_OF_TIME, OUT_OF_TIME_DETAIL, Budget, IpomexTarget, fraction_label, record_from
-
-# The SPA fetched its list of obligations: find that API call among the page's resource timings.
-LIST_CALL = (
-    "() => performance.getEntriesByType('resource').map(e => e.name).find(n => /\\/obligaciones(\\?|$)/.test(n))"
+from checks.model import CheckResult, Evidence
+from checks.obligations import ObligationCatalogue
+from spiders.ipomex.base import (
+    OUT_OF_TIME,
+    OUT_OF_TIME_DETAIL,
+    Budget,
+    IpomexTarget,
+    fraction_label,
+    parse_date,
+    record_from,
 )
+from spiders.ipomex.polite import Answer, Tap
+
+# The SPA's own call for the sujeto's list of obligations.
+LIST_CALL = re.compile(r"/obligaciones/?(?:\?|$)")
 FETCH_JSON = """async (url) => {
-  const r = await fetch(url, {credentials: 'include', headers: {'Accept': 'application/json'}});
-  let body = null; try { body = await r.json(); } catch (e) {}
-  return {status: r.status, body: body};
+  try {
+    const r = await fetch(url, {credentials: 'include', headers: {'Accept': 'application/json'}});
+    let body = null; try { body = await r.json(); } catch (e) {}
+    return {status: r.status, body: body};
+  } catch (e) { return {status: 0, body: null}; }
 }"""
-FETCH_MANY = """async (urls) => {
-  const out = {};
-  for (let i = 0; i < urls.length; i += 6) {
-    await Promise.all(urls.slice(i, i + 6).map(async (u) => {
-      try {
-        const r = await fetch(u, {credentials: 'include', headers: {'Accept': 'application/json'}});
-        let body = null; try { body = await r.json(); } catch (e) {}
-        out[u] = {status: r.status, body: body};
-      } catch (e) { out[u] = {status: 0, body: null}; }
-    }));
-  }
-  return out;
-}"""
+# ASSUMPTION: the real IPOMEX 4 API is not publicly documented. The simulated one lists, per obligation, the newest
+# fecha de actualización of its records ("fecha_actualizacion", null when it has none). When the list carries no
+# such field, nothing is carried forward: every fraction that applies is read, as before.
+LISTED_DATE = "fecha_actualizacion"
 
 
-async def collect(page: Any, timeout_ms: float, budget: Budget) -> dict[str, Any]:
-    """Read the portal's API data within the portal's budget; {"sin_tiempo": True} when it runs out first."""
+@dataclass(frozen=True)
+class Reuse:
+    """What lets a portal skip fractions: the carry rule, the catalogue and the last run that read this portal."""
+
+    rule: CarryRule
+    catalogue: ObligationCatalogue
+    target: IpomexTarget
+
+    def carried(self, item: dict[str, Any]) -> CheckResult | None:
+        """The kept result of a listed obligation the portal shows as unchanged, or None: read it."""
+        if self.target.prior is None or LISTED_DATE not in item:
+            return None
+        raw = item[LISTED_DATE]
+        listed = parse_date(str(raw)) if raw else None
+        label = fraction_label(f"fraccion {item.get('fraccion', '')}")
+        obligation = self.catalogue.by_label(str(item.get("articulo", "")), label) if label else None
+        if obligation is None or (raw and listed is None):
+            return None
+        kept = self.rule.carried(self.target.prior, obligation, listed, self.target.source)
+        if kept is None or kept.evidence is None:
+            return kept
+        # The evidence points where the fraction is shown tonight (the portal's address may have moved).
+        return replace(kept, evidence=Evidence(f"{self.target.url}/{item['id']}", kept.evidence.text))
+
+
+async def collect(
+    page: Any, tap: Tap, reuse: Reuse | None, timeout_ms: float, budget: Budget, lanes: int = 1
+) -> dict[str, Any]:
+    """Read the portal's API data within the portal's budget, at most lanes calls at once; {"sin_tiempo": True}
+    when the budget runs out first."""
     try:
-        return await asyncio.wait_for(_collect(page, budget.cap_ms(timeout_ms)), budget.remaining())
+        reading = _collect(page, tap, reuse, budget.cap_ms(timeout_ms), lanes)
+        return await asyncio.wait_for(reading, budget.remaining())
     except TimeoutError:
         return {"sin_tiempo": True}
 
 
-async def _collect(page: Any, timeout_ms: float) -> dict[str, Any]:
-    """Inside the SPA's session: wait for its obligations call, then read the list and every fraction's records."""
-    await page.wait_for_function(f"({LIST_CALL})() !== undefined", timeout=timeout_ms)
-    list_url = await page.evaluate(LIST_CALL)
-    listing = await page.evaluate(FETCH_JSON, list_url)
-    body = listing.get("body") or {}
-    if listing["status"] in (401, 403) or (isinstance(body, dict) and body.get("error") == "captcha"):
-        return {"captcha": True, "list_url": list_url}
-    if listing["status"] != 200 or not isinstance(body, dict):
-        return {"list_url": list_url, "list_status": listing["status"]}
-    urls = [f"{list_url}/{item['id']}/registros" for item in body.get("obligaciones", []) if item.get("aplica", True)]
-    records = await page.evaluate(FETCH_MANY, urls)
-    return {"list_url": list_url, "listing": body, "records": records}
+def _list_or_failure(answer: Answer) -> bool:
+    return LIST_CALL.search(answer.url) is not None or answer.failed
+
+
+async def _collect(page: Any, tap: Tap, reuse: Reuse | None, timeout_ms: float, lanes: int) -> dict[str, Any]:
+    """Reuse the list the SPA fetched (or stop at its first failed call), then read each fraction to read."""
+    try:
+        answer = await asyncio.wait_for(tap.first(_list_or_failure), timeout_ms / 1000)
+    except TimeoutError:
+        return {"list_timeout": True}
+    body = answer.json()
+    if answer.status in (401, 403) or (isinstance(body, dict) and body.get("error") == "captcha"):
+        return {"captcha": True, "list_url": answer.url}
+    if not LIST_CALL.search(answer.url) or answer.status != 200 or not isinstance(body, dict):
+        return {"list_url": answer.url, "list_status": answer.status}
+    list_url = answer.url.split("?")[0].rstrip("/")
+    carried: dict[str, CheckResult] = {}
+    urls: list[str] = []
+    for item in body.get("obligaciones", []):
+        if not item.get("aplica", True):
+            continue  # the list itself says it does not apply: nothing to fetch
+        kept = reuse.carried(item) if reuse is not None else None
+        if kept is not None:
+            carried[str(item["id"])] = kept
+        else:
+            urls.append(f"{list_url}/{item['id']}/registros")
+    records = await _read_all(page, urls, lanes)
+    return {"list_url": list_url, "listing": body, "records": records, "carried": carried}
+
+
+async def _read_all(page: Any, urls: list[str], lanes: int) -> dict[str, Any]:
+    """Each URL's answer, at most lanes calls of this page at once (the host-wide limit is the gate's)."""
+    pending, answers = iter(urls), {}
+
+    async def lane() -> None:
+        for url in pending:  # one iterator shared by the lanes: each URL is taken once
+            answers[url] = await page.evaluate(FETCH_JSON, url)
+
+    await asyncio.gather(*(lane() for _ in range(lanes)))
+    return answers
 
 
 class Ipomex4Adapter:
@@ -64,18 +132,27 @@ class Ipomex4Adapter:
 
     source = "ipomex4"
 
-    def __init__(self, timeout_ms: float) -> None:
-        self.timeout_ms = timeout_ms
+    def __init__(
+        self,
+        timeout_ms: float,
+        rule: CarryRule | None = None,
+        catalogue: ObligationCatalogue | None = None,
+        lanes: int = 1,
+    ) -> None:
+        self.timeout_ms, self.rule, self.catalogue, self.lanes = timeout_ms, rule, catalogue, lanes
 
     def entry_request(self, target: IpomexTarget, budget: Budget) -> scrapy.Request:
         """The application's page; a page method gathers the API data once the SPA has called it."""
+        tap = Tap(bodies=LIST_CALL)
+        reuse = Reuse(self.rule, self.catalogue, target) if self.rule and self.catalogue else None
         return scrapy.Request(
             target.url,
             dont_filter=True,
             meta={
                 "playwright": True,
                 "target": target,
-                "playwright_page_methods": [PageMethod(collect, self.timeout_ms, budget)],
+                "ipomex_tap": tap,
+                "playwright_page_methods": [PageMethod(collect, tap, reuse, self.timeout_ms, budget, self.lanes)],
             },
         )
 
@@ -85,19 +162,29 @@ class Ipomex4Adapter:
         fill_capture(capture, response.meta["playwright_page_methods"][0].result, response.meta["target"].url)
 
 
+FAILURES = {
+    "sin_tiempo": (OUT_OF_TIME, OUT_OF_TIME_DETAIL),
+    "captcha": ("captcha", "el portal pide resolver un captcha"),
+    "list_timeout": ("timeout", "la aplicación no pidió la lista de obligaciones a tiempo"),
+}
+
+
 def fill_capture(capture: IpomexCapture, data: dict[str, Any], spa_url: str) -> None:
     """Turn the collected API data into fraction pages, or a failure when the portal gated or refused it."""
-    if data.get("sin_tiempo"):
-        capture.failure, capture.failure_detail = OUT_OF_TIME, OUT_OF_TIME_DETAIL
-        return
-    if data.get("captcha"):
-        capture.failure, capture.failure_detail = "captcha", "el portal pide resolver un captcha"
+    failed = next((failure for key, failure in FAILURES.items() if data.get(key)), None)
+    if failed is not None:
+        capture.failure, capture.failure_detail = failed
         return
     if "listing" not in data:
         capture.failure = "http_error"
         capture.failure_detail = f"la API de obligaciones respondió {data.get('list_status')}"
         return
+    carried: dict[str, CheckResult] = data.get("carried", {})
     for item in data["listing"].get("obligaciones", []):
+        kept = carried.get(str(item.get("id")))
+        if kept is not None:
+            capture.carried[kept.check_id] = kept
+            continue
         page = _fraction(item, data["list_url"], data["records"], spa_url)
         if page is not None:
             capture.fractions.append(page)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
@@ -13,7 +14,7 @@ from checks.obligations import load_obligations
 from config.registry import Municipality
 from crawler.browser import browser_available
 from crawler.settings import CrawlSettings, playwright_settings, scrapy_settings
-from crawler.source import SourcePlan, Visit
+from crawler.source import History, SourcePlan, Visit
 from spiders.ipomex.base import IpomexTarget, new_capture, targets_for
 
 NO_IPOMEX = "el registro no tiene la dirección de IPOMEX de este municipio"
@@ -27,8 +28,11 @@ class IpomexSource:
     label = "portales"
     browser = True
 
-    def plan(self, municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date) -> SourcePlan:
-        """Portal targets to read, and the unreadable reports of municipalities with no known IPOMEX address."""
+    def plan(
+        self, municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date, history: History
+    ) -> SourcePlan:
+        """Portal targets to read (IPOMEX 4 ones with what the last run that read them recorded), and the
+        unreadable reports of municipalities with no known IPOMEX address."""
         if not cfg.ipomex:
             return SourcePlan()
         plan = SourcePlan()
@@ -38,6 +42,7 @@ class IpomexSource:
             else:
                 unknown = IpomexCapture(item.cve_inegi, "ipomex", None, datetime.now(UTC), "no_ipomex", NO_IPOMEX)
                 plan.decided.append(self.evaluate(unknown, run_date))
+        plan.targets = with_prior(plan.targets, history)
         return plan
 
     def evaluate(self, fetched: IpomexCapture, run_date: date) -> SourceReport:
@@ -66,7 +71,16 @@ class IpomexSource:
             return
         schemes = frozenset(urlsplit(target.url).scheme for target in portals)
         runner = AsyncCrawlerRunner({**scrapy_settings(cfg), **playwright_settings(cfg, schemes)})
-        await runner.crawl(IpomexSpider, targets=portals, cfg=cfg, sink=sink, obligations=load_obligations())
+        await runner.crawl(
+            IpomexSpider, targets=portals, cfg=cfg, sink=sink, obligations=load_obligations(), run_date=visit.run_date
+        )
+
+
+def with_prior(targets: list[IpomexTarget], history: History) -> list[IpomexTarget]:
+    """IPOMEX 4 targets carry their last read (only that generation's list shows when a fraction changed)."""
+    wanted = [t.cve_inegi for t in targets if t.source == "ipomex4" and t.cve_inegi]
+    prior = history.last_read(frozenset({"ipomex4"}), wanted) if wanted else {}
+    return [replace(t, prior=prior.get(t.cve_inegi)) if t.cve_inegi in prior else t for t in targets]
 
 
 SOURCE = IpomexSource()

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from checks.ipomex_carry import CarryRule
 from checks.ipomex_model import IpomexCapture
 from checks.obligations import ObligationCatalogue
+from crawler.budgets import ipomex_portal_budget
 from crawler.failures import classify_failure
 from crawler.settings import CrawlSettings
 from crawler.ssrf import SsrfPolicy
 from spiders.ipomex.base import OUT_OF_TIME, OUT_OF_TIME_DETAIL, Budget, IpomexTarget, Sink, SourceAdapter, new_capture
 from spiders.ipomex.ipomex3 import Ipomex3Adapter
 from spiders.ipomex.ipomex4 import Ipomex4Adapter
+from spiders.ipomex.polite import PoliteHost
 
 
 class IpomexSpider(scrapy.Spider):
@@ -30,16 +34,24 @@ class IpomexSpider(scrapy.Spider):
         cfg: CrawlSettings,
         sink: Sink,
         obligations: ObligationCatalogue,
+        run_date: date,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.targets, self.sink = targets, sink
         timeout_ms = cfg.ipomex_timeout * 1000
-        adapters: list[SourceAdapter] = [Ipomex3Adapter(obligations, timeout_ms), Ipomex4Adapter(timeout_ms)]
+        rule = CarryRule(obligations.grace_days, run_date, cfg.ipomex_reread_days)
+        adapters: list[SourceAdapter] = [
+            Ipomex3Adapter(obligations, timeout_ms),
+            Ipomex4Adapter(timeout_ms, rule, obligations, cfg.ipomex_concurrency),
+        ]
         self.adapters = {adapter.source: adapter for adapter in adapters}
         self.pending: dict[str, IpomexCapture] = {t.url: new_capture(t) for t in targets}
-        self.budgets = {t.url: Budget(cfg.ipomex_portal_budget_seconds) for t in targets}
+        budget = ipomex_portal_budget(cfg)
+        self.budgets = {t.url: Budget(budget) for t in targets}
         self.timeout_ms = timeout_ms
+        # The one gate to the state's IPOMEX server for the whole pass: every page's every request goes through it.
+        self.host = PoliteHost(cfg.ipomex_concurrency, timeout_ms)
         # The portals' own origins (the simulated IPOMEX is on 127.0.0.1) and nothing else internal.
         self.ssrf_policy = SsrfPolicy.for_urls([t.url for t in targets], cfg.allow_private_networks)
 
@@ -51,9 +63,11 @@ class IpomexSpider(scrapy.Spider):
             yield request.replace(callback=self.parse_entry, errback=self.entry_failed, meta=meta)
 
     async def _page_opened(self, page: Any, request: scrapy.Request) -> None:
-        """Start the portal's budget and keep its first navigation within it."""
+        """Start the portal's budget, route the page through the host's gate and keep its first navigation within
+        the budget."""
         budget = self.budgets[request.meta["target"].url]
         budget.start()
+        await self.host.attach(page, budget, request.meta.get("ipomex_tap"))
         request.meta["playwright_page_goto_kwargs"] = {"timeout": budget.cap_ms(self.timeout_ms)}
 
     async def parse_entry(self, response: Response) -> None:

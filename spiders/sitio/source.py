@@ -16,7 +16,7 @@ from crawler.browser import BrowserPool, browser_available, find_browser
 from crawler.failures import DETAILS
 from crawler.runner import Event, crawl
 from crawler.settings import CrawlSettings
-from crawler.source import SourcePlan, Visit
+from crawler.source import History, SourcePlan, Visit
 from spiders.sitio.target import DeferredSite, SiteTarget
 
 log = logging.getLogger("vigia.crawler")
@@ -58,7 +58,9 @@ class SitioSource:
     label = "sitios"
     browser = False
 
-    def plan(self, municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date) -> SourcePlan:
+    def plan(
+        self, municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date, history: History
+    ) -> SourcePlan:
         """One site per municipality; a municipality without URL is decided at once."""
         return self.split([SiteTarget.of(m) for m in municipalities], run_date)
 

@@ -176,6 +176,9 @@ def test_ipomex4_api_matches_the_truth(world: World, farm: FarmServer) -> None:
         assert set(ids) == {f.id for f in portal.fractions if f.listed}
         for fid, o in ids.items():
             assert o["articulo"] == "92" and o["aplica"] == (o["justificacion"] is None)
+            # The simulated list's assumption: each entry dates its newest record (null: no records).
+            newest = portal.fraction(fid).newest_update
+            assert o["fecha_actualizacion"] == (newest.isoformat() if newest else None)
             records[f"{api}/{portal.ipo4_id}/obligaciones/{o['id']}/registros"] = (cve, fid, o["aplica"])
     fetched = fetch_all(records)
     for url, (cve, fid, aplica) in records.items():

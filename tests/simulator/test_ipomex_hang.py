@@ -8,6 +8,7 @@ import time
 import httpx
 import pytest
 
+from config.latency import REAL, LatencyModel
 from config.registry import load_registry
 from simulator import FarmServer, World, build_world
 from tests.simulator.conftest import RUN_DATE
@@ -67,3 +68,10 @@ def test_shutdown_ends_the_hang() -> None:
     waiter.join(10)
     assert time.monotonic() - started < 5 and outcome and not waiter.is_alive()
     assert set(threading.enumerate()) <= threads
+
+
+def test_the_hang_is_compressed_like_every_other_wait() -> None:
+    world = hang_world()
+    real = FarmServer(world, ipomex_hang_seconds=60.0, latency_model=LatencyModel(REAL, compression=20))
+    assert real.ipomex_hang_seconds == 3.0
+    assert FarmServer(world, ipomex_hang_seconds=60.0).ipomex_hang_seconds == 60.0

@@ -9,7 +9,7 @@ from typing import Any
 from checks.model import SourceReport
 from config.registry import Municipality
 from crawler.settings import CrawlSettings
-from crawler.source import SourcePlan, Visit
+from crawler.source import History, SourcePlan, Visit
 
 
 class DyingSource:
@@ -19,7 +19,9 @@ class DyingSource:
     label = "objetivos"
     browser = False
 
-    def plan(self, municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date) -> SourcePlan:
+    def plan(
+        self, municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date, history: History
+    ) -> SourcePlan:
         """One target per municipality."""
         return SourcePlan([m.cve_inegi for m in municipalities])
 

@@ -15,7 +15,7 @@ from checks.model import CheckResult, SourceReport
 from config.registry import Municipality
 from crawler.failures import classify_failure
 from crawler.settings import CrawlSettings
-from crawler.source import SourcePlan, Visit
+from crawler.source import History, SourcePlan, Visit
 from crawler.ssrf import SsrfPolicy
 
 CHECK = "pagina.titulo"
@@ -63,7 +63,9 @@ class PaginaSource:
     label = "páginas"
     browser = False
 
-    def plan(self, municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date) -> SourcePlan:
+    def plan(
+        self, municipalities: Sequence[Municipality], cfg: CrawlSettings, run_date: date, history: History
+    ) -> SourcePlan:
         """One target per municipality with a site."""
         return SourcePlan([(m.cve_inegi, m.sitio_web) for m in municipalities if m.sitio_web])
 

@@ -221,6 +221,11 @@ def describe_latency(model: LatencyModel) -> str:
     return f"latencia real ({scale})"
 
 
+def demo_settings(cfg: CrawlSettings, model: LatencyModel, ipomex4_url: str) -> CrawlSettings:
+    """The crawl of the simulated portals: their IPOMEX 4, and budgets compressed like the portals' waits."""
+    return replace(cfg, ipomex4_base=ipomex4_url, compression=model.compression if model.real else 1.0)
+
+
 @handles_errors
 def demo(
     db: DbOption = None,
@@ -234,7 +239,7 @@ def demo(
     """Levanta los 125 portales simulados en 127.0.0.1, los rastrea, guarda la corrida y muestra el ranking.
 
     Los resultados simulados van a una base aparte (demo.db) salvo que se indique --db.
-    Con --latencia real, los portales tardan lo que uno real, comprimido ×10 por omisión (--compresion 1: horas).
+    Con --latencia real, los portales tardan lo que uno real, comprimido ×20 por omisión (--compresion 1: horas).
     Ejemplos: vigia demo; vigia demo --latencia real; vigia demo --latencia real --compresion 1
     """
     from simulator import FarmServer, build_world
@@ -248,7 +253,7 @@ def demo(
     err.print(f"Mundo simulado (semilla {seed}): {len(world.sites)} portales en 127.0.0.1, {describe_latency(model)}.")
     with FarmServer(world, latency_model=model) as farm:
         registry = farm.registry()
-        cfg = replace(crawl_settings(), ipomex4_base=farm.ipomex4_url)
+        cfg = demo_settings(crawl_settings(), model, farm.ipomex4_url)
         # The simulated IPOMEX host is the demo's reference host: the demo needs no internet.
         probe = NetworkProbe.of(urlsplit(farm.ipomex_base).netloc)
         summary = crawl_with_progress(db_url, registry, cfg, run_date, "demo", probe=probe)

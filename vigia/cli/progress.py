@@ -33,7 +33,8 @@ class _Track:
             label = f"{self.names.get(facts.cve_inegi or '', '')}: {facts.outcome.pages_ok} págs."
             self.progress.update(self.sites, advance=1, description=label)
         elif isinstance(facts, IpomexCapture):
-            label = f"{self.names.get(facts.cve_inegi or '', '')}: {len(facts.fractions)} fracciones"
+            kept = f", {len(facts.carried)} sin cambios" if facts.carried else ""
+            label = f"{self.names.get(facts.cve_inegi or '', '')}: {len(facts.fractions)} fracciones{kept}"
             self.progress.update(self.portals, advance=1, description=label)
 
     def started(self, run_id: int) -> None:
