@@ -174,6 +174,9 @@ def playwright_settings(cfg: CrawlSettings, schemes: frozenset[str] = frozenset(
         "CONCURRENT_REQUESTS": pages * 2,
         "CONCURRENT_REQUESTS_PER_DOMAIN": pages,
         "RETRY_TIMES": min(cfg.retries, 1),
+        # A portal's budget runs from its first page: its retry goes ahead of portals not started yet (Scrapy's -1
+        # would queue it behind the whole state and spend the budget waiting).
+        "RETRY_PRIORITY_ADJUST": 1,
         # The per-site budget must not cap the pass over every portal: each portal has its own budget instead.
         "CLOSESPIDER_TIMEOUT": 0,
     }

@@ -58,3 +58,8 @@ def test_no_more_ipomex_pages_open_than_requests_the_host_may_have_in_flight(
     settings = playwright_settings(CrawlSettings(browser_max_pages=pages, ipomex_concurrency=limit))
     assert settings["PLAYWRIGHT_MAX_PAGES_PER_CONTEXT"] == open_pages
     assert settings["PLAYWRIGHT_CONTEXTS"]["default"]["user_agent"].startswith("Vigia/")
+
+
+def test_a_portal_s_retry_goes_ahead_of_portals_not_started_while_its_budget_runs() -> None:
+    # Scrapy's default (-1) queued a retried IPOMEX entry behind the whole state: its budget ran out waiting.
+    assert playwright_settings(CrawlSettings())["RETRY_PRIORITY_ADJUST"] > 0

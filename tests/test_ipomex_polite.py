@@ -304,3 +304,27 @@ def test_a_tap_keeps_only_the_bodies_its_adapter_reuses() -> None:
         ]
 
     run(scenario)
+
+
+@dataclass
+class FlakyPage(FakePage):
+    """A page whose first answer for each URL came back unreadable (a body cut short)."""
+
+    def __post_init__(self) -> None:
+        self.seen: set[str] = set()
+
+    async def evaluate(self, script: str, url: str) -> dict[str, Any]:
+        if url not in self.seen:
+            self.seen.add(url)
+            self.calls.append(url)
+            return {"status": 200, "body": None}
+        return await super().evaluate(script, url)
+
+
+def test_an_unreadable_api_answer_is_asked_once_more_and_the_second_answer_stands() -> None:
+    good = f"{LIST}/a1/registros"
+    page = FlakyPage({good: RECORDS})
+    answers = asyncio.run(ipomex4._read_all(page, [good, f"{LIST}/a9/registros"], 1))
+    assert answers[good] == RECORDS
+    assert answers[f"{LIST}/a9/registros"] == {"status": 404, "body": None}
+    assert page.calls == [good, good, f"{LIST}/a9/registros", f"{LIST}/a9/registros"]

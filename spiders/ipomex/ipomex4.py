@@ -121,10 +121,19 @@ async def _read_all(page: Any, urls: list[str], lanes: int) -> dict[str, Any]:
 
     async def lane() -> None:
         for url in pending:  # one iterator shared by the lanes: each URL is taken once
-            answers[url] = await page.evaluate(FETCH_JSON, url)
+            answers[url] = await _fetch(page, url)
 
     await asyncio.gather(*(lane() for _ in range(lanes)))
     return answers
+
+
+async def _fetch(page: Any, url: str) -> dict[str, Any]:
+    """One API call's answer, asked once more when it came back unreadable (no status, or a 200 without JSON)."""
+    answer: dict[str, Any] = await page.evaluate(FETCH_JSON, url)
+    if answer.get("body") is None and answer.get("status") in (0, 200):
+        # A connection cut or a body cut short under load is not the portal's answer; a second one that is the same is.
+        answer = await page.evaluate(FETCH_JSON, url)
+    return answer
 
 
 class Ipomex4Adapter:
