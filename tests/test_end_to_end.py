@@ -16,7 +16,7 @@ from simulator import FarmServer, build_world
 from storage import repository
 from storage.db import open_database
 from storage.runstore import DatabaseRunStore
-from vigia.agreement import compare
+from simulator.agreement import compare
 from vigia.cli import app
 
 RUN_DATE = date(2026, 11, 24)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import typer
@@ -26,10 +26,13 @@ from storage import repository
 from storage.crawl_lease import CrawlBusyError, crawl_lease
 from storage.db import Database, open_database, resolve_database_url
 from storage.runstore import DatabaseRunStore
-from vigia.agreement import Agreement, compare
 from vigia.cli.common import DbOption, RegistryOption, err, handles_errors, out, registry_from
 from vigia.cli.reports import MunicipioOption, ranking_table
 from vigia.report import build_rows
+
+if TYPE_CHECKING:
+    # The simulator (aiohttp and the farm) loads only when the demo runs: it would slow every command's start.
+    from simulator.agreement import Agreement
 
 STATUS_ES = {"complete": "completa", "partial": "parcial", "failed": "fallida", "running": "en curso"}
 
@@ -231,6 +234,7 @@ def demo(
     Ejemplos: vigia demo; vigia demo --latencia real; vigia demo --latencia real --compresion 1
     """
     from simulator import FarmServer, build_world
+    from simulator.agreement import compare
 
     run_date = today_local()
     world = build_world(seed=seed, run_date=run_date)
