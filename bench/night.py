@@ -49,7 +49,7 @@ DEFAULT_COMPRESSION = 50.0
 # The crawler's waits for a portal that does not answer are divided by the compression like the portals' own
 # waits (or one hung portal would cost the compressed night as much as a real one), never below this: the CPU a page
 # needs, Chromium's rendering above all, is not compressed.
-MIN_WAIT_SECONDS = 5.0
+MIN_WAIT_SECONDS = 10.0
 # The issue's polite limit for the one state IPOMEX server: at most 2 requests in flight for the whole state.
 IPOMEX_POLITE_CONCURRENCY = 2
 NIGHTS = 2

@@ -238,7 +238,8 @@ def request_rows(night: Night) -> list[Measurement]:
 
 
 def agreement_rows(night: Night) -> list[Measurement]:
-    """Agreement with the simulated truth: municipal sites (online and down) and IPOMEX fractions, target 100 %."""
+    """Agreement with the simulated truth: municipal sites (online and down) and IPOMEX fractions, target 100 %,
+    naming the first mismatches."""
     sites = [night.agreement.buckets[name] for name in BUCKETS[:2]]
     ipomex = night.agreement.buckets[BUCKETS[2]]
     matched, total = sum(b.matched for b in sites), sum(b.total for b in sites)
@@ -248,16 +249,27 @@ def agreement_rows(night: Night) -> list[Measurement]:
             100 * matched / total if total else 100.0,
             "%",
             100.0,
-            note=f"{matched} de {total} verificaciones",
+            note=f"{matched} de {total} verificaciones" + mismatches(night, ipomex=False),
         ),
         at_least(
             f"noche {night.number}: concordancia con la verdad simulada, IPOMEX",
             100 * ipomex.ratio,
             "%",
             100.0,
-            note=f"{ipomex.matched} de {ipomex.total} fracciones",
+            note=f"{ipomex.matched} de {ipomex.total} fracciones" + mismatches(night, ipomex=True),
         ),
     ]
+
+
+def mismatches(night: Night, ipomex: bool) -> str:
+    """The first mismatches of sites or of IPOMEX, in Spanish ("" when there are none)."""
+    found = [m for m in night.agreement.mismatches if m[1].startswith("ipomex.") == ipomex]
+    shown = "; ".join(
+        f"{night.names.get(cve, cve)} {check}: obtuvo {got}, se esperaba {want}"
+        for cve, check, got, want in found[:UNREAD_SHOWN]
+    )
+    more = f" y {len(found) - UNREAD_SHOWN} más" if len(found) > UNREAD_SHOWN else ""
+    return f"; difieren: {shown}{more}" if found else ""
 
 
 def nights_rows(first: Night, second: Night) -> list[Measurement]:

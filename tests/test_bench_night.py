@@ -81,6 +81,7 @@ def test_requests_per_municipality_count_sites_ipomex_and_what_everyone_shares()
 def night(number: int, wall: float, requests: Requests, unread: list[Unread] | None = None) -> Night:
     agreement = Agreement()
     agreement.buckets = {BUCKETS[0]: Bucket(9, 10), BUCKETS[1]: Bucket(2, 2), BUCKETS[2]: Bucket(87, 87)}
+    agreement.mismatches = [("15001", "sitio.https", "no_cumple", "cumple")]
     loads = [HostLoad(IPOMEX_HOST, 3000, 7200.0, 3.0, 2), HostLoad("15001", 40, 60.0, 2.0, 2)]
     return Night(
         number=number,
@@ -115,8 +116,12 @@ def test_a_nights_rows_compare_its_projection_with_the_bound_and_the_window() ->
     assert sites.value == 30.0 and sites.note == "mediana 30, máx 40 (Acambay); 60 en total"
     assert "90 en total más 6 comunes" in rows["noche 1: peticiones por municipio a IPOMEX"].note
     agreement = rows["noche 1: concordancia con la verdad simulada, sitios"]
-    assert (agreement.value, agreement.met, agreement.note) == (91.667, False, "11 de 12 verificaciones")
-    assert rows["noche 1: concordancia con la verdad simulada, IPOMEX"].met
+    assert (agreement.value, agreement.met) == (91.667, False)
+    assert (
+        agreement.note == "11 de 12 verificaciones; difieren: Acambay sitio.https: obtuvo no_cumple, se esperaba cumple"
+    )
+    ipomex = rows["noche 1: concordancia con la verdad simulada, IPOMEX"]
+    assert ipomex.met and ipomex.note == "87 de 87 fracciones"
 
 
 def test_a_partial_night_names_what_it_did_not_read() -> None:
@@ -136,8 +141,8 @@ def test_the_second_night_is_compared_with_the_first_per_municipality() -> None:
 
 
 def test_request_timeouts_are_compressed_but_never_below_the_cpu_floor() -> None:
-    cfg = compressed(CrawlSettings(timeout=15, ipomex_timeout=30, ipomex_portal_budget_seconds=420), 3)
-    assert (cfg.timeout, cfg.ipomex_timeout, cfg.ipomex_portal_budget_seconds) == (5.0, 10.0, 420)
+    cfg = compressed(CrawlSettings(timeout=15, ipomex_timeout=60, ipomex_portal_budget_seconds=420), 3)
+    assert (cfg.timeout, cfg.ipomex_timeout, cfg.ipomex_portal_budget_seconds) == (MIN_WAIT_SECONDS, 20.0, 420)
     assert compressed(CrawlSettings(ipomex_timeout=30), 100).ipomex_timeout == MIN_WAIT_SECONDS
     assert compressed(CrawlSettings(timeout=2), 100).timeout == 2
 
