@@ -65,6 +65,12 @@ def _growth(folder: Path) -> list[Measurement]:
     return found
 
 
+def _night(folder: Path) -> list[Measurement]:
+    from bench.night import measure_night
+
+    return measure_night(folder=folder)
+
+
 BENCHMARKS = (
     Benchmark("verificaciones", "CPU de las verificaciones por página", _checks),
     Benchmark("rastreo", "Rastreo nocturno vs Scrapy mínimo y vs la cota de latencia", _crawl),
@@ -72,11 +78,13 @@ BENCHMARKS = (
     Benchmark("historial", "Historial de un año a escala", _history),
 )
 GROWTH = Benchmark("crecimiento", "Crecimiento a 500 y 2,469 municipios (--full)", _growth)
+# Two whole nights at real latency, compressed: ~10 min or more, so only when named or with --full.
+NIGHT = Benchmark("noche", "Noche real: dos noches enteras con latencia real, contra su cota y su ventana", _night)
 
 
 def selected(keys: list[str] | None, full: bool) -> list[Benchmark]:
-    """The benchmarks to run: the named ones, or all (growth only with full)."""
-    every = [*BENCHMARKS, GROWTH]
+    """The benchmarks to run: the named ones, or all (growth and the real night only with full)."""
+    every = [*BENCHMARKS, GROWTH, NIGHT]
     if keys:
         return [b for b in every if b.key in keys]
     return every if full else list(BENCHMARKS)

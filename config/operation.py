@@ -24,6 +24,7 @@ Security = Literal["ninguna", "starttls", "ssl"]
 # Valid-looking, not RFC 5322: one @, no spaces or angle brackets, something on both sides.
 ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+$")
 _Path = tuple[str | int, ...]
+DEFAULT_WINDOW_HOURS = 4
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,17 @@ class ScheduleConfig:
     zona: str
     gracia_minutos: int
     candado_minutos: int
+    # The whole night (every site and every IPOMEX fraction) must fit this many hours from the scheduled start.
+    ventana_horas: int = DEFAULT_WINDOW_HOURS
+
+    def window_text(self) -> str:
+        """The window in Spanish: "02:00–06:00" for a daily fixed start, else "4 h desde la hora programada"."""
+        minute, hour = self.cron.split()[:2]
+        if not (minute.isdigit() and hour.isdigit()):
+            return f"{self.ventana_horas} h desde la hora programada"
+        start = int(hour) * 60 + int(minute)
+        end = (start + self.ventana_horas * 60) % (24 * 60)
+        return f"{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}"
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -218,7 +230,7 @@ def _line_map(node: yaml.Node, where: _Path = ()) -> dict[_Path, int]:
 
 
 def _schedule(r: _Reader) -> ScheduleConfig:
-    r.mapping(("calendario",), ("cron", "zona", "gracia_minutos", "candado_minutos"))
+    fields = r.mapping(("calendario",), ("cron", "zona", "gracia_minutos", "candado_minutos", "ventana_horas"))
     zona = r.text(("calendario", "zona"))
     try:
         zone = ZoneInfo(zona)
@@ -227,8 +239,13 @@ def _schedule(r: _Reader) -> ScheduleConfig:
         raise r.fail(("calendario", "zona"), problem) from None
     cron = r.text(("calendario", "cron"))
     _check_cron(r, cron, zone)
+    window = r.integer(("calendario", "ventana_horas"), 1) if "ventana_horas" in fields else DEFAULT_WINDOW_HOURS
     return ScheduleConfig(
-        cron, zona, r.integer(("calendario", "gracia_minutos"), 1), r.integer(("calendario", "candado_minutos"), 1)
+        cron,
+        zona,
+        r.integer(("calendario", "gracia_minutos"), 1),
+        r.integer(("calendario", "candado_minutos"), 1),
+        window,
     )
 
 

@@ -274,7 +274,8 @@ class FarmServer:
             if self.latency > 0:
                 await asyncio.sleep(self.latency)
             answer = await self._ipomex.handle(request)
-            await self.gate.wait(IPOMEX_HOST, f"{request.method} {request.path_qs}", body_size(answer))
+            referer = request.headers.get("Referer", "")
+            await self.gate.wait(IPOMEX_HOST, f"{request.method} {request.path_qs}", body_size(answer), referer)
             return answer
         site = self._by_port.get(port) if port is not None else None
         if site is None:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from bench.bare import BareResult
 from bench.crawl import VigiaRun, crawl_measurements, latency_bound
 from bench.measure import Measurement, at_least, at_most, versus
-from bench.suite import BENCHMARKS, GROWTH, selected
+from bench.suite import BENCHMARKS, GROWTH, NIGHT, selected
 from checks.model import CrawlOutcome, SiteReport
 from crawler.child import WorkerStats
 from crawler.settings import CrawlSettings
@@ -59,7 +59,7 @@ def test_growth_runs_only_with_full_or_when_named() -> None:
     assert GROWTH not in selected(None, full=False)
     assert GROWTH in selected(None, full=True)
     assert [b.key for b in selected(["historial"], full=False)] == ["historial"]
-    assert {b.key for b in [*BENCHMARKS, GROWTH]} == set(KEYS)
+    assert {b.key for b in [*BENCHMARKS, GROWTH, NIGHT]} == set(KEYS)
 
 
 def test_unknown_benchmark_name_is_refused_in_spanish() -> None:

@@ -13,10 +13,10 @@ from crawler.browser import browser_available
 from crawler.pipeline import RunSummary, run_and_store
 from crawler.settings import CrawlSettings
 from simulator import FarmServer, build_world
+from simulator.agreement import compare
 from storage import repository
 from storage.db import open_database
 from storage.runstore import DatabaseRunStore
-from vigia.agreement import compare
 from vigia.cli import app
 
 RUN_DATE = date(2026, 11, 24)

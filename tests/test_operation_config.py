@@ -44,6 +44,18 @@ def test_shipped_file_loads() -> None:
     assert operation.alerts.smtp.seguridad in ("ninguna", "starttls", "ssl")
 
 
+def test_night_window_defaults_to_four_hours_from_the_scheduled_start() -> None:
+    assert load_operation_config().schedule.ventana_horas == 4
+    schedule = parse_operation_config(VALID).schedule
+    assert schedule.ventana_horas == 4 and schedule.window_text() == "02:00–06:00"
+    late = parse_operation_config(VALID.replace('"0 2 * * *"', '"30 22 * * *"')).schedule
+    assert late.window_text() == "22:30–02:30"
+    longer = VALID.replace("candado_minutos: 360", "candado_minutos: 360\n  ventana_horas: 5")
+    assert parse_operation_config(longer).schedule.window_text() == "02:00–07:00"
+    hourly = parse_operation_config(VALID.replace('"0 2 * * *"', '"0 */6 * * *"')).schedule
+    assert hourly.window_text() == "4 h desde la hora programada"
+
+
 def test_full_example_parses() -> None:
     alerts = parse_operation_config(VALID, regions=["Toluca", "Texcoco"]).alerts
     assert [r.alcance for r in alerts.destinatarios] == ["todo", "region", "unidad_transparencia"]
@@ -59,6 +71,7 @@ def test_full_example_parses() -> None:
         ("zona: America/Mexico_City", "zona: Marte/Olimpo", 3, "calendario.zona"),
         ("gracia_minutos: 180", "gracia_minutos: 0", 4, "calendario.gracia_minutos"),
         ("candado_minutos: 360", "candado_minutos: seis", 5, "calendario.candado_minutos"),
+        ("candado_minutos: 360", "candado_minutos: 360\n  ventana_horas: 0", 6, "calendario.ventana_horas"),
         ("confirmacion_corridas: 2", "confirmacion_corridas: 0", 7, "alertas.confirmacion_corridas"),
         ("sitio_caido_corridas: 3", "sitio_caido_corridas: true", 8, "alertas.sitio_caido_corridas"),
         ("seguridad: ninguna", "seguridad: tls", 13, "alertas.smtp.seguridad"),

@@ -120,6 +120,29 @@ def test_instant_gate_counts_without_waiting() -> None:
     assert gate.stats[IPOMEX_HOST].requests == 1 and gate.stats[IPOMEX_HOST].busy_seconds == 0.0
 
 
+def test_gate_journal_keeps_each_drawn_time_and_restart_counts_afresh() -> None:
+    gate = LatencyGate(LatencyModel(REAL, 500))
+    assert gate.restart() == ({}, [])  # no journal yet: nothing was kept
+
+    async def two() -> None:
+        await gate.wait("15001", "GET /", 1000)
+        await gate.wait(IPOMEX_HOST, "GET /ipo3/static/fraccion.js", 1000, "http://h/ipo3/lgt/indice/x/a.web")
+
+    asyncio.run(two())
+    stats, journal = gate.restart()
+    assert [(s.host, s.request, s.referer) for s in journal] == [
+        ("15001", "GET /", ""),
+        (IPOMEX_HOST, "GET /ipo3/static/fraccion.js", "http://h/ipo3/lgt/indice/x/a.web"),
+    ]
+    assert journal[0].seconds == gate.model.request_seconds("15001", "GET /", 0, 1000) > 0
+    assert stats["15001"].busy_seconds == pytest.approx(journal[0].seconds)
+    assert gate.stats == {} and gate.journal == []
+    asyncio.run(gate.wait("15001", "GET /", 1000))
+    # The repetition still counts across restarts: the second identical request is a fresh draw.
+    assert gate.journal[0].seconds == gate.model.request_seconds("15001", "GET /", 1, 1000)
+    assert gate.restart(keep_journal=False)[0]["15001"].requests == 1 and gate.journal is None
+
+
 def test_farm_serves_sites_and_ipomex_at_the_drawn_speed() -> None:
     registry = [m for m in load_registry()][:6]
     world = build_world(seed=2026, run_date=RUN_DATE, municipalities=registry)

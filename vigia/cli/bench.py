@@ -12,7 +12,7 @@ from rich.table import Table
 from core.errors import VigiaError
 from vigia.cli.common import handles_errors, out
 
-KEYS = ("verificaciones", "rastreo", "navegador", "historial", "crecimiento")
+KEYS = ("verificaciones", "rastreo", "navegador", "historial", "crecimiento", "noche")
 
 
 def _cell(value: float | None) -> str:
@@ -45,7 +45,7 @@ def measurement_table(title: str, rows: list[object]) -> Table:
 @handles_errors
 def bench(
     full: Annotated[
-        bool, typer.Option("--full", help="Incluye el crecimiento a 500 y 2,469 municipios (lento).")
+        bool, typer.Option("--full", help="Incluye el crecimiento a 500 y 2,469 municipios y la noche real (lento).")
     ] = False,
     json_file: Annotated[
         Path | None, typer.Option("--json", help="Escribe las mediciones en este archivo JSON.")

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import typer
@@ -27,11 +27,14 @@ from storage.crawl_lease import CrawlBusyError, crawl_lease
 from storage.db import Database, open_database, resolve_database_url
 from storage.resume import resumable_run
 from storage.runstore import DatabaseRunStore
-from vigia.agreement import Agreement, compare
 from vigia.cli.common import DbOption, RegistryOption, err, handles_errors, out, registry_from
 from vigia.cli.progress import print_summary, progress_bar
 from vigia.cli.reports import MunicipioOption, ranking_table
 from vigia.report import build_rows
+
+if TYPE_CHECKING:
+    # The simulator (aiohttp and the farm) loads only when the demo runs: it would slow every command's start.
+    from simulator.agreement import Agreement
 
 
 def crawl_with_progress(
@@ -243,6 +246,7 @@ def demo(
     Ejemplos: vigia demo; vigia demo --latencia real; vigia demo --latencia real --compresion 1
     """
     from simulator import FarmServer, build_world
+    from simulator.agreement import compare
 
     run_date = today_local()
     world = build_world(seed=seed, run_date=run_date)
