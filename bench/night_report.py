@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bench.measure import Measurement, at_least, at_most, versus
+from checks.model import Unread
 from config.latency import IPOMEX_HOST
-from crawler.completeness import Unread
 from simulator.agreement import BUCKETS, Agreement
 from simulator.latency_gate import Served
 
