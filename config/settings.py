@@ -189,7 +189,7 @@ class Settings(BaseSettings):
         default=2,
         ge=1,
         description="peticiones simultáneas al servidor de IPOMEX en todo el estado (páginas, scripts y llamadas a "
-        "su API, de todos los municipios); el navegador abre en IPOMEX una página más que este número",
+        "su API, de todos los municipios); también las páginas del navegador abiertas en IPOMEX",
     )
     ipomex_reread_days: Int = Field(
         default=3,

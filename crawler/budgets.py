@@ -68,9 +68,6 @@ def ipomex_portal_budget(cfg: CrawlSettings) -> float:
 
 
 def ipomex_pages(cfg: CrawlSettings) -> int:
-    """Browser pages open on IPOMEX at once: one more than the requests the host may have in flight.
-
-    With exactly as many pages as slots, a slot idles while its page parses or renders (at a compressed timescale
-    that was 40 % of the pass); the extra page fills it. A page never waits for more than the requests already in
-    flight, a few seconds against a budget of minutes."""
-    return cfg.ipomex_concurrency + 1
+    """Browser pages open on IPOMEX at once: never more than the requests the host may have in flight, so that no
+    portal's budget runs while its page only waits for a slot."""
+    return max(1, min(cfg.browser_max_pages, cfg.ipomex_concurrency))
