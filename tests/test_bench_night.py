@@ -181,7 +181,8 @@ def test_two_small_nights_run_over_the_farm_at_real_latency(tmp_path: Path) -> N
         assert set(each.requests.sites) == set(claves) and all(each.requests.sites.values())
         assert set(each.requests.ipomex) == set(claves) and all(each.requests.ipomex.values())
         bound = night_bound(each.loads)
-        assert bound is not None and bound.host == IPOMEX_HOST and bound.bound > 0
+        # With two portals whose second night reads little, a site may bound the night instead of IPOMEX.
+        assert bound is not None and bound.bound > 0 and any(load.host == IPOMEX_HOST for load in each.loads)
         assert each.wall > 0 and each.peaks[IPOMEX_HOST] >= 1
     rows = [row.name for row in night_rows(nights[1], limits)]
     assert "noche 2: duración proyectada vs su cota inferior" in rows

@@ -133,7 +133,7 @@ def test_the_scan_finds_reasons_of_every_kind() -> None:
     # Literal keywords, .result() codes, constants, tuple assignments, conditionals, carriers and reason functions.
     found = produced_reasons()
     expected = {"crawl_incomplete", "revisar", "sin_red", "network_suspect", "no_browser", "stale", "interrupted"}
-    expected |= {"no_https", "robots_unavailable", "error", "captcha", "no_ipomex", "timeout", "page_error"}
+    expected |= {"no_https", "robots_unavailable", "error", "no_ipomex", "timeout", "page_error"}
     assert expected <= found
 
 

@@ -64,7 +64,7 @@ def test_serve_prints_urls_serves_and_stops(tmp_path: Path) -> None:
         assert httpx.get(url, timeout=10, follow_redirects=True).status_code == 200
         assert any(" down " in line for line in lines)
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        process.wait(timeout=DEADLINE)
         assert process.stderr is not None
         err = process.stderr.read()
     finally:
