@@ -17,6 +17,8 @@ logger = logging.getLogger("vigia.alerts")
 
 # Failures that mean a site did not answer at all (the same ones storage.alerts_store counts as down).
 UNREACHABLE = ("dns", "connect", "timeout", "http_error")
+# The failure of a confirmed site that no longer proves to be the municipality's (spiders.sitio.watch).
+IDENTITY = "identidad"
 # Below this many sites «most down at once» says nothing about the network (as the crawl's network alarm).
 MIN_SITES = 5
 FOOTER = "\n--\nAviso automático de operación de Vigía (no se envía a los municipios).\n"
@@ -68,6 +70,8 @@ def run_notices(db: Database, cfg: AlertsConfig, run_id: int, planned: Sequence[
         )
         if _queue(db, run_id, cfg.operador.correo, f"operador:caida_masiva:{run_id}", subject, text):
             queued.append("caida_masiva")
+    if _identity_notice(db, cfg.operador.correo, run_id, sites):
+        queued.append("identidad")
     if run.status == "partial":
         stored = run_unread(db, run_id)
         missing = [f"- {line}" for line in describe_unread(stored)] if stored else missing_list(sites, planned)
@@ -80,6 +84,27 @@ def run_notices(db: Database, cfg: AlertsConfig, run_id: int, planned: Sequence[
         if _queue(db, run_id, cfg.operador.correo, f"operador:parcial:{run_id}", subject, text):
             queued.append("parcial")
     return queued
+
+
+def identity_lost(sites: Sequence[SiteFact]) -> list[SiteFact]:
+    """Sites whose confirmed address failed tonight's identity watch (parked, casino, another entity…)."""
+    return [s for s in sites if s.failure == IDENTITY]
+
+
+def _identity_notice(db: Database, recipient: str, run_id: int, sites: Sequence[SiteFact]) -> bool:
+    """One notice per run listing every confirmed site that stopped proving to be the municipality's."""
+    lost = identity_lost(sites)
+    if not lost:
+        return False
+    lines = "\n".join(f"- {s.municipio} ({s.cve_inegi}): {s.detail or s.failure}" for s in lost)
+    subject = f"Vigía: posible cambio de dominio o secuestro en {len(lost)} sitio(s) confirmado(s) (corrida {run_id})"
+    text = (
+        f"En la corrida {run_id}, la dirección confirmada de estos municipios ya no muestra su sitio:\n\n{lines}\n\n"
+        "Sus verificaciones de esta noche quedan «indeterminado: identidad», nunca «no cumple»: el municipio pudo "
+        "cambiar de dominio o el dominio pudo caer en otras manos. Vigía ya buscó candidatos nuevos; revíselos con "
+        "«vigia sitios --municipio CLAVE» y confirme la dirección correcta con «vigia sitios confirmar CLAVE URL».\n"
+    )
+    return _queue(db, run_id, recipient, f"operador:identidad:{run_id}", subject, text)
 
 
 def missing_list(sites: Sequence[SiteFact], planned: Sequence[Municipality]) -> list[str]:

@@ -23,6 +23,8 @@ MAX_FAILED_SHARE = 0.20
 MAX_DOCUMENT_LINKS = 500
 # Our own network was down (crawler.netprobe): nothing about the site itself is known.
 SIN_RED = "sin_red"
+# An auditor confirmed there is no official site: availability fails, the other checks have nothing to read.
+NO_SITE = "sin_sitio"
 UNREACHABLE = {
     "dns": "el dominio no se resolvió (DNS)",
     "connect": "no se pudo conectar con el servidor",
@@ -44,6 +46,8 @@ FAILURES = {
     "tls": "falló la conexión segura (TLS)",
     "too_large": "la página de inicio excede el tamaño máximo",
     "not_html": "la página de inicio no es HTML",
+    "sin_sitio": "un auditor confirmó que el municipio no tiene sitio oficial y el descubrimiento no halló ninguno",
+    "identidad": "la página de inicio de la dirección confirmada ya no prueba ser el sitio del municipio",
     "error": "error al leer la página de inicio",
 }
 BLOCKED = {
@@ -248,6 +252,8 @@ def _failed(check: Check[Any], outcome: CrawlOutcome) -> CheckResult:
     stalled = failure == "timeout" and outcome.server_answered
     if failure == SIN_RED:
         return check.result("indeterminado", None, SIN_RED, f"No se evaluó el sitio: {why}.")
+    if check.spec.kind == "availability" and failure == NO_SITE:
+        return check.result("no_cumple", None, failure, f"No hay sitio oficial: {why}.")
     if check.spec.kind == "availability" and failure in UNREACHABLE and not stalled:
         if outcome.network_suspect:
             detail = f"La mayoría de los sitios fallaron en esta ejecución (probablemente nuestra red); {why}."

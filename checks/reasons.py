@@ -38,6 +38,9 @@ NOT_READ = frozenset(
         "tls_unchecked",
         # The server asked us to come back later.
         "rate_limited",
+        # A confirmed address answered with a page that is not the municipality's (parked, casino, another
+        # entity): what was read says nothing about the municipality, whose site may have moved.
+        "identidad",
     }
 )
 
@@ -57,6 +60,7 @@ READ = frozenset(
         "robots_unavailable",
         "unsupported_scheme",
         "no_url",
+        "sin_sitio",
         # What the home page turned out to be (checks.classify).
         "identity_lost",
         "maintenance",

@@ -17,6 +17,8 @@ OPERATION = CONFIG_DIR / "operacion.yaml"
 RELIABILITY = CONFIG_DIR / "confiabilidad.yaml"
 # The labelled corpus of real municipal sites, in the ../shared folder beside the repository when it is present.
 CORPUS = CONFIG_DIR.parent.parent / "shared" / "corpus"
+# How `vigia descubrir` builds candidate hosts and which official pages it mines for links.
+DISCOVERY = CONFIG_DIR / "descubrimiento.yaml"
 # Not shipped: the operator creates it by hand (see web/auth.py).
 USERS = CONFIG_DIR / "usuarios.yaml"
 

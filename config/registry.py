@@ -14,7 +14,9 @@ from core.errors import ConfigError, UnknownMunicipalityError
 from core.text import fold
 
 GRADOS_MARGINACION = ("Muy bajo", "Bajo", "Medio", "Alto", "Muy alto")
-SITIO_ESTADOS = ("confirmado", "desconocido")
+# inexistente: an auditor confirmed there is no official site (desconocido only means nobody knows it yet).
+NO_SITE = "inexistente"
+SITIO_ESTADOS = ("confirmado", "desconocido", NO_SITE)
 COLUMNS = (
     "cve_inegi",
     "nombre",
@@ -116,7 +118,9 @@ class _RowParser:
         sitio = self.url("sitio_web")
         estado = self.choice("sitio_estado", SITIO_ESTADOS, required=True)
         if (estado == "confirmado") != (sitio is not None):
-            raise self.fail("sitio_estado", "«confirmado» exige sitio_web y «desconocido» lo exige vacío")
+            raise self.fail(
+                "sitio_estado", "«confirmado» exige sitio_web; «desconocido» e «inexistente» lo exigen vacío"
+            )
         return Municipality(
             cve_inegi=cve,
             nombre=self.text("nombre") or "",

@@ -34,6 +34,8 @@ DETAILS = {
     "sitio_sin_tiempo": "se agotó el tiempo asignado a este sitio antes de poder leer su página de inicio",
     "crawl_crashed": "el rastreo de este sitio falló por un error interno de Vigía",
     "sin_red": "Vigía estaba sin conexión a internet (ningún host de referencia respondió)",
+    "sin_sitio": "un auditor confirmó que el municipio no tiene sitio oficial y el descubrimiento no halló ninguno",
+    "identidad": "posible cambio de dominio o secuestro: la dirección confirmada ya no muestra el sitio del municipio",
     "error": "error inesperado al descargar la página",
 }
 

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from simulator.catalogue import CHECK_IDS, CUMPLE, FEATURE_CHECKS, HOME_CHECKS, INDETERMINADO, NO_CUMPLE
-from simulator.model import DOWN, EVALUATED, HTTP_503, PARKED, SimSite
+from simulator.model import DOWN, EVALUATED, HTTP_503, SimSite
 
 MAX_DEPTH = 2
 MAX_PAGES = 60
@@ -76,7 +76,9 @@ def recency(dates: list[date], run_date: date) -> str:
 def unscored(site: SimSite) -> dict[str, str]:
     """Truth for a site whose content cannot be judged."""
     truth = dict.fromkeys(CHECK_IDS, INDETERMINADO)
-    if site.behaviour in (DOWN, HTTP_503, PARKED):
+    # A parked page at a confirmed address fails the nightly identity watch: the domain may have moved, so nothing
+    # is judged (indeterminado: identidad), never no_cumple. Down or erring servers are the municipality's own.
+    if site.behaviour in (DOWN, HTTP_503):
         truth["sitio.disponible"] = NO_CUMPLE
     return truth
 

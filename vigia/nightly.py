@@ -9,17 +9,23 @@ from datetime import UTC, date, datetime
 
 from alerts.detect import detect_changes
 from alerts.digest import render_digest
-from alerts.operator import run_notices, watch
+from alerts.operator import identity_lost, run_notices, watch
 from alerts.outbox_sender import SendReport, send_pending
 from alerts.smtp import MailTransport, SmtpTransport
 from config.operation import AlertsConfig, OperationConfig, load_operation_config
 from config.paths import ensure_log_file
-from config.registry import Municipality, load_registry
+from config.discovery import load_rules
+from config.registry import Municipality
+from config.settings import load_settings
+from core.errors import VigiaError
 from core.clock import today_local
 from crawler.pipeline import RunSummary, run_and_store
 from crawler.settings import CrawlSettings
-from storage.db import open_database
+from storage.db import Database, open_database
+from storage.operator_store import site_facts
 from storage.runstore import DatabaseRunStore
+from vigia.discovery import discovery_request, run_discovery
+from vigia.discovery_store import DatabaseDiscoveryStore, reference_candidates, working_registry
 
 log = logging.getLogger("vigia.nightly")
 
@@ -51,6 +57,24 @@ def watch_runs(db_url: str, cfg: AlertsConfig, now: datetime, transport: MailTra
     return send_outbox(db_url, cfg, transport)
 
 
+def rediscover(
+    database: Database, db_url: str, run_id: int, registry: Sequence[Municipality], cfg: CrawlSettings, run_date: date
+) -> list[str]:
+    """Run discovery for every confirmed site that failed tonight's identity watch; return their claves. A failure
+    here is logged and never costs the night's run."""
+    lost = {s.cve_inegi for s in identity_lost(site_facts(database, run_id))}
+    chosen = [m for m in registry if m.cve_inegi in lost]
+    if not chosen:
+        return []
+    try:
+        request = discovery_request(chosen, registry, load_rules(), reference_candidates())
+        simulated = bool(load_settings().internet_simulado)
+        run_discovery(request, cfg, run_date, DatabaseDiscoveryStore(db_url, database), simulated)
+    except VigiaError:
+        log.exception("discovery after a failed identity watch did not run")
+    return sorted(lost)
+
+
 def run_nightly(
     db_url: str,
     transport: MailTransport | None = None,
@@ -61,7 +85,7 @@ def run_nightly(
 ) -> tuple[RunSummary, SendReport]:
     """Crawl every municipality, turn a complete run's changes into outbox digests, then send the outbox."""
     operation = operation or load_operation_config()
-    registry = registry if registry is not None else load_registry()
+    registry = working_registry(db_url, registry)
     cfg = crawl or CrawlSettings.from_env()
     cfg = cfg if cfg.log_file else replace(cfg, log_file=str(ensure_log_file()))
     database = open_database(db_url)
@@ -72,6 +96,7 @@ def run_nightly(
         else:
             log.warning("run %s ended %s: no alerts are derived from it", summary.run_id, summary.status)
         run_notices(database, operation.alerts, summary.run_id, registry)
+        rediscover(database, db_url, summary.run_id, registry, cfg, run_date or today_local())
         watch(database, operation.alerts, datetime.now(UTC))
     finally:
         database.dispose()

@@ -11,13 +11,15 @@ from datetime import date
 from checks.catalogue import Catalogue, load_catalogue
 from checks.engine import SiteEvaluator
 from checks.model import CrawlOutcome, SiteReport, SourceReport
-from config.registry import Municipality
+from config.registry import Municipality, load_registry
+from core.errors import VigiaError
 from crawler.browser import BrowserPool, browser_available, find_browser
 from crawler.failures import DETAILS
 from crawler.runner import Event, crawl
 from crawler.settings import CrawlSettings
 from crawler.source import History, SourcePlan, Visit
 from spiders.sitio.target import DeferredSite, SiteTarget
+from spiders.sitio.watch import IdentityWatch
 
 log = logging.getLogger("vigia.crawler")
 MODULE = __name__.rpartition(".")[0]
@@ -66,7 +68,9 @@ class SitioSource:
 
     def split(self, targets: Sequence[SiteTarget], run_date: date) -> SourcePlan:
         """Targets with a URL to crawl, and the reports of those without one."""
-        decided = [self.evaluate(Unvisited(t, "no_url"), run_date) for t in targets if not t.url]
+        decided = [
+            self.evaluate(Unvisited(t, "sin_sitio" if t.no_site else "no_url"), run_date) for t in targets if not t.url
+        ]
         return SourcePlan([t for t in targets if t.url], decided)
 
     def evaluate(self, fetched: SiteReport | Unvisited, run_date: date) -> SourceReport:
@@ -81,6 +85,7 @@ class SitioSource:
 
         cfg, run_date = visit.cfg, visit.run_date
         catalogue = load_catalogue()
+        watch = _identity_watch(run_date)
         # One browser per run (memory budget): site workers defer JavaScript sites to the render pass, which has it.
         browser = _browser_pool(cfg) if visit.render else None
         defer = not visit.render and cfg.render_js and browser_available(cfg.browser_executable)
@@ -102,6 +107,7 @@ class SitioSource:
                     catalogue=catalogue,
                     browser=browser,
                     defer_js=defer,
+                    watch=watch,
                 )
             except Exception:
                 log.exception("spider for %s crashed", target.url)
@@ -115,6 +121,15 @@ class SitioSource:
         if browser is not None:
             await browser.close()
             visit.emit(browser.stats)
+
+
+def _identity_watch(run_date: date) -> IdentityWatch | None:
+    """The watch over confirmed sites; without a readable registry, sites are crawled unwatched (and it is logged)."""
+    try:
+        return IdentityWatch(load_registry(), run_date)
+    except VigiaError:
+        log.exception("identity watch off: the registry could not be read")
+        return None
 
 
 def _browser_pool(cfg: CrawlSettings) -> BrowserPool | None:

@@ -20,6 +20,7 @@ from w3lib.url import canonicalize_url
 from checks.catalogue import Catalogue, load_catalogue
 from checks.documents import looks_like_document_link
 from checks.engine import PageAnalysis, SiteEvaluator
+from checks.identity import Fetched
 from checks.model import CrawlOutcome, PageRecord, SiteReport
 from crawler.browser import BrowserPool
 from crawler.failures import DETAILS, classify_failure
@@ -30,6 +31,7 @@ from crawler.ssrf import SsrfPolicy
 from crawler.tls import verify_tls
 from spiders.sitio.documents import DocumentReader
 from spiders.sitio.target import DeferredSite, SiteTarget
+from spiders.sitio.watch import IdentityWatch
 
 MAX_DOCUMENTS = 500
 MAX_HTML_REDIRECTS = 3
@@ -62,12 +64,14 @@ class MunicipalSiteSpider(scrapy.Spider):
         catalogue: Catalogue | None = None,
         browser: BrowserPool | None = None,
         defer_js: bool = False,
+        watch: IdentityWatch | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         if not target.url:
             raise ValueError("a spider needs a URL; targets without one are resolved by the runner")
         self.target, self.cfg, self.sink, self.browser = target, cfg, sink, browser
+        self.watch = watch
         # Without a browser of its own, a JavaScript shell hands the whole site over to the render pass.
         self.defer_js = defer_js and browser is None
         self.deferred: str | None = None
@@ -167,12 +171,27 @@ class MunicipalSiteSpider(scrapy.Spider):
             self.failure = ("not_html", DETAILS["not_html"])
             self._record(response, 0, kind="not_html")
             return
+        if self._identity_lost(response):
+            return
         self.home_url = response.url
         self.key = site_key(response.url) or self.key
         if response.url.startswith("https://"):
             self.https = await self._verify_tls(response.url)
         for request in await self._analyse(response, 0):
             yield request
+
+    def _identity_lost(self, response: Response) -> bool:
+        """A confirmed site whose home no longer proves to be the municipality's: record why and read no further."""
+        if self.watch is None or not isinstance(response, TextResponse):
+            return False
+        chain = tuple(response.meta.get("redirect_urls", ()))
+        assert self.target.url
+        fetched = Fetched(self.target.url, response.url, response.status, response.text, chain)
+        self.failure = self.watch.failure(self.target.cve_inegi, fetched)
+        if self.failure is None:
+            return False
+        self._record(response, 0, kind=self.failure[0])
+        return True
 
     async def parse_page(self, response: Response) -> AsyncIterator[scrapy.Request]:
         """Read an inner page of the site and follow its links."""

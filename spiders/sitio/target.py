@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config.registry import Municipality
+from config.registry import NO_SITE, Municipality
 
 
 @dataclass(frozen=True)
@@ -14,11 +14,14 @@ class SiteTarget:
     cve_inegi: str | None
     nombre: str | None
     url: str | None
+    # An auditor confirmed the municipality has no official site (and discovery found none since).
+    no_site: bool = False
 
     @classmethod
     def of(cls, municipality: Municipality) -> SiteTarget:
         """Target for a registry row."""
-        return cls(municipality.cve_inegi, municipality.nombre, municipality.sitio_web)
+        absent = municipality.sitio_estado == NO_SITE
+        return cls(municipality.cve_inegi, municipality.nombre, municipality.sitio_web, absent)
 
 
 @dataclass(frozen=True)

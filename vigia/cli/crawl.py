@@ -30,6 +30,7 @@ from storage.runstore import DatabaseRunStore
 from vigia.cli.common import DbOption, RegistryOption, err, handles_errors, out, registry_from
 from vigia.cli.progress import print_summary, progress_bar
 from vigia.cli.reports import MunicipioOption, ranking_table
+from vigia.discovery_store import working_registry
 from vigia.report import build_rows
 
 if TYPE_CHECKING:
@@ -120,8 +121,8 @@ def crawl(
     Ejemplos: vigia crawl; vigia crawl -m Toluca -m 15054 --db sqlite:////tmp/vigia.db; vigia crawl --esperar;
     vigia crawl --reanudar; vigia crawl --reanudar 42
     """
-    registry = registry_from(registro)
     db_url = resolve_database_url(db)
+    registry = working_registry(db_url, registry_from(registro))
     if reanudar:
         if municipio:
             raise VigiaError("--reanudar no se combina con --municipio: rastrea exactamente lo que la corrida no leyó.")

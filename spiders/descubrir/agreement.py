@@ -1,0 +1,73 @@
+"""Discovery measured against a simulated internet's truth: right site first, and which traps were proposed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from spiders.descubrir import Proved
+from spiders.descubrir.ranking import VERDICT_ORDER, best, page_key
+
+UNSEEN = "no_visto"
+
+
+@dataclass
+class Agreement:
+    """Outcome per municipality with a site, and the verdicts given to each class of page."""
+
+    with_site: int = 0
+    right_first: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    # (class of page, verdict) → count; classes are "oficial" and the truth's trap classes.
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    @property
+    def share(self) -> float:
+        """Share of municipalities with a site whose right site was first and probable."""
+        return self.right_first / self.with_site if self.with_site else 1.0
+
+    def traps_probable(self) -> int:
+        """How many trap pages were proposed as probable."""
+        return sum(n for (cls, verdict), n in self.confusion.items() if cls != "oficial" and verdict == "probable")
+
+
+def _host(url: str) -> str:
+    return page_key(url).split("/", 1)[0]
+
+
+def _verdict_for(proved: list[Proved], url: str) -> str:
+    """The best verdict of a page ending on url's host (a redirect elsewhere proposes its target), or no_visto."""
+    host = _host(url)
+    verdicts = [p.proof.veredicto for p in proved if _host(p.final_url or p.candidate.url) == host]
+    return min(verdicts, key=lambda v: VERDICT_ORDER.get(v, 9)) if verdicts else UNSEEN
+
+
+def measure(truth: Mapping[str, Any], ranked: Mapping[str, list[Proved]], cves: list[str]) -> Agreement:
+    """Compare the ranking of the given claves with the truth document's "sitios" (or top-level) entries."""
+    sites = truth.get("sitios", truth)
+    result = Agreement()
+    for cve in cves:
+        expected, proved = sites.get(cve, {}), ranked.get(cve, [])
+        top = best(dict(ranked), cve)
+        official = expected.get("oficial")
+        if official:
+            result.with_site += 1
+            right = top is not None and top.proof.veredicto == "probable" and _host(top.final_url) == _host(official)
+            result.right_first += right
+            result.outcomes["acierto" if right else _miss(top)] += 1
+            result.confusion[("oficial", _verdict_for(proved, official))] += 1
+        elif top is not None and top.proof.veredicto == "probable" and top.proof.presencia == "sitio":
+            result.outcomes["sitio_inventado"] += 1
+        else:
+            result.outcomes["sin_sitio_correcto"] += 1
+        for trap in expected.get("trampas", []):
+            result.confusion[(trap["clase"], _verdict_for(proved, trap["url"]))] += 1
+    return result
+
+
+def _miss(top: Proved | None) -> str:
+    if top is None:
+        return "sin_candidatos"
+    return "otro_primero" if top.proof.veredicto == "probable" else "sin_probable"
