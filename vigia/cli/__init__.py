@@ -9,6 +9,7 @@ from vigia.cli.audit import audit
 from vigia.cli.backup import respaldo
 from vigia.cli.bench import bench
 from vigia.cli.crawl import crawl, demo
+from vigia.cli.discover import descubrir
 from vigia.cli.history import cambios, historial
 from vigia.cli.precision import precision
 from vigia.cli.reports import municipios, report
@@ -32,6 +33,7 @@ app.command("audit")(audit)
 app.command("crawl")(crawl)
 app.command("report")(report)
 app.command("municipios")(municipios)
+app.command("descubrir")(descubrir)
 app.command("historial")(historial)
 app.command("cambios")(cambios)
 app.command("schedule")(schedule)
