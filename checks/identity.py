@@ -80,12 +80,12 @@ def _no_answer(fetched: Fetched) -> Evidence | None:
     return None
 
 
-def _verdict(score: int, alarms: list[str], presence: str, context: IdentityContext) -> str:
-    """Thresholds from the rules; any alarm discards, a directory is at most doubtful."""
+def _verdict(score: int, alarms: list[str], codes: set[str], presence: str, context: IdentityContext) -> str:
+    """Thresholds from the rules; any alarm discards; a directory or a capping evidence is at most doubtful."""
     rules = context.rules
     if alarms:
         return "descartado"
-    if score >= rules.probable and presence != "directorio":
+    if score >= rules.probable and presence != "directorio" and not codes & rules.cap_doubtful:
         return "probable"
     return "dudoso" if score >= rules.doubtful else "descartado"
 
@@ -117,7 +117,7 @@ def prove_identity(m: Municipality, fetched: Fetched, context: IdentityContext, 
     alarms = [alarm for alarm in ALARMS if alarm in found]
     return IdentityProof(
         score=score,
-        veredicto=_verdict(score, alarms, presence, context),
+        veredicto=_verdict(score, alarms, {e.code for e in evidences}, presence, context),
         evidencias=evidences,
         alarma=alarms[0] if alarms else None,
         presencia=presence,

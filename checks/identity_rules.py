@@ -48,6 +48,7 @@ class IdentityRules:
     weights: Mapping[str, int]
     probable: int
     doubtful: int
+    cap_doubtful: frozenset[str]
     fuzzy_score: int
     fuzzy_min_length: int
     directory_min: int
@@ -109,6 +110,13 @@ class _Reader:
             raise self.fail(field, "se esperaba una lista no vacía de textos")
         return tuple(v.strip() for v in value)
 
+    def codes(self, field: str) -> frozenset[str]:
+        values = self.strings(field)
+        unknown = sorted(set(values) - set(EVIDENCE_CODES))
+        if unknown:
+            raise self.fail(field, f"código desconocido «{unknown[0]}»; los válidos son: {', '.join(EVIDENCE_CODES)}")
+        return frozenset(values)
+
     def weights(self) -> dict[str, int]:
         raw = self.get("pesos")
         if not isinstance(raw, Mapping):
@@ -150,6 +158,7 @@ def parse_rules(text: str, path: str = "identidad.yaml") -> IdentityRules:
         weights=r.weights(),
         probable=r.integer("umbrales.probable"),
         doubtful=r.integer("umbrales.dudoso"),
+        cap_doubtful=r.codes("tope_dudoso"),
         fuzzy_score=r.integer("aproximado.similitud_minima", 50),
         fuzzy_min_length=r.integer("aproximado.longitud_minima", 3),
         directory_min=r.integer("directorio_minimo", 2),
