@@ -83,7 +83,7 @@ def _no_answer(fetched: Fetched) -> Evidence | None:
 def _verdict(score: int, alarms: list[str], codes: set[str], presence: str, context: IdentityContext) -> str:
     """Thresholds from the rules; any alarm discards; a directory or a capping evidence is at most doubtful."""
     rules = context.rules
-    if alarms:
+    if alarms or not codes & rules.anchors:
         return "descartado"
     if score >= rules.probable and presence != "directorio" and not codes & rules.cap_doubtful:
         return "probable"

@@ -133,7 +133,7 @@ class IdentityContext:
         for text in r.own_state:
             add(phrase(text), ("own", text))
         add((",", "mex"), ("own", "Méx."))
-        for kind, vocabulary in (("ayto", r.ayuntamiento), ("parked", r.parked)):
+        for kind, vocabulary in (("ayto", r.ayuntamiento), ("parked", r.parked), ("person", r.people), ("agency", r.agencies)):
             for text in vocabulary:
                 add(phrase(text), (kind, text))
         for kind, vocabulary in (("gamble", r.gambling), ("spam", r.unrelated)):

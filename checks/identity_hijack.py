@@ -25,15 +25,21 @@ def _in_self_zones(scan: Scan) -> tuple[Zone, Hit, str] | None:
     zones = [(z, hits) for z, hits in scan.strong() if z.kind in _SELF_ZONES]
     if any(has(hit, "own") for _, hits in zones for hit in hits):
         return None
-    return next(((z, h, s) for z, hits in zones for h in hits if (s := _other_state(h))), None)
+    for zone, hits in zones:
+        for hit in hits:
+            state = _other_state(hit)
+            # "Totoltepec de Guerrero", "Tejupilco de Hidalgo": a state's name inside a place name.
+            if state and (has(hit, "state_explicit") or zone.tokens[hit.start - 1 : hit.start] not in (["de"], ["del"])):
+                return zone, hit, state
+    return None
 
 
 def _after_name(scan: Scan) -> tuple[Zone, Hit, str] | None:
     """Another state right after m's name, before any mention of the Estado de México (La Paz, B.C.S.)."""
-    window = scan.context.rules.state_window
+    window, cve = scan.context.rules.state_window, scan.m.cve_inegi
     for zone, hits in scan.zones:
         for index, hit in enumerate(hits):
-            if not scan.m_hits([hit]):
+            if not hit.munis or all(c != cve for c, _ in hit.munis):
                 continue
             for following in hits[index + 1 :]:
                 if following.start - hit.end > window or has(following, "own"):
@@ -119,6 +125,18 @@ def _directory(scan: Scan) -> list[Finding]:
     return [Finding("directory", f"La página nombra {len(counts)} municipios distintos: es un directorio, no el sitio de uno.")]
 
 
+def _agency(scan: Scan) -> list[Finding]:
+    """The title or site name is a municipal agency's (DIF, water utility, sports institute), not the ayuntamiento's."""
+    for zone, hits in scan.strong():
+        if zone.kind in _SELF_ZONES:
+            hit = next((h for h in hits if has(h, "agency")), None)
+            if hit is not None:
+                texto = f"{ZONE_NAMES[zone.kind]} es de un organismo municipal («{scan.said(zone, hit)}»): «{clip(zone.text)}»."
+                return [Finding("municipal_agency", texto)]
+    return []
+
+
 def hijack_findings(scan: Scan) -> list[Finding]:
     """Every evidence against the page being m's site."""
-    return [*_other_state_finding(scan), *_vocabulary(scan), *_other_municipality(scan), *_directory(scan)]
+    found = [*_other_state_finding(scan), *_vocabulary(scan), *_other_municipality(scan), *_directory(scan)]
+    return [*found, *_agency(scan)]

@@ -38,6 +38,7 @@ EVIDENCE_CODES = (
     "foreign_redirect",
     "other_municipality",
     "directory",
+    "municipal_agency",
 )
 
 
@@ -49,6 +50,7 @@ class IdentityRules:
     probable: int
     doubtful: int
     cap_doubtful: frozenset[str]
+    anchors: frozenset[str]
     fuzzy_score: int
     fuzzy_min_length: int
     directory_min: int
@@ -59,6 +61,8 @@ class IdentityRules:
     past_terms: int
     period_connectors: tuple[str, ...]
     ayuntamiento: tuple[str, ...]
+    people: tuple[str, ...]
+    agencies: tuple[str, ...]
     own_state: tuple[str, ...]
     state_names: Mapping[str, tuple[str, ...]]
     state_abbreviations: Mapping[str, tuple[str, ...]]
@@ -159,6 +163,7 @@ def parse_rules(text: str, path: str = "identidad.yaml") -> IdentityRules:
         probable=r.integer("umbrales.probable"),
         doubtful=r.integer("umbrales.dudoso"),
         cap_doubtful=r.codes("tope_dudoso"),
+        anchors=r.codes("requiere_alguna"),
         fuzzy_score=r.integer("aproximado.similitud_minima", 50),
         fuzzy_min_length=r.integer("aproximado.longitud_minima", 3),
         directory_min=r.integer("directorio_minimo", 2),
@@ -169,6 +174,8 @@ def parse_rules(text: str, path: str = "identidad.yaml") -> IdentityRules:
         past_terms=r.integer("administracion.periodos_anteriores", 1),
         period_connectors=r.strings("administracion.conectores"),
         ayuntamiento=r.strings("ayuntamiento"),
+        people=r.strings("personajes"),
+        agencies=r.strings("organismos"),
         own_state=r.strings("estado_propio"),
         state_names=names,
         state_abbreviations=abbreviations,

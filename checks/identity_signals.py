@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,13 +34,14 @@ class Finding:
     alarm: str | None = None
 
 
-def munis(hit: Hit) -> list[tuple[str, str]]:
+def munis(hit: Hit) -> tuple[tuple[str, str], ...]:
     """(clave, kind of name) of every municipality label on a hit."""
-    return [tuple(value.split(":", 1)) for kind, value in hit.labels if kind == "muni"]  # type: ignore[misc]
+    return hit.munis
 
 
 def has(hit: Hit, kind: str) -> bool:
-    return any(label_kind == kind for label_kind, _ in hit.labels)
+    """Whether a hit carries a label of this kind."""
+    return kind in hit.kinds
 
 
 def value_of(hit: Hit, kind: str) -> str:
@@ -64,10 +66,11 @@ class Scan:
         return self.zones[-1]
 
     def m_hits(self, hits: list[Hit]) -> list[Hit]:
-        return [hit for hit in hits if any(cve == self.m.cve_inegi for cve, _ in munis(hit))]
+        cve = self.m.cve_inegi
+        return [hit for hit in hits if hit.munis and any(c == cve for c, _ in hit.munis)]
 
     def said(self, zone: Zone, hit: Hit) -> str:
-        return quote(zone.text, zone.tokens[hit.start : hit.end])
+        return quote(zone, zone.tokens[hit.start : hit.end])
 
     def first(self, kind: str) -> tuple[Zone, Hit] | None:
         """The first hit of a label kind, strong zones first."""
@@ -123,7 +126,7 @@ def _ayuntamiento(scan: Scan) -> list[Finding]:
             gap = zone.tokens[hit.end : following.start]
             if has(hit, "ayto") and len(gap) <= _GAP and "," not in gap and scan.m_hits([following]):
                 words = zone.tokens[hit.start : following.end]
-                return [*found, Finding("ayuntamiento_of_municipality", f"{ZONE_NAMES[zone.kind]} dice «{quote(zone.text, words)}».")]
+                return [*found, Finding("ayuntamiento_of_municipality", f"{ZONE_NAMES[zone.kind]} dice «{quote(zone, words)}».")]
     return found
 
 
@@ -132,23 +135,21 @@ def _periods(scan: Scan) -> list[Finding]:
     rules, year = scan.context.rules, scan.today.year
     start = rules.first_term_year + 3 * ((year - rules.first_term_year) // 3)
     past = {start - 3 * k for k in range(1, rules.past_terms + 1)}
+    connectors = "|".join(re.escape(c) for c in rules.period_connectors)
+    pattern = re.compile(rf"\b((?:19|20)\d\d) (?:(?:{connectors}) )?((?:19|20)\d\d)\b")
     seen: dict[int, str] = {}
-    recent = False
+    recent = re.compile(rf"\b(?:{year - 1}|{year})\b")
+    has_recent = False
     for zone, _ in scan.zones:
-        tokens = zone.tokens
-        for index, token in enumerate(tokens):
-            if len(token) != 4 or not token.isdigit():
-                continue
-            recent = recent or int(token) in (year - 1, year)
-            for width in (1, 2):
-                end = index + width
-                if end < len(tokens) and (width == 1 or tokens[index + 1] in rules.period_connectors):
-                    if tokens[end] == str(int(token) + 2):
-                        seen.setdefault(int(token), quote(zone.text, tokens[index : end + 1]))
+        joined = " ".join(zone.tokens)
+        has_recent = has_recent or recent.search(joined) is not None
+        for match in pattern.finditer(joined):
+            if int(match.group(2)) == int(match.group(1)) + 2:
+                seen.setdefault(int(match.group(1)), quote(zone, match.group(0).split()))
     if start in seen:
         return [Finding("current_administration", f"La página muestra el periodo actual «{seen[start]}».")]
     old = sorted(seen.keys() & past)
-    if old and not recent:
+    if old and not has_recent:
         return [Finding("old_administration", f"Sólo muestra una administración pasada («{seen[old[-1]]}») y ninguna fecha de {year - 1} o {year}.")]
     return []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import lxml.etree
 import lxml.html
@@ -13,16 +14,21 @@ from core.text import fold
 
 # A label says what a phrase is: ("muni", "15054:nombre"), ("state", "Sonora"), ("own", ""), ("parked", …)…
 Label = tuple[str, str]
-_WORDS = re.compile(r"[a-z0-9]+|,")
+_NOT_WORD = re.compile(r"[^a-z0-9,]+")
 # Where an element's class or id says it holds the site's name or logo (Bootstrap, WordPress and CMS templates).
-_BRAND = re.compile(r"logo|brand|site-title|site-name|sitename|encabezado|cabecera|masthead", re.I)
-_STRONG_XPATH = "//header[not(ancestor::article) and not(ancestor::main)] | //*[@class or @id][not(ancestor::article)]"
+_BRAND = re.compile(r"logo|brand|site-title|site-name|sitename|encabezado|cabecera|masthead")
+_HEADER_XPATH = "//header[not(ancestor::article) and not(ancestor::main)]"
 _DROP_XPATH = "//script | //style | //noscript | //template | //svg"
 
 
 def words(text: str) -> list[str]:
     """Lower-case, accent-free word tokens of text; commas are kept as their own token."""
-    return _WORDS.findall(fold(text))
+    return _split(fold(text))
+
+
+def _split(folded: str) -> list[str]:
+    """Word tokens of folded text (a substitution and str.split are twice as fast as findall on 50 KB)."""
+    return _NOT_WORD.sub(" ", folded).replace(",", " , ").split()
 
 
 def phrase(text: str) -> tuple[str, ...]:
@@ -30,13 +36,17 @@ def phrase(text: str) -> tuple[str, ...]:
     return tuple(word for word in words(text) if word != ",")
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One phrase found in a token list: tokens[start:end], with every label that phrase carries."""
 
     start: int
     end: int
     labels: tuple[Label, ...]
+    kinds: frozenset[str]  # the label kinds, precomputed per phrase
+    munis: tuple[tuple[str, str], ...]  # (clave, kind of name) of its municipality labels, precomputed per phrase
+
+
+_Entry = tuple[tuple[str, ...], tuple[Label, ...], frozenset[str], tuple[tuple[str, str], ...]]
 
 
 class PhraseIndex:
@@ -44,7 +54,7 @@ class PhraseIndex:
 
     def __init__(self) -> None:
         self._by_first: dict[str, dict[tuple[str, ...], list[Label]]] = {}
-        self._sorted: dict[str, list[tuple[tuple[str, ...], tuple[Label, ...]]]] = {}
+        self._sorted: dict[str, tuple[dict[str, list[_Entry]], _Entry | None]] = {}
 
     def add(self, words_: tuple[str, ...], label: Label) -> None:
         """Register a phrase with a label (a phrase may carry several labels)."""
@@ -55,39 +65,51 @@ class PhraseIndex:
             labels.append(label)
         self._sorted.pop(words_[0], None)
 
-    def _candidates(self, first: str) -> list[tuple[tuple[str, ...], tuple[Label, ...]]]:
+    def _candidates(self, first: str) -> tuple[dict[str, list[_Entry]], _Entry | None]:
+        """Phrases starting with a word, keyed by their second word (longest first), and the one-word phrase."""
         cached = self._sorted.get(first)
         if cached is None:
-            phrases = self._by_first.get(first, {})
-            cached = sorted(((p, tuple(ls)) for p, ls in phrases.items()), key=lambda item: -len(item[0]))
+            by_second: dict[str, list[_Entry]] = {}
+            single: _Entry | None = None
+            for words_, labels in sorted(self._by_first[first].items(), key=lambda item: -len(item[0])):
+                munis = tuple((v.split(":", 1)[0], v.split(":", 1)[1]) for k, v in labels if k == "muni")
+                entry = (words_, tuple(labels), frozenset(k for k, _ in labels), munis)
+                if len(words_) == 1:
+                    single = entry
+                else:
+                    by_second.setdefault(words_[1], []).append(entry)
+            cached = (by_second, single)
             self._sorted[first] = cached
         return cached
 
     def scan(self, tokens: list[str]) -> list[Hit]:
         """Every non-overlapping phrase in tokens, longest first at each position."""
-        hits: list[Hit] = []
-        index, total = 0, len(tokens)
         by_first = self._by_first
-        while index < total:
-            token = tokens[index]
-            if token in by_first:
-                for words_, labels in self._candidates(token):
-                    end = index + len(words_)
-                    if end <= total and tuple(tokens[index:end]) == words_:
-                        hits.append(Hit(index, end, labels))
-                        index = end
+        hits: list[Hit] = []
+        consumed = 0
+        total = len(tokens)
+        # Only positions whose word starts some phrase are tried (most words start none).
+        for index in [i for i, token in enumerate(tokens) if token in by_first]:
+            if index < consumed:
+                continue
+            by_second, single = self._candidates(tokens[index])
+            found = single
+            if index + 1 < total:
+                for entry in by_second.get(tokens[index + 1], ()):
+                    end = index + len(entry[0])
+                    if end <= total and tuple(tokens[index:end]) == entry[0]:
+                        found = entry
                         break
-                else:
-                    index += 1
-            else:
-                index += 1
+            if found is not None:
+                consumed = index + len(found[0])
+                hits.append(Hit(index, consumed, found[1], found[2], found[3]))
         return hits
 
 
-def quote(original: str, words_: Iterable[str], limit: int = 120) -> str:
-    """The original spelling of a phrase inside original text (accents kept), else the phrase itself."""
+def quote(zone: Zone, words_: Iterable[str], limit: int = 120) -> str:
+    """The original spelling of a phrase inside a zone's text (accents kept), else the phrase itself."""
     wanted = [w for w in words_ if w != ","]
-    folded = fold(original)
+    original, folded = zone.text, zone.folded
     pattern = r"(?<![a-z0-9])" + r"[^a-z0-9]+".join(map(re.escape, wanted)) + r"(?![a-z0-9])"
     found = re.search(pattern, folded) if wanted else None
     if found is None or len(folded) != len(original):
@@ -107,6 +129,7 @@ class Zone:
 
     kind: str
     text: str
+    folded: str = ""
     tokens: list[str] = field(default_factory=list)
 
 
@@ -126,9 +149,21 @@ class PageText:
 
 def _text(element: lxml.html.HtmlElement) -> str:
     """An element's text with a space between the texts of its children (so list items stay separate words)."""
-    parts = [part for part in element.itertext() if part and not part.isspace()]
+    parts = list(element.itertext())
     alts = [alt for alt in element.xpath(".//img/@alt") if isinstance(alt, str)]
     return " ".join(parts + alts)
+
+
+def _headers(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """<header> elements and elements whose class or id names a logo or brand, outside articles."""
+    # A Python filter over elements with a class or id is ~10x faster than the same test as an XPath predicate.
+    found = list(doc.xpath(_HEADER_XPATH))
+    for element in doc.xpath("//*[@class or @id]"):
+        if element.tag in ("html", "body") or not _BRAND.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            continue
+        if next(element.iterancestors("article"), None) is None:
+            found.append(element)
+    return found
 
 
 def _strong_zones(doc: lxml.html.HtmlElement) -> list[Zone]:
@@ -144,16 +179,8 @@ def _strong_zones(doc: lxml.html.HtmlElement) -> list[Zone]:
             zones.append(Zone("site_name", clip(content, 300)))
     for h1 in doc.xpath("//h1")[:3]:
         zones.append(Zone("h1", clip(_text(h1), 300)))
-    seen = 0
-    for element in doc.xpath(_STRONG_XPATH):
-        if element.tag in ("html", "body"):
-            continue
-        if element.tag != "header" and not _BRAND.search(f"{element.get('class', '')} {element.get('id', '')}"):
-            continue
+    for element in _headers(doc)[:6]:
         zones.append(Zone("header", clip(_text(element), 400)))
-        seen += 1
-        if seen >= 6:
-            break
     return [zone for zone in zones if zone.text]
 
 
@@ -171,5 +198,6 @@ def page_text(html: str) -> PageText | None:
     links = [href.strip() for href in doc.xpath("//a/@href") if isinstance(href, str)]
     zones = PageText(strong, Zone("body", body_text), links)
     for zone in [*zones.strong, zones.body]:
-        zone.tokens = words(zone.text)
+        zone.folded = fold(zone.text)
+        zone.tokens = _split(zone.folded)
     return zones

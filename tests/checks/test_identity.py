@@ -352,3 +352,48 @@ def test_missing_section_is_reported() -> None:
     with pytest.raises(ConfigError) as raised:
         parse_rules("pesos: {}\n", "x.yaml")
     assert raised.value.field is not None and raised.value.path == "x.yaml"
+
+
+# --- classes found on real pages --------------------------------------------------------------------------------
+
+
+def test_heroes_surnames_and_place_names_are_not_states(context: IdentityContext) -> None:
+    for title in ("Escuela Vicente Guerrero de Villa Guerrero", "Villa Guerrero de Hidalgo y Costilla"):
+        html = f"<html><head><title>{title}</title></head><body>Villa Guerrero, Estado de México 2025-2027</body></html>"
+        assert prove(context, "Villa Guerrero", html).alarma is None, title
+    html = "<html><head><title>Totoltepec de Guerrero</title></head><body>Presidencia Municipal</body></html>"
+    assert prove(context, "Toluca", html).alarma is None
+
+
+def test_a_page_that_never_names_the_municipality_is_discarded(context: IdentityContext) -> None:
+    html = "<html><head><title>H. Ayuntamiento</title></head><body>Gobierno Municipal 2025-2027</body></html>"
+    proof = prove(context, "Toluca", html, "https://portal-municipal.gob.mx/")
+    assert proof.score > 0 and proof.veredicto == "descartado" and proof.alarma is None
+
+
+def test_municipal_agency_site_is_at_most_doubtful(context: IdentityContext) -> None:
+    html = wordpress("Sistema Municipal DIF Tecámac", "", "H. Ayuntamiento de Tecámac, Estado de México 2025-2027")
+    proof = prove(context, "Tecámac", html, "https://diftecamac.gob.mx/")
+    assert "municipal_agency" in codes(proof) and proof.veredicto != "probable"
+
+
+CORPUS = paths.CORPUS
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the labelled corpus of real sites is not beside the repository")
+def test_real_home_pages_of_other_states_are_never_probable_for_an_edomex_municipality(context: IdentityContext) -> None:
+    """Home pages of municipalities of Puebla, Sonora, Veracruz, Oaxaca, Morelos, Hidalgo… (and DIF sites)."""
+    outside = [p for p in sorted(CORPUS.glob("*/index.html")) if not p.parent.name.startswith(("lapaz", "lerma", "nicolasromero"))]
+    assert len(outside) >= 5
+    for path in outside:
+        fetched = Fetched("https://sitio.example/", "https://sitio.example/", 200, path.read_text(encoding="utf-8", errors="replace"))
+        probable = [m.nombre for m in REGISTRY if prove_identity(m, fetched, context, TODAY).veredicto == "probable"]
+        assert probable == [], (path.parent.name, probable)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the labelled corpus of real sites is not beside the repository")
+def test_real_pages_of_past_edomex_administrations_are_doubtful(context: IdentityContext) -> None:
+    for folder, nombre in (("lapaz-ayto", "La Paz"), ("nicolasromero-ayto", "Nicolás Romero")):
+        html = (CORPUS / folder / "index.html").read_text(encoding="utf-8", errors="replace")
+        proof = prove(context, nombre, html)
+        assert proof.veredicto == "dudoso" and "old_administration" in codes(proof), folder
