@@ -14,7 +14,6 @@ from checks.identity_context import IdentityContext
 from checks.identity_domain import domain_evidence, presence_of, redirect_evidence
 from checks.identity_hijack import hijack_findings
 from checks.identity_signals import Finding, Scan, identity_findings
-from checks.identity_text import page_text
 from config.registry import Municipality
 
 __all__ = ["ALARMS", "Evidence", "Fetched", "IdentityContext", "IdentityProof", "prove_identity"]
@@ -70,11 +69,15 @@ class IdentityProof:
 def _no_answer(fetched: Fetched) -> Evidence | None:
     """Why nothing usable answered, or None when there is a page to read."""
     if fetched.failure:
-        return Evidence("no_response", 0, f"No hubo respuesta usable al pedir {fetched.requested_url} ({fetched.failure}).")
+        return Evidence(
+            "no_response", 0, f"No hubo respuesta usable al pedir {fetched.requested_url} ({fetched.failure})."
+        )
     if fetched.status is None:
         return Evidence("no_response", 0, f"Nada respondió al pedir {fetched.requested_url}.")
     if fetched.status >= 400:
-        return Evidence("no_response", 0, f"{fetched.final_url or fetched.requested_url} respondió con el código {fetched.status}.")
+        return Evidence(
+            "no_response", 0, f"{fetched.final_url or fetched.requested_url} respondió con el código {fetched.status}."
+        )
     if not fetched.html.strip():
         return Evidence("no_response", 0, f"{fetched.final_url or fetched.requested_url} respondió sin página HTML.")
     return None
@@ -91,6 +94,7 @@ def _verdict(score: int, alarms: list[str], codes: set[str], presence: str, cont
 
 
 def _discarded(evidence: Evidence, presence: str) -> IdentityProof:
+    """A discarded proof for a fetch that brought no readable page."""
     return IdentityProof(0, "descartado", (evidence,), "sin_respuesta", presence, None, ("sin_respuesta",))
 
 
@@ -99,11 +103,11 @@ def prove_identity(m: Municipality, fetched: Fetched, context: IdentityContext, 
     url = fetched.final_url or fetched.requested_url
     presence = presence_of(url, context.rules)
     failure = _no_answer(fetched)
-    page = page_text(fetched.html) if failure is None else None
-    if failure is not None or page is None:
+    read = context.read(fetched.html) if failure is None else None
+    if failure is not None or read is None:
         return _discarded(failure or Evidence("no_response", 0, f"{url} no trae una página HTML legible."), presence)
     findings: list[Finding] = []
-    scan = Scan(page, context, m, today)
+    scan = Scan(read, context, m, today)
     findings += identity_findings(scan)
     findings += hijack_findings(scan)
     findings += domain_evidence(m, url, context)

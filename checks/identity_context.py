@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from checks.identity_rules import IdentityRules, load_rules
-from checks.identity_text import PhraseIndex, phrase
+from checks.identity_text import Hit, PageText, PhraseIndex, Zone, page_text, phrase
 from config.registry import Municipality
 
 # Which claim on a shared phrase wins: a municipality's own name, then a cabecera, then a short form.
@@ -27,7 +29,9 @@ def _variants(words: tuple[str, ...], rules: IdentityRules) -> set[tuple[str, ..
     return found
 
 
-def _short_forms(words: tuple[str, ...], others: Sequence[tuple[str, ...]], rules: IdentityRules) -> set[tuple[str, ...]]:
+def _short_forms(
+    words: tuple[str, ...], others: Sequence[tuple[str, ...]], rules: IdentityRules
+) -> set[tuple[str, ...]]:
     """Ecatepec for Ecatepec de Morelos; Valle de Chalco for Valle de Chalco Solidaridad (ends at a contained name)."""
     found: set[tuple[str, ...]] = set()
     if len(words) >= 3 and words[1] in rules.connectors and len(words[0]) >= rules.min_rest:
@@ -45,6 +49,7 @@ def _claims(registry: Sequence[Municipality], rules: IdentityRules) -> dict[tupl
     claims: dict[tuple[str, ...], dict[str, str]] = {}
 
     def claim(words: tuple[str, ...], cve: str, kind: str) -> None:
+        """Record that cve may be named by words, keeping its strongest kind of claim."""
         current = claims.setdefault(words, {})
         if cve not in current or _PRIORITY[kind] < _PRIORITY[current[cve]]:
             current[cve] = kind
@@ -70,6 +75,16 @@ def _resolve(claims: Mapping[tuple[str, ...], Mapping[str, str]]) -> dict[tuple[
         if len(winners) == 1:
             resolved[words] = winners[0]
     return resolved
+
+
+@dataclass(frozen=True)
+class ReadPage:
+    """A parsed page and the phrase hits of each zone (strong zones first, the body last); never mutated."""
+
+    page: PageText
+    zones: tuple[tuple[Zone, list[Hit]], ...]
+    # Facts that do not depend on the municipality, computed once per page (e.g. the periods it shows).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,15 @@ class IdentityContext:
             self.names_of.setdefault(cve, []).append(words)
         self.slug_names = {"".join(words): cve for words, (cve, _) in self.aliases.items()}
         self.ipomex_keys = dict(ipomex_keys)
+        self.host_owners: dict[str, frozenset[str]] = {}
+        self._read = functools.lru_cache(maxsize=16)(self._read_uncached)
+
+    def _read_uncached(self, html: str) -> ReadPage | None:
+        """Parse a page and scan each zone with the index."""
+        page = page_text(html)
+        if page is None:
+            return None
+        return ReadPage(page, tuple((zone, self.index.scan(zone.tokens)) for zone in [*page.strong, page.body]))
 
     @classmethod
     def load(cls, registry: Sequence[Municipality], ipomex_slugs: Mapping[str, str] | None = None) -> IdentityContext:
@@ -133,12 +157,22 @@ class IdentityContext:
         for text in r.own_state:
             add(phrase(text), ("own", text))
         add((",", "mex"), ("own", "Méx."))
-        for kind, vocabulary in (("ayto", r.ayuntamiento), ("parked", r.parked), ("person", r.people), ("agency", r.agencies)):
+        for kind, vocabulary in (
+            ("ayto", r.ayuntamiento),
+            ("parked", r.parked),
+            ("person", r.people),
+            ("agency", r.agencies),
+        ):
             for text in vocabulary:
                 add(phrase(text), (kind, text))
         for kind, vocabulary in (("gamble", r.gambling), ("spam", r.unrelated)):
             for text in vocabulary:
                 add(phrase(text), (kind, text))
+
+    def read(self, html: str) -> ReadPage | None:
+        """The page's zones with their phrase hits (None when it is not readable HTML); the last pages are cached,
+        since discovery and the tests prove one page for several municipalities."""
+        return self._read(html)
 
     def ipomex_links(self, links: Sequence[str]) -> list[IpomexLink]:
         """The page's links to IPOMEX with the municipality each slug or id belongs to."""

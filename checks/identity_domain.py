@@ -43,8 +43,8 @@ def _site_label(host: str, rules: IdentityRules) -> str:
     return joined
 
 
-def domain_names(m: Municipality, host: str, context: IdentityContext) -> bool:
-    """Whether the host's name is m's (the longest municipality name inside it, as in the page text)."""
+def _owners(host: str, context: IdentityContext) -> frozenset[str]:
+    """The municipalities whose name is the longest one inside the host's name, as in the page text."""
     label = _site_label(host, context.rules)
     longest = 0
     owners: set[str] = set()
@@ -54,6 +54,14 @@ def domain_names(m: Municipality, host: str, context: IdentityContext) -> bool:
         if compact in label:
             longest = len(compact)
             owners.add(cve)
+    return frozenset(owners)
+
+
+def domain_names(m: Municipality, host: str, context: IdentityContext) -> bool:
+    """Whether the host's name is m's."""
+    owners = context.host_owners.get(host)
+    if owners is None:
+        owners = context.host_owners[host] = _owners(host, context)
     return m.cve_inegi in owners
 
 
@@ -73,7 +81,9 @@ def domain_evidence(m: Municipality, url: str, context: IdentityContext) -> list
         found.append(Finding("government_domain", f"El dominio {host} es de gobierno (.gob.mx)."))
         state = _under(host, rules.state_suffixes)
         if state and host not in rules.directory_hosts:
-            found.append(Finding("state_government_domain", f"El dominio {host} está bajo {state}, el del gobierno del estado."))
+            found.append(
+                Finding("state_government_domain", f"El dominio {host} está bajo {state}, el del gobierno del estado.")
+            )
     elif _under(host, rules.mx_suffixes):
         found.append(Finding("mx_domain", f"El dominio {host} es mexicano (.mx), no de gobierno."))
     if host and domain_names(m, host, context):

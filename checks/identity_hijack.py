@@ -29,7 +29,9 @@ def _in_self_zones(scan: Scan) -> tuple[Zone, Hit, str] | None:
         for hit in hits:
             state = _other_state(hit)
             # "Totoltepec de Guerrero", "Tejupilco de Hidalgo": a state's name inside a place name.
-            if state and (has(hit, "state_explicit") or zone.tokens[hit.start - 1 : hit.start] not in (["de"], ["del"])):
+            if state and (
+                has(hit, "state_explicit") or zone.tokens[hit.start - 1 : hit.start] not in (["de"], ["del"])
+            ):
                 return zone, hit, state
     return None
 
@@ -66,6 +68,7 @@ def _dominant(scan: Scan) -> tuple[Zone, Hit, str] | None:
 
 
 def _other_state_finding(scan: Scan) -> list[Finding]:
+    """The page places itself in another state: in its title, after m's name, or mostly in its body."""
     found = _in_self_zones(scan) or _after_name(scan) or _dominant(scan)
     if found is None:
         return []
@@ -88,7 +91,13 @@ def _vocabulary(scan: Scan) -> list[Finding]:
                         in_title.add(kind)
     found: list[Finding] = []
     if terms["parked"]:
-        found.append(Finding("parked", f"La página dice «{sorted(terms['parked'])[0]}»: dominio estacionado o en venta.", "estacionado"))
+        found.append(
+            Finding(
+                "parked",
+                f"La página dice «{sorted(terms['parked'])[0]}»: dominio estacionado o en venta.",
+                "estacionado",
+            )
+        )
     if len(terms["gamble"]) >= rules.gambling_min or "gamble" in in_title:
         listed = ", ".join(f"«{t}»" for t in sorted(terms["gamble"])[:4])
         found.append(Finding("gambling", f"La página habla de casinos o apuestas: {listed}.", "apuestas"))
@@ -122,7 +131,11 @@ def _directory(scan: Scan) -> list[Finding]:
     counts = muni_counts(scan)
     if len(counts) < scan.context.rules.directory_min or scan.about == {scan.m.cve_inegi}:
         return []
-    return [Finding("directory", f"La página nombra {len(counts)} municipios distintos: es un directorio, no el sitio de uno.")]
+    return [
+        Finding(
+            "directory", f"La página nombra {len(counts)} municipios distintos: es un directorio, no el sitio de uno."
+        )
+    ]
 
 
 def _agency(scan: Scan) -> list[Finding]:

@@ -90,9 +90,11 @@ class _Reader:
         self.path, self.data, self.lines = path, data, lines
 
     def fail(self, field: str, problem: str) -> ConfigError:
+        """A ConfigError for a field, with the line of its section."""
         return ConfigError(self.path, self.lines.get(field.split(".")[0]), field, problem)
 
     def get(self, field: str) -> Any:
+        """The value at a dotted field path, or ConfigError when absent."""
         value: Any = self.data
         for part in field.split("."):
             if not isinstance(value, Mapping) or part not in value:
@@ -101,6 +103,7 @@ class _Reader:
         return value
 
     def integer(self, field: str, minimum: int | None = None) -> int:
+        """An integer field, at least minimum when given."""
         value = self.get(field)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(field, f"se esperaba un número entero y dice «{value}»")
@@ -109,12 +112,14 @@ class _Reader:
         return value
 
     def strings(self, field: str, value: Any = None) -> tuple[str, ...]:
+        """A non-empty list of non-empty texts."""
         value = self.get(field) if value is None else value
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
             raise self.fail(field, "se esperaba una lista no vacía de textos")
         return tuple(v.strip() for v in value)
 
     def codes(self, field: str) -> frozenset[str]:
+        """A list of evidence codes, each one known."""
         values = self.strings(field)
         unknown = sorted(set(values) - set(EVIDENCE_CODES))
         if unknown:
@@ -122,6 +127,7 @@ class _Reader:
         return frozenset(values)
 
     def weights(self) -> dict[str, int]:
+        """The points of every evidence code (all required, no unknown code)."""
         raw = self.get("pesos")
         if not isinstance(raw, Mapping):
             raise self.fail("pesos", "se esperaba un mapa de código de evidencia a puntos")
@@ -131,6 +137,7 @@ class _Reader:
         return {code: self.integer(f"pesos.{code}") for code in EVIDENCE_CODES}
 
     def states(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        """Names and abbreviations of every other state."""
         raw = self.get("otros_estados")
         if not isinstance(raw, Mapping) or not raw:
             raise self.fail("otros_estados", "se esperaba un mapa de estado a nombres y abreviaturas")

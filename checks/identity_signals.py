@@ -10,8 +10,8 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from checks.identity_context import IdentityContext
-from checks.identity_text import Hit, PageText, Zone, clip, quote
+from checks.identity_context import IdentityContext, ReadPage
+from checks.identity_text import Hit, Zone, clip, quote
 from config.registry import Municipality
 
 # How the auditor is told where on the page something was seen.
@@ -22,6 +22,7 @@ ZONE_NAMES = {
     "header": "El encabezado o logo",
     "body": "El cuerpo de la página",
 }
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _GAP = 3  # words allowed between "Ayuntamiento" and the name ("H. Ayuntamiento Constitucional de Toluca")
 
 
@@ -45,31 +46,36 @@ def has(hit: Hit, kind: str) -> bool:
 
 
 def value_of(hit: Hit, kind: str) -> str:
+    """The value of the first label of this kind on a hit."""
     return next(value for label_kind, value in hit.labels if label_kind == kind)
 
 
 class Scan:
     """The page's zones matched against the index, with what they say about m."""
 
-    def __init__(self, page: PageText, context: IdentityContext, m: Municipality, today: date) -> None:
-        self.page, self.context, self.m, self.today = page, context, m, today
-        self.zones: list[tuple[Zone, list[Hit]]] = [(z, context.index.scan(z.tokens)) for z in [*page.strong, page.body]]
+    def __init__(self, read: ReadPage, context: IdentityContext, m: Municipality, today: date) -> None:
+        self.read, self.page, self.context, self.m, self.today = read, read.page, context, m, today
+        self.zones = read.zones
         self.about = {cve for zone, hits in self.strong() for hit in hits for cve, _ in munis(hit)}
         self.about_one = next(iter(self.about)) if len(self.about) == 1 else None
         self.fuzzy = self._fuzzy() if not self.about else None
         self.names_m = self.fuzzy is not None or any(self.m_hits(hits) for _, hits in self.zones)
 
     def strong(self) -> Iterator[tuple[Zone, list[Hit]]]:
+        """The title, site-name, h1 and header zones with their hits."""
         return ((zone, hits) for zone, hits in self.zones if zone.kind != "body")
 
     def body(self) -> tuple[Zone, list[Hit]]:
+        """The body zone with its hits."""
         return self.zones[-1]
 
     def m_hits(self, hits: list[Hit]) -> list[Hit]:
+        """The hits that name m."""
         cve = self.m.cve_inegi
         return [hit for hit in hits if hit.munis and any(c == cve for c, _ in hit.munis)]
 
     def said(self, zone: Zone, hit: Hit) -> str:
+        """How the page spells a hit (accents kept)."""
         return quote(zone, zone.tokens[hit.start : hit.end])
 
     def first(self, kind: str) -> tuple[Zone, Hit] | None:
@@ -95,15 +101,25 @@ def _names(scan: Scan) -> list[Finding]:
     strong = next(((z, h) for z, hits in scan.strong() for h in scan.m_hits(hits)), None)
     if strong is not None:
         zone, hit = strong
-        found.append(Finding("names_municipality", f"{ZONE_NAMES[zone.kind]} nombra «{scan.said(zone, hit)}»: «{clip(zone.text)}»."))
+        found.append(
+            Finding(
+                "names_municipality", f"{ZONE_NAMES[zone.kind]} nombra «{scan.said(zone, hit)}»: «{clip(zone.text)}»."
+            )
+        )
     elif scan.fuzzy is not None:
         zone, name = scan.fuzzy
-        found.append(Finding("names_municipality_fuzzy", f"{ZONE_NAMES[zone.kind]} dice «{clip(zone.text)}», parecido a «{name}»."))
+        found.append(
+            Finding(
+                "names_municipality_fuzzy", f"{ZONE_NAMES[zone.kind]} dice «{clip(zone.text)}», parecido a «{name}»."
+            )
+        )
     else:
         zone, hits = scan.body()
         body = scan.m_hits(hits)
         if body:
-            found.append(Finding("names_municipality_body", f"Sólo el cuerpo de la página nombra «{scan.said(zone, body[0])}»."))
+            found.append(
+                Finding("names_municipality_body", f"Sólo el cuerpo de la página nombra «{scan.said(zone, body[0])}».")
+            )
     own_cabecera = (scan.m.cve_inegi, "cabecera")
     cabecera = next(((z, h) for z, hits in scan.zones for h in hits if own_cabecera in munis(h)), None)
     if cabecera is not None:
@@ -126,8 +142,30 @@ def _ayuntamiento(scan: Scan) -> list[Finding]:
             gap = zone.tokens[hit.end : following.start]
             if has(hit, "ayto") and len(gap) <= _GAP and "," not in gap and scan.m_hits([following]):
                 words = zone.tokens[hit.start : following.end]
-                return [*found, Finding("ayuntamiento_of_municipality", f"{ZONE_NAMES[zone.kind]} dice «{quote(zone, words)}».")]
+                return [
+                    *found,
+                    Finding("ayuntamiento_of_municipality", f"{ZONE_NAMES[zone.kind]} dice «{quote(zone, words)}»."),
+                ]
     return found
+
+
+def _page_periods(scan: Scan) -> tuple[dict[int, str], frozenset[int]]:
+    """Every administration period the page shows (first year → as written) and every year it mentions."""
+    memo = scan.read.memo
+    if "periods" not in memo:
+        connectors = "|".join(re.escape(c) for c in scan.context.rules.period_connectors)
+        pattern = re.compile(rf"\b((?:19|20)\d\d) (?:(?:{connectors}) )?((?:19|20)\d\d)\b")
+        seen: dict[int, str] = {}
+        years: set[int] = set()
+        for zone, _ in scan.zones:
+            joined = " ".join(zone.tokens)
+            years.update(int(y) for y in _YEAR.findall(joined))
+            for match in pattern.finditer(joined):
+                if int(match.group(2)) == int(match.group(1)) + 2:
+                    seen.setdefault(int(match.group(1)), quote(zone, match.group(0).split()))
+        memo["periods"] = (seen, frozenset(years))
+    periods: tuple[dict[int, str], frozenset[int]] = memo["periods"]
+    return periods
 
 
 def _periods(scan: Scan) -> list[Finding]:
@@ -135,22 +173,13 @@ def _periods(scan: Scan) -> list[Finding]:
     rules, year = scan.context.rules, scan.today.year
     start = rules.first_term_year + 3 * ((year - rules.first_term_year) // 3)
     past = {start - 3 * k for k in range(1, rules.past_terms + 1)}
-    connectors = "|".join(re.escape(c) for c in rules.period_connectors)
-    pattern = re.compile(rf"\b((?:19|20)\d\d) (?:(?:{connectors}) )?((?:19|20)\d\d)\b")
-    seen: dict[int, str] = {}
-    recent = re.compile(rf"\b(?:{year - 1}|{year})\b")
-    has_recent = False
-    for zone, _ in scan.zones:
-        joined = " ".join(zone.tokens)
-        has_recent = has_recent or recent.search(joined) is not None
-        for match in pattern.finditer(joined):
-            if int(match.group(2)) == int(match.group(1)) + 2:
-                seen.setdefault(int(match.group(1)), quote(zone, match.group(0).split()))
+    seen, years = _page_periods(scan)
     if start in seen:
         return [Finding("current_administration", f"La página muestra el periodo actual «{seen[start]}».")]
     old = sorted(seen.keys() & past)
-    if old and not has_recent:
-        return [Finding("old_administration", f"Sólo muestra una administración pasada («{seen[old[-1]]}») y ninguna fecha de {year - 1} o {year}.")]
+    if old and not {year - 1, year} & years:
+        texto = f"Sólo muestra una administración pasada («{seen[old[-1]]}») y ninguna fecha de {year - 1} o {year}."
+        return [Finding("old_administration", texto)]
     return []
 
 
@@ -163,10 +192,17 @@ def _ipomex(scan: Scan) -> list[Finding]:
         if owner is None:
             owner, code = context.slug_names.get(link.key.replace("-", "").replace("_", "")), "ipomex_resembles"
         if owner == cve:
-            found.append(Finding(code, f"Enlaza a IPOMEX con el identificador «{link.key}» de este municipio: {clip(link.url)}."))
+            found.append(
+                Finding(code, f"Enlaza a IPOMEX con el identificador «{link.key}» de este municipio: {clip(link.url)}.")
+            )
         elif owner is not None:
             other = context.by_cve[owner].nombre
-            found.append(Finding("ipomex_other", f"Enlaza a IPOMEX con el identificador «{link.key}», que es de {other}: {clip(link.url)}."))
+            found.append(
+                Finding(
+                    "ipomex_other",
+                    f"Enlaza a IPOMEX con el identificador «{link.key}», que es de {other}: {clip(link.url)}.",
+                )
+            )
     # One link is enough evidence either way; this municipality's own link wins over another's.
     found.sort(key=lambda finding: finding.code == "ipomex_other")
     return found[:1]
@@ -179,5 +215,5 @@ def identity_findings(scan: Scan) -> list[Finding]:
 
 def muni_counts(scan: Scan) -> Counter[str]:
     """How often the body names each municipality."""
-    zone, hits = scan.body()
+    _, hits = scan.body()
     return Counter(cve for hit in hits for cve, _ in munis(hit))

@@ -23,7 +23,9 @@ def context() -> IdentityContext:
     return IdentityContext.load(REGISTRY, {"tlalnepantla": "15104"})
 
 
-def prove(context: IdentityContext, nombre: str, html: str, url: str = "https://municipio.gob.mx/", **kw: object) -> IdentityProof:
+def prove(
+    context: IdentityContext, nombre: str, html: str, url: str = "https://municipio.gob.mx/", **kw: object
+) -> IdentityProof:
     final = str(kw.pop("final_url", url))
     fetched = Fetched(url, final, kw.pop("status", 200), html, **kw)  # type: ignore[arg-type]
     return prove_identity(BY_NAME[nombre], fetched, context, TODAY)
@@ -127,20 +129,42 @@ def test_cabecera_in_header_names_the_municipality(context: IdentityContext) -> 
 @pytest.mark.parametrize(
     ("nombre", "url", "title", "body"),
     [
-        ("La Paz", "https://lapaz.gob.mx/", "H. XVII Ayuntamiento de La Paz, Baja California Sur", "Administración 2024-2027"),
+        (
+            "La Paz",
+            "https://lapaz.gob.mx/",
+            "H. XVII Ayuntamiento de La Paz, Baja California Sur",
+            "Administración 2024-2027",
+        ),
         (
             "Zumpango",
             "https://zumpangodelrio.gob.mx/",
             "H. Ayuntamiento de Eduardo Neri",
             "Palacio Municipal, Zumpango del Río, Gro. Administración 2024-2027",
         ),
-        ("Morelos", "https://morelos.gob.mx/", "Gobierno del Estado de Morelos", "Cuernavaca, Mor. Gobierno de Morelos 2024-2030"),
-        ("Rayón", "https://rayon.gob.mx/", "H. Ayuntamiento de Rayón", "Municipio de Rayón, S.L.P. Administración 2024-2027"),
+        (
+            "Morelos",
+            "https://morelos.gob.mx/",
+            "Gobierno del Estado de Morelos",
+            "Cuernavaca, Mor. Gobierno de Morelos 2024-2030",
+        ),
+        (
+            "Rayón",
+            "https://rayon.gob.mx/",
+            "H. Ayuntamiento de Rayón",
+            "Municipio de Rayón, S.L.P. Administración 2024-2027",
+        ),
         ("Rayón", "https://rayonsonora.gob.mx/", "Municipio de Rayón, Sonora", "H. Ayuntamiento 2024-2027"),
-        ("Chapultepec", "https://chapultepec.cdmx.gob.mx/", "Bosque de Chapultepec | Ciudad de México", "Museos y lagos"),
+        (
+            "Chapultepec",
+            "https://chapultepec.cdmx.gob.mx/",
+            "Bosque de Chapultepec | Ciudad de México",
+            "Museos y lagos",
+        ),
     ],
 )
-def test_homonym_in_another_state_is_discarded(context: IdentityContext, nombre: str, url: str, title: str, body: str) -> None:
+def test_homonym_in_another_state_is_discarded(
+    context: IdentityContext, nombre: str, url: str, title: str, body: str
+) -> None:
     html = f"<html><head><title>{title}</title></head><body><h1>{title}</h1><p>{body}</p></body></html>"
     proof = prove(context, nombre, html, url)
     assert proof.veredicto == "descartado" and proof.alarma == "otro_estado" and proof.watch_failed
@@ -148,7 +172,9 @@ def test_homonym_in_another_state_is_discarded(context: IdentityContext, nombre:
 
 
 def test_edomex_morelos_and_street_names_are_not_another_state(context: IdentityContext) -> None:
-    html = wordpress("H. Ayuntamiento de Morelos", "<p>Obras en la calle Hidalgo.</p>", "Morelos, Estado de México 2025-2027")
+    html = wordpress(
+        "H. Ayuntamiento de Morelos", "<p>Obras en la calle Hidalgo.</p>", "Morelos, Estado de México 2025-2027"
+    )
     assert prove(context, "Morelos", html, "https://morelosedomex.gob.mx/").veredicto == "probable"
 
 
@@ -180,7 +206,11 @@ def test_casino_on_a_former_gob_mx_domain_raises_an_alarm(context: IdentityConte
 
 
 def test_municipal_raffle_and_bingo_are_not_gambling(context: IdentityContext) -> None:
-    html = wordpress("H. Ayuntamiento de Tonatico", "<p>Sorteo del predial, bingo del DIF y feria con casino.</p>", "Tonatico, Estado de México 2025-2027")
+    html = wordpress(
+        "H. Ayuntamiento de Tonatico",
+        "<p>Sorteo del predial, bingo del DIF y feria con casino.</p>",
+        "Tonatico, Estado de México 2025-2027",
+    )
     proof = prove(context, "Tonatico", html, "https://tonatico.gob.mx/")
     assert proof.alarma is None and proof.veredicto == "probable"
 
@@ -250,8 +280,21 @@ def test_untitled_page_mostly_about_a_neighbour_is_another_entity(context: Ident
 
 
 def test_state_directory_is_never_probable_for_any_listed_municipality(context: IdentityContext) -> None:
-    listed = ["Acambay de Ruíz Castañeda", "Acolman", "Aculco", "Amanalco", "Amecameca", "Apaxco", "Atenco", "Atlautla", "Axapusco", "Toluca"]
-    items = "".join(f"<li><a href='#'>H. Ayuntamiento de {n}</a>, Estado de México, Administración 2025-2027</li>" for n in listed)
+    listed = [
+        "Acambay de Ruíz Castañeda",
+        "Acolman",
+        "Aculco",
+        "Amanalco",
+        "Amecameca",
+        "Apaxco",
+        "Atenco",
+        "Atlautla",
+        "Axapusco",
+        "Toluca",
+    ]
+    items = "".join(
+        f"<li><a href='#'>H. Ayuntamiento de {n}</a>, Estado de México, Administración 2025-2027</li>" for n in listed
+    )
     html = f"<html><head><title>Directorio de municipios</title></head><body><h2>Ayuntamientos</h2><ul>{items}</ul></body></html>"
     for nombre in listed:
         for url in ("https://www.edomex.gob.mx/municipios", "https://directorio-municipal.mx/"):
@@ -271,7 +314,13 @@ def test_facebook_page_is_a_social_presence(context: IdentityContext) -> None:
 
 @pytest.mark.parametrize(
     ("status", "html", "failure"),
-    [(None, "", "dns"), (None, "", None), (404, "<html><title>No encontrado</title></html>", None), (200, "", None), (200, "   ", None)],
+    [
+        (None, "", "dns"),
+        (None, "", None),
+        (404, "<html><title>No encontrado</title></html>", None),
+        (200, "", None),
+        (200, "   ", None),
+    ],
 )
 def test_empty_or_failed_fetch_is_discarded_without_answer(
     context: IdentityContext, status: int | None, html: str, failure: str | None
@@ -300,7 +349,9 @@ def test_empty_or_failed_fetch_is_discarded_without_answer(
         ("Tenango del Aire", "Tenango del Aire", "Tenango del Valle"),
     ],
 )
-def test_names_inside_names_belong_to_the_longest(context: IdentityContext, written: str, owner: str, not_owner: str) -> None:
+def test_names_inside_names_belong_to_the_longest(
+    context: IdentityContext, written: str, owner: str, not_owner: str
+) -> None:
     html = f"<html><head><title>H. Ayuntamiento de {written}</title></head><body>Estado de México, Administración 2025-2027</body></html>"
     assert prove(context, owner, html).veredicto == "probable"
     assert prove(context, not_owner, html).alarma == "otra_entidad"
@@ -337,7 +388,9 @@ def test_shipped_rules_load() -> None:
         (("estacionado:\n", "estacionado: []\nx:\n"), "estacionado", True),
     ],
 )
-def test_invalid_rules_name_file_line_and_field(tmp_path: Path, change: tuple[str, str], field: str, line: bool) -> None:
+def test_invalid_rules_name_file_line_and_field(
+    tmp_path: Path, change: tuple[str, str], field: str, line: bool
+) -> None:
     text = paths.IDENTITY.read_text(encoding="utf-8")
     assert change[0] in text
     bad = tmp_path / "identidad.yaml"
@@ -359,7 +412,9 @@ def test_missing_section_is_reported() -> None:
 
 def test_heroes_surnames_and_place_names_are_not_states(context: IdentityContext) -> None:
     for title in ("Escuela Vicente Guerrero de Villa Guerrero", "Villa Guerrero de Hidalgo y Costilla"):
-        html = f"<html><head><title>{title}</title></head><body>Villa Guerrero, Estado de México 2025-2027</body></html>"
+        html = (
+            f"<html><head><title>{title}</title></head><body>Villa Guerrero, Estado de México 2025-2027</body></html>"
+        )
         assert prove(context, "Villa Guerrero", html).alarma is None, title
     html = "<html><head><title>Totoltepec de Guerrero</title></head><body>Presidencia Municipal</body></html>"
     assert prove(context, "Toluca", html).alarma is None
@@ -381,12 +436,20 @@ CORPUS = paths.CORPUS
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the labelled corpus of real sites is not beside the repository")
-def test_real_home_pages_of_other_states_are_never_probable_for_an_edomex_municipality(context: IdentityContext) -> None:
+def test_real_home_pages_of_other_states_are_never_probable_for_an_edomex_municipality(
+    context: IdentityContext,
+) -> None:
     """Home pages of municipalities of Puebla, Sonora, Veracruz, Oaxaca, Morelos, Hidalgo… (and DIF sites)."""
-    outside = [p for p in sorted(CORPUS.glob("*/index.html")) if not p.parent.name.startswith(("lapaz", "lerma", "nicolasromero"))]
+    outside = [
+        p
+        for p in sorted(CORPUS.glob("*/index.html"))
+        if not p.parent.name.startswith(("lapaz", "lerma", "nicolasromero"))
+    ]
     assert len(outside) >= 5
     for path in outside:
-        fetched = Fetched("https://sitio.example/", "https://sitio.example/", 200, path.read_text(encoding="utf-8", errors="replace"))
+        fetched = Fetched(
+            "https://sitio.example/", "https://sitio.example/", 200, path.read_text(encoding="utf-8", errors="replace")
+        )
         probable = [m.nombre for m in REGISTRY if prove_identity(m, fetched, context, TODAY).veredicto == "probable"]
         assert probable == [], (path.parent.name, probable)
 
