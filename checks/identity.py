@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from checks.identity_context import IdentityContext
-from checks.identity_domain import domain_evidence, presence_of, redirect_evidence
+from checks.identity_domain import domain_evidence, host_of, presence_of, redirect_evidence
 from checks.identity_hijack import hijack_findings
 from checks.identity_signals import Finding, Scan, identity_findings
 from config.registry import Municipality
@@ -93,6 +93,18 @@ def _verdict(score: int, alarms: list[str], codes: set[str], presence: str, cont
     return "dudoso" if score >= rules.doubtful else "descartado"
 
 
+def _presence_findings(url: str, presence: str, findings: list[Finding]) -> list[Finding]:
+    """Say so when the address is a social network or a directory server rather than a site of its own."""
+    host = host_of(url)
+    if presence == "red_social":
+        return [
+            Finding("social_network", f"La página está en {host}: es una presencia en redes sociales, no un sitio.")
+        ]
+    if presence == "directorio" and not any(f.code == "directory" for f in findings):
+        return [Finding("directory", f"{host} es un directorio de sujetos obligados o municipios, no el sitio de uno.")]
+    return []
+
+
 def _discarded(evidence: Evidence, presence: str) -> IdentityProof:
     """A discarded proof for a fetch that brought no readable page."""
     return IdentityProof(0, "descartado", (evidence,), "sin_respuesta", presence, None, ("sin_respuesta",))
@@ -112,8 +124,9 @@ def prove_identity(m: Municipality, fetched: Fetched, context: IdentityContext, 
     findings += hijack_findings(scan)
     findings += domain_evidence(m, url, context)
     findings += redirect_evidence(m, fetched.requested_url, fetched.final_url, context)
-    if any(f.code == "directory" for f in findings) and presence == "sitio":
-        presence = "directorio"
+    findings += _presence_findings(url, presence, findings)
+    if any(f.code == "directory" for f in findings):
+        presence = "directorio" if presence == "sitio" else presence
     weights = context.rules.weights
     evidences = tuple(Evidence(f.code, weights[f.code], f.texto) for f in findings)
     score = sum(e.points for e in evidences)

@@ -37,7 +37,7 @@ def _in_self_zones(scan: Scan) -> tuple[Zone, Hit, str] | None:
 
 
 def _after_name(scan: Scan) -> tuple[Zone, Hit, str] | None:
-    """Another state right after m's name, before any mention of the Estado de México (La Paz, B.C.S.)."""
+    """Another state after m's name and a comma, before any mention of the Estado de México (La Paz, B.C.S.)."""
     window, cve = scan.context.rules.state_window, scan.m.cve_inegi
     for zone, hits in scan.zones:
         for index, hit in enumerate(hits):
@@ -47,9 +47,15 @@ def _after_name(scan: Scan) -> tuple[Zone, Hit, str] | None:
                 if following.start - hit.end > window or has(following, "own"):
                     break
                 state = _other_state(following)
-                if state:
+                # Only "<name>, <state>": in "Zinacantepec, calle Hidalgo" the state's name is a street's.
+                if state and _after_comma(zone, following):
                     return zone, following, state
     return None
+
+
+def _after_comma(zone: Zone, hit: Hit) -> bool:
+    """Whether a hit starts with a comma (", S.L.P.") or follows one (", Baja California Sur")."""
+    return zone.tokens[hit.start] == "," or zone.tokens[hit.start - 1 : hit.start] == [","]
 
 
 def _dominant(scan: Scan) -> tuple[Zone, Hit, str] | None:
@@ -58,8 +64,7 @@ def _dominant(scan: Scan) -> tuple[Zone, Hit, str] | None:
     explicit: list[tuple[Hit, str]] = []
     for hit in hits:
         state = _other_state(hit)
-        comma = hit.start > 0 and zone.tokens[hit.start - 1] == ","
-        if state and (has(hit, "state_explicit") or comma):
+        if state and (has(hit, "state_explicit") or _after_comma(zone, hit)):
             explicit.append((hit, state))
     own = sum(1 for hit in hits if has(hit, "own"))
     if len(explicit) >= 2 and len(explicit) > own:

@@ -39,6 +39,7 @@ EVIDENCE_CODES = (
     "other_municipality",
     "directory",
     "municipal_agency",
+    "social_network",
 )
 
 

@@ -460,3 +460,47 @@ def test_real_pages_of_past_edomex_administrations_are_doubtful(context: Identit
         html = (CORPUS / folder / "index.html").read_text(encoding="utf-8", errors="replace")
         proof = prove(context, nombre, html)
         assert proof.veredicto == "dudoso" and "old_administration" in codes(proof), folder
+
+
+def test_a_street_named_after_a_state_is_not_the_page_s_state(context: IdentityContext) -> None:
+    html = wordpress(
+        "H. Ayuntamiento de Zinacantepec",
+        "<p>Palacio Municipal: Zinacantepec, calle Hidalgo 5; Zinacantepec, Av. Guerrero s/n.</p>",
+        "Administración 2025-2027",
+    )
+    assert prove(context, "Zinacantepec", html, "https://zinacantepec.gob.mx/").veredicto == "probable"
+
+
+def test_directory_hosts_and_social_networks_say_what_they_are(context: IdentityContext) -> None:
+    html = minimal(BY_NAME["Metepec"])
+    ipomex = prove(context, "Metepec", html, "https://www.ipomex.org.mx/ipo3/lgt/indice/METEPEC.web")
+    assert ipomex.presencia == "directorio" and ipomex.veredicto == "dudoso" and "directory" in codes(ipomex)
+    social = prove(context, "Metepec", html, "https://m.facebook.com/metepec")
+    assert social.presencia == "red_social" and "social_network" in codes(social)
+
+
+@pytest.mark.parametrize(
+    ("written", "nombre"),
+    [
+        ("AYUNTAMIENTO DE ACAMBAY DE RUIZ CASTANEDA", "Acambay de Ruíz Castañeda"),
+        ("Gobierno Atizapán Zaragoza", "Atizapán de Zaragoza"),
+        ("Municipio de Reyes Acaquilpan", "La Paz"),
+        ("H. Ayuntamiento de San Antonio La Isla", "San Antonio la Isla"),
+    ],
+)
+def test_names_without_accents_articles_or_de(context: IdentityContext, written: str, nombre: str) -> None:
+    html = f"<html><head><title>{written}</title></head><body>Estado de México, Administración 2025-2027</body></html>"
+    proof = prove(context, nombre, html)
+    assert proof.veredicto == "probable" and proof.sobre == BY_NAME[nombre].cve_inegi
+
+
+@pytest.mark.parametrize(
+    ("short", "owners"),
+    [("Tenango", ("Tenango del Aire", "Tenango del Valle")), ("Almoloya", ("Almoloya de Juárez", "Almoloya del Río"))],
+)
+def test_a_short_form_shared_by_two_municipalities_names_neither(
+    context: IdentityContext, short: str, owners: tuple[str, ...]
+) -> None:
+    html = f"<html><head><title>H. Ayuntamiento de {short}</title></head><body>Estado de México, Administración 2025-2027</body></html>"
+    for nombre in owners:
+        assert prove(context, nombre, html).veredicto != "probable", nombre
