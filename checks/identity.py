@@ -6,7 +6,6 @@ Vocabulary, weights and thresholds live in config/identidad.yaml (checks/identit
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -63,7 +62,7 @@ class IdentityProof:
     @property
     def watch_failed(self) -> bool:
         """True when a confirmed site must no longer be trusted tonight (parked, casino, another entity…)."""
-        return any(alarm in _WATCH_ALARMS for alarm in self.alarmas or ((self.alarma,) if self.alarma else ()))
+        return any(alarm in _WATCH_ALARMS for alarm in (*self.alarmas, self.alarma))
 
 
 def _no_answer(fetched: Fetched) -> Evidence | None:
@@ -141,8 +140,3 @@ def prove_identity(m: Municipality, fetched: Fetched, context: IdentityContext, 
         sobre=scan.about_one,
         alarmas=tuple(alarms),
     )
-
-
-def code_counts(proof: IdentityProof) -> Counter[str]:
-    """How many evidences of each code a proof has (for reports and tests)."""
-    return Counter(e.code for e in proof.evidencias)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from checks.identity_signals import ZONE_NAMES, Finding, Scan, has, muni_counts, munis, value_of
+from checks.identity_signals import SELF_ZONES, ZONE_NAMES, Finding, Scan, has, muni_counts, munis, value_of
 from checks.identity_text import Hit, Zone, clip
 
-# Zones that say what the page itself is (a header may also carry an address or a menu, so it is left out).
-_SELF_ZONES = ("title", "site_name", "h1")
 _STATE_KINDS = ("state", "state_explicit")
 
 
@@ -22,7 +20,7 @@ def _other_state(hit: Hit) -> str | None:
 
 def _in_self_zones(scan: Scan) -> tuple[Zone, Hit, str] | None:
     """Title, site name or h1 place the page in another state and never in the Estado de México."""
-    zones = [(z, hits) for z, hits in scan.strong() if z.kind in _SELF_ZONES]
+    zones = [(z, hits) for z, hits in scan.strong() if z.kind in SELF_ZONES]
     if any(has(hit, "own") for _, hits in zones for hit in hits):
         return None
     for zone, hits in zones:
@@ -92,7 +90,7 @@ def _vocabulary(scan: Scan) -> list[Finding]:
             for kind, text in hit.labels:
                 if kind in terms:
                     terms[kind].add(text)
-                    if zone.kind in _SELF_ZONES:
+                    if zone.kind in SELF_ZONES:
                         in_title.add(kind)
     found: list[Finding] = []
     if terms["parked"]:
@@ -116,7 +114,7 @@ def _other_municipality(scan: Scan) -> list[Finding]:
     """The page is about another Edomex municipality (its title or header), or the body names another far more."""
     by_cve, cve = scan.context.by_cve, scan.m.cve_inegi
     if scan.about and cve not in scan.about:
-        zone, hit = next((z, h) for z, hits in scan.strong() for h in hits if munis(h))
+        zone, hit = next((z, h) for z, hits in scan.strong() for h in hits if scan.about & {c for c, _ in munis(h)})
         other = by_cve[munis(hit)[0][0]].nombre
         texto = f"{ZONE_NAMES[zone.kind]} es de {other}: «{clip(zone.text)}»."
         return [Finding("other_municipality", texto, "otra_entidad")]
@@ -146,7 +144,7 @@ def _directory(scan: Scan) -> list[Finding]:
 def _agency(scan: Scan) -> list[Finding]:
     """The title or site name is a municipal agency's (DIF, water utility, sports institute), not the ayuntamiento's."""
     for zone, hits in scan.strong():
-        if zone.kind in _SELF_ZONES:
+        if zone.kind in SELF_ZONES:
             hit = next((h for h in hits if has(h, "agency")), None)
             if hit is not None:
                 texto = f"{ZONE_NAMES[zone.kind]} es de un organismo municipal («{scan.said(zone, hit)}»): «{clip(zone.text)}»."

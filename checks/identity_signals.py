@@ -22,6 +22,8 @@ ZONE_NAMES = {
     "header": "El encabezado o logo",
     "body": "El cuerpo de la página",
 }
+# Zones that say what the page itself is (a header may also carry an address or a menu, so it counts less).
+SELF_ZONES = ("title", "site_name", "h1")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _GAP = 3  # words allowed between "Ayuntamiento" and the name ("H. Ayuntamiento Constitucional de Toluca")
 
@@ -56,10 +58,17 @@ class Scan:
     def __init__(self, read: ReadPage, context: IdentityContext, m: Municipality, today: date) -> None:
         self.read, self.page, self.context, self.m, self.today = read, read.page, context, m, today
         self.zones = read.zones
-        self.about = {cve for zone, hits in self.strong() for hit in hits for cve, _ in munis(hit)}
+        self.about = self._about()
         self.about_one = next(iter(self.about)) if len(self.about) == 1 else None
         self.fuzzy = self._fuzzy() if not self.about else None
         self.names_m = self.fuzzy is not None or any(self.m_hits(hits) for _, hits in self.zones)
+
+    def _about(self) -> set[str]:
+        """The municipalities the page is about: those its title, site name or h1 name, else its header or logo."""
+        named: dict[bool, set[str]] = {True: set(), False: set()}
+        for zone, hits in self.strong():
+            named[zone.kind in SELF_ZONES].update(cve for hit in hits for cve, _ in munis(hit))
+        return named[True] or named[False]
 
     def strong(self) -> Iterator[tuple[Zone, list[Hit]]]:
         """The title, site-name, h1 and header zones with their hits."""

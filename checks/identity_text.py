@@ -18,6 +18,7 @@ _NOT_WORD = re.compile(r"[^a-z0-9,]+")
 # Where an element's class or id says it holds the site's name or logo (Bootstrap, WordPress and CMS templates).
 _BRAND = re.compile(r"logo|brand|site-title|site-name|sitename|encabezado|cabecera|masthead")
 _HEADER_XPATH = "//header[not(ancestor::article) and not(ancestor::main)]"
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DROP_XPATH = "//script | //style | //noscript | //template | //svg"
 
 
@@ -141,17 +142,12 @@ class PageText:
     body: Zone
     links: list[str]
 
-    @property
-    def title(self) -> str:
-        """The page's <title> text, '' when it has none."""
-        return next((zone.text for zone in self.strong if zone.kind == "title"), "")
-
 
 def _text(element: lxml.html.HtmlElement) -> str:
     """An element's text with a space between the texts of its children (so list items stay separate words)."""
-    parts = list(element.itertext())
+    # Image alternative texts first: a logo's alt names the site, and long zones are clipped at the end.
     alts = [alt for alt in element.xpath(".//img/@alt") if isinstance(alt, str)]
-    return " ".join(parts + alts)
+    return " ".join(alts + list(element.itertext()))
 
 
 def _headers(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -177,7 +173,7 @@ def _strong_zones(doc: lxml.html.HtmlElement) -> list[Zone]:
     ):
         if isinstance(content, str) and content.strip():
             zones.append(Zone("site_name", clip(content, 300)))
-    for h1 in doc.xpath("//h1")[:3]:
+    for h1 in doc.xpath("//h1[not(ancestor::article)]")[:3]:
         zones.append(Zone("h1", clip(_text(h1), 300)))
     for element in _headers(doc)[:6]:
         zones.append(Zone("header", clip(_text(element), 400)))
@@ -187,7 +183,8 @@ def _strong_zones(doc: lxml.html.HtmlElement) -> list[Zone]:
 def page_text(html: str) -> PageText | None:
     """Split an HTML page into zones; None when it cannot be parsed or has no text."""
     try:
-        doc = lxml.html.document_fromstring(html)
+        # lxml refuses a str that still carries an XML encoding declaration (XHTML pages): drop it.
+        doc = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (lxml.etree.ParserError, ValueError):
         return None
     for element in doc.xpath(_DROP_XPATH):

@@ -504,3 +504,16 @@ def test_a_short_form_shared_by_two_municipalities_names_neither(
     html = f"<html><head><title>H. Ayuntamiento de {short}</title></head><body>Estado de México, Administración 2025-2027</body></html>"
     for nombre in owners:
         assert prove(context, nombre, html).veredicto != "probable", nombre
+
+
+def test_a_neighbour_named_in_the_header_does_not_make_the_page_its_own(context: IdentityContext) -> None:
+    html = bootstrap(
+        "H. Ayuntamiento de Metepec · Región Toluca", "H. Ayuntamiento de Metepec", "<p>Estado de México 2025-2027</p>"
+    )
+    assert prove(context, "Metepec", html, "https://metepec.gob.mx/").sobre == "15054"
+    assert prove(context, "Toluca", html, "https://metepec.gob.mx/").alarma == "otra_entidad"
+
+
+def test_xhtml_page_with_an_xml_declaration_is_read(context: IdentityContext) -> None:
+    html = '<?xml version="1.0" encoding="UTF-8"?>\n' + minimal(BY_NAME["Ocuilan"])
+    assert prove(context, "Ocuilan", html).veredicto == "probable"
