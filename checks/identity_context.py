@@ -130,8 +130,14 @@ class IdentityContext:
         return ReadPage(page, tuple((zone, self.index.scan(zone.tokens)) for zone in [*page.strong, page.body]))
 
     @classmethod
-    def load(cls, registry: Sequence[Municipality], ipomex_slugs: Mapping[str, str] | None = None) -> IdentityContext:
-        """Build the context from the registry, its IPOMEX addresses, extra slugs (slug → clave) and the rules."""
+    def load(
+        cls,
+        registry: Sequence[Municipality],
+        ipomex_slugs: Mapping[str, str] | None = None,
+        rules: IdentityRules | None = None,
+    ) -> IdentityContext:
+        """Build the context from the registry, its IPOMEX addresses, extra slugs or IPOMEX 4 ids (→ clave) and the
+        rules (config/identidad.yaml unless given)."""
         keys: dict[str, str] = {}
         for m in registry:
             found = _IPOMEX_SLUG.search(m.ipomex_url or "")
@@ -140,7 +146,7 @@ class IdentityContext:
             if m.ipomex4_id is not None:
                 keys[str(m.ipomex4_id)] = m.cve_inegi
         keys.update({slug.strip().lower(): cve for slug, cve in (ipomex_slugs or {}).items()})
-        return cls(registry, keys, load_rules())
+        return cls(registry, keys, rules or load_rules())
 
     def _add_vocabulary(self) -> None:
         """Put names and every word list of the rules into one index, so the longest phrase wins across kinds."""

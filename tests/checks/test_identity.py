@@ -517,3 +517,10 @@ def test_a_neighbour_named_in_the_header_does_not_make_the_page_its_own(context:
 def test_xhtml_page_with_an_xml_declaration_is_read(context: IdentityContext) -> None:
     html = '<?xml version="1.0" encoding="UTF-8"?>\n' + minimal(BY_NAME["Ocuilan"])
     assert prove(context, "Ocuilan", html).veredicto == "probable"
+
+
+def test_thresholds_come_from_the_rules(tmp_path: Path) -> None:
+    text = paths.IDENTITY.read_text(encoding="utf-8").replace("  probable: 60", "  probable: 500", 1)
+    strict = IdentityContext.load(REGISTRY, rules=parse_rules(text, "identidad.yaml"))
+    fetched = Fetched("https://sitio.example/", "https://sitio.example/", 200, minimal(BY_NAME["Toluca"]))
+    assert prove_identity(BY_NAME["Toluca"], fetched, strict, TODAY).veredicto == "dudoso"
