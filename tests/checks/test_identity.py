@@ -519,7 +519,7 @@ def test_xhtml_page_with_an_xml_declaration_is_read(context: IdentityContext) ->
     assert prove(context, "Ocuilan", html).veredicto == "probable"
 
 
-def test_thresholds_come_from_the_rules(tmp_path: Path) -> None:
+def test_thresholds_come_from_the_rules() -> None:
     text = paths.IDENTITY.read_text(encoding="utf-8").replace("  probable: 60", "  probable: 500", 1)
     strict = IdentityContext.load(REGISTRY, rules=parse_rules(text, "identidad.yaml"))
     fetched = Fetched("https://sitio.example/", "https://sitio.example/", 200, minimal(BY_NAME["Toluca"]))
