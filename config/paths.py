@@ -13,6 +13,8 @@ CATALOGUE = CONFIG_DIR / "checks.yaml"
 EXAMPLES = CONFIG_DIR / "ejemplos.yaml"
 OBLIGATIONS = CONFIG_DIR / "obligaciones.yaml"
 OPERATION = CONFIG_DIR / "operacion.yaml"
+# The identity proof's vocabulary, weights and thresholds (is this page a municipality's official site?).
+IDENTITY = CONFIG_DIR / "identidad.yaml"
 # The measurement of the site checks against auditor labels, written by `vigia precision --guardar`.
 RELIABILITY = CONFIG_DIR / "confiabilidad.yaml"
 # The labelled corpus of real municipal sites, in the ../shared folder beside the repository when it is present.
