@@ -14,7 +14,9 @@ from core.errors import ConfigError, UnknownMunicipalityError
 from core.text import fold
 
 GRADOS_MARGINACION = ("Muy bajo", "Bajo", "Medio", "Alto", "Muy alto")
-SITIO_ESTADOS = ("confirmado", "desconocido")
+# desconocido: nobody knows the official site yet (it may exist); inexistente: an auditor confirmed there is none.
+# They are not the same: only inexistente lets sitio.disponible be no_cumple.
+SITIO_ESTADOS = ("confirmado", "desconocido", "inexistente")
 COLUMNS = (
     "cve_inegi",
     "nombre",
@@ -116,7 +118,9 @@ class _RowParser:
         sitio = self.url("sitio_web")
         estado = self.choice("sitio_estado", SITIO_ESTADOS, required=True)
         if (estado == "confirmado") != (sitio is not None):
-            raise self.fail("sitio_estado", "«confirmado» exige sitio_web y «desconocido» lo exige vacío")
+            raise self.fail(
+                "sitio_estado", "«confirmado» exige sitio_web; «desconocido» e «inexistente» lo exigen vacío"
+            )
         return Municipality(
             cve_inegi=cve,
             nombre=self.text("nombre") or "",
@@ -132,7 +136,7 @@ class _RowParser:
         )
 
 
-def _data_lines(text: str) -> Iterable[tuple[int, str]]:
+def data_lines(text: str) -> Iterable[tuple[int, str]]:
     """Yield (line number, line) skipping '#' comments so that errors keep real line numbers."""
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip() and not line.lstrip().startswith("#"):
@@ -141,7 +145,7 @@ def _data_lines(text: str) -> Iterable[tuple[int, str]]:
 
 def parse_registry(text: str, path: str = "municipios.csv") -> list[Municipality]:
     """Parse and validate registry CSV text; raise ConfigError naming file, line and field."""
-    lines = list(_data_lines(text))
+    lines = list(data_lines(text))
     if not lines:
         raise ConfigError(path, None, None, "el archivo no tiene encabezado ni filas")
     header_line, header = lines[0]
