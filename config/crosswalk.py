@@ -44,7 +44,9 @@ def registry_facts(m: Municipality) -> list[CrosswalkFact]:
     if legacy:
         facts.append(CrosswalkFact(m.cve_inegi, "ipomex_legado_slug", legacy, f"{REGISTRY_SOURCE} (ipomex_url)", None))
     if m.ipomex4_id is not None:
-        facts.append(CrosswalkFact(m.cve_inegi, "ipomex4_id", str(m.ipomex4_id), f"{REGISTRY_SOURCE} (ipomex4_id)", None))
+        facts.append(
+            CrosswalkFact(m.cve_inegi, "ipomex4_id", str(m.ipomex4_id), f"{REGISTRY_SOURCE} (ipomex4_id)", None)
+        )
     if m.sitio_estado == "confirmado" and m.sitio_web:
         facts.append(CrosswalkFact(m.cve_inegi, "sitio_oficial", m.sitio_web, f"{REGISTRY_SOURCE} (sitio_web)", None))
     return facts
