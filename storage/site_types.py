@@ -108,6 +108,8 @@ class OfficialSite:
     valid_to: datetime | None
     administracion: str | None
     decision_id: int
+    # Who confirmed it (the decision that opened the period).
+    auditor: str
 
     @property
     def current(self) -> bool:

@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from config.crosswalk import CAMPOS
@@ -123,9 +123,23 @@ def record_crosswalk_fact(
         return row.id
 
 
-def _site(row: OfficialSiteRow) -> OfficialSite:
+def _site(row: OfficialSiteRow, auditor: str) -> OfficialSite:
     return OfficialSite(
-        row.id, row.cve_inegi, row.url, row.presencia, row.valid_from, row.valid_to, row.administracion, row.decision_id
+        row.id,
+        row.cve_inegi,
+        row.url,
+        row.presencia,
+        row.valid_from,
+        row.valid_to,
+        row.administracion,
+        row.decision_id,
+        auditor,
+    )
+
+
+def _sites_with_auditor() -> Select[OfficialSiteRow, str]:
+    return select(OfficialSiteRow, SiteDecisionRow.auditor).join(
+        SiteDecisionRow, SiteDecisionRow.id == OfficialSiteRow.decision_id
     )
 
 
@@ -183,7 +197,8 @@ def confirm(
         current = next((r for r in _current_rows(session, cve) if r.presencia == presencia), None)
         decision = _add_decision(session, **values)
         if current is not None and current.url == values["url"]:
-            return _site(current)
+            opened_by = session.scalar(select(SiteDecisionRow.auditor).where(SiteDecisionRow.id == current.decision_id))
+            return _site(current, opened_by or "")
         if current is not None:
             _close(session, current, at)
         row = OfficialSiteRow(
@@ -197,7 +212,7 @@ def confirm(
         )
         session.add(row)
         session.flush()
-        return _site(row)
+        return _site(row, decision.auditor)
 
 
 def reject(db: Database, cve: str, url: str, auditor: str, nota: str | None, at: datetime) -> Decision:
@@ -247,9 +262,9 @@ def declare_no_site(db: Database, cve: str, auditor: str, nota: str | None, at: 
 def current_presences(session: Session) -> dict[str, list[OfficialSite]]:
     """Every municipality's current official presences (at most one per presencia), by clave."""
     found: dict[str, list[OfficialSite]] = {}
-    query = select(OfficialSiteRow).where(OfficialSiteRow.valid_to.is_(None)).order_by(OfficialSiteRow.presencia)
-    for row in session.scalars(query):
-        found.setdefault(row.cve_inegi, []).append(_site(row))
+    query = _sites_with_auditor().where(OfficialSiteRow.valid_to.is_(None)).order_by(OfficialSiteRow.presencia)
+    for row, auditor in session.execute(query).all():
+        found.setdefault(row.cve_inegi, []).append(_site(row, auditor))
     return found
 
 
@@ -271,9 +286,10 @@ def no_site_declared(session: Session) -> set[str]:
 
 def site_history(db: Database, cve: str) -> list[OfficialSite]:
     """Every validity period of the municipality's official presences, oldest first."""
-    query = select(OfficialSiteRow).where(OfficialSiteRow.cve_inegi == check_cve(cve))
+    query = _sites_with_auditor().where(OfficialSiteRow.cve_inegi == check_cve(cve))
     with unit_of_work(db, "leer el historial de sitios oficiales", read_only=True) as session:
-        return [_site(r) for r in session.scalars(query.order_by(OfficialSiteRow.valid_from, OfficialSiteRow.id))]
+        rows = session.execute(query.order_by(OfficialSiteRow.valid_from, OfficialSiteRow.id)).all()
+        return [_site(row, auditor) for row, auditor in rows]
 
 
 def decisions(db: Database, cve: str) -> list[Decision]:
