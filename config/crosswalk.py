@@ -18,7 +18,7 @@ CAMPOS = ("nombre_pnt", "id_pnt", "ipomex3_slug", "ipomex4_id", "ipomex_legado_s
 # config: an operator's file; descubrimiento: recorded by `vigia descubrir`; auditor: a site an auditor confirmed.
 ORIGENES = ("config", "descubrimiento", "auditor")
 REGISTRY_SOURCE = "config/municipios.csv"
-PNT_SOURCE = "config/sujetos_pnt.csv (lista de la PNT en el repositorio público imco/sipot)"
+PNT_SOURCE = "config/sujetos_pnt.csv (lista de la PNT, vía imco/sipot)"
 CANDIDATES_SOURCE = "config/sitios_candidatos.csv"
 
 
@@ -66,7 +66,8 @@ def candidate_facts(candidate: Candidate) -> list[CrosswalkFact]:
     slug = candidate.legacy_slug
     if slug is None:
         return []
-    source = f"{CANDIDATES_SOURCE}, línea {candidate.line}: {candidate.fuente}"
+    # The file's line holds the full provenance; the fact names it.
+    source = f"{CANDIDATES_SOURCE}, línea {candidate.line}"
     return [CrosswalkFact(candidate.cve_inegi, "ipomex_legado_slug", slug, source, candidate.fecha_fuente)]
 
 
