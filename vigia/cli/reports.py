@@ -32,7 +32,7 @@ from vigia.cli.common import (
     print_json,
     registry_from,
 )
-from vigia.cli.sites import crosswalk_facts, print_crosswalk
+from vigia.cli.crosswalk import crosswalk_facts, print_crosswalk
 from vigia.report import ReportRow, build_rows, row_json, rows_csv, score_cell
 
 MunicipioOption = Annotated[

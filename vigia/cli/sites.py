@@ -3,30 +3,25 @@ and the crosswalk that `vigia municipios --cruce` shows."""
 
 from __future__ import annotations
 
-import csv
 import getpass
-import io
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import typer
 from rich import box
 from rich.table import Table
 
-from config.crosswalk import CrosswalkFact, load_config_crosswalk
 from config.registry import Municipality, load_registry, select, valid_http_url
 from core.clock import local_text
 from core.errors import VigiaError
 from crawler.dns import resolve_all
 from crawler.ssrf import is_internal, literal_ip
-from storage.db import Database, open_database, resolve_database_url
+from storage.db import Database
 from storage.models import utcnow
-from storage.site_registry import crosswalk
 from storage.site_types import CandidateView, Decision, OfficialSite
 from storage.sites import (
     confirm,
@@ -39,18 +34,10 @@ from storage.sites import (
     site_history,
 )
 from vigia.cli.common import DbOption, FormatOption, OutputFormat, err, handles_errors, out, print_json
+from vigia.cli.crosswalk import with_database, write_csv
 
-T = TypeVar("T")
 app = typer.Typer(no_args_is_help=False, options_metavar="[OPCIONES]", subcommand_metavar="[COMANDO] [ARGS]...")
 VERDICT_STYLE = {"probable": "green", "dudoso": "yellow", "descartado": "red"}
-CAMPO_LABEL = {
-    "nombre_pnt": "Nombre en la PNT",
-    "id_pnt": "Id PNT",
-    "ipomex3_slug": "IPOMEX 3",
-    "ipomex4_id": "IPOMEX 4",
-    "ipomex_legado_slug": "IPOMEX antiguo",
-    "sitio_oficial": "Sitio(s) oficial(es)",
-}
 
 
 class Veredicto(StrEnum):
@@ -75,15 +62,6 @@ NotaRequired = Annotated[str | None, typer.Option("--nota", help="Por qué: lo q
 AuditorOption = Annotated[
     str | None, typer.Option("--auditor", help="Quién decide. Por omisión, el usuario del sistema.")
 ]
-
-
-def _with_database(db: str | None, action: Callable[[Database], T]) -> T:
-    """Run action on the opened database, disposing it afterwards."""
-    database = open_database(resolve_database_url(db))
-    try:
-        return action(database)
-    finally:
-        database.dispose()
 
 
 def _auditor(name: str | None) -> str:
@@ -158,7 +136,7 @@ def sitios(
             presences, no_site = current_presences(session), no_site_declared(session)
         return latest_candidates(database), presences, no_site
 
-    candidates, presences, no_site = _with_database(db, read)
+    candidates, presences, no_site = with_database(db, read)
     shown = [c for c in candidates if c.cve_inegi in wanted and (veredicto is None or c.veredicto == veredicto)]
     _print_listing([_with_no_site(m, no_site) for m in chosen], shown, presences, fmt)
 
@@ -278,16 +256,6 @@ def _candidates_table(shown: Sequence[CandidateView], by_cve: dict[str, Municipa
     return table
 
 
-def write_csv(rows: Sequence[dict[str, Any]]) -> None:
-    """Rows as CSV on stdout (nothing when there are none)."""
-    buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    sys.stdout.write(buffer.getvalue())
-
-
 @app.command("confirmar")
 @handles_errors
 def confirmar(
@@ -310,7 +278,7 @@ def confirmar(
     m = _municipality(clave)
     checked = check_public_url(url)
     who = _auditor(auditor)
-    site = _with_database(
+    site = with_database(
         db, lambda d: confirm(d, m.cve_inegi, checked, who, nota, utcnow(), administracion, presencia.value)
     )
     out.print(
@@ -333,7 +301,7 @@ def rechazar(
     if not valid_http_url(url.strip()):
         raise VigiaError(f"«{url}» no es una dirección http(s) válida (p. ej. https://municipio.gob.mx/).")
     who = _auditor(auditor)
-    decision = _with_database(db, lambda d: reject(d, m.cve_inegi, url, who, nota, utcnow()))
+    decision = with_database(db, lambda d: reject(d, m.cve_inegi, url, who, nota, utcnow()))
     out.print(f"{m.nombre} ({m.cve_inegi}): {decision.url} rechazado por {decision.auditor}.")
 
 
@@ -347,7 +315,7 @@ def sin_sitio(clave: ClaveArg, nota: NotaRequired = None, auditor: AuditorOption
     m = _municipality(clave)
     note = _required_note(nota, "no tiene sitio")
     who = _auditor(auditor)
-    decision = _with_database(db, lambda d: declare_no_site(d, m.cve_inegi, who, note, utcnow()))
+    decision = with_database(db, lambda d: declare_no_site(d, m.cve_inegi, who, note, utcnow()))
     out.print(f"{m.nombre} ({m.cve_inegi}): sin sitio oficial, según {decision.auditor}.")
 
 
@@ -359,7 +327,7 @@ def historial(clave: ClaveArg, fmt: FormatOption = OutputFormat.table, db: DbOpt
     Ejemplo: vigia sitios historial 15051 --format json
     """
     m = _municipality(clave)
-    periods, decided = _with_database(db, lambda d: (site_history(d, m.cve_inegi), decisions(d, m.cve_inegi)))
+    periods, decided = with_database(db, lambda d: (site_history(d, m.cve_inegi), decisions(d, m.cve_inegi)))
     if fmt is OutputFormat.json:
         print_json({"cve_inegi": m.cve_inegi, "nombre": m.nombre, **_history_json(periods, decided)})
     elif fmt is OutputFormat.csv:
@@ -415,62 +383,4 @@ def _decisions_table(decided: Sequence[Decision]) -> Table:
         table.add_column(name, overflow="fold")
     for d in decided:
         table.add_row(local_text(d.at), d.decision, d.url or "—", d.auditor, d.nota or "")
-    return table
-
-
-def crosswalk_facts(db: str | None, registry: Sequence[Municipality]) -> dict[str, list[CrosswalkFact]]:
-    """The crosswalk of the registry: config facts merged with the database's."""
-    config = load_config_crosswalk(registry)
-    return _with_database(db, lambda d: crosswalk(d.ReadSession, config))
-
-
-def print_crosswalk(registry: Sequence[Municipality], facts: dict[str, list[CrosswalkFact]], fmt: OutputFormat) -> None:
-    """The crosswalk as a table (one row per municipality), JSON (facts per campo) or CSV (one row per fact)."""
-    if fmt is OutputFormat.json:
-        print_json(
-            [{"cve_inegi": m.cve_inegi, "nombre": m.nombre, "cruce": _by_campo(facts[m.cve_inegi])} for m in registry]
-        )
-    elif fmt is OutputFormat.csv:
-        write_csv(
-            [
-                {
-                    "cve_inegi": m.cve_inegi,
-                    "nombre": m.nombre,
-                    "campo": f.campo,
-                    "valor": f.valor,
-                    "fuente": f.fuente,
-                    "fecha": f.fecha or "",
-                    "origen": f.origen,
-                }
-                for m in registry
-                for f in facts[m.cve_inegi]
-            ]
-        )
-    else:
-        out.print(_crosswalk_table(registry, facts))
-
-
-def _by_campo(facts: Sequence[CrosswalkFact]) -> dict[str, list[dict[str, str | None]]]:
-    grouped: dict[str, list[dict[str, str | None]]] = {}
-    for f in facts:
-        grouped.setdefault(f.campo, []).append(
-            {"valor": f.valor, "fuente": f.fuente, "fecha": f.fecha, "origen": f.origen}
-        )
-    return grouped
-
-
-def _crosswalk_table(registry: Sequence[Municipality], facts: dict[str, list[CrosswalkFact]]) -> Table:
-    table = Table(title=f"Cruce de identificadores: {len(registry)} municipios", box=box.SIMPLE_HEAD)
-    campos = ("nombre_pnt", "id_pnt", "ipomex3_slug", "ipomex4_id", "ipomex_legado_slug", "sitio_oficial")
-    for name in ("Clave", "Municipio", *(CAMPO_LABEL[c] for c in campos)):
-        table.add_column(name, overflow="fold")
-    for m in registry:
-        cells = []
-        for campo in campos:
-            found = [f for f in facts[m.cve_inegi] if f.campo == campo]
-            cells.append("\n".join(f"{f.valor}\n[dim]{f.fuente}, {f.fecha or 'sin fecha'}[/]" for f in found) or "—")
-        table.add_row(m.cve_inegi, m.nombre, *cells)
-    table.caption = (
-        "Cada dato con su fuente y fecha; lo que dice config/ manda sobre lo descubierto. «—»: no se conoce."
-    )
     return table
