@@ -196,23 +196,28 @@ def confirm(
     with unit_of_work(db, "confirmar un sitio oficial") as session:
         current = next((r for r in _current_rows(session, cve) if r.presencia == presencia), None)
         decision = _add_decision(session, **values)
-        if current is not None and current.url == values["url"]:
+        if current is not None and current.url == decision.url:
             opened_by = session.scalar(select(SiteDecisionRow.auditor).where(SiteDecisionRow.id == current.decision_id))
             return _site(current, opened_by or "")
         if current is not None:
             _close(session, current, at)
-        row = OfficialSiteRow(
-            cve_inegi=cve,
-            url=values["url"],
-            presencia=presencia,
-            valid_from=at,
-            valid_to=None,
-            administracion=values["administracion"],
-            decision_id=decision.id,
-        )
-        session.add(row)
-        session.flush()
-        return _site(row, decision.auditor)
+        return _open_period(session, decision)
+
+
+def _open_period(session: Session, decision: SiteDecisionRow) -> OfficialSite:
+    """Open the validity period a confirmation starts."""
+    row = OfficialSiteRow(
+        cve_inegi=decision.cve_inegi,
+        url=decision.url or "",
+        presencia=decision.presencia,
+        valid_from=decision.at,
+        valid_to=None,
+        administracion=decision.administracion,
+        decision_id=decision.id,
+    )
+    session.add(row)
+    session.flush()
+    return _site(row, decision.auditor)
 
 
 def reject(db: Database, cve: str, url: str, auditor: str, nota: str | None, at: datetime) -> Decision:
