@@ -11,6 +11,9 @@ REGISTRY = CONFIG_DIR / "municipios.csv"
 CATALOGUE = CONFIG_DIR / "checks.yaml"
 # Worked examples of the catalogue's site checks, one per class of real-world variant (run as tests).
 EXAMPLES = CONFIG_DIR / "ejemplos.yaml"
+# The Plataforma Nacional de Transparencia's name of each ayuntamiento, and candidate web presences (never facts).
+SUJETOS_PNT = CONFIG_DIR / "sujetos_pnt.csv"
+CANDIDATES = CONFIG_DIR / "sitios_candidatos.csv"
 OBLIGATIONS = CONFIG_DIR / "obligaciones.yaml"
 OPERATION = CONFIG_DIR / "operacion.yaml"
 # The identity proof's vocabulary, weights and thresholds (is this page a municipality's official site?).

@@ -14,7 +14,8 @@ from core.errors import ConfigError, UnknownMunicipalityError
 from core.text import fold
 
 GRADOS_MARGINACION = ("Muy bajo", "Bajo", "Medio", "Alto", "Muy alto")
-# inexistente: an auditor confirmed there is no official site (desconocido only means nobody knows it yet).
+# desconocido: nobody knows the official site yet (it may exist); inexistente: an auditor confirmed there is none.
+# They are not the same: only inexistente lets sitio.disponible be no_cumple.
 NO_SITE = "inexistente"
 SITIO_ESTADOS = ("confirmado", "desconocido", NO_SITE)
 COLUMNS = (
@@ -136,7 +137,7 @@ class _RowParser:
         )
 
 
-def _data_lines(text: str) -> Iterable[tuple[int, str]]:
+def data_lines(text: str) -> Iterable[tuple[int, str]]:
     """Yield (line number, line) skipping '#' comments so that errors keep real line numbers."""
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip() and not line.lstrip().startswith("#"):
@@ -145,7 +146,7 @@ def _data_lines(text: str) -> Iterable[tuple[int, str]]:
 
 def parse_registry(text: str, path: str = "municipios.csv") -> list[Municipality]:
     """Parse and validate registry CSV text; raise ConfigError naming file, line and field."""
-    lines = list(_data_lines(text))
+    lines = list(data_lines(text))
     if not lines:
         raise ConfigError(path, None, None, "el archivo no tiene encabezado ni filas")
     header_line, header = lines[0]

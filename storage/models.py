@@ -399,3 +399,7 @@ class OutboxRow(Base):
     # Set when a sender claims the row (status sending): when, and which "host:pid:token" (revision 0005).
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(255))
+
+
+# Registered on Base.metadata here, so that every user of the models (migrations' check, create_all) sees them.
+from storage import site_models  # noqa: E402, F401

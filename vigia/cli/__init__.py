@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from vigia.cli import alerting, i18n
+from vigia.cli import alerting, i18n, sites
 from vigia.cli.audit import audit
 from vigia.cli.backup import respaldo
 from vigia.cli.bench import bench
@@ -42,6 +42,7 @@ app.command("bench")(bench)
 app.command("respaldo")(respaldo)
 app.command("precision")(precision)
 app.add_typer(alerting.app, name="alertas")
+app.add_typer(sites.app, name="sitios")
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ from vigia.cli.common import (
     print_json,
     registry_from,
 )
+from vigia.cli.crosswalk import crosswalk_facts, print_crosswalk
 from vigia.report import ReportRow, build_rows, row_json, rows_csv, score_cell
 
 MunicipioOption = Annotated[
@@ -199,12 +200,32 @@ def municipality_json(m: Municipality) -> dict[str, Any]:
 
 
 @handles_errors
-def municipios(fmt: FormatOption = OutputFormat.table) -> None:
+def municipios(
+    fmt: FormatOption = OutputFormat.table,
+    cruce: Annotated[
+        bool,
+        typer.Option(
+            "--cruce",
+            help="Muestra el cruce de identificadores: nombre en la PNT, IPOMEX 3, IPOMEX 4, IPOMEX antiguo y "
+            "sitios oficiales, cada uno con su fuente y fecha (lee también la base de datos).",
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
     """Lista el registro de municipios con sus indicadores P1 (población, marginación, región).
 
-    Ejemplo: vigia municipios --format csv > municipios.csv
+    Con --cruce, el cruce de identificadores de cada municipio: lo que dicen los archivos de config/ (que mandan)
+    y lo que encontró `vigia descubrir` o confirmaron los auditores.
+    Ejemplos: vigia municipios --format csv > municipios.csv; vigia municipios --cruce --format json
     """
     registry = load_registry()
+    if cruce:
+        print_crosswalk(registry, crosswalk_facts(db, registry), fmt)
+        return
+    _print_registry(registry, fmt)
+
+
+def _print_registry(registry: list[Municipality], fmt: OutputFormat) -> None:
     items = [municipality_json(m) for m in registry]
     if fmt is OutputFormat.json:
         print_json(items)
