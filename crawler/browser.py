@@ -153,5 +153,32 @@ async def _route(route: Any, guard: Guard | None) -> None:
     request = route.request
     if request.resource_type in BLOCKED_RESOURCES or (guard is not None and not await guard(request.url)):
         await route.abort()
-    else:
+    elif not await _simulated(route):
         await route.continue_()
+
+
+async def _simulated(route: Any) -> bool:
+    """With VIGIA_INTERNET_SIMULADO, answer a request to a simulated name from the simulated internet (fulfilled
+    or aborted as the real network would); False when the request is not for a simulated name."""
+    from twisted.internet.error import DNSLookupError
+
+    from crawler.dns import load_overrides
+    from crawler.simnet import failure_of, simulated_base, target_for
+
+    base = simulated_base()
+    if base is None:
+        return False
+    try:
+        target = target_for(route.request.url, base, load_overrides())
+    except DNSLookupError:
+        await route.abort("namenotresolved")
+        return True
+    if target is None:
+        return False
+    response = await route.fetch(url=target.url, headers={**route.request.headers, **target.headers}, max_redirects=0)
+    failure = failure_of(response.headers.get("x-simnet-error", ""), route.request.url)
+    if failure is not None:
+        await route.abort("namenotresolved" if isinstance(failure, DNSLookupError) else "connectionrefused")
+    else:
+        await route.fulfill(response=response)
+    return True
