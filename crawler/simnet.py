@@ -62,7 +62,7 @@ def target_for(url: str, base: str, table: Overrides) -> Target | None:
 def failure_of(error: str, url: str) -> Exception | None:
     """The network failure an X-Simnet-Error marker stands for, None for an ordinary answer."""
     if error == SIMNET_REFUSED:
-        return ConnectionRefusedError(f"conexión rechazada (internet simulado): {url[:200]}")
+        return ConnectionRefusedError(f"conexión rechazada (internet simulado): {url[:200]}")  # type: ignore[no-untyped-call]
     if error == SIMNET_NXDOMAIN:
         return DNSLookupError(f"{urlsplit(url).hostname}: NXDOMAIN (internet simulado)")
     return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from urllib.parse import urljoin, urlsplit
 
@@ -43,7 +43,20 @@ STATE_HOST, FACEBOOK_HOST = "edomex.gob.mx", "www.facebook.com"
 DIRECTORY_URL = f"https://{STATE_HOST}/municipios"
 # Simulated public hosts get addresses in 11.0.0.0/8 (globally routable, never contacted: the seam delivers locally).
 PUBLIC_NET, PRIVATE_NET = 11, 10
-Truth = dict[str, object]
+
+
+@dataclass
+class Presence:
+    """The truth about one municipality's web presence (truth_json writes these fields)."""
+
+    oficial: str | None = None
+    presencia: str = "ninguna"  # sitio | red_social | ninguna
+    red_social: str | None = None
+    trampas: list[dict[str, str]] = field(default_factory=list)
+    # URLs that redirect to the official site (bare/www, http, an old administration's domain).
+    alias: list[str] = field(default_factory=list)
+    # The farm site's behaviour (normal, down, parked, ...): an official site may be unreadable tonight.
+    comportamiento: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +94,7 @@ class Internet:
         self.hosts: dict[str, Host] = {}
         self.nxdomain: set[str] = set(plan.nxdomain)
         self.private: dict[str, str] = {}
-        self.truth: dict[str, Truth] = {}
+        self.truth: dict[str, Presence] = {}
         self._build(plan)
 
     # ---- building -------------------------------------------------------------------------------------------------
@@ -96,7 +109,7 @@ class Internet:
         for cve, hosts in plan.former.items():
             self._add_former(cve, hosts, rng)
         for cve, handle in plan.facebook.items():
-            self.truth[cve].update(presencia="red_social", red_social=f"https://{FACEBOOK_HOST}/{handle}")
+            self.truth[cve].presencia, self.truth[cve].red_social = "red_social", f"https://{FACEBOOK_HOST}/{handle}"
         for cve, host in plan.private.items():
             self.private[host] = address(host, PRIVATE_NET)
             self._trap(cve, f"http://{host}/", "privada")
@@ -104,26 +117,19 @@ class Internet:
         self._add_facebook(plan)
         self._add_state(plan)
 
-    def _empty_truth(self, cve: str) -> Truth:
+    def _empty_truth(self, cve: str) -> Presence:
         behaviour = self.world.site(cve).behaviour if _has_site(self.world, cve) else None
-        return {
-            "oficial": None,
-            "presencia": "ninguna",
-            "red_social": None,
-            "trampas": [],
-            "alias": [],
-            "comportamiento": behaviour,
-        }
+        return Presence(comportamiento=behaviour)
 
     def _add_site(self, names: Names, plan: NamePlan) -> None:
         site = self.world.site(names.cve)
         schemes = frozenset() if site.behaviour == DOWN else names.schemes
         host = Host(SITE, schemes, names.cve, upgrade=names.upgrade)
         self.hosts[names.host] = host
-        self.truth[names.cve].update(oficial=names.url, presencia="sitio")
+        self.truth[names.cve].oficial, self.truth[names.cve].presencia = names.url, "sitio"
         for alias in names.aliases:
             self.hosts[alias] = Host(REDIRECT, BOTH if schemes else frozenset(), names.cve, target=base_of(names.url))
-            self.truth[names.cve]["alias"].append(f"https://{alias}/")  # type: ignore[union-attr]
+            self.truth[names.cve].alias.append(f"https://{alias}/")
         for twin in names.twins:
             self.hosts[twin] = replace(host)
 
@@ -137,9 +143,9 @@ class Internet:
         nombre = self.world.site(cve).nombre
         for host, clase in hosts:
             if clase == "redireccion":
-                target = str(self.truth[cve]["oficial"])
+                target = str(self.truth[cve].oficial)
                 self.hosts[host] = Host(REDIRECT, BOTH, cve, target=base_of(target))
-                self.truth[cve]["alias"].append(f"http://{host}/")  # type: ignore[union-attr]
+                self.truth[cve].alias.append(f"http://{host}/")
                 continue
             home = casino_home(nombre, rng.random() < 0.5) if clase == "casino" else parked_home(host, rng)
             self.hosts[host] = Host(STATIC, BOTH, cve, pages={"/": home}, fallback=home)
@@ -147,8 +153,8 @@ class Internet:
 
     def _add_footers(self, plan: NamePlan) -> None:
         for cve, named in plan.footers.items():
-            url = str(self.truth[cve]["oficial"])
-            links = [(self.world.site(n).nombre, str(self.truth[n]["oficial"])) for n in named]
+            url = str(self.truth[cve].oficial)
+            links = [(self.world.site(n).nombre, str(self.truth[n].oficial)) for n in named]
             host = urlsplit(url).hostname or ""
             self.hosts[host] = replace(self.hosts[host], footer=identity_footer(self.world.site(cve).nombre, links))
             for n in named:
@@ -172,7 +178,7 @@ class Internet:
         self.hosts[f"www.{STATE_HOST}"] = Host(REDIRECT, BOTH, target=f"https://{STATE_HOST}")
 
     def _trap(self, cve: str, url: str, clase: str) -> None:
-        self.truth[cve]["trampas"].append({"url": url, "clase": clase})  # type: ignore[union-attr]
+        self.truth[cve].trampas.append({"url": url, "clase": clase})
 
     # ---- answering ------------------------------------------------------------------------------------------------
     def resolves(self, host: str) -> bool:
@@ -225,7 +231,7 @@ class Internet:
     def truth_json(self) -> str:
         """Per clave: oficial, presencia (sitio/red_social/ninguna), red_social, trampas [{url, clase}], alias (URLs
         that redirect to the official site) and comportamiento (the farm site's behaviour)."""
-        document = {"seed": self.seed, "municipios": self.truth}
+        document = {"seed": self.seed, "municipios": {cve: asdict(p) for cve, p in self.truth.items()}}
         return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
     # ---- night-to-night changes -----------------------------------------------------------------------------------
@@ -236,7 +242,7 @@ class Internet:
             raise ValueError(f"old debe ser redirect, parked o gone, no {old!r}")
         truth, rng = self.truth[cve], random.Random(f"simnet:{self.seed}:move:{cve}:{new_host}")
         former = [h for h, spec in self.hosts.items() if spec.cve == cve and spec.kind in (SITE, REDIRECT)]
-        previous = truth["oficial"]
+        previous = truth.oficial
         self.hosts[new_host] = Host(SITE, BOTH, cve, upgrade=True)
         self.nxdomain.discard(new_host)
         for host in former:
@@ -248,9 +254,9 @@ class Internet:
             else:
                 del self.hosts[host]
                 self.nxdomain.add(host)
-        truth.update(oficial=f"https://{new_host}/", presencia="sitio")
+        truth.oficial, truth.presencia = f"https://{new_host}/", "sitio"
         if old == "redirect":
-            truth["alias"] = [f"https://{h}/" for h in former]
+            truth.alias = [f"https://{h}/" for h in former]
         elif old == "parked" and previous:
             self._trap(cve, str(previous), "estacionado")
 
@@ -265,14 +271,13 @@ class Internet:
                 page = casino_home(nombre, True) if kind == "casino" else parked_home(host, rng)
                 self.hosts[host] = Host(STATIC, BOTH, cve, pages={"/": page}, fallback=page)
         truth = self.truth[cve]
-        if truth["oficial"]:
-            self._trap(cve, str(truth["oficial"]), "casino" if kind == "casino" else "estacionado")
-        truth.update(oficial=None, presencia="ninguna", alias=[])
+        if truth.oficial:
+            self._trap(cve, truth.oficial, "casino" if kind == "casino" else "estacionado")
+        truth.oficial, truth.presencia, truth.alias = None, "ninguna", []
 
     def official_url(self, cve: str) -> str | None:
         """The municipality's official URL today, None when it has no site."""
-        value = self.truth[cve]["oficial"]
-        return str(value) if value else None
+        return self.truth[cve].oficial
 
 
 def _has_site(world: World, cve: str) -> bool:

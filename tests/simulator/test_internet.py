@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
+from urllib.error import HTTPError
 from urllib.parse import urlsplit
-from urllib.request import Request
+from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 import pytest
 
@@ -45,6 +47,13 @@ def server(internet: Internet) -> Iterator[InternetServer]:
         yield running
 
 
+class NoRedirect(HTTPRedirectHandler):
+    """Hand back 3xx answers instead of following them."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 def get(server: InternetServer, url: str, method: str = "GET") -> tuple[int, dict[str, str], str]:
     """One request through the server with the headers naming url's host (no redirect followed)."""
     parts = urlsplit(url)
@@ -52,16 +61,10 @@ def get(server: InternetServer, url: str, method: str = "GET") -> tuple[int, dic
     headers = {SIMNET_HOST: parts.hostname or "", SIMNET_SCHEME: parts.scheme, SIMNET_PORT: str(port)}
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     request = Request(f"{server.base_url}{path}", headers=headers, method=method)
-
-    class NoRedirect(__import__("urllib.request").request.HTTPRedirectHandler):
-        def redirect_request(self, *args: object, **kwargs: object) -> None:
-            return None
-
-    opener = __import__("urllib.request").request.build_opener(NoRedirect)
     try:
-        with opener.open(request, timeout=10) as response:
+        with build_opener(NoRedirect).open(request, timeout=10) as response:
             return response.status, dict(response.headers), response.read().decode("utf-8", "replace")
-    except __import__("urllib.error").error.HTTPError as error:
+    except HTTPError as error:
         return error.code, dict(error.headers), error.read().decode("utf-8", "replace")
 
 
@@ -115,7 +118,7 @@ def test_dns_table_classes(internet: Internet) -> None:
 def test_server_answers_each_class(internet: Internet, server: InternetServer) -> None:
     plan = plan_names(internet.world.municipalities, internet.seed)
     names = next(
-        n for n in plan.sites.values() if n.layout == "www" and internet.truth[n.cve]["comportamiento"] == "normal"
+        n for n in plan.sites.values() if n.layout == "www" and internet.truth[n.cve].comportamiento == "normal"
     )
     status, headers, body = get(server, f"https://{names.host}/")
     assert status == 200 and "Estado de México" in body and "2025-2027" in body
@@ -125,10 +128,10 @@ def test_server_answers_each_class(internet: Internet, server: InternetServer) -
     assert get(server, f"http://{https_only.host}/")[1].get(SIMNET_ERROR) == "refused"
     assert get(server, "https://no-existe-en-ningun-lado.gob.mx/")[1].get(SIMNET_ERROR) == "nxdomain"
     homonym = HOMONYMS[0]
-    trap = next(t["url"] for t in internet.truth[homonym.cve]["trampas"] if t["clase"] == "homonimo")
+    trap = next(t["url"] for t in internet.truth[homonym.cve].trampas if t["clase"] == "homonimo")
     status, _, body = get(server, trap)
     assert status == 200 and homonym.state in body and "Estado de México" not in body
-    casino = next(t["url"] for row in internet.truth.values() for t in row["trampas"] if t["clase"] == "casino")
+    casino = next(t["url"] for row in internet.truth.values() for t in row.trampas if t["clase"] == "casino")
     assert "Casino" in get(server, casino)[2]
     directory = get(server, "https://edomex.gob.mx/municipios")[2]
     assert "facebook.com/" in directory and "Municipios del Estado de México" in directory
@@ -139,8 +142,8 @@ def test_server_answers_each_class(internet: Internet, server: InternetServer) -
 
 def test_every_official_home_page_says_who_it_is(internet: Internet) -> None:
     for cve, row in internet.truth.items():
-        if row["oficial"] and row["comportamiento"] in ("normal", "slow", "cp1252", "js_only"):
-            parts = urlsplit(str(row["oficial"]))
+        if row.oficial and row.comportamiento in ("normal", "slow", "cp1252", "js_only"):
+            parts = urlsplit(str(row.oficial))
             home = internet.world.site(cve).home_path  # where "/" redirects, when it does
             port = 443 if parts.scheme == "https" else 80
             resource = internet.answer(parts.hostname or "", parts.scheme, port, home)
@@ -164,8 +167,8 @@ def test_night_changes_on_a_running_server(internet: Internet, server: InternetS
     former = str(internet.official_url(hijacked))
     server.hijack(hijacked, "casino")
     assert "Casino" in get(server, former)[2]
-    assert internet.truth[hijacked]["oficial"] is None
-    assert {"url": former, "clase": "casino"} in internet.truth[hijacked]["trampas"]  # type: ignore[operator]
+    assert internet.truth[hijacked].oficial is None
+    assert {"url": former, "clase": "casino"} in internet.truth[hijacked].trampas  # type: ignore[operator]
 
 
 def probe(server: InternetServer, internet: Internet, urls: list[str]) -> dict[str, dict[str, object]]:
@@ -184,9 +187,7 @@ def probe(server: InternetServer, internet: Internet, urls: list[str]) -> dict[s
 
 def test_a_crawl_through_the_seam_sees_the_simulated_network(internet: Internet, server: InternetServer) -> None:
     plan = plan_names(internet.world.municipalities, internet.seed)
-    www = next(
-        n for n in plan.sites.values() if n.layout == "www" and internet.truth[n.cve]["comportamiento"] == "normal"
-    )
+    www = next(n for n in plan.sites.values() if n.layout == "www" and internet.truth[n.cve].comportamiento == "normal")
     www_only = next(n for n in plan.sites.values() if n.layout == "www_only")
     https_only = next(n for n in plan.sites.values() if n.layout == "https_only")
     private = next(iter(internet.private))
@@ -209,7 +210,7 @@ def test_a_confirmed_official_site_keeps_the_farm_truth(internet: Internet, serv
     """The site spider on an official URL of the simulated internet reads the farm's site: same ground truth."""
     plan = plan_names(internet.world.municipalities, internet.seed)
     names = next(
-        n for n in plan.sites.values() if n.layout == "www" and internet.truth[n.cve]["comportamiento"] == "normal"
+        n for n in plan.sites.values() if n.layout == "www" and internet.truth[n.cve].comportamiento == "normal"
     )
     target = SiteTarget(names.cve, internet.world.site(names.cve).nombre, names.url)
     env = {"VIGIA_DNS_OVERRIDES": json.dumps(internet.dns_table()), "VIGIA_INTERNET_SIMULADO": server.base_url}
