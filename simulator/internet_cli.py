@@ -38,6 +38,13 @@ def add_internet_parser(commands: Any) -> None:
     )
 
 
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The options of `python -m simulator internet` alone (for callers and tests)."""
+    parser = argparse.ArgumentParser(prog="python -m simulator")
+    add_internet_parser(parser.add_subparsers(dest="command", required=True))
+    return parser.parse_args(["internet", *argv])
+
+
 def serve_internet(args: argparse.Namespace, wait: Callable[[], None]) -> int:
     """Build and serve the simulated internet until wait() returns; print how to point Vigía at it."""
     internet = build_internet(seed=args.semilla, run_date=args.run_date)

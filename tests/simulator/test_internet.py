@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -14,14 +15,17 @@ from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError
 from urllib.parse import urlsplit
-from urllib.request import HTTPRedirectHandler, Request, build_opener
+from urllib.request import HTTPRedirectHandler, Request, build_opener, urlopen
 
 import pytest
 
 from checks.model import SiteReport
 from config.registry import load_registry
 from core.net import SIMNET_ERROR, SIMNET_HOST, SIMNET_PORT, SIMNET_SCHEME
+from crawler.browser import BrowserPool, browser_available, find_browser
 from crawler.settings import CrawlSettings
+from crawler.ssrf import SsrfPolicy
+from simulator import internet_cli
 from simulator.internet import SITE, Internet, build_internet
 from simulator.internet_names import plan_names
 from simulator.internet_pages import HOMONYMS
@@ -230,3 +234,56 @@ def test_a_confirmed_official_site_keeps_the_farm_truth(internet: Internet, serv
     statuses = {r.check_id: r.status for r in report.results}
     truth = {k: v for k, v in internet.world.ground_truth[names.cve].items() if not k.startswith("ipomex.")}
     assert {k: (statuses.get(k), v) for k, v in truth.items() if statuses.get(k) != v} == {}
+
+
+@pytest.mark.skipif(not browser_available(None), reason="no hay Chromium en esta máquina")
+def test_the_browser_route_serves_simulated_names(
+    internet: Internet, server: InternetServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page rendered with the browser comes from the simulated internet, redirects included; a dead name fails."""
+    monkeypatch.setenv("VIGIA_DNS_OVERRIDES", json.dumps(internet.dns_table()))
+    monkeypatch.setenv("VIGIA_INTERNET_SIMULADO", server.base_url)
+    plan = plan_names(internet.world.municipalities, internet.seed)
+    names = next(
+        n for n in plan.sites.values() if n.layout == "www" and internet.truth[n.cve].comportamiento == "normal"
+    )
+
+    async def render(urls: list[str]) -> list[str | None]:
+        pool = BrowserPool(find_browser(None), 1, 20)
+        try:
+            return [await pool.render(url, SsrfPolicy().allows_async) for url in urls]
+        finally:
+            await pool.close()
+
+    home, dead, private = asyncio.run(
+        render(
+            [
+                f"http://{names.host.removeprefix('www.')}/",
+                "https://nadie-lo-registro.gob.mx/",
+                f"http://{next(iter(internet.private))}/",
+            ]
+        )
+    )
+    assert home is not None and "Estado de México" in home and internet.world.site(names.cve).nombre in home
+    assert dead is None and private is None
+
+
+def test_the_internet_command_writes_truth_and_dns_and_serves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    truth, table = tmp_path / "verdad.json", tmp_path / "dns.json"
+    served: list[str] = []
+
+    def while_serving() -> None:
+        base = capsys.readouterr().out.split("VIGIA_INTERNET_SIMULADO=")[1].split()[0]
+        served.append(base)
+        with urlopen(
+            Request(f"{base}/municipios", headers={SIMNET_HOST: "edomex.gob.mx", SIMNET_SCHEME: "https"}), timeout=10
+        ) as answer:
+            served.append(answer.read().decode())
+
+    args = internet_cli.parse([f"--verdad={truth}", f"--dns={table}", "--run-date=2026-12-06"])
+    assert internet_cli.serve_internet(args, while_serving) == 0
+    assert served[0].startswith("http://127.0.0.1:") and "Municipios del Estado de México" in served[1]
+    assert set(json.loads(truth.read_text())["municipios"]) == {m.cve_inegi for m in load_registry()}
+    assert json.loads(table.read_text())["*"] is None
