@@ -32,7 +32,7 @@ from simulator.internet_pages import (
     parked_home,
     state_home,
 )
-from simulator.model import CP1252, DOWN, Resource, SimSite
+from simulator.model import CP1252, DOWN, EVALUATED, Resource, SimSite
 from simulator.server import respond
 from simulator.special import not_found
 from simulator.world import DEFAULT_SEED, World, build_world
@@ -206,7 +206,8 @@ class Internet:
     def _site_answer(self, host: Host, path: str, query: str) -> Resource:
         site = self.world.site(str(host.cve))
         resource = respond(site, path, query)
-        home = path in ("/", site.home_path) and not query
+        # Only a site that shows its content carries the institutional footer (not a parked or maintenance page).
+        home = path in ("/", site.home_path) and not query and site.behaviour in EVALUATED
         if home and resource.status == 200 and (resource.content_type or "").startswith("text/html"):
             footer = host.footer or identity_footer(site.nombre, [])
             charset = "utf-8" if _is_utf8(resource.body) and site.behaviour != CP1252 else "cp1252"

@@ -18,7 +18,7 @@ from simulator.internet_pages import HOMONYMS
 from simulator.phrasing import camel, compact
 
 # (pattern, weight) for a municipality's current official host.
-PATTERNS = (("gob", 45), ("corto", 17), ("edomex", 13), ("ayuntamiento", 9), ("sufijo", 5), ("mx", 6))
+PATTERNS = (("gob", 50), ("corto", 17), ("edomex", 8), ("ayuntamiento", 9), ("sufijo", 5), ("mx", 6))
 # (layout, weight): where the site lives among bare/www names and schemes.
 LAYOUTS = (("www", 28), ("bare", 30), ("www_only", 12), ("https_only", 10), ("http_only", 8), ("dup", 12))
 # First words too generic to stand alone as a short name (Almoloya de Juárez and Almoloya del Río both exist).

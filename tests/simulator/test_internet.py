@@ -287,3 +287,12 @@ def test_the_internet_command_writes_truth_and_dns_and_serves(
     assert served[0].startswith("http://127.0.0.1:") and "Municipios del Estado de México" in served[1]
     assert set(json.loads(truth.read_text())["municipios"]) == {m.cve_inegi for m in load_registry()}
     assert json.loads(table.read_text())["*"] is None
+
+
+def test_an_unreadable_official_site_gets_no_identity_footer(internet: Internet) -> None:
+    """A farm site that is parked or in maintenance tonight must not look like the town hall's page."""
+    for cve, row in internet.truth.items():
+        if row.oficial and row.comportamiento in ("parked", "maintenance"):
+            parts = urlsplit(row.oficial)
+            resource = internet.answer(parts.hostname or "", parts.scheme, 443 if parts.scheme == "https" else 80, "/")
+            assert resource is not None and b"2025-2027" not in resource.body, cve
