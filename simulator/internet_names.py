@@ -18,7 +18,7 @@ from simulator.internet_pages import HOMONYMS
 from simulator.phrasing import camel, compact
 
 # (pattern, weight) for a municipality's current official host.
-PATTERNS = (("gob", 50), ("corto", 17), ("edomex", 8), ("ayuntamiento", 9), ("sufijo", 5), ("mx", 6))
+PATTERNS = (("gob", 50), ("corto", 35), ("edomex", 8), ("ayuntamiento", 9), ("sufijo", 5), ("mx", 6))
 # (layout, weight): where the site lives among bare/www names and schemes.
 LAYOUTS = (("www", 28), ("bare", 30), ("www_only", 12), ("https_only", 10), ("http_only", 8), ("dup", 12))
 # First words too generic to stand alone as a short name (Almoloya de Juárez and Almoloya del Río both exist).
@@ -174,11 +174,13 @@ class _Planner:
         self._register(names, dead)
 
     def _site(self, m: Municipality) -> None:
-        for _ in range(12):
-            pattern = _weighted(self.rng, PATTERNS)
+        # The drawn pattern when it applies and is free, else the others in order of popularity.
+        drawn = _weighted(self.rng, PATTERNS)
+        layout = _weighted(self.rng, LAYOUTS)
+        for pattern in (drawn, *(p for p, _ in sorted(PATTERNS, key=lambda pw: -pw[1]))):
             free = [h for h in candidates(m, pattern) if h not in self.plan.taken]
             if free:
-                names, dead = site_names(m, free[0], _weighted(self.rng, LAYOUTS), pattern)
+                names, dead = site_names(m, free[0], layout, pattern)
                 self._register(names, dead)
                 return
         raise RuntimeError(f"sin nombre libre para {m.nombre}")
