@@ -149,8 +149,15 @@ class Settings(BaseSettings):
     dns_overrides: DnsTable = Field(
         default=None,
         description='tabla JSON de resolución fija para pruebas, p. ej. `{"municipio.test": "127.0.0.1", '
-        '"caido.test": null}` (`null` = el dominio no existe)',
+        '"caido.test": null}` (`null` = el dominio no existe; la clave `"*"` responde a todo nombre con punto no listado)',
         json_schema_extra=_doc("(ninguna)"),
+    )
+    internet_simulado: str | None = Field(
+        default=None,
+        description="sólo para pruebas y la demostración: dirección del internet simulado "
+        "(`python -m simulator internet`); cada petición del rastreo a un nombre de `VIGIA_DNS_OVERRIDES` se entrega "
+        "ahí en vez de salir a la red",
+        json_schema_extra=_doc("(ninguno: red real)"),
     )
     log_file: str | None = Field(
         default=None,

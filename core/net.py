@@ -1,4 +1,4 @@
-"""Small network facts shared by the dashboard and the mailer."""
+"""Small network facts shared by the dashboard, the mailer and the simulated internet's transport seam."""
 
 from __future__ import annotations
 
@@ -13,3 +13,13 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+# The simulated internet's transport seam (crawler/simnet.py ↔ simulator/internet_server.py): which host, scheme and
+# port a request to the one local server stands for, and the header with which that server answers "no such host"
+# or "connection refused" (a port the host does not serve) instead of a page.
+SIMNET_HOST = "X-Simnet-Host"
+SIMNET_SCHEME = "X-Simnet-Scheme"
+SIMNET_PORT = "X-Simnet-Port"
+SIMNET_ERROR = "X-Simnet-Error"
+SIMNET_REFUSED, SIMNET_NXDOMAIN = "refused", "nxdomain"

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 log = logging.getLogger("vigia.browser")
 
@@ -39,6 +40,8 @@ CHROMIUM_ARGS = (
 # Playwright's node driver grows to ~220 MB over an IPOMEX night with its default heap; 96 MB is ample for it.
 DRIVER_NODE_OPTIONS = "--max-old-space-size=96"
 BLOCKED_RESOURCES = frozenset({"image", "font", "media"})
+# Redirect hops between simulated names the browser route follows for one request (VIGIA_INTERNET_SIMULADO).
+MAX_SIMULATED_HOPS = 10
 # The SSRF gate for the browser: tells whether a URL may be fetched.
 Guard = Callable[[str], Awaitable[bool]]
 
@@ -153,5 +156,57 @@ async def _route(route: Any, guard: Guard | None) -> None:
     request = route.request
     if request.resource_type in BLOCKED_RESOURCES or (guard is not None and not await guard(request.url)):
         await route.abort()
-    else:
+    elif not await _simulated(route, guard):
         await route.continue_()
+
+
+async def _simulated(route: Any, guard: Guard | None) -> bool:
+    """With VIGIA_INTERNET_SIMULADO, answer a request to a simulated name from the simulated internet; False when
+    the request is not for a simulated name.
+
+    Chromium does not route the hops of a redirect it was fulfilled with, so redirects between simulated names are
+    followed here (each hop through the SSRF guard) and the page gets the final answer.
+    """
+    from crawler.dns import load_overrides
+    from crawler.simnet import simulated_base
+
+    base = simulated_base()
+    if base is None:
+        return False
+    table, url = load_overrides(), route.request.url
+    for _ in range(MAX_SIMULATED_HOPS):
+        verdict = await _simulated_hop(route, url, base, table)
+        if not isinstance(verdict, str):
+            return verdict
+        if guard is not None and not await guard(verdict):
+            break
+        url = verdict
+    await route.abort("blockedbyclient")
+    return True
+
+
+async def _simulated_hop(route: Any, url: str, base: str, table: Any) -> bool | str:
+    """Answer url from the simulated internet: True when answered, False when it is no simulated name, or the next
+    URL of a redirect."""
+    from twisted.internet.error import DNSLookupError
+
+    from crawler.simnet import failure_of, target_for
+
+    try:
+        target = target_for(url, base, table)
+    except DNSLookupError:
+        await route.abort("namenotresolved")
+        return True
+    if target is None:
+        return False
+    headers = {**route.request.headers, **target.headers}
+    response = await route.fetch(url=target.url, headers=headers, max_redirects=0)
+    failure = failure_of(response.headers.get("x-simnet-error", ""), url)
+    location = response.headers.get("location")
+    if failure is not None:
+        await route.abort("namenotresolved" if isinstance(failure, DNSLookupError) else "connectionrefused")
+    elif 300 <= response.status < 400 and location:
+        return urljoin(url, str(location))
+    else:
+        await route.fulfill(response=response)
+    return True

@@ -86,6 +86,8 @@ class CrawlSettings:
     user_agent: str = _DEFAULT.user_agent
     # Extra CA bundle trusted by the sitio.https handshake (the simulated farm's own CA); None = system store.
     ca_bundle: str | None = _DEFAULT.ca_bundle
+    # Test and demo seam: base URL of the simulated internet every request to a simulated name is delivered to.
+    internet_simulado: str | None = _DEFAULT.internet_simulado
     log_file: str | None = _DEFAULT.log_file
     # Render JavaScript shells with a headless Chromium (system /usr/bin/chromium, else Playwright's own).
     render_js: bool = _DEFAULT.render_js
@@ -145,11 +147,18 @@ def scrapy_settings(cfg: CrawlSettings) -> dict[str, Any]:
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         # Test seam and cache: crawler.dns answers from VIGIA_DNS_OVERRIDES first; the SSRF gate resolves there too.
         "TWISTED_DNS_RESOLVER": "crawler.dns.VigiaResolver",
-        "DOWNLOADER_MIDDLEWARES": {"crawler.ssrf.SsrfMiddleware": 50, "crawler.retry_after.RetryAfterMiddleware": 560},
+        # The simulated internet's transport seam (off unless VIGIA_INTERNET_SIMULADO) runs after the SSRF gate and
+        # redirects, so both see the simulated names; it is the last hop before the download handler.
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawler.ssrf.SsrfMiddleware": 50,
+            "crawler.retry_after.RetryAfterMiddleware": 560,
+            "crawler.simnet.SimnetMiddleware": 950,
+        },
         # Only http(s) is ever fetched (file:, ftp:, s3: and data: handlers are switched off).
         "DOWNLOAD_HANDLERS": dict(NO_HANDLERS),
         "VIGIA_ALLOW_PRIVATE_NETWORKS": cfg.allow_private_networks,
         "VIGIA_RETRY_AFTER_MAX": cfg.retry_after_max,
+        "VIGIA_INTERNET_SIMULADO": cfg.internet_simulado,
     }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 from config.latency import DEFAULT_COMPRESSION, MODE_BY_NAME, LatencyModel
+from simulator.internet_cli import add_internet_parser, serve_internet
 from simulator.server import FarmServer
 from simulator.world import DEFAULT_SEED, World, build_world
 
@@ -78,6 +79,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     listing.add_argument(
         "--run-date", type=date.fromisoformat, default=None, help="Fecha de la corrida (AAAA-MM-DD); por omisión, hoy."
     )
+    add_internet_parser(commands)
     return parser.parse_args(argv)
 
 
@@ -172,6 +174,8 @@ def serve(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m simulator`."""
     args = parse_args(argv)
+    if args.command == "internet":
+        return serve_internet(args, wait_for_stop)
     return serve(args) if args.command == "serve" else list_variants(args)
 
 
