@@ -112,11 +112,12 @@ class _Reader:
             raise self.fail(field, f"debe ser al menos {minimum}")
         return value
 
-    def strings(self, field: str, value: Any = None) -> tuple[str, ...]:
-        """A non-empty list of non-empty texts."""
+    def strings(self, field: str, value: Any = None, empty: bool = False) -> tuple[str, ...]:
+        """A list of non-empty texts (non-empty itself unless empty is allowed)."""
         value = self.get(field) if value is None else value
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.fail(field, "se esperaba una lista no vacía de textos")
+        valid = isinstance(value, list) and (empty or value) and all(isinstance(v, str) and v.strip() for v in value)
+        if not valid:
+            raise self.fail(field, "se esperaba una lista " + ("" if empty else "no vacía ") + "de textos")
         return tuple(v.strip() for v in value)
 
     def codes(self, field: str) -> frozenset[str]:
@@ -148,7 +149,7 @@ class _Reader:
             if not isinstance(entry, Mapping):
                 raise self.fail(field, "se esperaba {nombres: [...], abreviaturas: [...]}")
             names[str(state)] = self.strings(f"{field}.nombres", entry.get("nombres"))
-            abbreviations[str(state)] = self.strings(f"{field}.abreviaturas", entry.get("abreviaturas"))
+            abbreviations[str(state)] = self.strings(f"{field}.abreviaturas", entry.get("abreviaturas"), empty=True)
         return names, abbreviations
 
 

@@ -6,6 +6,11 @@ from dataclasses import dataclass
 
 from protego import Protego
 
+# Request meta for robots.txt: every error status reaches the spider (RFC 9309 gives 4xx and 5xx their own
+# meaning), while redirects are still followed (RFC 9309: at least five hops; http → https is the usual one).
+# `handle_httpstatus_all` would stop Scrapy's RedirectMiddleware and turn a 301 into «robots unavailable».
+ROBOTS_META: dict[str, list[int]] = {"handle_httpstatus_list": list(range(400, 600))}
+
 
 @dataclass(frozen=True)
 class RobotsPolicy:

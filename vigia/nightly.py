@@ -12,13 +12,13 @@ from alerts.digest import render_digest
 from alerts.operator import identity_lost, run_notices, watch
 from alerts.outbox_sender import SendReport, send_pending
 from alerts.smtp import MailTransport, SmtpTransport
+from config.discovery import load_rules
 from config.operation import AlertsConfig, OperationConfig, load_operation_config
 from config.paths import ensure_log_file
-from config.discovery import load_rules
 from config.registry import Municipality
 from config.settings import load_settings
-from core.errors import VigiaError
 from core.clock import today_local
+from core.errors import VigiaError
 from crawler.pipeline import RunSummary, run_and_store
 from crawler.settings import CrawlSettings
 from storage.db import Database, open_database

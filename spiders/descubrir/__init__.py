@@ -9,19 +9,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from checks.identity import Fetched, IdentityContext, IdentityProof, prove_identity
+from checks.identity import Evidence, Fetched, IdentityContext, IdentityProof, prove_identity
 from config.registry import Municipality, load_registry
 from crawler.settings import CrawlSettings
 from crawler.source import History, SourcePlan, Visit
-from spiders.descubrir.candidates import IPOMEX_INDEX, Candidate, registry_slugs
+from spiders.descubrir.candidates import IPOMEX_INDEX, Candidate, NameFinder, host_of, registry_slugs
 from spiders.descubrir.spider import DiscoverySpider, Probe, Seen
 
 log = logging.getLogger("vigia.descubrir")
 BATCH = 20
+# Fetch outcomes where a server answered but robots.txt kept Vigía from reading the page.
+CLOSED = frozenset({"robots_disallowed", "robots_unavailable"})
 
 
 @dataclass(frozen=True)
@@ -58,12 +60,35 @@ class Proved:
     failure: str | None
     proof: IdentityProof
     ipomex_slugs: tuple[str, ...] = ()
+    # Links to other hosts whose label names a municipality: (URL, clave), leads for a second pass.
+    leads: tuple[tuple[str, str], ...] = ()
 
 
 def ipomex_slugs(links: Sequence[tuple[str, str]]) -> tuple[str, ...]:
     """IPOMEX index addresses a page links to as "ipo3:<slug>" or "ipo:<slug>" (legacy), in order of appearance."""
     found = (f"{m.group(1).lower()}:{m.group(2)}" for url, _ in links if (m := IPOMEX_INDEX.search(url)))
     return tuple(dict.fromkeys(found))
+
+
+def unproven_if_closed(proof: IdentityProof, fetched: Fetched) -> IdentityProof:
+    """A host that answers but forbids robots (or errs on robots.txt) was not read: neither proved nor disproved, so
+    an auditor must look (dudoso), never a silent «descartado»."""
+    if fetched.failure not in CLOSED:
+        return proof
+    why = Evidence(
+        "robots_closed",
+        0,
+        f"El servidor respondió pero su robots.txt no permite leer la página de inicio ({fetched.failure}); "
+        "la identidad no pudo probarse: revísela a mano.",
+    )
+    return replace(proof, veredicto="dudoso", alarma=None, alarmas=(), evidencias=(*proof.evidencias, why))
+
+
+def named_links(links: Sequence[tuple[str, str]], page_url: str, finder: NameFinder) -> tuple[tuple[str, str], ...]:
+    """Links leaving the page's host whose label names a municipality, as (URL, clave)."""
+    own = host_of(page_url)
+    found = ((url, finder.find(label)) for url, label in links if host_of(url) not in ("", own))
+    return tuple(dict.fromkeys((url, cve) for url, cve in found if cve is not None))
 
 
 class DiscoverySource:
@@ -106,6 +131,7 @@ class _Emitter:
 
     def __init__(self, visit: Visit, registry: dict[str, Municipality], context: IdentityContext) -> None:
         self.visit, self.registry, self.context = visit, registry, context
+        self.finder = NameFinder(list(registry.values()))
         self.targets: dict[str, MineTarget | CandidateTarget] = {}
         self.done: set[str] = set()
 
@@ -124,9 +150,10 @@ class _Emitter:
             self.visit.emit(Mined(target, seen.links, seen.fetched.failure))
             return
         m = self.registry[target.candidate.cve_inegi]
-        proof = prove_identity(m, seen.fetched, self.context, self.visit.run_date)
+        proof = unproven_if_closed(prove_identity(m, seen.fetched, self.context, self.visit.run_date), seen.fetched)
         slugs = ipomex_slugs(seen.links)
-        self.visit.emit(Proved(target.candidate, seen.fetched.final_url, seen.fetched.failure, proof, slugs))
+        leads = named_links(seen.links, seen.fetched.final_url, self.finder) if proof.veredicto == "probable" else ()
+        self.visit.emit(Proved(target.candidate, seen.fetched.final_url, seen.fetched.failure, proof, slugs, leads))
 
     def missing(self, probes: Sequence[Probe]) -> None:
         # A spider that crashed or closed early still owes one event per probe.

@@ -11,6 +11,9 @@ from spiders.descubrir import Proved
 from spiders.descubrir.ranking import VERDICT_ORDER, best, page_key
 
 UNSEEN = "no_visto"
+# Farm behaviours whose home page cannot prove anything (down, erring, parked, closed to robots, a loop, a notice,
+# a page only a browser fills): such a site is measured apart, and must only never lose to a wrong probable page.
+UNREADABLE = frozenset({"down", "http_503", "parked", "robots_disallow", "redirect_loop", "maintenance", "js_only"})
 
 
 @dataclass
@@ -19,6 +22,7 @@ class Agreement:
 
     with_site: int = 0
     right_first: int = 0
+    unreadable: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     # (class of page, verdict) → count; classes are "oficial" and the truth's trap classes.
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -30,7 +34,9 @@ class Agreement:
 
     def traps_probable(self) -> int:
         """How many trap pages were proposed as probable."""
-        return sum(n for (cls, verdict), n in self.confusion.items() if cls != "oficial" and verdict == "probable")
+        return sum(
+            n for (cls, verdict), n in self.confusion.items() if not cls.startswith("oficial") and verdict == "probable"
+        )
 
 
 def _host(url: str) -> str:
@@ -44,15 +50,26 @@ def _verdict_for(proved: list[Proved], url: str) -> str:
     return min(verdicts, key=lambda v: VERDICT_ORDER.get(v, 9)) if verdicts else UNSEEN
 
 
+def truth_sites(truth: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Per clave, the truth of a simulated internet's document (`python -m simulator internet --verdad`)."""
+    sites: Mapping[str, Any] = truth.get("municipios", truth)
+    return sites
+
+
 def measure(truth: Mapping[str, Any], ranked: Mapping[str, list[Proved]], cves: list[str]) -> Agreement:
-    """Compare the ranking of the given claves with the truth document's "sitios" (or top-level) entries."""
-    sites = truth.get("sitios", truth)
+    """Compare the ranking of the given claves with the truth document's entries."""
+    sites = truth_sites(truth)
     result = Agreement()
     for cve in cves:
         expected, proved = sites.get(cve, {}), ranked.get(cve, [])
         top = best(dict(ranked), cve)
         official = expected.get("oficial")
-        if official:
+        if official and expected.get("comportamiento") in UNREADABLE:
+            result.unreadable += 1
+            wrong = top is not None and top.proof.veredicto == "probable" and _host(top.final_url) != _host(official)
+            result.outcomes["ilegible_otro_probable" if wrong else "ilegible_sin_acusar"] += 1
+            result.confusion[("oficial_ilegible", _verdict_for(proved, official))] += 1
+        elif official:
             result.with_site += 1
             right = top is not None and top.proof.veredicto == "probable" and _host(top.final_url) == _host(official)
             result.right_first += right

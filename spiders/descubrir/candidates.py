@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from urllib.parse import urlsplit
 
 from config.discovery import DiscoveryRules
@@ -67,6 +68,11 @@ def host_of(url: str) -> str:
 def on_domain(host: str, domains: Iterable[str]) -> bool:
     """Whether host is one of the domains or a subdomain of one."""
     return any(host == d or host.endswith(f".{d}") for d in domains)
+
+
+def listed_host(host: str, patterns: Iterable[str]) -> bool:
+    """Whether host matches one of the patterns (exact host, or "*.domain" for its subdomains)."""
+    return any(fnmatchcase(host, pattern) for pattern in patterns)
 
 
 class NameFinder:

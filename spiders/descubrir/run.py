@@ -10,12 +10,12 @@ from typing import Any
 
 from config.discovery import DiscoveryRules
 from config.registry import Municipality
-from crawler.dns import load_overrides, resolve_all
+from crawler.dns import MISSING, load_overrides, lookup, resolve_all
 from crawler.runner import crawl
 from crawler.settings import CrawlSettings
 from crawler.source import SourcePlan
-from spiders.descubrir import CandidateTarget, Mined, MineTarget
-from spiders.descubrir.candidates import Candidate, NameFinder, host_of, on_domain, pattern_hosts
+from spiders.descubrir import CandidateTarget, Mined, MineTarget, Proved
+from spiders.descubrir.candidates import Candidate, NameFinder, host_of, listed_host, on_domain, pattern_hosts
 
 MODULE = "spiders.descubrir"
 RESOLVER_THREADS = 32
@@ -38,7 +38,7 @@ def resolver(simulated: bool) -> Callable[[str], bool]:
     """Whether a host name resolves: on the simulated internet only its DNS table counts (nothing leaks out)."""
     if simulated:
         table = load_overrides()
-        return lambda host: host.lower() in table and table[host.lower()] is not None
+        return lambda host: bool(lookup(table, host)) and lookup(table, host) is not MISSING
     return lambda host: bool(resolve_all(host))
 
 
@@ -54,8 +54,38 @@ def discover(
             yield event
     candidates = link_candidates(request, mined) + request.references + pattern_candidates(request, resolves)
     targets = candidate_targets(candidates)
+    proved: list[Proved] = []
+    for event in _crawl(targets, cfg, run_date):
+        if isinstance(event, Proved):
+            proved.append(event)
+        yield event
+    # Second pass: sites that proved probable are pages of the municipalities' own world; their links to a
+    # neighbour's site ("municipios vecinos", directories) are leads for the ones still without a probable site.
+    tried = {(t.candidate.cve_inegi, t.urls[0].lower().rstrip("/")) for t in targets}
+    leads = [t for t in candidate_targets(lead_candidates(request, proved)) if _key(t) not in tried]
+    yield from _crawl(leads, cfg, run_date)
+
+
+def _key(target: CandidateTarget) -> tuple[str, str]:
+    return target.candidate.cve_inegi, target.urls[0].lower().rstrip("/")
+
+
+def _crawl(targets: list[CandidateTarget], cfg: CrawlSettings, run_date: date) -> Iterator[Any]:
     if targets:
         yield from crawl({MODULE: SourcePlan(targets=targets)}, cfg, run_date)
+
+
+def lead_candidates(request: DiscoveryRequest, proved: Sequence[Proved]) -> list[Candidate]:
+    """Links on probable sites naming a selected municipality that has no probable site yet."""
+    found = {p.candidate.cve_inegi for p in proved if p.proof.veredicto == "probable" and p.proof.presencia == "sitio"}
+    wanted = {m.cve_inegi for m in request.selected} - found
+    leads = []
+    for p in proved:
+        for url, cve in p.leads:
+            if cve in wanted and cve != p.candidate.cve_inegi:
+                detail = f"enlace en {p.final_url}, sitio probable de otro municipio ({p.candidate.cve_inegi})"
+                leads.append(Candidate(cve, _site_root(url, request.rules), "enlace", detail))
+    return leads
 
 
 def pattern_candidates(request: DiscoveryRequest, resolves: Callable[[str], bool]) -> list[Candidate]:
@@ -79,7 +109,7 @@ def link_candidates(request: DiscoveryRequest, mined: Iterable[Mined]) -> list[C
         owner = request.own_pages.get(page.target.url)
         for url, label in page.links:
             host = host_of(url)
-            if not host or on_domain(host, request.rules.no_municipales) or host == host_of(page.target.url):
+            if not host or listed_host(host, request.rules.no_municipales) or host == host_of(page.target.url):
                 continue
             cve = owner or finder.find(label)
             if cve in selected:

@@ -13,7 +13,7 @@ from twisted.python.failure import Failure
 
 from checks.identity import Fetched
 from crawler.failures import classify_failure
-from crawler.robots import RobotsPolicy
+from crawler.robots import ROBOTS_META, RobotsPolicy
 from crawler.settings import CrawlSettings
 
 # Reasons after which the next URL of a probe (http after https) is worth a try: nothing answered on this one.
@@ -71,7 +71,7 @@ class DiscoverySpider(scrapy.Spider):
 
     def _first(self, probe: Probe, index: int) -> scrapy.Request:
         url = probe.urls[index]
-        meta = {"probe": probe, "index": index, "handle_httpstatus_all": True}
+        meta = {"probe": probe, "index": index, **ROBOTS_META}
         if not self.cfg.obey_robots:
             return self._home(probe, index)
         return scrapy.Request(

@@ -24,7 +24,7 @@ from checks.identity import Fetched
 from checks.model import CrawlOutcome, PageRecord, SiteReport
 from crawler.browser import BrowserPool
 from crawler.failures import DETAILS, classify_failure
-from crawler.robots import RobotsPolicy
+from crawler.robots import ROBOTS_META, RobotsPolicy
 from crawler.scope import site_key, strip_session
 from crawler.settings import DOCUMENT_EXTENSIONS, CrawlSettings
 from crawler.ssrf import SsrfPolicy
@@ -118,7 +118,7 @@ class MunicipalSiteSpider(scrapy.Spider):
             callback=self.parse_robots,
             errback=self.robots_failed,
             dont_filter=True,
-            meta={"handle_httpstatus_all": True},
+            meta=dict(ROBOTS_META),
         )
 
     def _home_request(self) -> scrapy.Request:

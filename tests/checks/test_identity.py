@@ -524,3 +524,20 @@ def test_thresholds_come_from_the_rules() -> None:
     strict = IdentityContext.load(REGISTRY, rules=parse_rules(text, "identidad.yaml"))
     fetched = Fetched("https://sitio.example/", "https://sitio.example/", 200, minimal(BY_NAME["Toluca"]))
     assert prove_identity(BY_NAME["Toluca"], fetched, strict, TODAY).veredicto == "dudoso"
+
+
+def test_a_colonia_in_an_address_is_not_colima() -> None:
+    """«…, Col. Centro» is the colonia of a street address in every Mexican municipality, not the state of Colima."""
+    m = BY_NAME_FOR_ADDRESS["Tlalnepantla de Baz"]
+    html = (
+        "<html><head><title>Gobierno Municipal de Tlalnepantla de Baz</title></head><body><h1>Tlalnepantla de Baz</h1>"
+        "<p>Estado de México. Administración 2025-2027.</p><footer>Plaza Gustavo Baz s/n, Col. Centro, "
+        "Tlalnepantla de Baz, Estado de México. Oficina DIF: Av. Hidalgo 5, Col. Valle Ceylán.</footer></body></html>"
+    )
+    fetched = Fetched("https://tlalnepantla.gob.mx/", "https://tlalnepantla.gob.mx/", 200, html)
+    proof = prove_identity(m, fetched, IdentityContext.load(REGISTRY_FOR_ADDRESS), date(2026, 11, 24))
+    assert proof.alarma is None and proof.veredicto == "probable", proof.evidencias
+
+
+REGISTRY_FOR_ADDRESS = load_registry()
+BY_NAME_FOR_ADDRESS = {m.nombre: m for m in REGISTRY_FOR_ADDRESS}

@@ -15,7 +15,8 @@ from crawler.settings import CrawlSettings
 from simulator.internet import DIRECTORY_URL, build_internet
 from simulator.internet_server import InternetServer
 from spiders.descubrir import Proved
-from spiders.descubrir.agreement import measure
+from spiders.descubrir.agreement import measure, truth_sites
+from spiders.descubrir.candidates import host_of
 from vigia.discovery import discovery_request, run_discovery
 
 pytestmark = pytest.mark.slow
@@ -63,10 +64,18 @@ def simulated(internet: tuple[Any, InternetServer], monkeypatch: pytest.MonkeyPa
 
 def sample(truth: dict[str, Any]) -> list[str]:
     """Every municipality with a trap or without a site, plus the first ten plain ones."""
-    sites = truth.get("sitios", truth)
+    sites = truth_sites(truth)
     special = [cve for cve, t in sites.items() if t.get("trampas") or not t.get("oficial")]
     plain = [cve for cve in sorted(sites) if cve not in special][:10]
-    return sorted(set(special) | set(plain))
+    # The sites whose footers name a neighbour: a municipality only they link to is found through them.
+    hosts = {host_of(t["oficial"]): cve for cve, t in sites.items() if t.get("oficial")}
+    linking = [
+        hosts[host_of(trap["url"])]
+        for t in sites.values()
+        for trap in t.get("trampas", [])
+        if host_of(trap["url"]) in hosts
+    ]
+    return sorted(set(special) | set(plain) | set(linking))
 
 
 def test_discovery_ranks_the_official_site_first_and_proposes_no_trap(simulated: dict[str, Any]) -> None:
