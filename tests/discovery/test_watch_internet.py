@@ -67,7 +67,9 @@ def operator_config(tmp_path: Path) -> Any:
     path = tmp_path / "operacion.yaml"
     path.write_text(
         'calendario: {cron: "0 2 * * *", zona: America/Mexico_City, gracia_minutos: 60, candado_minutos: 60}\n'
-        'alertas:\n  remitente: "Vigía <vigia@localhost>"\n  destinatarios: []\n  unidades_transparencia: {}\n'
+        'alertas:\n  confirmacion_corridas: 2\n  sitio_caido_corridas: 2\n  remitente: "Vigía <vigia@localhost>"\n'
+        "  smtp: {host: 127.0.0.1, port: 25, seguridad: ninguna, timeout_segundos: 5, reintentos: 1}\n"
+        "  destinatarios: []\n  unidades_transparencia: {}\n"
         "  operador: {correo: operacion@contraloria.test, sin_corrida_horas: 26, repetir_horas: 24}\n",
         encoding="utf-8",
     )
