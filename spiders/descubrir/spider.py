@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urljoin
 
 import scrapy
@@ -58,7 +58,8 @@ class DiscoverySpider(scrapy.Spider):
     """Fetch the home page behind each probe, obeying robots.txt, and hand what was seen to the sink."""
 
     name = "descubrir"
-    custom_settings: ClassVar[dict[str, Any]] = {"CLOSESPIDER_TIMEOUT": 0}
+    # The batch has no site budget: each request has its download timeout.
+    custom_settings: dict[str, Any] | None = {"CLOSESPIDER_TIMEOUT": 0}  # noqa: RUF012
 
     def __init__(self, probes: Sequence[Probe], cfg: CrawlSettings, sink: Callable[[Seen], None], **kw: Any) -> None:
         super().__init__(**kw)
@@ -101,6 +102,7 @@ class DiscoverySpider(scrapy.Spider):
         """Record the home page with its redirect chain and links."""
         probe: Probe = response.meta["probe"]
         text = isinstance(response, TextResponse)
+        links = page_links(response) if isinstance(response, TextResponse) else ()
         chain = tuple(response.meta.get("redirect_urls", ()))
         fetched = Fetched(
             requested_url=probe.urls[0],
@@ -109,7 +111,6 @@ class DiscoverySpider(scrapy.Spider):
             html=response.text if text else "",
             redirects=chain,
         )
-        links = page_links(response) if text else ()
         self.sink(Seen(probe.key, fetched, links))
 
     def on_error(self, failure: Failure) -> Iterable[scrapy.Request]:

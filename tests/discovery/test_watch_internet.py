@@ -14,7 +14,6 @@ import pytest
 from alerts.operator import run_notices
 from checks.model import CheckResult
 from config.operation import load_operation_config
-from config.registry import Municipality, load_registry
 from crawler.pipeline import run_and_store
 from crawler.settings import CrawlSettings
 from simulator.internet import build_internet
@@ -53,14 +52,13 @@ def confirm_all(database: Database, net: Any, cves: list[str]) -> None:
         sites.confirm(database, cve, truth[cve]["oficial"], "auditora", "prueba de identidad revisada", NOW)
 
 
-def night(database: Database, db_url: str, cves: list[str], day: date) -> dict[str, list[CheckResult]]:
+def night(database: Database, db_url: str, cves: list[str], day: date) -> tuple[int, dict[str, list[CheckResult]]]:
+    """Crawl the confirmed sites of cves as a night's run; return its id and each site's results."""
     registry = [m for m in working_registry(db_url) if m.cve_inegi in cves]
     assert all(m.sitio_estado == "confirmado" for m in registry)
     summary = run_and_store(DatabaseRunStore(database), registry, CFG, day, "crawl")
-    return {
-        i.cve_inegi: [r for r in i.results if r.source == "sitio"]
-        for i in repository.run_results(database, summary.run_id)
-    } | {"_run": summary.run_id}  # type: ignore[dict-item]
+    read = repository.run_results(database, summary.run_id)
+    return summary.run_id, {item.cve_inegi: [r for r in item.results if r.source == "sitio"] for item in read}
 
 
 def operator_config(tmp_path: Path) -> Any:
@@ -84,18 +82,17 @@ def test_confirmed_sites_follow_the_farm_truth_and_a_casino_night_accuses_nobody
     database = open_database(db_url)
     try:
         confirm_all(database, net, cves)
-        first = night(database, db_url, cves, RUN_DATE)
+        _, first = night(database, db_url, cves, RUN_DATE)
         for cve in cves:
             got = {r.check_id: r.status for r in first[cve]}
             assert got == {k: v for k, v in net.world.ground_truth[cve].items() if k in got}, cve
         server.hijack(cves[0], "casino")
-        second = night(database, db_url, cves, RUN_DATE + timedelta(days=1))
+        run_id, second = night(database, db_url, cves, RUN_DATE + timedelta(days=1))
         lost = second[cves[0]]
         assert {r.status for r in lost} == {"indeterminado"} and {r.reason for r in lost} == {"identidad"}
         assert "secuestro" in (lost[0].detail or "") and "apuestas" in (lost[0].detail or ""), lost[0].detail
         assert all(r.reason != "identidad" for cve in cves[1:] for r in second[cve])
         alerts = operator_config(tmp_path)
-        run_id = second["_run"]  # type: ignore[call-overload]
         assert run_notices(database, alerts, run_id, []) == ["identidad"]
         assert run_notices(database, alerts, run_id, []) == []  # one notice, however often it is asked
     finally:
@@ -117,12 +114,12 @@ def test_a_domain_change_keeps_one_history(
         sites.confirm(
             database, cve, f"https://{new_host}/", "auditora", "cambio de administración", NOW + timedelta(days=1)
         )
-        after = night(database, db_url, [cve], RUN_DATE + timedelta(days=1))
+        run_id, after = night(database, db_url, [cve], RUN_DATE + timedelta(days=1))
         assert {r.check_id: r.status for r in after[cve]}["sitio.disponible"] == "cumple"
         periods = sites.site_history(database, cve)
         assert [p.valid_to is None for p in periods] == [False, True]
         entries = timeline(database, cve)
-        assert entries and {e.run_id for e in entries} <= {after["_run"], after["_run"] - 1}  # type: ignore[operator]
-        assert any(e.run_id == after["_run"] - 1 for e in entries)  # type: ignore[operator]
+        assert entries and {e.run_id for e in entries} <= {run_id, run_id - 1}
+        assert any(e.run_id == run_id - 1 for e in entries)
     finally:
         database.dispose()
