@@ -78,7 +78,7 @@ class IpomexFraction:
 
 @dataclass(frozen=True)
 class IpomexSite:
-    """How one municipality appears on the simulated IPOMEX (both generations share this shape)."""
+    """How one municipality appears on the simulated IPOMEX (every generation shares this shape)."""
 
     generation: str
     behaviour: str

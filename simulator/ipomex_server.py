@@ -1,4 +1,4 @@
-"""Routing of the simulated IPOMEX (both generations on one port) and the hang of timing-out municipalities."""
+"""Routing of the simulated IPOMEX (every generation on one port) and the hang of timing-out municipalities."""
 
 from __future__ import annotations
 

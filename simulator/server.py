@@ -72,7 +72,7 @@ def reserve_refusing_port(host: str, port: int) -> socket.socket:
 class FarmServer:
     """Context manager serving a World: `with FarmServer(world) as farm: farm.url_for("15106")`.
 
-    Besides one port per site, one more port serves the simulated IPOMEX (both generations): `farm.ipomex_base`.
+    Besides one port per site, one more port serves the simulated IPOMEX (every generation): `farm.ipomex_base`.
     With port_base, sites take port_base … port_base+N-1 and IPOMEX takes port_base+N. latency_model (default
     instant) makes every host take its drawn time per request, with its connection limit; latency adds a fixed delay.
     ipomex_hang_seconds is at true timescale: a real latency model divides it by its compression, like every wait.
