@@ -4,6 +4,7 @@ freshness that comes from the rows' own fecha de actualización; a polite farm c
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -116,8 +117,8 @@ def test_exports_are_read_by_their_headers_and_carry_each_row_dates(world: World
             assert isinstance(export, str)
             page = read_export(served(portal, export).body, "92", f.fraccion, page_url)
             assert page.state == "records" and page.rows_from == "excel"
-            assert sorted(r.fecha_actualizacion for r in page.records) == sorted(r.actualizacion for r in f.records)
-            assert sorted(r.fecha_validacion for r in page.records) == sorted(r.validacion for r in f.records)
+            assert [r.fecha_actualizacion for r in page.records] == [r.actualizacion for r in f.records]
+            assert [r.fecha_validacion for r in page.records] == [r.validacion for r in f.records]
             assert [r.documentos for r in page.records] == [len(r.documentos) for r in f.records]
             checked += 1
     assert checked > 50
@@ -136,7 +137,7 @@ def test_a_failing_fraction_export_is_unreadable_with_its_reason(world: World) -
 
 
 def workbook(
-    rows: list[tuple[object, ...]], header: tuple[str, ...] = (*HEADER, DOCUMENTS, *TRAILING), title: bool = False
+    rows: Sequence[tuple[object, ...]], header: tuple[str, ...] = (*HEADER, DOCUMENTS, *TRAILING), title: bool = False
 ) -> bytes:
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("Datos")
