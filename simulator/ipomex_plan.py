@@ -336,6 +336,8 @@ def build_ipomex(m: Municipality, seed: int, run_date: date, a: Assignment) -> I
         return IpomexSite(IPOMEX4, a.behaviour, nombre, None, a.ipo4_id, fractions, sitekey=sitekey(seed, m.cve_inegi))
     if a.generation == LEGACY:
         slug = KNOWN_LEGACY_SLUGS.get(m.cve_inegi) or legacy_slug(m.nombre)
+        if int(m.cve_inegi) > LAST_CVE:  # a synthetic clone: its truncated name would be its model's slug
+            slug += m.cve_inegi
         return IpomexSite(
             LEGACY, a.behaviour, nombre, fractions=fractions, legacy_id=slug, excel_date_cells=a.position % 2 == 1
         )

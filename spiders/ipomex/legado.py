@@ -4,8 +4,8 @@ Nothing here needs rendering: after the index (the entry page, opened in the bro
 it), each fraction page and each Excel export is fetched with the page's session through the same gate
 (`PoliteHost.get`). A fraction page that links its format's export shows only some rows and none of their dates, so
 the export is read *instead of* the page's pager: its rows carry their own fecha de actualización, which decides the
-fraction's freshness (`checks.ipomex_eval`). A page whose records table has a «Fecha de actualización» column is read
-as it is, with no export.
+fraction's freshness (`checks.ipomex_eval`). A page that links no export but whose records table has a «Fecha de
+actualización» column is read as it is.
 """
 
 from __future__ import annotations
@@ -57,13 +57,13 @@ def justification(page: Selector) -> str | None:
 def read_page(html: str, url: str, articulo: str, label: str) -> FractionPage | str:
     """A legacy fraction page as a FractionPage, or the address of the export that holds its rows."""
     page = Selector(text=html)
+    link = export_link(page, url)
+    if link is not None:
+        return link  # the export has every row; a table beside it may be one page of a pager
     table = next((t for t in page.css("table") if "actualizacion" in fold(" ".join(t.css("th ::text").getall()))), None)
     if table is not None:
         records = tuple(table_records(table))
         return FractionPage(articulo, label, url, "records" if records else "empty", records)
-    link = export_link(page, url)
-    if link is not None:
-        return link
     reason = justification(page)
     if reason is not None:
         return FractionPage(articulo, label, url, "no_aplica", justification=reason or None)
