@@ -110,7 +110,8 @@ class _Judge:
             return self.result("indeterminado", "not_listed", NOT_LISTED)
         if page.state == "error":
             cause = f" ({clip(page.error, 150)})" if page.error else ""
-            detail = f"No se pudo leer la página de esta fracción en el portal{cause}."
+            where = "su exportación a Excel" if page.rows_from == "excel" else "la página de esta fracción en el portal"
+            detail = f"No se pudo leer {where}{cause}."
             return self.result("indeterminado", "page_error", detail, "No se pudo leer la página")
         if page.state == "no_aplica":
             detail = collapse(page.justification or "") or NO_APLICA

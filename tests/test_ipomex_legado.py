@@ -133,7 +133,7 @@ def test_a_failing_fraction_export_is_unreadable_with_its_reason(world: World) -
         export = read_page(served(portal, page_url).body.decode(), page_url, "92", f.fraccion)
         assert isinstance(export, str)
         page = read_export(served(portal, export).body, "92", f.fraccion, page_url)
-        assert page.state == "error" and "no es un libro legible" in (page.error or "")
+        assert page.state == "error" and "no es un libro .xls legible" in (page.error or "")
 
 
 def workbook(
@@ -161,9 +161,9 @@ def workbook(
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        (b"", "no es un libro legible"),
-        (b"<html><body>Error 500</body></html>", "no es un libro legible"),
-        (workbook([])[:600], "no es un libro legible"),
+        (b"", "no es un libro .xls legible"),
+        (b"<html><body>Error 500</body></html>", "no es un libro .xls legible"),
+        (workbook([])[:600], "no es un libro .xls legible"),
         (workbook([]), "no trae filas"),
         (workbook([("2026", "", "", "", "", "")], header=HEADER), "no tiene la columna «Fecha de actualización»"),
     ],
@@ -173,6 +173,7 @@ def test_a_malformed_or_empty_workbook_is_an_error_with_its_reason(content: byte
     assert page.state == "error" and reason in (page.error or "")
     [result] = evaluate_capture(capture_of(page), load_obligations(), RUN_DATE)[:1]
     assert result.status == "indeterminado" and result.reason == "page_error" and reason in (result.detail or "")
+    assert (result.detail or "").startswith("No se pudo leer su exportación a Excel")
 
 
 def capture_of(*pages: FractionPage) -> IpomexCapture:

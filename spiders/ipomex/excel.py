@@ -7,6 +7,7 @@ never by position, and the header row may come after title rows (as in the natio
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
 import xlrd
@@ -63,9 +64,10 @@ def export_records(content: bytes) -> Iterator[FractionRecord]:
 def _sheet(content: bytes) -> tuple[xlrd.sheet.Sheet, int]:
     """The sheet "Datos" (else the first one) and the workbook's date mode."""
     try:
-        book = xlrd.open_workbook(file_contents=content, on_demand=False)
-    except Exception as exc:  # xlrd reports a broken file with many exception types; all mean "unreadable"
-        raise ExportError(f"la exportación a Excel no es un libro legible ({type(exc).__name__})") from None
+        # xlrd writes its warnings to stdout unless given a log file: they belong nowhere in the crawl's output.
+        book = xlrd.open_workbook(file_contents=content, logfile=io.StringIO())
+    except Exception:  # xlrd reports a broken file with many exception types; all mean "unreadable"
+        raise ExportError("la exportación a Excel no es un libro .xls legible") from None
     sheets = book.sheets()
     if not sheets:
         raise ExportError("la exportación a Excel no tiene hojas")
