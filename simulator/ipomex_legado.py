@@ -19,12 +19,13 @@ from datetime import date, datetime, time
 import xlwt
 
 from core.text import fold
-from simulator.ipomex_model import ERROR, NO_APLICA, IpomexFraction, IpomexRecord, IpomexSite
+from simulator.ipomex_model import ERROR, NO_APLICA, Documento, IpomexFraction, IpomexRecord, IpomexSite
 from simulator.model import Resource, esc
 from simulator.special import html
 
 INDEX_PREFIX = "/ipo/lgt/indice/"
 EXCEL_PREFIX = "/ipo/lgt/infoExcel/"
+ATTACH_PREFIX = "/ipo/archivos/downloadAttach/"
 XLS = "application/vnd.ms-excel"
 KNOWN_FORMATS = {"ipomex.92.i": "marcoJuridico"}
 FIELDS = ("Ejercicio", "Fecha de inicio del periodo que se informa", "Fecha de término del periodo que se informa")
@@ -97,7 +98,7 @@ def rows_table(f: IpomexFraction) -> str:
     head = "".join(f"<th>{esc(name)}</th>" for name in (*FIELDS, "Documentos"))
     rows = "\n".join(
         f"<tr><td>{r.ejercicio}</td><td>{r.inicio:%d/%m/%Y}</td><td>{r.termino:%d/%m/%Y}</td><td>"
-        + "".join(f'<a href="{esc(d.path)}">{esc(d.nombre)}</a>' for d in r.documentos)
+        + "".join(f'<a href="{esc(attachment(d))}">{esc(d.nombre)}</a>' for d in r.documentos)
         + "</td></tr>"
         for r in f.records[:SHOWN_ROWS]
     )
@@ -106,6 +107,11 @@ def rows_table(f: IpomexFraction) -> str:
         f'<table class="formato"><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>\n'
         f"<p>Registros 1 a {min(total, SHOWN_ROWS)} de {total}</p>"
     )
+
+
+def attachment(d: Documento) -> str:
+    """Where the legacy generation serves a record's file: /ipo/archivos/downloadAttach/<id>.web (seen in the wild)."""
+    return f"{ATTACH_PREFIX}{int(hashlib.sha256(d.path.encode()).hexdigest()[:8], 16)}.web"
 
 
 def moment(site: IpomexSite, record: IpomexRecord, day: date) -> datetime:
@@ -122,7 +128,7 @@ def workbook(site: IpomexSite, f: IpomexFraction, base: str) -> bytes:
         sheet.write(0, column, name)
     stamp = xlwt.easyxf(num_format_str="yyyy-mm-dd hh:mm:ss")
     for row, record in enumerate(f.records, start=1):
-        links = " ".join(base + d.path for d in record.documentos)
+        links = " ".join(base + attachment(d) for d in record.documentos)
         for column, value in enumerate(
             (str(record.ejercicio), f"{record.inicio:%d/%m/%Y}", f"{record.termino:%d/%m/%Y}", links)
         ):

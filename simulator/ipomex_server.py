@@ -118,7 +118,9 @@ class IpomexPortal:
         return ipomex3.shell_page(site, fraction) if kind == "shell" else ipomex3.data_json(site, fraction)
 
     def answer_legacy(self, path: str, base: str) -> Answer:
-        """Index, fraction pages and Excel exports of the legacy generation."""
+        """Index, fraction pages, Excel exports and attached files of the legacy generation."""
+        if path.startswith(ipomex_legado.ATTACH_PREFIX) and path.endswith(".web"):
+            return Resource(200, "application/pdf", tiny_pdf("Formato IPOMEX"))
         site = self.site_of(path)
         if site is None:
             return ipomex3.not_found_page()

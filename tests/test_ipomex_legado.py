@@ -3,6 +3,7 @@ freshness that comes from the rows' own fecha de actualización; a polite farm c
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Sequence
 from dataclasses import replace
@@ -21,15 +22,17 @@ from config.registry import Municipality
 from crawler.browser import browser_available
 from crawler.pipeline import run_and_store
 from crawler.settings import CrawlSettings
+from crawler.ssrf import SsrfPolicy
 from simulator import FarmServer, World, build_world
 from simulator.ipomex_legado import XLS
 from simulator.ipomex_model import COMPLETE, EMPTY, ERROR, LEGACY, NO_APLICA, STALE, IpomexSite
 from simulator.ipomex_server import IpomexPortal
 from simulator.model import Resource
-from spiders.ipomex.base import IpomexTarget, targets_for
+from spiders.ipomex.base import Budget, IpomexTarget, targets_for
 from spiders.ipomex.excel import read_export
 from spiders.ipomex.ipomex3 import index_links, known_links
-from spiders.ipomex.legado import read_page
+from spiders.ipomex.legado import IpomexLegadoAdapter, read_page
+from spiders.ipomex.polite import Answer
 from tests.test_pipeline import FakeStore
 
 RUN_DATE = date(2026, 11, 24)
@@ -234,6 +237,40 @@ def test_the_xls_is_a_real_biff_workbook_with_sheet_datos(world: World) -> None:
     assert body[:8] == bytes.fromhex("d0cf11e0a1b11ae1")  # OLE2 compound file, as BIFF8 .xls are
     sheet = xlrd.open_workbook(file_contents=body).sheet_by_name("Datos")
     assert tuple(sheet.row_values(0)[-4:]) == TRAILING and sheet.nrows == len(f.records) + 1
+
+
+class FakeHost:
+    """Answers the adapter's gets from a table of url → (status, body), recording what was asked."""
+
+    def __init__(self, answers: dict[str, tuple[int, bytes]]) -> None:
+        self.answers, self.asked = answers, list[str]()
+
+    async def get(self, page: object, url: str, budget: Budget) -> Answer:
+        self.asked.append(url)
+        status, body = self.answers.get(url, (404, b""))
+        return Answer(url, "fetch", status, body)
+
+
+def adapter(host: FakeHost) -> IpomexLegadoAdapter:
+    guard = SsrfPolicy.for_urls(["http://127.0.0.1:8000/"]).allows_async
+    return IpomexLegadoAdapter(load_obligations(), 4000, host, guard)  # type: ignore[arg-type]
+
+
+def test_an_export_on_a_private_address_is_never_fetched() -> None:
+    page_url = "http://127.0.0.1:8000/ipo/lgt/indice/x/art_92_i.web"
+    html = b'<p><a href="http://10.0.0.7/ipo/lgt/infoExcel/x/marcoJuridico/0/1.web">Exportar a Excel</a></p>'
+    host = FakeHost({page_url: (200, html)})
+    page = asyncio.run(adapter(host).fraction(None, "I", page_url, Budget(60)))
+    assert page.state == "error" and "bloqueado" in (page.error or "") and host.asked == [page_url]
+
+
+def test_an_export_the_server_refuses_is_an_error_and_a_page_is_fetched_once() -> None:
+    page_url = "http://127.0.0.1:8000/ipo/lgt/indice/x/art_92_i.web"
+    export = "http://127.0.0.1:8000/ipo/lgt/infoExcel/x/marcoJuridico/0/1.web"
+    host = FakeHost({page_url: (200, f'<a href="{export}">Excel</a>'.encode()), export: (500, b"")})
+    page = asyncio.run(adapter(host).fraction(None, "I", page_url, Budget(60)))
+    assert (page.state, page.error, page.rows_from) == ("error", "el servidor respondió con código 500", "excel")
+    assert host.asked == [page_url, export]
 
 
 @pytest.mark.slow

@@ -58,7 +58,7 @@ def export_records(content: bytes) -> Iterator[FractionRecord]:
         found += 1
         yield _record(cells, names, datemode)
     if not found:
-        raise ExportError("la exportación a Excel no trae filas")
+        raise ExportError("no trae filas")
 
 
 def _sheet(content: bytes) -> tuple[xlrd.sheet.Sheet, int]:
@@ -67,10 +67,10 @@ def _sheet(content: bytes) -> tuple[xlrd.sheet.Sheet, int]:
         # xlrd writes its warnings to stdout unless given a log file: they belong nowhere in the crawl's output.
         book = xlrd.open_workbook(file_contents=content, logfile=io.StringIO())
     except Exception:  # xlrd reports a broken file with many exception types; all mean "unreadable"
-        raise ExportError("la exportación a Excel no es un libro .xls legible") from None
+        raise ExportError("no es un libro .xls legible") from None
     sheets = book.sheets()
     if not sheets:
-        raise ExportError("la exportación a Excel no tiene hojas")
+        raise ExportError("no tiene hojas")
     chosen = next((s for s in sheets if fold(s.name).strip() == SHEET), sheets[0])
     return chosen, book.datemode
 
@@ -80,7 +80,7 @@ def _header_row(sheet: xlrd.sheet.Sheet) -> int:
     for row in range(min(sheet.nrows, HEADER_ROWS)):
         if any("actualizacion" in fold(str(value)) for value in sheet.row_values(row)):
             return row
-    raise ExportError("la exportación a Excel no tiene la columna «Fecha de actualización»")
+    raise ExportError("no tiene la columna «Fecha de actualización»")
 
 
 def _field(header: str) -> str | None:

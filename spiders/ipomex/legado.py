@@ -120,6 +120,8 @@ class IpomexLegadoAdapter:
     async def fraction(self, page: Any, label: str, url: str, budget: Budget) -> FractionPage:
         """One fraction: its page, and its export when the page links one."""
         articulo = self.obligations.articulo
+        if not await self.allowed(url):
+            return FractionPage(articulo, label, url, "error", error="destino bloqueado por seguridad")
         answer = await self.host.get(page, url, budget)
         problem = failed(answer, "la página de la fracción")
         if problem is not None:
@@ -128,12 +130,15 @@ class IpomexLegadoAdapter:
         found = read_page(html, url, articulo, label)
         if isinstance(found, FractionPage):
             return found
-        if self.guard is not None and not await self.guard(found):
-            return FractionPage(
-                articulo, label, url, "error", error="la exportación a Excel apunta a un destino bloqueado"
-            )
+        if not await self.allowed(found):
+            blocked = "apunta a un destino bloqueado por seguridad"
+            return FractionPage(articulo, label, url, "error", error=blocked, rows_from="excel")
         export = await self.host.get(page, found, budget)
-        problem = failed(export, "la exportación a Excel")
+        problem = failed(export, "el servidor")
         if problem is not None:
             return FractionPage(articulo, label, url, "error", error=problem, rows_from="excel")
         return read_export(export.body, articulo, label, url)
+
+    async def allowed(self, url: str) -> bool:
+        """Whether the crawl's SSRF policy lets it fetch url (links come from the portal's pages)."""
+        return self.guard is None or await self.guard(url)
