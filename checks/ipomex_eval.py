@@ -33,6 +33,11 @@ CAPTURE_FAILURES = {
 NOT_LISTED = "La fracción no aparece entre las que se leyeron del índice del municipio en el portal."
 NO_RECORDS = "Sin registros publicados: el portal no muestra información de esta fracción."
 NO_APLICA = "El portal indica que esta fracción no aplica al sujeto obligado."
+ROWS_FROM = {
+    "pagina": "en la página de la fracción",
+    "api": "en los datos del portal",
+    "excel": "en su exportación a Excel",
+}
 
 
 def evaluate_capture(capture: IpomexCapture, catalogue: ObligationCatalogue, run_date: date) -> list[CheckResult]:
@@ -105,7 +110,8 @@ class _Judge:
             return self.result("indeterminado", "not_listed", NOT_LISTED)
         if page.state == "error":
             cause = f" ({clip(page.error, 150)})" if page.error else ""
-            detail = f"No se pudo leer la página de esta fracción en el portal{cause}."
+            where = "su exportación a Excel" if page.rows_from == "excel" else "la página de esta fracción en el portal"
+            detail = f"No se pudo leer {where}{cause}."
             return self.result("indeterminado", "page_error", detail, "No se pudo leer la página")
         if page.state == "no_aplica":
             detail = collapse(page.justification or "") or NO_APLICA
@@ -124,4 +130,14 @@ class _Judge:
         verdict = assess_update(self.obligation.update, self.newest, run_date, self.catalogue.grace_days)
         reason = None if verdict.status == "cumple" else "stale"
         snippet = f"Última actualización {fmt(self.newest)} ({records})"
-        return self.result(verdict.status, reason, verdict.detail, snippet)
+        return self.result(verdict.status, reason, f"{verdict.detail} {self.rows_basis(page)}", snippet)
+
+    def rows_basis(self, page: FractionPage) -> str:
+        """Which dates the verdict rests on: the rows' own fechas de actualización, and where they were read."""
+        assert self.newest is not None
+        count = len(page.records)
+        undated = sum(1 for r in page.records if r.fecha_actualizacion is None)
+        rows = f"{count} fila{'s' if count != 1 else ''}, la más reciente del {fmt(self.newest)}"
+        if undated:
+            rows += f"; {undated} sin fecha de actualización legible"
+        return f"Según las fechas de actualización de sus filas ({rows}), {ROWS_FROM[page.rows_from]}."

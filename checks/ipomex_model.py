@@ -11,6 +11,8 @@ from checks.model import CheckResult
 # records: a records table was read; empty: the portal says nothing is published; no_aplica: the portal shows a
 # justified "no aplica"; error: that page or its data failed in this run.
 FractionState = Literal["records", "empty", "no_aplica", "error"]
+# Where a fraction's rows were read: the fraction's page, the portal's data API, or its Excel export.
+RowsFrom = Literal["pagina", "api", "excel"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class FractionPage:
     records: tuple[FractionRecord, ...] = ()
     justification: str | None = None
     error: str | None = None
+    rows_from: RowsFrom = "pagina"
 
 
 @dataclass

@@ -22,8 +22,9 @@ SITE_FIXED_SECONDS = 180.0
 IPOMEX_FIXED_SECONDS = 120.0
 # What a linked PDF is assumed to weigh when its download time is planned.
 DOCUMENT_BYTES = 500_000
-# IPOMEX 3 is the costlier generation: per fraction its page and the data its script loads; per portal the index
-# (the script and style sheet are fetched once per pass, PoliteHost keeps them).
+# IPOMEX 3 and the legacy generation are the costlier ones: per fraction its page and its data (the JSON its script
+# loads, or the Excel export it links); per portal the index (scripts and style sheets are fetched once per pass,
+# PoliteHost keeps them).
 IPOMEX_REQUESTS_PER_FRACTION = 2
 IPOMEX_REQUESTS_PER_PORTAL = 1
 

@@ -93,11 +93,12 @@ def list_variants(args: argparse.Namespace) -> int:
 
 
 def ipomex_column(world: World, cve_inegi: str) -> str:
-    """How a municipality appears on IPOMEX: ipomex3:<ID>, ipomex4:<id> or -, with /behaviour when not normal."""
+    """How a municipality appears on IPOMEX: ipomex3:<ID>, ipomex_legado:<slug>, ipomex4:<id> or -, with /behaviour
+    when not normal."""
     portal = world.ipomex(cve_inegi)
     if portal.generation == "none":
         return "-"
-    where = f"ipomex3:{portal.ipo3_id}" if portal.generation == "ipomex3" else f"ipomex4:{portal.ipo4_id}"
+    where = f"ipomex4:{portal.ipo4_id}" if portal.generation == "ipomex4" else f"{portal.generation}:{portal.slug}"
     return where if portal.behaviour == "normal" else f"{where}/{portal.behaviour}"
 
 

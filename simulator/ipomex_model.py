@@ -10,7 +10,8 @@ from simulator.obligaciones import fraction_ids
 
 NO_APLICA = "no_aplica"
 # Generation of the portal a municipality publishes on; "none": the registry knows no IPOMEX address for it.
-IPOMEX3, IPOMEX4, NO_IPOMEX = "ipomex3", "ipomex4", "none"
+# ipomex_legado: the legacy generation (/ipo/lgt/indice/<slug>.web) some municipalities still link.
+IPOMEX3, IPOMEX4, LEGACY, NO_IPOMEX = "ipomex3", "ipomex4", "ipomex_legado", "none"
 # Behaviour of the portal for that municipality.
 NORMAL, CAPTCHA, TIMEOUT, MISSING_FRACTIONS = "normal", "captcha", "timeout", "missing_fractions"
 UNREADABLE = frozenset({CAPTCHA, TIMEOUT, NO_IPOMEX})
@@ -77,7 +78,7 @@ class IpomexFraction:
 
 @dataclass(frozen=True)
 class IpomexSite:
-    """How one municipality appears on the simulated IPOMEX (both generations share this shape)."""
+    """How one municipality appears on the simulated IPOMEX (every generation shares this shape)."""
 
     generation: str
     behaviour: str
@@ -88,6 +89,13 @@ class IpomexSite:
     columns: tuple[str, ...] = COLUMNS  # IPOMEX 3 column order
     data_on_div: bool = False  # IPOMEX 3 shell: data-fuente on #registros instead of on the <script>
     sitekey: str = ""
+    legacy_id: str | None = None  # legacy index slug, e.g. "lapaz" or "tlalnepantla"
+    excel_date_cells: bool = False  # legacy Excel export: dates as Excel date cells instead of text
+
+    @property
+    def slug(self) -> str | None:
+        """The index id of the generation it publishes on (IPOMEX 3 or legacy), None on IPOMEX 4."""
+        return self.legacy_id if self.generation == LEGACY else self.ipo3_id
 
     def fraction(self, fraction_id: str) -> IpomexFraction:
         """A fraction by its check id."""

@@ -20,6 +20,7 @@ from simulator.ipomex_model import (
     ERROR,
     IPOMEX3,
     IPOMEX4,
+    LEGACY,
     MISSING_FRACTIONS,
     NO_APLICA,
     NO_IPOMEX,
@@ -37,6 +38,10 @@ from simulator.ipomex_model import (
 from simulator.obligaciones import Fraccion, catalogue
 
 NO_IPOMEX_COUNT, IPOMEX3_COUNT = 3, 20
+# Legacy-generation municipalities: the slugs seen in the wild (../shared/data: sitios_candidatos.csv and the
+# README's IPOMEX facts), plus LEGACY_SEEDED claves taken from the end of the seeded order.
+KNOWN_LEGACY_SLUGS = {"15070": "lapaz", "15104": "tlalnepantla"}
+LEGACY_SEEDED = 2
 # Behaviours by position in each generation's seeded order; the rest are normal.
 IPOMEX3_BEHAVIOURS = (CAPTCHA, CAPTCHA, TIMEOUT, MISSING_FRACTIONS, MISSING_FRACTIONS)
 IPOMEX4_BEHAVIOURS = (
@@ -133,7 +138,18 @@ def hash_order(seed: int, salt: str) -> list[str]:
 
 
 def assign_ipomex(seed: int) -> dict[str, Assignment]:
-    """Generation and behaviour of every clave: 3 without IPOMEX, 20 on IPOMEX 3, the rest on IPOMEX 4."""
+    """Generation and behaviour of every clave: 3 without IPOMEX, 20 on IPOMEX 3, a few on the legacy generation,
+    the rest on IPOMEX 4."""
+    result = _assign_current(seed)
+    seeded = [c for c in reversed(hash_order(seed, "ipomex")) if c not in KNOWN_LEGACY_SLUGS][:LEGACY_SEEDED]
+    for position, cve in enumerate([*KNOWN_LEGACY_SLUGS, *seeded]):
+        result[cve] = replace(result[cve], generation=LEGACY, behaviour=NORMAL, position=position)
+    return result
+
+
+def _assign_current(seed: int) -> dict[str, Assignment]:
+    """Generation and behaviour of every clave on the current generations: 3 without IPOMEX, 20 on IPOMEX 3, the
+    rest on IPOMEX 4."""
     order = hash_order(seed, "ipomex")
     claves = [str(c) for c in range(FIRST_CVE, LAST_CVE + 1)]
     ids = dict(
@@ -174,6 +190,14 @@ def ipo3_id(nombre: str, case: str) -> str:
         return "".join(w.capitalize() for w in words)
     joined = "".join(words)
     return joined.upper() if case == "upper" else joined
+
+
+def legacy_slug(nombre: str) -> str:
+    """A legacy slug as the real ones look: the name up to its first "de", without spaces or accents
+    ("Tlalnepantla de Baz" → "tlalnepantla"); the adapters never derive it, they take it from the registry."""
+    words = re.sub(r"[^a-z0-9 ]", "", fold(nombre)).split()
+    head = words[: words.index("de")] if "de" in words[1:] else words
+    return "".join(head)
 
 
 def link_label(f: Fraccion, style: str) -> str:
@@ -274,7 +298,7 @@ def build_fractions(
     missing = (
         set(rng.sample([f.id for f in fracciones], rng.randint(2, 5))) if a.behaviour == MISSING_FRACTIONS else set()
     )
-    irregular = a.generation == IPOMEX3 and a.position in IRREGULAR_SLUGS
+    irregular = a.generation in (IPOMEX3, LEGACY) and a.position in IRREGULAR_SLUGS
     style = LABEL_STYLES.get(a.position, "plain") if a.generation == IPOMEX3 else "plain"
     result = []
     for f in fracciones:
@@ -310,6 +334,13 @@ def build_ipomex(m: Municipality, seed: int, run_date: date, a: Assignment) -> I
         fractions = tuple(_oldest_first(f) for f in fractions)
     if a.generation == IPOMEX4:
         return IpomexSite(IPOMEX4, a.behaviour, nombre, None, a.ipo4_id, fractions, sitekey=sitekey(seed, m.cve_inegi))
+    if a.generation == LEGACY:
+        slug = KNOWN_LEGACY_SLUGS.get(m.cve_inegi) or legacy_slug(m.nombre)
+        if int(m.cve_inegi) > LAST_CVE:  # a synthetic clone: its truncated name would be its model's slug
+            slug += m.cve_inegi
+        return IpomexSite(
+            LEGACY, a.behaviour, nombre, fractions=fractions, legacy_id=slug, excel_date_cells=a.position % 2 == 1
+        )
     columns = COLUMNS
     if a.position in PERMUTED_COLUMNS:
         columns = tuple(rng.sample(COLUMNS, len(COLUMNS)))

@@ -1,4 +1,4 @@
-"""Routing of the simulated IPOMEX (both generations on one port) and the hang of timing-out municipalities."""
+"""Routing of the simulated IPOMEX (every generation on one port) and the hang of timing-out municipalities."""
 
 from __future__ import annotations
 
@@ -11,14 +11,17 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from simulator import ipomex3, ipomex4
-from simulator.ipomex_model import CAPTCHA, IPOMEX3, IPOMEX4, TIMEOUT, IpomexSite
+from simulator import ipomex3, ipomex4, ipomex_legado
+from simulator.ipomex_model import CAPTCHA, IPOMEX3, IPOMEX4, LEGACY, TIMEOUT, IpomexSite
 from simulator.model import Resource
 from simulator.special import html, redirect, tiny_pdf
 
 INDEX = re.compile(r"^/ipo3/lgt/indice/([^/]+)\.web$")
 SHELL = re.compile(r"^/ipo3/lgt/indice/([^/]+)/([^/]+)$")
 DATA = re.compile(r"^/ipo3/lgt/datos/([^/]+)/([^/]+)\.json$")
+LEGACY_INDEX = re.compile(r"^/ipo/lgt/indice/([^/]+)\.web$")
+LEGACY_PAGE = re.compile(r"^/ipo/lgt/indice/([^/]+)/([^/]+)$")
+EXCEL = re.compile(r"^/ipo/lgt/infoExcel/([^/]+)/([^/]+)/\d+/\d+\.web$")
 SUJETO = re.compile(r"^/ipomex/api/v1/sujetos/(\d+)(/obligaciones(?:/([^/]+)/registros)?)?$")
 CSS = Resource(
     200,
@@ -48,7 +51,7 @@ Answer = Resource | Hang
 
 def portal_key(site: IpomexSite) -> tuple[str | None, int | None]:
     """What tells one municipality's portal from another's on the shared host."""
-    return (site.ipo3_id.lower() if site.ipo3_id else None, site.ipo4_id)
+    return (site.slug.lower() if site.slug else None, site.ipo4_id)
 
 
 class IpomexPortal:
@@ -58,6 +61,7 @@ class IpomexPortal:
         chosen = list(sites)
         self.ipo3 = {s.ipo3_id.lower(): s for s in chosen if s.generation == IPOMEX3 and s.ipo3_id}
         self.ipo4 = {s.ipo4_id: s for s in chosen if s.generation == IPOMEX4 and s.ipo4_id is not None}
+        self.legacy = {s.legacy_id.lower(): s for s in chosen if s.generation == LEGACY and s.legacy_id}
 
     def answer(self, path: str, base: str) -> Answer:
         """The response for a path; base is "http://host:port" as the client addressed the portal."""
@@ -65,6 +69,8 @@ class IpomexPortal:
             return HOME
         if path.startswith("/ipo3/"):
             return self.answer_ipo3(path, base)
+        if path.startswith("/ipo/"):
+            return self.answer_legacy(path, base)
         if path == "/ipomex" or path.startswith("/ipomex/"):
             return self.answer_ipo4(path, base)
         if path.startswith("/recursos/ipo/files_ipo/") and path.endswith(".pdf"):
@@ -77,6 +83,10 @@ class IpomexPortal:
             match = pattern.match(path)
             if match:
                 return self.ipo3.get(match.group(1).lower())
+        for pattern in (LEGACY_INDEX, LEGACY_PAGE, EXCEL):
+            match = pattern.match(path)
+            if match:
+                return self.legacy.get(match.group(1).lower())
         match = SUJETO.match(path)
         return self.ipo4.get(int(match.group(1))) if match else None
 
@@ -106,6 +116,24 @@ class IpomexPortal:
         if fraction is None:
             return ipomex3.not_found_page()
         return ipomex3.shell_page(site, fraction) if kind == "shell" else ipomex3.data_json(site, fraction)
+
+    def answer_legacy(self, path: str, base: str) -> Answer:
+        """Index, fraction pages, Excel exports and attached files of the legacy generation."""
+        if path.startswith(ipomex_legado.ATTACH_PREFIX) and path.endswith(".web"):
+            return Resource(200, "application/pdf", tiny_pdf("Formato IPOMEX"))
+        site = self.site_of(path)
+        if site is None:
+            return ipomex3.not_found_page()
+        if site.behaviour == TIMEOUT:
+            return HANG
+        if LEGACY_INDEX.match(path):
+            return ipomex_legado.index_page(site)
+        if match := EXCEL.match(path):
+            fraction = ipomex_legado.fraction_by_formato(site, match.group(2))
+            return ipomex3.not_found_page() if fraction is None else ipomex_legado.export(site, fraction, base)
+        name = path.rsplit("/", 1)[1]
+        fraction = next((f for f in site.fractions if f.listed and f.slug == name), None)
+        return ipomex3.not_found_page() if fraction is None else ipomex_legado.fraction_page(site, fraction, base)
 
     def answer_ipo4(self, path: str, base: str) -> Answer:
         """SPA shell, its script and the JSON API of IPOMEX 4."""

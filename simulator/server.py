@@ -14,7 +14,7 @@ from aiohttp import web
 
 from config.latency import IPOMEX_HOST, LatencyModel
 from config.registry import Municipality
-from simulator.ipomex_model import IPOMEX3, IPOMEX4
+from simulator.ipomex_model import IPOMEX3, IPOMEX4, LEGACY
 from simulator.ipomex_server import IpomexServer, portal_key
 from simulator.latency_gate import LatencyGate
 from simulator.model import DOWN, Resource, SimSite
@@ -72,7 +72,7 @@ def reserve_refusing_port(host: str, port: int) -> socket.socket:
 class FarmServer:
     """Context manager serving a World: `with FarmServer(world) as farm: farm.url_for("15106")`.
 
-    Besides one port per site, one more port serves the simulated IPOMEX (both generations): `farm.ipomex_base`.
+    Besides one port per site, one more port serves the simulated IPOMEX (every generation): `farm.ipomex_base`.
     With port_base, sites take port_base … port_base+N-1 and IPOMEX takes port_base+N. latency_model (default
     instant) makes every host take its drawn time per request, with its connection limit; latency adds a fixed delay.
     ipomex_hang_seconds is at true timescale: a real latency model divides it by its compression, like every wait.
@@ -161,13 +161,15 @@ class FarmServer:
         done.wait(STOP_TIMEOUT)
 
     def ipomex_url_for(self, cve_inegi: str) -> str | None:
-        """Absolute IPOMEX 3 index URL of a municipality published there, else None."""
+        """Absolute index URL of a municipality published on IPOMEX 3 or on the legacy generation, else None."""
         site = self.world.ipomex(cve_inegi)
+        if site.generation == LEGACY:
+            return f"{self.ipomex_base}/ipo/lgt/indice/{site.legacy_id}.web"
         return f"{self.ipomex_base}/ipo3/lgt/indice/{site.ipo3_id}.web" if site.generation == IPOMEX3 else None
 
     def registry(self) -> list[Municipality]:
         """The world's registry rows pointing at the simulated sites and at the simulated IPOMEX: ipomex_url
-        (IPOMEX 3 index) or ipomex4_id, or neither for municipalities without IPOMEX."""
+        (IPOMEX 3 or legacy index) or ipomex4_id, or neither for municipalities without IPOMEX."""
         rows = []
         for m in self.world.municipalities:
             portal = self.world.ipomex(m.cve_inegi)

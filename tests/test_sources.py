@@ -71,7 +71,7 @@ def server() -> Iterator[str]:
 def test_the_registry_loads_the_site_and_ipomex_by_name() -> None:
     assert SOURCES == ("spiders.sitio", "spiders.ipomex")
     names = {module: source.names for module, source in load_sources().items()}
-    assert names == {"spiders.sitio": {"sitio"}, "spiders.ipomex": {"ipomex", "ipomex3", "ipomex4"}}
+    assert names == {"spiders.sitio": {"sitio"}, "spiders.ipomex": {"ipomex", "ipomex3", "ipomex4", "ipomex_legado"}}
 
 
 def test_the_crawler_never_imports_spiders() -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -22,6 +23,7 @@ from core.text import fold
 FRACTION_LABEL = re.compile(r"\bfraccion\s+([ivxlc]+)(?:\s*[-_ ]\s*([a-z])\b)?")
 DATE_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+LEGACY_INDEX = "/ipo/lgt/indice/"
 
 
 @dataclass(frozen=True)
@@ -30,14 +32,20 @@ class IpomexTarget:
 
     cve_inegi: str | None
     nombre: str | None
-    source: str  # ipomex3 | ipomex4
+    source: str  # ipomex3 | ipomex4 | ipomex_legado
     url: str
     # This portal's results in the last run that read it (what the adapter may carry forward), if any.
     prior: PriorRead | None = field(default=None, compare=False, repr=False)
 
 
+def index_generation(url: str) -> str:
+    """The generation of an IPOMEX index address, told by its path: the legacy /ipo/lgt/indice/ or IPOMEX 3."""
+    return "ipomex_legado" if LEGACY_INDEX in urlsplit(url).path else "ipomex3"
+
+
 def targets_for(municipalities: Sequence[Municipality], ipomex4_base: str) -> list[IpomexTarget | Municipality]:
-    """IPOMEX 4 when the registry knows the municipality's id (the current portal), else its IPOMEX 3 index.
+    """IPOMEX 4 when the registry knows the municipality's id (the current portal), else the index address it has
+    (IPOMEX 3 or legacy, told by the address's path).
 
     Municipalities with neither are returned as they are: their fractions cannot be read (no guessing of URLs).
     """
@@ -47,7 +55,7 @@ def targets_for(municipalities: Sequence[Municipality], ipomex4_base: str) -> li
             url = f"{ipomex4_base.rstrip('/')}/#/obligaciones/{m.ipomex4_id}"
             result.append(IpomexTarget(m.cve_inegi, m.nombre, "ipomex4", url))
         elif m.ipomex_url:
-            result.append(IpomexTarget(m.cve_inegi, m.nombre, "ipomex3", m.ipomex_url))
+            result.append(IpomexTarget(m.cve_inegi, m.nombre, index_generation(m.ipomex_url), m.ipomex_url))
         else:
             result.append(m)
     return result

@@ -51,12 +51,26 @@ def is_captcha(html: str) -> bool:
 
 
 def index_links(response: Response) -> Iterator[tuple[str, str]]:
-    """Yield (fraction label, absolute URL) for every fraction link of an index, in page order."""
+    """Yield (fraction label, absolute URL) for every fraction link of an index, in page order; a link whose text
+    names no fraction ("Consultar", "Ver") takes the label of its table row or list item."""
     for anchor in response.css("a[href]"):
         label = fraction_label(" ".join(anchor.css("::text").getall()))
+        if label is None:
+            row = anchor.xpath("ancestor::tr[1] | ancestor::li[1]")
+            label = fraction_label(" ".join(row[-1].css("::text").getall())) if row else None
         href = anchor.attrib.get("href", "")
         if label and href and not href.startswith(("#", "javascript:")):
             yield label, response.urljoin(href)
+
+
+def known_links(obligations: ObligationCatalogue, links: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """Links of the catalogue's fractions, first link of each only."""
+    seen: set[str] = set()
+    for label, url in links:
+        obligation = obligations.by_label(obligations.articulo, label)
+        if obligation is not None and obligation.id not in seen:
+            seen.add(obligation.id)
+            yield label, url
 
 
 class Ipomex3Adapter:
@@ -90,21 +104,12 @@ class Ipomex3Adapter:
         if gate is not None:
             capture.failure, capture.failure_detail = gate, GATES[gate]
             return
-        links = list(self._known(index_links(response)))
+        links = list(known_links(self.obligations, index_links(response)))
         if not links:
             capture.failure, capture.failure_detail = "no_fractions", "el índice no enlaza fracciones"
         async for fraction in read_fractions(page, links, self.obligations.articulo, budget.cap_ms(self.timeout_ms)):
             capture.fractions.append(fraction)
             capture.browser_pages += 1
-
-    def _known(self, links: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
-        """Links of the catalogue's fractions, first link of each only."""
-        seen: set[str] = set()
-        for label, url in links:
-            obligation = self.obligations.by_label(self.obligations.articulo, label)
-            if obligation is not None and obligation.id not in seen:
-                seen.add(obligation.id)
-                yield label, url
 
 
 async def read_fractions(
@@ -132,17 +137,20 @@ def read_fraction(html: str, url: str, articulo: str, label: str) -> FractionPag
         return FractionPage(articulo, label, url, "no_aplica", justification=justification or None)
     table = page.css("table.registros")
     if table:
-        records = tuple(_records(table[0]))
+        records = tuple(table_records(table[0]))
         return FractionPage(articulo, label, url, "records" if records else "empty", records)
     if page.css(".sin-registros"):
         return FractionPage(articulo, label, url, "empty")
     return FractionPage(articulo, label, url, "error", error="la página no mostró registros ni avisos")
 
 
-def _records(table: Selector) -> Iterator[FractionRecord]:
-    headers = [fold(" ".join(th.css("::text").getall())) for th in table.css("thead th")]
+def table_records(table: Selector) -> Iterator[FractionRecord]:
+    """The rows of a records table, each cell named by its column's header text."""
+    # The first row of header cells, then every row of data cells (with or without thead and tbody).
+    header_row = table.xpath(".//tr[th][1]")
+    headers = [fold(" ".join(th.css("::text").getall())) for th in header_row.xpath("./th")]
     names = [next((name for key, name in COLUMNS if key in header), None) for header in headers]
-    for row in table.css("tbody tr"):
+    for row in table.xpath(".//tr[td]"):
         cells = row.css("td")
         if len(cells) != len(names):
             continue

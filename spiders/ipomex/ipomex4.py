@@ -212,7 +212,7 @@ def _fraction(item: dict[str, Any], list_url: str, records: dict[str, Any], spa_
     if answer.get("status") != 200 or not isinstance(body, dict):
         return FractionPage(articulo, label, url, "error", error=f"la API respondió {answer.get('status')}")
     rows = tuple(_record(row) for row in body.get("registros", []))
-    return FractionPage(articulo, label, url, "records" if rows else "empty", rows)
+    return FractionPage(articulo, label, url, "records" if rows else "empty", rows, rows_from="api")
 
 
 def _record(row: dict[str, Any]) -> Any:

@@ -179,6 +179,28 @@ class PoliteHost:
             await _quietly(response.dispose())
         return Answer(request.url, request.resource_type, response.status, body)
 
+    async def get(self, page: Any, url: str, budget: Budget, max_bytes: int = 20_000_000) -> Answer:
+        """GET url with the page's session (cookies, user agent) within a slot: for pages and files an adapter reads
+        without rendering them (server-rendered pages, Excel exports). Status 0: the request failed."""
+        async with self.slots:
+            self.requests += 1
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+            try:
+                timeout = budget.cap_ms(self.timeout_ms)
+                response = await page.context.request.get(url, timeout=timeout, max_redirects=MAX_REDIRECTS)
+                try:
+                    body = await response.body()
+                finally:
+                    await _quietly(response.dispose())
+            except PlaywrightError:
+                return Answer(url, "fetch", 0)
+            finally:
+                self.in_flight -= 1
+        if len(body) > max_bytes:
+            return Answer(url, "fetch", 0)
+        return Answer(url, "fetch", response.status, body)
+
     def _keep(self, request: Any, status: int, headers: dict[str, str], body: bytes) -> None:
         """Store a successful script or style sheet for the rest of the pass (bounded)."""
         if request.resource_type not in STATIC or status != 200 or len(body) > MAX_STATIC_BYTES:

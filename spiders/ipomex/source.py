@@ -24,7 +24,7 @@ class IpomexSource:
     """The state transparency portal, read through the run's browser by IpomexSpider and one adapter per generation."""
 
     # Reports carry their portal generation; "ipomex" is a municipality with no known IPOMEX address.
-    names = frozenset({"ipomex", "ipomex3", "ipomex4"})
+    names = frozenset({"ipomex", "ipomex3", "ipomex4", "ipomex_legado"})
     label = "portales"
     browser = True
 

@@ -20,6 +20,7 @@ from crawler.ssrf import SsrfPolicy
 from spiders.ipomex.base import OUT_OF_TIME, OUT_OF_TIME_DETAIL, Budget, IpomexTarget, Sink, SourceAdapter, new_capture
 from spiders.ipomex.ipomex3 import Ipomex3Adapter
 from spiders.ipomex.ipomex4 import Ipomex4Adapter
+from spiders.ipomex.legado import IpomexLegadoAdapter
 from spiders.ipomex.polite import PoliteHost
 
 
@@ -41,19 +42,21 @@ class IpomexSpider(scrapy.Spider):
         self.targets, self.sink = targets, sink
         timeout_ms = cfg.ipomex_timeout * 1000
         rule = CarryRule(obligations.grace_days, run_date, cfg.ipomex_reread_days)
+        # The one gate to the state's IPOMEX server for the whole pass: every page's every request goes through it.
+        self.host = PoliteHost(cfg.ipomex_concurrency, timeout_ms)
+        # The portals' own origins (the simulated IPOMEX is on 127.0.0.1) and nothing else internal.
+        self.ssrf_policy = SsrfPolicy.for_urls([t.url for t in targets], cfg.allow_private_networks)
+        guard = None if cfg.allow_private_networks else self.ssrf_policy.allows_async
         adapters: list[SourceAdapter] = [
             Ipomex3Adapter(obligations, timeout_ms),
             Ipomex4Adapter(timeout_ms, rule, obligations, cfg.ipomex_concurrency),
+            IpomexLegadoAdapter(obligations, timeout_ms, self.host, guard),
         ]
         self.adapters = {adapter.source: adapter for adapter in adapters}
         self.pending: dict[str, IpomexCapture] = {t.url: new_capture(t) for t in targets}
         budget = ipomex_portal_budget(cfg)
         self.budgets = {t.url: Budget(budget) for t in targets}
         self.timeout_ms = timeout_ms
-        # The one gate to the state's IPOMEX server for the whole pass: every page's every request goes through it.
-        self.host = PoliteHost(cfg.ipomex_concurrency, timeout_ms)
-        # The portals' own origins (the simulated IPOMEX is on 127.0.0.1) and nothing else internal.
-        self.ssrf_policy = SsrfPolicy.for_urls([t.url for t in targets], cfg.allow_private_networks)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """One entry request per target; its budget starts when its browser page opens."""

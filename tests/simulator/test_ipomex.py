@@ -45,7 +45,8 @@ def test_generations_and_behaviours_are_fixed(world: World) -> None:
     for cve, key in world.ipomex_behaviours().items():
         found.setdefault(key, set()).add(cve)
     assert {k: v for k, v in found.items() if k[1] != "normal"} == EXPECTED
-    assert len(found[("ipomex3", "normal")]) == 15 and len(found[("ipomex4", "normal")]) == 94
+    assert len(found[("ipomex3", "normal")]) == 15 and len(found[("ipomex4", "normal")]) == 90
+    assert found[("ipomex_legado", "normal")] == {"15021", "15070", "15104", "15121"}
 
 
 def test_registry_points_at_the_simulated_ipomex(world: World, farm: FarmServer) -> None:
@@ -56,12 +57,15 @@ def test_registry_points_at_the_simulated_ipomex(world: World, farm: FarmServer)
         if portal.generation == "ipomex3":
             assert row.ipomex_url == f"{farm.ipomex_base}/ipo3/lgt/indice/{portal.ipo3_id}.web"
             assert row.ipomex4_id is None
+        elif portal.generation == "ipomex_legado":
+            assert row.ipomex_url == f"{farm.ipomex_base}/ipo/lgt/indice/{portal.legacy_id}.web"
+            assert row.ipomex4_id is None
         elif portal.generation == "ipomex4":
             assert row.ipomex_url is None and row.ipomex4_id == portal.ipo4_id
         else:
             assert row.ipomex_url is None and row.ipomex4_id is None
     ids = [m.ipomex4_id for m in rows.values() if m.ipomex4_id is not None]
-    assert len(ids) == len(set(ids)) == 102
+    assert len(ids) == len(set(ids)) == 98
     assert {p.ipo3_id for _, p in portals(world, "ipomex3", *READABLE, "captcha", "timeout")} >= {
         "ELORO",
         "APAXCO",
@@ -165,7 +169,7 @@ def test_ipomex4_api_matches_the_truth(world: World, farm: FarmServer) -> None:
     api = f"{farm.ipomex_base}/ipomex/api/v1/sujetos"
     chosen = portals(world, "ipomex4", *READABLE)
     listing = json.loads(httpx.get(api, timeout=10).content)["sujetos"]
-    assert len(listing) == 102 and all(set(s) == {"id", "nombre"} for s in listing)
+    assert len(listing) == 98 and all(set(s) == {"id", "nombre"} for s in listing)
     lists = fetch_all(f"{api}/{p.ipo4_id}/obligaciones" for _, p in chosen)
     records: dict[str, tuple[str, str, bool]] = {}
     for cve, portal in chosen:

@@ -168,7 +168,12 @@ def test_ground_truth_file(world: World, tmp_path: Path) -> None:
         "generation": world.ipomex("15001").generation,
         "behaviour": world.ipomex("15001").behaviour,
     }
-    assert {s["ipomex"]["generation"] for s in document["sites"].values()} == {"ipomex3", "ipomex4", "none"}
+    assert {s["ipomex"]["generation"] for s in document["sites"].values()} == {
+        "ipomex3",
+        "ipomex4",
+        "ipomex_legado",
+        "none",
+    }
     assert document["sites"]["15063"]["behaviour"] == "down"
 
 
