@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -105,6 +107,9 @@ def proved_json(p: Proved) -> dict[str, Any]:
 
 
 def _print(outcome: DiscoveryOutcome, chosen: list[Municipality], fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.csv:
+        _print_csv(outcome, chosen)
+        return
     if fmt is OutputFormat.json:
         print_json(
             [
@@ -147,6 +152,20 @@ def _print(outcome: DiscoveryOutcome, chosen: list[Municipality], fmt: OutputFor
     )
     for failure in outcome.mined_failures:
         err.print(f"[yellow]No se pudo leer la página oficial[/] {failure}")
+
+
+def _print_csv(outcome: DiscoveryOutcome, chosen: list[Municipality]) -> None:
+    """One row per proved candidate, best first within each municipality; evidence joined by « | »."""
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(
+        ["clave", "municipio", "url", "url_final", "veredicto", "puntaje", "presencia", "origen", "evidencias"]
+    )
+    for m in chosen:
+        for p in outcome.ranked.get(m.cve_inegi, []):
+            row = proved_json(p)
+            evidence = " | ".join(row["evidencias"])
+            fields = [row[k] for k in ("url", "url_final", "veredicto", "puntaje", "presencia", "origen")]
+            writer.writerow([m.cve_inegi, m.nombre, *fields, evidence])
 
 
 def print_confusion(agreement: Agreement) -> None:
