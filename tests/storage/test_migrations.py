@@ -23,7 +23,7 @@ TABLES_0006 = {"run_scores", "scored_runs"}
 TABLES_0007 = {"unread_stages", "carried_stages"}
 TABLES_0008 = {"discovery_runs", "site_candidates", "site_decisions", "official_sites", "crosswalk_facts"}
 TABLES = (TABLES_0002 - {"pages"}) | TABLES_0003 | TABLES_0004 | TABLES_0006 | TABLES_0007 | TABLES_0008
-HEAD = "0008"
+HEAD = "0009"
 
 
 def _tables(url: str) -> set[str]:
