@@ -82,7 +82,7 @@ def test_only_the_missed_pairs_are_crawled_and_the_night_completes(monkeypatch: 
     assert summary.status == "complete" and store.finished == ("complete", None) and store.unread == []
     assert (summary.run_id, summary.resumed_run_id, summary.carried) == (8, 5, {"sitio": 2, "ipomex": 1})
     assert store.resumed is not None and store.resumed[0] == 5 and store.resumed[1]["reanuda"] == 5
-    assert store.resumed[2] == {"sitio": {"sitio"}, "ipomex": {"ipomex", "ipomex3", "ipomex4"}}
+    assert store.resumed[2] == {"sitio": {"sitio"}, "ipomex": {"ipomex", "ipomex3", "ipomex4", "ipomex_legado"}}
     assert [s.cve_inegi for s in store.sites] == [towns[1].cve_inegi]
 
 
