@@ -23,6 +23,7 @@ from storage.db import Database, open_database
 from storage.history import timeline
 from storage.runstore import DatabaseRunStore
 from vigia.discovery_store import working_registry
+from vigia.nightly import rediscover
 
 pytestmark = pytest.mark.slow
 RUN_DATE = date(2026, 11, 24)
@@ -95,6 +96,9 @@ def test_confirmed_sites_follow_the_farm_truth_and_a_casino_night_accuses_nobody
         alerts = operator_config(tmp_path)
         assert run_notices(database, alerts, run_id, []) == ["identidad"]
         assert run_notices(database, alerts, run_id, []) == []  # one notice, however often it is asked
+        registry = working_registry(db_url)
+        assert rediscover(database, db_url, run_id, registry, CFG, RUN_DATE) == [cves[0]]
+        assert sites.latest_candidates(database, cves[0])  # discovery looked for where the site went
     finally:
         database.dispose()
 

@@ -111,9 +111,10 @@ def test_special_behaviours_are_fixed_and_follow_the_rules(world: World) -> None
     for cve, behaviour in EXPECTED_SPECIALS.items():
         truth = {c: world.ground_truth[cve][c] for c in CHECK_IDS}  # the IPOMEX part does not depend on the site
         others = {v for k, v in truth.items() if k != "sitio.disponible"}
-        if behaviour in ("down", "http_503", "parked"):
+        if behaviour in ("down", "http_503"):
             assert truth["sitio.disponible"] == "no_cumple" and others == {"indeterminado"}
-        elif behaviour in ("maintenance", "robots_disallow", "redirect_loop"):
+        elif behaviour in ("maintenance", "robots_disallow", "redirect_loop", "parked"):
+            # A parked page at a confirmed address fails the identity watch: nothing is judged (identidad).
             assert set(truth.values()) == {"indeterminado"}
         else:
             assert truth["sitio.disponible"] == "cumple" and truth["sitio.https"] == "no_cumple"
