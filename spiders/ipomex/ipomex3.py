@@ -107,6 +107,12 @@ class Ipomex3Adapter:
         links = list(known_links(self.obligations, index_links(response)))
         if not links:
             capture.failure, capture.failure_detail = "no_fractions", "el índice no enlaza fracciones"
+        await self.read_fractions(page, links, capture, budget)
+
+    async def read_fractions(
+        self, page: Any, links: Sequence[tuple[str, str]], capture: IpomexCapture, budget: Budget
+    ) -> None:
+        """Render each linked fraction in the index's browser page."""
         async for fraction in read_fractions(page, links, self.obligations.articulo, budget.cap_ms(self.timeout_ms)):
             capture.fractions.append(fraction)
             capture.browser_pages += 1

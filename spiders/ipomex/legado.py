@@ -10,23 +10,20 @@ actualización» column is read as it is.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 from urllib.parse import urljoin
 
-import scrapy
 from parsel import Selector
-from scrapy.http import Response
 from w3lib.encoding import html_to_unicode
 
 from checks.ipomex_model import FractionPage, IpomexCapture
 from checks.obligations import ObligationCatalogue
 from checks.text import collapse
 from core.text import fold
-from spiders.ipomex.base import OUT_OF_TIME, OUT_OF_TIME_DETAIL, Budget, IpomexTarget
+from spiders.ipomex.base import Budget
 from spiders.ipomex.excel import read_export
-from spiders.ipomex.ipomex3 import GATES, gate_kind, index_links, known_links, table_records
+from spiders.ipomex.ipomex3 import Ipomex3Adapter, table_records
 from spiders.ipomex.polite import Answer, PoliteHost
 
 Guard = Callable[[str], Awaitable[bool]]
@@ -79,7 +76,7 @@ def failed(answer: Answer, what: str) -> str | None:
     return f"{what} respondió con código {answer.status}" if answer.status >= 400 else None
 
 
-class IpomexLegadoAdapter:
+class IpomexLegadoAdapter(Ipomex3Adapter):
     """Legacy IPOMEX: the index in the browser, then every fraction page and Excel export through the pass's gate."""
 
     source = "ipomex_legado"
@@ -87,33 +84,13 @@ class IpomexLegadoAdapter:
     def __init__(
         self, obligations: ObligationCatalogue, timeout_ms: float, host: PoliteHost, guard: Guard | None = None
     ) -> None:
-        self.obligations, self.timeout_ms, self.host, self.guard = obligations, timeout_ms, host, guard
+        super().__init__(obligations, timeout_ms)
+        self.host, self.guard = host, guard
 
-    def entry_request(self, target: IpomexTarget, budget: Budget) -> scrapy.Request:
-        """The index, kept open: its session fetches the fraction pages and exports."""
-        return scrapy.Request(
-            target.url, dont_filter=True, meta={"playwright": True, "playwright_include_page": True, "target": target}
-        )
-
-    async def read(self, response: Response, capture: IpomexCapture, budget: Budget) -> None:
-        """Fill capture from the index and its fractions (never built URLs: links are followed)."""
-        page = response.meta["playwright_page"]
-        try:
-            await asyncio.wait_for(self._read(page, response, capture, budget), budget.remaining())
-        except TimeoutError:
-            capture.failure, capture.failure_detail = OUT_OF_TIME, OUT_OF_TIME_DETAIL
-        finally:
-            await page.close()
-
-    async def _read(self, page: Any, response: Response, capture: IpomexCapture, budget: Budget) -> None:
-        capture.browser_pages += 1
-        gate = gate_kind(response.text)
-        if gate is not None:
-            capture.failure, capture.failure_detail = gate, GATES[gate]
-            return
-        links = list(known_links(self.obligations, index_links(response)))
-        if not links:
-            capture.failure, capture.failure_detail = "no_fractions", "el índice no enlaza fracciones"
+    async def read_fractions(
+        self, page: Any, links: Sequence[tuple[str, str]], capture: IpomexCapture, budget: Budget
+    ) -> None:
+        """Fetch each fraction page (and its export) with the index's session, through the pass's gate."""
         for label, url in links:
             capture.fractions.append(await self.fraction(page, label, url, budget))
 
