@@ -20,10 +20,13 @@ from spiders.descubrir.agreement import Agreement, measure
 from storage.db import resolve_database_url
 from vigia.cli.common import DbOption, FormatOption, OutputFormat, err, handles_errors, out, print_json
 from vigia.cli.crawl import crawl_settings
-from vigia.cli.reports import MunicipioOption
 from vigia.discovery import DiscoveryOutcome, discovery_request, run_discovery
 from vigia.discovery_store import DatabaseDiscoveryStore, reference_candidates, working_registry
 
+TownOption = Annotated[
+    list[str] | None,
+    typer.Option("--municipio", "-m", help="Clave INEGI o nombre del municipio a buscar; puede repetirse (o --todos)."),
+]
 AllOption = Annotated[bool, typer.Option("--todos", help="Buscar el sitio de los 125 municipios.")]
 FromOption = Annotated[
     list[str] | None,
@@ -46,7 +49,7 @@ VERDICT_STYLE = {"probable": "green", "dudoso": "yellow", "descartado": "red"}
 
 @handles_errors
 def descubrir(
-    municipio: MunicipioOption = None,
+    municipio: TownOption = None,
     todos: AllOption = False,
     desde: FromOption = None,
     verdad: TruthOption = None,
