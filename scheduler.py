@@ -33,7 +33,7 @@ logger = logging.getLogger("vigia.scheduler")
 JOB_ID = "vigia-nightly"
 JOB_NAME = "Rastreo nocturno de Vigía"
 JOBS_TABLE = "apscheduler_jobs"
-# The lease is shared with `vigia crawl` and `vigia demo` (storage.crawl_lease); re-exported for callers.
+# The lease is shared with `vigia rastrear` and `vigia demo` (storage.crawl_lease); re-exported for callers.
 __all__ = ["DEFAULT_LEASE_MINUTES", "LEASE_NAME", "build_scheduler", "lease_holder", "nightly", "serve"]
 
 

@@ -79,7 +79,7 @@ def run_notices(db: Database, cfg: AlertsConfig, run_id: int, planned: Sequence[
         text = (
             f"La corrida {run_id} terminó parcial{': ' + run.error if run.error else ''}. No se derivan alertas de ella "
             "y lo que no se leyó no cuenta como cambio. Lo que faltó:\n\n" + "\n".join(missing) + "\n\n"
-            "Complete la corrida con «vigia crawl --reanudar» o espere la siguiente.\n"
+            "Complete la corrida con «vigia rastrear --reanudar» o espere la siguiente.\n"
         )
         if _queue(db, run_id, cfg.operador.correo, f"operador:parcial:{run_id}", subject, text):
             queued.append("parcial")

@@ -78,7 +78,7 @@ def bench_world(municipalities: int, pages_per_site: int = PAGES_PER_SITE) -> Wo
 
 
 def run_vigia(registry: list[Municipality], cfg: CrawlSettings, db_path: Path, probe: NetworkProbe) -> VigiaRun:
-    """The nightly site crawl into a fresh SQLite database, as `vigia crawl` does it (IPOMEX aside)."""
+    """The nightly site crawl into a fresh SQLite database, as `vigia rastrear` does it (IPOMEX aside)."""
     run = VigiaRun()
     store = TimedStore(open_database(f"sqlite:///{db_path}"))
 

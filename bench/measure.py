@@ -23,7 +23,7 @@ class Measurement:
     note: str = ""
 
     def to_json(self) -> dict[str, object]:
-        """The JSON object of `vigia bench --json`: name, value, unit, baseline, ratio, target, met."""
+        """The JSON object of `vigia medir --json`: name, value, unit, baseline, ratio, target, met."""
         data = asdict(self)
         data.pop("note")
         return data

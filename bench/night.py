@@ -1,10 +1,10 @@
 """The "noche real" benchmark: whole nights of production crawling on the simulated farm at real-world latency.
 
-    vigia bench --solo noche
+    vigia medir --solo noche
     python -m bench.night [--compresion 50] [--municipios 15106 15001 ...] [--noches 2] [--json noche.json]
 
 The full 125-municipality world answers with the real latency model (every wait divided by the compression), and
-the night runs exactly as `vigia crawl` and the nightly job run it (`crawler.pipeline.run_and_store`: sites, then
+the night runs exactly as `vigia rastrear` and the nightly job run it (`crawler.pipeline.run_and_store`: sites, then
 IPOMEX, every municipality) into a throwaway SQLite database, twice: the second night finds nothing changed, so
 what it reads again is what reducing requests across nights can save. The crawler's request timeouts are divided
 by the compression too (never below MIN_WAIT_SECONDS); its budgets and its CPU are not.

@@ -1,4 +1,4 @@
-"""The measured nightly run's own process: imports only what `vigia crawl` needs (not the simulator or psutil)."""
+"""The measured nightly run's own process: imports only what `vigia rastrear` needs (not the simulator or psutil)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Measure the site checks against auditor labels: serve each labelled site folder on 127.0.0.1, crawl them all
-with the code `vigia audit` uses, and compare every verdict with its label (checks.precision)."""
+with the code `vigia auditar` uses, and compare every verdict with its label (checks.precision)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from crawler.settings import CrawlSettings
 from spiders.sitio import crawl_sites
 from spiders.sitio.target import SiteTarget
 
-# The same page budget as `vigia audit` by default.
+# The same page budget as `vigia auditar` by default.
 MAX_PAGES = 60
 
 
@@ -46,7 +46,7 @@ def serve_directory(directory: Path) -> Iterator[str]:
 
 
 def audit_settings() -> CrawlSettings:
-    """Crawl settings as `vigia audit` uses them: the environment's, robots obeyed, 60 pages, a log file."""
+    """Crawl settings as `vigia auditar` uses them: the environment's, robots obeyed, 60 pages, a log file."""
     cfg = CrawlSettings.from_env()
     return replace(cfg, max_pages=MAX_PAGES, obey_robots=True, log_file=cfg.log_file or str(ensure_log_file()))
 

@@ -1,4 +1,4 @@
-"""The benchmark suite behind `vigia bench`: which benchmarks run, at which sizes, in which order."""
+"""The benchmark suite behind `vigia medir`: which benchmarks run, at which sizes, in which order."""
 
 from __future__ import annotations
 

@@ -221,7 +221,7 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr | None = Field(
         default=None,
-        description="clave de la cookie de sesión del tablero (`vigia serve`); fíjela para que las sesiones "
+        description="clave de la cookie de sesión del tablero (`vigia servir`); fíjela para que las sesiones "
         "sobrevivan a un reinicio",
         json_schema_extra=_doc("una al azar por arranque"),
     )

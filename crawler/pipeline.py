@@ -51,7 +51,7 @@ class RunSummary:
     browser: RenderStats | None = None
     # Each municipality's stage that was not read definitively (out of time, interrupted, never reported).
     unread: list[Unread] = field(default_factory=list)
-    # A resume (vigia crawl --reanudar): the partial run it completes and, per stage, the municipalities it carried.
+    # A resume (vigia rastrear --reanudar): the partial run it completes and, per stage, the municipalities it carried.
     resumed_run_id: int | None = None
     carried: dict[str, int] = field(default_factory=dict)
 

@@ -1,4 +1,4 @@
-"""`vigia crawl --reanudar`: complete a partial run in a new run that crawls only the pairs it did not read.
+"""`vigia rastrear --reanudar`: complete a partial run in a new run that crawls only the pairs it did not read.
 
 The new run records the run it resumes, carries forward (copies as its own, marked) every municipality × stage the
 partial run did read, crawls the pairs it missed, and closes complete when every pair is now read (partial, with

@@ -2,7 +2,7 @@
 
 A public municipal page must never make Vigía fetch loopback, private, link-local (cloud metadata), CGNAT or other
 non-global addresses, nor non-http(s) schemes. A crawl that itself starts on such an address (the simulated farm,
-`vigia audit http://127.0.0.1:8000/`) may keep fetching that same host and port, and nothing else private.
+`vigia auditar http://127.0.0.1:8000/`) may keep fetching that same host and port, and nothing else private.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The crawl lease shared by `vigia crawl`, `vigia demo` and the nightly job: one crawl per database at a time."""
+"""The crawl lease shared by `vigia rastrear`, `vigia demo` and the nightly job: one crawl per database at a time."""
 
 from __future__ import annotations
 

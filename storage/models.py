@@ -112,7 +112,7 @@ class RunRow(Base):
     pid: Mapped[int | None] = mapped_column(Integer)
     hostname: Mapped[str | None] = mapped_column(String(255))
     params: Mapped[str] = mapped_column(Text, default="{}")
-    # The partial run this run completes (vigia crawl --reanudar, revision 0007); None for a run of its own.
+    # The partial run this run completes (vigia rastrear --reanudar, revision 0007); None for a run of its own.
     resumes_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
 
 

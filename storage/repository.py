@@ -76,7 +76,7 @@ class RunSummary:
     pid: int | None
     hostname: str | None
     params: dict[str, object]
-    # The partial run this one completes (vigia crawl --reanudar).
+    # The partial run this one completes (vigia rastrear --reanudar).
     resumes_run_id: int | None = None
 
 

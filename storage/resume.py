@@ -1,4 +1,4 @@
-"""What a run did not read (unread_stages), and completing a partial run in a new one (`vigia crawl --reanudar`).
+"""What a run did not read (unread_stages), and completing a partial run in a new one (`vigia rastrear --reanudar`).
 
 The resuming run records which run it resumes (runs.resumes_run_id), copies as its own results what that run did
 read (marked in carried_stages with the run that read them) and crawls only the municipality × stage pairs it
@@ -129,7 +129,7 @@ def resumable_run(db: Database, run_id: int | None = None) -> ResumePlan:
         if not missed:
             raise ResumeError(
                 f"La corrida {run.id} no guardó la lista de lo que no leyó (se hizo con una versión anterior de "
-                "Vigía): no se puede reanudar. Ejecute «vigia crawl» para una corrida nueva."
+                "Vigía): no se puede reanudar. Ejecute «vigia rastrear» para una corrida nueva."
             )
         cves = sorted(_covered(conn, run.id) | {item.cve_inegi for item in missed})
         return ResumePlan(run.id, run.kind, _run_date(run.params), tuple(cves), missed)
@@ -167,7 +167,7 @@ def _refuse(session: Session, run: RunRow, opening: int | None = None) -> None:
     if newer is not None:
         raise ResumeError(
             f"La corrida {run.id} ya no es la más reciente: la corrida {newer} es posterior. Completar la {run.id} "
-            "mezclaría dos noches; ejecute «vigia crawl» o reanude la más reciente."
+            "mezclaría dos noches; ejecute «vigia rastrear» o reanude la más reciente."
         )
 
 

@@ -1,4 +1,4 @@
-"""`vigia audit` on the real municipal sites of ../shared/corpus agrees with the auditors' labels."""
+"""`vigia auditar` on the real municipal sites of ../shared/corpus agrees with the auditors' labels."""
 
 from __future__ import annotations
 

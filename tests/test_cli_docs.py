@@ -12,16 +12,18 @@ from typer.testing import CliRunner
 
 from crawler.settings import CrawlSettings
 from tests.conftest import REPO
-from vigia.cli import app
+from vigia.cli import ALIASES, app
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def walk(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
-    """Every (command path, click command) under the root, groups included."""
+    """Every visible (command path, click command) under the root, groups included; hidden English aliases are
+    checked apart."""
     found = [(path, command)] if path else []
     for name, sub in getattr(command, "commands", {}).items():
-        found += walk(sub, (*path, name))
+        if not getattr(sub, "hidden", False):
+            found += walk(sub, (*path, name))
     return found
 
 
@@ -62,3 +64,13 @@ def test_every_option_of_every_command_is_in_the_readme(path: tuple[str, ...], c
 @pytest.mark.parametrize("name", [f.name for f in fields(CrawlSettings)])
 def test_every_crawl_setting_is_documented(name: str) -> None:
     assert f"`VIGIA_{name.upper()}`" in README
+
+
+@pytest.mark.parametrize(("alias", "name"), sorted(ALIASES.items()))
+def test_every_english_alias_runs_its_spanish_command_and_is_documented(alias: str, name: str) -> None:
+    root = typer.main.get_command(app)
+    commands = root.commands  # type: ignore[attr-defined]
+    assert commands[alias].hidden and not commands[name].hidden
+    names = [[p.name for p in commands[c].params] for c in (alias, name)]
+    assert commands[alias].help == commands[name].help and names[0] == names[1]
+    assert f"`{alias}` → `{name}`" in README, f"el alias {alias} no está en el README"

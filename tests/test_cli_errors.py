@@ -37,7 +37,7 @@ def test_audit_rejects_a_non_http_url(vigia_home: Path) -> None:
 def test_report_on_an_empty_database_says_what_to_do(vigia_home: Path) -> None:
     result = invoke("report")
     assert result.exit_code == 0
-    assert "vigia crawl" in result.stdout
+    assert "vigia rastrear" in result.stdout
 
 
 def test_municipios_json_lists_the_whole_registry(vigia_home: Path) -> None:

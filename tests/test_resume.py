@@ -1,4 +1,4 @@
-"""`vigia crawl --reanudar`: only the missed municipality × stage pairs are planned and crawled; the new run closes
+"""`vigia rastrear --reanudar`: only the missed municipality × stage pairs are planned and crawled; the new run closes
 complete when every pair is now read (crawler.resume, vigia.cli.crawl)."""
 
 from __future__ import annotations
@@ -134,7 +134,9 @@ def test_vigia_crawl_reanudar_completes_the_newest_partial_run(
         {"corrida": partial, "etapa": "sitio", "motivo": "sitio_sin_tiempo", "detalle": "se agotó el tiempo"}
     ]
     shown = invoke("report", "--db", db_url, "-m", "15003")
-    assert f"Corrida {partial} parcial: 1 etapas sin leer" in shown.output and "vigia crawl --reanudar" in shown.output
+    assert (
+        f"Corrida {partial} parcial: 1 etapas sin leer" in shown.output and "vigia rastrear --reanudar" in shown.output
+    )
 
     crawl = Planned()
     monkeypatch.setattr(pipeline, "crawl", crawl)

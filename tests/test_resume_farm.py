@@ -1,5 +1,5 @@
 """On the simulated farm: a portal hanging beyond its budget leaves the night partial; once it answers again,
-`vigia crawl --reanudar` completes the night fetching only what was missed, with the results of a full night."""
+`vigia rastrear --reanudar` completes the night fetching only what was missed, with the results of a full night."""
 
 from __future__ import annotations
 

@@ -161,7 +161,7 @@ def test_partial_run_notice_lists_the_stored_unread_stages_ipomex_included(db: D
     assert mail[1] == f"Vigía: corrida {run_id} parcial, 2 etapas sin leer"
     assert "- Pueblo 2 (15002), IPOMEX: Se agotó el tiempo en IPOMEX. (ipomex_sin_tiempo)" in mail[2]
     assert "- Pueblo 6 (15006), sitio: el rastreo no entregó la etapa (sin_reporte)" in mail[2]
-    assert "vigia crawl --reanudar" in mail[2]
+    assert "vigia rastrear --reanudar" in mail[2]
 
 
 def test_most_portals_down_at_once_tells_the_operator(db: Database, smtp: SmtpServer) -> None:

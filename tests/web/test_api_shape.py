@@ -1,4 +1,4 @@
-"""The JSON contract: field names, their order and value formats of every API answer and of `vigia report`."""
+"""The JSON contract: field names, their order and value formats of every API answer and of `vigia reporte`."""
 
 from __future__ import annotations
 

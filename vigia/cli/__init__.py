@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import typer
 
 from vigia.cli import alerting, i18n, sites
@@ -28,19 +31,35 @@ app = typer.Typer(
     options_metavar="[OPCIONES]",
     subcommand_metavar="COMANDO [ARGS]...",
 )
-app.command("demo")(demo)
-app.command("audit")(audit)
-app.command("crawl")(crawl)
-app.command("report")(report)
-app.command("municipios")(municipios)
-app.command("descubrir")(descubrir)
-app.command("historial")(historial)
-app.command("cambios")(cambios)
-app.command("schedule")(schedule)
-app.command("serve")(serve)
-app.command("bench")(bench)
-app.command("respaldo")(respaldo)
-app.command("precision")(precision)
+# Spanish names, in the order `vigia --help` lists them. The English names the first versions used stay as hidden
+# aliases (ALIASES) so that existing scripts and systemd units keep running.
+COMMANDS: tuple[tuple[str, Callable[..., Any]], ...] = (
+    ("demo", demo),
+    ("auditar", audit),
+    ("rastrear", crawl),
+    ("reporte", report),
+    ("municipios", municipios),
+    ("descubrir", descubrir),
+    ("historial", historial),
+    ("cambios", cambios),
+    ("programar", schedule),
+    ("servir", serve),
+    ("medir", bench),
+    ("respaldo", respaldo),
+    ("precision", precision),
+)
+ALIASES = {
+    "audit": "auditar",
+    "crawl": "rastrear",
+    "report": "reporte",
+    "schedule": "programar",
+    "serve": "servir",
+    "bench": "medir",
+}
+for _name, _function in COMMANDS:
+    app.command(_name)(_function)
+for _alias, _name in ALIASES.items():
+    app.command(_alias, hidden=True)(dict(COMMANDS)[_name])
 app.add_typer(alerting.app, name="alertas")
 app.add_typer(sites.app, name="sitios")
 

@@ -1,4 +1,4 @@
-"""`vigia audit`: crawl one arbitrary site and print every site check, without a database."""
+"""`vigia auditar`: crawl one arbitrary site and print every site check, without a database."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ STATUS_STYLE = {"cumple": "green", "no_cumple": "red", "indeterminado": "yellow"
 
 
 def audit_json(report: SiteReport) -> dict[str, Any]:
-    """The documented JSON shape of `vigia audit --json`."""
+    """The documented JSON shape of `vigia auditar --json`."""
     return {
         "url": report.start_url,
         "pages_crawled": report.outcome.pages_ok,
@@ -67,7 +67,7 @@ def audit(
 ) -> None:
     """Revisa un sitio cualquiera y muestra cada verificación del catálogo (no usa base de datos).
 
-    Ejemplo: vigia audit https://toluca.gob.mx/ --json
+    Ejemplo: vigia auditar https://toluca.gob.mx/ --json
     """
     if not valid_http_url(url):
         raise VigiaError(f"«{url}» no es una dirección http(s) válida. Ejemplo: https://toluca.gob.mx/")

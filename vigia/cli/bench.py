@@ -1,4 +1,4 @@
-"""`vigia bench`: the benchmark suite on the simulated portals, as a table and optionally as JSON."""
+"""`vigia medir`: the benchmark suite on the simulated portals, as a table and optionally as JSON."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def bench(
     """Mide cuánto cuesta una corrida nocturna sobre los portales simulados y la compara con sus referencias.
 
     Cada tiempo se da también como razón contra una referencia medida en la misma ejecución.
-    Ejemplo: vigia bench --json rendimiento.json
+    Ejemplo: vigia medir --json rendimiento.json
     """
     from bench.suite import run_suite, selected
 

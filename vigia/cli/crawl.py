@@ -1,4 +1,4 @@
-"""`vigia crawl` and `vigia demo`: crawl municipalities into the database with a progress bar."""
+"""`vigia rastrear` and `vigia demo`: crawl municipalities into the database with a progress bar."""
 
 from __future__ import annotations
 
@@ -118,8 +118,8 @@ def crawl(
     Sólo un rastreo a la vez por base de datos (también frente al servicio nocturno): si hay otro en curso, se niega
     y dice quién lo tiene, salvo con --esperar. Con --reanudar completa una corrida parcial: la nueva corrida
     conserva lo que aquélla leyó y vuelve a rastrear sólo lo que le faltó; termina completa si ahora se leyó todo.
-    Ejemplos: vigia crawl; vigia crawl -m Toluca -m 15054 --db sqlite:////tmp/vigia.db; vigia crawl --esperar;
-    vigia crawl --reanudar; vigia crawl --reanudar 42
+    Ejemplos: vigia rastrear; vigia rastrear -m Toluca -m 15054 --db sqlite:////tmp/vigia.db; vigia rastrear --esperar;
+    vigia rastrear --reanudar; vigia rastrear --reanudar 42
     """
     db_url = resolve_database_url(db)
     registry = working_registry(db_url, registry_from(registro))
@@ -129,7 +129,7 @@ def crawl(
         summary = resume_with_progress(db_url, registry, corrida, crawl_settings(), wait=esperar)
     elif corrida is not None:
         raise VigiaError(
-            f"La corrida {corrida} sólo se indica con --reanudar (p. ej. vigia crawl --reanudar {corrida})."
+            f"La corrida {corrida} sólo se indica con --reanudar (p. ej. vigia rastrear --reanudar {corrida})."
         )
     else:
         chosen = select(registry, municipio) if municipio else registry
@@ -272,4 +272,4 @@ def demo(
     out.print(ranking_table(rows, "Vigía — demostración (portales simulados)"))
     print_summary(summary, db_url)
     print_agreement(compare(((item.cve_inegi, item.results) for item in stored), world.ground_truth))
-    out.print(f"Para consultarla después: vigia report --db {db_url}")
+    out.print(f"Para consultarla después: vigia reporte --db {db_url}")

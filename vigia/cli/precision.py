@@ -125,7 +125,7 @@ def precision(
 ) -> None:
     """Mide cada verificación del sitio contra las etiquetas de los auditores en los sitios reales del corpus.
 
-    Sirve cada carpeta del corpus en 127.0.0.1, la revisa como `vigia audit` (sin red externa) y compara cada
+    Sirve cada carpeta del corpus en 127.0.0.1, la revisa como `vigia auditar` (sin red externa) y compara cada
     resultado con su etiqueta: acuerdo, acusaciones falsas (no_cumple donde el auditor dice cumple), crédito falso
     y cobertura. Una verificación con acusaciones falsas en más del 1 % de sus etiquetas queda «en revisión».
     Ejemplo: vigia precision --guardar

@@ -1,4 +1,4 @@
-"""What `vigia crawl` and `vigia demo` show while and after they crawl: the progress bar and the run's summary."""
+"""What `vigia rastrear` and `vigia demo` show while and after they crawl: the progress bar and the run's summary."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`vigia report` and `vigia municipios`: what the database and the registry say, as table, CSV or JSON."""
+"""`vigia reporte` and `vigia municipios`: what the database and the registry say, as table, CSV or JSON."""
 
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ def report(
 
     Si la corrida más reciente quedó parcial, también lo que no pudo leer (municipio, etapa, motivo; en JSON,
     «sin_leer» de cada municipio).
-    Ejemplos: vigia report; vigia report --format json; vigia report -m Toluca --detalle
+    Ejemplos: vigia reporte; vigia reporte --format json; vigia reporte -m Toluca --detalle
     """
     registry = registry_from(registro)
     chosen = select(registry, municipio) if municipio else registry
@@ -159,7 +159,7 @@ def report(
     rows = build_rows(chosen, latest, load_reliability(load_catalogue().version).under_review(), pending)
     if fmt is OutputFormat.table and not any(r.run_id for r in rows):
         out.print(
-            "[yellow]No hay corridas completas en esta base de datos.[/] Ejecute `vigia crawl` "
+            "[yellow]No hay corridas completas en esta base de datos.[/] Ejecute `vigia rastrear` "
             "(o `vigia demo` para el mundo simulado)."
         )
     else:
@@ -177,7 +177,7 @@ def unread_table(run_id: int, unread: Sequence[Unread]) -> Table:
         table.add_row(f"{item.nombre} ({item.cve_inegi})", stage_label(item.stage), item.reason, item.detail)
     table.caption = (
         "Lo que no se leyó no cuenta como cambio; arriba quedan los resultados de la última corrida completa de cada "
-        "municipio. Para completarla: vigia crawl --reanudar"
+        "municipio. Para completarla: vigia rastrear --reanudar"
     )
     return table
 

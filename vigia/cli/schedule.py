@@ -1,4 +1,4 @@
-"""`vigia schedule`: the long-lived nightly service."""
+"""`vigia programar`: the long-lived nightly service."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def schedule(
 ) -> None:
     """Corre como servicio: rastrea cada noche según config/operacion.yaml y envía las alertas.
 
-    Termina limpiamente con SIGTERM o Ctrl-C. Ejemplo: vigia schedule --proximas 3
+    Termina limpiamente con SIGTERM o Ctrl-C. Ejemplo: vigia programar --proximas 3
     """
     import scheduler
     from vigia.nightly import run_nightly

@@ -1,4 +1,4 @@
-"""`vigia serve`: the auditors' dashboard in the browser."""
+"""`vigia servir`: the auditors' dashboard in the browser."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def serve(
 ) -> None:
     """Abre el tablero de auditores: ranking, fichas de municipio, historial, IPOMEX y exportaciones.
 
-    Ejemplo: vigia serve --port 8000   (y abra http://127.0.0.1:8000/)
+    Ejemplo: vigia servir --port 8000   (y abra http://127.0.0.1:8000/)
     """
     import uvicorn
 

@@ -1,6 +1,6 @@
 """What a run did not read, resumed runs, and a change log of results actually read.
 
-- runs.resumes_run_id: the partial run a run completes (`vigia crawl --reanudar`).
+- runs.resumes_run_id: the partial run a run completes (`vigia rastrear --reanudar`).
 - unread_stages: per run, each municipality's stage (sitio, ipomex) that was not read definitively, its reason code
   and Spanish detail (until now only the run's error text said it). Append-only.
 - carried_stages: per resuming run, each municipality's stage it copied from the partial run that read it.
