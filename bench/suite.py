@@ -77,8 +77,8 @@ BENCHMARKS = (
     Benchmark("navegador", "Presupuesto de navegador y memoria de la corrida", _browser),
     Benchmark("historial", "Historial de un año a escala", _history),
 )
-GROWTH = Benchmark("crecimiento", "Crecimiento a 500 y 2,469 municipios (--full)", _growth)
-# Two whole nights at real latency, compressed: ~10 min or more, so only when named or with --full.
+GROWTH = Benchmark("crecimiento", "Crecimiento a 500 y 2,469 municipios (--completa)", _growth)
+# Two whole nights at real latency, compressed: ~10 min or more, so only when named or with --completa.
 NIGHT = Benchmark("noche", "Noche real: dos noches enteras con latencia real, contra su cota y su ventana", _night)
 
 

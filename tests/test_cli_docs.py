@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from crawler.settings import CrawlSettings
 from tests.conftest import REPO
 from vigia.cli import ALIASES, app
+from vigia.cli.i18n import OPTION_ALIASES
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -74,3 +75,18 @@ def test_every_english_alias_runs_its_spanish_command_and_is_documented(alias: s
     names = [[p.name for p in commands[c].params] for c in (alias, name)]
     assert commands[alias].help == commands[name].help and names[0] == names[1]
     assert f"`{alias}` → `{name}`" in README, f"el alias {alias} no está en el README"
+
+
+@pytest.mark.parametrize("english", ["--format", "--format=json"])
+def test_english_option_names_still_work(english: str) -> None:
+    args = ["municipios", english] + ([] if "=" in english else ["json"])
+    old = CliRunner().invoke(app, args)
+    new = CliRunner().invoke(app, ["municipios", "--formato", "json"])
+    assert old.exit_code == new.exit_code == 0 and old.output == new.output
+
+
+def test_english_option_names_are_hidden_from_help() -> None:
+    for alias in OPTION_ALIASES:
+        shown = "".join(CliRunner().invoke(app, [*p, "--help"], env={"COLUMNS": "200"}).output for p, _ in COMMANDS)
+        assert not re.search(rf"{alias}(?![\w-])", shown), alias
+        assert f"`{alias}` → `{OPTION_ALIASES[alias]}`" in README

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import typer
+from typer._click import core as click_core
+from typer.core import TyperGroup
 
 from vigia.cli import alerting, i18n, sites
 from vigia.cli.audit import audit
@@ -21,7 +23,17 @@ from vigia.cli.serve import serve
 
 i18n.install()
 
+
+class SpanishGroup(TyperGroup):
+    """The root command: English option names of the first versions are read as their Spanish names."""
+
+    def parse_args(self, ctx: click_core.Context, args: list[str]) -> list[str]:
+        """Translate option aliases anywhere on the line (every subcommand's arguments pass through here)."""
+        return super().parse_args(ctx, i18n.spanish_options(args))
+
+
 app = typer.Typer(
+    cls=SpanishGroup,
     name="vigia",
     help="Vigía: monitor de los portales de transparencia de los 125 municipios del Estado de México.",
     no_args_is_help=True,

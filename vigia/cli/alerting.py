@@ -32,7 +32,7 @@ app = typer.Typer(no_args_is_help=False, options_metavar="[OPCIONES]", subcomman
 @handles_errors
 def alertas(
     ctx: typer.Context,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Sólo muestra lo que se enviaría.")] = False,
+    dry_run: Annotated[bool, typer.Option("--simulacro", help="Sólo muestra lo que se enviaría.")] = False,
     reenviar_inciertos: Annotated[
         bool,
         typer.Option(
@@ -43,12 +43,12 @@ def alertas(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Envía los resúmenes pendientes de la bandeja de salida (o sólo los muestra con --dry-run).
+    """Envía los resúmenes pendientes de la bandeja de salida (o sólo los muestra con --simulacro).
 
     Los correos inciertos (el proceso que los enviaba terminó antes de registrar la respuesta del servidor) nunca
     se reenvían solos: se listan, y se reenvían sólo con --reenviar-inciertos.
 
-    Ejemplos: vigia alertas --dry-run; vigia alertas; vigia alertas --reenviar-inciertos;
+    Ejemplos: vigia alertas --simulacro; vigia alertas; vigia alertas --reenviar-inciertos;
     vigia alertas probar auditor@ejemplo.org
     """
     if ctx.invoked_subcommand is not None:

@@ -45,7 +45,8 @@ def measurement_table(title: str, rows: list[object]) -> Table:
 @handles_errors
 def bench(
     full: Annotated[
-        bool, typer.Option("--full", help="Incluye el crecimiento a 500 y 2,469 municipios y la noche real (lento).")
+        bool,
+        typer.Option("--completa", help="Incluye el crecimiento a 500 y 2,469 municipios y la noche real (lento)."),
     ] = False,
     json_file: Annotated[
         Path | None, typer.Option("--json", help="Escribe las mediciones en este archivo JSON.")

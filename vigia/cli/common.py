@@ -43,7 +43,7 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Formato de salida: table, csv o json.")]
+FormatOption = Annotated[OutputFormat, typer.Option("--formato", "-f", help="Formato de salida: table, csv o json.")]
 
 
 def handles_errors(func: Callable[P, R]) -> Callable[P, R]:

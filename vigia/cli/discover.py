@@ -94,7 +94,7 @@ def _truth(path: Path) -> dict[str, Any]:
 
 
 def proved_json(p: Proved) -> dict[str, Any]:
-    """A proved candidate with Spanish keys, as `vigia descubrir --format json` and `vigia sitios` give it."""
+    """A proved candidate with Spanish keys, as `vigia descubrir --formato json` and `vigia sitios` give it."""
     return {
         "url": p.candidate.url,
         "url_final": p.final_url,

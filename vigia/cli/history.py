@@ -62,7 +62,9 @@ def _entry_json(entry: TimelineEntry) -> dict[str, Any]:
 @handles_errors
 def historial(
     municipio: Annotated[str, typer.Option("--municipio", "-m", help="Clave INEGI o nombre del municipio.")],
-    check: Annotated[str | None, typer.Option("--check", help="Sólo esta verificación, p. ej. canal.telefono.")] = None,
+    check: Annotated[
+        str | None, typer.Option("--verificacion", help="Sólo esta verificación, p. ej. canal.telefono.")
+    ] = None,
     desde: DateOption = None,
     hasta: DateOption = None,
     db: DbOption = None,
@@ -70,7 +72,7 @@ def historial(
 ) -> None:
     """Muestra la línea de tiempo de un municipio en las corridas completas.
 
-    Ejemplo: vigia historial -m Toluca --check canal.telefono --desde 2026-01-01
+    Ejemplo: vigia historial -m Toluca --verificacion canal.telefono --desde 2026-01-01
     """
     municipality = select(load_registry(), [municipio])[0]
     since, until = parse_day(desde, "desde"), parse_day(hasta, "hasta")
@@ -116,7 +118,7 @@ def cambios(
 ) -> None:
     """Lista cada cambio de resultado en todo el estado entre corridas completas consecutivas.
 
-    Ejemplo: vigia cambios --desde 2026-11-01 --format csv > cambios.csv
+    Ejemplo: vigia cambios --desde 2026-11-01 --formato csv > cambios.csv
     """
     since = parse_day(desde, "desde")
     assert since is not None

@@ -52,3 +52,22 @@ def _patch_help_option() -> None:
 
     get_help_option._vigia = True  # type: ignore[attr-defined]
     click_core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+
+
+# English option names of the first versions, still accepted (hidden) so that existing scripts keep running.
+OPTION_ALIASES = {
+    "--format": "--formato",
+    "--dry-run": "--simulacro",
+    "--check": "--verificacion",
+    "--full": "--completa",
+    "--port": "--puerto",
+}
+
+
+def spanish_options(args: list[str]) -> list[str]:
+    """args with each English option alias (also in its --name=value form) replaced by its Spanish name."""
+    translated = []
+    for arg in args:
+        name, equals, value = arg.partition("=")
+        translated.append(OPTION_ALIASES.get(name, name) + equals + value if name in OPTION_ALIASES else arg)
+    return translated

@@ -146,7 +146,7 @@ def report(
 
     Si la corrida más reciente quedó parcial, también lo que no pudo leer (municipio, etapa, motivo; en JSON,
     «sin_leer» de cada municipio).
-    Ejemplos: vigia reporte; vigia reporte --format json; vigia reporte -m Toluca --detalle
+    Ejemplos: vigia reporte; vigia reporte --formato json; vigia reporte -m Toluca --detalle
     """
     registry = registry_from(registro)
     chosen = select(registry, municipio) if municipio else registry
@@ -216,7 +216,7 @@ def municipios(
 
     Con --cruce, el cruce de identificadores de cada municipio: lo que dicen los archivos de config/ (que mandan)
     y lo que encontró `vigia descubrir` o confirmaron los auditores.
-    Ejemplos: vigia municipios --format csv > municipios.csv; vigia municipios --cruce --format json
+    Ejemplos: vigia municipios --formato csv > municipios.csv; vigia municipios --cruce --formato json
     """
     registry = load_registry()
     if cruce:

@@ -22,7 +22,7 @@ def serve(
     host: Annotated[
         str, typer.Option("--host", help="Dirección donde escuchar. Fuera de 127.0.0.1 exige usuarios.")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Puerto.")] = 8000,
+    port: Annotated[int, typer.Option("--puerto", min=1, max=65535, help="Puerto.")] = 8000,
     usuarios: Annotated[
         Path | None,
         typer.Option(
@@ -37,7 +37,7 @@ def serve(
 ) -> None:
     """Abre el tablero de auditores: ranking, fichas de municipio, historial, IPOMEX y exportaciones.
 
-    Ejemplo: vigia servir --port 8000   (y abra http://127.0.0.1:8000/)
+    Ejemplo: vigia servir --puerto 8000   (y abra http://127.0.0.1:8000/)
     """
     import uvicorn
 

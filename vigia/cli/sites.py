@@ -122,7 +122,7 @@ def sitios(
     y el sitio oficial vigente de cada municipio.
 
     Nada es oficial sin un auditor: `vigia sitios confirmar`, `rechazar` o `sin-sitio`.
-    Ejemplos: vigia sitios; vigia sitios -m Lerma; vigia sitios --veredicto probable --format json;
+    Ejemplos: vigia sitios; vigia sitios -m Lerma; vigia sitios --veredicto probable --formato json;
     vigia sitios confirmar 15051 https://lerma.gob.mx/ --nota "nombre, escudo y periodo 2025-2027"
     """
     if ctx.invoked_subcommand is not None:
@@ -324,7 +324,7 @@ def sin_sitio(clave: ClaveArg, nota: NotaRequired = None, auditor: AuditorOption
 def historial(clave: ClaveArg, fmt: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """Muestra los periodos de vigencia de los sitios oficiales del municipio y cada decisión de los auditores.
 
-    Ejemplo: vigia sitios historial 15051 --format json
+    Ejemplo: vigia sitios historial 15051 --formato json
     """
     m = _municipality(clave)
     periods, decided = with_database(db, lambda d: (site_history(d, m.cve_inegi), decisions(d, m.cve_inegi)))
