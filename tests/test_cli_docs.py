@@ -90,3 +90,16 @@ def test_english_option_names_are_hidden_from_help() -> None:
         shown = "".join(CliRunner().invoke(app, [*p, "--help"], env={"COLUMNS": "200"}).output for p, _ in COMMANDS)
         assert not re.search(rf"{alias}(?![\w-])", shown), alias
         assert f"`{alias}` → `{OPTION_ALIASES[alias]}`" in README
+
+
+# English words a Spanish help page must never show (the product stays in one language).
+DENY = re.compile(
+    r"<bool>|<str>|<int>|<float>|<list\[|\bTraceback\b|\bcomplete\b|\bstatus\b|\btrue\b|\bfalse\b|\bUsage\b|\bOptions\b"
+)
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=IDS)
+def test_help_has_no_english_words(path: tuple[str, ...], command: Any) -> None:
+    shown = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200"}).output
+    found = DENY.findall(shown)
+    assert not found, f"vigia {' '.join(path)} --help muestra {sorted(set(found))}"

@@ -23,6 +23,7 @@ def install() -> None:
     rich_utils.ABORTED_TEXT = "Cancelado."
     _patch_usage_prefix()
     _patch_help_option()
+    _patch_type_names()
 
 
 def _patch_usage_prefix() -> None:
@@ -37,6 +38,35 @@ def _patch_usage_prefix() -> None:
     click_formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
     highlighter = type(rich_utils.highlighter)
     highlighter.highlights = [h.replace("Usage: ", "Uso: ") for h in highlighter.highlights]
+
+
+# Python type names Typer shows beside each option, in the words a user reads; a flag needs none.
+TYPE_NAMES: dict[str, str | None] = {
+    "<bool>": None,
+    "<str>": "TEXTO",
+    "<list[str]>": "TEXTO…",
+    "<int>": "ENTERO",
+    "<float>": "NÚMERO",
+    "<path>": "RUTA",
+    "<Path>": "RUTA",
+    "<datetime>": "FECHA",
+}
+
+
+def _patch_type_names() -> None:
+    from typer.core import TyperArgument, TyperOption
+
+    for cls in (TyperOption, TyperArgument):
+        original = cls.display_type_rich
+        if getattr(original, "_vigia", False):
+            continue
+
+        def display(self: Any, ctx: Any, _original: Any = original) -> str | None:
+            shown = _original(self, ctx)
+            return TYPE_NAMES.get(shown, shown) if isinstance(shown, str) else shown
+
+        display._vigia = True  # type: ignore[attr-defined]
+        cls.display_type_rich = display  # type: ignore[method-assign]
 
 
 def _patch_help_option() -> None:
