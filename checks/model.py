@@ -9,6 +9,21 @@ from typing import Literal
 Status = Literal["cumple", "no_cumple", "indeterminado", "no_aplica"]
 # no_aplica exists only for IPOMEX fractions justified as not applicable; it is left out of every score.
 STATUSES: tuple[Status, ...] = ("cumple", "no_cumple", "indeterminado", "no_aplica")
+# How people read each status (CLI tables, dashboard); JSON and CSV keep the codes.
+STATUS_TEXT: dict[str, str] = {
+    "cumple": "Cumple",
+    "no_cumple": "No cumple",
+    "indeterminado": "Indeterminado",
+    "no_aplica": "No aplica",
+    "sin_dato": "Sin dato",
+}
+
+
+def status_text(status: str | None) -> str:
+    """The Spanish words for a status code (the code itself when unknown, «Sin dato» when None)."""
+    return STATUS_TEXT.get(status or "sin_dato", status or "")
+
+
 EVIDENCE_MAX_CHARS = 200
 
 

@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from checks.catalogue import load_catalogue
+from checks.model import STATUS_TEXT
 from checks.obligations import load_obligations
 from checks.reliability import load_reliability, percent
 from core.clock import local_minutes
@@ -36,7 +37,7 @@ Next = Callable[[Request], Awaitable[Response]]
 
 def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
-    env.globals.update(enlace=views.safe_link, estados=views.STATUS_TEXT, hora=local_minutes, porcentaje=percent)
+    env.globals.update(enlace=views.safe_link, estados=STATUS_TEXT, hora=local_minutes, porcentaje=percent)
     return Jinja2Templates(env=env)
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from checks.model import STATUS_TEXT
 from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, RunItem
 from web.exports import Cell, Table
 
@@ -27,13 +28,6 @@ BANDS = {
 }
 CVE = re.compile(r"^15[0-9]{3}$")
 CHECK_ID = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
-STATUS_TEXT = {
-    "cumple": "Cumple",
-    "no_cumple": "No cumple",
-    "indeterminado": "Indeterminado",
-    "no_aplica": "No aplica",
-    "sin_dato": "Sin dato",
-}
 
 
 def safe_link(url: str | None) -> str | None:

@@ -132,7 +132,7 @@ def test_vigia_report_marks_checks_en_revision(client_with: Client, db_url: str)
     marks = {(row["cve_inegi"], c["id"]): c["en_revision"] for row in data for c in row["checks"]}
     assert marks[("15002", "sitio.disponible")] is True and marks[("15001", "sitio.https")] is False
     table = runner.invoke(app, ["report", "--db", db_url, "--municipio", "15002", "--detalle"], env=env).stdout
-    assert "no_cumple (en revisión)" in table and "su no_cumple no genera alertas" in table
+    assert "No cumple (en revisión)" in table and "su no_cumple no genera alertas" in table
     header, *lines = csv.reader(
         io.StringIO(runner.invoke(app, ["report", "--db", db_url, "-f", "csv"], env=env).stdout)
     )

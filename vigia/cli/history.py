@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from checks.model import status_text
 from config.registry import load_registry, select
 from core.clock import local_text
 from core.errors import VigiaError
@@ -89,7 +90,7 @@ def historial(
             str(e.run_id),
             local_text(e.run_finished_at),
             e.check_id,
-            f"[{STATUS_STYLE.get(e.status, 'dim')}]{e.status}[/]",
+            f"[{STATUS_STYLE.get(e.status, 'dim')}]{status_text(e.status)}[/]",
             e.evidence_url or e.reason or "",
         )
     emit([_entry_json(e) for e in entries], fmt, table)
@@ -135,8 +136,8 @@ def cambios(
             local_text(c.run_finished_at),
             c.nombre,
             c.check_id,
-            c.previous_status,
-            f"[{STATUS_STYLE.get(c.status, 'dim')}]{c.status}[/]",
+            status_text(c.previous_status),
+            f"[{STATUS_STYLE.get(c.status, 'dim')}]{status_text(c.status)}[/]",
             c.evidence_url or "",
         )
     emit([_change_json(c) for c in found], fmt, table)

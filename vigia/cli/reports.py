@@ -13,7 +13,7 @@ from rich import box
 from rich.table import Table
 
 from checks.catalogue import load_catalogue
-from checks.model import Unread, stage_label
+from checks.model import Unread, stage_label, status_text
 from checks.obligations import load_obligations
 from checks.reliability import load_reliability
 from config.registry import Municipality, load_registry, select
@@ -92,7 +92,7 @@ def checks_table(row: ReportRow) -> Table:
         table.add_column(name, overflow="fold")
     for result in row.site_results:
         spec = catalogue.get(result.check_id)
-        status = f"[{STATUS_STYLE[result.status]}]{result.status}[/]"
+        status = f"[{STATUS_STYLE[result.status]}]{status_text(result.status)}[/]"
         if result.check_id in row.under_review:
             status += " [yellow](en revisión)[/]"
         table.add_row(spec.label, spec.seed, status, explain(result))
@@ -116,7 +116,7 @@ def fractions_table(row: ReportRow) -> Table:
         fraccion, titulo = titles.get(result.check_id, (result.check_id, ""))
         updated = result.last_update.strftime("%d/%m/%Y") if result.last_update else "—"
         style = STATUS_STYLE.get(result.status, "dim")
-        table.add_row(fraccion, titulo, f"[{style}]{result.status}[/]", updated, explain(result))
+        table.add_row(fraccion, titulo, f"[{style}]{status_text(result.status)}[/]", updated, explain(result))
     return table
 
 
