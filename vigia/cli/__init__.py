@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from vigia.cli import alerting, i18n, sites
 from vigia.cli.audit import audit
 from vigia.cli.backup import respaldo
 from vigia.cli.bench import bench
+from vigia.cli.common import report_unexpected, start_operator_log
 from vigia.cli.crawl import crawl, demo
 from vigia.cli.discover import descubrir
 from vigia.cli.history import cambios, historial
@@ -28,6 +31,14 @@ app = typer.Typer(
     options_metavar="[OPCIONES]",
     subcommand_metavar="COMANDO [ARGS]...",
 )
+
+
+@app.callback()
+def _start() -> None:
+    # Every command, subcommands included, writes its causes and tracebacks to vigia.log.
+    start_operator_log()
+
+
 app.command("demo")(demo)
 app.command("audit")(audit)
 app.command("crawl")(crawl)
@@ -46,5 +57,11 @@ app.add_typer(sites.app, name="sitios")
 
 
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point: whatever escapes a command becomes one Spanish line, never a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrumpido por el usuario.\n")
+        sys.exit(130)
+    except Exception as exc:
+        sys.exit(report_unexpected(exc))

@@ -16,7 +16,7 @@ from config.crosswalk import CrosswalkFact, load_config_crosswalk
 from config.registry import Municipality
 from storage.db import Database, open_database, resolve_database_url
 from storage.site_registry import crosswalk
-from vigia.cli.common import OutputFormat, out, print_json
+from vigia.cli.common import OutputFormat, out, print_json, reader_url
 
 T = TypeVar("T")
 CAMPO_LABEL = {
@@ -51,7 +51,8 @@ def write_csv(rows: Sequence[dict[str, Any]]) -> None:
 def crosswalk_facts(db: str | None, registry: Sequence[Municipality]) -> dict[str, list[CrosswalkFact]]:
     """The crosswalk of the registry: config facts merged with the database's."""
     config = load_config_crosswalk(registry)
-    return with_database(db, lambda d: crosswalk(d.ReadSession, config))
+    # A reader: it may fall back to the demo's database, which writers (sitios confirmar…) never do.
+    return with_database(reader_url(db), lambda d: crosswalk(d.ReadSession, config))
 
 
 def print_crosswalk(registry: Sequence[Municipality], facts: dict[str, list[CrosswalkFact]], fmt: OutputFormat) -> None:
