@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import typer
@@ -34,9 +35,10 @@ app = typer.Typer(
 
 
 @app.callback()
-def _start() -> None:
+def _start(ctx: typer.Context) -> None:
     # Every command, subcommands included, writes its causes and tracebacks to vigia.log.
     start_operator_log()
+    logging.getLogger("vigia.cli").info("vigia %s", ctx.invoked_subcommand)
 
 
 app.command("demo")(demo)
