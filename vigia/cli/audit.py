@@ -94,5 +94,7 @@ def fail_if_unread(report: SiteReport) -> None:
         return
     why = FAILURES.get(outcome.failure, outcome.failure)
     detail = f" ({outcome.failure_detail})" if outcome.failure_detail else ""
-    err.print(f"[bold red]Error:[/] no se pudo leer {outcome.start_url}: {why}{detail}.", highlight=False, soft_wrap=True)
+    err.print(
+        f"[bold red]Error:[/] no se pudo leer {outcome.start_url}: {why}{detail}.", highlight=False, soft_wrap=True
+    )
     raise typer.Exit(1)

@@ -17,15 +17,15 @@ from config.latency import DEFAULT_COMPRESSION, MODE_BY_NAME, LatencyModel
 from config.paths import ensure_log_file
 from config.registry import Municipality, select
 from core.clock import today_local
-from core.text import plural
 from core.errors import VigiaError
+from core.text import plural
 from crawler.netprobe import NetworkProbe
 from crawler.pipeline import RunSummary, run_and_store
 from crawler.resume import Resume, resume_and_store
 from crawler.settings import CrawlSettings
 from storage import repository
-from storage.data_home import demo_database_path, sqlite_file_url
 from storage.crawl_lease import CrawlBusyError, crawl_lease
+from storage.data_home import demo_database_path, sqlite_file_url
 from storage.db import Database, open_database, resolve_database_url
 from storage.resume import resumable_run
 from storage.runstore import DatabaseRunStore

@@ -14,8 +14,8 @@ from config.discovery import load_rules
 from config.registry import Municipality, select
 from config.settings import load_settings
 from core.clock import today_local
-from core.text import plural
 from core.errors import VigiaError
+from core.text import plural
 from spiders.descubrir import Proved
 from spiders.descubrir.agreement import Agreement, measure
 from storage.db import resolve_database_url
@@ -128,7 +128,9 @@ def _print(outcome: DiscoveryOutcome, chosen: list[Municipality], fmt: OutputFor
         return
     from rich.table import Table
 
-    table = Table(title=f"Descubrimiento {outcome.run_id}: {plural(len(chosen), 'municipio', 'municipios')}, {plural(outcome.candidates, 'candidato', 'candidatos')}")
+    table = Table(
+        title=f"Descubrimiento {outcome.run_id}: {plural(len(chosen), 'municipio', 'municipios')}, {plural(outcome.candidates, 'candidato', 'candidatos')}"
+    )
     for name in ("Clave", "Municipio", "Primer candidato", "Veredicto", "Puntaje", "Origen", "Otros"):
         table.add_column(name)
     for m in chosen:

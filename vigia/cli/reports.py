@@ -177,7 +177,9 @@ def report(
 
 def unread_table(run_id: int, unread: Sequence[Unread]) -> Table:
     """Rich table of what the newest run, partial, did not read."""
-    table = Table(title=f"Corrida {run_id} parcial: {plural(len(unread), 'etapa', 'etapas')} sin leer", box=box.SIMPLE_HEAD)
+    table = Table(
+        title=f"Corrida {run_id} parcial: {plural(len(unread), 'etapa', 'etapas')} sin leer", box=box.SIMPLE_HEAD
+    )
     for name in ("Municipio", "Etapa", "Motivo", "Detalle"):
         table.add_column(name, overflow="fold")
     for item in sorted(unread, key=lambda u: (u.nombre, u.stage)):
