@@ -13,7 +13,7 @@ from rich.table import Table
 
 from config.registry import load_registry, select
 from core.clock import local_text
-from core.errors import EmptyDatabaseError, UsageError, VigiaError
+from core.errors import EmptyDatabaseError, UsageError
 from storage.data_home import count_runs
 from storage.db import Database, open_database
 from storage.history import Change, TimelineEntry, changes_since, timeline
@@ -39,7 +39,7 @@ def parse_day(text: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise VigiaError(f"La fecha de --{name} «{text}» no es válida; use AAAA-MM-DD, p. ej. 2026-11-01.") from None
+        raise UsageError(f"La fecha de --{name} «{text}» no es válida; use AAAA-MM-DD, p. ej. 2026-11-01.") from None
 
 
 def date_range(desde: str | None, hasta: str | None) -> tuple[date | None, date | None]:
