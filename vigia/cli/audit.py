@@ -78,7 +78,7 @@ def audit(
         cfg, max_pages=max_pages, obey_robots=not ignore_robots, log_file=cfg.log_file or str(ensure_log_file())
     )
     if not json_output:
-        err.print(f"Revisando {url} (hasta {max_pages} páginas)…")
+        err.print(f"Revisando {url} (hasta {plural(max_pages, 'página', 'páginas')})…")
     report = next(iter(crawl_sites([SiteTarget(None, None, url)], cfg, today_local())))
     if json_output:
         print_json(audit_json(report))

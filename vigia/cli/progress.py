@@ -73,7 +73,8 @@ def print_summary(summary: RunSummary, db_url: str) -> None:
     print_resume(summary)
     if summary.browser is not None and summary.browser.pages:
         out.print(
-            f"Navegador: {summary.browser.pages} páginas municipales renderizadas con JavaScript en "
+            f"Navegador: {plural(summary.browser.pages, 'página municipal renderizada', 'páginas municipales renderizadas')} "
+            "con JavaScript en "
             f"{summary.browser.seconds:.1f} s."
         )
     if summary.error:

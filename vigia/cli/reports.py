@@ -245,7 +245,7 @@ def _print_registry(registry: list[Municipality], fmt: OutputFormat) -> None:
         writer.writerows(items)
         sys.stdout.write(buffer.getvalue())
     else:
-        table = Table(title=f"Registro: {len(registry)} municipios del Estado de México")
+        table = Table(title=f"Registro: {plural(len(registry), 'municipio', 'municipios')} del Estado de México")
         for name in ("Clave", "Municipio", "Población 2020", "Marginación 2020", "Región", "Sitio oficial"):
             table.add_column(name)
         for m in registry:
