@@ -92,3 +92,14 @@ def test_plural_agrees_with_the_count() -> None:
     assert plural(1, "sitio inalcanzable", "sitios inalcanzables") == "1 sitio inalcanzable"
     assert plural(0, "municipio", "municipios") == "0 municipios"
     assert plural(2, "municipio", "municipios") == "2 municipios"
+
+
+def test_a_run_summary_of_one_agrees_in_number(capsys: pytest.CaptureFixture[str]) -> None:
+    from crawler.pipeline import RunSummary
+    from vigia.cli.progress import print_summary
+
+    summary = RunSummary(7, "partial", sites=1, sites_done=1, unreachable=1, pages_ok=1, pages_failed=1, seconds=2)
+    summary.portals_done = 1
+    print_summary(summary, "sqlite:////tmp/x.db")
+    text = " ".join(capsys.readouterr().out.split())
+    assert "1/1 sitio, 1 página leída, 1 fallida, 1 sitio inalcanzable; 1 municipio en IPOMEX" in text
