@@ -38,3 +38,15 @@ class CrawlError(VigiaError):
     """The crawl process could not run or died."""
 
     exit_code = 4
+
+
+class EmptyDatabaseError(VigiaError):
+    """The database holds no runs: there is nothing to report; the message says how to fill it."""
+
+    exit_code = 1
+
+
+class UsageError(VigiaError):
+    """The command line asks for something contradictory (e.g. a date range that ends before it starts)."""
+
+    exit_code = 2

@@ -20,3 +20,8 @@ def fold(text: str) -> str:
     if len(stripped) != len(text):
         stripped = _MARKS.sub("", decomposed)
     return stripped.lower()
+
+
+def plural(n: int, singular: str, plural_form: str) -> str:
+    """«1 sitio», «0 sitios», «2 sitios»: the count followed by the noun that agrees with it."""
+    return f"{n} {singular if n == 1 else plural_form}"

@@ -36,8 +36,8 @@ def test_audit_rejects_a_non_http_url(vigia_home: Path) -> None:
 
 def test_report_on_an_empty_database_says_what_to_do(vigia_home: Path) -> None:
     result = invoke("report")
-    assert result.exit_code == 0
-    assert "vigia rastrear" in result.stdout
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "está vacía: no tiene ninguna corrida. Llénela con `vigia crawl`" in result.stderr
 
 
 def test_municipios_json_lists_the_whole_registry(vigia_home: Path) -> None:
@@ -51,9 +51,10 @@ def test_municipios_csv_has_a_header_and_125_rows(vigia_home: Path) -> None:
     assert lines[0].startswith("cve_inegi,nombre") and len(lines) == 126
 
 
-def test_report_json_on_an_empty_database_lists_municipalities_without_run(vigia_home: Path) -> None:
-    rows = json.loads(invoke("report", "--format", "json", "-m", "15106").stdout)
-    assert rows == [{**rows[0], "cve_inegi": "15106", "nombre": "Toluca", "run_id": None, "checks": []}]
+def test_report_json_on_an_empty_database_is_refused_not_a_list_of_nulls(vigia_home: Path) -> None:
+    result = invoke("report", "--format", "json")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "está vacía" in result.stderr
 
 
 def test_bad_dates_are_explained(vigia_home: Path) -> None:
@@ -61,14 +62,23 @@ def test_bad_dates_are_explained(vigia_home: Path) -> None:
     assert result.exit_code != 0 and "use AAAA-MM-DD" in result.stderr
 
 
-def test_history_of_a_municipality_without_runs_is_empty_json(vigia_home: Path) -> None:
+def test_history_on_an_empty_database_names_it(vigia_home: Path) -> None:
     result = invoke("historial", "-m", "Toluca", "--format", "json")
-    assert result.exit_code == 0 and json.loads(result.stdout) == []
+    assert result.exit_code == 1 and result.stdout == ""
+    assert f"Base de datos: sqlite:///{vigia_home.resolve()}/vigia.db" in result.stderr
+    assert "está vacía" in result.stderr
 
 
-def test_changes_csv_on_an_empty_database_is_empty(vigia_home: Path) -> None:
+def test_changes_on_an_empty_database_names_it(vigia_home: Path) -> None:
     result = invoke("cambios", "--desde", "2026-01-01", "--format", "csv")
-    assert result.exit_code == 0 and result.stdout == ""
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "está vacía" in result.stderr and "vigia crawl" in result.stderr
+
+
+def test_a_reversed_date_range_is_refused(vigia_home: Path) -> None:
+    result = invoke("cambios", "--desde", "2026-02-01", "--hasta", "2026-01-01")
+    assert result.exit_code == 2
+    assert "El intervalo está al revés: --desde 2026-02-01 es posterior a --hasta 2026-01-01" in result.stderr
 
 
 def test_dry_run_lists_no_pending_mail_on_an_empty_database(vigia_home: Path) -> None:

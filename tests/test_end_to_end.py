@@ -73,7 +73,7 @@ def test_subset_crawl_stores_a_complete_run_that_matches_ground_truth(world, db_
 
     result = CliRunner().invoke(app, ["report", "--db", db_url, "--format", "json"])
     assert result.exit_code == 0, result.output
-    rows = {row["cve_inegi"]: row for row in json.loads(result.output)}
+    rows = {row["cve_inegi"]: row for row in json.loads(result.stdout)}
     for municipality in chosen:
         row = rows[municipality.cve_inegi]
         assert row["run_id"] == summary.run_id

@@ -48,7 +48,7 @@ def history(db: Database) -> list[int]:
 def _report(db: Database) -> dict[str, Any]:
     result = CliRunner().invoke(app, ["report", "--db", str(db.engine.url), "--format", "json"])
     assert result.exit_code == 0, result.output
-    return {row["cve_inegi"]: row for row in json.loads(result.output)}
+    return {row["cve_inegi"]: row for row in json.loads(result.stdout)}
 
 
 def _api(db: Database, path: str) -> Any:

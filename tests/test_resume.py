@@ -129,14 +129,12 @@ def test_vigia_crawl_reanudar_completes_the_newest_partial_run(
 ) -> None:
     partial = partial_night(db)
     report_json = invoke("report", "--db", db_url, "--format", "json", "-m", "15003")
-    (row,) = json.loads(report_json.output)
+    (row,) = json.loads(report_json.stdout)
     assert row["sin_leer"] == [
         {"corrida": partial, "etapa": "sitio", "motivo": "sitio_sin_tiempo", "detalle": "se agotó el tiempo"}
     ]
     shown = invoke("report", "--db", db_url, "-m", "15003")
-    assert (
-        f"Corrida {partial} parcial: 1 etapas sin leer" in shown.output and "vigia rastrear --reanudar" in shown.output
-    )
+    assert f"Corrida {partial} parcial: 1 etapa sin leer" in shown.output and "vigia crawl --reanudar" in shown.output
 
     crawl = Planned()
     monkeypatch.setattr(pipeline, "crawl", crawl)

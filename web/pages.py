@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from core.clock import local_minutes
 from storage import dashboard
+from storage.data_home import count_runs, fill_command
 from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem
 from web import views
 from web.exports import FORMATS, Table, export_response
@@ -85,8 +86,16 @@ def ranking_page(
         "grados": sorted({m.conapo_gm_2020 for m in every if m.conapo_gm_2020}),
         "bandas": views.BANDS,
         "etiquetas": views.SCORE_LABELS,
+        **_database_context(request),
     }
     return _render(request, "ranking.html", context, views.ranking_table(result.municipios), formato)
+
+
+def _database_context(request: Request) -> dict[str, Any]:
+    """Which database the page read and, when it holds no runs, the command that fills it."""
+    database = request.app.state.db
+    empty = count_runs(database) == 0
+    return {"base": database.url, "base_vacia": empty, "llenar": fill_command(database.url) if empty else ""}
 
 
 @router.get("/municipio/{cve}", include_in_schema=False)

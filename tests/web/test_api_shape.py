@@ -64,7 +64,7 @@ def test_check_matrix_and_runs_answers_keep_their_fields(client: TestClient) -> 
 def test_report_json_keeps_its_fields(db_url: str) -> None:
     result = CliRunner().invoke(app, ["report", "--db", db_url, "--format", "json"])
     assert result.exit_code == 0, result.output
-    rows = {row["cve_inegi"]: row for row in json.loads(result.output)}
+    rows = {row["cve_inegi"]: row for row in json.loads(result.stdout)}
     assert all(_keys(row) == REPORT_ROW and _keys(row["scores"]) == SCORES for row in rows.values())
     acolman = rows["15002"]
     assert acolman["checks"] and all(_keys(c) == REPORT_CHECK for c in acolman["checks"])

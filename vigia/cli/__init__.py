@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +15,7 @@ from vigia.cli import alerting, i18n, sites
 from vigia.cli.audit import audit
 from vigia.cli.backup import respaldo
 from vigia.cli.bench import bench
+from vigia.cli.common import report_unexpected, start_operator_log
 from vigia.cli.crawl import crawl, demo
 from vigia.cli.discover import descubrir
 from vigia.cli.history import cambios, historial
@@ -43,6 +46,15 @@ app = typer.Typer(
     options_metavar="[OPCIONES]",
     subcommand_metavar="COMANDO [ARGS]...",
 )
+
+
+@app.callback()
+def _start(ctx: typer.Context) -> None:
+    # Every command, subcommands included, writes its causes and tracebacks to vigia.log.
+    start_operator_log()
+    logging.getLogger("vigia.cli").info("vigia %s", ctx.invoked_subcommand)
+
+
 # Spanish names, in the order `vigia --help` lists them. The English names the first versions used stay as hidden
 # aliases (ALIASES) so that existing scripts and systemd units keep running.
 COMMANDS: tuple[tuple[str, Callable[..., Any]], ...] = (
@@ -77,5 +89,11 @@ app.add_typer(sites.app, name="sitios")
 
 
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point: whatever escapes a command becomes one Spanish line, never a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrumpido por el usuario.\n")
+        sys.exit(130)
+    except Exception as exc:
+        sys.exit(report_unexpected(exc))

@@ -20,8 +20,8 @@ from alerts.outbox_sender import (
 )
 from config.operation import AlertsConfig, load_operation_config
 from core.clock import local_text
-from storage.db import Database, open_database, resolve_database_url
-from vigia.cli.common import DbOption, handles_errors, out
+from storage.db import Database, open_database, redact_url, resolve_database_url
+from vigia.cli.common import DbOption, err, handles_errors, out, reader_url
 from vigia.nightly import send_outbox, smtp_transport, watch_runs
 
 T = TypeVar("T")
@@ -53,10 +53,12 @@ def alertas(
     """
     if ctx.invoked_subcommand is not None:
         return
-    db_url = resolve_database_url(db)
     if dry_run:
-        _with_database(db_url, _show_dry_run)
+        _with_database(reader_url(db), _show_dry_run)
         return
+    # Sending never falls back to the demo's database: simulated alerts must not reach real auditors.
+    db_url = resolve_database_url(db)
+    err.print(f"Base de datos: {redact_url(db_url)}", highlight=False, soft_wrap=True)
     cfg = load_operation_config().alerts
     if reenviar_inciertos:
         report = _with_database(db_url, lambda database: _resend(database, cfg))

@@ -9,11 +9,13 @@ import typer
 from rich.table import Table
 
 from checks.catalogue import load_catalogue
+from checks.engine import FAILURES
 from checks.model import CheckResult, SiteReport
 from config.paths import ensure_log_file
 from config.registry import valid_http_url
 from core.clock import today_local
 from core.errors import VigiaError
+from core.text import plural
 from crawler.settings import CrawlSettings
 from spiders.sitio import crawl_sites
 from spiders.sitio.target import SiteTarget
@@ -76,9 +78,23 @@ def audit(
         cfg, max_pages=max_pages, obey_robots=not ignore_robots, log_file=cfg.log_file or str(ensure_log_file())
     )
     if not json_output:
-        err.print(f"Revisando {url} (hasta {max_pages} páginas)…")
+        err.print(f"Revisando {url} (hasta {plural(max_pages, 'página', 'páginas')})…")
     report = next(iter(crawl_sites([SiteTarget(None, None, url)], cfg, today_local())))
     if json_output:
         print_json(audit_json(report))
+    else:
+        out.print(results_table(report, f"{url} — {plural(report.outcome.pages_ok, 'página leída', 'páginas leídas')}"))
+    fail_if_unread(report)
+
+
+def fail_if_unread(report: SiteReport) -> None:
+    """A site whose home page could not be read is a failed audit: one Spanish line on stderr and exit 1."""
+    outcome = report.outcome
+    if outcome.failure is None or outcome.pages_ok > 0:
         return
-    out.print(results_table(report, f"{url} — {report.outcome.pages_ok} páginas leídas"))
+    why = FAILURES.get(outcome.failure, outcome.failure)
+    detail = f" ({outcome.failure_detail})" if outcome.failure_detail else ""
+    err.print(
+        f"[bold red]Error:[/] no se pudo leer {outcome.start_url}: {why}{detail}.", highlight=False, soft_wrap=True
+    )
+    raise typer.Exit(1)

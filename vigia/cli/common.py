@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import logging.handlers
 import os
 import sys
 from collections.abc import Callable
@@ -15,7 +16,9 @@ import typer
 from rich.console import Console
 
 from config.registry import Municipality, load_registry
-from core.errors import VigiaError
+from core.errors import EmptyDatabaseError, VigiaError
+from storage.data_home import default_database_path, demo_database_path, fill_command, reader_database
+from storage.db import redact_url
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -46,35 +49,126 @@ class OutputFormat(StrEnum):
 FormatOption = Annotated[OutputFormat, typer.Option("--formato", "-f", help="Formato de salida: table, csv o json.")]
 
 
+# Exit codes (documented in the README): 0 ok, 1 a failed run or finding, 2 usage or configuration, 3 database,
+# 4 crawl or network, 130 interrupted.
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+LOG_MAX_BYTES = 5 * 1024 * 1024
+LOG_BACKUPS = 5
+
+
 def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn Vigía's errors into a Spanish message on stderr and a non-zero exit code."""
+    """Turn every failure into one Spanish line on stderr and an exit code; the cause goes to vigia.log."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except VigiaError as exc:
-            log.debug("command failed", exc_info=True)
-            err.print(f"[bold red]Error:[/] {exc}", highlight=False)
+            log.info("command failed: %s", exc, exc_info=True)
+            err.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             err.print("[yellow]Interrumpido por el usuario.[/]")
-            raise typer.Exit(130) from None
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            raise typer.Exit(report_unexpected(exc)) from None
 
     return wrapper
 
 
+def report_unexpected(exc: BaseException) -> int:
+    """Log an unforeseen failure with its traceback and tell the user in one Spanish line; return the exit code."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    log.error("unexpected failure", exc_info=exc)
+    where = _log_path_text()
+    if isinstance(exc, SQLAlchemyError):
+        err.print(
+            f"[bold red]Error:[/] falló una operación de la base de datos ({type(exc).__name__}). "
+            f"El detalle técnico quedó en {where}.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return 3
+    err.print(
+        f"[bold red]Error inesperado:[/] {type(exc).__name__}. El detalle técnico quedó en {where}; "
+        "repórtelo a quien opera Vigía.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return EXIT_FAILED
+
+
+def _log_path_text() -> str:
+    from config.paths import log_file
+
+    try:
+        return str(log_file())
+    except Exception:  # the path itself may be what is broken (a bad VIGIA_HOME)
+        return "vigia.log"
+
+
+class _OperatorLog(logging.handlers.RotatingFileHandler):
+    """The handler setup_logging installs, recognisable so that a second call replaces it."""
+
+
 def setup_logging(log_file: Path | None) -> None:
-    """Send operator logs (causes, tracebacks) to a file, keeping the terminal for users."""
+    """Send operator logs (causes, tracebacks) to a rotating file (5 MB × 5), keeping the terminal for users."""
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _OperatorLog | _TerminalLog)]:
+        root.removeHandler(old)
+        old.close()
     handler: logging.Handler
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler = _OperatorLog(log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     else:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _TerminalLog(sys.stderr)
         handler.setLevel(logging.ERROR)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"))
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+
+
+class _TerminalLog(logging.StreamHandler):  # type: ignore[type-arg]
+    """The stderr fallback when the log file cannot be written."""
+
+
+def start_operator_log() -> None:
+    """Open vigia.log for this command; without a writable data folder, log errors to stderr instead."""
+    from config.paths import ensure_log_file
+
+    try:
+        setup_logging(ensure_log_file())
+    except OSError:
+        setup_logging(None)
+
+
+def reader_url(db: str | None) -> str:
+    """The database a reading command opens, announced in one line on stderr (see storage.data_home)."""
+    choice = reader_database(db)
+    if choice.demo:
+        err.print(
+            f"Base de datos: {demo_database_path()} (la de la demostración; `vigia crawl` escribe en "
+            f"{default_database_path()})",
+            highlight=False,
+            soft_wrap=True,
+        )
+    else:
+        err.print(f"Base de datos: {redact_url(choice.url)}", highlight=False, soft_wrap=True)
+    return choice.url
+
+
+def empty_database_error(db_url: str) -> EmptyDatabaseError:
+    """The Spanish refusal for a database with no runs, naming it and the command that fills it."""
+    return EmptyDatabaseError(
+        f"La base de datos {redact_url(db_url)} está vacía: no tiene ninguna corrida. Llénela con "
+        f"`{fill_command(db_url)}` (o pruebe con `vigia demo`, el mundo simulado)."
+    )
 
 
 def print_json(data: Any) -> None:

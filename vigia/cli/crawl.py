@@ -14,16 +14,18 @@ from urllib.parse import urlsplit
 import typer
 
 from config.latency import DEFAULT_COMPRESSION, MODE_BY_NAME, LatencyModel
-from config.paths import data_dir, ensure_log_file
+from config.paths import ensure_log_file
 from config.registry import Municipality, select
 from core.clock import today_local
 from core.errors import VigiaError
+from core.text import plural
 from crawler.netprobe import NetworkProbe
 from crawler.pipeline import RunSummary, run_and_store
 from crawler.resume import Resume, resume_and_store
 from crawler.settings import CrawlSettings
 from storage import repository
 from storage.crawl_lease import CrawlBusyError, crawl_lease
+from storage.data_home import demo_database_path, sqlite_file_url
 from storage.db import Database, open_database, resolve_database_url
 from storage.resume import resumable_run
 from storage.runstore import DatabaseRunStore
@@ -150,7 +152,7 @@ def resume_with_progress(
             towns = {m.cve_inegi: m for m in registry}
             covered = [towns[cve] for cve in plan.cves if cve in towns]
             stages = Counter(item.stage for item in plan.missed)
-            err.print(f"Se reanuda la corrida {plan.run_id}: {len(plan.missed)} etapas sin leer.")
+            err.print(f"Se reanuda la corrida {plan.run_id}: {plural(len(plan.missed), 'etapa', 'etapas')} sin leer.")
             with progress_bar(covered, stages["sitio"], stages["ipomex"]) as track:
                 store = DatabaseRunStore(database, track.started)
                 resume = Resume(plan.run_id, plan.missed)
@@ -164,9 +166,9 @@ def demo_database_url(db: str | None) -> str:
     """The demo never writes simulated results into the production database unless asked to."""
     if db:
         return db
-    path = data_dir() / "demo.db"
+    path = demo_database_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+    return sqlite_file_url(path)
 
 
 def print_agreement(agreement: Agreement) -> None:

@@ -14,9 +14,10 @@ from rich.table import Table
 
 from config.crosswalk import CrosswalkFact, load_config_crosswalk
 from config.registry import Municipality
+from core.text import plural
 from storage.db import Database, open_database, resolve_database_url
 from storage.site_registry import crosswalk
-from vigia.cli.common import OutputFormat, out, print_json
+from vigia.cli.common import OutputFormat, out, print_json, reader_url
 
 T = TypeVar("T")
 CAMPO_LABEL = {
@@ -51,7 +52,8 @@ def write_csv(rows: Sequence[dict[str, Any]]) -> None:
 def crosswalk_facts(db: str | None, registry: Sequence[Municipality]) -> dict[str, list[CrosswalkFact]]:
     """The crosswalk of the registry: config facts merged with the database's."""
     config = load_config_crosswalk(registry)
-    return with_database(db, lambda d: crosswalk(d.ReadSession, config))
+    # A reader: it may fall back to the demo's database, which writers (sitios confirmar…) never do.
+    return with_database(reader_url(db), lambda d: crosswalk(d.ReadSession, config))
 
 
 def print_crosswalk(registry: Sequence[Municipality], facts: dict[str, list[CrosswalkFact]], fmt: OutputFormat) -> None:
@@ -90,7 +92,9 @@ def _by_campo(facts: Sequence[CrosswalkFact]) -> dict[str, list[dict[str, str | 
 
 
 def _crosswalk_table(registry: Sequence[Municipality], facts: dict[str, list[CrosswalkFact]]) -> Table:
-    table = Table(title=f"Cruce de identificadores: {len(registry)} municipios", box=box.SIMPLE_HEAD)
+    table = Table(
+        title=f"Cruce de identificadores: {plural(len(registry), 'municipio', 'municipios')}", box=box.SIMPLE_HEAD
+    )
     campos = ("nombre_pnt", "id_pnt", "ipomex3_slug", "ipomex4_id", "ipomex_legado_slug", "sitio_oficial")
     for name in ("Clave", "Municipio", *(CAMPO_LABEL[c] for c in campos)):
         table.add_column(name, overflow="fold")

@@ -15,6 +15,7 @@ from config.registry import Municipality, select
 from config.settings import load_settings
 from core.clock import today_local
 from core.errors import VigiaError
+from core.text import plural
 from spiders.descubrir import Proved
 from spiders.descubrir.agreement import Agreement, measure
 from storage.db import resolve_database_url
@@ -72,7 +73,7 @@ def descubrir(
     chosen = registry if todos else select(registry, municipio or [])
     request = discovery_request(chosen, registry, load_rules(), reference_candidates(), desde or [])
     simulated = bool(load_settings().internet_simulado)
-    err.print(f"Buscando el sitio oficial de {len(chosen)} municipios…")
+    err.print(f"Buscando el sitio oficial de {plural(len(chosen), 'municipio', 'municipios')}…")
     store = DatabaseDiscoveryStore(db_url)
     try:
         outcome = run_discovery(request, crawl_settings(), today_local(), store, simulated)
@@ -127,7 +128,9 @@ def _print(outcome: DiscoveryOutcome, chosen: list[Municipality], fmt: OutputFor
         return
     from rich.table import Table
 
-    table = Table(title=f"Descubrimiento {outcome.run_id}: {len(chosen)} municipios, {outcome.candidates} candidatos")
+    table = Table(
+        title=f"Descubrimiento {outcome.run_id}: {plural(len(chosen), 'municipio', 'municipios')}, {plural(outcome.candidates, 'candidato', 'candidatos')}"
+    )
     for name in ("Clave", "Municipio", "Primer candidato", "Veredicto", "Puntaje", "Origen", "Otros"):
         table.add_column(name)
     for m in chosen:
@@ -150,7 +153,7 @@ def _print(outcome: DiscoveryOutcome, chosen: list[Municipality], fmt: OutputFor
     out.print(table)
     probable = sum(1 for m in chosen if (i := outcome.ranked.get(m.cve_inegi)) and i[0].proof.veredicto == "probable")
     out.print(
-        f"{probable} de {len(chosen)} municipios con un candidato probable, en {outcome.seconds:.0f} s. "
+        f"{probable} de {plural(len(chosen), 'municipio', 'municipios')} con un candidato probable, en {outcome.seconds:.0f} s. "
         "Nada es oficial hasta que un auditor lo confirme: vigia sitios confirmar CLAVE URL."
     )
     for failure in outcome.mined_failures:

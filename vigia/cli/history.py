@@ -14,11 +14,21 @@ from rich.table import Table
 from checks.model import status_text
 from config.registry import load_registry, select
 from core.clock import local_text
-from core.errors import VigiaError
-from storage.db import open_database, resolve_database_url
+from core.errors import EmptyDatabaseError, UsageError
+from storage.data_home import count_runs
+from storage.db import Database, open_database
 from storage.history import Change, TimelineEntry, changes_since, timeline
 from vigia.cli.audit import STATUS_STYLE
-from vigia.cli.common import DbOption, FormatOption, OutputFormat, handles_errors, out, print_json
+from vigia.cli.common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    empty_database_error,
+    handles_errors,
+    out,
+    print_json,
+    reader_url,
+)
 
 DateOption = Annotated[str | None, typer.Option(help="Fecha AAAA-MM-DD.")]
 
@@ -30,7 +40,24 @@ def parse_day(text: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise VigiaError(f"La fecha de --{name} «{text}» no es válida; use AAAA-MM-DD, p. ej. 2026-11-01.") from None
+        raise UsageError(f"La fecha de --{name} «{text}» no es válida; use AAAA-MM-DD, p. ej. 2026-11-01.") from None
+
+
+def date_range(desde: str | None, hasta: str | None) -> tuple[date | None, date | None]:
+    """The --desde and --hasta dates; a range that ends before it starts is refused."""
+    since, until = parse_day(desde, "desde"), parse_day(hasta, "hasta")
+    if since is not None and until is not None and since > until:
+        raise UsageError(
+            f"El intervalo está al revés: --desde {since:%Y-%m-%d} es posterior a --hasta {until:%Y-%m-%d}. "
+            "Intercambie las fechas."
+        )
+    return since, until
+
+
+def require_runs(database: Database, db_url: str) -> None:
+    """Refuse, naming the database and the command that fills it, when it holds no runs."""
+    if count_runs(database) == 0:
+        raise empty_database_error(db_url)
 
 
 def emit(rows: list[dict[str, Any]], fmt: OutputFormat, table: Table) -> None:
@@ -76,12 +103,20 @@ def historial(
     Ejemplo: vigia historial -m Toluca --verificacion canal.telefono --desde 2026-01-01
     """
     municipality = select(load_registry(), [municipio])[0]
-    since, until = parse_day(desde, "desde"), parse_day(hasta, "hasta")
-    database = open_database(resolve_database_url(db))
+    since, until = date_range(desde, hasta)
+    db_url = reader_url(db)
+    database = open_database(db_url)
     try:
+        require_runs(database, db_url)
         entries = timeline(database, municipality.cve_inegi, check, since, until)
     finally:
         database.dispose()
+    if not entries:
+        raise EmptyDatabaseError(
+            f"No hay resultados de {municipality.nombre} ({municipality.cve_inegi}) en las corridas completas"
+            f"{' de esa verificación' if check else ''}{' en esas fechas' if desde or hasta else ''}. "
+            f"Para rastrearlo: vigia crawl -m {municipality.cve_inegi}"
+        )
     table = Table(title=f"Historial de {municipality.nombre} ({municipality.cve_inegi})")
     for name in ("Corrida", "Fecha", "Verificación", "Resultado", "Motivo o evidencia"):
         table.add_column(name, overflow="fold")
@@ -121,11 +156,13 @@ def cambios(
 
     Ejemplo: vigia cambios --desde 2026-11-01 --formato csv > cambios.csv
     """
-    since = parse_day(desde, "desde")
+    since, until = date_range(desde, hasta)
     assert since is not None
-    database = open_database(resolve_database_url(db))
+    db_url = reader_url(db)
+    database = open_database(db_url)
     try:
-        found = changes_since(database, since, parse_day(hasta, "hasta"))
+        require_runs(database, db_url)
+        found = changes_since(database, since, until)
     finally:
         database.dispose()
     table = Table(title=f"Cambios desde {since:%d/%m/%Y}: {len(found)}")

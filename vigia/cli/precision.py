@@ -16,6 +16,7 @@ from checks.reliability import percent, save_measurement
 from config import paths
 from core.clock import today_local
 from core.errors import VigiaError
+from core.text import plural
 from vigia.cli.common import err, handles_errors, out, print_json
 
 
@@ -81,7 +82,7 @@ def _row(f: CheckFigures, name: str, state: str | None = None) -> list[str]:
 
 def measurement_table(m: Measurement) -> Table:
     """Rich table: one row per check, then the totals."""
-    title = f"Confiabilidad: {m.sites} sitios, {m.scored} etiquetas, catálogo {m.catalogue_version}"
+    title = f"Confiabilidad: {plural(m.sites, 'sitio', 'sitios')}, {plural(m.scored, 'etiqueta', 'etiquetas')}, catálogo {m.catalogue_version}"
     table = Table(title=title, show_footer=False)
     names = ("Verificación", "Etiquetas", "Acuerdo", "Acusaciones falsas", "Crédito falso", "Cobertura", "Estado")
     for name in names:
@@ -134,7 +135,7 @@ def precision(
     catalogue = load_catalogue()
     labels = load_labels(etiquetas or root / "labels.yaml", root, catalogue)
     if not json_output:
-        err.print(f"Revisando {len(labels.sites)} sitios del corpus {root}…")
+        err.print(f"Revisando {plural(len(labels.sites), 'sitio', 'sitios')} del corpus {root}…")
     measurement = measure_corpus(labels, today_local(), catalogue=catalogue)
     saved = save_measurement(measurement) if guardar else None
     if json_output:

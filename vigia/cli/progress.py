@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from checks.ipomex_model import IpomexCapture
 from checks.model import SiteReport, SourceReport, stage_label
 from config.registry import Municipality
+from core.text import plural
 from crawler.pipeline import RunSummary
 from vigia.cli.common import err, out
 
@@ -39,7 +40,7 @@ class _Track:
 
     def started(self, run_id: int) -> None:
         """Tell which run was opened."""
-        err.print(f"Corrida {run_id} iniciada ({len(self.names)} municipios).")
+        err.print(f"Corrida {run_id} iniciada ({plural(len(self.names), 'municipio', 'municipios')}).")
 
 
 @contextmanager
@@ -61,15 +62,19 @@ def print_summary(summary: RunSummary, db_url: str) -> None:
     style = "green" if summary.status == "complete" else "red"
     out.print(
         f"Corrida {summary.run_id}: [{style}]{STATUS_ES.get(summary.status, summary.status)}[/] — "
-        f"{summary.sites_done}/{summary.sites} sitios, {summary.pages_ok} páginas leídas, "
-        f"{summary.pages_failed} fallidas, {summary.unreachable} sitios inalcanzables; "
-        f"{summary.portals_done} municipios en IPOMEX ({summary.portals_unread} sin poder leerse); "
+        f"{summary.sites_done}/{plural(summary.sites, 'sitio', 'sitios')}, "
+        f"{plural(summary.pages_ok, 'página leída', 'páginas leídas')}, "
+        f"{plural(summary.pages_failed, 'fallida', 'fallidas')}, "
+        f"{plural(summary.unreachable, 'sitio inalcanzable', 'sitios inalcanzables')}; "
+        f"{plural(summary.portals_done, 'municipio', 'municipios')} en IPOMEX "
+        f"({summary.portals_unread} sin poder leerse); "
         f"{summary.seconds} s."
     )
     print_resume(summary)
     if summary.browser is not None and summary.browser.pages:
         out.print(
-            f"Navegador: {summary.browser.pages} páginas municipales renderizadas con JavaScript en "
+            f"Navegador: {plural(summary.browser.pages, 'página municipal renderizada', 'páginas municipales renderizadas')} "
+            "con JavaScript en "
             f"{summary.browser.seconds:.1f} s."
         )
     if summary.error:

@@ -18,8 +18,10 @@ from checks.obligations import load_obligations
 from checks.reliability import load_reliability
 from config.registry import Municipality, load_registry, select
 from core.clock import local_text
+from core.text import plural
 from storage import repository
-from storage.db import open_database, resolve_database_url
+from storage.data_home import count_runs
+from storage.db import open_database
 from storage.resume import pending_unread
 from vigia.cli.audit import STATUS_STYLE, explain
 from vigia.cli.common import (
@@ -27,9 +29,11 @@ from vigia.cli.common import (
     FormatOption,
     OutputFormat,
     RegistryOption,
+    empty_database_error,
     handles_errors,
     out,
     print_json,
+    reader_url,
     registry_from,
 )
 from vigia.cli.crosswalk import crosswalk_facts, print_crosswalk
@@ -150,8 +154,11 @@ def report(
     """
     registry = registry_from(registro)
     chosen = select(registry, municipio) if municipio else registry
-    database = open_database(resolve_database_url(db))
+    db_url = reader_url(db)
+    database = open_database(db_url)
     try:
+        if count_runs(database) == 0:
+            raise empty_database_error(db_url)
         latest = repository.latest_results(database, [m.cve_inegi for m in chosen])
         pending = pending_unread(database)
     finally:
@@ -159,8 +166,8 @@ def report(
     rows = build_rows(chosen, latest, load_reliability(load_catalogue().version).under_review(), pending)
     if fmt is OutputFormat.table and not any(r.run_id for r in rows):
         out.print(
-            "[yellow]No hay corridas completas en esta base de datos.[/] Ejecute `vigia rastrear` "
-            "(o `vigia demo` para el mundo simulado)."
+            "[yellow]Esta base de datos tiene corridas, pero ninguna completa para estos municipios.[/] "
+            "Complete la última con `vigia rastrear --reanudar` o ejecute `vigia rastrear`."
         )
     else:
         print_rows(rows, fmt, detalle or len(chosen) <= 3, "Vigía — ranking de la última corrida completa")
@@ -170,7 +177,9 @@ def report(
 
 def unread_table(run_id: int, unread: Sequence[Unread]) -> Table:
     """Rich table of what the newest run, partial, did not read."""
-    table = Table(title=f"Corrida {run_id} parcial: {len(unread)} etapas sin leer", box=box.SIMPLE_HEAD)
+    table = Table(
+        title=f"Corrida {run_id} parcial: {plural(len(unread), 'etapa', 'etapas')} sin leer", box=box.SIMPLE_HEAD
+    )
     for name in ("Municipio", "Etapa", "Motivo", "Detalle"):
         table.add_column(name, overflow="fold")
     for item in sorted(unread, key=lambda u: (u.nombre, u.stage)):
@@ -236,7 +245,7 @@ def _print_registry(registry: list[Municipality], fmt: OutputFormat) -> None:
         writer.writerows(items)
         sys.stdout.write(buffer.getvalue())
     else:
-        table = Table(title=f"Registro: {len(registry)} municipios del Estado de México")
+        table = Table(title=f"Registro: {plural(len(registry), 'municipio', 'municipios')} del Estado de México")
         for name in ("Clave", "Municipio", "Población 2020", "Marginación 2020", "Región", "Sitio oficial"):
             table.add_column(name)
         for m in registry:

@@ -13,8 +13,8 @@ from config.settings import load_settings
 from config.settings import secret as secret_value
 from core.errors import VigiaError
 from core.net import is_loopback
-from storage.db import open_database, redact_url, resolve_database_url
-from vigia.cli.common import DbOption, err, handles_errors
+from storage.db import open_database, redact_url
+from vigia.cli.common import DbOption, err, handles_errors, reader_url
 
 
 @handles_errors
@@ -44,7 +44,7 @@ def serve(
     from web.app import create_app
     from web.auth import UsersFileError, load_users
 
-    db_url = resolve_database_url(db)
+    db_url = reader_url(db)
     open_database(db_url).dispose()  # fail now, in Spanish, if the database is unusable
     local = is_loopback(host)
     users = None
