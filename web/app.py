@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date, datetime
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from starlette.templating import Jinja2Templates
 from checks.catalogue import load_catalogue
 from checks.obligations import load_obligations
 from checks.reliability import load_reliability, percent
-from core.clock import local_minutes
+from core.clock import people_date, people_datetime
 from storage.db import open_database
 from web import auth, pages, views
 from web.charts import line_chart
@@ -34,9 +35,15 @@ SECURITY_HEADERS = {
 Next = Callable[[Request], Awaitable[Response]]
 
 
+def _day_text(day: date | datetime | str | None) -> str:
+    """Jinja filter «fecha»: a day (or an ISO day string from a response model) as dd/mm/aaaa."""
+    return people_date(date.fromisoformat(day) if isinstance(day, str) else day)
+
+
 def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
-    env.globals.update(enlace=views.safe_link, estados=views.STATUS_TEXT, hora=local_minutes, porcentaje=percent)
+    env.globals.update(enlace=views.safe_link, estados=views.STATUS_TEXT, porcentaje=percent)
+    env.filters.update(fecha=_day_text, fecha_hora=people_datetime)
     return Jinja2Templates(env=env)
 
 

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from config.registry import load_registry, select
-from core.clock import local_text
+from core.clock import people_date, people_datetime
 from core.errors import VigiaError
 from storage.db import open_database, resolve_database_url
 from storage.history import Change, TimelineEntry, changes_since, timeline
@@ -85,7 +85,7 @@ def historial(
     for e in entries:
         table.add_row(
             str(e.run_id),
-            local_text(e.run_finished_at),
+            people_datetime(e.run_finished_at),
             e.check_id,
             f"[{STATUS_STYLE.get(e.status, 'dim')}]{e.status}[/]",
             e.evidence_url or e.reason or "",
@@ -125,12 +125,12 @@ def cambios(
         found = changes_since(database, since, parse_day(hasta, "hasta"))
     finally:
         database.dispose()
-    table = Table(title=f"Cambios desde {since:%d/%m/%Y}: {len(found)}")
+    table = Table(title=f"Cambios desde {people_date(since)}: {len(found)}")
     for name in ("Fecha", "Municipio", "Verificación", "Antes", "Ahora", "Evidencia"):
         table.add_column(name, overflow="fold")
     for c in found:
         table.add_row(
-            local_text(c.run_finished_at),
+            people_datetime(c.run_finished_at),
             c.nombre,
             c.check_id,
             c.previous_status,
