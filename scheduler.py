@@ -200,4 +200,3 @@ def _on_event(scheduler: BlockingScheduler, cfg: ScheduleConfig, event: Schedule
     job = scheduler.get_job(JOB_ID)
     if job is not None and job.next_run_time is not None:
         logger.info("Próximo rastreo nocturno: %s.", people_datetime(job.next_run_time, zone=True))
-

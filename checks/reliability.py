@@ -188,7 +188,9 @@ class Reliability:
         if m is None or figures is None or figures.agreement is None:
             return None
         noun = "etiqueta" if figures.scored == 1 else "etiquetas"
-        text = f"acuerdo {percent(figures.agreement)} en {figures.scored} {noun}, medido el {people_date(m.measured_on)}"
+        text = (
+            f"acuerdo {percent(figures.agreement)} en {figures.scored} {noun}, medido el {people_date(m.measured_on)}"
+        )
         return text + ("; medición de una versión anterior del catálogo" if self.stale else "")
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import date, datetime
 from pathlib import Path
 
 from fastapi import FastAPI, Request
