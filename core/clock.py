@@ -48,6 +48,11 @@ def machine_datetime(moment: datetime | None) -> str | None:
     return to_local(moment).isoformat(timespec="seconds") if moment else None
 
 
+def machine_date(day: date | None) -> str | None:
+    """A day for machines: ISO 8601 (aaaa-mm-dd), or None."""
+    return day.isoformat() if day else None
+
+
 def local_date(moment: datetime | None) -> str:
     """A stored time as «dd/mm/aaaa» in Mexico City time, or «sin registro» (e-mails: the day it last complied)."""
     return people_date(moment, absent="sin registro")
