@@ -10,7 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from checks.catalogue import load_catalogue
 from core.clock import ZONE_NAME, local_date, local_minutes, machine_datetime, people_date, people_datetime
+from storage.db import Database
+from storage.repository import finish_run, record_site, start_run
+from tests.storage.factories import municipality, report
 from vigia.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -137,3 +141,17 @@ def test_schedule_names_the_zone_of_the_next_runs(vigia_home: Path) -> None:
     suffix = f" ({ZONE_NAME})"
     assert len(lines) == 2 and all(line.endswith(suffix) for line in lines)
     assert all(PEOPLE_TIME.match(line.removesuffix(suffix)) for line in lines)
+
+
+def test_report_shows_people_times_and_its_csv_machine_times(db: Database) -> None:
+    run = start_run(db, "crawl", [municipality("15106", "Toluca")], {})
+    record_site(db, run, report("15106", {"sitio.disponible": "cumple"}))
+    finish_run(db, run, "complete", catalogue=load_catalogue())
+    url = db.engine.url.render_as_string(hide_password=False)
+    table = CliRunner().invoke(app, ["report", "--db", url, "-m", "Toluca"], env={"COLUMNS": "200"}).stdout
+    assert re.search(r"corrida \d+, \d{2}/\d{2}/\d{4} \d{2}:\d{2}", table)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", table)
+    csv_text = CliRunner().invoke(app, ["report", "--db", url, "-m", "Toluca", "--format", "csv"]).stdout
+    header, row = csv_text.splitlines()[:2]
+    fecha = row.split(",")[header.split(",").index("fecha")]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}-0[56]:00", fecha)
