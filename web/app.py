@@ -19,7 +19,7 @@ from starlette.templating import Jinja2Templates
 from checks.catalogue import load_catalogue
 from checks.obligations import load_obligations
 from checks.reliability import load_reliability, percent
-from core.clock import people_date, people_datetime
+from core.clock import ZONE_NAME, people_date, people_datetime
 from storage.db import open_database
 from web import auth, pages, views
 from web.charts import line_chart
@@ -42,7 +42,7 @@ def _day_text(day: date | datetime | str | None) -> str:
 
 def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
-    env.globals.update(enlace=views.safe_link, estados=views.STATUS_TEXT, porcentaje=percent)
+    env.globals.update(enlace=views.safe_link, estados=views.STATUS_TEXT, porcentaje=percent, zona=ZONE_NAME)
     env.filters.update(fecha=_day_text, fecha_hora=people_datetime)
     return Jinja2Templates(env=env)
 

@@ -17,7 +17,7 @@ ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def test_runs_page_shows_day_first_times(client: TestClient) -> None:
     page = client.get("/corridas").text
-    assert PEOPLE_TIME.search(page)
+    assert PEOPLE_TIME.search(page) and "Fechas en hora del centro de México." in page
     assert not ISO.search(page)
 
 
