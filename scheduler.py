@@ -25,6 +25,7 @@ from apscheduler.util import obj_to_ref, ref_to_obj
 from sqlalchemy import inspect, make_url, select
 
 from config.operation import ScheduleConfig
+from core.clock import people_datetime
 from storage.crawl_lease import DEFAULT_LEASE_MINUTES, LEASE_NAME, CrawlBusyError, crawl_lease, lease_holder
 from storage.db import READ_ONLY_OPTION, create_database_engine, open_database, redact_url
 
@@ -125,15 +126,15 @@ def _first_run(store: SQLAlchemyJobStore, trigger: CronTrigger, cfg: ScheduleCon
     if now - stored <= cfg.grace:
         logger.warning(
             "La corrida programada para %s no se hizo (el servicio estaba detenido); se hará ahora.",
-            _local(stored, cfg),
+            people_datetime(stored, zone=True),
         )
         return stored
     logger.warning(
         "Se perdió la corrida programada para %s: el servicio estuvo detenido más de %d minutos "
         "después de esa hora. La próxima será %s.",
-        _local(stored, cfg),
+        people_datetime(stored, zone=True),
         cfg.gracia_minutos,
-        _local(fresh, cfg),
+        people_datetime(fresh, zone=True),
     )
     return fresh
 
@@ -191,15 +192,11 @@ def _on_event(scheduler: BlockingScheduler, cfg: ScheduleConfig, event: Schedule
     if event.code == EVENT_JOB_MISSED and isinstance(event, JobEvent):
         logger.warning(
             "Se omitió la corrida programada para %s: pasó el margen de gracia de %d minutos.",
-            _local(event.scheduled_run_time, cfg),
+            people_datetime(event.scheduled_run_time, zone=True),
             cfg.gracia_minutos,
         )
     elif event.code == EVENT_JOB_ERROR:
         logger.error("El rastreo nocturno falló: %s", getattr(event, "exception", None))
     job = scheduler.get_job(JOB_ID)
     if job is not None and job.next_run_time is not None:
-        logger.info("Próximo rastreo nocturno: %s.", _local(job.next_run_time, cfg))
-
-
-def _local(moment: datetime, cfg: ScheduleConfig) -> str:
-    return moment.astimezone(cfg.timezone).strftime("%d/%m/%Y %H:%M %Z")
+        logger.info("Próximo rastreo nocturno: %s.", people_datetime(job.next_run_time, zone=True))

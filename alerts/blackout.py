@@ -8,6 +8,7 @@ from datetime import date
 
 from alerts.model import AlertEvent, Digest
 from config.operation import Blackout
+from core.clock import people_date
 
 # Event kinds that accuse a municipality; recoveries are always told.
 ACCUSING = ("regresion", "sitio_caido")
@@ -27,10 +28,10 @@ def reason(blackout: Blackout) -> str:
     """Why regressions are withheld, in Spanish, for the digest (saying when the dates are only an estimate)."""
     estimated = "" if blackout.fechas_confirmadas else "; fechas estimadas, sin confirmar por la autoridad electoral"
     return (
-        f"Veda electoral «{blackout.nombre}» (del {blackout.inicio:%d/%m/%Y} al {blackout.fin:%d/%m/%Y}, más "
+        f"Veda electoral «{blackout.nombre}» (del {people_date(blackout.inicio)} al {people_date(blackout.fin)}, más "
         f"{blackout.gracia_dias} días{estimated}): los municipios deben retirar la propaganda gubernamental de sus sitios, así que "
         "la desaparición de ese contenido es legítima. Estas regresiones se registraron, pero no se notifican como "
-        f"incumplimientos hasta después del {blackout.held_until:%d/%m/%Y}."
+        f"incumplimientos hasta después del {people_date(blackout.held_until)}."
     )
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from config.operation import AlertsConfig
 from config.registry import Municipality
-from core.clock import local_text
+from core.clock import people_datetime
 from storage.db import Database
 from storage.operator_store import SiteFact, last_complete_run, queue_once, run_facts, site_facts
 from storage.resume import describe_unread, run_unread
@@ -42,7 +42,7 @@ def watch(db: Database, cfg: AlertsConfig, now: datetime, kind: str = "crawl") -
     key = f"operador:sin_corrida:{last.id if last else 0}:{period}"
     hours = int((now - since) / timedelta(hours=1))
     subject = f"Vigía: ninguna corrida completa en {hours} horas"
-    told = f"la última terminó el {local_text(since)}" if last else "ninguna ha terminado completa"
+    told = f"la última terminó el {people_datetime(since, zone=True)}" if last else "ninguna ha terminado completa"
     text = (
         f"Vigía no ha completado una corrida de rastreo en {hours} horas ({told}; la más reciente, la {newest.id}, "
         f"quedó «{newest.status}»{': ' + newest.error if newest.error else ''}).\n\nRevise el servicio programado "

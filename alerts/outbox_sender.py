@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from alerts.smtp import MailError, MailTransport, PermanentMailError, TemporaryMailError, UncertainMailError
-from core.clock import local_text
+from core.clock import people_datetime
 from storage.alerts_store import (
     acquire_lease,
     claim_outbox,
@@ -231,7 +231,7 @@ def recover_claims(db: Database, now: datetime, lease: timedelta = CLAIM_LEASE) 
 
 def _stale_reason(claimed_by: str | None, claimed_at: datetime | None, now: datetime, lease: timedelta) -> str | None:
     """Why a claim is no longer in flight (Spanish, stored as last_error), or None while it may be."""
-    since = local_text(claimed_at)
+    since = people_datetime(claimed_at)
     if claimed_by is None or claimer_dead(claimed_by):
         return (
             f"El proceso que lo enviaba ({claimed_by or 'desconocido'}) terminó el {since} sin registrar la "

@@ -14,6 +14,7 @@ import yaml
 
 from checks.precision import TOTAL, CheckFigures, Disagreement, Measurement, with_disagreements
 from config import paths, yamlfile
+from core.clock import people_date
 from core.errors import ConfigError
 
 HEADER = (
@@ -187,7 +188,9 @@ class Reliability:
         if m is None or figures is None or figures.agreement is None:
             return None
         noun = "etiqueta" if figures.scored == 1 else "etiquetas"
-        text = f"acuerdo {percent(figures.agreement)} en {figures.scored} {noun}, medido el {m.measured_on:%d/%m/%Y}"
+        text = (
+            f"acuerdo {percent(figures.agreement)} en {figures.scored} {noun}, medido el {people_date(m.measured_on)}"
+        )
         return text + ("; medición de una versión anterior del catálogo" if self.stale else "")
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from core.clock import people_date
+
 UpdateStatus = Literal["cumple", "no_cumple"]
 MONTHS_PER_PERIOD = {"mensual": 1, "trimestral": 3, "semestral": 6, "anual": 12}
 _NAMES = {"mensual": "mes", "trimestral": "trimestre", "semestral": "semestre", "anual": "año"}
@@ -35,7 +37,7 @@ class UpdateAssessment:
 
 def fmt(day: date) -> str:
     """A date as Mexico writes it: dd/mm/aaaa."""
-    return day.strftime("%d/%m/%Y")
+    return people_date(day)
 
 
 def period_bounds(period: str, day: date) -> tuple[date, date]:

@@ -88,7 +88,7 @@ def test_dry_run_lists_no_pending_mail_on_an_empty_database(vigia_home: Path) ->
 
 def test_schedule_shows_the_next_nightly_runs_in_mexico_city_time(vigia_home: Path) -> None:
     lines = invoke("schedule", "--proximas", "2").stdout.strip().splitlines()
-    assert len(lines) == 2 and all(line.endswith("02:00") for line in lines)
+    assert len(lines) == 2 and all(line.endswith("02:00 (hora del centro de México)") for line in lines)
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from checks.model import CheckResult, Unread
 from checks.obligations import load_obligations
 from checks.scoring import SCORE_KEYS
 from config.registry import Municipality
-from core.clock import local_text
+from core.clock import machine_datetime
 from storage.repository import MunicipalityResults
 
 
@@ -152,7 +152,7 @@ def rows_csv(rows: Sequence[ReportRow], catalogue: Catalogue) -> str:
                 m.conapo_gm_2020 or "",
                 m.region or "",
                 row.run_id or "",
-                local_text(row.run_finished_at) if row.run_id else "",
+                machine_datetime(row.run_finished_at) or "",
                 *(_score_text(row.scores[k]) for k in SCORE_KEYS),
                 *(statuses.get(i, "") for i in check_ids),
                 " ".join(i for i in check_ids if i in row.under_review),

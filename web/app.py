@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import date, datetime
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -19,7 +20,7 @@ from checks.catalogue import load_catalogue
 from checks.model import STATUS_TEXT
 from checks.obligations import load_obligations
 from checks.reliability import load_reliability, percent
-from core.clock import local_minutes
+from core.clock import ZONE_NAME, people_date, people_datetime
 from storage.db import open_database
 from web import auth, pages, views
 from web.charts import line_chart
@@ -35,9 +36,15 @@ SECURITY_HEADERS = {
 Next = Callable[[Request], Awaitable[Response]]
 
 
+def _day_text(day: date | datetime | str | None) -> str:
+    """Jinja filter «fecha»: a day (or an ISO day string from a response model) as dd/mm/aaaa."""
+    return people_date(date.fromisoformat(day) if isinstance(day, str) else day)
+
+
 def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
-    env.globals.update(enlace=views.safe_link, estados=STATUS_TEXT, hora=local_minutes, porcentaje=percent)
+    env.globals.update(enlace=views.safe_link, estados=STATUS_TEXT, porcentaje=percent, zona=ZONE_NAME)
+    env.filters.update(fecha=_day_text, fecha_hora=people_datetime)
     return Jinja2Templates(env=env)
 
 

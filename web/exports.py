@@ -7,14 +7,19 @@ import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from openpyxl import Workbook
 from starlette.responses import Response
 
+from core.clock import machine_date, machine_datetime, to_local
+
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-Cell = str | int | float | bool | None
+Cell = str | int | float | bool | date | datetime | None
+XLSX_DAY = "DD/MM/YYYY"
+XLSX_TIME = "DD/MM/YYYY HH:MM"
 
 
 @dataclass(frozen=True)
@@ -45,12 +50,26 @@ def _matrix(table: Table) -> list[list[Cell]]:
     return [header, *body]
 
 
+def _csv_cell(cell: Cell) -> str | int | float | bool:
+    """CSV is for machines: times and days in ISO 8601 (times with their Mexico City offset)."""
+    if isinstance(cell, datetime):
+        return machine_datetime(cell) or ""
+    if isinstance(cell, date):
+        return machine_date(cell) or ""
+    return "" if cell is None else cell
+
+
+def _xlsx_cell(cell: Cell) -> Cell:
+    """Spreadsheets are for people: a time becomes a Mexico City time (Excel cells carry no zone)."""
+    return to_local(cell).replace(tzinfo=None) if isinstance(cell, datetime) else cell
+
+
 def to_csv(table: Table) -> bytes:
     """CSV in UTF-8 with BOM (so that Excel reads the accents)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for line in _matrix(table):
-        writer.writerow(["" if cell is None else cell for cell in line])
+        writer.writerow([_csv_cell(cell) for cell in line])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -61,11 +80,15 @@ def to_xlsx(table: Table) -> bytes:
     assert sheet is not None
     sheet.title = table.name[:31] or "datos"
     for line in _matrix(table):
-        sheet.append(line)
+        sheet.append([_xlsx_cell(cell) for cell in line])
     for row in sheet.iter_rows():
         for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
+            elif isinstance(cell.value, datetime):  # shown day first, as people read dates
+                cell.number_format = XLSX_TIME
+            elif isinstance(cell.value, date):
+                cell.number_format = XLSX_DAY
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

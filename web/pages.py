@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.responses import Response
 
-from core.clock import local_minutes
+from core.clock import people_date
 from storage import dashboard
 from storage.data_home import count_runs, fill_command
 from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem
@@ -102,7 +102,7 @@ def _database_context(request: Request) -> dict[str, Any]:
 def municipality_page(request: Request, cve: str, formato: str = FORMATO) -> Response:
     """Ficha de un municipio."""
     page = _municipality(request, cve)
-    labels = [local_minutes(p.finished_at) or "" for p in page.series]
+    labels = [people_date(p.finished_at, absent="") for p in page.series]
     charts = {
         k: request.app.state.chart({v: [p.scores.get(k) for p in page.series]}, labels, v, 100.0)
         for k, v in views.SCORE_LABELS.items()
@@ -120,7 +120,7 @@ def check_page(request: Request, check_id: str, formato: str = FORMATO) -> Respo
         "No cumple": [float(p.no_cumple) for p in page.series],
         "Indeterminado": [float(p.indeterminado) for p in page.series],
     }
-    labels = [local_minutes(p.finished_at) or "" for p in page.series]
+    labels = [people_date(p.finished_at, absent="") for p in page.series]
     chart = request.app.state.chart(series, labels, f"Municipios por estado: {page.label}")
     return _render(request, "verificacion.html", {"c": page, "grafica": chart}, views.check_table(page), formato)
 

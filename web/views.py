@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
+from pydantic import BaseModel
 
 from checks.model import STATUS_TEXT
 from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, RunItem
@@ -62,6 +64,17 @@ def sort_ranking(rows: Sequence[RankingItem], orden: str) -> list[RankingItem]:
     return sorted(rows, key=lambda r: (r.scores.get(orden) is None, -(r.scores.get(orden) or 0.0), r.nombre))
 
 
+def export_cells(model: BaseModel, exclude: set[str] | None = None) -> dict[str, Cell]:
+    """A response model as export cells keyed by its JSON names, keeping dates and times as values (not API text)
+    so that CSV writes them for machines and XLSX for people."""
+    cells: dict[str, Cell] = model.model_dump(exclude=exclude)
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if isinstance(value, date) and name not in (exclude or set()):
+            cells[field.serialization_alias or name] = value
+    return cells
+
+
 def ranking_table(rows: Sequence[RankingItem]) -> Table:
     """Export table of the ranking."""
     columns = [
@@ -80,7 +93,7 @@ def ranking_table(rows: Sequence[RankingItem]) -> Table:
     ]
     data: list[dict[str, Cell]] = []
     for r in rows:
-        line: dict[str, Cell] = r.model_dump(exclude={"scores", "change_since_month"})
+        line = export_cells(r, {"scores", "change_since_month"})
         line.update(r.scores)
         line.update({f"cambio_{k}": v for k, v in r.change_since_month.items()})
         data.append(line)
@@ -101,7 +114,7 @@ def municipality_table(page: MunicipalityResponse) -> Table:
         ("en_revision", "En revisión"),
         ("confiabilidad", "Confiabilidad medida"),
     ]
-    return Table(f"municipio_{page.cve_inegi}", columns, [v.model_dump() for v in page.checklist])
+    return Table(f"municipio_{page.cve_inegi}", columns, [export_cells(v) for v in page.checklist])
 
 
 def check_table(page: CheckResponse) -> Table:
@@ -116,7 +129,7 @@ def check_table(page: CheckResponse) -> Table:
         ("confiabilidad", "Confiabilidad medida"),
     ]
     mark: dict[str, Cell] = {"en_revision": page.under_review, "confiabilidad": page.precision}
-    return Table(f"verificacion_{page.check_id}", columns, [{**m.model_dump(), **mark} for m in page.latest])
+    return Table(f"verificacion_{page.check_id}", columns, [{**export_cells(m), **mark} for m in page.latest])
 
 
 def ipomex_table(page: IpomexResponse) -> Table:
@@ -143,7 +156,7 @@ def runs_table(rows: Sequence[RunItem]) -> Table:
         ("sin_leer", "Sin leer"),
         ("error", "Error"),
     ]
-    return Table("corridas", columns, [{**r.model_dump(), "sin_leer": _unread_text(r)} for r in rows])
+    return Table("corridas", columns, [{**export_cells(r), "sin_leer": _unread_text(r)} for r in rows])
 
 
 def _unread_text(run: RunItem) -> str:

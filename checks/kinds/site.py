@@ -14,6 +14,7 @@ from checks.model import CheckResult, Evidence
 from checks.page import Page
 from checks.spec import CheckSpec, Params
 from checks.text import clip, window
+from core.clock import people_date
 
 _NO_PARAMS: frozenset[str] = frozenset()
 _SEARCH_SCRIPTS = ("cse.google.com/cse.js", "google.com/cse/", "gcse")
@@ -161,6 +162,6 @@ class RecentContentCheck(Check[RecentConfig]):
             "no_cumple",
             evidence,
             None,
-            f"La fecha más reciente encontrada ({self.newest.date.isoformat()}) tiene {age} días; "
+            f"La fecha más reciente encontrada ({people_date(self.newest.date)}) tiene {age} días; "
             f"se esperaba una de los últimos {self.config.days}.",
         )

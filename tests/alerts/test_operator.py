@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parseaddr
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -115,6 +116,15 @@ def test_dead_mans_switch_fires_after_26_hours_at_most_daily_and_clears(db: Data
     assert not watch(db, cfg, fresh + timedelta(hours=25))
     assert deliver(db, smtp, fresh + timedelta(hours=25)) == []
     assert watch(db, cfg, fresh + timedelta(hours=26, minutes=1))
+
+
+def test_dead_mans_switch_names_the_last_run_in_mexico_city_time(db: Database, smtp: SmtpServer) -> None:
+    run(db, healthy())
+    end = finished(db)
+    assert watch(db, config(), end + timedelta(hours=27))
+    (mail,) = deliver(db, smtp, end + timedelta(hours=27))
+    local = (end if end.tzinfo else end.replace(tzinfo=UTC)).astimezone(ZoneInfo("America/Mexico_City"))
+    assert f"la última terminó el {local:%d/%m/%Y %H:%M} (hora del centro de México)" in mail[2]
 
 
 def test_dead_mans_switch_counts_from_the_first_run_when_none_completed(db: Database, smtp: SmtpServer) -> None:

@@ -19,7 +19,7 @@ from alerts.outbox_sender import (
     uncertain_mails,
 )
 from config.operation import AlertsConfig, load_operation_config
-from core.clock import local_text
+from core.clock import people_datetime
 from storage.db import Database, open_database, redact_url, resolve_database_url
 from vigia.cli.common import DbOption, err, handles_errors, out, reader_url
 from vigia.nightly import send_outbox, smtp_transport, watch_runs
@@ -114,7 +114,7 @@ def _show_uncertain(uncertain: list[UncertainMail]) -> None:
     for name in ("Destinatario", "Corrida", "Asunto", "Desde", "Motivo"):
         table.add_column(name, overflow="fold")
     for item in uncertain:
-        table.add_row(item.recipient, str(item.run_id), item.subject, local_text(item.since), item.reason or "")
+        table.add_row(item.recipient, str(item.run_id), item.subject, people_datetime(item.since), item.reason or "")
     out.print(table)
     out.print(
         "No se reenvían solos para no duplicar una alerta. Confirme con cada destinatario si llegaron; para "

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from checks.model import status_text
 from config.registry import load_registry, select
-from core.clock import local_text
+from core.clock import people_date, people_datetime
 from core.errors import EmptyDatabaseError, UsageError
 from storage.data_home import count_runs
 from storage.db import Database, open_database
@@ -123,7 +123,7 @@ def historial(
     for e in entries:
         table.add_row(
             str(e.run_id),
-            local_text(e.run_finished_at),
+            people_datetime(e.run_finished_at),
             e.check_id,
             f"[{STATUS_STYLE.get(e.status, 'dim')}]{status_text(e.status)}[/]",
             e.evidence_url or e.reason or "",
@@ -165,12 +165,12 @@ def cambios(
         found = changes_since(database, since, until)
     finally:
         database.dispose()
-    table = Table(title=f"Cambios desde {since:%d/%m/%Y}: {len(found)}")
+    table = Table(title=f"Cambios desde {people_date(since)}: {len(found)}")
     for name in ("Fecha", "Municipio", "Verificación", "Antes", "Ahora", "Evidencia"):
         table.add_column(name, overflow="fold")
     for c in found:
         table.add_row(
-            local_text(c.run_finished_at),
+            people_datetime(c.run_finished_at),
             c.nombre,
             c.check_id,
             status_text(c.previous_status),

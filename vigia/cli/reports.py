@@ -17,7 +17,7 @@ from checks.model import Unread, stage_label, status_text
 from checks.obligations import load_obligations
 from checks.reliability import load_reliability
 from config.registry import Municipality, load_registry, select
-from core.clock import local_text
+from core.clock import people_date, people_datetime
 from core.text import plural
 from storage import repository
 from storage.data_home import count_runs
@@ -91,7 +91,7 @@ def checks_table(row: ReportRow) -> Table:
     """Rich table of one municipality's latest check results."""
     catalogue = load_catalogue()
     m = row.municipality
-    table = Table(title=f"{m.nombre} ({m.cve_inegi}) — corrida {row.run_id}, {local_text(row.run_finished_at)}")
+    table = Table(title=f"{m.nombre} ({m.cve_inegi}) — corrida {row.run_id}, {people_datetime(row.run_finished_at)}")
     for name in ("Verificación", "Área", "Resultado", "Evidencia o motivo"):
         table.add_column(name, overflow="fold")
     for result in row.site_results:
@@ -118,7 +118,7 @@ def fractions_table(row: ReportRow) -> Table:
         table.add_column(name, overflow="fold")
     for result in row.ipomex_results:
         fraccion, titulo = titles.get(result.check_id, (result.check_id, ""))
-        updated = result.last_update.strftime("%d/%m/%Y") if result.last_update else "—"
+        updated = people_date(result.last_update)
         style = STATUS_STYLE.get(result.status, "dim")
         table.add_row(fraccion, titulo, f"[{style}]{status_text(result.status)}[/]", updated, explain(result))
     return table

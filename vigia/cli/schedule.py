@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from config.operation import load_operation_config
-from core.clock import local_text
+from core.clock import people_datetime
 from storage.db import open_database, redact_url, resolve_database_url
 from vigia.cli.common import DbOption, err, handles_errors, out
 
@@ -31,7 +31,7 @@ def schedule(
     cfg = load_operation_config().schedule
     if proximas:
         for moment in scheduler.next_fire_times(cfg, datetime.now(UTC), proximas):
-            out.print(local_text(moment))
+            out.print(people_datetime(moment, zone=True))
         return
     db_url = resolve_database_url(db)
     open_database(db_url).dispose()  # fail now, in Spanish, if the database is unusable

@@ -16,7 +16,7 @@ from rich import box
 from rich.table import Table
 
 from config.registry import Municipality, load_registry, select, valid_http_url
-from core.clock import local_text
+from core.clock import people_datetime
 from core.errors import VigiaError
 from crawler.dns import resolve_all
 from crawler.ssrf import is_internal, literal_ip
@@ -229,7 +229,7 @@ def _official_table(chosen: Sequence[Municipality], presences: dict[str, list[Of
             state = "inexistente (según un auditor)" if m.sitio_estado == "inexistente" else "[dim]desconocido[/]"
             table.add_row(m.cve_inegi, m.nombre, state, "")
         for item in official:
-            since = f", desde {local_text(datetime.fromisoformat(item['desde']))}" if item["desde"] else ""
+            since = f", desde {people_datetime(datetime.fromisoformat(item['desde']))}" if item["desde"] else ""
             label = "" if item["presencia"] == "sitio" else f" ({item['presencia']})"
             table.add_row(m.cve_inegi, m.nombre, item["url"] + label, item["fuente"] + since)
     table.caption = (
@@ -283,7 +283,7 @@ def confirmar(
     )
     out.print(
         f"{m.nombre} ({m.cve_inegi}): {site.url} es su {presencia.value.replace('_', ' ')} oficial, vigente desde "
-        f"{local_text(site.valid_from)} (confirmado por {site.auditor})."
+        f"{people_datetime(site.valid_from)} (confirmado por {site.auditor})."
     )
 
 
@@ -370,8 +370,8 @@ def _periods_table(m: Municipality, periods: Sequence[OfficialSite]) -> Table:
     for name in ("Sitio", "Presencia", "Desde", "Hasta", "Administración", "Confirmado por"):
         table.add_column(name, overflow="fold")
     for p in periods:
-        until = local_text(p.valid_to) if p.valid_to else "[green]vigente[/]"
-        table.add_row(p.url, p.presencia, local_text(p.valid_from), until, p.administracion or "—", p.auditor)
+        until = people_datetime(p.valid_to) if p.valid_to else "[green]vigente[/]"
+        table.add_row(p.url, p.presencia, people_datetime(p.valid_from), until, p.administracion or "—", p.auditor)
     if not periods:
         table.caption = "Ningún sitio confirmado en la base de datos (config/municipios.csv puede tener uno)."
     return table
@@ -382,5 +382,5 @@ def _decisions_table(decided: Sequence[Decision]) -> Table:
     for name in ("Fecha", "Decisión", "URL", "Auditor", "Nota"):
         table.add_column(name, overflow="fold")
     for d in decided:
-        table.add_row(local_text(d.at), d.decision, d.url or "—", d.auditor, d.nota or "")
+        table.add_row(people_datetime(d.at), d.decision, d.url or "—", d.auditor, d.nota or "")
     return table
