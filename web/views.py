@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from config.registry import GRADOS_MARGINACION
 from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, RunItem
 from web.exports import Cell, Table
 
@@ -34,6 +36,32 @@ STATUS_TEXT = {
     "no_aplica": "No aplica",
     "sin_dato": "Sin dato",
 }
+# The statuses a check chart plots, in legend order; their colours live in vigia.css (--cumple, ...).
+CHART_STATUSES = ("cumple", "no_cumple", "indeterminado")
+RUN_STATUS_TEXT = {"running": "en curso", "complete": "completa", "partial": "parcial", "failed": "fallida"}
+RUN_KIND_TEXT = {"crawl": "rastreo", "demo": "demostración"}
+FORMAT_ERROR = "Formato «{}» desconocido. Formatos válidos: csv, xlsx (sin «formato» se muestra la página)."
+
+
+def grades_in_order(present: Iterable[str | None]) -> list[str]:
+    """The CONAPO grades present, from Muy bajo to Muy alto (unknown grades last, alphabetically)."""
+    seen = {g for g in present if g}
+    known = [g for g in GRADOS_MARGINACION if g in seen]
+    return known + sorted(seen - set(GRADOS_MARGINACION))
+
+
+def is_loopback(url: str | None) -> bool:
+    """Whether the URL points at this machine (localhost or a loopback IP), as the portal simulator's sites do."""
+    try:
+        host = urlsplit((url or "").strip()).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def safe_link(url: str | None) -> str | None:
