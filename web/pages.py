@@ -128,9 +128,7 @@ def ipomex_page(request: Request, formato: str = FORMATO) -> Response:
     page = dashboard.ipomex_matrix(request.app.state.db, request.app.state.obligations)
     if formato in FORMATS:
         return export_response(views.ipomex_table(page), formato)
-    known = {o.id: o for o in request.app.state.obligations.obligations}
-    # Column heads as people cite them («92 II A»), with the title on hover; the id stays in the link.
-    heads = {f: (f"{known[f].articulo} {known[f].fraccion}", known[f].titulo) for f in page.fraction_ids if f in known}
+    heads = views.fraction_heads(page, request.app.state.obligations)
     context = {"i": page, "filas": views.ipomex_cells(page), "cabeceras": heads}
     return _render(request, "ipomex.html", context, views.ipomex_table(page), formato)
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from checks.obligations import ObligationCatalogue
 from config.registry import GRADOS_MARGINACION
 from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, RunItem
 from web.exports import Cell, Table
@@ -192,3 +193,17 @@ def ipomex_cells(page: IpomexResponse) -> list[Markup]:
         text = STATUS_TEXT.get(status, status)
         cells[status] = Markup('<td class="celda {}" title="{}">{}</td>').format(status, text, text[:1])
     return [Markup("").join(cells[r.statuses[f]] for f in page.fraction_ids) for r in page.rows]
+
+
+def fraction_heads(page: IpomexResponse, obligations: ObligationCatalogue) -> dict[str, tuple[str, str]]:
+    """Each matrix column's head as people cite the fraction («II A», with the article when several are shown)
+    and its hover text (article, fraction, title); columns missing from the catalogue keep their id."""
+    known = {o.id: o for o in obligations.obligations if o.id in set(page.fraction_ids)}
+    several = len({o.articulo for o in known.values()}) > 1
+    return {
+        f: (
+            f"{o.articulo} {o.fraccion}" if several else o.fraccion,
+            f"Artículo {o.articulo}, fracción {o.fraccion}: {o.titulo}",
+        )
+        for f, o in known.items()
+    }

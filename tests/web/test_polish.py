@@ -12,13 +12,15 @@ from fastapi.testclient import TestClient
 
 from checks.catalogue import load_catalogue
 from checks.model import Unread
+from checks.obligations import load_obligations
 from storage.db import open_database
+from storage.page_rows import IpomexResponse
 from storage.repository import finish_run, record_site, start_run
 from tests.conftest import NewDbUrl
 from tests.storage.factories import municipality, report
 from web.app import create_app
 from web.charts import line_chart
-from web.views import grades_in_order, is_loopback
+from web.views import fraction_heads, grades_in_order, is_loopback
 
 DENIED = ("complete", "partial", "failed", "status", "true", "false", "None", "Traceback", "no_cumple")
 DENIED_CODES = ("crawl_incomplete", "running", "crawl")
@@ -96,6 +98,12 @@ def test_pages_show_no_english_or_codes(plain: TestClient, path: str) -> None:
     text = visible_text(plain.get(path).text)
     for word in (*DENIED, *DENIED_CODES):
         assert not re.search(rf"\b{word}\b", text, re.IGNORECASE), f"{path} shows «{word}»"
+
+
+@pytest.mark.parametrize("path", ["/", "/municipio/15001", "/municipio/15002", "/verificacion/sitio.https"])
+def test_pages_of_the_shared_fixture_show_no_english(client: TestClient, path: str) -> None:
+    text = visible_text(client.get(path).text)
+    assert not [w for w in DENIED if re.search(rf"\b{w}\b", text, re.IGNORECASE)]
 
 
 def test_the_deny_list_catches_a_code_in_visible_text() -> None:
@@ -178,3 +186,12 @@ def test_empty_chart_says_sin_datos() -> None:
 def test_favicon_is_served_and_linked(plain: TestClient) -> None:
     assert plain.get("/static/favicon.svg").headers["content-type"].startswith("image/svg+xml")
     assert 'rel="icon" href="/static/favicon.svg"' in plain.get("/").text
+
+
+def test_ipomex_heads_cite_fractions_with_their_title() -> None:
+    obligations = load_obligations()
+    first = obligations.obligations[0]
+    page = IpomexResponse(fraction_ids=(first.id, "ipomex.fuera_del_catalogo"), rows=())
+    heads = fraction_heads(page, obligations)
+    assert heads[first.id] == (first.fraccion, f"Artículo {first.articulo}, fracción {first.fraccion}: {first.titulo}")
+    assert "ipomex.fuera_del_catalogo" not in heads
