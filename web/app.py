@@ -27,6 +27,8 @@ from web.charts import line_chart
 
 HERE = Path(__file__).resolve().parent
 OPEN_PATHS = frozenset({"/entrar"})
+# How the Spanish details raised by web.pages begin (Starlette's own are English phrases).
+OWN_DETAILS = ("No ", "Formato ")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
@@ -45,6 +47,7 @@ def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     env.globals.update(enlace=views.safe_link, estados=STATUS_TEXT, porcentaje=percent, zona=ZONE_NAME)
     env.filters.update(fecha=_day_text, fecha_hora=people_datetime)
+    env.globals.update(simulado=views.is_loopback, estados_corrida=views.RUN_STATUS_TEXT, tipos=views.RUN_KIND_TEXT)
     return Jinja2Templates(env=env)
 
 
@@ -130,8 +133,8 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        # Only our own 404 details are Spanish; Starlette's default phrase ("Not Found") is replaced.
-        own = exc.status_code == 404 and isinstance(exc.detail, str) and exc.detail.startswith("No ")
+        # Only our own 400/404 details are Spanish; Starlette's default phrase ("Not Found") is replaced.
+        own = exc.status_code in (400, 404) and isinstance(exc.detail, str) and exc.detail.startswith(OWN_DETAILS)
         detail = exc.detail if own else None
         return _error(request, exc.status_code, detail or messages.get(exc.status_code, "Error en la solicitud."))
 

@@ -29,7 +29,14 @@ FORMATO = Query("", description="Exportar la tabla: csv o xlsx")
 RUNS_SHOWN = 50
 
 
+def _check_format(formato: str) -> None:
+    """Refuse a format that is neither empty (the HTML page) nor an export format, in Spanish."""
+    if formato and formato not in FORMATS:
+        raise HTTPException(400, views.FORMAT_ERROR.format(formato[:20]))
+
+
 def _render(request: Request, name: str, context: dict[str, Any], table: Table, formato: str) -> Response:
+    _check_format(formato)
     if formato in FORMATS:
         return export_response(table, formato)
     render: Any = request.app.state.render
@@ -83,7 +90,7 @@ def ranking_page(
     context = {
         "r": result,
         "regiones": sorted({m.region for m in every if m.region}),
-        "grados": sorted({m.conapo_gm_2020 for m in every if m.conapo_gm_2020}),
+        "grados": views.grades_in_order(m.conapo_gm_2020 for m in every),
         "bandas": views.BANDS,
         "etiquetas": views.SCORE_LABELS,
         **_database_context(request),
@@ -115,23 +122,23 @@ def municipality_page(request: Request, cve: str, formato: str = FORMATO) -> Res
 def check_page(request: Request, check_id: str, formato: str = FORMATO) -> Response:
     """Una verificación en todos los municipios."""
     page = _check(request, check_id)
-    series = {
-        "Cumple": [float(p.cumple) for p in page.series],
-        "No cumple": [float(p.no_cumple) for p in page.series],
-        "Indeterminado": [float(p.indeterminado) for p in page.series],
-    }
+    series = {views.STATUS_TEXT[s]: [float(getattr(p, s)) for p in page.series] for s in views.CHART_STATUSES}
+    classes = {views.STATUS_TEXT[s]: s for s in views.CHART_STATUSES}
     labels = [people_date(p.finished_at, absent="") for p in page.series]
-    chart = request.app.state.chart(series, labels, f"Municipios por estado: {page.label}")
+    title = f"Municipios por estado: {page.label}"
+    chart = request.app.state.chart(series, labels, title, classes=classes, integer=True)
     return _render(request, "verificacion.html", {"c": page, "grafica": chart}, views.check_table(page), formato)
 
 
 @router.get("/ipomex", include_in_schema=False)
 def ipomex_page(request: Request, formato: str = FORMATO) -> Response:
     """Matriz de fracciones de IPOMEX."""
+    _check_format(formato)
     page = dashboard.ipomex_matrix(request.app.state.db, request.app.state.obligations)
     if formato in FORMATS:
         return export_response(views.ipomex_table(page), formato)
-    context = {"i": page, "filas": views.ipomex_cells(page)}
+    heads = views.fraction_heads(page, request.app.state.obligations)
+    context = {"i": page, "filas": views.ipomex_cells(page), "cabeceras": heads}
     return _render(request, "ipomex.html", context, views.ipomex_table(page), formato)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -11,6 +12,8 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from checks.model import STATUS_TEXT
+from checks.obligations import ObligationCatalogue
+from config.registry import GRADOS_MARGINACION
 from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, RunItem
 from web.exports import Cell, Table
 
@@ -30,6 +33,32 @@ BANDS = {
 }
 CVE = re.compile(r"^15[0-9]{3}$")
 CHECK_ID = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
+# The statuses a check chart plots, in legend order; their colours live in vigia.css (--cumple, ...).
+CHART_STATUSES = ("cumple", "no_cumple", "indeterminado")
+RUN_STATUS_TEXT = {"running": "en curso", "complete": "completa", "partial": "parcial", "failed": "fallida"}
+RUN_KIND_TEXT = {"crawl": "rastreo", "demo": "demostración"}
+FORMAT_ERROR = "Formato «{}» desconocido. Formatos válidos: csv, xlsx (sin «formato» se muestra la página)."
+
+
+def grades_in_order(present: Iterable[str | None]) -> list[str]:
+    """The CONAPO grades present, from Muy bajo to Muy alto (unknown grades last, alphabetically)."""
+    seen = {g for g in present if g}
+    known = [g for g in GRADOS_MARGINACION if g in seen]
+    return known + sorted(seen - set(GRADOS_MARGINACION))
+
+
+def is_loopback(url: str | None) -> bool:
+    """Whether the URL points at this machine (localhost or a loopback IP), as the portal simulator's sites do."""
+    try:
+        host = urlsplit((url or "").strip()).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def safe_link(url: str | None) -> str | None:
@@ -171,3 +200,17 @@ def ipomex_cells(page: IpomexResponse) -> list[Markup]:
         text = STATUS_TEXT.get(status, status)
         cells[status] = Markup('<td class="celda {}" title="{}">{}</td>').format(status, text, text[:1])
     return [Markup("").join(cells[r.statuses[f]] for f in page.fraction_ids) for r in page.rows]
+
+
+def fraction_heads(page: IpomexResponse, obligations: ObligationCatalogue) -> dict[str, tuple[str, str]]:
+    """Each matrix column's head as people cite the fraction («II A», with the article when several are shown)
+    and its hover text (article, fraction, title); columns missing from the catalogue keep their id."""
+    known = {o.id: o for o in obligations.obligations if o.id in set(page.fraction_ids)}
+    several = len({o.articulo for o in known.values()}) > 1
+    return {
+        f: (
+            f"{o.articulo} {o.fraccion}" if several else o.fraccion,
+            f"Artículo {o.articulo}, fracción {o.fraccion}: {o.titulo}",
+        )
+        for f, o in known.items()
+    }
