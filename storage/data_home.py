@@ -32,7 +32,7 @@ def demo_database_path() -> Path:
 
 
 def default_database_path() -> Path:
-    """Where `vigia crawl` writes when no --db or VIGIA_DATABASE_URL is given."""
+    """Where `vigia rastrear` writes when no --db or VIGIA_DATABASE_URL is given."""
     return data_dir() / DEFAULT_FILE
 
 
@@ -61,7 +61,7 @@ def runs_in_file(path: Path) -> int:
 
 def reader_database(cli_value: str | None) -> ReaderDatabase:
     """The --db value or VIGIA_DATABASE_URL if given; else the default file, or the demo's file when only it has
-    runs (so that `vigia report` after `vigia demo` shows the demo without a flag)."""
+    runs (so that `vigia reporte` after `vigia demo` shows the demo without a flag)."""
     explicit = bool((cli_value or "").strip() or (load_settings().database_url or "").strip())
     url = resolve_database_url(cli_value)
     if explicit:
@@ -80,5 +80,5 @@ def count_runs(database: Database) -> int:
 def fill_command(db_url: str) -> str:
     """The exact command that fills the database at db_url with a run."""
     if db_url == default_database_url():
-        return "vigia crawl"
-    return f"vigia crawl --db {redact_url(db_url)}"
+        return "vigia rastrear"
+    return f"vigia rastrear --db {redact_url(db_url)}"

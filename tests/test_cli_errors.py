@@ -37,7 +37,7 @@ def test_audit_rejects_a_non_http_url(vigia_home: Path) -> None:
 def test_report_on_an_empty_database_says_what_to_do(vigia_home: Path) -> None:
     result = invoke("report")
     assert result.exit_code == 1 and result.stdout == ""
-    assert "está vacía: no tiene ninguna corrida. Llénela con `vigia crawl`" in result.stderr
+    assert "está vacía: no tiene ninguna corrida. Llénela con `vigia rastrear`" in result.stderr
 
 
 def test_municipios_json_lists_the_whole_registry(vigia_home: Path) -> None:
@@ -72,7 +72,7 @@ def test_history_on_an_empty_database_names_it(vigia_home: Path) -> None:
 def test_changes_on_an_empty_database_names_it(vigia_home: Path) -> None:
     result = invoke("cambios", "--desde", "2026-01-01", "--format", "csv")
     assert result.exit_code == 1 and result.stdout == ""
-    assert "está vacía" in result.stderr and "vigia crawl" in result.stderr
+    assert "está vacía" in result.stderr and "vigia rastrear" in result.stderr
 
 
 def test_a_reversed_date_range_is_refused(vigia_home: Path) -> None:

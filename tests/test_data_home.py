@@ -64,7 +64,7 @@ def test_report_after_the_demo_reads_the_demo_database_and_says_so(vigia_home: P
     result = invoke("report", "--format", "json", "-m", "Toluca")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)[0]["run_id"] is not None
-    line = f"Base de datos: {demo_database_path()} (la de la demostración; `vigia crawl` escribe en "
+    line = f"Base de datos: {demo_database_path()} (la de la demostración; `vigia rastrear` escribe en "
     assert line in result.stderr and str(default_database_path()) in result.stderr
 
 
@@ -74,7 +74,7 @@ def test_an_explicit_database_is_never_replaced_by_the_demo(vigia_home: Path, tm
     result = invoke("historial", "-m", "Toluca", "--db", url)
     assert result.exit_code == 1
     assert f"Base de datos: {url}" in result.stderr and "está vacía" in result.stderr
-    assert f"vigia crawl --db {url}" in result.stderr
+    assert f"vigia rastrear --db {url}" in result.stderr
 
 
 def test_history_and_changes_read_the_demo_database(vigia_home: Path) -> None:
@@ -89,7 +89,7 @@ def test_history_of_a_municipality_without_runs_is_a_spanish_message(vigia_home:
     store_run(default_database_path())
     result = invoke("historial", "-m", "Metepec")
     assert result.exit_code == 1 and result.stdout == ""
-    assert "No hay resultados de Metepec (15054)" in result.stderr and "vigia crawl -m 15054" in result.stderr
+    assert "No hay resultados de Metepec (15054)" in result.stderr and "vigia rastrear -m 15054" in result.stderr
 
 
 def test_the_dashboard_names_an_empty_database(vigia_home: Path) -> None:
@@ -102,5 +102,5 @@ def test_the_dashboard_names_an_empty_database(vigia_home: Path) -> None:
     with TestClient(create_app(url, require_login=False)) as client:
         page = client.get("/").text
     assert "No hay municipios con resultados para estos filtros" not in page
-    assert "La base de datos está vacía" in page and "<code>vigia crawl</code>" in page
+    assert "La base de datos está vacía" in page and "<code>vigia rastrear</code>" in page
     assert f"Base de datos: {url} (vacía)" in page

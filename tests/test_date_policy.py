@@ -39,8 +39,8 @@ MACHINE_OUTPUT = {
     ("vigia/cli/sites.py", "_official"): "--json output (contract)",
     ("vigia/cli/sites.py", "_candidate_json"): "--json output (contract)",
     ("vigia/cli/sites.py", "_history_json"): "--json output (contract)",
-    ("vigia/report.py", "_result_json"): "vigia report --format json (contract)",
-    ("vigia/report.py", "row_json"): "vigia report --format json (contract)",
+    ("vigia/report.py", "_result_json"): "vigia reporte --format json (contract)",
+    ("vigia/report.py", "row_json"): "vigia reporte --format json (contract)",
     ("web/reliability.py", "reliability_page"): "API contract: ISO day of the measurement",
 }
 # Whole modules that are not Vigía's product: the simulated portals imitate how real sites write dates.

@@ -153,7 +153,7 @@ def reader_url(db: str | None) -> str:
     choice = reader_database(db)
     if choice.demo:
         err.print(
-            f"Base de datos: {demo_database_path()} (la de la demostración; `vigia crawl` escribe en "
+            f"Base de datos: {demo_database_path()} (la de la demostración; `vigia rastrear` escribe en "
             f"{default_database_path()})",
             highlight=False,
             soft_wrap=True,

@@ -115,7 +115,7 @@ def historial(
         raise EmptyDatabaseError(
             f"No hay resultados de {municipality.nombre} ({municipality.cve_inegi}) en las corridas completas"
             f"{' de esa verificación' if check else ''}{' en esas fechas' if desde or hasta else ''}. "
-            f"Para rastrearlo: vigia crawl -m {municipality.cve_inegi}"
+            f"Para rastrearlo: vigia rastrear -m {municipality.cve_inegi}"
         )
     table = Table(title=f"Historial de {municipality.nombre} ({municipality.cve_inegi})")
     for name in ("Corrida", "Fecha", "Verificación", "Resultado", "Motivo o evidencia"):
