@@ -134,7 +134,9 @@ def test_vigia_crawl_reanudar_completes_the_newest_partial_run(
         {"corrida": partial, "etapa": "sitio", "motivo": "sitio_sin_tiempo", "detalle": "se agotó el tiempo"}
     ]
     shown = invoke("report", "--db", db_url, "-m", "15003")
-    assert f"Corrida {partial} parcial: 1 etapa sin leer" in shown.output and "vigia rastrear --reanudar" in shown.output
+    assert (
+        f"Corrida {partial} parcial: 1 etapa sin leer" in shown.output and "vigia rastrear --reanudar" in shown.output
+    )
 
     crawl = Planned()
     monkeypatch.setattr(pipeline, "crawl", crawl)

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.responses import Response
 
+from checks.model import STATUS_TEXT
 from core.clock import people_date
 from storage import dashboard
 from storage.data_home import count_runs, fill_command
@@ -122,8 +123,8 @@ def municipality_page(request: Request, cve: str, formato: str = FORMATO) -> Res
 def check_page(request: Request, check_id: str, formato: str = FORMATO) -> Response:
     """Una verificación en todos los municipios."""
     page = _check(request, check_id)
-    series = {views.STATUS_TEXT[s]: [float(getattr(p, s)) for p in page.series] for s in views.CHART_STATUSES}
-    classes = {views.STATUS_TEXT[s]: s for s in views.CHART_STATUSES}
+    series = {STATUS_TEXT[s]: [float(getattr(p, s)) for p in page.series] for s in views.CHART_STATUSES}
+    classes = {STATUS_TEXT[s]: s for s in views.CHART_STATUSES}
     labels = [people_date(p.finished_at, absent="") for p in page.series]
     title = f"Municipios por estado: {page.label}"
     chart = request.app.state.chart(series, labels, title, classes=classes, integer=True)
