@@ -48,7 +48,8 @@ def date_range(desde: str | None, hasta: str | None) -> tuple[date | None, date 
     since, until = parse_day(desde, "desde"), parse_day(hasta, "hasta")
     if since is not None and until is not None and since > until:
         raise UsageError(
-            f"El intervalo está al revés: --desde {since:%Y-%m-%d} es posterior a --hasta {until:%Y-%m-%d}. "
+            f"El intervalo está al revés: --desde {desde} es posterior a --hasta {hasta} "
+            f"({people_date(since)} después de {people_date(until)}). "
             "Intercambie las fechas."
         )
     return since, until
