@@ -15,6 +15,9 @@ from config.registry import Municipality
 # Which claim on a shared phrase wins: a municipality's own name, then a cabecera, then a short form.
 _PRIORITY = {"nombre": 0, "cabecera": 1, "corto": 2}
 _IPOMEX_SLUG = re.compile(r"ipomex\.org\.mx/ipo\d?/lgt/(?:indice|infoexcel)/([a-z0-9_-]+)", re.I)
+# The registry's own IPOMEX addresses are the operator's data: their slug counts on any host (the real portal, or the
+# simulated one on 127.0.0.1), while links found on pages must point at the real portal.
+_REGISTRY_SLUG = re.compile(r"/ipo\d?/lgt/(?:indice|infoexcel)/([a-z0-9_-]+)", re.I)
 _IPOMEX4_ID = re.compile(r"ipomex\.org\.mx/.*#/obligaciones/(\d+)", re.I)
 
 
@@ -140,7 +143,7 @@ class IdentityContext:
         rules (config/identidad.yaml unless given)."""
         keys: dict[str, str] = {}
         for m in registry:
-            found = _IPOMEX_SLUG.search(m.ipomex_url or "")
+            found = _REGISTRY_SLUG.search(m.ipomex_url or "")
             if found:
                 keys[found.group(1).lower()] = m.cve_inegi
             if m.ipomex4_id is not None:

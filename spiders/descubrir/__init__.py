@@ -17,7 +17,7 @@ from checks.identity import Evidence, Fetched, IdentityContext, IdentityProof, p
 from config.registry import Municipality, load_registry
 from crawler.settings import CrawlSettings
 from crawler.source import History, SourcePlan, Visit
-from spiders.descubrir.candidates import IPOMEX_INDEX, Candidate, NameFinder, host_of, registry_slugs
+from spiders.descubrir.candidates import IPOMEX_INDEX, Candidate, NameFinder, host_of
 from spiders.descubrir.spider import DiscoverySpider, Probe, Seen
 
 log = logging.getLogger("vigia.descubrir")
@@ -111,7 +111,7 @@ class DiscoverySource:
     async def visit(self, visit: Visit) -> None:
         """Fetch claimed targets in batches, one spider per batch and lane; emit Mined and Proved events."""
         registry = {m.cve_inegi: m for m in load_registry()}
-        context = IdentityContext.load(list(registry.values()), registry_slugs(list(registry.values())))
+        context = IdentityContext.load(list(registry.values()))
         emit = _Emitter(visit, registry, context)
 
         async def lane() -> None:

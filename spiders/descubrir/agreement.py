@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spiders.descubrir import Proved
-from spiders.descubrir.ranking import VERDICT_ORDER, best, page_key
+from spiders.descubrir.candidates import host_of
+from spiders.descubrir.ranking import VERDICT_ORDER, best
 
 UNSEEN = "no_visto"
 # Farm behaviours whose home page cannot prove anything (down, erring, parked, closed to robots, a loop, a notice,
@@ -39,14 +40,10 @@ class Agreement:
         )
 
 
-def _host(url: str) -> str:
-    return page_key(url).split("/", 1)[0]
-
-
 def _verdict_for(proved: list[Proved], url: str) -> str:
     """The best verdict of a page ending on url's host (a redirect elsewhere proposes its target), or no_visto."""
-    host = _host(url)
-    verdicts = [p.proof.veredicto for p in proved if _host(p.final_url or p.candidate.url) == host]
+    host = host_of(url)
+    verdicts = [p.proof.veredicto for p in proved if host_of(p.final_url or p.candidate.url) == host]
     return min(verdicts, key=lambda v: VERDICT_ORDER.get(v, 9)) if verdicts else UNSEEN
 
 
@@ -66,12 +63,16 @@ def measure(truth: Mapping[str, Any], ranked: Mapping[str, list[Proved]], cves: 
         official = expected.get("oficial")
         if official and expected.get("comportamiento") in UNREADABLE:
             result.unreadable += 1
-            wrong = top is not None and top.proof.veredicto == "probable" and _host(top.final_url) != _host(official)
+            wrong = (
+                top is not None and top.proof.veredicto == "probable" and host_of(top.final_url) != host_of(official)
+            )
             result.outcomes["ilegible_otro_probable" if wrong else "ilegible_sin_acusar"] += 1
             result.confusion[("oficial_ilegible", _verdict_for(proved, official))] += 1
         elif official:
             result.with_site += 1
-            right = top is not None and top.proof.veredicto == "probable" and _host(top.final_url) == _host(official)
+            right = (
+                top is not None and top.proof.veredicto == "probable" and host_of(top.final_url) == host_of(official)
+            )
             result.right_first += right
             result.outcomes["acierto" if right else _miss(top)] += 1
             result.confusion[("oficial", _verdict_for(proved, official))] += 1

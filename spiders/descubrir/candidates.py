@@ -89,13 +89,3 @@ class NameFinder:
             if f" {name} " in padded:
                 return cve
         return None
-
-
-def registry_slugs(registry: Sequence[Municipality]) -> dict[str, str]:
-    """Lower-cased IPOMEX slug → clave, from the registry's IPOMEX addresses (the operator's data)."""
-    slugs = {}
-    for m in registry:
-        match = IPOMEX_INDEX.search(m.ipomex_url or "")
-        if match:
-            slugs[match.group(2).lower()] = m.cve_inegi
-    return slugs

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from spiders.descubrir import Proved
+from spiders.descubrir.candidates import host_of
 
 VERDICT_ORDER = {"probable": 0, "dudoso": 1, "descartado": 2}
 # Where an idea came from, as a tie-breaker: a link on an official page says more than a guessed pattern.
@@ -15,9 +16,7 @@ ORIGIN_ORDER = {"enlace": 0, "cruce": 1, "referencia": 2, "patron": 3}
 
 def page_key(url: str) -> str:
     """A page's identity across schemes, 'www.' and a trailing slash."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}"
+    return f"{host_of(url)}{urlsplit(url).path.rstrip('/')}"
 
 
 def _order(p: Proved) -> tuple[int, int, int, int]:

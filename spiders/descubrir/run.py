@@ -38,7 +38,7 @@ def resolver(simulated: bool) -> Callable[[str], bool]:
     """Whether a host name resolves: on the simulated internet only its DNS table counts (nothing leaks out)."""
     if simulated:
         table = load_overrides()
-        return lambda host: bool(lookup(table, host)) and lookup(table, host) is not MISSING
+        return lambda host: lookup(table, host) not in (None, MISSING)
     return lambda host: bool(resolve_all(host))
 
 

@@ -7,7 +7,6 @@ from datetime import date
 
 from checks.identity import Fetched, IdentityContext, prove_identity
 from config.registry import Municipality
-from spiders.descubrir.candidates import registry_slugs
 
 REASON = "identidad"
 MAX_DETAIL = 600
@@ -18,7 +17,7 @@ class IdentityWatch:
 
     def __init__(self, registry: Sequence[Municipality], run_date: date) -> None:
         self.towns = {m.cve_inegi: m for m in registry}
-        self.context = IdentityContext.load(list(registry), registry_slugs(registry))
+        self.context = IdentityContext.load(list(registry))
         self.run_date = run_date
 
     def failure(self, cve: str | None, fetched: Fetched) -> tuple[str, str] | None:

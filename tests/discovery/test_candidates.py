@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from checks.identity import IdentityContext
 from config.discovery import load_rules, parse_rules
 from config.registry import load_registry
 from core.errors import ConfigError
-from spiders.descubrir.candidates import NameFinder, name_variants, pattern_hosts, registry_slugs
+from spiders.descubrir.candidates import NameFinder, name_variants, pattern_hosts
 
 RULES = load_rules()
 REGISTRY = load_registry()
@@ -61,7 +64,7 @@ def test_a_label_naming_no_municipality_is_nobodys() -> None:
 
 
 def test_registry_slugs_come_from_the_operators_ipomex_addresses() -> None:
-    slugs = registry_slugs(REGISTRY)
+    slugs = {k: v for k, v in IdentityContext.load(REGISTRY).ipomex_keys.items() if not k.isdigit()}
     assert slugs["metepec"] == BY_NAME["Metepec"].cve_inegi
     assert len(slugs) == sum(1 for m in REGISTRY if m.ipomex_url)
 
@@ -87,3 +90,8 @@ def test_an_official_page_needs_its_source() -> None:
     with pytest.raises(ConfigError) as info:
         parse_rules(base, "descubrimiento.yaml")
     assert info.value.field == "paginas_oficiales[1]"
+
+
+def test_a_simulated_portal_address_gives_its_slug_too() -> None:
+    town = replace(BY_NAME["Lerma"], ipomex_url="http://127.0.0.1:8123/ipo3/lgt/indice/LERMA.web")
+    assert IdentityContext.load([town]).ipomex_keys["lerma"] == town.cve_inegi
