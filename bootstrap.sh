@@ -9,9 +9,18 @@ cd "$(dirname "$0")"
 VENV="${VIGIA_VENV:-.venv}"
 PY="${PYTHON:-python3}"
 
+APT_LOG="${TMPDIR:-/tmp}/vigia-apt.log"
+
+apt_install() {  # apt's own (English) output goes to a log, shown only when the installation fails
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; } >"$APT_LOG" 2>&1 || {
+    echo "No se pudo instalar el paquete del sistema $* (detalle de apt en $APT_LOG):" >&2
+    tail -n 20 "$APT_LOG" >&2; exit 1; }
+}
+
 need_root_pkg() {  # install a Debian package when we can (root), else explain
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    echo "Instalando el paquete del sistema $*…" >&2
+    apt_install "$@"
   else
     echo "Falta el paquete del sistema: $* (instálelo con: sudo apt-get install $*)" >&2
     exit 1
@@ -24,7 +33,7 @@ ensure_browser() {  # Chromium for JavaScript pages and IPOMEX; Playwright canno
   fi
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "Instalando Chromium (navegador para páginas con JavaScript e IPOMEX)…" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt_install chromium
   else
     echo "Aviso: no hay Chromium; las páginas que requieren JavaScript e IPOMEX quedarán indeterminadas." >&2
     echo "       Instálelo con: sudo apt-get install chromium   (o defina VIGIA_BROWSER_EXECUTABLE)" >&2

@@ -93,3 +93,64 @@ CLASSIFIED = NOT_READ | READ
 def is_read(status: Status | str, reason: str | None) -> bool:
     """Whether a result was actually read: every verdict, and an indeterminado whose reason is not «not read»."""
     return status != "indeterminado" or reason not in NOT_READ
+
+
+# What each code means, in the words people read (tables, dashboard, spreadsheets); codes stay for machines.
+REASON_TEXT: dict[str, str] = {
+    "crawl_incomplete": "el rastreo no terminó",
+    "sitio_sin_tiempo": "el sitio se quedó sin tiempo",
+    "ipomex_sin_tiempo": "IPOMEX se quedó sin tiempo",
+    "interrupted": "la corrida se interrumpió",
+    "sin_reporte": "la etapa no reportó resultados",
+    "sin_red": "Vigía no tenía red",
+    "network_suspect": "falla de red de nuestro lado (casi todos los sitios fallaron a la vez)",
+    "crawl_crashed": "el rastreo falló por un error de Vigía",
+    "no_browser": "no había navegador para leer la página",
+    "error": "error de Vigía al leer la página",
+    "timeout": "el servidor no respondió a tiempo",
+    "connect": "no se pudo conectar con el servidor",
+    "dns": "el dominio no resuelve (DNS)",
+    "data_loss": "la respuesta llegó incompleta",
+    "page_error": "la página falló al cargarse",
+    "tls_unchecked": "no se pudo comprobar el certificado",
+    "rate_limited": "el servidor pidió volver más tarde",
+    "identidad": "la dirección confirmada ya no muestra al municipio",
+    "http_error": "el servidor respondió con un error HTTP",
+    "redirect_loop": "redirecciones en círculo",
+    "too_many_redirects": "demasiadas redirecciones",
+    "blocked_waf": "un cortafuegos bloqueó la lectura",
+    "ssrf_blocked": "dirección no permitida (red interna)",
+    "too_large": "la página es demasiado grande",
+    "tls": "certificado o conexión segura inválidos",
+    "not_html": "la respuesta no es una página web",
+    "robots_disallowed": "robots.txt no permite leerla",
+    "robots_unavailable": "robots.txt no se pudo leer",
+    "unsupported_scheme": "dirección con un esquema no admitido",
+    "no_url": "sin sitio oficial registrado",
+    "sin_sitio": "un auditor declaró que no tiene sitio",
+    "identity_lost": "dominio estacionado o ajeno",
+    "maintenance": "sitio en mantenimiento",
+    "needs_js": "la página necesita JavaScript",
+    "identity_unverified": "la página no muestra al municipio",
+    "html_redirect": "la página sólo redirige a otra",
+    "soft_404": "página de «no encontrado» con respuesta 200",
+    "no_dates": "sin fechas legibles",
+    "revisar": "requiere revisión de un auditor",
+    "stale": "información desactualizada",
+    "no_https": "sin HTTPS",
+    "tls_invalid": "certificado inválido",
+    "no_redirect": "HTTP no redirige a HTTPS",
+    "captcha": "IPOMEX pidió un captcha",
+    "login": "IPOMEX pidió iniciar sesión",
+    "no_ipomex": "sin portal IPOMEX identificado",
+    "not_found": "IPOMEX no encontró la página",
+    "parse_error": "IPOMEX mostró una página que no se pudo leer",
+    "no_fractions": "IPOMEX no lista fracciones",
+    "not_listed": "la fracción no aparece en IPOMEX",
+    "no_records": "la fracción no tiene registros",
+}
+
+
+def reason_text(code: str | None) -> str:
+    """The Spanish words for a reason code; an unknown code is shown as it is, empty stays empty."""
+    return REASON_TEXT.get(code, code) if code else ""

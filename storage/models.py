@@ -23,6 +23,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 RUN_STATUSES = ("running", "complete", "partial", "failed")
+# The words people read for each run status (CLI, dashboard, spreadsheets); the codes stay in JSON and CSV.
+RUN_STATUS_TEXT = {"running": "en curso", "complete": "completa", "partial": "parcial", "failed": "fallida"}
 # Mirrors checks.model.STATUSES (a test keeps them equal); widening it needs a migration of the CHECK constraint.
 RESULT_STATUSES = ("cumple", "no_cumple", "indeterminado", "no_aplica")
 

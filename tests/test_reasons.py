@@ -175,3 +175,18 @@ def test_the_change_log_migration_froze_the_same_list() -> None:
     # (as 0007 and 0009 do); point this test at that migration.
     migration = importlib.import_module("storage.migrations.versions.0009_identity_not_read")
     assert set(migration.NOT_READ) == NOT_READ
+
+
+def test_every_reason_has_spanish_words_and_no_label_is_orphan() -> None:
+    from checks.reasons import REASON_TEXT
+
+    assert set(REASON_TEXT) == set(CLASSIFIED)
+    assert all(text and text == text.strip() and "_" not in text for text in REASON_TEXT.values())
+
+
+def test_readme_lists_every_reason_with_its_words() -> None:
+    from checks.reasons import REASON_TEXT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for code, text in REASON_TEXT.items():
+        assert f"| `{code}` | {text} | {'no' if code in NOT_READ else 'sí'} |" in readme, code

@@ -134,7 +134,7 @@ def rows_csv(rows: Sequence[ReportRow], catalogue: Catalogue) -> str:
             "poblacion_2020",
             "grado_marginacion",
             "region",
-            "run_id",
+            "corrida",
             "fecha",
             *SCORE_KEYS,
             *check_ids,

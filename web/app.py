@@ -22,6 +22,7 @@ from checks.obligations import load_obligations
 from checks.reliability import load_reliability, percent
 from core.clock import ZONE_NAME, people_date, people_datetime
 from storage.db import open_database
+from storage.models import RUN_STATUS_TEXT
 from web import auth, pages, views
 from web.charts import line_chart
 
@@ -47,7 +48,7 @@ def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     env.globals.update(enlace=views.safe_link, estados=STATUS_TEXT, porcentaje=percent, zona=ZONE_NAME)
     env.filters.update(fecha=_day_text, fecha_hora=people_datetime)
-    env.globals.update(simulado=views.is_loopback, estados_corrida=views.RUN_STATUS_TEXT, tipos=views.RUN_KIND_TEXT)
+    env.globals.update(simulado=views.is_loopback, estados_corrida=RUN_STATUS_TEXT, tipos=views.RUN_KIND_TEXT)
     return Jinja2Templates(env=env)
 
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from checks.model import STATUS_TEXT
+from checks.model import STATUS_TEXT, status_text
 from checks.obligations import ObligationCatalogue
+from checks.reasons import reason_text
 from config.registry import GRADOS_MARGINACION
+from storage.models import RUN_STATUS_TEXT
 from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, RunItem
 from web.exports import Cell, Table
 
@@ -35,7 +37,6 @@ CVE = re.compile(r"^15[0-9]{3}$")
 CHECK_ID = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
 # The statuses a check chart plots, in legend order; their colours live in vigia.css (--cumple, ...).
 CHART_STATUSES = ("cumple", "no_cumple", "indeterminado")
-RUN_STATUS_TEXT = {"running": "en curso", "complete": "completa", "partial": "parcial", "failed": "fallida"}
 RUN_KIND_TEXT = {"crawl": "rastreo", "demo": "demostración"}
 FORMAT_ERROR = "Formato «{}» desconocido. Formatos válidos: csv, xlsx (sin «formato» se muestra la página)."
 
@@ -143,7 +144,8 @@ def municipality_table(page: MunicipalityResponse) -> Table:
         ("en_revision", "En revisión"),
         ("confiabilidad", "Confiabilidad medida"),
     ]
-    return Table(f"municipio_{page.cve_inegi}", columns, [export_cells(v) for v in page.checklist])
+    rows = [with_words(export_cells(v), status_text) for v in page.checklist]
+    return Table(f"municipio_{page.cve_inegi}", with_word_column(columns), rows)
 
 
 def check_table(page: CheckResponse) -> Table:
@@ -158,7 +160,8 @@ def check_table(page: CheckResponse) -> Table:
         ("confiabilidad", "Confiabilidad medida"),
     ]
     mark: dict[str, Cell] = {"en_revision": page.under_review, "confiabilidad": page.precision}
-    return Table(f"verificacion_{page.check_id}", columns, [{**export_cells(m), **mark} for m in page.latest])
+    rows = [with_words({**export_cells(m), **mark}, status_text) for m in page.latest]
+    return Table(f"verificacion_{page.check_id}", with_word_column(columns), rows)
 
 
 def ipomex_table(page: IpomexResponse) -> Table:
@@ -185,12 +188,30 @@ def runs_table(rows: Sequence[RunItem]) -> Table:
         ("sin_leer", "Sin leer"),
         ("error", "Error"),
     ]
-    return Table("corridas", columns, [{**export_cells(r), "sin_leer": _unread_text(r)} for r in rows])
+    cells = [with_words({**export_cells(r), "sin_leer": _unread_text(r)}, run_status_text) for r in rows]
+    return Table("corridas", with_word_column(columns), cells)
+
+
+def run_status_text(status: str | None) -> str:
+    """The Spanish word for a run status."""
+    return RUN_STATUS_TEXT.get(status or "", status or "")
+
+
+def with_word_column(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Columns with «estado_texto» (the status in words) right after the «estado» code."""
+    at = [key for key, _ in columns].index("estado") + 1
+    return [*columns[:at], ("estado_texto", "Estado (en palabras)"), *columns[at:]]
+
+
+def with_words(cells: dict[str, Cell], words: Callable[[str | None], str]) -> dict[str, Cell]:
+    """Cells with the status code's words beside it."""
+    code = cells.get("estado")
+    return {**cells, "estado_texto": words(code if isinstance(code, str) else None)}
 
 
 def _unread_text(run: RunItem) -> str:
     """What a run did not read, one «municipio (clave), etapa: motivo» per item, for spreadsheets."""
-    return "; ".join(f"{u.nombre} ({u.cve_inegi}), {u.stage_label}: {u.reason}" for u in run.unread)
+    return "; ".join(f"{u.nombre} ({u.cve_inegi}), {u.stage_label}: {reason_text(u.reason)}" for u in run.unread)
 
 
 def ipomex_cells(page: IpomexResponse) -> list[Markup]:

@@ -195,3 +195,16 @@ def test_ipomex_heads_cite_fractions_with_their_title() -> None:
     heads = fraction_heads(page, obligations)
     assert heads[first.id] == (first.fraccion, f"Artículo {first.articulo}, fracción {first.fraccion}: {first.titulo}")
     assert "ipomex.fuera_del_catalogo" not in heads
+
+
+def test_exports_put_the_status_words_beside_each_code(plain: TestClient) -> None:
+    import csv
+    import io
+
+    for path, code, words in (
+        ("/municipio/15002?formato=csv", "no_cumple", "No cumple"),
+        ("/verificacion/sitio.disponible?formato=csv", "no_cumple", "No cumple"),
+        ("/corridas?formato=csv", "failed", "fallida"),
+    ):
+        rows = list(csv.DictReader(io.StringIO(plain.get(path).content.decode("utf-8-sig"))))
+        assert (code, words) in {(r["Estado"], r["Estado (en palabras)"]) for r in rows}, path

@@ -11,6 +11,7 @@ from rich.table import Table
 from checks.catalogue import load_catalogue
 from checks.engine import FAILURES
 from checks.model import CheckResult, SiteReport
+from checks.reasons import reason_text
 from config.paths import ensure_log_file
 from config.registry import valid_http_url
 from core.clock import today_local
@@ -44,7 +45,7 @@ def explain(result: CheckResult) -> str:
     """One line telling the user why a check has its status."""
     if result.evidence and result.status != "no_cumple":
         return f"{result.evidence.text} — {result.evidence.url}"
-    return result.detail or result.reason or ""
+    return result.detail or reason_text(result.reason)
 
 
 def results_table(report: SiteReport, title: str) -> Table:

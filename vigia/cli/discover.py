@@ -164,7 +164,7 @@ def _print_csv(outcome: DiscoveryOutcome, chosen: list[Municipality]) -> None:
     """One row per proved candidate, best first within each municipality; evidence joined by « | »."""
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(
-        ["clave", "municipio", "url", "url_final", "veredicto", "puntaje", "presencia", "origen", "evidencias"]
+        ["cve_inegi", "nombre", "url", "url_final", "veredicto", "puntaje", "presencia", "origen", "evidencias"]
     )
     for m in chosen:
         for p in outcome.ranked.get(m.cve_inegi, []):

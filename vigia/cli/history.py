@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -12,8 +13,9 @@ import typer
 from rich.table import Table
 
 from checks.model import status_text
+from checks.reasons import reason_text
 from config.registry import load_registry, select
-from core.clock import people_date, people_datetime
+from core.clock import machine_datetime, people_date, people_datetime
 from core.errors import EmptyDatabaseError, UsageError
 from storage.data_home import count_runs
 from storage.db import Database, open_database
@@ -30,6 +32,7 @@ from vigia.cli.common import (
     reader_url,
 )
 
+CsvSheet = tuple[Sequence[str], list[dict[str, Any]]]
 DateOption = Annotated[str | None, typer.Option(help="Fecha AAAA-MM-DD.")]
 
 
@@ -61,19 +64,75 @@ def require_runs(database: Database, db_url: str) -> None:
         raise empty_database_error(db_url)
 
 
-def emit(rows: list[dict[str, Any]], fmt: OutputFormat, table: Table) -> None:
-    """Print rows as JSON, CSV or the given rich table."""
+def emit(rows: list[dict[str, Any]], fmt: OutputFormat, table: Table, sheet: CsvSheet) -> None:
+    """Print rows as JSON (machine keys), CSV (Spanish headers, header even when empty) or the given rich table."""
     if fmt is OutputFormat.json:
         print_json(rows)
     elif fmt is OutputFormat.csv:
         buffer = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buffer, list(rows[0]), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
+        writer = csv.DictWriter(buffer, sheet[0], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(sheet[1])
         sys.stdout.write(buffer.getvalue())
     else:
         out.print(table)
+
+
+# CSV columns: Spanish headers, each code beside its Spanish words (README, «Exportaciones»).
+HISTORY_COLUMNS = (
+    "corrida",
+    "fecha",
+    "verificacion",
+    "estado",
+    "estado_texto",
+    "motivo",
+    "motivo_texto",
+    "evidencia_url",
+    "fuente",
+)
+CHANGE_COLUMNS = (
+    "fecha",
+    "cve_inegi",
+    "nombre",
+    "verificacion",
+    "antes",
+    "antes_texto",
+    "ahora",
+    "ahora_texto",
+    "corrida_anterior",
+    "corrida",
+    "evidencia_url",
+)
+
+
+def _entry_csv(entry: TimelineEntry) -> dict[str, Any]:
+    return {
+        "corrida": entry.run_id,
+        "fecha": machine_datetime(entry.run_finished_at) or "",
+        "verificacion": entry.check_id,
+        "estado": entry.status,
+        "estado_texto": status_text(entry.status),
+        "motivo": entry.reason or "",
+        "motivo_texto": reason_text(entry.reason),
+        "evidencia_url": entry.evidence_url or "",
+        "fuente": entry.source,
+    }
+
+
+def _change_csv(change: Change) -> dict[str, Any]:
+    return {
+        "fecha": machine_datetime(change.run_finished_at) or "",
+        "cve_inegi": change.cve_inegi,
+        "nombre": change.nombre,
+        "verificacion": change.check_id,
+        "antes": change.previous_status or "",
+        "antes_texto": status_text(change.previous_status) if change.previous_status else "",
+        "ahora": change.status,
+        "ahora_texto": status_text(change.status),
+        "corrida_anterior": change.previous_run_id or "",
+        "corrida": change.run_id,
+        "evidencia_url": change.evidence_url or "",
+    }
 
 
 def _entry_json(entry: TimelineEntry) -> dict[str, Any]:
@@ -127,9 +186,9 @@ def historial(
             people_datetime(e.run_finished_at),
             e.check_id,
             f"[{STATUS_STYLE.get(e.status, 'dim')}]{status_text(e.status)}[/]",
-            e.evidence_url or e.reason or "",
+            e.evidence_url or reason_text(e.reason),
         )
-    emit([_entry_json(e) for e in entries], fmt, table)
+    emit([_entry_json(e) for e in entries], fmt, table, (HISTORY_COLUMNS, [_entry_csv(e) for e in entries]))
 
 
 def _change_json(change: Change) -> dict[str, Any]:
@@ -178,4 +237,4 @@ def cambios(
             f"[{STATUS_STYLE.get(c.status, 'dim')}]{status_text(c.status)}[/]",
             c.evidence_url or "",
         )
-    emit([_change_json(c) for c in found], fmt, table)
+    emit([_change_json(c) for c in found], fmt, table, (CHANGE_COLUMNS, [_change_csv(c) for c in found]))

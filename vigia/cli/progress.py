@@ -12,9 +12,9 @@ from checks.model import SiteReport, SourceReport, stage_label
 from config.registry import Municipality
 from core.text import plural
 from crawler.pipeline import RunSummary
+from storage.models import RUN_STATUS_TEXT
 from vigia.cli.common import err, out
 
-STATUS_ES = {"complete": "completa", "partial": "parcial", "failed": "fallida", "running": "en curso"}
 # What a resume says it carried, per stage: «4 sitios», «3 municipios en IPOMEX».
 CARRIED_NOUNS = {"sitio": "sitios", "ipomex": "municipios en IPOMEX"}
 
@@ -61,7 +61,7 @@ def print_summary(summary: RunSummary, db_url: str) -> None:
     """Tell the user how the run ended, what the browser cost and where it is stored."""
     style = "green" if summary.status == "complete" else "red"
     out.print(
-        f"Corrida {summary.run_id}: [{style}]{STATUS_ES.get(summary.status, summary.status)}[/] — "
+        f"Corrida {summary.run_id}: [{style}]{RUN_STATUS_TEXT.get(summary.status, summary.status)}[/] — "
         f"{summary.sites_done}/{plural(summary.sites, 'sitio', 'sitios')}, "
         f"{plural(summary.pages_ok, 'página leída', 'páginas leídas')}, "
         f"{plural(summary.pages_failed, 'fallida', 'fallidas')}, "

@@ -15,6 +15,7 @@ from rich.table import Table
 from checks.catalogue import load_catalogue
 from checks.model import Unread, stage_label, status_text
 from checks.obligations import load_obligations
+from checks.reasons import reason_text
 from checks.reliability import load_reliability
 from config.registry import Municipality, load_registry, select
 from core.clock import people_date, people_datetime
@@ -183,7 +184,9 @@ def unread_table(run_id: int, unread: Sequence[Unread]) -> Table:
     for name in ("Municipio", "Etapa", "Motivo", "Detalle"):
         table.add_column(name, overflow="fold")
     for item in sorted(unread, key=lambda u: (u.nombre, u.stage)):
-        table.add_row(f"{item.nombre} ({item.cve_inegi})", stage_label(item.stage), item.reason, item.detail)
+        table.add_row(
+            f"{item.nombre} ({item.cve_inegi})", stage_label(item.stage), reason_text(item.reason), item.detail
+        )
     table.caption = (
         "Lo que no se leyó no cuenta como cambio; arriba quedan los resultados de la última corrida completa de cada "
         "municipio. Para completarla: vigia rastrear --reanudar"
