@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from config import paths
 from config.registry import FIRST_CVE, LAST_CVE, data_lines, load_registry, valid_http_url
+from config.yamlfile import read_text
 from core.errors import ConfigError
 from core.text import fold
 
@@ -149,10 +150,7 @@ def _internal_literal(host: str) -> bool:
 
 def _rows(path: Path, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line, row) of a commented CSV file, checking its header and column counts."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), None, None, f"no se pudo leer el archivo ({exc})") from exc
+    text = read_text(path)
     lines = list(data_lines(text))
     if not lines:
         raise ConfigError(str(path), None, None, "el archivo no tiene encabezado ni filas")

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from config import paths
+from config.yamlfile import read_text
 from core.errors import ConfigError, UnknownMunicipalityError
 from core.text import fold
 
@@ -174,10 +175,7 @@ def parse_registry(text: str, path: str = "municipios.csv") -> list[Municipality
 def load_registry(path: Path | None = None, expect_all: bool = True) -> list[Municipality]:
     """Load the registry file; with expect_all, require exactly the 125 claves 15001–15125."""
     path = path or paths.REGISTRY
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), None, None, f"no se pudo leer el archivo ({exc})") from exc
+    text = read_text(path)
     municipalities = parse_registry(text, str(path))
     if expect_all:
         expected = {str(c) for c in range(FIRST_CVE, LAST_CVE + 1)}

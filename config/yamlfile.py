@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +12,31 @@ from core.errors import ConfigError
 
 
 def read_text(path: Path) -> str:
-    """Return a config file's text or raise ConfigError saying why it could not be read."""
+    """Return a config file's text (YAML or CSV) or raise ConfigError saying in Spanish why it could not be read."""
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), None, None, f"no se pudo leer el archivo ({exc})") from exc
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(str(path), None, None, _os_problem(exc)) from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        problem = (
+            f"el archivo no está en UTF-8 (byte 0x{data[exc.start]:02x}, posible Latin-1 o Windows-1252); "
+            "guárdelo con codificación UTF-8"
+        )
+        raise ConfigError(str(path), line, None, problem) from exc
+
+
+def _os_problem(exc: OSError) -> str:
+    """Why the system refused to read a file, in the user's words (the English cause goes to the log)."""
+    if isinstance(exc, FileNotFoundError):
+        return "el archivo no existe"
+    if isinstance(exc, IsADirectoryError):
+        return "es una carpeta, no un archivo"
+    if isinstance(exc, PermissionError):
+        return "no hay permiso para leer el archivo"
+    return f"el sistema no pudo leer el archivo (código {errno.errorcode.get(exc.errno or 0, exc.errno)})"
 
 
 def parse(text: str, path: str) -> tuple[Any, Any]:

@@ -100,5 +100,5 @@ def test_missing_field_and_bad_yaml_and_missing_file(tmp_path: Path) -> None:
         parse_operation_config(VALID.replace('  remitente: "Vigía <vigia@localhost>"\n', ""))
     with pytest.raises(ConfigError, match="YAML inválido"):
         parse_operation_config("calendario: [")
-    with pytest.raises(ConfigError, match="no se pudo leer"):
+    with pytest.raises(ConfigError, match="el archivo no existe"):
         load_operation_config(tmp_path / "no.yaml")

@@ -11,7 +11,7 @@ import typer
 from typer._click import core as click_core
 from typer.core import TyperGroup
 
-from vigia.cli import alerting, i18n, sites
+from vigia.cli import alerting, i18n, sites, usage_errors
 from vigia.cli.audit import audit
 from vigia.cli.backup import respaldo
 from vigia.cli.bench import bench
@@ -25,6 +25,7 @@ from vigia.cli.schedule import schedule
 from vigia.cli.serve import serve
 
 i18n.install()
+usage_errors.install()
 
 
 class SpanishGroup(TyperGroup):
