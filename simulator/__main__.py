@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from types import FrameType
@@ -111,16 +111,24 @@ def print_sites(world: World, farm: FarmServer) -> None:
         )
 
 
-def wait_for_stop() -> None:
-    """Block until Ctrl-C or SIGTERM."""
+def stop_on_signal() -> Callable[[], None]:
+    """Catch Ctrl-C and SIGTERM from now on and return the wait that ends when one arrives.
+
+    Installed before any server starts: a KeyboardInterrupt landing inside a thread's lock while servers start or
+    print would leave farm.stop() waiting forever; an event set by the handler cannot.
+    """
     stop = threading.Event()
 
     def handler(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
+    signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
-    with contextlib.suppress(KeyboardInterrupt):
+
+    def wait() -> None:
         stop.wait()
+
+    return wait
 
 
 def describe(model: LatencyModel) -> str:
@@ -143,6 +151,7 @@ def serve(args: argparse.Namespace) -> int:
     if args.ground_truth is not None:
         world.write_ground_truth(args.ground_truth)
         print(f"Verdad esperada guardada en {args.ground_truth}", file=sys.stderr)
+    wait = stop_on_signal()
     try:
         farm = FarmServer(
             world,
@@ -165,7 +174,7 @@ def serve(args: argparse.Namespace) -> int:
         print_sites(world, farm)
         print("Presione Ctrl-C para detener.", file=sys.stderr, flush=True)
         sys.stdout.flush()
-        wait_for_stop()
+        wait()
     finally:
         farm.stop()
         print("Granja detenida.", file=sys.stderr)
@@ -176,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m simulator`."""
     args = parse_args(argv)
     if args.command == "internet":
-        return serve_internet(args, wait_for_stop)
+        return serve_internet(args, stop_on_signal())
     return serve(args) if args.command == "serve" else list_variants(args)
 
 
