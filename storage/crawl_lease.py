@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+from core.clock import people_datetime
 from core.errors import VigiaError
 from storage.alerts_store import acquire_lease, release_lease, renew_lease
 from storage.db import Database
@@ -33,7 +34,7 @@ class CrawlBusyError(VigiaError):
 
     def __init__(self, holder: str, since: datetime | None) -> None:
         self.holder, self.since = holder, since
-        when = f" desde {since.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC" if since is not None else ""
+        when = f" desde el {people_datetime(since, zone=True)}" if since is not None else ""
         host, _, pid = holder.rpartition(":")
         who = f"el proceso {pid} de la máquina «{host}»" if host and pid.isdigit() else f"«{holder}»"
         self.owner = f"{who} tiene el candado «{LEASE_NAME}»{when}"

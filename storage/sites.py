@@ -19,6 +19,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from config.crosswalk import CAMPOS
+from core.clock import people_datetime
 from storage.db import Database
 from storage.site_models import (
     ORIGENES,
@@ -158,8 +159,8 @@ def _close(session: Session, row: OfficialSiteRow, at: datetime) -> None:
     """End a current period at `at` (never before it began)."""
     if at < row.valid_from:
         raise SiteError(
-            f"La decisión ({at:%Y-%m-%d %H:%M} UTC) es anterior al inicio del periodo vigente de {row.url} "
-            f"({row.valid_from:%Y-%m-%d %H:%M} UTC); las decisiones se registran en orden."
+            f"La decisión ({people_datetime(at, zone=True)}) es anterior al inicio del periodo vigente de {row.url} "
+            f"({people_datetime(row.valid_from, zone=True)}); las decisiones se registran en orden."
         )
     session.execute(update(OfficialSiteRow).where(OfficialSiteRow.id == row.id).values(valid_to=at))
 

@@ -31,8 +31,6 @@ MACHINE_OUTPUT = {
     ("storage/page_rows.py", "_day"): "API contract: ISO days",
     ("storage/site_registry.py", "discovered_facts"): "crosswalk facts (machine)",
     ("storage/site_registry.py", "_site_fact"): "crosswalk facts (machine)",
-    ("storage/sites.py", "_close"): "an error message, owned by the error-handling work",
-    ("storage/crawl_lease.py", "__init__"): "an error message, owned by the error-handling work",
     ("vigia/cli/history.py", "_entry_json"): "--json output (contract)",
     ("vigia/cli/history.py", "_change_json"): "--json output (contract)",
     ("vigia/cli/precision.py", "measurement_json"): "--json output (contract)",

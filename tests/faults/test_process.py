@@ -18,6 +18,7 @@ from typer.testing import CliRunner, Result
 
 import scheduler
 import storage.crawl_lease as crawl_lease_module
+from core.clock import people_datetime
 from crawler.source import SourcePlan
 from spiders.sitio.source import source_report
 from storage.alerts_store import acquire_lease, release_lease
@@ -38,7 +39,7 @@ def since() -> datetime:
 
 
 def shown(moment: datetime) -> str:
-    return f"desde {moment:%Y-%m-%d %H:%M:%S} UTC"
+    return f"desde el {people_datetime(moment, zone=True)}"
 
 
 @pytest.fixture(autouse=True)
