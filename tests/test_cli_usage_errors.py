@@ -47,3 +47,14 @@ def test_a_registry_not_in_utf8_is_named_with_its_line_in_spanish(tmp_path: Path
     assert result.exit_code == 2
     assert f"{registry}, línea 2: el archivo no está en UTF-8 (byte 0xed" in result.stderr
     assert "codec" not in result.stderr
+
+
+def test_a_demo_with_many_differences_lists_fifty_and_counts_the_rest(capsys: pytest.CaptureFixture[str]) -> None:
+    from simulator.agreement import Agreement
+    from vigia.cli.crawl import MISMATCHES_SHOWN, print_agreement
+
+    agreement = Agreement(mismatches=[("15001", f"c.{i}", "no_cumple", "cumple") for i in range(MISMATCHES_SHOWN + 7)])
+    print_agreement(agreement)
+    text = capsys.readouterr().out
+    assert text.count("obtuvo No cumple, se esperaba Cumple") == MISMATCHES_SHOWN
+    assert "… y 7 diferencias más" in text

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import typer
 
+from checks.model import status_text
 from config.latency import DEFAULT_COMPRESSION, MODE_BY_NAME, LatencyModel
 from config.paths import ensure_log_file
 from config.registry import Municipality, select
@@ -171,13 +172,20 @@ def demo_database_url(db: str | None) -> str:
     return sqlite_file_url(path)
 
 
+# Differences listed one by one after a demo; the rest are counted.
+MISMATCHES_SHOWN = 50
+
+
 def print_agreement(agreement: Agreement) -> None:
     """Print the agreement with the simulated ground truth, per group, and the first mismatches."""
     out.print("Concordancia con la verdad simulada:")
     for name, bucket in agreement.buckets.items():
         out.print(f"  {name}: {bucket.matched}/{bucket.total} ({bucket.ratio:.1%})")
-    for cve, check_id, got, want in agreement.mismatches[:50]:
-        out.print(f"  [red]✘[/] {cve} {check_id}: obtuvo {got}, se esperaba {want}")
+    for cve, check_id, got, want in agreement.mismatches[:MISMATCHES_SHOWN]:
+        out.print(f"  [red]✘[/] {cve} {check_id}: obtuvo {status_text(got)}, se esperaba {status_text(want)}")
+    hidden = len(agreement.mismatches) - MISMATCHES_SHOWN
+    if hidden > 0:
+        out.print(f"  … y {plural(hidden, 'diferencia', 'diferencias')} más")
 
 
 def check_compression(value: float) -> float:
