@@ -404,4 +404,4 @@ class OutboxRow(Base):
 
 
 # Registered on Base.metadata here, so that every user of the models (migrations' check, create_all) sees them.
-from storage import site_models  # noqa: E402, F401
+from storage import evidence_models, site_models  # noqa: E402, F401

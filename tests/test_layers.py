@@ -14,7 +14,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("core",),
     ("config",),
     ("checks",),
-    ("crawler", "storage", "simulator"),
+    ("crawler", "storage", "simulator", "archive"),
     ("spiders", "alerts", "web"),
     ("scheduler", "bench", "fuzz", "scripts"),
     ("vigia",),

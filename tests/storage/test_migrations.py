@@ -22,8 +22,9 @@ TABLES_0004 = {"check_keys", "result_details", "result_changes", "page_logs"}
 TABLES_0006 = {"run_scores", "scored_runs"}
 TABLES_0007 = {"unread_stages", "carried_stages"}
 TABLES_0008 = {"discovery_runs", "site_candidates", "site_decisions", "official_sites", "crosswalk_facts"}
-TABLES = (TABLES_0002 - {"pages"}) | TABLES_0003 | TABLES_0004 | TABLES_0006 | TABLES_0007 | TABLES_0008
-HEAD = "0009"
+TABLES_0010 = {"archive_records", "run_manifests", "reviews"}
+TABLES = (TABLES_0002 - {"pages"}) | TABLES_0003 | TABLES_0004 | TABLES_0006 | TABLES_0007 | TABLES_0008 | TABLES_0010
+HEAD = "0010"
 
 
 def _tables(url: str) -> set[str]:
