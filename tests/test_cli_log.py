@@ -47,8 +47,9 @@ def test_the_operator_log_rotates(vigia_home: Path, monkeypatch: pytest.MonkeyPa
 def test_an_unreachable_postgresql_is_one_line_and_exit_3(vigia_home: Path) -> None:
     result = invoke("report", "--db", "postgresql+psycopg://u@127.0.0.1:1/x")
     assert result.exit_code == 3
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1 and "No se pudo conectar con la base de datos" in errors[0]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: No se pudo conectar con la base de datos")
+    assert "(el servidor rechazó la conexión)" in lines[0] and "Connection refused" not in lines[0]
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert "Traceback" in (vigia_home / "vigia.log").read_text(encoding="utf-8")
 
