@@ -74,7 +74,8 @@ class FakeCamera:
     """Each picture takes `cost` seconds on a fake clock; URLs containing «roto» fail."""
 
     def __init__(self, cost: float) -> None:
-        self.now, self.cost, self.shot, self.closed = 0.0, cost, [], False
+        self.now, self.cost, self.closed = 0.0, cost, False
+        self.shot: list[str] = []
 
     async def shoot(self, url: str, timeout: float) -> bytes:
         self.now += self.cost

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -110,7 +111,12 @@ def test_archived_hostile_page_runs_nothing_and_reaches_nobody(dashboard: str, o
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(**launch_options(find_browser(None), 30))
         context = browser.new_context()
-        context.route("**/*", lambda route: (routed.append(route.request.url), route.continue_()))
+
+        def record(route: Any) -> None:
+            routed.append(route.request.url)
+            route.continue_()
+
+        context.route("**/*", record)
         page = context.new_page()
         requested: list[str] = []
         failed: dict[str, str | None] = {}
