@@ -22,7 +22,7 @@ log = logging.getLogger("vigia.screenshots")
 
 # A screenshot shows the page as people see it: images and fonts load (through the SSRF guard); media never.
 SCREENSHOT_BLOCKED = frozenset({"media"})
-VIEWPORT = {"width": 1280, "height": 1600}
+VIEWPORT = {"width": 1280, "height": 900}
 OUT_OF_TIME = "no alcanzó el tiempo de capturas (VIGIA_CAPTURAS_SEGUNDOS)"
 
 
@@ -107,7 +107,7 @@ class BrowserCamera:
         return self._browser
 
     async def shoot(self, url: str, timeout: float) -> bytes:
-        """A PNG of the page's first screenful (1280×1600) once it loaded."""
+        """A PNG of the page's first screenful (1280×900) once it loaded."""
         guard = None if self.allow_private else SsrfPolicy.for_urls([url]).allows_async
         if guard is not None and not await guard(url):
             raise PermissionError(f"destino bloqueado por seguridad: {url}")

@@ -149,6 +149,29 @@ class NewScreenshot:
     offset: int
     length: int
     captured_at: datetime
+    # An identical earlier screenshot (same SHA-256): this one is a revisit of it, its payload not copied again.
+    refers_to: int | None = None
+
+
+@dataclass(frozen=True)
+class EarlierScreenshot:
+    """A screenshot already archived with a given digest: the record holding the payload, its URL and time."""
+
+    id: int
+    url: str
+    captured_at: datetime
+
+
+def earlier_screenshots(db: Database, digests: Sequence[str]) -> dict[str, EarlierScreenshot]:
+    """Per SHA-256, the first archived screenshot (a resource record) with that payload."""
+    a = ArchiveRecordRow
+    query = (
+        select(a.sha256, a.id, a.url, a.captured_at)
+        .where(a.kind == SCREENSHOT_KIND, a.record_type == "resource", a.sha256.in_(sorted(set(digests))))
+        .order_by(a.id.desc())
+    )
+    with unit_of_work(db, "buscar capturas anteriores", read_only=True) as session:
+        return {sha: EarlierScreenshot(i, url, at) for sha, i, url, at in session.execute(query)}
 
 
 def record_screenshots(db: Database, run_id: int, shots: Sequence[NewScreenshot]) -> list[int]:
@@ -166,7 +189,7 @@ def _screenshot_row(run_id: int, shot: NewScreenshot) -> ArchiveRecordRow:
         cve_inegi=shot.cve_inegi,
         source="sitio",
         kind=SCREENSHOT_KIND,
-        record_type="resource",
+        record_type="resource" if shot.refers_to is None else "revisit",
         url=shot.url,
         sha256=shot.sha256,
         warc_file=shot.warc_file,
@@ -175,4 +198,5 @@ def _screenshot_row(run_id: int, shot: NewScreenshot) -> ArchiveRecordRow:
         content_type="image/png",
         http_status=None,
         captured_at=shot.captured_at,
+        refers_to=shot.refers_to,
     )

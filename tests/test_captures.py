@@ -168,3 +168,20 @@ def test_a_real_browser_screenshots_a_local_home_page(new_db_url: NewDbUrl, tmp_
         png = client.get(f"/archivo/{record}/contenido")
     assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(png.content) > 2000
+
+
+def test_an_identical_screenshot_is_a_revisit_and_still_shown(new_db_url: NewDbUrl, tmp_path: Path) -> None:
+    url, folder = new_db_url(), tmp_path / "evidencia"
+    db = open_database(url)
+    first, second = _run(db, "cumple"), _run(db, "cumple")
+    for run in (first, second):
+        capture_run(db, run, CrawlSettings(), budget=60.0, camera=FakeCamera(1.0), folder=folder)
+    with unit_of_work(db, "leer", read_only=True) as session:
+        rows = list(session.scalars(select(ArchiveRecordRow).order_by(ArchiveRecordRow.id)))
+    db.dispose()
+    assert [(r.run_id, r.record_type) for r in rows] == [(first, "resource")] * 2 + [(second, "revisit")] * 2
+    assert [r.refers_to for r in rows[2:]] == [rows[0].id, rows[0].id]  # same PNG: the first copy holds it
+    assert read_record(folder / rows[2].warc_file, rows[2].offset).payload == b""
+    with TestClient(create_app(url, require_login=False, archive_dir=folder)) as client:
+        shown = client.get(f"/archivo/{rows[3].id}/contenido")
+    assert shown.status_code == 200 and shown.content == PNG

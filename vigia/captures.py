@@ -20,7 +20,7 @@ from config.settings import load_settings
 from crawler.browser import browser_available, find_browser
 from crawler.screenshots import BrowserCamera, Camera, ShotReport, shoot_all
 from crawler.settings import CrawlSettings
-from storage.archived import NewScreenshot, record_screenshots
+from storage.archived import NewScreenshot, earlier_screenshots, record_screenshots
 from storage.capture_targets import REGRESSION, CaptureTarget, capture_targets
 from storage.db import Database, open_database
 
@@ -91,22 +91,20 @@ async def _shoot(
 def _store(
     db: Database, run_id: int, folder: Path, relative: Path, targets: Sequence[CaptureTarget], report: ShotReport
 ) -> None:
-    """Append each PNG to the run's screenshots WARC file and record its row."""
+    """Append each PNG to the run's screenshots WARC file (a revisit when an identical one is archived) and record
+    its row."""
     appender, rows = WarcAppender(folder / relative), []
+    earlier = earlier_screenshots(db, [sha256_hex(shot.png) for shot in report.taken])
     for shot in report.taken:
-        target = targets[shot.index]
-        written = appender.resource(target.url, "image/png", shot.png, shot.taken_at)
-        rows.append(
-            NewScreenshot(
-                target.cve_inegi,
-                target.url,
-                sha256_hex(shot.png),
-                relative.as_posix(),
-                written.offset,
-                written.length,
-                shot.taken_at,
-            )
-        )
+        url, digest = targets[shot.index].url, sha256_hex(shot.png)
+        same = earlier.get(digest)
+        if same is None:
+            written = appender.resource(url, "image/png", shot.png, shot.taken_at)
+        else:
+            written = appender.revisit(url, digest, same.url, same.captured_at, shot.taken_at)
+        at = (relative.as_posix(), written.offset, written.length)
+        cve = targets[shot.index].cve_inegi
+        rows.append(NewScreenshot(cve, url, digest, *at, shot.taken_at, same.id if same else None))
     record_screenshots(db, run_id, rows)
 
 
