@@ -15,6 +15,7 @@ from vigia.cli import alerting, i18n, sites, usage_errors
 from vigia.cli.audit import audit
 from vigia.cli.backup import respaldo
 from vigia.cli.bench import bench
+from vigia.cli.constancia import constancia
 from vigia.cli.common import report_unexpected, start_operator_log
 from vigia.cli.crawl import crawl, demo
 from vigia.cli.discover import descubrir
@@ -72,6 +73,7 @@ COMMANDS: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("medir", bench),
     ("respaldo", respaldo),
     ("precision", precision),
+    ("constancia", constancia),
 )
 ALIASES = {
     "audit": "auditar",
