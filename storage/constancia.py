@@ -88,15 +88,21 @@ class Constancia:
 
 
 def read_constancia(
-    db: Database, cve: str, day: date, catalogue: Catalogue, obligations: ObligationCatalogue
+    db: Database,
+    cve: str,
+    day: date,
+    catalogue: Catalogue,
+    obligations: ObligationCatalogue,
+    name: str | None = None,
 ) -> Constancia:
-    """The constancia of a municipality as of day; EmptyDatabaseError (Spanish) when no complete run covers it."""
+    """The constancia of a municipality as of day; EmptyDatabaseError (Spanish, naming it by the database's name,
+    else name, else its clave) when no complete run finished by then recorded it."""
     with unit_of_work(db, "leer los datos de la constancia", read_only=True) as session:
         municipio = _municipio(session, cve)
         run = run_as_of(session, cve, day)
         results = municipality_in_run(session, run.id, cve) if run is not None else None
         if municipio is None or run is None or results is None:
-            raise _no_run_error(session, cve, municipio.nombre if municipio else cve, day)
+            raise _no_run_error(session, cve, municipio.nombre if municipio else name or cve, day)
         verdicts = _verdicts(session, results, catalogue, obligations)
         run_link, head = chain_links(session, run.id)
         return Constancia(

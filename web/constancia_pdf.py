@@ -23,6 +23,8 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_PACKAGE = "fonts-dejavu-core"
 FONTS = {("DejaVu", ""): "DejaVuSans.ttf", ("DejaVu", "B"): "DejaVuSans-Bold.ttf", ("Mono", ""): "DejaVuSansMono.ttf"}
 LINE = 5.0
+# Room a verdict usually takes (mm): one that would not fit starts on the next page.
+VERDICT_HEIGHT = 50.0
 RUN_KIND_TEXT = {"crawl": "rastreo", "demo": "demostración"}
 SOURCE_TEXT = {"sitio": "sitio del municipio", "ipomex3": "IPOMEX 3", "ipomex4": "IPOMEX 4", "ipomex": "IPOMEX"}
 VERIFY_TEXT = (
@@ -113,8 +115,12 @@ def _para(pdf: FPDF, text: str, size: int = 9) -> None:
 
 def _field(pdf: FPDF, label: str, value: str, mono: bool = False) -> None:
     pdf.set_font("DejaVu", "B", 9)
+    label_width = pdf.get_string_width(f"{label}: ")
     pdf.write(LINE, f"{label}: ")
     pdf.set_font("Mono", "", 8) if mono else pdf.set_font("DejaVu", "", 9)
+    if mono and label_width + pdf.get_string_width(value) > pdf.epw:
+        # A hash or URL that does not fit after its label gets a line of its own rather than a break inside it.
+        pdf.ln(LINE)
     pdf.write(LINE, _clean(value))
     pdf.ln(LINE)
 
@@ -178,6 +184,8 @@ def _verdicts(pdf: FPDF, c: Constancia) -> None:
 
 
 def _verdict(pdf: FPDF, number: int, v: Verdict, run_id: int) -> None:
+    if pdf.will_page_break(VERDICT_HEIGHT):
+        pdf.add_page()  # a verdict's title stays with its evidence
     pdf.set_font("DejaVu", "B", 10)
     pdf.multi_cell(0, LINE + 0.5, _clean(f"{number}. {v.label}"), new_x="LMARGIN", new_y="NEXT")
     _field(pdf, "Verificación", f"{v.check_id} ({SOURCE_TEXT.get(v.source, v.source)})", mono=True)
@@ -189,7 +197,9 @@ def _verdict(pdf: FPDF, number: int, v: Verdict, run_id: int) -> None:
     _field(pdf, "Evidencia (URL)", v.evidence_url or "sin URL de evidencia", mono=bool(v.evidence_url))
     if v.evidence_text:
         _field(pdf, "Fragmento", f"«{v.evidence_text}»")
-    _field(pdf, "Hora de captura", people_datetime(v.captured_at, absent="sin registro"))
+    # Without an archived copy, a site verdict only has the time its results were recorded.
+    when = "Hora de captura" if v.copy is not None or v.source != "sitio" else "Hora de registro del resultado"
+    _field(pdf, when, people_datetime(v.captured_at, absent="sin registro"))
     _copy_fields(pdf, v.copy, v.screenshot)
     _field(pdf, "Revisión", review_text(v.review, run_id))
     pdf.ln(2)
@@ -231,8 +241,8 @@ def _chain(pdf: FPDF, c: Constancia) -> None:
     else:
         _field(pdf, f"Hash del manifiesto de la corrida {c.run_id}", c.run_link.manifest_hash, mono=True)
     if c.head is not None:
-        label = f"Cabeza de la cadena al emitir (corrida {c.head.run_id}, {people_datetime(c.head.created_at)})"
-        _field(pdf, label, c.head.manifest_hash, mono=True)
+        _field(pdf, "Cabeza de la cadena al emitir", c.head.manifest_hash, mono=True)
+        _para(pdf, f"Manifiesto de la corrida {c.head.run_id}, escrito el {people_datetime(c.head.created_at)}.", 8)
         if c.run_link is not None:
             _para(pdf, "Cada manifiesto incluye el hash del anterior: esa cabeza abarca también esta corrida.", 8)
 

@@ -15,8 +15,8 @@ from vigia.cli import alerting, i18n, sites, usage_errors
 from vigia.cli.audit import audit
 from vigia.cli.backup import respaldo
 from vigia.cli.bench import bench
-from vigia.cli.constancia import constancia
 from vigia.cli.common import report_unexpected, start_operator_log
+from vigia.cli.constancia import constancia
 from vigia.cli.crawl import crawl, demo
 from vigia.cli.discover import descubrir
 from vigia.cli.history import cambios, historial

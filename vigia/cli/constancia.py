@@ -72,7 +72,7 @@ def constancia(
     path = output_path(salida, town.cve_inegi, day)
     database = open_database(reader_url(db))
     try:
-        data = read_constancia(database, town.cve_inegi, day, load_catalogue(), load_obligations())
+        data = read_constancia(database, town.cve_inegi, day, load_catalogue(), load_obligations(), town.nombre)
     finally:
         database.dispose()
     write_pdf(path, render_constancia(data))
