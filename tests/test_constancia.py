@@ -40,8 +40,8 @@ FRACTION_SHA = "b" * 64
 OLD_FRACTION_SHA = "d" * 64
 
 
-def _utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def _utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def _review(run_id: int, check_id: str, action: str, after: str, digest: str | N
 
 def _evidence(db: Database, runs: dict[str, int]) -> dict[str, str]:
     """Archive records, manifests and reviews inserted directly, as the evidence parts of issue 16 write them."""
-    first, second, later = runs["first"], runs["second"], runs["later"]
+    first, second = runs["first"], runs["second"]
     hashes = {"first": "1" * 64, "second": "2" * 64, "later": "4" * 64}
     with unit_of_work(db, "registrar la evidencia") as session:
         old = _record(first, FRACTION_PAGE, FRACTION_SHA, source="ipomex3", kind="ipomex")
