@@ -206,7 +206,7 @@ def _order(result: CheckResult, catalogue: Catalogue, obligations: ObligationCat
 def _label(result: CheckResult, catalogue: Catalogue, obligations: ObligationCatalogue) -> str:
     if result.source != "sitio":
         found = next((o for o in obligations.obligations if o.id == result.check_id), None)
-        return f"Fracción {found.fraccion}: {found.titulo}" if found else RETIRED_LABEL
+        return f"Artículo {found.articulo}, fracción {found.fraccion}: {found.titulo}" if found else RETIRED_LABEL
     try:
         return catalogue.get(result.check_id).label
     except KeyError:

@@ -318,7 +318,10 @@ def test_a_municipality_without_runs_is_a_spanish_error(built: Built, vigia_home
     [
         (("--municipio", "Gotham", "--fecha", "2026-10-31"), "No encuentro el municipio «Gotham»"),
         (("--municipio", "Toluca", "--fecha", "31/10/2026"), "La fecha «31/10/2026» no es válida"),
-        (("--municipio", "Toluca", "--fecha", "2026-10-31", "--salida", "/no/existe/c.pdf"), "No se pudo escribir"),
+        (
+            ("--municipio", "Toluca", "--fecha", "2026-10-31", "--salida", "/no/existe/c.pdf"),
+            "No se pudo escribir la constancia en «/no/existe/c.pdf»: la carpeta no existe",
+        ),
     ],
 )
 def test_usage_errors_are_spanish(built: Built, vigia_home: Path, args: tuple[str, ...], message: str) -> None:

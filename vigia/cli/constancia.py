@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +16,7 @@ from core.clock import people_date
 from core.errors import UsageError
 from storage.constancia import read_constancia
 from storage.db import open_database
-from vigia.cli.common import DbOption, RegistryOption, handles_errors, out, reader_url, registry_from
+from vigia.cli.common import DbOption, RegistryOption, handles_errors, log, out, reader_url, registry_from
 from web.constancia_pdf import constancia_filename, render_constancia
 
 
@@ -35,13 +36,27 @@ def output_path(salida: Path | None, cve: str, day: date) -> Path:
 
 
 def write_pdf(path: Path, data: bytes) -> None:
-    """Write the PDF; an unwritable path is a Spanish UsageError naming it and the cause."""
+    """Write the PDF; an unwritable path is a Spanish UsageError naming it and the cause (English detail logged)."""
     try:
         path.write_bytes(data)
     except OSError as exc:
+        log.info("cannot write %s", path, exc_info=exc)
         raise UsageError(
-            f"No se pudo escribir la constancia en «{path}»: {exc.strerror or exc}. Elija otra ruta con --salida."
+            f"No se pudo escribir la constancia en «{path}»: {_write_problem(exc)}. Elija otra ruta con --salida."
         ) from None
+
+
+def _write_problem(exc: OSError) -> str:
+    """Why the system refused to write the file, in Spanish."""
+    if isinstance(exc, FileNotFoundError):
+        return "la carpeta no existe"
+    if isinstance(exc, PermissionError):
+        return "no hay permiso para escribir ahí"
+    if exc.errno == errno.ENOSPC:
+        return "el disco está lleno"
+    if exc.errno == errno.EROFS:
+        return "el sistema de archivos es de sólo lectura"
+    return f"el sistema no pudo escribir el archivo (código {errno.errorcode.get(exc.errno or 0, exc.errno)})"
 
 
 @handles_errors
