@@ -20,7 +20,7 @@ from checks.catalogue import load_catalogue
 from checks.model import STATUS_TEXT
 from checks.obligations import load_obligations
 from checks.reliability import load_reliability, percent
-from core.clock import ZONE_NAME, machine_date, people_date, people_datetime, to_local
+from core.clock import ZONE_NAME, people_date, people_datetime
 from storage.db import open_database
 from storage.models import RUN_STATUS_TEXT
 from web import auth, constancia, pages, views
@@ -44,15 +44,10 @@ def _day_text(day: date | datetime | str | None) -> str:
     return people_date(date.fromisoformat(day) if isinstance(day, str) else day)
 
 
-def _local_day(moment: datetime | None) -> str:
-    """Jinja filter «dia_iso»: the Mexico City day of a stored time as AAAA-MM-DD (a date field's value)."""
-    return (machine_date(to_local(moment).date()) or "") if moment else ""
-
-
 def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     env.globals.update(enlace=views.safe_link, estados=STATUS_TEXT, porcentaje=percent, zona=ZONE_NAME)
-    env.filters.update(fecha=_day_text, fecha_hora=people_datetime, dia_iso=_local_day)
+    env.filters.update(fecha=_day_text, fecha_hora=people_datetime)
     env.globals.update(simulado=views.is_loopback, estados_corrida=RUN_STATUS_TEXT, tipos=views.RUN_KIND_TEXT)
     return Jinja2Templates(env=env)
 

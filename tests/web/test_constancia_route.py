@@ -33,9 +33,9 @@ def test_the_route_returns_the_cli_document_as_a_pdf_download(client: TestClient
 
 def test_the_municipality_page_offers_the_constancia_at_its_run_date(client: TestClient) -> None:
     page = client.get(f"/municipio/{TOLUCA}").text
-    assert f'action="/municipio/{TOLUCA}/constancia"' in page
+    assert f'action="/municipio/{TOLUCA}/constancia"' in page and '<input type="date" name="fecha" required>' in page
     # The newest complete run finished at 22:00 on 01/11 in Mexico City (04:00 UTC on 02/11).
-    assert 'name="fecha" value="2026-11-01"' in page
+    assert "la más reciente terminó el 01/11/2026" in page
 
 
 @pytest.mark.parametrize(
