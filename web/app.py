@@ -24,7 +24,7 @@ from config import paths
 from core.clock import ZONE_NAME, people_date, people_datetime
 from storage.db import open_database
 from storage.models import RUN_STATUS_TEXT
-from web import archive_pages, auth, pages, views
+from web import archive_pages, auth, constancia, pages, views
 from web.charts import line_chart
 
 HERE = Path(__file__).resolve().parent
@@ -94,6 +94,7 @@ def create_app(
     app.include_router(pages.api)
     app.include_router(archive_pages.router)
     app.include_router(archive_pages.api)
+    app.include_router(constancia.router)
     _add_login_routes(app)
     _add_error_handlers(app)
     _add_middleware(app, secret_key or secrets.token_urlsafe(32), https_only)
