@@ -15,8 +15,7 @@ from config.registry import select
 from core.clock import people_date
 from core.errors import UsageError
 from storage.constancia import read_constancia
-from storage.db import open_database
-from vigia.cli.common import DbOption, RegistryOption, handles_errors, log, out, reader_url, registry_from
+from vigia.cli.common import DbOption, RegistryOption, handles_errors, log, open_reader, out, registry_from
 from web.constancia_pdf import constancia_filename, render_constancia
 
 
@@ -85,7 +84,7 @@ def constancia(
     day = parse_day(fecha)
     town = select(registry_from(registro), [municipio])[0]
     path = output_path(salida, town.cve_inegi, day)
-    database = open_database(reader_url(db))
+    _, database = open_reader(db)
     try:
         data = read_constancia(database, town.cve_inegi, day, load_catalogue(), load_obligations(), town.nombre)
     finally:
