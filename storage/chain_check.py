@@ -155,7 +155,7 @@ def _unchained_runs(conn: Connection, report: ChainReport) -> None:
 
 def check_contents(conn: Connection, report: ChainReport) -> None:
     """Recompute the results and record-row digests of every run to check and name each municipality that differs."""
-    names = dict(conn.execute(select(MunicipalityRow.cve_inegi, MunicipalityRow.nombre)).tuples())
+    names = {cve: name for cve, name in conn.execute(select(MunicipalityRow.cve_inegi, MunicipalityRow.nombre))}
     for run_id in report.checked_runs:
         text = conn.scalar(select(RunManifestRow.manifest).where(RunManifestRow.run_id == run_id))
         try:
