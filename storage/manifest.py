@@ -143,7 +143,9 @@ def record_line(row: Any) -> str:
 def record_digests(conn: Connection, run_id: int) -> tuple[dict[str, Digest], Digest]:
     """Per municipality (NO_MUNICIPALITY for shared pages) and in total, the digest of the covered record rows."""
     query = covered_records(run_id).order_by(ArchiveRecordRow.id).execution_options(yield_per=BATCH)
-    total, counts, parts = hashlib.sha256(), {}, {}
+    total = hashlib.sha256()
+    counts: dict[str, int] = {}
+    parts: dict[str, Any] = {}
     for row in conn.execute(query):
         line = (record_line(row) + "\n").encode("utf-8")
         total.update(line)

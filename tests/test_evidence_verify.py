@@ -78,7 +78,9 @@ def test_a_rewritten_payload_that_still_reads_is_named(db: Database, archive: Pa
     rewrite_payload(archive, metepec, b"sueldos", b"Sueldos")
     code, output = verify(db, archive)
     assert code == 1
-    assert f"Registro {metepec.id} ({metepec.url}, archivo {metepec.warc_file}, posición {metepec.offset}): el " in output
+    assert (
+        f"Registro {metepec.id} ({metepec.url}, archivo {metepec.warc_file}, posición {metepec.offset}): el " in output
+    )
     assert "el contenido cambió." in output
 
 

@@ -10,9 +10,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from checks.ipomex_model import IpomexCapture
 from checks.model import SiteReport, SourceReport, stage_label
 from config.registry import Municipality
+from core.errors import VigiaError
 from core.text import plural
 from crawler.pipeline import RunSummary
-from core.errors import VigiaError
 from storage.db import open_database
 from storage.manifest import chain_head
 from storage.models import RUN_STATUS_TEXT
