@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from storage.db import Database
 from storage.evidence_models import ArchiveRecordRow, RunManifestRow
-from storage.manifest import canonical_json, chain_head, sha256_text
+from storage.manifest import canonical_json, chain_head, sha256_text, write_manifest
 from storage.models import CheckKeyRow, CheckResultRow, RunRow
 from tests.evidence_helpers import flip_byte, night, record, rewrite_payload
 from vigia.cli import app
@@ -213,3 +213,31 @@ def test_a_bad_date_is_a_usage_error(db: Database, archive: Path) -> None:
     code, output = verify(db, archive, "--desde", "ayer")
     assert code == 2
     assert "La fecha de --desde «ayer» no es válida" in output
+
+
+def test_a_published_head_catches_a_chain_rewritten_from_scratch(
+    db: Database, archive: Path, nights: tuple[int, int]
+) -> None:
+    head = chain_head(db)
+    assert head is not None
+    code, output = verify(db, archive, "--cabeza", head.manifest_hash.upper())
+    assert code == 0, output
+    # Someone with write access edits a result and rebuilds every manifest consistently: only the copy outside the
+    # database can tell.
+    with db.Session.begin() as session:
+        session.execute(
+            update(CheckResultRow)
+            .where(CheckResultRow.run_id == nights[0], CheckResultRow.cve_inegi == METEPEC)
+            .values(status="cumple")
+        )
+        session.execute(delete(RunManifestRow))
+        conn = session.connection()
+        for run_id in nights:
+            finished = conn.scalar(select(RunRow.finished_at).where(RunRow.id == run_id))
+            assert finished is not None
+            write_manifest(conn, run_id, finished)
+    code, output = verify(db, archive)
+    assert code == 0, output
+    code, output = verify(db, archive, "--cabeza", head.manifest_hash)
+    assert code == 1
+    assert f"La cabeza publicada {head.manifest_hash} no está en la cadena" in output

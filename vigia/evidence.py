@@ -184,6 +184,16 @@ def check_records(conn: Connection, checker: RecordChecker, run_ids: Iterable[in
             checker.check(row)
 
 
+def check_published(chain: ChainReport, published: str) -> None:
+    """A head published earlier is still a link of the chain (its manifest unchanged), or a problem says so."""
+    wanted = published.strip().lower()
+    found = next((link for link in chain.links if link.manifest_hash == wanted), None)
+    if found is None:
+        chain.problems.append(
+            f"La cabeza publicada {wanted} no está en la cadena: ningún manifiesto guardado da ese hash."
+        )
+
+
 @dataclass(frozen=True)
 class EvidenceReport:
     """The chain as walked and the records as read; ok when nothing differs."""
@@ -202,13 +212,18 @@ class EvidenceReport:
         return not self.problems
 
 
-def verify_evidence(db: Database, root: Path, since: date | None = None) -> EvidenceReport:
+def verify_evidence(
+    db: Database, root: Path, since: date | None = None, published: str | None = None
+) -> EvidenceReport:
     """Recompute the chain, the results and record rows of the runs finished since `since`, and read back each of
-    their archived records; one read-only transaction, records streamed one at a time."""
+    their archived records; one read-only transaction, records streamed one at a time. A `published` head (a hash
+    copied outside the database) must be one of the chain's links."""
     checker = RecordChecker(root, thinned_records(root))
     with unit_of_work(db, "verificar la cadena de evidencia", read_only=True) as session:
         conn = session.connection()
         chain = walk_chain(conn, since)
+        if published is not None:
+            check_published(chain, published)
         check_contents(conn, chain)
         check_records(conn, checker, chain.checked_runs)
     return EvidenceReport(chain, checker.tally)

@@ -25,6 +25,15 @@ ArchiveOption = Annotated[
     ),
 ]
 
+HeadOption = Annotated[
+    str | None,
+    typer.Option(
+        "--cabeza",
+        help="Un hash de la cadena publicado antes (en un correo, en la salida de una corrida): se comprueba que "
+        "sigue en la cadena.",
+    ),
+]
+
 
 @app.callback()
 def evidencia() -> None:
@@ -37,21 +46,25 @@ def evidencia() -> None:
 
 @app.command("verificar")
 @handles_errors
-def verificar(desde: DateOption = None, db: DbOption = None, archivo: ArchiveOption = None) -> None:
+def verificar(
+    desde: DateOption = None, db: DbOption = None, archivo: ArchiveOption = None, cabeza: HeadOption = None
+) -> None:
     """Verifica la cadena de evidencia: el hash y el enlace de cada manifiesto, los resultados guardados de cada
     corrida y cada registro archivado (WARC) que cubren.
 
     Dice, una línea por cada uno, qué corrida, municipio, manifiesto o registro ya no coincide. Los registros que
     quitó la política de retención (depurados.jsonl) se cuentan aparte: no son alteración. Con --desde sólo se
     recalculan los resultados y se leen los registros de las corridas terminadas desde esa fecha (el enlace de
-    todos los manifiestos se revisa siempre). Sale con 0 si todo coincide y con 1 si algo no.
-    Ejemplos: vigia evidencia verificar; vigia evidencia verificar --desde 2026-12-01 --archivo /srv/vigia/evidencia
+    todos los manifiestos se revisa siempre). Con --cabeza se comprueba además que un hash publicado antes sigue en
+    la cadena. Sale con 0 si todo coincide y con 1 si algo no.
+    Ejemplos: vigia evidencia verificar; vigia evidencia verificar --desde 2026-12-01 --archivo /srv/vigia/evidencia;
+    vigia evidencia verificar --cabeza 3f5a…c2 (el valor completo de un correo de alertas)
     """
     since = parse_day(desde, "desde")
     root = archivo or default_archive_dir()
     database = open_database(reader_url(db))
     try:
-        report = verify_evidence(database, root, since)
+        report = verify_evidence(database, root, since, published=cabeza)
     finally:
         database.dispose()
     print_report(report, root, desde is not None)
