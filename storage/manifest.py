@@ -17,9 +17,9 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Connection, Select, exists, insert, or_, select
+from sqlalchemy import Connection, Select, and_, insert, select, union
 
-from core.clock import machine_datetime
+from core.clock import machine_date, machine_datetime
 from storage.db import Database
 from storage.evidence_models import ArchiveRecordRow, RunManifestRow
 from storage.models import CarriedStageRow, CheckKeyRow, CheckResultRow, ResultDetailRow
@@ -71,9 +71,8 @@ def _digest(lines: Iterable[str]) -> Digest:
 
 
 def _result_line(row: Any) -> str:
-    last_update = row.last_update.isoformat() if row.last_update else None
     values = [row.check_id, row.source, row.status, row.reason, row.detail]
-    return canonical_json([*values, row.evidence_url, row.evidence_text, row.law, last_update])
+    return canonical_json([*values, row.evidence_url, row.evidence_text, row.law, machine_date(row.last_update)])
 
 
 def result_digests(conn: Connection, run_id: int) -> dict[str, Digest]:
@@ -94,12 +93,16 @@ def result_digests(conn: Connection, run_id: int) -> dict[str, Digest]:
 
 def _covered(run_id: int) -> Any:
     """The condition on archive_records of what a run's manifest covers: its own records, and those of the runs
-    it carried results from (storage.resume copies results, the records stay with the run that read them)."""
+    it carried results from (storage.resume copies results, the records stay with the run that read them). Two
+    indexed lookups united, never a scan of the whole archive."""
     a, carried = ArchiveRecordRow, CarriedStageRow
-    from_carried = exists().where(
-        carried.run_id == run_id, carried.from_run_id == a.run_id, carried.cve_inegi == a.cve_inegi
+    own = select(a.id).where(a.run_id == run_id)
+    kept = (
+        select(a.id)
+        .join(carried, and_(carried.from_run_id == a.run_id, carried.cve_inegi == a.cve_inegi))
+        .where(carried.run_id == run_id)
     )
-    return or_(a.run_id == run_id, from_carried)
+    return a.id.in_(union(own, kept))
 
 
 def covered_records(run_id: int) -> Select[Any]:
