@@ -241,3 +241,10 @@ def test_a_published_head_catches_a_chain_rewritten_from_scratch(
     code, output = verify(db, archive, "--cabeza", head.manifest_hash)
     assert code == 1
     assert f"La cabeza publicada {head.manifest_hash} no está en la cadena" in output
+
+
+def test_a_wrong_archive_folder_is_pointed_out(db: Database, tmp_path: Path, nights: tuple[int, int]) -> None:
+    code, output = verify(db, tmp_path / "otra")
+    assert code == 1
+    assert "no existe: si el archivo está en otra, indíquela con --archivo." in output
+    assert "archivo faltante" in output

@@ -90,6 +90,11 @@ def print_report(report: EvidenceReport, root: Path, partial: bool) -> None:
         f"{thinned if records.thinned else ''}.",
         highlight=False,
     )
+    if records.checked and not root.is_dir():
+        out.print(
+            f"[yellow]La carpeta del archivo {root} no existe: si el archivo está en otra, indíquela con --archivo.[/]",
+            highlight=False,
+        )
     for line in report.problems:
         out.print(f"[red]✗[/] {line}", highlight=False, soft_wrap=True)
     _print_verdict(report)
