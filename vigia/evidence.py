@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -116,6 +117,24 @@ def _revisit_mismatch(row: Any, stored: StoredRecord) -> str | None:
     return None
 
 
+def _intact(path: Path, offset: int, length: int) -> None:
+    """The record's gzip member still decompresses whole with its CRC-32: a changed byte the digests do not cover
+    (the WARC headers) is caught too. ArchiveReadError when not."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            member = handle.read(length)
+        if len(member) != length:
+            raise ArchiveReadError(f"{path}@{offset}: {len(member)} de {length} bytes")
+        # A stream decompressor stops at the member's end; gzip.decompress would also read what follows.
+        reader = zlib.decompressobj(wbits=31)
+        reader.decompress(member)
+        if not reader.eof or reader.unused_data:
+            raise ArchiveReadError(f"{path}@{offset}: el miembro gzip no termina donde la base dice")
+    except (OSError, zlib.error) as exc:
+        raise ArchiveReadError(f"{path}@{offset}: {exc}") from exc
+
+
 def _inside(name: str) -> bool:
     """A relative path that stays in the archive folder (a row cannot send the reader elsewhere)."""
     path = PurePosixPath(name)
@@ -139,11 +158,13 @@ class RecordChecker:
             if not self._thinned(row):
                 self.tally.missing.setdefault(row.warc_file, []).append(row.id)
             return
+        path = self.root / row.warc_file
         try:
-            problem = _mismatch(row, read_record(self.root / row.warc_file, row.offset))
+            _intact(path, row.offset, row.length)
+            problem = _mismatch(row, read_record(path, row.offset))
         except ArchiveReadError as exc:
             logger.info("Registro %s ilegible: %s", row.id, exc)
-            problem = "el contenido cambió: el registro ya no se puede leer"
+            problem = "el contenido cambió: el registro ya no se lee íntegro"
         if problem is not None and not self._thinned(row):
             self._problem(row, problem)
 
