@@ -33,6 +33,7 @@ from storage.alerts_store import (
     site_observations,
 )
 from storage.db import Database
+from storage.manifest import head_of
 from storage.models import AlertEventRow, AlertRunRow, AlertStateRow, OutboxRow, RunRow, utcnow
 
 logger = logging.getLogger("vigia.alerts")
@@ -89,6 +90,9 @@ def _detect_once(
     blackout = blackout_on(cfg.vedas, day or run.started_at.astimezone(LOCAL_TZ).date())
     events, withheld, sites_held = _detect(session, run, cfg, registry, under_review, blackout)
     digests = [split(d, withheld, blackout) for d in route(run_id, [*events, *withheld], cfg, registry)]
+    head = head_of(session.connection())
+    if head is not None:
+        digests = [replace(d, chain_hash=head.manifest_hash, chain_run_id=head.run_id) for d in digests]
     _queue(session, digests, render)
     marker.events, marker.mails, marker.sites_down_held = len(events), len(digests), sites_held
     logger.info(
@@ -311,5 +315,7 @@ def render_plain(digest: Digest) -> RenderedMail:
             f"- {e.municipio} ({e.cve_inegi}) · {e.check_id} · {KIND_LABELS[e.kind]} · "
             f"evidencia: {e.evidence_url or 'sin URL'} · cumplió por última vez: {local_date(e.last_cumple_at)}"
         )
+    if digest.chain_hash:
+        lines += ["", f"Cadena de evidencia: {digest.chain_hash} (corrida {digest.chain_run_id})"]
     lines += ["", "Este mensaje se generó automáticamente."]
     return RenderedMail(subject, "\n".join(lines) + "\n", None)

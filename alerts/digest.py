@@ -61,6 +61,16 @@ def withheld_text(digest: Digest) -> str:
     return f"{count} {noun} en este correo. {clean(digest.withheld_reason, 1000)}"
 
 
+def chain_text(digest: Digest) -> str | None:
+    """The evidence chain's head as the mail states it, so that a copy lives outside Vigía's database."""
+    if not digest.chain_hash:
+        return None
+    return (
+        f"Cadena de evidencia: {clean(digest.chain_hash, 64)} (corrida {digest.chain_run_id}). Conserve este "
+        "correo: con este valor, «vigia evidencia verificar» comprueba que lo registrado hasta esa corrida no cambió."
+    )
+
+
 def check_label(check_id: str) -> str:
     """The human label of a check: the catalogue's label, or the IPOMEX obligation's title; else the id."""
     try:
@@ -125,6 +135,9 @@ def _text(digest: Digest, events: Sequence[AlertEvent]) -> str:
                 lines.append(f"  Detalle: {clean(event.detail)}")
             lines.append(f"  Cumplió por última vez: {local_date(event.last_cumple_at)}")
         lines.append("")
+    chain = chain_text(digest)
+    if chain:
+        lines += [chain, ""]
     return "\n".join([*lines, "--", FOOTER, ""])
 
 
@@ -142,6 +155,9 @@ def _html(digest: Digest, events: Sequence[AlertEvent]) -> str:
         body.append('<ul style="margin:0;padding-left:20px">')
         body.extend(_html_event(event) for event in items)
         body.append("</ul>")
+    chain = chain_text(digest)
+    if chain:
+        body.append(f'<p style="font-family:monospace;font-size:12px;word-break:break-all">{esc(chain)}</p>')
     body.append(f'<p style="color:#555;font-size:12px;margin-top:24px">{esc(FOOTER)}</p>')
     return (
         '<!DOCTYPE html>\n<html lang="es"><head><meta charset="utf-8">'

@@ -50,6 +50,9 @@ class Digest:
     # Regressions recorded but not told as accusations (electoral blackout), and the Spanish reason why.
     withheld: int = 0
     withheld_reason: str | None = None
+    # The evidence chain's head when the digest was composed (storage.manifest): a copy outside the database.
+    chain_hash: str | None = None
+    chain_run_id: int | None = None
 
 
 @dataclass(frozen=True)

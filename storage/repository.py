@@ -21,6 +21,7 @@ from config.registry import Municipality
 from core.errors import DatabaseError
 from storage.compact import decode_pages, encode_pages, known_keys, record_changes, remember_keys, store_results
 from storage.db import Database
+from storage.manifest import write_manifest
 from storage.models import IpomexCaptureRow, MunicipalityRow, PageLogRow, RunRow, SiteOutcomeRow, utcnow
 from storage.process import process_alive
 from storage.results import MunicipalityResults, latest_results, run_results
@@ -337,8 +338,8 @@ def finish_run(
     unread: Sequence[Unread] = (),
 ) -> None:
     """Close a running run as complete, partial or failed, in one transaction with what closing writes: what it did
-    not read, a complete run's status changes, and a complete or partial run's scores under catalogue (a failed
-    run is never scored)."""
+    not read, a complete run's status changes, a complete or partial run's scores under catalogue (a failed run is
+    never scored), and a complete run's link of the evidence chain (storage.manifest)."""
     if status not in FINAL_STATUSES:
         raise ValueError(f"final status must be one of {FINAL_STATUSES}, not {status!r}")
     now = utcnow()
@@ -356,6 +357,8 @@ def finish_run(
             record_changes(session.connection(), run_id)
         if status in SCORED_STATUSES:
             store_run_scores(session.connection(), run_id, catalogue, now)
+        if status == "complete":
+            write_manifest(session.connection(), run_id, now)
 
 
 def list_runs(db: Database, limit: int = 20) -> list[RunSummary]:

@@ -11,6 +11,7 @@ from checks.model import STATUS_TEXT
 from core.clock import people_date
 from storage import dashboard
 from storage.data_home import count_runs, fill_command
+from storage.manifest import chain_head
 from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem
 from web import views
 from web.exports import FORMATS, Table, export_response
@@ -147,7 +148,8 @@ def ipomex_page(request: Request, formato: str = FORMATO) -> Response:
 def runs_page(request: Request, formato: str = FORMATO) -> Response:
     """Corridas recientes."""
     rows = dashboard.runs(request.app.state.db, RUNS_SHOWN)
-    return _render(request, "corridas.html", {"corridas": rows}, views.runs_table(rows), formato)
+    context = {"corridas": rows, "cadena": chain_head(request.app.state.db)}
+    return _render(request, "corridas.html", context, views.runs_table(rows), formato)
 
 
 @router.get("/confiabilidad", include_in_schema=False)

@@ -10,8 +10,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from checks.ipomex_model import IpomexCapture
 from checks.model import SiteReport, SourceReport, stage_label
 from config.registry import Municipality
+from core.errors import VigiaError
 from core.text import plural
 from crawler.pipeline import RunSummary
+from storage.db import open_database
+from storage.manifest import chain_head
 from storage.models import RUN_STATUS_TEXT
 from vigia.cli.common import err, out
 
@@ -80,7 +83,27 @@ def print_summary(summary: RunSummary, db_url: str) -> None:
     if summary.error:
         # On stderr: a failed or partial run must be seen even when stdout goes to a file.
         err.print(f"[red]{summary.error}[/]", highlight=False)
+    print_chain_head(summary, db_url)
     out.print(f"Base de datos: {db_url}")
+
+
+def print_chain_head(summary: RunSummary, db_url: str) -> None:
+    """The evidence chain's head, so that a copy of it exists outside the database (a terminal, a log, a mail)."""
+    try:
+        database = open_database(db_url)
+        try:
+            head = chain_head(database)
+        finally:
+            database.dispose()
+    except VigiaError as exc:
+        # The run is stored; not being able to read the head back must not turn its summary into a failure.
+        err.print(f"[yellow]No se pudo leer la cabeza de la cadena de evidencia: {exc}[/]", highlight=False)
+        return
+    if head is None:
+        out.print("Cadena de evidencia: vacía todavía (empieza con la primera corrida completa).")
+        return
+    unchained = "" if head.run_id == summary.run_id else "; esta corrida no terminó completa y no se encadenó"
+    out.print(f"Cadena de evidencia: {head.manifest_hash} (corrida {head.run_id}{unchained})", highlight=False)
 
 
 def print_resume(summary: RunSummary) -> None:
