@@ -10,8 +10,7 @@ import typer
 from core.clock import people_datetime
 from core.text import plural
 from storage.chain_check import ChainReport
-from storage.db import open_database
-from vigia.cli.common import EXIT_FAILED, DbOption, handles_errors, out, reader_url
+from vigia.cli.common import EXIT_FAILED, DbOption, handles_errors, open_reader, out
 from vigia.cli.history import DateOption, parse_day
 from vigia.evidence import EvidenceReport, default_archive_dir, verify_evidence
 
@@ -62,7 +61,7 @@ def verificar(
     """
     since = parse_day(desde, "desde")
     root = archivo or default_archive_dir()
-    database = open_database(reader_url(db))
+    _, database = open_reader(db)
     try:
         report = verify_evidence(database, root, since, published=cabeza)
     finally:
