@@ -50,6 +50,23 @@ class Row(BaseModel):
     model_config = ConfigDict(frozen=True, serialize_by_alias=True)
 
 
+REVIEWED_TEXT = "Estado vigente tras la revisión de un auditor (igual a «estado», el de la máquina, si no hay revisión vigente)"
+
+
+class ReviewItem(Row):
+    """La última revisión de un auditor sobre un veredicto."""
+
+    action: str = _es("accion", "confirmar o corregir")
+    status_before: str = _es("estado_antes", "Estado de la máquina que el auditor revisó")
+    status_after: str = _es("estado_despues", "Estado que dio el auditor")
+    reason: str = _es("motivo")
+    auditor: str
+    at: LocalTimeText = _es("fecha")
+    run_id: int = _es("corrida", "Corrida cuyo resultado se revisó")
+    state: str = _es("situacion", "vigente, o vuelve_a_revision cuando la evidencia cambió")
+    in_force: bool = _es("vigente")
+
+
 class RankingItem(Row):
     """Un municipio en la clasificación, con sus puntajes y su cambio desde el mes anterior."""
 
@@ -66,6 +83,10 @@ class RankingItem(Row):
     no_cumple: int
     indeterminado: int
     month_ago_run_id: int | None = _hidden()
+    reviewed_scores: Scores = _measured(
+        "puntajes_revisados", "Puntajes con las revisiones vigentes de los auditores (igual a «puntajes» si no hay)", {}
+    )
+    reviews_in_force: int = _measured("revisiones_vigentes", "Veredictos con una revisión de auditor vigente", 0)
 
 
 class ChecklistItem(Row):
@@ -81,6 +102,8 @@ class ChecklistItem(Row):
     first_seen: LocalTime = _es("desde", "Fecha desde la que la verificación tiene este estado")
     precision: str | None = _measured("confiabilidad", PRECISION_TEXT, None)
     under_review: bool = _measured("en_revision", REVIEW_TEXT, False)
+    reviewed_status: str | None = _measured("estado_revisado", REVIEWED_TEXT, None)
+    review: ReviewItem | None = _measured("revision", "La última revisión de un auditor, si la hay", None)
     source: str = _hidden("sitio")
     reason: str | None = _hidden()
 
@@ -103,6 +126,8 @@ class FractionItem(Row):
     last_update: Day = _es("ultima_actualizacion")
     reason: str | None = _es("motivo", "código del motivo cuando la fracción no se pudo leer o no cumple")
     detail: str | None = _es("detalle", "explicación en español del estado")
+    reviewed_status: str | None = _measured("estado_revisado", REVIEWED_TEXT, None)
+    review: ReviewItem | None = _measured("revision", "La última revisión de un auditor, si la hay", None)
     source: str = _hidden("")
 
 
@@ -155,8 +180,11 @@ class CheckMunicipality(Row):
     status: str = _es("estado")
     evidence_url: str | None = _es("evidencia_url")
     evidence_text: str | None = _es("evidencia_texto")
+    reviewed_status: str | None = _measured("estado_revisado", REVIEWED_TEXT, None)
+    review: ReviewItem | None = _measured("revision", "La última revisión de un auditor, si la hay", None)
     run_id: int = _hidden(0)
     reason: str | None = _hidden()
+    source: str = _hidden("sitio")
 
 
 class CheckResponse(Row):

@@ -1,4 +1,8 @@
-"""Read-only routes: HTML pages (with ?formato=csv|xlsx exports) and their JSON twins under /api."""
+"""Read-only routes: HTML pages (with ?formato=csv|xlsx exports) and their JSON twins under /api.
+
+Every verdict shows the machine's status («estado») and, beside it, the status in force after the auditors'
+reviews («estado_revisado», «revision»); the ranking adds the reviewed scores (storage.dashboard_reviews).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from starlette.responses import Response
 from checks.model import STATUS_TEXT
 from core.clock import people_date
 from storage import dashboard
+from storage.dashboard_reviews import review_check, review_municipality, review_ranking
 from storage.data_home import count_runs, fill_command
 from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem
 from web import views
@@ -46,7 +51,8 @@ def _render(request: Request, name: str, context: dict[str, Any], table: Table, 
 
 
 def _every(request: Request) -> list[RankingItem]:
-    return dashboard.ranking(request.app.state.db)
+    state = request.app.state
+    return review_ranking(state.db, dashboard.ranking(state.db), state.catalogue)
 
 
 def _ranking(
@@ -64,7 +70,7 @@ def _municipality(request: Request, cve: str) -> MunicipalityResponse:
     page = dashboard.municipality_page(state.db, cve, state.catalogue, state.obligations) if ok else None
     if page is None:
         raise HTTPException(404, "No hay resultados para ese municipio.")
-    return annotate_municipality(page, state.reliability)
+    return annotate_municipality(review_municipality(state.db, page), state.reliability)
 
 
 def _check(request: Request, check_id: str) -> CheckResponse:
@@ -73,7 +79,7 @@ def _check(request: Request, check_id: str) -> CheckResponse:
     page = dashboard.check_page(state.db, check_id, state.catalogue, state.obligations) if ok else None
     if page is None:
         raise HTTPException(404, "No existe esa verificación.")
-    return annotate_check(page, state.reliability)
+    return annotate_check(review_check(state.db, page), state.reliability)
 
 
 @router.get("/", include_in_schema=False)
