@@ -12,9 +12,9 @@ from typing import TypeVar
 from checks.catalogue import Catalogue
 from storage.db import Database
 from storage.page_rows import (
+    ChecklistItem,
     CheckMunicipality,
     CheckResponse,
-    ChecklistItem,
     FractionItem,
     MunicipalityResponse,
     RankingItem,

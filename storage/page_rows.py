@@ -50,7 +50,9 @@ class Row(BaseModel):
     model_config = ConfigDict(frozen=True, serialize_by_alias=True)
 
 
-REVIEWED_TEXT = "Estado vigente tras la revisión de un auditor (igual a «estado», el de la máquina, si no hay revisión vigente)"
+REVIEWED_TEXT = (
+    "Estado vigente tras la revisión de un auditor (igual a «estado», el de la máquina, si no hay revisión vigente)"
+)
 
 
 class ReviewItem(Row):

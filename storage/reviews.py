@@ -132,7 +132,8 @@ def current_verdicts(conn: Connection, keys: Iterable[Key]) -> dict[Key, Verdict
     if not cves:
         return {}
     m = MunicipalityRow
-    newest = dict(conn.execute(select(m.cve_inegi, newest_complete_run(m.cve_inegi)).where(m.cve_inegi.in_(cves))))
+    query = select(m.cve_inegi, newest_complete_run(m.cve_inegi)).where(m.cve_inegi.in_(cves))
+    newest: dict[str, int | None] = {cve: run_id for cve, run_id in conn.execute(query)}
     c, k, d = CheckResultRow, CheckKeyRow, ResultDetailRow
     found: dict[Key, Verdict] = {}
     for cve, run_id in newest.items():

@@ -189,7 +189,11 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         # Only our own 400/401/403/404 details are Spanish; Starlette's default phrase ("Not Found") is replaced.
-        own = exc.status_code in (400, 401, 403, 404) and isinstance(exc.detail, str) and exc.detail.startswith(OWN_DETAILS)
+        own = (
+            exc.status_code in (400, 401, 403, 404)
+            and isinstance(exc.detail, str)
+            and exc.detail.startswith(OWN_DETAILS)
+        )
         detail = exc.detail if own else None
         return _error(request, exc.status_code, detail or messages.get(exc.status_code, "Error en la solicitud."))
 

@@ -101,7 +101,9 @@ def load_accounts(path: Path | None = None) -> dict[str, Account]:
         raise UsersFileError(f"En «{where}» estos usuarios no tienen un hash scrypt válido: {names}.")
     wrong = [name for name, account in accounts.items() if account.role not in ROLES]
     if wrong:
-        raise UsersFileError(f"En «{where}» estos usuarios tienen un rol desconocido (use auditor o lectura): {', '.join(wrong)}.")
+        raise UsersFileError(
+            f"En «{where}» estos usuarios tienen un rol desconocido (use auditor o lectura): {', '.join(wrong)}."
+        )
     return accounts
 
 

@@ -1,0 +1,134 @@
+"""Auditor reviews on the dashboard: only a logged-in auditor with the CSRF token writes, also on loopback; the
+reviewed status shows on the pages, the CSV and the API with the machine's beside it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from starlette.routing import BaseRoute, Mount, Route
+
+from web.app import SAFE_METHODS, SESSION_PATHS, create_app
+from web.auth import hash_password, load_accounts
+
+PASSWORD = "clave-secreta-1"
+USERS = {"auditora": hash_password(PASSWORD), "consulta": hash_password(PASSWORD)}
+ROLES = {"auditora": "auditor", "consulta": "lectura"}
+FORM = {"verificacion": "sitio.disponible", "accion": "corregir", "estado": "cumple", "motivo": "sí abre"}
+
+
+def _app(db_url: str, require_login: bool) -> FastAPI:
+    return create_app(db_url, require_login=require_login, users=USERS, roles=ROLES, secret_key="k" * 32)
+
+
+def _token(client: TestClient, path: str = "/entrar") -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert match
+    return match.group(1)
+
+
+def _login(client: TestClient, user: str) -> str:
+    response = client.post(
+        "/entrar", data={"usuario": user, "contrasena": PASSWORD, "csrf": _token(client)}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    return _token(client, "/corridas")
+
+
+def _routes(routes: Iterable[BaseRoute], prefix: str = "") -> Iterator[tuple[str, set[str]]]:
+    """(path, methods) of every route, walking into included routers; only /static may be a mount."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)  # FastAPI ≥ 0.120 wraps each included router
+        if inner is not None:
+            yield from _routes(inner.routes, prefix + route.include_context.prefix)  # type: ignore[attr-defined]
+        elif isinstance(route, Route):
+            yield prefix + route.path, set(route.methods or ())
+        else:
+            assert isinstance(route, Mount) and route.path == "/static", route
+
+
+def _write_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (method, path) of the app that writes, with a sample path for its parameters."""
+    found = []
+    for path, methods in _routes(app.routes):
+        if path not in SESSION_PATHS:
+            for method in sorted(methods - SAFE_METHODS):
+                found.append((method, path.replace("{cve}", "15002").replace("{check_id}", "sitio.https")))
+    return found
+
+
+@pytest.mark.parametrize("require_login", [False, True], ids=["loopback", "con_sesion"])
+def test_every_write_route_refuses_anonymous_readers_and_missing_csrf(db_url: str, require_login: bool) -> None:
+    app = _app(db_url, require_login)
+    routes = _write_routes(app)
+    assert ("POST", "/municipio/15002/revisar") in routes
+    anonymous = TestClient(app)
+    reader = TestClient(app)
+    reader_token = _login(reader, "consulta")
+    auditor = TestClient(app)
+    _login(auditor, "auditora")
+    for method, path in routes:
+        assert anonymous.request(method, path, data={**FORM, "csrf": "x"}).status_code == 401, path
+        refused = reader.request(method, path, data={**FORM, "csrf": reader_token})
+        assert refused.status_code == 403 and "lectura" in refused.text, path
+        assert auditor.request(method, path, data=FORM).status_code == 403, path
+        assert auditor.request(method, path, data={**FORM, "csrf": "falso"}).status_code == 403, path
+    assert all(v["revision"] is None for v in auditor.get("/api/municipio/15002").json()["verificaciones"])
+
+
+def test_override_shows_on_page_csv_api_and_ranking(db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    client = TestClient(_app(db_url, require_login=False))
+    token = _login(client, "auditora")
+    with caplog.at_level(logging.INFO, logger="vigia.web"):
+        response = client.post("/municipio/15002/revisar", data={**FORM, "csrf": token}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    assert any("auditora" in r.getMessage() and "no_cumple→cumple" in r.getMessage() for r in caplog.records)
+    api = client.get("/api/municipio/15002").json()
+    item = next(v for v in api["verificaciones"] if v["verificacion"] == "sitio.disponible")
+    assert (item["estado"], item["estado_revisado"]) == ("no_cumple", "cumple")
+    assert item["revision"]["auditor"] == "auditora" and item["revision"]["situacion"] == "vigente"
+    page = client.get("/municipio/15002").text
+    assert "✎ revisado" in page and "máquina: No cumple" in page
+    rows = list(csv.DictReader(io.StringIO(client.get("/municipio/15002?formato=csv").content.decode("utf-8-sig"))))
+    line = next(r for r in rows if r["Verificación"] == "sitio.disponible")
+    assert (line["Estado"], line["Estado revisado"], line["Revisado por"]) == ("no_cumple", "cumple", "auditora")
+    ranking = {r["cve_inegi"]: r for r in client.get("/api/ranking").json()["municipios"]}
+    assert ranking["15002"]["revisiones_vigentes"] == 1 and ranking["15001"]["revisiones_vigentes"] == 0
+    assert ranking["15002"]["puntajes_revisados"]["total"] != ranking["15002"]["puntajes"]["total"]
+    check = client.get("/api/verificacion/sitio.disponible").json()
+    assert next(m for m in check["municipios"] if m["cve_inegi"] == "15002")["estado_revisado"] == "cumple"
+
+
+def test_review_form_only_for_auditors(db_url: str) -> None:
+    app = _app(db_url, require_login=False)
+    assert 'action="/municipio/15002/revisar"' not in TestClient(app).get("/municipio/15002").text
+    reader = TestClient(app)
+    _login(reader, "consulta")
+    assert 'action="/municipio/15002/revisar"' not in reader.get("/municipio/15002").text
+    auditor = TestClient(app)
+    _login(auditor, "auditora")
+    assert 'action="/municipio/15002/revisar"' in auditor.get("/municipio/15002").text
+
+
+def test_review_without_reason_is_refused_in_spanish(db_url: str) -> None:
+    client = TestClient(_app(db_url, require_login=False))
+    token = _login(client, "auditora")
+    response = client.post("/municipio/15002/revisar", data={**FORM, "motivo": " ", "csrf": token})
+    assert response.status_code == 400 and "Falta el motivo" in response.text
+
+
+def test_users_file_roles_and_old_format(tmp_path: Path) -> None:
+    path = tmp_path / "usuarios.yaml"
+    digest = hash_password("x")
+    path.write_text(
+        f'usuarios:\n  ana:\n    hash: "{digest}"\n    rol: auditor\n  luis: "{digest}"\n', encoding="utf-8"
+    )
+    accounts = load_accounts(path)
+    assert (accounts["ana"].role, accounts["luis"].role) == ("auditor", "lectura")
