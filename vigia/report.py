@@ -150,12 +150,13 @@ def row_json(row: ReportRow) -> dict[str, Any]:
         "indeterminado": row.count("indeterminado"),
         "motivo_sitio": row.failure,
         "checks": [_result_json(row, r) for r in row.results],
-        "puntajes_revisados": row.reviewed_scores,
-        "revisiones_vigentes": row.reviews_in_force,
         "sin_leer": [
             {"corrida": row.unread_run_id, "etapa": u.stage, "motivo": u.reason, "detalle": u.detail}
             for u in row.unread
         ],
+        # Added with the auditors' reviews (scores stays the machine's stored scores).
+        "puntajes_revisados": row.reviewed_scores,
+        "revisiones_vigentes": row.reviews_in_force,
     }
 
 
