@@ -12,6 +12,7 @@ from typing import Any
 
 from checks.catalogue import Catalogue
 from config.registry import Municipality
+from core.clock import machine_date, to_local
 from core.text import fold
 from storage.reviews import ReviewState
 
@@ -29,7 +30,7 @@ def _label(state: ReviewState) -> dict[str, Any]:
     review = state.review
     label: dict[str, Any] = {
         "status": LABEL_OF[review.status_after],
-        "reason": f"{review.action} por {review.auditor} ({review.at.date().isoformat()}): {review.reason}",
+        "reason": f"{review.action} por {review.auditor} ({machine_date(to_local(review.at).date())}): {review.reason}",
     }
     if state.verdict is not None and state.verdict.evidence_url:
         label["evidence"] = state.verdict.evidence_url

@@ -91,7 +91,7 @@ app.add_typer(
     review.app,
     name="revisar",
     help="Revisión de los auditores: confirmar o corregir un veredicto, su historial y sus etiquetas.\n\n"
-    "Ejemplo: vigia revisar corregir -m Toluca --verificacion canal.chat --a no_cumple --motivo \"el chat no abre\"",
+    'Ejemplo: vigia revisar corregir -m Toluca --verificacion canal.chat --a no_cumple --motivo "el chat no abre"',
 )
 
 
