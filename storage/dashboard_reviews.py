@@ -7,7 +7,7 @@ status («estado_revisado»), the latest review («revision») and the reviewed 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from checks.catalogue import Catalogue
 from storage.db import Database
@@ -19,30 +19,34 @@ from storage.page_rows import (
     MunicipalityResponse,
     RankingItem,
     ReviewItem,
+    ReviewsResponse,
+    ReviewTrailItem,
 )
 from storage.results import latest_results
 from storage.reviewed import in_force_count, reviewed_scores
-from storage.reviews import Key, ReviewState, latest_reviews
+from storage.reviews import Key, ReviewState, audit_trail, latest_reviews
 
 Reviewable = TypeVar("Reviewable", ChecklistItem, FractionItem, CheckMunicipality)
 
 
+def _review_fields(state: ReviewState) -> dict[str, Any]:
+    r = state.review
+    return {
+        "action": r.action,
+        "status_before": r.status_before,
+        "status_after": r.status_after,
+        "reason": r.reason,
+        "auditor": r.auditor,
+        "at": r.at,
+        "run_id": r.run_id,
+        "state": state.state,
+        "in_force": state.in_force,
+    }
+
+
 def review_item(state: ReviewState | None) -> ReviewItem | None:
     """The page row of a review (None when the verdict was never reviewed)."""
-    if state is None:
-        return None
-    r = state.review
-    return ReviewItem(
-        action=r.action,
-        status_before=r.status_before,
-        status_after=r.status_after,
-        reason=r.reason,
-        auditor=r.auditor,
-        at=r.at,
-        run_id=r.run_id,
-        state=state.state,
-        in_force=state.in_force,
-    )
+    return ReviewItem(**_review_fields(state)) if state is not None else None
 
 
 def _with_review(item: Reviewable, cve: str, check_id: str, reviews: Mapping[Key, ReviewState]) -> Reviewable:
@@ -84,3 +88,17 @@ def review_ranking(db: Database, rows: Sequence[RankingItem], catalogue: Catalog
         count = in_force_count(row.cve_inegi, reviews)
         out.append(row.model_copy(update={"reviewed_scores": scores, "reviews_in_force": count}))
     return out
+
+
+def review_trail(db: Database, cves: Sequence[str] | None = None) -> ReviewsResponse:
+    """The auditors' audit trail (of cves, or all), newest first, each review with where it stands."""
+    items = [
+        ReviewTrailItem(
+            **_review_fields(state),
+            cve_inegi=state.review.cve_inegi,
+            check_id=state.review.check_id,
+            source=state.review.source,
+        )
+        for state in audit_trail(db, cves)
+    ]
+    return ReviewsResponse(reviews=tuple(items))

@@ -65,8 +65,24 @@ class ReviewItem(Row):
     auditor: str
     at: LocalTimeText = _es("fecha")
     run_id: int = _es("corrida", "Corrida cuyo resultado se revisó")
-    state: str = _es("situacion", "vigente, o vuelve_a_revision cuando la evidencia cambió")
+    state: str = _es(
+        "situacion", "vigente; vuelve_a_revision cuando la evidencia cambió; reemplazada por otra posterior"
+    )
     in_force: bool = _es("vigente")
+
+
+class ReviewTrailItem(ReviewItem):
+    """Una revisión del historial de los auditores: qué verificación de qué municipio."""
+
+    cve_inegi: str
+    check_id: str = _es("verificacion")
+    source: str = _es("fuente", "sitio, ipomex3 o ipomex4")
+
+
+class ReviewsResponse(Row):
+    """Historial de revisiones de los auditores, de la más reciente a la más antigua."""
+
+    reviews: tuple[ReviewTrailItem, ...] = _es("revisiones")
 
 
 class RankingItem(Row):

@@ -14,9 +14,9 @@ from starlette.responses import Response
 from checks.model import STATUS_TEXT
 from core.clock import people_date
 from storage import dashboard
-from storage.dashboard_reviews import review_check, review_municipality, review_ranking
+from storage.dashboard_reviews import review_check, review_municipality, review_ranking, review_trail
 from storage.data_home import count_runs, fill_command
-from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem
+from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, ReviewsResponse
 from web import views
 from web.exports import FORMATS, Table, export_response
 from web.reliability import (
@@ -121,7 +121,7 @@ def municipality_page(request: Request, cve: str, formato: str = FORMATO) -> Res
         k: request.app.state.chart({v: [p.scores.get(k) for p in page.series]}, labels, v, 100.0)
         for k, v in views.SCORE_LABELS.items()
     }
-    context = {"m": page, "graficas": charts}
+    context = {"m": page, "graficas": charts, "revisiones": review_trail(request.app.state.db, [page.cve_inegi])}
     return _render(request, "municipio.html", context, views.municipality_table(page), formato)
 
 
@@ -238,3 +238,19 @@ def runs_api(request: Request) -> RunsResponse:
 def reliability_api(request: Request) -> ReliabilityResponse:
     """Confiabilidad en JSON."""
     return _reliability(request)
+
+
+@api.get(
+    "/revisiones",
+    response_model=ReviewsResponse,
+    summary="Revisiones de los auditores",
+    description="El historial de revisiones (quién, cuándo, antes, después, motivo) y si cada una sigue vigente, "
+    "volvió a revisión porque la evidencia cambió o fue reemplazada; de un municipio o de todos.",
+)
+def reviews_api(
+    request: Request, municipio: str = Query("", description="Clave INEGI del municipio; vacío: todos")
+) -> ReviewsResponse:
+    """Revisiones en JSON."""
+    if municipio and views.CVE.match(municipio) is None:
+        raise HTTPException(400, "No es una clave INEGI válida (15001 a 15125).")
+    return review_trail(request.app.state.db, [municipio] if municipio else None)

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute, Mount, Route
 
+from tests.web.conftest import _record
 from web.app import SAFE_METHODS, SESSION_PATHS, create_app
 from web.auth import hash_password, load_accounts
 
@@ -104,6 +105,26 @@ def test_override_shows_on_page_csv_api_and_ranking(db_url: str, caplog: pytest.
     assert ranking["15002"]["puntajes_revisados"]["total"] != ranking["15002"]["puntajes"]["total"]
     check = client.get("/api/verificacion/sitio.disponible").json()
     assert next(m for m in check["municipios"] if m["cve_inegi"] == "15002")["estado_revisado"] == "cumple"
+    trail = client.get("/api/revisiones?municipio=15002").json()["revisiones"]
+    assert [(t["verificacion"], t["estado_antes"], t["estado_despues"], t["situacion"]) for t in trail] == [
+        ("sitio.disponible", "no_cumple", "cumple", "vigente")
+    ]
+    assert "corrigió" in page and "Motivo: sí abre" in page
+
+
+def test_new_evidence_sends_the_dashboard_verdict_back_to_review(db_url: str) -> None:
+    client = TestClient(_app(db_url, require_login=False))
+    token = _login(client, "auditora")
+    client.post("/municipio/15002/revisar", data={**FORM, "estado": "indeterminado", "csrf": token})
+    _record(db_url, {"15001": {"sitio.disponible": "cumple"}, "15002": {"sitio.disponible": "cumple"}}, False)
+    item = client.get("/api/municipio/15002").json()["verificaciones"][0]
+    assert (item["estado"], item["estado_revisado"], item["revision"]["situacion"]) == (
+        "cumple",
+        "cumple",
+        "vuelve_a_revision",
+    )
+    assert "vuelve a revisión" in client.get("/municipio/15002").text
+    assert client.get("/api/ranking").json()["municipios"][0]["revisiones_vigentes"] == 0
 
 
 def test_review_form_only_for_auditors(db_url: str) -> None:
