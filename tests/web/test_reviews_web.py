@@ -65,23 +65,41 @@ def _write_routes(app: FastAPI) -> list[tuple[str, str]]:
     return found
 
 
+def _unguarded(app: FastAPI) -> list[str]:
+    """Each write route that does not refuse an anonymous client, a «lectura» user, or an auditor without a valid
+    CSRF token (and nothing was written); empty when every write is guarded."""
+    anonymous, reader, auditor = TestClient(app), TestClient(app), TestClient(app)
+    reader_token = _login(reader, "consulta")
+    _login(auditor, "auditora")
+    failures = []
+    for method, path in _write_routes(app):
+        attempts = {
+            "anónimo": (anonymous.request(method, path, data={**FORM, "csrf": "x"}), 401),
+            "lectura": (reader.request(method, path, data={**FORM, "csrf": reader_token}), 403),
+            "sin csrf": (auditor.request(method, path, data=FORM), 403),
+            "csrf falso": (auditor.request(method, path, data={**FORM, "csrf": "falso"}), 403),
+        }
+        failures += [f"{method} {path} {who}" for who, (got, want) in attempts.items() if got.status_code != want]
+    if any(v["revision"] for v in auditor.get("/api/municipio/15002").json()["verificaciones"]):
+        failures.append("se registró una revisión")
+    return failures
+
+
 @pytest.mark.parametrize("require_login", [False, True], ids=["loopback", "con_sesion"])
 def test_every_write_route_refuses_anonymous_readers_and_missing_csrf(db_url: str, require_login: bool) -> None:
     app = _app(db_url, require_login)
-    routes = _write_routes(app)
-    assert ("POST", "/municipio/15002/revisar") in routes
-    anonymous = TestClient(app)
-    reader = TestClient(app)
-    reader_token = _login(reader, "consulta")
-    auditor = TestClient(app)
-    _login(auditor, "auditora")
-    for method, path in routes:
-        assert anonymous.request(method, path, data={**FORM, "csrf": "x"}).status_code == 401, path
-        refused = reader.request(method, path, data={**FORM, "csrf": reader_token})
-        assert refused.status_code == 403 and "lectura" in refused.text, path
-        assert auditor.request(method, path, data=FORM).status_code == 403, path
-        assert auditor.request(method, path, data={**FORM, "csrf": "falso"}).status_code == 403, path
-    assert all(v["revision"] is None for v in auditor.get("/api/municipio/15002").json()["verificaciones"])
+    assert ("POST", "/municipio/15002/revisar") in _write_routes(app)
+    assert _unguarded(app) == []
+
+
+def test_the_route_walk_catches_a_write_route_without_csrf(db_url: str) -> None:
+    app = _app(db_url, require_login=False)
+
+    @app.post("/municipio/{cve}/olvidada")
+    def forgotten(cve: str) -> dict[str, str]:
+        return {"ok": cve}
+
+    assert _unguarded(app) == ["POST /municipio/15002/olvidada sin csrf", "POST /municipio/15002/olvidada csrf falso"]
 
 
 def test_override_shows_on_page_csv_api_and_ranking(db_url: str, caplog: pytest.LogCaptureFixture) -> None:
