@@ -18,6 +18,7 @@ from storage.reviews import ReviewState
 
 # Review status → label status (checks.labels.LABEL_STATUSES).
 LABEL_OF = {"cumple": "cumple", "no_cumple": "no_cumple", "indeterminado": "ambiguo"}
+DONE = {"confirmar": "confirmado", "corregir": "corregido"}
 
 
 def site_folder(m: Municipality) -> str:
@@ -30,7 +31,7 @@ def _label(state: ReviewState) -> dict[str, Any]:
     review = state.review
     label: dict[str, Any] = {
         "status": LABEL_OF[review.status_after],
-        "reason": f"{review.action} por {review.auditor} ({machine_date(to_local(review.at).date())}): {review.reason}",
+        "reason": f"{DONE.get(review.action, review.action)} por {review.auditor} ({machine_date(to_local(review.at).date())}): {review.reason}",
     }
     if state.verdict is not None and state.verdict.evidence_url:
         label["evidence"] = state.verdict.evidence_url
