@@ -9,6 +9,7 @@ check_results are never edited.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -105,51 +106,78 @@ def fallback_digest(evidence_url: str | None, evidence_text: str | None, status:
     return hashlib.sha256(f"{evidence_url or ''}\n{evidence_text or ''}\n{status}".encode()).hexdigest()
 
 
+# Archived copies of one run by (cve, url): (source, sha256) in record order.
+Archived = dict[tuple[str, str], list[tuple[str, str]]]
+
+
 def evidence_digest(
     conn: Connection, run_id: int, cve: str, source: str, url: str | None, text: str | None, status: str
 ) -> str:
     """The digest of a verdict's evidence: the SHA-256 payload digest of its archived copy (the archive_records row
     of the same run, municipality and URL, preferring the same source; a revisit row carries the payload's digest),
     else fallback_digest of the stored result."""
-    if url:
-        a = ArchiveRecordRow
-        query = (
-            select(a.sha256)
-            .where(a.run_id == run_id, a.cve_inegi == cve, a.url == url, a.kind != "captura")
-            .order_by((a.source != source), a.id)
-            .limit(1)
-        )
-        archived = conn.execute(query).scalar()
-        if archived:
-            return str(archived)
-    return fallback_digest(url, text, status)
+    archived = _archived(conn, run_id, [cve], [url] if url else [])
+    return _digest(archived, cve, source, url, text, status)
+
+
+def _archived(conn: Connection, run_id: int, cves: Sequence[str], urls: Sequence[str]) -> Archived:
+    """The run's archived copies (screenshots aside) of those URLs for those municipalities, one query."""
+    found: Archived = defaultdict(list)
+    if not urls:
+        return found
+    a = ArchiveRecordRow
+    query = (
+        select(a.cve_inegi, a.url, a.source, a.sha256)
+        .where(a.run_id == run_id, a.cve_inegi.in_(cves), a.url.in_(sorted(set(urls))), a.kind != "captura")
+        .order_by(a.id)
+    )
+    for cve, url, source, sha in conn.execute(query):
+        found[(cve or "", url)].append((source, sha))
+    return found
+
+
+def _digest(archived: Archived, cve: str, source: str, url: str | None, text: str | None, status: str) -> str:
+    copies = archived.get((cve, url), []) if url else []
+    same_source = [sha for found, sha in copies if found == source]
+    chosen = same_source or [sha for _, sha in copies]
+    return chosen[0] if chosen else fallback_digest(url, text, status)
 
 
 def current_verdicts(conn: Connection, keys: Iterable[Key]) -> dict[Key, Verdict]:
-    """The newest result (newest complete run covering the municipality) of each key that has one."""
+    """The newest result (newest complete run covering the municipality) of each key that has one; a few queries
+    per run involved, whatever the number of keys."""
     wanted = set(keys)
     cves = sorted({cve for cve, _, _ in wanted})
     if not cves:
         return {}
     m = MunicipalityRow
-    query = select(m.cve_inegi, newest_complete_run(m.cve_inegi)).where(m.cve_inegi.in_(cves))
-    newest: dict[str, int | None] = {cve: run_id for cve, run_id in conn.execute(query)}
-    c, k, d = CheckResultRow, CheckKeyRow, ResultDetailRow
+    newest = select(m.cve_inegi, newest_complete_run(m.cve_inegi)).where(m.cve_inegi.in_(cves))
+    by_run: dict[int, list[str]] = defaultdict(list)
+    for cve, run_id in conn.execute(newest):
+        if run_id is not None:
+            by_run[run_id].append(cve)
     found: dict[Key, Verdict] = {}
-    for cve, run_id in newest.items():
-        if run_id is None:
-            continue
-        query = (
-            select(k.check_id, k.source, c.status, d.evidence_url, d.evidence_text)
-            .join(k, k.id == c.check_key)
-            .join(d, d.id == c.detail_id)
-            .where(c.run_id == run_id, c.cve_inegi == cve)
-        )
-        for check_id, source, status, url, text in conn.execute(query):
-            if (cve, check_id, source) in wanted:
-                digest = evidence_digest(conn, run_id, cve, source, url, text, status)
-                found[(cve, check_id, source)] = Verdict(cve, check_id, source, run_id, status, url, text, digest)
+    for run_id, chosen in by_run.items():
+        found.update(_run_verdicts(conn, run_id, chosen, wanted))
     return found
+
+
+def _run_verdicts(conn: Connection, run_id: int, cves: Sequence[str], wanted: set[Key]) -> dict[Key, Verdict]:
+    c, k, d = CheckResultRow, CheckKeyRow, ResultDetailRow
+    query = (
+        select(c.cve_inegi, k.check_id, k.source, c.status, d.evidence_url, d.evidence_text)
+        .join(k, k.id == c.check_key)
+        .join(d, d.id == c.detail_id)
+        .where(c.run_id == run_id, c.cve_inegi.in_(cves))
+    )
+    rows = [row for row in conn.execute(query) if (row[0], row[1], row[2]) in wanted]
+    archived = _archived(conn, run_id, cves, [row.evidence_url for row in rows if row.evidence_url])
+    return {
+        (cve, check_id, source): Verdict(
+            cve, check_id, source, run_id, status, url, text, _digest(archived, cve, source, url, text, status)
+        )
+        for cve, check_id, source, status, url, text in rows
+    }
 
 
 def _review(row: ReviewRow) -> Review:
