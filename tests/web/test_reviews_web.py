@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from starlette.routing import BaseRoute, Mount, Route
 
 from tests.web.conftest import _record
@@ -128,6 +129,13 @@ def test_override_shows_on_page_csv_api_and_ranking(db_url: str, caplog: pytest.
         ("sitio.disponible", "no_cumple", "cumple", "vigente")
     ]
     assert "corrigió" in page and "Motivo: sí abre" in page
+    book = load_workbook(io.BytesIO(client.get("/municipio/15002?formato=xlsx").content))
+    header = [c.value for c in next(book.active.iter_rows(max_row=1))]  # type: ignore[union-attr]
+    assert header.index("Estado revisado") == header.index("Estado (en palabras)") + 1
+    ranking_page = client.get("/").text
+    assert ranking_page.count('class="revisado"') >= 1 and "✎" in ranking_page
+    exported = client.get("/?formato=csv").content.decode("utf-8-sig")
+    assert "Total revisado" in exported and "Revisiones vigentes" in exported
 
 
 def test_new_evidence_sends_the_dashboard_verdict_back_to_review(db_url: str) -> None:
