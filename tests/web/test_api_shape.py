@@ -24,9 +24,9 @@ RANKING_ITEM += [
     "revisiones_vigentes",
 ]
 MUNICIPALITY = ["cve_inegi", "nombre", "poblacion_2020", "grado_marginacion", "region", "sitio_web"]
-MUNICIPALITY += ["verificaciones", "serie", "fracciones", "cambios"]
+MUNICIPALITY += ["verificaciones", "serie", "fracciones", "cambios", "captura_inicio"]
 CHECKLIST_ITEM = ["verificacion", "etiqueta", "area", "estado", "evidencia_url", "evidencia_texto", "detalle", "desde"]
-CHECKLIST_ITEM += ["confiabilidad", "en_revision", "estado_revisado", "revision"]
+CHECKLIST_ITEM += ["confiabilidad", "en_revision", "copia_archivada", "captura", "estado_revisado", "revision"]
 RUN_ITEM = ["id", "tipo", "estado", "inicio", "fin", "duracion_segundos", "sitios", "paginas_ok", "paginas_error"]
 RUN_ITEM += ["error", "sin_leer", "reanuda", "reanudada_por", "etapas_conservadas"]
 REPORT_ROW = ["cve_inegi", "nombre", "poblacion_2020", "grado_marginacion", "region", "sitio_web", "run_id", "fecha"]
@@ -52,7 +52,7 @@ def test_ranking_and_municipality_answers_keep_their_fields_and_formats(client: 
     assert all(_keys(item) == CHECKLIST_ITEM for item in page["verificaciones"])
     assert all(_keys(p) == ["corrida", "fecha", "puntajes"] and _keys(p["puntajes"]) == SCORES for p in page["serie"])
     assert all(LOCAL_MINUTES.match(p["fecha"]) for p in page["serie"])
-    assert [_keys(c) for c in page["cambios"]] == [["verificacion", "tipo", "antes", "ahora", "fecha"]]
+    assert [_keys(c) for c in page["cambios"]] == [["verificacion", "tipo", "antes", "ahora", "fecha", "captura"]]
     assert page["cambios"][0]["antes"] == "cumple" and LOCAL_MINUTES.match(page["cambios"][0]["fecha"])
 
 
