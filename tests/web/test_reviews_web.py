@@ -116,6 +116,8 @@ def test_override_shows_on_page_csv_api_and_ranking(db_url: str, caplog: pytest.
     assert item["revision"]["auditor"] == "auditora" and item["revision"]["situacion"] == "vigente"
     page = client.get("/municipio/15002").text
     assert "✎ revisado" in page and "máquina: No cumple" in page
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert title and "<" not in title.group(1)
     rows = list(csv.DictReader(io.StringIO(client.get("/municipio/15002?formato=csv").content.decode("utf-8-sig"))))
     line = next(r for r in rows if r["Verificación"] == "sitio.disponible")
     assert (line["Estado"], line["Estado revisado"], line["Revisado por"]) == ("no_cumple", "cumple", "auditora")
