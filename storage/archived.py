@@ -71,7 +71,18 @@ def archive_links(session: Session, run_id: int, cve: str) -> ArchiveLinks:
     shots: dict[str, int] = {}
     for record_id, url, kind in session.execute(query):
         (shots if kind == SCREENSHOT_KIND else copies)[url] = record_id
-    return ArchiveLinks(copies, shots, home_url(session, run_id, cve))
+    home = home_url(session, run_id, cve)
+    if home and home not in shots and (earlier := latest_screenshot(session, cve, home, run_id)) is not None:
+        # An unchanged home page is not photographed again (capture_targets): its last screenshot still shows it.
+        shots[home] = earlier
+    return ArchiveLinks(copies, shots, home)
+
+
+def latest_screenshot(session: Session, cve: str, url: str, up_to_run: int) -> int | None:
+    """The newest screenshot of a municipality's page taken in the given run or an earlier one."""
+    a = ArchiveRecordRow
+    query = select(a.id).where(a.cve_inegi == cve, a.url == url, a.kind == SCREENSHOT_KIND, a.run_id <= up_to_run)
+    return session.execute(query.order_by(a.run_id.desc(), a.id.desc()).limit(1)).scalar_one_or_none()
 
 
 def screenshots_of(session: Session, cve: str, run_ids: set[int]) -> dict[tuple[int, str], int]:

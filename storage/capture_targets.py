@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.db import Database
+from storage.evidence_models import ArchiveRecordRow
 from storage.models import CheckKeyRow, CheckResultRow, ResultChangeRow, ResultDetailRow, RunRow, SiteOutcomeRow
 from storage.work import unit_of_work
 
 HOME, REGRESSION = "inicio", "regresion"
+SCREENSHOT_KIND = "captura"
+# Without an archived copy to tell whether a home page changed, it is photographed again after this long.
+HOME_REFRESH = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,36 @@ def capture_targets(db: Database, run_id: int) -> tuple[datetime, list[CaptureTa
 
 
 def _homes(session: Session, run_id: int) -> list[CaptureTarget]:
-    """Each site read in the run: its home page (after redirects), else the URL it started from."""
+    """Each site read in the run whose home page (after redirects, else the start URL) looks new this night."""
     s = SiteOutcomeRow
     query = select(s.cve_inegi, s.home_url, s.start_url).where(s.run_id == run_id, s.failure.is_(None))
     rows = session.execute(query.order_by(s.cve_inegi, s.id)).all()
-    return [CaptureTarget(cve, url, HOME) for cve, home, start in rows if cve and (url := home or start)]
+    homes = [CaptureTarget(cve, url, HOME) for cve, home, start in rows if cve and (url := home or start)]
+    return [t for t in homes if _home_is_new(session, run_id, t.cve_inegi, t.url)]
+
+
+def _home_is_new(session: Session, run_id: int, cve: str, url: str) -> bool:
+    """Whether a home page needs a new screenshot: never photographed, its archived copy changed this night (a
+    response, not a revisit), or, without an archived copy, its last screenshot is older than HOME_REFRESH.
+
+    Photographing every unchanged home page every night would cost gigabytes a year for identical pictures.
+    """
+    a = ArchiveRecordRow
+    last = session.execute(
+        select(a.captured_at)
+        .where(a.cve_inegi == cve, a.url == url, a.kind == SCREENSHOT_KIND, a.run_id < run_id)
+        .order_by(a.captured_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if last is None:
+        return True
+    copy = session.execute(
+        select(a.record_type).where(a.run_id == run_id, a.cve_inegi == cve, a.url == url, a.kind != SCREENSHOT_KIND)
+    ).first()
+    if copy is not None:
+        return bool(copy.record_type == "response")
+    started = session.execute(select(RunRow.started_at).where(RunRow.id == run_id)).scalar_one()
+    return bool(started - last >= HOME_REFRESH)
 
 
 def _regressions(session: Session, run_id: int) -> list[CaptureTarget]:

@@ -8,6 +8,7 @@ import functools
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -174,10 +175,13 @@ def test_an_identical_screenshot_is_a_revisit_and_still_shown(new_db_url: NewDbU
     url, folder = new_db_url(), tmp_path / "evidencia"
     db = open_database(url)
     first, second = _run(db, "cumple"), _run(db, "cumple")
-    for run in (first, second):
-        capture_run(db, run, CrawlSettings(), budget=60.0, camera=FakeCamera(1.0), folder=folder)
+    capture_run(db, first, CrawlSettings(), budget=60.0, camera=FakeCamera(1.0), folder=folder)
+    for cve in ("15001", "15002"):  # the home pages' HTML changed that night, the picture did not
+        _archived_home(db, second, cve, f"https://{cve}.example.gob.mx/", "response")
+    capture_run(db, second, CrawlSettings(), budget=60.0, camera=FakeCamera(1.0), folder=folder)
     with unit_of_work(db, "leer", read_only=True) as session:
-        rows = list(session.scalars(select(ArchiveRecordRow).order_by(ArchiveRecordRow.id)))
+        query = select(ArchiveRecordRow).where(ArchiveRecordRow.kind == "captura").order_by(ArchiveRecordRow.id)
+        rows = list(session.scalars(query))
     db.dispose()
     assert [(r.run_id, r.record_type) for r in rows] == [(first, "resource")] * 2 + [(second, "revisit")] * 2
     assert [r.refers_to for r in rows[2:]] == [rows[0].id, rows[0].id]  # same PNG: the first copy holds it
@@ -185,3 +189,42 @@ def test_an_identical_screenshot_is_a_revisit_and_still_shown(new_db_url: NewDbU
     with TestClient(create_app(url, require_login=False, archive_dir=folder)) as client:
         shown = client.get(f"/archivo/{rows[3].id}/contenido")
     assert shown.status_code == 200 and shown.content == PNG
+
+
+def _archived_home(db: Database, run: int, cve: str, url: str, record_type: str) -> None:
+    """The run's archived copy of a home page: a new payload (response) or an unchanged one (revisit)."""
+    row = ArchiveRecordRow(
+        run_id=run,
+        cve_inegi=cve,
+        source="sitio",
+        kind="pagina",
+        record_type=record_type,
+        url=url,
+        sha256="0" * 64,
+        warc_file="x.warc.gz",
+        offset=0,
+        length=1,
+        captured_at=datetime.now(UTC),
+    )
+    with unit_of_work(db, "archivar") as session:
+        session.add(row)
+
+
+def test_an_unchanged_home_page_is_not_photographed_again_and_its_last_picture_is_shown(
+    new_db_url: NewDbUrl, tmp_path: Path
+) -> None:
+    url, folder = new_db_url(), tmp_path / "evidencia"
+    db = open_database(url)
+    first = _run(db, "cumple")
+    capture_run(db, first, CrawlSettings(), budget=60.0, camera=FakeCamera(1.0), folder=folder)
+    second = _run(db, "cumple")
+    _archived_home(db, second, "15001", "https://15001.example.gob.mx/", "revisit")
+    _archived_home(db, second, "15002", "https://15002.example.gob.mx/", "response")
+    _, targets = capture_targets(db, second)
+    assert [t.cve_inegi for t in targets] == ["15002"]  # Acambay's home is a revisit: same page as before
+    third = _run(db, "cumple")
+    assert capture_targets(db, third)[1] == []  # no archived copy, photographed less than a week ago
+    db.dispose()
+    with TestClient(create_app(url, require_login=False, archive_dir=folder)) as client:
+        page = client.get("/municipio/15001").text
+    assert "captura de la página de inicio" in page

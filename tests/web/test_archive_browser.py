@@ -123,7 +123,7 @@ def test_archived_hostile_page_runs_nothing_and_reaches_nobody(dashboard: str, o
         page.on("request", lambda request: requested.append(request.url))
         page.on("requestfailed", lambda request: failed.setdefault(request.url, request.failure))
         page.goto(f"{dashboard}/municipio/{CVE}")
-        page.click("text=copia archivada")
+        page.click('a:text-is("copia archivada")')
         page.wait_for_url("**/archivo/*")
         frame = page.frame_locator("iframe.archivo-copia")
         assert frame.locator("#marca").inner_text() == "Copia hostil"  # the copy is shown...
