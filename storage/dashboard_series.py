@@ -170,6 +170,7 @@ def _check_latest(session: Session, check_id: str) -> list[CheckMunicipality]:
     c, d = CheckResultRow, ResultDetailRow
     names = dict(session.execute(select(MunicipalityRow.cve_inegi, MunicipalityRow.nombre)).all())
     keys = _keys_of(session, check_id)
+    sources = dict(session.execute(select(CheckKeyRow.id, CheckKeyRow.source).where(CheckKeyRow.id.in_(keys))).all())
     rows: list[Any] = []
     for run_id, cves in by_run(latest_pairs(session)).items():
         query = (
@@ -193,6 +194,7 @@ def _check_latest(session: Session, check_id: str) -> list[CheckMunicipality]:
             evidence_text=texts.get(cve),
             run_id=row.run_id,
             reason=row.reason,
+            source=sources.get(row.check_key, "sitio"),
         )
         for cve, row in found.items()
     ]

@@ -52,6 +52,41 @@ class Row(BaseModel):
     model_config = ConfigDict(frozen=True, serialize_by_alias=True)
 
 
+REVIEWED_TEXT = (
+    "Estado vigente tras la revisión de un auditor (igual a «estado», el de la máquina, si no hay revisión vigente)"
+)
+
+
+class ReviewItem(Row):
+    """La última revisión de un auditor sobre un veredicto."""
+
+    action: str = _es("accion", "confirmar o corregir")
+    status_before: str = _es("estado_antes", "Estado de la máquina que el auditor revisó")
+    status_after: str = _es("estado_despues", "Estado que dio el auditor")
+    reason: str = _es("motivo")
+    auditor: str
+    at: LocalTimeText = _es("fecha")
+    run_id: int = _es("corrida", "Corrida cuyo resultado se revisó")
+    state: str = _es(
+        "situacion", "vigente; vuelve_a_revision cuando la evidencia cambió; reemplazada por otra posterior"
+    )
+    in_force: bool = _es("vigente")
+
+
+class ReviewTrailItem(ReviewItem):
+    """Una revisión del historial de los auditores: qué verificación de qué municipio."""
+
+    cve_inegi: str
+    check_id: str = _es("verificacion")
+    source: str = _es("fuente", "sitio, ipomex3 o ipomex4")
+
+
+class ReviewsResponse(Row):
+    """Historial de revisiones de los auditores, de la más reciente a la más antigua."""
+
+    reviews: tuple[ReviewTrailItem, ...] = _es("revisiones")
+
+
 class RankingItem(Row):
     """Un municipio en la clasificación, con sus puntajes y su cambio desde el mes anterior."""
 
@@ -68,6 +103,10 @@ class RankingItem(Row):
     no_cumple: int
     indeterminado: int
     month_ago_run_id: int | None = _hidden()
+    reviewed_scores: Scores = _measured(
+        "puntajes_revisados", "Puntajes con las revisiones vigentes de los auditores (igual a «puntajes» si no hay)", {}
+    )
+    reviews_in_force: int = _measured("revisiones_vigentes", "Veredictos con una revisión de auditor vigente", 0)
 
 
 class ChecklistItem(Row):
@@ -85,6 +124,8 @@ class ChecklistItem(Row):
     under_review: bool = _measured("en_revision", REVIEW_TEXT, False)
     archive_id: int | None = _measured("copia_archivada", ARCHIVE_TEXT, None)
     screenshot_id: int | None = _measured("captura", SCREENSHOT_TEXT, None)
+    reviewed_status: str | None = _measured("estado_revisado", REVIEWED_TEXT, None)
+    review: ReviewItem | None = _measured("revision", "La última revisión de un auditor, si la hay", None)
     source: str = _hidden("sitio")
     reason: str | None = _hidden()
 
@@ -107,6 +148,8 @@ class FractionItem(Row):
     last_update: Day = _es("ultima_actualizacion")
     reason: str | None = _es("motivo", "código del motivo cuando la fracción no se pudo leer o no cumple")
     detail: str | None = _es("detalle", "explicación en español del estado")
+    reviewed_status: str | None = _measured("estado_revisado", REVIEWED_TEXT, None)
+    review: ReviewItem | None = _measured("revision", "La última revisión de un auditor, si la hay", None)
     source: str = _hidden("")
 
 
@@ -165,8 +208,11 @@ class CheckMunicipality(Row):
     status: str = _es("estado")
     evidence_url: str | None = _es("evidencia_url")
     evidence_text: str | None = _es("evidencia_texto")
+    reviewed_status: str | None = _measured("estado_revisado", REVIEWED_TEXT, None)
+    review: ReviewItem | None = _measured("revision", "La última revisión de un auditor, si la hay", None)
     run_id: int = _hidden(0)
     reason: str | None = _hidden()
+    source: str = _hidden("sitio")
 
 
 class CheckResponse(Row):

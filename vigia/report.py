@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,8 @@ from checks.scoring import SCORE_KEYS
 from config.registry import Municipality
 from core.clock import machine_datetime
 from storage.repository import MunicipalityResults
+from storage.reviewed import in_force_count, review_json, reviewed_scores, reviewed_status
+from storage.reviews import Key, ReviewState
 
 
 @dataclass
@@ -34,6 +36,23 @@ class ReportRow:
     # What the newest run, when it ended partial, did not read of this municipality (its results here are older).
     unread: list[Unread] = field(default_factory=list)
     unread_run_id: int | None = None
+    # The latest auditor review of each (municipality, check, source), in force or back to review (storage.reviews).
+    reviews: Mapping[Key, ReviewState] = field(default_factory=dict)
+    # The scores with the reviews in force applied (storage.reviewed); equal to scores when none is in force.
+    reviewed_scores: dict[str, float | None] = field(default_factory=dict)
+
+    def review_of(self, result: CheckResult) -> ReviewState | None:
+        """The latest review of a result of this municipality, if any."""
+        return self.reviews.get((self.municipality.cve_inegi, result.check_id, result.source))
+
+    def reviewed(self, result: CheckResult) -> str:
+        """The status in force for a result (the auditor's while a review is in force)."""
+        return reviewed_status(self.municipality.cve_inegi, result, self.reviews)
+
+    @property
+    def reviews_in_force(self) -> int:
+        """How many of this municipality's verdicts carry a review in force."""
+        return in_force_count(self.municipality.cve_inegi, self.reviews)
 
     @property
     def site_results(self) -> list[CheckResult]:
@@ -55,9 +74,11 @@ def build_rows(
     latest: Sequence[MunicipalityResults],
     under_review: frozenset[str] = frozenset(),
     pending: tuple[int, Sequence[Unread]] | None = None,
+    reviewing: tuple[Mapping[Key, ReviewState], Catalogue] | None = None,
 ) -> list[ReportRow]:
-    """Join registry rows with their latest results and stored scores, and with what the newest run left unread
-    (pending: a partial run's id and list); ranked by total score, unscored last."""
+    """Join registry rows with their latest results and stored scores, with what the newest run left unread
+    (pending: a partial run's id and list) and with the auditors' reviews (reviewing: the latest reviews and the
+    catalogue that scores them); ranked by the stored total score, unscored last."""
     by_cve = {item.cve_inegi: item for item in latest}
     unread: dict[str, list[Unread]] = defaultdict(list)
     for missed in pending[1] if pending else ():
@@ -73,8 +94,19 @@ def build_rows(
             row = ReportRow(municipality, item.run_id, item.run_finished_at, scores, found, item.failure, under_review)
         row.unread = unread.get(municipality.cve_inegi, [])
         row.unread_run_id = pending[0] if pending and row.unread else None
+        _attach_reviews(row, reviewing)
         rows.append(row)
     return sorted(rows, key=_rank_key)
+
+
+def _attach_reviews(row: ReportRow, reviewing: tuple[Mapping[Key, ReviewState], Catalogue] | None) -> None:
+    reviews, catalogue = reviewing if reviewing else ({}, None)
+    row.reviews = reviews
+    cve = row.municipality.cve_inegi
+    if catalogue is None or row.run_id is None:
+        row.reviewed_scores = dict(row.scores)
+    else:
+        row.reviewed_scores = reviewed_scores(cve, row.results, row.scores, reviews, catalogue)
 
 
 def _rank_key(row: ReportRow) -> tuple[int, float, str]:
@@ -82,7 +114,7 @@ def _rank_key(row: ReportRow) -> tuple[int, float, str]:
     return (total is None, -(total or 0.0), row.municipality.nombre)
 
 
-def _result_json(result: CheckResult, under_review: frozenset[str]) -> dict[str, Any]:
+def _result_json(row: ReportRow, result: CheckResult) -> dict[str, Any]:
     evidence = {"url": result.evidence.url, "text": result.evidence.text} if result.evidence else None
     return {
         "id": result.check_id,
@@ -93,7 +125,10 @@ def _result_json(result: CheckResult, under_review: frozenset[str]) -> dict[str,
         "source": result.source,
         "law": result.law,
         "last_update": result.last_update.isoformat() if result.last_update else None,
-        "en_revision": result.source == "sitio" and result.check_id in under_review,
+        "en_revision": result.source == "sitio" and result.check_id in row.under_review,
+        # Added with the auditors' reviews: the status in force and the latest review (status stays the machine's).
+        "estado_revisado": row.reviewed(result),
+        "revision": review_json(row.review_of(result)),
     }
 
 
@@ -114,11 +149,14 @@ def row_json(row: ReportRow) -> dict[str, Any]:
         "no_cumple": row.count("no_cumple"),
         "indeterminado": row.count("indeterminado"),
         "motivo_sitio": row.failure,
-        "checks": [_result_json(r, row.under_review) for r in row.results],
+        "checks": [_result_json(row, r) for r in row.results],
         "sin_leer": [
             {"corrida": row.unread_run_id, "etapa": u.stage, "motivo": u.reason, "detalle": u.detail}
             for u in row.unread
         ],
+        # Added with the auditors' reviews (scores stays the machine's stored scores).
+        "puntajes_revisados": row.reviewed_scores,
+        "revisiones_vigentes": row.reviews_in_force,
     }
 
 
@@ -139,6 +177,8 @@ def rows_csv(rows: Sequence[ReportRow], catalogue: Catalogue) -> str:
             *SCORE_KEYS,
             *check_ids,
             "en_revision",
+            *(f"{key}_revisado" for key in SCORE_KEYS),
+            "revisiones_vigentes",
         ]
     )
     for row in rows:
@@ -156,9 +196,17 @@ def rows_csv(rows: Sequence[ReportRow], catalogue: Catalogue) -> str:
                 *(_score_text(row.scores[k]) for k in SCORE_KEYS),
                 *(statuses.get(i, "") for i in check_ids),
                 " ".join(i for i in check_ids if i in row.under_review),
+                *(_score_text(row.reviewed_scores.get(k)) for k in SCORE_KEYS),
+                _in_force_text(row),
             ]
         )
     return buffer.getvalue()
+
+
+def _in_force_text(row: ReportRow) -> str:
+    """The reviews in force of a row, «check: machine→reviewed» separated by «; » (empty when none)."""
+    changed = [(r, row.review_of(r)) for r in row.results]
+    return "; ".join(f"{r.check_id}: {r.status}→{s.review.status_after}" for r, s in changed if s and s.in_force)
 
 
 def _score_text(score: float | None) -> str:

@@ -1,7 +1,12 @@
-"""The Vigía dashboard: a read-only FastAPI application rendering Jinja2 templates (autoescaped)."""
+"""The Vigía dashboard: a FastAPI application rendering Jinja2 templates (autoescaped).
+
+Reading is open on loopback and needs a session elsewhere. Writing (an auditor's review) always needs a session of
+a user with the role «auditor» and the form's CSRF token, also on loopback; every write and every refusal is logged.
+"""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
@@ -24,11 +29,16 @@ from config import paths
 from core.clock import ZONE_NAME, people_date, people_datetime
 from storage.db import open_database
 from storage.models import RUN_STATUS_TEXT
-from web import archive_pages, auth, constancia, pages, views
+from web import archive_pages, auth, constancia, pages, review_routes, views
 from web.charts import line_chart
 
+logger = logging.getLogger("vigia.web")
 HERE = Path(__file__).resolve().parent
 OPEN_PATHS = frozenset({"/entrar"})
+# Methods that never write; every other method is a write and needs a logged-in auditor.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Opening and closing a session are the only writes open to anyone (both check the CSRF token themselves).
+SESSION_PATHS = frozenset({"/entrar", "/salir"})
 # How the Spanish details raised by web.pages begin (Starlette's own are English phrases).
 OWN_DETAILS = ("No ", "Formato ")
 SECURITY_HEADERS = {
@@ -61,21 +71,24 @@ def create_app(
     secret_key: str | None = None,
     https_only: bool = False,
     archive_dir: Path | None = None,
+    roles: Mapping[str, str] | None = None,
 ) -> FastAPI:
     """Build the dashboard; with require_login every route but /entrar and /static needs a session. Archived
-    copies are read from archive_dir (default: VIGIA_ARCHIVO_DIR)."""
+    copies are read from archive_dir (default: VIGIA_ARCHIVO_DIR). users maps names to password hashes, roles
+    names to auditor or lectura (a user without a role only reads)."""
     app = FastAPI(
         title="Vigía: tablero de transparencia municipal",
         docs_url=None,
         redoc_url=None,
         description="Consulta de los resultados del monitor de portales de transparencia del Estado de "
-        "México. Sólo lectura.",
+        "México. La API es de sólo lectura; los auditores registran sus revisiones desde el tablero.",
     )
     templates = _templates()
     app.state.db = open_database(db_url)
     app.state.catalogue, app.state.obligations = load_catalogue(), load_obligations()
     app.state.reliability = load_reliability(app.state.catalogue.version)
     app.state.users, app.state.require_login = dict(users or {}), require_login
+    app.state.roles = {name: (roles or {}).get(name, auth.READER) for name in app.state.users}
     app.state.limiter, app.state.chart = auth.LoginLimiter(), line_chart
     app.state.archive_dir = archive_dir or paths.archive_dir()
     app.state.render = lambda request, name, context, status=200: templates.TemplateResponse(
@@ -86,6 +99,8 @@ def create_app(
             "csrf": auth.csrf_token(request),
             "login": require_login,
             "usuario": request.session.get(auth.USER_KEY),
+            "auditor": is_auditor(request),
+            "con_usuarios": bool(app.state.users),
         },
         status_code=status,
     )
@@ -95,16 +110,52 @@ def create_app(
     app.include_router(archive_pages.router)
     app.include_router(archive_pages.api)
     app.include_router(constancia.router)
+    app.include_router(review_routes.writes)
     _add_login_routes(app)
     _add_error_handlers(app)
     _add_middleware(app, secret_key or secrets.token_urlsafe(32), https_only)
     return app
 
 
+def is_auditor(request: Request) -> bool:
+    """Whether the session belongs to a known user with the role «auditor»."""
+    user = request.session.get(auth.USER_KEY)
+    return user in request.app.state.users and request.app.state.roles.get(user) == auth.AUDITOR
+
+
+def client_of(request: Request) -> str:
+    """The client address, for the write log."""
+    return request.client.host if request.client else "?"
+
+
+def _write_refusal(request: Request) -> Response | None:
+    """A 401/403 in Spanish when the request writes without a logged-in auditor; None when it may go on."""
+    if request.method in SAFE_METHODS or request.url.path in SESSION_PATHS:
+        return None
+    user = request.session.get(auth.USER_KEY)
+    if user in request.app.state.users and is_auditor(request):
+        return None
+    status = 403 if user in request.app.state.users else 401
+    logger.warning(
+        "Escritura rechazada (%s): usuario=%s desde=%s %s %s",
+        status,
+        user or "(anónimo)",
+        client_of(request),
+        request.method,
+        request.url.path,
+    )
+    if status == 401:
+        return _error(request, 401, "Inicie sesión con un usuario auditor para registrar revisiones.")
+    return _error(request, 403, f"El usuario «{user}» es de sólo lectura: sólo un auditor registra revisiones.")
+
+
 def _add_middleware(app: FastAPI, secret_key: str, https_only: bool) -> None:
     @app.middleware("http")
     async def guard(request: Request, call_next: Next) -> Response:
         path = request.url.path
+        refused = _write_refusal(request)
+        if refused is not None:
+            return refused
         if not app.state.require_login or path in OPEN_PATHS or path.startswith("/static/"):
             return await call_next(request)
         if request.session.get(auth.USER_KEY) in app.state.users:
@@ -139,12 +190,19 @@ def _error(request: Request, status: int, message: str) -> Response:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
-    messages = {404: "No se encontró la página solicitada.", 405: "Método no permitido: el tablero es de sólo lectura."}
+    messages = {
+        404: "No se encontró la página solicitada.",
+        405: "Método no permitido en esta dirección.",
+    }
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        # Only our own 400/404 details are Spanish; Starlette's default phrase ("Not Found") is replaced.
-        own = exc.status_code in (400, 404) and isinstance(exc.detail, str) and exc.detail.startswith(OWN_DETAILS)
+        # Only our own 400/401/403/404 details are Spanish; Starlette's default phrase ("Not Found") is replaced.
+        own = (
+            exc.status_code in (400, 401, 403, 404)
+            and isinstance(exc.detail, str)
+            and exc.detail.startswith(OWN_DETAILS)
+        )
         detail = exc.detail if own else None
         return _error(request, exc.status_code, detail or messages.get(exc.status_code, "Error en la solicitud."))
 
@@ -161,7 +219,7 @@ async def _form(request: Request) -> dict[str, str]:
 def _add_login_routes(app: FastAPI) -> None:
     @app.get("/entrar", include_in_schema=False)
     def login_form(request: Request) -> Response:
-        if not app.state.require_login:
+        if not app.state.require_login and not app.state.users:
             return RedirectResponse("/", status_code=303)
         result: Response = app.state.render(request, "entrar.html", {"error": None})
         return result
@@ -175,6 +233,7 @@ def _add_login_routes(app: FastAPI) -> None:
         form = await _form(request)
         if not auth.csrf_valid(request, form.get("csrf")):
             return _error(request, 403, "El formulario caducó o no es válido; recargue la página.")
+        logger.info("Sesión cerrada: usuario=%s desde=%s", request.session.get(auth.USER_KEY), client_of(request))
         request.session.clear()
         return RedirectResponse("/entrar" if app.state.require_login else "/", status_code=303)
 
@@ -191,6 +250,7 @@ async def _login(request: Request) -> Response:
         state.limiter.reset(user, client)
         request.session.clear()
         request.session[auth.USER_KEY] = user
+        logger.info("Sesión iniciada: usuario=%s desde=%s", user, client)
         return RedirectResponse("/", status_code=303)
     state.limiter.fail(user, client)
     if state.limiter.blocked(user, client):

@@ -1,10 +1,18 @@
 """Dashboard access: scrypt password hashes, the users file, CSRF tokens and a login rate limiter.
 
-Users live in config/usuarios.yaml (not shipped; create it by hand), a mapping of user name to hash:
+Users live in config/usuarios.yaml (not shipped; create it by hand), a mapping of user name to hash and role:
 
     usuarios:
-      auditora: "scrypt$16384$8$1$<sal_hex>$<hash_hex>"
-      revisor: "scrypt$16384$8$1$<sal_hex>$<hash_hex>"
+      auditora:
+        hash: "scrypt$16384$8$1$<sal_hex>$<hash_hex>"
+        rol: auditor        # may record reviews (every write route)
+      consulta:
+        hash: "scrypt$16384$8$1$<sal_hex>$<hash_hex>"
+        rol: lectura        # may only read
+      revisor: "scrypt$16384$8$1$<sal_hex>$<hash_hex>"   # the old format: role lectura
+
+The old format (name: hash) keeps working and gets the role «lectura»: a file written before roles existed never
+grants writing by accident; an operator makes a user an auditor explicitly.
 
 Produce each hash with ``python -c "from web.auth import hash_password; print(hash_password('...'))"``.
 """
@@ -16,7 +24,9 @@ import hmac
 import secrets
 import time
 from collections import defaultdict, deque
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from starlette.requests import Request
@@ -28,6 +38,8 @@ MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
 CSRF_KEY = "csrf"
 USER_KEY = "usuario"
+AUDITOR, READER = "auditor", "lectura"
+ROLES = (AUDITOR, READER)
 # A fixed hash checked for unknown users, so that response time does not reveal which names exist.
 _DUMMY = "scrypt$16384$8$1$00$00"
 
@@ -64,7 +76,15 @@ def check_user(users: dict[str, str], username: str, password: str) -> bool:
     return stored is not None and ok
 
 
-def load_users(path: Path | None = None) -> dict[str, str]:
+@dataclass(frozen=True)
+class Account:
+    """A dashboard user: the scrypt hash of the password and the role (auditor or lectura)."""
+
+    password_hash: str
+    role: str
+
+
+def load_accounts(path: Path | None = None) -> dict[str, Account]:
     """Read the users file (see the module docstring); raise UsersFileError in Spanish when it is unusable."""
     where = path or paths.USERS
     try:
@@ -74,11 +94,29 @@ def load_users(path: Path | None = None) -> dict[str, str]:
     users = data.get("usuarios") if isinstance(data, dict) else None
     if not isinstance(users, dict) or not users:
         raise UsersFileError(f"«{where}» debe tener una clave «usuarios» con al menos un usuario: hash.")
-    bad = [name for name, value in users.items() if not str(value).startswith("scrypt$")]
+    accounts = {str(name): _account(value) for name, value in users.items()}
+    bad = [name for name, account in accounts.items() if not account.password_hash.startswith("scrypt$")]
     if bad:
-        names = ", ".join(map(str, bad))
+        names = ", ".join(bad)
         raise UsersFileError(f"En «{where}» estos usuarios no tienen un hash scrypt válido: {names}.")
-    return {str(name): str(value) for name, value in users.items()}
+    wrong = [name for name, account in accounts.items() if account.role not in ROLES]
+    if wrong:
+        raise UsersFileError(
+            f"En «{where}» estos usuarios tienen un rol desconocido (use auditor o lectura): {', '.join(wrong)}."
+        )
+    return accounts
+
+
+def _account(value: Any) -> Account:
+    """One user's entry: a bare hash (old format, role lectura) or a mapping with «hash» and «rol»."""
+    if isinstance(value, dict):
+        return Account(str(value.get("hash", "")), str(value.get("rol", READER)))
+    return Account(str(value), READER)
+
+
+def load_users(path: Path | None = None) -> dict[str, str]:
+    """The password hash of every user of the users file (see load_accounts)."""
+    return {name: account.password_hash for name, account in load_accounts(path).items()}
 
 
 def csrf_token(request: Request) -> str:

@@ -1,4 +1,8 @@
-"""Read-only routes: HTML pages (with ?formato=csv|xlsx exports) and their JSON twins under /api."""
+"""Read-only routes: HTML pages (with ?formato=csv|xlsx exports) and their JSON twins under /api.
+
+Every verdict shows the machine's status («estado») and, beside it, the status in force after the auditors'
+reviews («estado_revisado», «revision»); the ranking adds the reviewed scores (storage.dashboard_reviews).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,10 @@ from starlette.responses import Response
 from checks.model import STATUS_TEXT
 from core.clock import people_date
 from storage import dashboard
+from storage.dashboard_reviews import review_check, review_municipality, review_ranking, review_trail
 from storage.data_home import count_runs, fill_command
 from storage.manifest import chain_head
-from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem
+from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, ReviewsResponse
 from web import views
 from web.exports import FORMATS, Table, export_response
 from web.reliability import (
@@ -47,7 +52,8 @@ def _render(request: Request, name: str, context: dict[str, Any], table: Table, 
 
 
 def _every(request: Request) -> list[RankingItem]:
-    return dashboard.ranking(request.app.state.db)
+    state = request.app.state
+    return review_ranking(state.db, dashboard.ranking(state.db), state.catalogue)
 
 
 def _ranking(
@@ -65,7 +71,7 @@ def _municipality(request: Request, cve: str) -> MunicipalityResponse:
     page = dashboard.municipality_page(state.db, cve, state.catalogue, state.obligations) if ok else None
     if page is None:
         raise HTTPException(404, "No hay resultados para ese municipio.")
-    return annotate_municipality(page, state.reliability)
+    return annotate_municipality(review_municipality(state.db, page), state.reliability)
 
 
 def _check(request: Request, check_id: str) -> CheckResponse:
@@ -74,7 +80,7 @@ def _check(request: Request, check_id: str) -> CheckResponse:
     page = dashboard.check_page(state.db, check_id, state.catalogue, state.obligations) if ok else None
     if page is None:
         raise HTTPException(404, "No existe esa verificación.")
-    return annotate_check(page, state.reliability)
+    return annotate_check(review_check(state.db, page), state.reliability)
 
 
 @router.get("/", include_in_schema=False)
@@ -116,7 +122,7 @@ def municipality_page(request: Request, cve: str, formato: str = FORMATO) -> Res
         k: request.app.state.chart({v: [p.scores.get(k) for p in page.series]}, labels, v, 100.0)
         for k, v in views.SCORE_LABELS.items()
     }
-    context = {"m": page, "graficas": charts}
+    context = {"m": page, "graficas": charts, "revisiones": review_trail(request.app.state.db, [page.cve_inegi])}
     return _render(request, "municipio.html", context, views.municipality_table(page), formato)
 
 
@@ -234,3 +240,19 @@ def runs_api(request: Request) -> RunsResponse:
 def reliability_api(request: Request) -> ReliabilityResponse:
     """Confiabilidad en JSON."""
     return _reliability(request)
+
+
+@api.get(
+    "/revisiones",
+    response_model=ReviewsResponse,
+    summary="Revisiones de los auditores",
+    description="El historial de revisiones (quién, cuándo, antes, después, motivo) y si cada una sigue vigente, "
+    "volvió a revisión porque la evidencia cambió o fue reemplazada; de un municipio o de todos.",
+)
+def reviews_api(
+    request: Request, municipio: str = Query("", description="Clave INEGI del municipio; vacío: todos")
+) -> ReviewsResponse:
+    """Revisiones en JSON."""
+    if municipio and views.CVE.match(municipio) is None:
+        raise HTTPException(400, "No es una clave INEGI válida (15001 a 15125).")
+    return review_trail(request.app.state.db, [municipio] if municipio else None)

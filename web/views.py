@@ -16,7 +16,14 @@ from checks.obligations import ObligationCatalogue
 from checks.reasons import reason_text
 from config.registry import GRADOS_MARGINACION
 from storage.models import RUN_STATUS_TEXT
-from storage.page_rows import CheckResponse, IpomexResponse, MunicipalityResponse, RankingItem, RunItem
+from storage.page_rows import (
+    CheckResponse,
+    IpomexResponse,
+    MunicipalityResponse,
+    RankingItem,
+    ReviewItem,
+    RunItem,
+)
 from web.exports import Cell, Table
 
 SCORE_LABELS = {
@@ -120,11 +127,14 @@ def ranking_table(rows: Sequence[RankingItem]) -> Table:
         ("cumple", "Cumple"),
         ("no_cumple", "No cumple"),
         ("indeterminado", "Indeterminado"),
+        ("total_revisado", "Total revisado"),
+        ("revisiones_vigentes", "Revisiones vigentes"),
     ]
     data: list[dict[str, Cell]] = []
     for r in rows:
-        line = export_cells(r, {"scores", "change_since_month"})
+        line = export_cells(r, {"scores", "change_since_month", "reviewed_scores"})
         line.update(r.scores)
+        line["total_revisado"] = r.reviewed_scores.get("total", r.scores.get("total"))
         line.update({f"cambio_{k}": v for k, v in r.change_since_month.items()})
         data.append(line)
     return Table("clasificacion", columns, data)
@@ -144,8 +154,8 @@ def municipality_table(page: MunicipalityResponse) -> Table:
         ("en_revision", "En revisión"),
         ("confiabilidad", "Confiabilidad medida"),
     ]
-    rows = [with_words(export_cells(v), status_text) for v in page.checklist]
-    return Table(f"municipio_{page.cve_inegi}", with_word_column(columns), rows)
+    rows = [with_words({**export_cells(v, {"review"}), **review_cells(v.review)}, status_text) for v in page.checklist]
+    return Table(f"municipio_{page.cve_inegi}", with_review_columns(with_word_column(columns)), rows)
 
 
 def check_table(page: CheckResponse) -> Table:
@@ -160,8 +170,38 @@ def check_table(page: CheckResponse) -> Table:
         ("confiabilidad", "Confiabilidad medida"),
     ]
     mark: dict[str, Cell] = {"en_revision": page.under_review, "confiabilidad": page.precision}
-    rows = [with_words({**export_cells(m), **mark}, status_text) for m in page.latest]
-    return Table(f"verificacion_{page.check_id}", with_word_column(columns), rows)
+    rows = [
+        with_words({**export_cells(m, {"review"}), **mark, **review_cells(m.review)}, status_text) for m in page.latest
+    ]
+    return Table(f"verificacion_{page.check_id}", with_review_columns(with_word_column(columns)), rows)
+
+
+REVIEW_COLUMNS = [
+    ("estado_revisado", "Estado revisado"),
+    ("revision_situacion", "Situación de la revisión"),
+    ("revision_auditor", "Revisado por"),
+    ("revision_fecha", "Fecha de la revisión"),
+    ("revision_motivo", "Motivo de la revisión"),
+]
+
+
+def with_review_columns(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Columns with the auditors' review right after the machine's status in words («estado_texto»)."""
+    at = [key for key, _ in columns].index("estado_texto") + 1
+    return [*columns[:at], *REVIEW_COLUMNS, *columns[at:]]
+
+
+def review_cells(review: ReviewItem | None) -> dict[str, Cell]:
+    """The review columns of one verdict (empty when it was never reviewed)."""
+    if review is None:
+        return {}
+    situation = "vigente" if review.in_force else "vuelve a revisión"
+    return {
+        "revision_situacion": situation,
+        "revision_auditor": review.auditor,
+        "revision_fecha": review.at,
+        "revision_motivo": review.reason,
+    }
 
 
 def ipomex_table(page: IpomexResponse) -> Table:

@@ -14,16 +14,26 @@ from vigia.cli import app
 LOCAL_MINUTES = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d[-+]\d\d:\d\d$")
 SCORES = ["P2", "P3", "P4", "total", "ipomex"]
 RANKING_ITEM = ["cve_inegi", "nombre", "poblacion_2020", "grado_marginacion", "region", "corrida", "fecha"]
-RANKING_ITEM += ["puntajes", "cambio", "cumple", "no_cumple", "indeterminado"]
+RANKING_ITEM += [
+    "puntajes",
+    "cambio",
+    "cumple",
+    "no_cumple",
+    "indeterminado",
+    "puntajes_revisados",
+    "revisiones_vigentes",
+]
 MUNICIPALITY = ["cve_inegi", "nombre", "poblacion_2020", "grado_marginacion", "region", "sitio_web"]
 MUNICIPALITY += ["verificaciones", "serie", "fracciones", "cambios", "captura_inicio"]
 CHECKLIST_ITEM = ["verificacion", "etiqueta", "area", "estado", "evidencia_url", "evidencia_texto", "detalle", "desde"]
-CHECKLIST_ITEM += ["confiabilidad", "en_revision", "copia_archivada", "captura"]
+CHECKLIST_ITEM += ["confiabilidad", "en_revision", "copia_archivada", "captura", "estado_revisado", "revision"]
 RUN_ITEM = ["id", "tipo", "estado", "inicio", "fin", "duracion_segundos", "sitios", "paginas_ok", "paginas_error"]
 RUN_ITEM += ["error", "sin_leer", "reanuda", "reanudada_por", "etapas_conservadas"]
 REPORT_ROW = ["cve_inegi", "nombre", "poblacion_2020", "grado_marginacion", "region", "sitio_web", "run_id", "fecha"]
 REPORT_ROW += ["scores", "cumple", "no_cumple", "indeterminado", "motivo_sitio", "checks", "sin_leer"]
+REPORT_ROW += ["puntajes_revisados", "revisiones_vigentes"]
 REPORT_CHECK = ["id", "status", "reason", "detail", "evidence", "source", "law", "last_update", "en_revision"]
+REPORT_CHECK += ["estado_revisado", "revision"]
 
 
 def _keys(item: dict[str, Any]) -> list[str]:
@@ -50,7 +60,7 @@ def test_check_matrix_and_runs_answers_keep_their_fields(client: TestClient) -> 
     check = client.get("/api/verificacion/sitio.disponible").json()
     assert _keys(check) == ["verificacion", "etiqueta", "area", "confiabilidad", "en_revision", "serie", "municipios"]
     assert all(_keys(p) == ["corrida", "fecha", "cumple", "no_cumple", "indeterminado"] for p in check["serie"])
-    expected = ["cve_inegi", "nombre", "estado", "evidencia_url", "evidencia_texto"]
+    expected = ["cve_inegi", "nombre", "estado", "evidencia_url", "evidencia_texto", "estado_revisado", "revision"]
     assert check["municipios"] and all(_keys(m) == expected for m in check["municipios"])
     matrix = client.get("/api/ipomex").json()
     assert _keys(matrix) == ["fracciones", "municipios"]

@@ -11,7 +11,7 @@ import typer
 from typer._click import core as click_core
 from typer.core import TyperGroup
 
-from vigia.cli import alerting, evidence, i18n, sites, usage_errors
+from vigia.cli import alerting, evidence, i18n, review, sites, usage_errors
 from vigia.cli.audit import audit
 from vigia.cli.backup import respaldo
 from vigia.cli.bench import bench
@@ -90,6 +90,12 @@ for _alias, _name in ALIASES.items():
 app.add_typer(alerting.app, name="alertas")
 app.add_typer(sites.app, name="sitios")
 app.add_typer(evidence.app, name="evidencia")
+app.add_typer(
+    review.app,
+    name="revisar",
+    help="Revisión de los auditores: confirmar o corregir un veredicto, su historial y sus etiquetas.\n\n"
+    'Ejemplo: vigia revisar corregir -m Toluca --verificacion canal.chat --a no_cumple --motivo "el chat no abre"',
+)
 
 
 def main() -> None:

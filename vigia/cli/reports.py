@@ -13,7 +13,7 @@ from rich import box
 from rich.table import Table
 
 from checks.catalogue import load_catalogue
-from checks.model import Unread, stage_label, status_text
+from checks.model import CheckResult, Unread, stage_label, status_text
 from checks.obligations import load_obligations
 from checks.reasons import reason_text
 from checks.reliability import load_reliability
@@ -23,6 +23,7 @@ from core.text import plural
 from storage import repository
 from storage.data_home import count_runs
 from storage.resume import pending_unread
+from storage.reviews import latest_reviews
 from vigia.cli.audit import STATUS_STYLE, explain
 from vigia.cli.common import (
     DbOption,
@@ -56,6 +57,7 @@ def ranking_table(rows: Sequence[ReportRow], title: str) -> Table:
         ("P3 TIC", "right"),
         ("P4 transp.", "right"),
         ("Total", "right"),
+        ("Total revisado", "right"),
         ("P4 IPOMEX", "right"),
         ("✔ / ✘ / ?", "center"),
         ("Población", "right"),
@@ -70,9 +72,10 @@ def ranking_table(rows: Sequence[ReportRow], title: str) -> Table:
         table.add_row(
             str(rank),
             m.cve_inegi,
-            m.nombre,
+            f"{m.nombre} ✎" if row.reviews_in_force else m.nombre,
             *(score_cell(row.scores[k]) for k in ("P2", "P3", "P4")),
             f"[bold]{score_cell(row.scores['total'])}[/]",
+            score_cell(row.reviewed_scores.get("total")) if row.reviews_in_force else "",
             score_cell(row.scores["ipomex"]),
             counts,
             f"{m.poblacion_2020:,}",
@@ -82,7 +85,9 @@ def ranking_table(rows: Sequence[ReportRow], title: str) -> Table:
         "Puntaje: % de verificaciones que cumplen entre las definitivas; 's/d': sin dato definitivo. "
         "P2 participación, P3 canales TIC, P4 transparencia en el sitio; "
         "P4 IPOMEX: % de fracciones aplicables que cumplen. "
-        "✔ cumple, ✘ no cumple, ? indeterminado (verificaciones del sitio)."
+        "✔ cumple, ✘ no cumple, ? indeterminado (verificaciones del sitio). "
+        "✎: un auditor revisó algún veredicto (vigia revisar); «Total revisado» aplica sus revisiones vigentes, "
+        "el orden sigue el puntaje de la máquina."
     )
     return table
 
@@ -96,7 +101,7 @@ def checks_table(row: ReportRow) -> Table:
         table.add_column(name, overflow="fold")
     for result in row.site_results:
         spec = catalogue.get(result.check_id)
-        status = f"[{STATUS_STYLE[result.status]}]{status_text(result.status)}[/]"
+        status = review_cell(row, result)
         if result.check_id in row.under_review:
             status += " [yellow](en revisión)[/]"
         table.add_row(spec.label, spec.seed, status, explain(result))
@@ -106,6 +111,18 @@ def checks_table(row: ReportRow) -> Table:
             "(vigia precision); su no_cumple no genera alertas."
         )
     return table
+
+
+def review_cell(row: ReportRow, result: CheckResult) -> str:
+    """The status in force (the auditor's, marked ✎, with the machine's beside it) or the machine's alone."""
+    machine = f"[{STATUS_STYLE.get(result.status, 'dim')}]{status_text(result.status)}[/]"
+    state = row.review_of(result)
+    if state is None:
+        return machine
+    if not state.in_force:
+        return f"{machine} [yellow](vuelve a revisión)[/]"
+    after = state.review.status_after
+    return f"[{STATUS_STYLE.get(after, 'dim')}]{status_text(after)}[/] ✎ (máquina: {status_text(result.status)})"
 
 
 def fractions_table(row: ReportRow) -> Table:
@@ -119,8 +136,7 @@ def fractions_table(row: ReportRow) -> Table:
     for result in row.ipomex_results:
         fraccion, titulo = titles.get(result.check_id, (result.check_id, ""))
         updated = people_date(result.last_update)
-        style = STATUS_STYLE.get(result.status, "dim")
-        table.add_row(fraccion, titulo, f"[{style}]{status_text(result.status)}[/]", updated, explain(result))
+        table.add_row(fraccion, titulo, review_cell(row, result), updated, explain(result))
     return table
 
 
@@ -160,9 +176,12 @@ def report(
             raise empty_database_error(db_url)
         latest = repository.latest_results(database, [m.cve_inegi for m in chosen])
         pending = pending_unread(database)
+        reviews = latest_reviews(database, [m.cve_inegi for m in chosen])
     finally:
         database.dispose()
-    rows = build_rows(chosen, latest, load_reliability(load_catalogue().version).under_review(), pending)
+    catalogue = load_catalogue()
+    under_review = load_reliability(catalogue.version).under_review()
+    rows = build_rows(chosen, latest, under_review, pending, (reviews, catalogue))
     if fmt is OutputFormat.table and not any(r.run_id for r in rows):
         out.print(
             "[yellow]Esta base de datos tiene corridas, pero ninguna completa para estos municipios.[/] "

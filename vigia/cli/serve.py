@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,9 @@ from core.errors import VigiaError
 from core.net import is_loopback
 from storage.db import redact_url
 from vigia.cli.common import DbOption, err, handles_errors, open_reader
+
+if TYPE_CHECKING:
+    from web.auth import Account
 
 
 @handles_errors
@@ -42,27 +45,43 @@ def serve(
     import uvicorn
 
     from web.app import create_app
-    from web.auth import UsersFileError, load_users
 
     db_url, database = open_reader(db)  # fail now, in Spanish, if the database is unusable
     database.dispose()
     local = is_loopback(host)
-    users = None
-    if not local:
-        path = usuarios or paths.USERS
-        if not path.exists():
+    accounts = _accounts(usuarios or paths.USERS, required=not local, host=host)
+    users = {name: a.password_hash for name, a in accounts.items()}
+    roles = {name: a.role for name, a in accounts.items()}
+    secret = secret_value(load_settings().secret_key) or secrets.token_hex(32)
+    app = create_app(
+        db_url, require_login=not local, users=users, secret_key=secret, https_only=cookie_segura, roles=roles
+    )
+    err.print(
+        f"Tablero en http://{host}:{port}/ — base de datos {redact_url(db_url)}"
+        f"{'' if local else ' (con inicio de sesión)'}; {_writers_note(roles)}. Ctrl-C para terminar."
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _accounts(path: Path, *, required: bool, host: str) -> dict[str, Account]:
+    """The users file's accounts: required off loopback; on loopback optional (without it nobody can write)."""
+    from web.auth import UsersFileError, load_accounts
+
+    if not path.exists():
+        if required:
             raise VigiaError(
                 f"Para escuchar en {host} se exige inicio de sesión: cree {path} con usuarios y "
                 "contraseñas (vea el README) o use --host 127.0.0.1."
             )
-        try:
-            users = load_users(path)
-        except UsersFileError as exc:
-            raise VigiaError(str(exc)) from exc
-    secret = secret_value(load_settings().secret_key) or secrets.token_hex(32)
-    app = create_app(db_url, require_login=not local, users=users, secret_key=secret, https_only=cookie_segura)
-    err.print(
-        f"Tablero en http://{host}:{port}/ — base de datos {redact_url(db_url)}"
-        f"{'' if local else ' (con inicio de sesión)'}. Ctrl-C para terminar."
-    )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+        return {}
+    try:
+        return load_accounts(path)
+    except UsersFileError as exc:
+        raise VigiaError(str(exc)) from exc
+
+
+def _writers_note(roles: dict[str, str]) -> str:
+    auditors = sorted(name for name, role in roles.items() if role == "auditor")
+    if not auditors:
+        return "sin auditores: nadie puede registrar revisiones"
+    return f"revisiones con sesión de auditor ({', '.join(auditors)})"
