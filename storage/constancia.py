@@ -31,6 +31,7 @@ from storage.constancia_reads import (
 from storage.db import Database
 from storage.models import MunicipalityRow, ScoredRunRow, SiteOutcomeRow
 from storage.results import MunicipalityResults, municipality_in_run
+from storage.reviews import fallback_digest
 from storage.scores import stored_scores
 from storage.work import unit_of_work
 
@@ -162,8 +163,14 @@ def _verdicts(
     )
     results = sorted(found.results, key=lambda r: _order(r, catalogue, obligations))
     digests = {(r.check_id, r.source): _copy_of(r, pages) for r in results}
+    # The same evidence digest the reviews were recorded with (storage.reviews): the archived copy's, else the
+    # stored result's fallback digest, so a review made on an earlier run applies here exactly when it does elsewhere.
+    by_key = {(r.check_id, r.source): r for r in results}
     reviews = reviews_in_force(
-        session, found.cve_inegi, found.run_id, {k: c.sha256 if c else None for k, c in digests.items()}
+        session,
+        found.cve_inegi,
+        found.run_id,
+        {k: c.sha256 if c else _fallback(by_key[k]) for k, c in digests.items()},
     )
     items = []
     for result in results:
@@ -211,3 +218,9 @@ def _label(result: CheckResult, catalogue: Catalogue, obligations: ObligationCat
         return catalogue.get(result.check_id).label
     except KeyError:
         return RETIRED_LABEL
+
+
+def _fallback(result: CheckResult) -> str:
+    """storage.reviews.fallback_digest of a stored result without an archived copy."""
+    evidence = result.evidence
+    return fallback_digest(evidence.url if evidence else None, evidence.text if evidence else None, result.status)
