@@ -164,6 +164,17 @@ class Settings(BaseSettings):
         description="registro del proceso de rastreo",
         json_schema_extra=_doc("`vigia.log` en la carpeta de datos"),
     )
+    archivo: Bool = Field(
+        default=True,
+        description="archivar la evidencia de cada corrida (páginas, documentos y páginas de IPOMEX leídas) en WARC, "
+        "sin copiar otra vez lo que no cambió; sin archivo, las corridas guardan sus resultados igual",
+    )
+    archivo_dir: str | None = Field(
+        default=None,
+        description="carpeta del archivo de evidencia (archivos WARC por noche, `spool/` de la corrida en curso, "
+        "`depurados.jsonl`); nunca dentro del repositorio",
+        json_schema_extra=_doc("`evidencia` en la carpeta de datos"),
+    )
     render_js: Bool = Field(
         default=True, description="renderizar con Chromium las páginas municipales que son un cascarón de JavaScript"
     )
