@@ -19,6 +19,7 @@ from archive.capture import SPOOL_SETTING, Label
 from archive.folder import EvidenceArchive
 from archive.layout import spool_folder
 from archive.warc import WarcAppender, read_record, sha256_hex
+from crawler.browser import browser_available
 from crawler.netprobe import NetworkProbe
 from crawler.pipeline import RunSummary, run_and_store
 from crawler.settings import SPOOL_SETTING as CRAWLER_SPOOL_SETTING
@@ -133,3 +134,42 @@ def test_archiving_off_writes_nothing_and_an_unwritable_folder_leaves_the_run_co
     assert unwritable.exit_code == 0, unwritable.output
     assert "La evidencia de esta noche no se archivó" in unwritable.output
     assert "completa" in unwritable.output
+
+
+def one_of(world, generation: str) -> str:  # type: ignore[no-untyped-def]
+    return next(
+        s.cve_inegi
+        for s in world.sites
+        if s.behaviour == "normal" and (s.ipomex.generation, s.ipomex.behaviour) == (generation, "normal")
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not browser_available(None), reason="no hay Chromium en esta máquina")
+def test_rendered_pages_and_every_ipomex_generation_are_captured(world, db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    archive = EvidenceArchive(tmp_path / "evidencia")
+    js_site = next(s.cve_inegi for s in world.sites if s.behaviour == "js_only")
+    chosen = [js_site, one_of(world, "ipomex4"), one_of(world, "ipomex_legado"), one_of(world, "ipomex3")]
+    with FarmServer(world) as farm:
+        registry = [m for m in farm.registry() if m.cve_inegi in chosen]
+        cfg = replace(
+            CFG, ipomex=True, render_js=True, ipomex_timeout=10, browser_timeout=10, ipomex4_base=farm.ipomex4_url
+        )
+        summary = run_and_store(
+            DatabaseRunStore(db, archiver=archive), registry, cfg, RUN_DATE, "crawl", probe=NetworkProbe([])
+        )
+    rows = records(db, summary.run_id)
+    assert summary.archive_notice is None
+    sources = {(r.cve_inegi, r.source, r.kind) for r in rows}
+    assert {
+        (chosen[1], "ipomex4", "ipomex"),
+        (chosen[2], "ipomex_legado", "ipomex"),
+        (chosen[3], "ipomex3", "ipomex"),
+    } <= sources
+    # IPOMEX 3: the index and each fraction rendered; IPOMEX 4: the application and its API answers (JSON).
+    assert sum(r.cve_inegi == chosen[3] and r.source == "ipomex3" for r in rows) > 10
+    assert any(r.source == "ipomex4" and r.content_type == "application/json" for r in rows)
+    # The JavaScript shell as served and the page as the browser rendered it: both kept, the rendered one last.
+    home = farm.url_for(js_site)
+    shells = [r for r in rows if r.cve_inegi == js_site and r.url == home]
+    assert len(shells) >= 2 and shells[0].sha256 != shells[-1].sha256
