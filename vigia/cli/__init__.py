@@ -11,7 +11,7 @@ import typer
 from typer._click import core as click_core
 from typer.core import TyperGroup
 
-from vigia.cli import alerting, i18n, sites, usage_errors
+from vigia.cli import alerting, evidence, i18n, sites, usage_errors
 from vigia.cli.audit import audit
 from vigia.cli.backup import respaldo
 from vigia.cli.bench import bench
@@ -87,6 +87,7 @@ for _alias, _name in ALIASES.items():
     app.command(_alias, hidden=True)(dict(COMMANDS)[_name])
 app.add_typer(alerting.app, name="alertas")
 app.add_typer(sites.app, name="sitios")
+app.add_typer(evidence.app, name="evidencia")
 
 
 def main() -> None:
