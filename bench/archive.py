@@ -58,10 +58,17 @@ def _folder_bytes(root: Path) -> int:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) if root.exists() else 0
 
 
+def _db_bytes(db: Database, path: Path) -> int:
+    """The SQLite file's size once its write-ahead log is folded in (the WAL alone would hide the growth)."""
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path.stat().st_size
+
+
 def _night(db: Database, db_path: Path, archive: EvidenceArchive | None, day: int, cfg: CrawlSettings) -> ArchiveNight:
     world = build_world(run_date=RUN_DATE + timedelta(days=day))
     before_archive = _folder_bytes(archive.root) if archive else 0
-    before_db = db_path.stat().st_size
+    before_db = _db_bytes(db, db_path)
     with FarmServer(world) as farm:
         probe = NetworkProbe.of(urlsplit(farm.ipomex_base).netloc)
         run_cfg = replace(cfg, ipomex4_base=farm.ipomex4_url)
@@ -81,7 +88,7 @@ def _night(db: Database, db_path: Path, archive: EvidenceArchive | None, day: in
     return ArchiveNight(
         seconds,
         (_folder_bytes(archive.root) - before_archive) if archive else 0,
-        db_path.stat().st_size - before_db,
+        _db_bytes(db, db_path) - before_db,
         sum(types.values()),
         types.get("revisit", 0),
     )

@@ -1,0 +1,16 @@
+"""The archive benchmark's arithmetic: a year is the first night plus 364 later nights, the state scales linearly."""
+
+from __future__ import annotations
+
+from bench.archive import ArchiveNight, archive_measurements
+
+
+def test_a_year_and_the_state_are_extrapolated_from_the_nights() -> None:
+    nights = [ArchiveNight(10.0, 5_000_000, 600_000, 100, 0)] + [ArchiveNight(9.0, 1_000_000, 400_000, 100, 90)] * 4
+    rows = {m.name: m for m in archive_measurements(nights, [8.0, 9.0], 3.0, 125)}
+    year = rows["archivo: un año (125 municipios)"].value
+    assert year == round((5_000_000 + 364 * 1_000_000) / 1e9, 3)
+    assert rows["archivo: un año a 2469 municipios"].value == round(year * 2469 / 125, 3)
+    assert rows["archivo: tiempo que agrega a una noche (125 municipios)"].value == 1.5
+    assert rows["base de datos: bytes por noche con archivo (125 municipios)"].value == 0.4
+    assert "90 %" in rows["archivo: cada noche siguiente (125 municipios)"].note
