@@ -36,6 +36,8 @@ HEADER_CVE, HEADER_SOURCE, HEADER_KIND = "WARC-Vigia-Clave", "WARC-Vigia-Fuente"
 # Headers describing the transfer, not the payload stored (the body is kept decoded and whole).
 TRANSFER_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
 BROKEN_MARKER = "incompleto-{pid}.txt"
+# Spool folders this process could not write to: every crawler of the process stops capturing there, logged once.
+_BROKEN: set[Path] = set()
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,11 @@ class WarcCapture:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.appender = WarcAppender(spool_file(folder))
-        self.broken = False
+        self.appender: WarcAppender | None = None
+        try:
+            self.appender = WarcAppender(spool_file(folder))
+        except OSError as exc:  # the folder vanished or cannot be created: crawl on without capturing
+            self._stop(exc)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcCapture:
@@ -105,13 +110,17 @@ class WarcCapture:
 
     def write(self, label: Label, status: int, headers: Iterable[tuple[str, str]], body: bytes) -> None:
         """Append one response record; on a write error stop capturing in this process and say so."""
-        if self.broken:
+        if self.appender is None or self.folder in _BROKEN:
             return
         try:
             now = datetime.now(UTC)
             self.appender.response(label.url, status, list(headers), body, now, warcinfo=label.headers())
         except OSError as exc:
-            self.broken = True
+            self._stop(exc)
+
+    def _stop(self, exc: OSError) -> None:
+        if self.folder not in _BROKEN:
+            _BROKEN.add(self.folder)
             log.error("evidence capture stopped in process %d: %s", os.getpid(), exc)
             mark_broken(self.folder, str(exc))
 

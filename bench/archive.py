@@ -59,10 +59,12 @@ def _folder_bytes(root: Path) -> int:
 
 
 def _db_bytes(db: Database, path: Path) -> int:
-    """The SQLite file's size once its write-ahead log is folded in (the WAL alone would hide the growth)."""
+    """The database's size in pages in use, as a reader sees it (the write-ahead log included)."""
     with db.engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path.stat().st_size
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar() or 0
+        free = connection.exec_driver_sql("PRAGMA freelist_count").scalar() or 0
+        size = connection.exec_driver_sql("PRAGMA page_size").scalar() or 0
+    return int((pages - free) * size)
 
 
 def _night(db: Database, db_path: Path, archive: EvidenceArchive | None, day: int, cfg: CrawlSettings) -> ArchiveNight:
