@@ -12,21 +12,24 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
 
 from archive.capture import BROKEN_MARKER, HEADER_CVE, HEADER_KIND, HEADER_SOURCE
 from archive.layout import night_file, spool_folder
 from archive.retention import thinned_ids
-from archive.warc import WarcAppender, Written, sha256_hex
+from archive.warc import WarcAppender, Written, hex_from_warc_digest
 
 log = logging.getLogger("vigia.archive")
 SPOOL_ROOT = "spool"
+# Captures archived and indexed at a time: one query for earlier copies and two bulk inserts per batch.
+BATCH = 500
 
 
 class PriorCopy(Protocol):
@@ -42,9 +45,9 @@ class PriorCopy(Protocol):
 
 @dataclass(frozen=True)
 class Copy:
-    """A payload archived earlier in this ingest."""
+    """Where a payload was first archived: its record id (None until this ingest indexes it), URL and date."""
 
-    id: int
+    id: int | None
     url: str
     captured_at: datetime
 
@@ -70,34 +73,29 @@ class Archived:
 
 
 class PayloadIndex(Protocol):
-    """What the ingest asks the database: earlier copies of payloads, and to index each record written."""
+    """What the ingest asks the database: earlier copies of payloads, and to index the records written (ids in
+    order)."""
 
     def copies(self, digests: Collection[str]) -> Mapping[str, Sequence[PriorCopy]]: ...
-    def add(self, record: Archived) -> int: ...
+    def add_all(self, records: Sequence[Archived]) -> list[int]: ...
 
 
 @dataclass(frozen=True)
 class Spooled:
-    """One capture read back from a spool file."""
+    """One capture in a spool file: its labels, URL, status, payload digest, type, time and where its gzip member is
+    (a new payload is copied to the night file as it is, never decompressed and compressed again)."""
 
     cve_inegi: str | None
     source: str
     kind: str
     url: str
     status: int
-    headers: list[tuple[str, str]]
-    body: bytes
+    sha256: str
+    content_type: str | None
     captured_at: datetime
-
-    @property
-    def sha256(self) -> str:
-        """The payload's content address."""
-        return sha256_hex(self.body)
-
-    @property
-    def content_type(self) -> str | None:
-        """The Content-Type it was served with."""
-        return next((v for k, v in self.headers if k.lower() == "content-type"), None)
+    path: Path
+    offset: int
+    length: int
 
     def warcinfo(self) -> dict[str, str]:
         """The WARC headers naming municipality, source and kind."""
@@ -139,23 +137,35 @@ def read_spool(path: Path, report: IngestReport) -> Iterator[Spooled]:
     """The captures of one spool file; a cut last record (a crash, a full disk) marks the report incomplete."""
     try:
         with path.open("rb") as handle:
-            for record in ArchiveIterator(handle):
-                if record.rec_type != "response" or record.http_headers is None:
-                    continue
-                headers = record.rec_headers
-                yield Spooled(
-                    headers.get_header(HEADER_CVE) or None,
-                    headers.get_header(HEADER_SOURCE) or "",
-                    headers.get_header(HEADER_KIND) or "pagina",
-                    headers.get_header("WARC-Target-URI") or "",
-                    int(record.http_headers.get_statuscode() or 0),
-                    list(record.http_headers.headers),
-                    record.content_stream().read(),
-                    _moment(headers.get_header("WARC-Date")),
-                )
+            records = ArchiveIterator(handle)
+            for record in records:
+                item = _spooled(record, path)
+                records.read_to_end(record)
+                if item is not None:
+                    yield replace(item, offset=records.get_record_offset(), length=records.get_record_length())
     except (OSError, EOFError, ValueError, ArchiveLoadFailed) as exc:
         log.warning("spool file %s ends in an unreadable record: %s", path, exc)
         report.incomplete = True
+
+
+def _spooled(record: ArcWarcRecord, path: Path) -> Spooled | None:
+    headers, http = record.rec_headers, record.http_headers
+    digest = hex_from_warc_digest(headers.get_header("WARC-Payload-Digest"))
+    if record.rec_type != "response" or http is None or digest is None:
+        return None
+    return Spooled(
+        headers.get_header(HEADER_CVE) or None,
+        headers.get_header(HEADER_SOURCE) or "",
+        headers.get_header(HEADER_KIND) or "pagina",
+        headers.get_header("WARC-Target-URI") or "",
+        int(http.get_statuscode() or 0),
+        digest,
+        http.get_header("Content-Type"),
+        _moment(headers.get_header("WARC-Date")),
+        path,
+        0,
+        0,
+    )
 
 
 def _spool_files(root: Path, run_id: int) -> list[Path]:
@@ -164,50 +174,74 @@ def _spool_files(root: Path, run_id: int) -> list[Path]:
 
 def ingest_spool(root: Path, run_id: int, started_at: datetime, index: PayloadIndex) -> IngestReport:
     """Write run_id's spooled captures into its night file, new payloads as responses and known ones as revisits,
-    indexing each record; the spool itself is left for the caller to discard once the index is committed."""
+    indexing them BATCH at a time; the spool itself is left for the caller to discard once the index is committed."""
     report = IngestReport(incomplete=any((root / spool_folder(run_id)).glob(BROKEN_MARKER.format(pid="*"))))
-    files = _spool_files(root, run_id)
-    digests = {item.sha256 for path in files for item in read_spool(path, IngestReport())}
-    if not digests:
-        return report
     thinned = thinned_ids(root)
-    known = {sha: [c for c in copies if c.id not in thinned] for sha, copies in index.copies(digests).items()}
     relative = night_file(run_id, started_at)
-    night = _Night(WarcAppender(root / relative), str(relative), run_id, index, report)
-    for path in files:
+    night = _Night(root / relative, str(relative), run_id, index, report)
+    for path in _spool_files(root, run_id):
+        batch: list[Spooled] = []
         for item in read_spool(path, report):
-            night.add(item, next(iter(known.get(item.sha256, ())), None))
+            batch.append(item)
+            if len(batch) >= BATCH:
+                night.add_batch(batch, thinned)
+                batch = []
+        night.add_batch(batch, thinned)
     return report
 
 
 class _Night:
-    """The night file being written and the payloads first archived in it."""
+    """The night file being written, the payloads first archived in it, and the rows waiting to be indexed."""
 
-    def __init__(self, appender: WarcAppender, relative: str, run_id: int, index: PayloadIndex, report: IngestReport):
-        self.appender, self.relative, self.run_id, self.index, self.report = appender, relative, run_id, index, report
+    def __init__(self, path: Path, relative: str, run_id: int, index: PayloadIndex, report: IngestReport) -> None:
+        self.path, self.relative, self.run_id, self.index, self.report = path, relative, run_id, index, report
+        self.appender = WarcAppender(path)
         self.first: dict[str, Copy] = {}
 
-    def add(self, item: Spooled, prior: PriorCopy | None) -> None:
-        """Write item as a revisit of its first copy, or as a response when its payload is new."""
-        sha = item.sha256
-        first = self.first.get(sha) or prior
-        if first is not None:
-            written = self.appender.revisit(
-                item.url, sha, first.url, first.captured_at, item.captured_at, warcinfo=item.warcinfo()
-            )
-            self._index(item, "revisit", written, first.id)
-            self.report.revisits += 1
-        else:
-            written = self.appender.response(
-                item.url, item.status, item.headers, item.body, item.captured_at, warcinfo=item.warcinfo()
-            )
-            self.first[sha] = Copy(self._index(item, "response", written, None), item.url, item.captured_at)
-            self.report.responses += 1
-        self.report.records += 1
-        self.report.bytes_written += written.length
+    def add_batch(self, batch: Sequence[Spooled], thinned: Collection[int]) -> None:
+        """Archive a batch of captures, then index it: new payloads first, so that revisits can name them."""
+        if not batch:
+            return
+        wanted = {item.sha256 for item in batch} - set(self.first)
+        for sha, copies in self.index.copies(wanted).items():
+            kept = next((c for c in copies if c.id not in thinned), None)
+            if kept is not None:
+                self.first[sha] = Copy(kept.id, kept.url, kept.captured_at)
+        responses: list[Archived] = []
+        revisits: list[tuple[str, Archived]] = []
+        for item in batch:
+            first = self.first.get(item.sha256)
+            if first is None:
+                responses.append(self._row(item, "response", self._copy(item), None))
+                self.first[item.sha256] = Copy(None, item.url, item.captured_at)
+            else:
+                written = self.appender.revisit(
+                    item.url, item.sha256, first.url, first.captured_at, item.captured_at, warcinfo=item.warcinfo()
+                )
+                revisits.append((item.sha256, self._row(item, "revisit", written, first.id)))
+        self._index(responses, revisits)
 
-    def _index(self, item: Spooled, record_type: str, written: Written, refers_to: int | None) -> int:
-        archived = Archived(
+    def _index(self, responses: list[Archived], revisits: list[tuple[str, Archived]]) -> None:
+        for row, id_ in zip(responses, self.index.add_all(responses), strict=True):
+            self.first[row.sha256] = Copy(id_, row.url, row.captured_at)
+        self.index.add_all([replace(row, refers_to=row.refers_to or self.first[sha].id) for sha, row in revisits])
+        self.report.responses += len(responses)
+        self.report.revisits += len(revisits)
+        self.report.records += len(responses) + len(revisits)
+        self.report.bytes_written += sum(r.length for r in responses) + sum(r.length for _, r in revisits)
+
+    def _copy(self, item: Spooled) -> Written:
+        """Append the capture's gzip member to the night file as it is (it already declares its digests)."""
+        with item.path.open("rb") as source:
+            source.seek(item.offset)
+            member = source.read(item.length)
+        with self.path.open("ab") as target:
+            offset = target.tell()
+            target.write(member)
+        return Written(offset, len(member))
+
+    def _row(self, item: Spooled, record_type: str, written: Written, refers_to: int | None) -> Archived:
+        return Archived(
             self.run_id,
             item.cve_inegi,
             item.source,
@@ -223,4 +257,3 @@ class _Night:
             item.captured_at,
             refers_to,
         )
-        return self.index.add(archived)

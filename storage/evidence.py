@@ -10,12 +10,12 @@ retried by the next run (`ingest_pending`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from storage.db import Database
@@ -91,27 +91,31 @@ class EvidenceIndex:
                 found.setdefault(sha, []).append(Copy(id_, url, at))
         return found
 
-    def add(self, record: ArchivedRecord) -> int:
-        """Insert the record's row; its id."""
-        row = ArchiveRecordRow(
-            run_id=record.run_id,
-            cve_inegi=record.cve_inegi,
-            source=record.source[:20],
-            kind=record.kind,
-            record_type=record.record_type,
-            url=record.url,
-            sha256=record.sha256,
-            warc_file=record.warc_file,
-            offset=record.offset,
-            length=record.length,
-            content_type=record.content_type,
-            http_status=record.http_status,
-            captured_at=record.captured_at,
-            refers_to=record.refers_to,
-        )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+    def add_all(self, records: Sequence[ArchivedRecord]) -> list[int]:
+        """Insert one row per record in one statement; their ids, in the records' order."""
+        if not records:
+            return []
+        statement = insert(ArchiveRecordRow).returning(ArchiveRecordRow.id, sort_by_parameter_order=True)
+        return list(self.session.scalars(statement, [_values(record) for record in records]))
+
+
+def _values(record: ArchivedRecord) -> dict[str, object]:
+    return {
+        "run_id": record.run_id,
+        "cve_inegi": record.cve_inegi,
+        "source": record.source[:20],
+        "kind": record.kind,
+        "record_type": record.record_type,
+        "url": record.url,
+        "sha256": record.sha256,
+        "warc_file": record.warc_file,
+        "offset": record.offset,
+        "length": record.length,
+        "content_type": record.content_type,
+        "http_status": record.http_status,
+        "captured_at": record.captured_at,
+        "refers_to": record.refers_to,
+    }
 
 
 class Archiver(Protocol):

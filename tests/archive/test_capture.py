@@ -11,6 +11,7 @@ from scrapy.http import Headers
 from archive.capture import BROKEN_MARKER, Label, WarcCapture, http_headers
 from archive.ingest import Archived, IngestReport, ingest_spool, read_spool
 from archive.layout import spool_folder
+from archive.warc import read_record, sha256_hex
 
 LABEL = Label("15106", "sitio", "pagina", "https://toluca.gob.mx/")
 
@@ -24,14 +25,12 @@ def test_a_capture_is_read_back_from_the_spool_with_its_labels(tmp_path: Path) -
     capture = WarcCapture(tmp_path / "spool")
     capture.captured(LABEL, b"<html>Toluca</html>", "text/html")
     capture.captured(LABEL, b"", "text/html")  # nothing read, nothing kept
-    [item] = list(read_spool(tmp_path / "spool" / f"captura-{os.getpid()}.warc.gz", IngestReport()))
-    assert (item.cve_inegi, item.source, item.kind, item.url, item.body) == (
-        "15106",
-        "sitio",
-        "pagina",
-        LABEL.url,
-        b"<html>Toluca</html>",
-    )
+    spool = tmp_path / "spool" / f"captura-{os.getpid()}.warc.gz"
+    [item] = list(read_spool(spool, IngestReport()))
+    labels = (item.cve_inegi, item.source, item.kind, item.url, item.sha256, item.offset)
+    assert labels == ("15106", "sitio", "pagina", LABEL.url, sha256_hex(b"<html>Toluca</html>"), 0)
+    assert item.length == spool.stat().st_size
+    assert read_record(spool, item.offset).payload == b"<html>Toluca</html>"
 
 
 def test_an_unwritable_spool_stops_capturing_without_raising(tmp_path: Path) -> None:
@@ -51,9 +50,9 @@ class ListIndex:
     def copies(self, digests: object) -> dict[str, list[object]]:
         return {}
 
-    def add(self, record: Archived) -> int:
-        self.rows.append(record)
-        return len(self.rows)
+    def add_all(self, records: list[Archived]) -> list[int]:
+        self.rows += records
+        return list(range(len(self.rows) - len(records) + 1, len(self.rows) + 1))
 
 
 def test_a_write_error_leaves_a_marker_that_makes_the_ingest_incomplete(tmp_path: Path) -> None:
