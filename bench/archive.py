@@ -112,29 +112,50 @@ def dedup_ratio(db: Database) -> float:
     return copies / stored if stored else 1.0
 
 
-def run_nights(folder: Path, nights: int, cfg: CrawlSettings) -> tuple[list[ArchiveNight], list[float], float]:
-    """The archived nights, the paired unarchived first nights' seconds, and the deduplication ratio."""
+def revisit_bytes(db: Database) -> float:
+    """The mean size of a revisit record (what an unchanged page costs a night)."""
+    with db.Session() as session:
+        mean = session.scalar(
+            select(func.avg(ArchiveRecordRow.length)).where(ArchiveRecordRow.record_type == "revisit")
+        )
+    return float(mean or 0.0)
+
+
+@dataclass
+class Nights:
+    """The archived nights, the paired unarchived ones, the deduplication ratio and a revisit's mean size."""
+
+    archived: list[ArchiveNight]
+    unarchived: list[ArchiveNight]
+    ratio: float
+    revisit: float
+
+
+def run_nights(folder: Path, nights: int, cfg: CrawlSettings) -> Nights:
+    """The archived nights, the paired unarchived first nights, and what deduplication saved."""
     db_path = folder / "archivo.db"
     db = open_database(f"sqlite:///{db_path}")
     plain_path = folder / "sin-archivo.db"
     plain = open_database(f"sqlite:///{plain_path}")
     archive = EvidenceArchive(folder / "evidencia")
     try:
-        unarchived = [_night(plain, plain_path, None, 0, cfg).seconds]
+        unarchived = [_night(plain, plain_path, None, 0, cfg)]
         archived = [_night(db, db_path, archive, 0, cfg)]
-        unarchived.append(_night(plain, plain_path, None, 0, cfg).seconds)
+        unarchived.append(_night(plain, plain_path, None, 1, cfg))
         archived += [_night(db, db_path, archive, day, cfg) for day in range(1, nights)]
-        return archived, unarchived, dedup_ratio(db)
+        return Nights(archived, unarchived, dedup_ratio(db), revisit_bytes(db))
     finally:
         db.dispose()
         plain.dispose()
 
 
-def archive_measurements(
-    archived: list[ArchiveNight], unarchived: list[float], ratio: float, sites: int
-) -> list[Measurement]:
+def archive_measurements(measured: Nights, sites: int) -> list[Measurement]:
     """Turn the nights into measurements: per night, per year, at the state's scale, time added, database bytes."""
+    archived, ratio = measured.archived, measured.ratio
+    unarchived = [n.seconds for n in measured.unarchived]
     first, later = archived[0], archived[1:] or archived[:1]
+    unchanged = measured.revisit * sum(n.records for n in later) / len(later)
+    plain_db = measured.unarchived[-1].database_bytes
     per_night = sum(n.archive_bytes for n in later) / len(later)
     year = first.archive_bytes + 364 * per_night
     scale = STATE / sites
@@ -159,6 +180,13 @@ def archive_measurements(
             note=f"{100 * revisits:.0f} % de los registros son revisitas (sin copia nueva)",
         ),
         at_most(
+            f"archivo: una noche sin cambios ({sites} municipios)",
+            unchanged / MB,
+            "MB",
+            None,
+            note=f"sólo revisitas, {measured.revisit:.0f} B cada una",
+        ),
+        at_most(
             f"archivo: deduplicación en {len(archived)} noches",
             ratio,
             "×",
@@ -174,7 +202,13 @@ def archive_measurements(
             None,
             note=f"noche con archivo {first.seconds:.1f} s, sin archivo {plain:.1f} s (media de 2)",
         ),
-        at_most(f"base de datos: bytes por noche con archivo ({sites} municipios)", db_night / MB, "MB", DB_TARGET_MB),
+        at_most(
+            f"base de datos: bytes por noche con archivo ({sites} municipios)",
+            db_night / MB,
+            "MB",
+            DB_TARGET_MB,
+            note=f"sin archivo {plain_db / MB:.2f} MB; archive_records {(db_night - plain_db) / MB:.2f} MB",
+        ),
         at_most(f"base de datos: bytes por noche a {STATE} municipios", db_night * scale / MB, "MB", None, note=linear),
     ]
 
@@ -185,8 +219,8 @@ def measure_archive(folder: Path | None = None, nights: int = 5, ipomex: bool = 
     with tempfile.TemporaryDirectory(prefix="vigia-archivo-") as tmp:
         where = Path(folder or tmp) / "archivo"
         where.mkdir(parents=True, exist_ok=True)
-        archived, unarchived, ratio = run_nights(where, nights, cfg)
-    return archive_measurements(archived, unarchived, ratio, 125)
+        measured = run_nights(where, nights, cfg)
+    return archive_measurements(measured, 125)
 
 
 def main() -> None:
