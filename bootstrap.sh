@@ -40,6 +40,19 @@ ensure_browser() {  # Chromium for JavaScript pages and IPOMEX; Playwright canno
   fi
 }
 
+ensure_fonts() {  # DejaVu fonts for the constancia PDF (vigia constancia); fpdf2 needs a Unicode TTF font
+  if [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+    return
+  fi
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "Instalando los tipos de letra DejaVu (para la constancia en PDF)…" >&2
+    apt_install fonts-dejavu-core
+  else
+    echo "Aviso: faltan los tipos de letra DejaVu; vigia constancia no podrá escribir el PDF." >&2
+    echo "       Instálelos con: sudo apt-get install fonts-dejavu-core" >&2
+  fi
+}
+
 setup() {
   "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
     echo "Vigía necesita Python 3.11 o posterior; este es $("$PY" --version 2>&1)." >&2; exit 1; }
@@ -50,6 +63,7 @@ setup() {
   "$VENV/bin/python" -m pip install -q --upgrade pip >"$VENV/pip.log" 2>&1 || { cat "$VENV/pip.log" >&2; exit 1; }
   "$VENV/bin/python" -m pip install -q -e ".[dev]" >"$VENV/pip.log" 2>&1 || { cat "$VENV/pip.log" >&2; exit 1; }
   ensure_browser
+  ensure_fonts
 }
 
 lint() {  # any finding fails: ruff, the formatter, mypy --strict on the product, mypy on the tests

@@ -41,6 +41,14 @@ def data_dir() -> Path:
     return Path(base).expanduser() / "vigia"
 
 
+def archive_dir() -> Path:
+    """Return (without creating) the evidence archive folder: $VIGIA_ARCHIVO_DIR, else <data folder>/evidencia."""
+    from config.settings import load_settings
+
+    configured = load_settings().archivo_dir
+    return Path(configured).expanduser() if configured else data_dir() / "evidencia"
+
+
 def log_file() -> Path:
     """The operator log: causes and tracebacks behind the Spanish messages users see."""
     return data_dir() / "vigia.log"

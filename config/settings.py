@@ -78,6 +78,11 @@ class Settings(BaseSettings):
         description="carpeta de datos: `vigia.db`, `demo.db`, `vigia.log`",
         json_schema_extra=_doc("`$XDG_DATA_HOME/vigia` o `~/.local/share/vigia`"),
     )
+    archivo_dir: str | None = Field(
+        default=None,
+        description="carpeta del archivo de evidencia: las páginas y capturas de cada corrida en WARC",
+        json_schema_extra=_doc("`evidencia` en la carpeta de datos"),
+    )
     max_depth: Int = Field(default=2, description="profundidad máxima desde la página de inicio")
     max_pages: Int = Field(default=60, description="páginas HTML por sitio como máximo")
     obey_robots: Bool = Field(
@@ -186,6 +191,12 @@ class Settings(BaseSettings):
     browser_max_pages: Int = Field(default=2, description="páginas abiertas a la vez en el navegador (2 núcleos)")
     browser_timeout: Float = Field(
         default=20.0, description="segundos para cargar y renderizar una página con el navegador"
+    )
+    capturas_segundos: Float = Field(
+        default=300.0,
+        ge=0.0,
+        description="segundos que el navegador dedica, al terminar la corrida, a las capturas (PNG) de la página de "
+        "inicio de cada sitio y de cada página detrás de una regresión; las que no alcanzan se listan (0 = ninguna)",
     )
     ipomex: Bool = Field(default=True, description="visitar también las páginas de cada municipio en IPOMEX")
     ipomex4_base: str = Field(

@@ -137,7 +137,7 @@ class BrowserPool:
         context = await browser.new_context(java_script_enabled=True, service_workers="block")
         try:
             page = await context.new_page()
-            await page.route("**/*", lambda route: _route(route, guard))
+            await page.route("**/*", lambda route: guarded_route(route, guard))
             await page.goto(url, wait_until="networkidle", timeout=self.timeout * 1000)
             return str(await page.content())
         finally:
@@ -151,10 +151,11 @@ class BrowserPool:
             await self._playwright.stop()
 
 
-async def _route(route: Any, guard: Guard | None) -> None:
-    """Abort heavy resources and, through the SSRF guard, any request to an internal or non-http target."""
+async def guarded_route(route: Any, guard: Guard | None, blocked: frozenset[str] = BLOCKED_RESOURCES) -> None:
+    """Abort the blocked resource types and, through the SSRF guard, any request to an internal or non-http target;
+    answer simulated names from the simulated internet."""
     request = route.request
-    if request.resource_type in BLOCKED_RESOURCES or (guard is not None and not await guard(request.url)):
+    if request.resource_type in blocked or (guard is not None and not await guard(request.url)):
         await route.abort()
     elif not await _simulated(route, guard):
         await route.continue_()

@@ -16,6 +16,7 @@ from checks.model import Unread, stage_label
 from checks.obligations import ObligationCatalogue
 from checks.reasons import is_read
 from checks.scoring import OVERALL, SCORE_KEYS, SITE_SOURCE, AreaScore
+from storage.archived import NO_LINKS, ArchiveLinks, archive_links, screenshots_of
 from storage.dashboard_series import (
     check_label,
     check_page,
@@ -177,6 +178,9 @@ def municipality_page(
         run = session.execute(select(latest.c.run_id, latest.c.finished_at).where(latest.c.rank == 1)).first()
         rows = _current_rows(session, cve, run.run_id) if run else []
         first_seen = status_since(session, cve, run.run_id) if run else {}
+        links = archive_links(session, run.run_id, cve) if run else NO_LINKS
+        alerts = _alerts(session, cve)
+        shots = screenshots_of(session, cve, {a.run_id for a in alerts})
         return MunicipalityResponse(
             cve_inegi=m.cve_inegi,
             nombre=m.nombre,
@@ -185,11 +189,14 @@ def municipality_page(
             region=m.region,
             sitio_web=m.sitio_web,
             checklist=tuple(
-                _checklist_item(r, first_seen, catalogue, obligations) for r in rows if r.source == SITE_SOURCE
+                _checklist_item(r, first_seen, catalogue, obligations, links) for r in rows if r.source == SITE_SOURCE
             ),
             series=tuple(score_series(session, cve)),
             fractions=tuple(_fraction_item(r, obligations) for r in rows if r.source != SITE_SOURCE),
-            alerts=tuple(_alerts(session, cve)),
+            alerts=tuple(
+                a.model_copy(update={"screenshot_id": shots.get((a.run_id, a.evidence_url or ""))}) for a in alerts
+            ),
+            home_screenshot_id=links.home_screenshot(),
             run_id=run.run_id if run else None,
             run_finished_at=run.finished_at if run else None,
         )
@@ -212,8 +219,10 @@ def _checklist_item(
     first_seen: dict[tuple[str, str], datetime | None],
     catalogue: Catalogue,
     obligations: ObligationCatalogue,
+    links: ArchiveLinks = NO_LINKS,
 ) -> ChecklistItem:
     label, area = check_label(catalogue, obligations, row.check_id)
+    url = row.evidence_url
     return ChecklistItem(
         check_id=row.check_id,
         label=label,
@@ -226,6 +235,8 @@ def _checklist_item(
         first_seen=first_seen.get((row.check_id, row.source)) if is_read(row.status, row.reason) else None,
         source=row.source,
         reason=row.reason,
+        archive_id=links.copies.get(url) if url else None,
+        screenshot_id=links.screenshots.get(url) if url else None,
     )
 
 

@@ -246,13 +246,37 @@ def _bad_url_message(safe: str) -> str:
     )
 
 
+# The driver's (English) cause, recognised and told in Spanish; the original always goes to vigia.log.
+DRIVER_CAUSES: tuple[tuple[str, str], ...] = (
+    ("connection refused", "el servidor rechazó la conexión"),
+    ("timeout expired", "se agotó el tiempo de espera"),
+    ("timed out", "se agotó el tiempo de espera"),
+    ("could not translate host name", "no se encontró el servidor (DNS)"),
+    ("name or service not known", "no se encontró el servidor (DNS)"),
+    ("no route to host", "no hay ruta de red hasta el servidor"),
+    ("password authentication failed", "usuario o contraseña incorrectos"),
+    ("no password supplied", "falta la contraseña"),
+    ("does not exist", "la base o el usuario no existen en el servidor"),
+    ("permission denied", "permiso denegado"),
+    ("too many connections", "el servidor no acepta más conexiones"),
+    ("ssl", "falla de la conexión cifrada (SSL)"),
+    ("unable to open database file", "no se pudo abrir el archivo"),
+    ("file is not a database", "el archivo no es una base de datos"),
+    ("database disk image is malformed", "el archivo de la base está dañado"),
+    ("database is locked", "otro proceso tiene bloqueada la base"),
+    ("readonly database", "la base es de sólo lectura"),
+    ("disk i/o error", "error de lectura o escritura en el disco"),
+    ("no space left", "el disco está lleno"),
+)
+
+
 def _detail(exc: BaseException, url: URL) -> str:
-    """First line of the driver's message, with the password scrubbed just in case."""
-    cause = getattr(exc, "orig", None) or exc
-    text = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
-    if url.password:
-        text = text.replace(str(url.password), "***")
-    return text
+    """The driver's cause in Spanish words (never its English text, which can quote the address)."""
+    cause = str(getattr(exc, "orig", None) or exc).lower()
+    for marker, words in DRIVER_CAUSES:
+        if marker in cause:
+            return words
+    return "causa técnica en vigia.log"
 
 
 def describe_failure(exc: BaseException, url: URL, safe: str) -> str:

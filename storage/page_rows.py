@@ -36,6 +36,8 @@ def _measured(name: str, description: str, default: Any) -> Any:
     return Field(default=default, serialization_alias=name, description=description)
 
 
+ARCHIVE_TEXT = "Registro del archivo con la copia de la evidencia capturada esa noche; se ve en /archivo/{id}"
+SCREENSHOT_TEXT = "Registro del archivo con la captura (PNG) de la página de evidencia; se ve en /archivo/{id}"
 PRECISION_TEXT = "Acuerdo medido de la verificación con las etiquetas de los auditores, y fecha de la medición"
 REVIEW_TEXT = "La verificación está en revisión: su tasa medida de acusaciones falsas pasa del 1 %"
 
@@ -81,6 +83,8 @@ class ChecklistItem(Row):
     first_seen: LocalTime = _es("desde", "Fecha desde la que la verificación tiene este estado")
     precision: str | None = _measured("confiabilidad", PRECISION_TEXT, None)
     under_review: bool = _measured("en_revision", REVIEW_TEXT, False)
+    archive_id: int | None = _measured("copia_archivada", ARCHIVE_TEXT, None)
+    screenshot_id: int | None = _measured("captura", SCREENSHOT_TEXT, None)
     source: str = _hidden("sitio")
     reason: str | None = _hidden()
 
@@ -117,6 +121,7 @@ class ChangeItem(Row):
     kind: str = _hidden("")
     run_id: int = _hidden(0)
     evidence_url: str | None = _hidden()
+    screenshot_id: int | None = _measured("captura", SCREENSHOT_TEXT, None)
 
 
 class MunicipalityResponse(Row):
@@ -132,6 +137,11 @@ class MunicipalityResponse(Row):
     series: tuple[ScorePoint, ...] = _es("serie")
     fractions: tuple[FractionItem, ...] = _es("fracciones")
     alerts: tuple[ChangeItem, ...] = _es("cambios")
+    home_screenshot_id: int | None = _measured(
+        "captura_inicio",
+        "Registro del archivo con la captura (PNG) de la página de inicio en la corrida más reciente",
+        None,
+    )
     run_id: int | None = _hidden()
     run_finished_at: datetime | None = _hidden()
 
@@ -220,3 +230,22 @@ class RunItem(Row):
     carried: int = _measured(
         "etapas_conservadas", "Etapas (municipio × sitio o IPOMEX) copiadas de la corrida que reanuda", 0
     )
+
+
+class ArchiveResponse(Row):
+    """Un registro del archivo de evidencia: qué página, cuándo se capturó, su huella y si la copia sigue íntegra."""
+
+    id: int = Field(description="Identificador del registro")
+    run_id: int = _es("corrida")
+    cve_inegi: str | None
+    nombre: str | None = Field(description="Municipio")
+    url: str = Field(description="Dirección capturada")
+    kind: str = _es("tipo", "pagina, documento, ipomex o captura (PNG)")
+    record_type: str = _es("registro_warc", "response, revisit (misma copia que una noche anterior) o resource")
+    sha256: str = Field(description="Huella SHA-256 del contenido (hex)")
+    content_type: str | None = _es("tipo_contenido")
+    http_status: int | None = _es("estado_http")
+    captured_at: LocalTime = _es("capturado", "Momento de la captura (ISO 8601)")
+    intact: bool = _es("integra", "La copia existe y su contenido coincide con su huella")
+    problem: str | None = _es("problema", "Por qué la copia no se puede mostrar como buena")
+    content_url: str | None = _es("contenido", "Dirección del contenido archivado (sólo si está íntegro)")

@@ -305,3 +305,11 @@ def _municipality_results(
         ipomex_failure_detail=capture.failure_detail if capture else None,
         ipomex_captured_at=capture.captured_at if capture else None,
     )
+
+
+def municipality_in_run(session: Session, run_id: int, cve: str) -> MunicipalityResults | None:
+    """One municipality's results, outcome and stored scores in one run (None when the run did not record it)."""
+    query = _joined().where(SiteOutcomeRow.run_id == run_id, SiteOutcomeRow.cve_inegi == cve)
+    rows: list[_Row] = list(session.execute(query))
+    items = _with_results(session, rows)
+    return items[0] if items else None

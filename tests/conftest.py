@@ -37,6 +37,15 @@ def reference_host() -> Iterator[str]:
     server.server_close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def screenshots_off() -> Iterator[None]:
+    """The post-run screenshot pass (VIGIA_CAPTURAS_SEGUNDOS) is off in tests unless a test passes its own budget
+    (tests/web/test_screenshots.py): crawl and nightly tests must not each start a browser and wait on it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VIGIA_CAPTURAS_SEGUNDOS", "0")
+        yield
+
+
 def shared_path(*parts: str) -> Path:
     """Path under ../shared, skipping the test when the shared folder is absent (a clone elsewhere)."""
     path = SHARED.joinpath(*parts)

@@ -47,8 +47,9 @@ def test_the_operator_log_rotates(vigia_home: Path, monkeypatch: pytest.MonkeyPa
 def test_an_unreachable_postgresql_is_one_line_and_exit_3(vigia_home: Path) -> None:
     result = invoke("report", "--db", "postgresql+psycopg://u@127.0.0.1:1/x")
     assert result.exit_code == 3
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1 and "No se pudo conectar con la base de datos" in errors[0]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: No se pudo conectar con la base de datos")
+    assert "(el servidor rechazó la conexión)" in lines[0] and "Connection refused" not in lines[0]
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert "Traceback" in (vigia_home / "vigia.log").read_text(encoding="utf-8")
 
@@ -103,3 +104,22 @@ def test_a_run_summary_of_one_agrees_in_number(capsys: pytest.CaptureFixture[str
     print_summary(summary, "sqlite:////tmp/x.db")
     text = " ".join(capsys.readouterr().out.split())
     assert "1/1 sitio, 1 página leída, 1 fallida, 1 sitio inalcanzable; 1 municipio en IPOMEX" in text
+
+
+def test_every_exit_code_of_an_error_class_is_in_the_readme_table() -> None:
+    import importlib
+    import re
+
+    from core.errors import VigiaError
+    from tests.test_layers import ROOT
+
+    for module in ("storage.backup", "storage.crawl_lease", "storage.site_types"):
+        importlib.import_module(module)
+    classes, found = [VigiaError], set()
+    while classes:
+        cls = classes.pop()
+        found.add(cls.exit_code)
+        classes.extend(cls.__subclasses__())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = {int(code) for code in re.findall(r"^\| (\d+) \| ", readme, re.MULTILINE)}
+    assert found | {0, 2, 130} <= documented

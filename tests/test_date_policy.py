@@ -22,6 +22,8 @@ PEOPLE_TIME = re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$")
 
 # Functions allowed to format a date by hand, with why. Everything else must call core.clock.
 MACHINE_OUTPUT = {
+    ("archive/layout.py", "night_file"): "archive folder names (machine)",
+    ("archive/warc.py", "_warc_date"): "WARC-Date header, ISO 28500 format (machine)",
     ("checks/kinds/site.py", "conclude"): "evidence text is stored and compared between runs",
     ("checks/reliability.py", "measurement_data"): "config/confiabilidad.yaml data (machine)",
     ("crawler/pipeline.py", "run_params"): "run parameters stored as JSON",

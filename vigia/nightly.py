@@ -25,6 +25,7 @@ from crawler.settings import CrawlSettings
 from storage.db import Database, open_database
 from storage.operator_store import site_facts
 from storage.runstore import DatabaseRunStore
+from vigia.captures import capture_after_run
 from vigia.discovery import discovery_request, run_discovery
 from vigia.discovery_store import DatabaseDiscoveryStore, reference_candidates, working_registry
 
@@ -100,6 +101,7 @@ def run_nightly(
         else:
             log.warning("run %s ended %s: no alerts are derived from it", summary.run_id, summary.status)
         run_notices(database, operation.alerts, summary.run_id, registry)
+        capture_after_run(db_url, summary.run_id, summary.status, cfg)
         rediscover(database, db_url, summary.run_id, registry, cfg, run_date or today_local())
         watch(database, operation.alerts, datetime.now(UTC))
     finally:

@@ -20,10 +20,11 @@ from checks.catalogue import load_catalogue
 from checks.model import STATUS_TEXT
 from checks.obligations import load_obligations
 from checks.reliability import load_reliability, percent
+from config import paths
 from core.clock import ZONE_NAME, people_date, people_datetime
 from storage.db import open_database
 from storage.models import RUN_STATUS_TEXT
-from web import auth, pages, views
+from web import archive_pages, auth, constancia, pages, views
 from web.charts import line_chart
 
 HERE = Path(__file__).resolve().parent
@@ -59,8 +60,10 @@ def create_app(
     users: Mapping[str, str] | None = None,
     secret_key: str | None = None,
     https_only: bool = False,
+    archive_dir: Path | None = None,
 ) -> FastAPI:
-    """Build the dashboard; with require_login every route but /entrar and /static needs a session."""
+    """Build the dashboard; with require_login every route but /entrar and /static needs a session. Archived
+    copies are read from archive_dir (default: VIGIA_ARCHIVO_DIR)."""
     app = FastAPI(
         title="Vigía: tablero de transparencia municipal",
         docs_url=None,
@@ -74,6 +77,7 @@ def create_app(
     app.state.reliability = load_reliability(app.state.catalogue.version)
     app.state.users, app.state.require_login = dict(users or {}), require_login
     app.state.limiter, app.state.chart = auth.LoginLimiter(), line_chart
+    app.state.archive_dir = archive_dir or paths.archive_dir()
     app.state.render = lambda request, name, context, status=200: templates.TemplateResponse(
         request,
         name,
@@ -88,6 +92,9 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(pages.api)
+    app.include_router(archive_pages.router)
+    app.include_router(archive_pages.api)
+    app.include_router(constancia.router)
     _add_login_routes(app)
     _add_error_handlers(app)
     _add_middleware(app, secret_key or secrets.token_urlsafe(32), https_only)
@@ -109,7 +116,9 @@ def _add_middleware(app: FastAPI, secret_key: str, https_only: bool) -> None:
     @app.middleware("http")
     async def headers(request: Request, call_next: Next) -> Response:
         response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
+        # A route that sets its own policy keeps it (the archived copies' is stricter still).
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         return response
 
     app.add_middleware(

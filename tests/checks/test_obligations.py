@@ -163,7 +163,7 @@ def test_structural_errors(text: str, fragment: str) -> None:
 def test_unreadable_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_obligations(tmp_path / "no-existe.yaml")
-    assert "no se pudo leer" in caught.value.problem
+    assert caught.value.problem == "el archivo no existe"
 
 
 def test_a_successor_law_is_another_file_beside_this_one(tmp_path: Path) -> None:

@@ -16,9 +16,9 @@ SCORES = ["P2", "P3", "P4", "total", "ipomex"]
 RANKING_ITEM = ["cve_inegi", "nombre", "poblacion_2020", "grado_marginacion", "region", "corrida", "fecha"]
 RANKING_ITEM += ["puntajes", "cambio", "cumple", "no_cumple", "indeterminado"]
 MUNICIPALITY = ["cve_inegi", "nombre", "poblacion_2020", "grado_marginacion", "region", "sitio_web"]
-MUNICIPALITY += ["verificaciones", "serie", "fracciones", "cambios"]
+MUNICIPALITY += ["verificaciones", "serie", "fracciones", "cambios", "captura_inicio"]
 CHECKLIST_ITEM = ["verificacion", "etiqueta", "area", "estado", "evidencia_url", "evidencia_texto", "detalle", "desde"]
-CHECKLIST_ITEM += ["confiabilidad", "en_revision"]
+CHECKLIST_ITEM += ["confiabilidad", "en_revision", "copia_archivada", "captura"]
 RUN_ITEM = ["id", "tipo", "estado", "inicio", "fin", "duracion_segundos", "sitios", "paginas_ok", "paginas_error"]
 RUN_ITEM += ["error", "sin_leer", "reanuda", "reanudada_por", "etapas_conservadas"]
 REPORT_ROW = ["cve_inegi", "nombre", "poblacion_2020", "grado_marginacion", "region", "sitio_web", "run_id", "fecha"]
@@ -42,7 +42,7 @@ def test_ranking_and_municipality_answers_keep_their_fields_and_formats(client: 
     assert all(_keys(item) == CHECKLIST_ITEM for item in page["verificaciones"])
     assert all(_keys(p) == ["corrida", "fecha", "puntajes"] and _keys(p["puntajes"]) == SCORES for p in page["serie"])
     assert all(LOCAL_MINUTES.match(p["fecha"]) for p in page["serie"])
-    assert [_keys(c) for c in page["cambios"]] == [["verificacion", "tipo", "antes", "ahora", "fecha"]]
+    assert [_keys(c) for c in page["cambios"]] == [["verificacion", "tipo", "antes", "ahora", "fecha", "captura"]]
     assert page["cambios"][0]["antes"] == "cumple" and LOCAL_MINUTES.match(page["cambios"][0]["fecha"])
 
 

@@ -16,6 +16,7 @@ from vigia.cli.audit import audit
 from vigia.cli.backup import respaldo
 from vigia.cli.bench import bench
 from vigia.cli.common import report_unexpected, start_operator_log
+from vigia.cli.constancia import constancia
 from vigia.cli.crawl import crawl, demo
 from vigia.cli.discover import descubrir
 from vigia.cli.history import cambios, historial
@@ -72,6 +73,7 @@ COMMANDS: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("medir", bench),
     ("respaldo", respaldo),
     ("precision", precision),
+    ("constancia", constancia),
 )
 ALIASES = {
     "audit": "auditar",

@@ -21,7 +21,7 @@ from alerts.outbox_sender import (
 from config.operation import AlertsConfig, load_operation_config
 from core.clock import people_datetime
 from storage.db import Database, open_database, redact_url, resolve_database_url
-from vigia.cli.common import DbOption, err, handles_errors, out, reader_url
+from vigia.cli.common import DbOption, err, handles_errors, out, with_reader
 from vigia.nightly import send_outbox, smtp_transport, watch_runs
 
 T = TypeVar("T")
@@ -54,7 +54,7 @@ def alertas(
     if ctx.invoked_subcommand is not None:
         return
     if dry_run:
-        _with_database(reader_url(db), _show_dry_run)
+        with_reader(db, _show_dry_run)
         return
     # Sending never falls back to the demo's database: simulated alerts must not reach real auditors.
     db_url = resolve_database_url(db)

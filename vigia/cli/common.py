@@ -17,10 +17,17 @@ from rich.console import Console
 
 from config.registry import Municipality, load_registry
 from core.errors import EmptyDatabaseError, VigiaError
-from storage.data_home import default_database_path, demo_database_path, fill_command, reader_database
-from storage.db import redact_url
+from storage.data_home import (
+    ReaderDatabase,
+    default_database_path,
+    demo_database_path,
+    fill_command,
+    reader_database,
+)
+from storage.db import Database, open_database, redact_url
 
 P = ParamSpec("P")
+T = TypeVar("T")
 R = TypeVar("R")
 
 # Piped output (files, CI logs) gets room for the ranking's columns instead of Rich's 80-column default.
@@ -148,9 +155,27 @@ def start_operator_log() -> None:
         setup_logging(None)
 
 
-def reader_url(db: str | None) -> str:
-    """The database a reading command opens, announced in one line on stderr (see storage.data_home)."""
+def open_reader(db: str | None) -> tuple[str, Database]:
+    """Open the database a reading command reads and then name it in one line on stderr (see storage.data_home).
+
+    Named only once open: a database that cannot be opened gets its one error line, nothing before it.
+    """
     choice = reader_database(db)
+    database = open_database(choice.url)
+    _announce(choice)
+    return choice.url, database
+
+
+def with_reader(db: str | None, action: Callable[[Database], T]) -> T:
+    """Run action on the reading command's database (opened and named by open_reader), disposing it afterwards."""
+    _, database = open_reader(db)
+    try:
+        return action(database)
+    finally:
+        database.dispose()
+
+
+def _announce(choice: ReaderDatabase) -> None:
     if choice.demo:
         err.print(
             f"Base de datos: {demo_database_path()} (la de la demostración; `vigia rastrear` escribe en "
@@ -160,7 +185,6 @@ def reader_url(db: str | None) -> str:
         )
     else:
         err.print(f"Base de datos: {redact_url(choice.url)}", highlight=False, soft_wrap=True)
-    return choice.url
 
 
 def empty_database_error(db_url: str) -> EmptyDatabaseError:

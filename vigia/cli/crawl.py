@@ -18,6 +18,7 @@ from checks.model import status_text
 from config.latency import DEFAULT_COMPRESSION, MODE_BY_NAME, LatencyModel
 from config.paths import ensure_log_file
 from config.registry import Municipality, select
+from config.settings import load_settings
 from core.clock import today_local
 from core.errors import VigiaError
 from core.text import plural
@@ -31,6 +32,7 @@ from storage.data_home import demo_database_path, sqlite_file_url
 from storage.db import Database, open_database, resolve_database_url
 from storage.resume import resumable_run
 from storage.runstore import DatabaseRunStore
+from vigia.captures import capture_after_run
 from vigia.cli.common import DbOption, RegistryOption, err, handles_errors, out, registry_from
 from vigia.cli.progress import print_summary, progress_bar
 from vigia.cli.reports import MunicipioOption, ranking_table
@@ -148,6 +150,12 @@ def crawl(
         chosen = select(registry, municipio) if municipio else registry
         summary = crawl_with_progress(db_url, chosen, crawl_settings(), today_local(), "crawl", wait=esperar)
     print_summary(summary, db_url)
+    budget = load_settings().capturas_segundos
+    if summary.status != "failed" and budget > 0:
+        err.print(f"Capturas de pantalla de la corrida: hasta {budget:.0f} s (VIGIA_CAPTURAS_SEGUNDOS)…")
+    captures = capture_after_run(db_url, summary.run_id, summary.status, crawl_settings())
+    for line in captures.lines() if captures else []:
+        out.print(line, highlight=False)
     if summary.status != "complete":
         raise typer.Exit(1)
 

@@ -17,7 +17,7 @@ from config.registry import Municipality
 from core.text import plural
 from storage.db import Database, open_database, resolve_database_url
 from storage.site_registry import crosswalk
-from vigia.cli.common import OutputFormat, out, print_json, reader_url
+from vigia.cli.common import OutputFormat, out, print_json, with_reader
 
 T = TypeVar("T")
 CAMPO_LABEL = {
@@ -53,7 +53,7 @@ def crosswalk_facts(db: str | None, registry: Sequence[Municipality]) -> dict[st
     """The crosswalk of the registry: config facts merged with the database's."""
     config = load_config_crosswalk(registry)
     # A reader: it may fall back to the demo's database, which writers (sitios confirmar…) never do.
-    return with_database(reader_url(db), lambda d: crosswalk(d.ReadSession, config))
+    return with_reader(db, lambda d: crosswalk(d.ReadSession, config))
 
 
 def print_crosswalk(registry: Sequence[Municipality], facts: dict[str, list[CrosswalkFact]], fmt: OutputFormat) -> None:

@@ -18,7 +18,7 @@ from config.registry import load_registry, select
 from core.clock import machine_datetime, people_date, people_datetime
 from core.errors import EmptyDatabaseError, UsageError
 from storage.data_home import count_runs
-from storage.db import Database, open_database
+from storage.db import Database
 from storage.history import Change, TimelineEntry, changes_since, timeline
 from vigia.cli.audit import STATUS_STYLE
 from vigia.cli.common import (
@@ -27,9 +27,9 @@ from vigia.cli.common import (
     OutputFormat,
     empty_database_error,
     handles_errors,
+    open_reader,
     out,
     print_json,
-    reader_url,
 )
 
 CsvSheet = tuple[Sequence[str], list[dict[str, Any]]]
@@ -164,8 +164,7 @@ def historial(
     """
     municipality = select(load_registry(), [municipio])[0]
     since, until = date_range(desde, hasta)
-    db_url = reader_url(db)
-    database = open_database(db_url)
+    db_url, database = open_reader(db)
     try:
         require_runs(database, db_url)
         entries = timeline(database, municipality.cve_inegi, check, since, until)
@@ -218,8 +217,7 @@ def cambios(
     """
     since, until = date_range(desde, hasta)
     assert since is not None
-    db_url = reader_url(db)
-    database = open_database(db_url)
+    db_url, database = open_reader(db)
     try:
         require_runs(database, db_url)
         found = changes_since(database, since, until)

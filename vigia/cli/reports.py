@@ -22,7 +22,6 @@ from core.clock import people_date, people_datetime
 from core.text import plural
 from storage import repository
 from storage.data_home import count_runs
-from storage.db import open_database
 from storage.resume import pending_unread
 from vigia.cli.audit import STATUS_STYLE, explain
 from vigia.cli.common import (
@@ -32,9 +31,9 @@ from vigia.cli.common import (
     RegistryOption,
     empty_database_error,
     handles_errors,
+    open_reader,
     out,
     print_json,
-    reader_url,
     registry_from,
 )
 from vigia.cli.crosswalk import crosswalk_facts, print_crosswalk
@@ -155,8 +154,7 @@ def report(
     """
     registry = registry_from(registro)
     chosen = select(registry, municipio) if municipio else registry
-    db_url = reader_url(db)
-    database = open_database(db_url)
+    db_url, database = open_reader(db)
     try:
         if count_runs(database) == 0:
             raise empty_database_error(db_url)

@@ -13,8 +13,8 @@ from config.settings import load_settings
 from config.settings import secret as secret_value
 from core.errors import VigiaError
 from core.net import is_loopback
-from storage.db import open_database, redact_url
-from vigia.cli.common import DbOption, err, handles_errors, reader_url
+from storage.db import redact_url
+from vigia.cli.common import DbOption, err, handles_errors, open_reader
 
 
 @handles_errors
@@ -44,8 +44,8 @@ def serve(
     from web.app import create_app
     from web.auth import UsersFileError, load_users
 
-    db_url = reader_url(db)
-    open_database(db_url).dispose()  # fail now, in Spanish, if the database is unusable
+    db_url, database = open_reader(db)  # fail now, in Spanish, if the database is unusable
+    database.dispose()
     local = is_loopback(host)
     users = None
     if not local:
