@@ -92,7 +92,7 @@ def run_nightly(
     cfg = cfg if cfg.log_file else replace(cfg, log_file=str(ensure_log_file()))
     database = open_database(db_url)
     try:
-        store = DatabaseRunStore(database, archiver=EvidenceArchive.from_settings())
+        store = DatabaseRunStore(database, archiver=EvidenceArchive.from_settings(database.url))
         summary = run_and_store(store, registry, cfg, run_date or today_local(), "crawl")
         if summary.archive_notice:
             log.warning("%s", summary.archive_notice)

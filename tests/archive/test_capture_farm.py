@@ -173,3 +173,10 @@ def test_rendered_pages_and_every_ipomex_generation_are_captured(world, db: Data
     home = farm.url_for(js_site)
     shells = [r for r in rows if r.cve_inegi == js_site and r.url == home]
     assert len({r.sha256 for r in shells}) == 2
+
+
+def test_a_spool_of_another_database_is_never_ingested(db: Database, tmp_path: Path) -> None:
+    demo = EvidenceArchive(tmp_path / "evidencia", owner="sqlite:///demo.db")
+    mine = EvidenceArchive(tmp_path / "evidencia", owner="sqlite:///vigia.db")
+    assert demo.capture_folder(1) is not None
+    assert demo.pending() == [1] and mine.pending() == []

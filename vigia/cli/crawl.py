@@ -78,17 +78,8 @@ def _crawl(
 ) -> RunSummary:
     """The crawl itself, with its progress bar."""
     with progress_bar(municipalities, len(municipalities), len(municipalities) if cfg.ipomex else 0) as track:
-        store = DatabaseRunStore(database, track.started, evidence_archive(kind))
+        store = DatabaseRunStore(database, track.started, EvidenceArchive.from_settings(database.url))
         return run_and_store(store, municipalities, cfg, run_date, kind, track.event, probe=probe)
-
-
-def evidence_archive(kind: str) -> EvidenceArchive | None:
-    """The installation's evidence archive (None when VIGIA_ARCHIVO is off); the demo's simulated runs are archived
-    apart, in <archivo>/demo, since their run numbers are demo.db's."""
-    archive = EvidenceArchive.from_settings()
-    if archive is not None and kind == "demo":
-        return EvidenceArchive(archive.root / "demo")
-    return archive
 
 
 def crawl_settings() -> CrawlSettings:
@@ -173,7 +164,7 @@ def resume_with_progress(
             stages = Counter(item.stage for item in plan.missed)
             err.print(f"Se reanuda la corrida {plan.run_id}: {plural(len(plan.missed), 'etapa', 'etapas')} sin leer.")
             with progress_bar(covered, stages["sitio"], stages["ipomex"]) as track:
-                store = DatabaseRunStore(database, track.started, evidence_archive(plan.kind))
+                store = DatabaseRunStore(database, track.started, EvidenceArchive.from_settings(database.url))
                 resume = Resume(plan.run_id, plan.missed)
                 run_date = plan.run_date or today_local()
                 return resume_and_store(store, resume, covered, cfg, run_date, track.event)
