@@ -124,11 +124,19 @@ class WarcAppender:
         return self._write(record)
 
     def revisit(
-        self, url: str, sha256: str, refers_to_url: str, refers_to_date: datetime, captured_at: datetime
+        self,
+        url: str,
+        sha256: str,
+        refers_to_url: str,
+        refers_to_date: datetime,
+        captured_at: datetime,
+        *,
+        warcinfo: dict[str, str] | None = None,
     ) -> Written:
         """A revisit record: the same payload as an earlier record, not copied again."""
         writer = _Sha256Writer(io.BytesIO(), gzip=True)
         headers = {
+            **(warcinfo or {}),
             "WARC-Date": _warc_date(captured_at),
             "WARC-Payload-Digest": warc_digest(sha256),
             "WARC-Profile": IDENTICAL_PAYLOAD,

@@ -71,11 +71,18 @@ def _night(folder: Path) -> list[Measurement]:
     return measure_night(folder=folder)
 
 
+def _archive(folder: Path) -> list[Measurement]:
+    from bench.archive import measure_archive
+
+    return measure_archive(folder)
+
+
 BENCHMARKS = (
     Benchmark("verificaciones", "CPU de las verificaciones por página", _checks),
     Benchmark("rastreo", "Rastreo nocturno vs Scrapy mínimo y vs la cota de latencia", _crawl),
     Benchmark("navegador", "Presupuesto de navegador y memoria de la corrida", _browser),
     Benchmark("historial", "Historial de un año a escala", _history),
+    Benchmark("archivo", "Archivo de evidencia: bytes por noche y por año, deduplicación y tiempo", _archive),
 )
 GROWTH = Benchmark("crecimiento", "Crecimiento a 500 y 2,469 municipios (--completa)", _growth)
 # Two whole nights at real latency, compressed: ~10 min or more, so only when named or with --completa.

@@ -138,12 +138,24 @@ class AlertsConfig:
     vedas: tuple[Blackout, ...] = ()
 
 
+DEFAULT_KEEP_DAYS = 400
+
+
+@dataclass(frozen=True)
+class EvidenceConfig:
+    """Retention of the evidence archive: payloads older than conservar_dias may be thinned (`vigia evidencia
+    depurar`), except the evidence of a change, of a finding under review and of the newest complete run."""
+
+    conservar_dias: int = DEFAULT_KEEP_DAYS
+
+
 @dataclass(frozen=True)
 class OperationConfig:
     """The whole operacion.yaml."""
 
     schedule: ScheduleConfig
     alerts: AlertsConfig
+    evidence: EvidenceConfig = EvidenceConfig()
 
 
 class _Reader:
@@ -411,8 +423,16 @@ def parse_operation_config(
     """Parse and validate operacion.yaml text; with regions, recipients' regions must be among them."""
     node, data = yamlfile.parse(text, path)
     reader = _Reader(path, data, _line_map(node) if node is not None else {})
-    reader.mapping((), ("calendario", "alertas"))
-    return OperationConfig(_schedule(reader), _alerts(reader, regions))
+    fields = reader.mapping((), ("calendario", "alertas", "evidencia"))
+    evidence = _evidence(reader) if fields.get("evidencia") is not None else EvidenceConfig()
+    return OperationConfig(_schedule(reader), _alerts(reader, regions), evidence)
+
+
+def _evidence(r: _Reader) -> EvidenceConfig:
+    fields = r.mapping(("evidencia",), ("conservar_dias",))
+    if "conservar_dias" not in fields:
+        return EvidenceConfig()
+    return EvidenceConfig(r.integer(("evidencia", "conservar_dias"), 1))
 
 
 def load_operation_config(path: Path | None = None, regions: Collection[str] | None = None) -> OperationConfig:

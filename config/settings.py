@@ -78,9 +78,15 @@ class Settings(BaseSettings):
         description="carpeta de datos: `vigia.db`, `demo.db`, `vigia.log`",
         json_schema_extra=_doc("`$XDG_DATA_HOME/vigia` o `~/.local/share/vigia`"),
     )
+    archivo: Bool = Field(
+        default=True,
+        description="archivar la evidencia de cada corrida (páginas, documentos y páginas de IPOMEX leídas) en WARC, "
+        "sin copiar otra vez lo que no cambió; sin archivo, las corridas guardan sus resultados igual",
+    )
     archivo_dir: str | None = Field(
         default=None,
-        description="carpeta del archivo de evidencia: las páginas y capturas de cada corrida en WARC",
+        description="carpeta del archivo de evidencia: las páginas, documentos y capturas de cada corrida en WARC, "
+        "el borrador `spool/` de la corrida en curso y `depurados.jsonl`; nunca dentro del repositorio",
         json_schema_extra=_doc("`evidencia` en la carpeta de datos"),
     )
     max_depth: Int = Field(default=2, description="profundidad máxima desde la página de inicio")

@@ -50,6 +50,8 @@ class WorkerJob:
     run_date: date
     sites_in_parallel: int
     render: bool = False
+    # The run's evidence spool folder; None when the run does not archive evidence.
+    spool: str | None = None
 
 
 def child_main(job: WorkerJob, counters: list[Any], channel: Any) -> None:
@@ -111,7 +113,7 @@ def _run_reactor(job: WorkerJob, counters: list[Any], channel: Any) -> None:
     from twisted.internet import reactor as installed_reactor
 
     reactor: Any = installed_reactor  # Twisted's module-level reactor is untyped for mypy
-    runner = AsyncCrawlerRunner(scrapy_settings(job.cfg))
+    runner = AsyncCrawlerRunner(scrapy_settings(job.cfg, job.spool))
     # Only CrawlerProcess installs TWISTED_DNS_RESOLVER; a runner on our own reactor must do it itself.
     load_object(runner.settings["TWISTED_DNS_RESOLVER"]).from_settings(runner.settings, reactor).install_on_reactor()
 
@@ -148,4 +150,6 @@ def _visit(
         index = next_index(counter)
         return targets[index] if index < len(targets) else None
 
-    return Visit(module, targets, job.cfg, job.run_date, job.sites_in_parallel, job.render, claim, emit, runner)
+    return Visit(
+        module, targets, job.cfg, job.run_date, job.sites_in_parallel, job.render, claim, emit, runner, job.spool
+    )

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from checks.catalogue import load_catalogue
 from checks.ipomex_model import IpomexCapture
@@ -33,6 +33,14 @@ class RunStore(History, Protocol):
     def finish(self, run_id: int, status: str, error: str | None = None, unread: Sequence[Unread] = ()) -> None: ...
 
 
+@runtime_checkable
+class EvidenceStore(Protocol):
+    """A run store that archives evidence: where the crawl processes spool it, and what to tell about it."""
+
+    def capture_folder(self, run_id: int) -> str | None: ...
+    def archive_notice(self, run_id: int) -> str | None: ...
+
+
 @dataclass
 class RunSummary:
     """What a finished run did, for the CLI and the scheduler."""
@@ -54,6 +62,8 @@ class RunSummary:
     # A resume (vigia rastrear --reanudar): the partial run it completes and, per stage, the municipalities it carried.
     resumed_run_id: int | None = None
     carried: dict[str, int] = field(default_factory=dict)
+    # Spanish notice when the night's evidence was not (or not wholly) archived; the results are stored anyway.
+    archive_notice: str | None = None
 
 
 def network_alarm(reports: Sequence[SiteReport], cfg: CrawlSettings) -> str | None:
@@ -129,6 +139,8 @@ class Night:
         recorder.names = {m.cve_inegi: m.nombre for m in municipalities}
         recorder.network(self.probe or NetworkProbe.from_settings(), self.run_date)
         cfg, run_date = self.cfg, self.run_date
+        evidence = self.store if isinstance(self.store, EvidenceStore) else None
+        spool = evidence.capture_folder(self.run_id) if evidence else None
         try:
             plans = {
                 module: source.plan(chosen[module], cfg, run_date, self.store)
@@ -136,7 +148,7 @@ class Night:
             }
             for report in (report for plan in plans.values() for report in plan.decided):
                 recorder.handle(report)
-            for event in crawl(plans, cfg, run_date):
+            for event in crawl(plans, cfg, run_date, spool):
                 recorder.handle(event)
         except CrawlError as exc:
             self.store.finish(self.run_id, "failed", str(exc))
@@ -147,7 +159,9 @@ class Night:
         recorder.unread = unplanned(missed, plans)
         status, error = recorder.closing_status(plans, cfg)
         self.store.finish(self.run_id, status, error, recorder.unread)
-        return recorder.summary(status, error, len(municipalities), round(time.monotonic() - self.started, 1))
+        summary = recorder.summary(status, error, len(municipalities), round(time.monotonic() - self.started, 1))
+        summary.archive_notice = evidence.archive_notice(self.run_id) if evidence else None
+        return summary
 
 
 def planned_cves(plan: SourcePlan) -> list[str]:

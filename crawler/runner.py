@@ -28,14 +28,17 @@ log = logging.getLogger("vigia.crawler")
 POLL_SECONDS = 1.0
 
 
-def crawl(plans: Mapping[str, SourcePlan], cfg: CrawlSettings, run_date: date) -> Iterator[Event]:
-    """Visit every source's targets (not its decided reports); yield reports and usage as they come."""
+def crawl(
+    plans: Mapping[str, SourcePlan], cfg: CrawlSettings, run_date: date, spool: str | None = None
+) -> Iterator[Event]:
+    """Visit every source's targets (not its decided reports); yield reports and usage as they come. With spool,
+    the crawl processes capture the evidence they read there (archive/capture.py)."""
     browser = {module: load_source(module).browser for module in plans}
     first = [(module, list(plan.targets)) for module, plan in plans.items() if not browser[module]]
     deferred: dict[str, list[Any]] = {module: [] for module in plans}
     visited = any(targets for _, targets in first)
     if visited:
-        for event in _phase_workers(first, cfg, run_date):
+        for event in _phase_workers(first, cfg, run_date, spool):
             if isinstance(event, Deferred):
                 deferred[event.source].append(event.target)
             else:
@@ -44,7 +47,7 @@ def crawl(plans: Mapping[str, SourcePlan], cfg: CrawlSettings, run_date: date) -
     render = [(m, deferred[m] + (list(p.targets) if browser[m] else [])) for m, p in plans.items()]
     if any(targets for _, targets in render):
         lanes = max(1, min(held, cfg.sites_in_parallel))
-        yield from _run_workers([WorkerJob(0, render, cfg, run_date, lanes, render=True)])
+        yield from _run_workers([WorkerJob(0, render, cfg, run_date, lanes, render=True, spool=spool)])
     if visited and not held and cfg.render_js:
         yield RenderStats()  # nothing needed the browser tonight
 
@@ -54,10 +57,10 @@ def worker_count(cfg: CrawlSettings, sites: int) -> int:
     return max(1, min(cfg.crawl_processes, sites))
 
 
-def _phase_workers(work: list[Work], cfg: CrawlSettings, run_date: date) -> Iterator[Event]:
+def _phase_workers(work: list[Work], cfg: CrawlSettings, run_date: date, spool: str | None) -> Iterator[Event]:
     count = worker_count(cfg, max(len(targets) for _, targets in work))
     lanes = max(1, -(-cfg.sites_in_parallel // count))
-    yield from _run_workers([WorkerJob(n, work, cfg, run_date, lanes) for n in range(count)])
+    yield from _run_workers([WorkerJob(n, work, cfg, run_date, lanes, spool=spool) for n in range(count)])
 
 
 def _run_workers(jobs: list[WorkerJob]) -> Iterator[Event]:

@@ -117,8 +117,14 @@ class CrawlSettings:
         return replace(cls(), **{f.name: getattr(settings, f.name) for f in fields(cls) if hasattr(settings, f.name)})
 
 
-def scrapy_settings(cfg: CrawlSettings) -> dict[str, Any]:
-    """Translate Vigía's settings into Scrapy settings with the defaults that bite turned off."""
+# The evidence capture extension (archive/capture.py), named like SPIDER_MODULES: crawler never imports archive.
+CAPTURE_EXTENSION = "archive.capture.WarcCapture"
+SPOOL_SETTING = "VIGIA_ARCHIVE_SPOOL"
+
+
+def scrapy_settings(cfg: CrawlSettings, spool: str | None = None) -> dict[str, Any]:
+    """Translate Vigía's settings into Scrapy settings with the defaults that bite turned off; with spool, every
+    response a spider labels as evidence is captured there."""
     return {
         "USER_AGENT": cfg.user_agent,
         # Robots are handled by the spider itself so that "blocked" becomes an explicit reason (RFC 9309).
@@ -159,6 +165,8 @@ def scrapy_settings(cfg: CrawlSettings) -> dict[str, Any]:
         "VIGIA_ALLOW_PRIVATE_NETWORKS": cfg.allow_private_networks,
         "VIGIA_RETRY_AFTER_MAX": cfg.retry_after_max,
         "VIGIA_INTERNET_SIMULADO": cfg.internet_simulado,
+        "EXTENSIONS": {CAPTURE_EXTENSION: 500},
+        SPOOL_SETTING: spool,
     }
 
 

@@ -58,6 +58,8 @@ class Visit:
     emit: Callable[[object], None]
     # A Scrapy AsyncCrawlerRunner with the crawl settings; a source needing other settings builds its own.
     runner: Any
+    # The run's evidence spool folder (None: archiving off); a source building its own runner passes it on.
+    spool: str | None = None
 
     def claim_all(self) -> list[Any]:
         """Claim every target no other worker has taken yet."""

@@ -153,7 +153,7 @@ def test_the_plan_hands_ipomex4_targets_what_the_last_run_that_read_them_recorde
     }
     planned: list[Any] = []
 
-    def fake_crawl(plans: Any, cfg: CrawlSettings, run_date: date) -> Iterator[Any]:
+    def fake_crawl(plans: Any, cfg: CrawlSettings, run_date: date, spool: str | None = None) -> Iterator[Any]:
         planned.extend(target for plan in plans.values() for target in plan.targets)
         yield from ()
 

@@ -55,7 +55,9 @@ class Planned:
     def __init__(self) -> None:
         self.targets: dict[str, list[str]] = {}
 
-    def __call__(self, plans: Mapping[str, SourcePlan], _cfg: Any, _date: Any) -> Iterator[object]:
+    def __call__(
+        self, plans: Mapping[str, SourcePlan], _cfg: Any, _date: Any, _spool: str | None = None
+    ) -> Iterator[object]:
         self.targets = {module: [t.cve_inegi for t in plan.targets] for module, plan in plans.items()}
         for target in plans["spiders.sitio"].targets:
             yield source_report(report(target.cve_inegi, {"sitio.disponible": "cumple"}))

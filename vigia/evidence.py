@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from archive.warc import ArchiveReadError, StoredRecord, read_record, sha256_hex
-from config.paths import data_dir
+from config import paths
 from core.errors import VigiaError
 from storage.chain_check import ChainReport, check_contents, walk_chain
 from storage.db import Database
@@ -37,8 +37,8 @@ ANY_DIGEST = ""
 
 
 def default_archive_dir() -> Path:
-    """The archive folder when --archivo is not given: `evidencia` in Vigía's data folder."""
-    return data_dir() / "evidencia"
+    """The archive folder when --archivo is not given: VIGIA_ARCHIVO_DIR, else `evidencia` in Vigía's data folder."""
+    return paths.archive_dir()
 
 
 def thinned_records(root: Path) -> dict[int, str]:

@@ -12,6 +12,7 @@ from alerts.digest import render_digest
 from alerts.operator import identity_lost, run_notices, watch
 from alerts.outbox_sender import SendReport, send_pending
 from alerts.smtp import MailTransport, SmtpTransport
+from archive.folder import EvidenceArchive
 from config.discovery import load_rules
 from config.operation import AlertsConfig, OperationConfig, load_operation_config
 from config.paths import ensure_log_file
@@ -91,7 +92,10 @@ def run_nightly(
     cfg = cfg if cfg.log_file else replace(cfg, log_file=str(ensure_log_file()))
     database = open_database(db_url)
     try:
-        summary = run_and_store(DatabaseRunStore(database), registry, cfg, run_date or today_local(), "crawl")
+        store = DatabaseRunStore(database, archiver=EvidenceArchive.from_settings(database.url))
+        summary = run_and_store(store, registry, cfg, run_date or today_local(), "crawl")
+        if summary.archive_notice:
+            log.warning("%s", summary.archive_notice)
         if summary.status == "complete":
             detect_changes(database, summary.run_id, operation.alerts, registry, render_digest)
         else:

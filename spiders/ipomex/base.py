@@ -104,6 +104,14 @@ def record_from(values: dict[str, str | None], documents: int) -> FractionRecord
 
 
 Sink = Callable[[IpomexCapture], None]
+# Hand a page read inside the browser to the evidence archive: (capture, url, body, content type).
+Keep = Callable[[IpomexCapture, str, bytes, str], None]
+
+
+def keep_nothing(capture: IpomexCapture, url: str, body: bytes, content_type: str) -> None:
+    """The Keep of an adapter used outside a spider (tests): nothing is archived."""
+
+
 OUT_OF_TIME = "ipomex_sin_tiempo"
 OUT_OF_TIME_DETAIL = capture_failure_detail(OUT_OF_TIME)
 
@@ -140,6 +148,7 @@ class SourceAdapter(Protocol):
     """One portal generation: how to enter a municipality's pages and read them into a capture."""
 
     source: str
+    keep: Keep
 
     def entry_request(self, target: IpomexTarget, budget: Budget) -> scrapy.Request:
         """The one request that opens the target's pages (callbacks are set by the spider)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import scrapy
@@ -15,7 +15,16 @@ from scrapy.http import Response
 from checks.ipomex_model import FractionPage, FractionRecord, IpomexCapture
 from checks.obligations import ObligationCatalogue
 from core.text import fold
-from spiders.ipomex.base import OUT_OF_TIME, OUT_OF_TIME_DETAIL, Budget, IpomexTarget, fraction_label, record_from
+from spiders.ipomex.base import (
+    OUT_OF_TIME,
+    OUT_OF_TIME_DETAIL,
+    Budget,
+    IpomexTarget,
+    Keep,
+    fraction_label,
+    keep_nothing,
+    record_from,
+)
 
 # The rendered fraction page settles into exactly one of these; waiting for them replaces any sleep.
 SETTLED = "table.registros, .sin-registros, .no-aplica, .error"
@@ -80,6 +89,7 @@ class Ipomex3Adapter:
 
     def __init__(self, obligations: ObligationCatalogue, timeout_ms: float) -> None:
         self.obligations, self.timeout_ms = obligations, timeout_ms
+        self.keep: Keep = keep_nothing
 
     def entry_request(self, target: IpomexTarget, budget: Budget) -> scrapy.Request:
         """The index, kept open so that the same page visits every fraction."""
@@ -113,15 +123,25 @@ class Ipomex3Adapter:
         self, page: Any, links: Sequence[tuple[str, str]], capture: IpomexCapture, budget: Budget
     ) -> None:
         """Render each linked fraction in the index's browser page."""
-        async for fraction in read_fractions(page, links, self.obligations.articulo, budget.cap_ms(self.timeout_ms)):
+
+        def keep(url: str, html: str) -> None:
+            self.keep(capture, url, html.encode("utf-8"), "text/html; charset=utf-8")
+
+        timeout_ms = budget.cap_ms(self.timeout_ms)
+        async for fraction in read_fractions(page, links, self.obligations.articulo, timeout_ms, keep):
             capture.fractions.append(fraction)
             capture.browser_pages += 1
 
 
 async def read_fractions(
-    page: Any, links: Sequence[tuple[str, str]], articulo: str, timeout_ms: float
+    page: Any,
+    links: Sequence[tuple[str, str]],
+    articulo: str,
+    timeout_ms: float,
+    keep: Callable[[str, str], None] | None = None,
 ) -> AsyncIterator[FractionPage]:
-    """Visit each fraction with one browser page (a new page per fraction costs three times as much)."""
+    """Visit each fraction with one browser page (a new page per fraction costs three times as much); keep gets
+    each rendered page read."""
     for label, url in links:
         try:
             response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
@@ -129,7 +149,10 @@ async def read_fractions(
                 yield FractionPage(articulo, label, url, "error", error=f"http_error: código {response.status}")
                 continue
             await page.wait_for_selector(SETTLED, timeout=timeout_ms)
-            yield read_fraction(await page.content(), url, articulo, label)
+            html = await page.content()
+            if keep is not None:
+                keep(url, html)
+            yield read_fraction(html, url, articulo, label)
         except PlaywrightError as exc:
             reason = "timeout" if isinstance(exc, PlaywrightTimeout) else "error"
             yield FractionPage(articulo, label, url, "error", error=f"{reason}: {exc.message[:120]}")

@@ -10,6 +10,7 @@ run that read it keeps that run's result (`checks.ipomex_carry`) and is not requ
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -27,7 +28,9 @@ from spiders.ipomex.base import (
     OUT_OF_TIME_DETAIL,
     Budget,
     IpomexTarget,
+    Keep,
     fraction_label,
+    keep_nothing,
     parse_date,
     record_from,
 )
@@ -149,6 +152,7 @@ class Ipomex4Adapter:
         lanes: int = 1,
     ) -> None:
         self.timeout_ms, self.rule, self.catalogue, self.lanes = timeout_ms, rule, catalogue, lanes
+        self.keep: Keep = keep_nothing
 
     def entry_request(self, target: IpomexTarget, budget: Budget) -> scrapy.Request:
         """The application's page; a page method gathers the API data once the SPA has called it."""
@@ -168,7 +172,25 @@ class Ipomex4Adapter:
     async def read(self, response: Response, capture: IpomexCapture, budget: Budget) -> None:
         """Fill capture from the data the page method collected (within budget)."""
         capture.browser_pages += 1
-        fill_capture(capture, response.meta["playwright_page_methods"][0].result, response.meta["target"].url)
+        data = response.meta["playwright_page_methods"][0].result
+        self._keep_api(capture, data)
+        fill_capture(capture, data, response.meta["target"].url)
+
+    def _keep_api(self, capture: IpomexCapture, data: dict[str, Any]) -> None:
+        """Archive the API answers read (the list and each fraction's records), as canonical JSON: the browser's
+        fetch hands over the parsed body, not its bytes."""
+        if "listing" in data:
+            self.keep(capture, data["list_url"], _json_bytes(data["listing"]), JSON_TYPE)
+        for url, answer in (data.get("records") or {}).items():
+            if answer.get("status") == 200 and answer.get("body") is not None:
+                self.keep(capture, url, _json_bytes(answer["body"]), JSON_TYPE)
+
+
+JSON_TYPE = "application/json"
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 FAILURES = {

@@ -86,11 +86,14 @@ class IpomexLegadoAdapter(Ipomex3Adapter):
     ) -> None:
         super().__init__(obligations, timeout_ms)
         self.host, self.guard = host, guard
+        # The capture being read, for the evidence archive (one portal at a time per adapter call).
+        self.current: IpomexCapture | None = None
 
     async def read_fractions(
         self, page: Any, links: Sequence[tuple[str, str]], capture: IpomexCapture, budget: Budget
     ) -> None:
         """Fetch each fraction page (and its export) with the index's session, through the pass's gate."""
+        self.current = capture
         for label, url in links:
             capture.fractions.append(await self.fraction(page, label, url, budget))
 
@@ -100,6 +103,7 @@ class IpomexLegadoAdapter(Ipomex3Adapter):
         if not await self.allowed(url):
             return FractionPage(articulo, label, url, "error", error="destino bloqueado por seguridad")
         answer = await self.host.get(page, url, budget)
+        self._keep_answer(url, answer, "text/html")
         problem = failed(answer, "la página de la fracción")
         if problem is not None:
             return FractionPage(articulo, label, url, "error", error=problem)
@@ -111,10 +115,16 @@ class IpomexLegadoAdapter(Ipomex3Adapter):
             blocked = "apunta a un destino bloqueado por seguridad"
             return FractionPage(articulo, label, url, "error", error=blocked, rows_from="excel")
         export = await self.host.get(page, found, budget)
+        self._keep_answer(found, export, "application/octet-stream")
         problem = failed(export, "el servidor")
         if problem is not None:
             return FractionPage(articulo, label, url, "error", error=problem, rows_from="excel")
         return read_export(export.body, articulo, label, url)
+
+    def _keep_answer(self, url: str, answer: Answer, content_type: str) -> None:
+        # The gate does not keep the answer's headers: the type is what the legacy portal serves there.
+        if self.current is not None and 200 <= answer.status < 300:
+            self.keep(self.current, url, answer.body, content_type)
 
     async def allowed(self, url: str) -> bool:
         """Whether the crawl's SSRF policy lets it fetch url (links come from the portal's pages)."""

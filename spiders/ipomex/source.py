@@ -70,7 +70,7 @@ class IpomexSource:
                 sink(capture)
             return
         schemes = frozenset(urlsplit(target.url).scheme for target in portals)
-        runner = AsyncCrawlerRunner({**scrapy_settings(cfg), **playwright_settings(cfg, schemes)})
+        runner = AsyncCrawlerRunner({**scrapy_settings(cfg, visit.spool), **playwright_settings(cfg, schemes)})
         await runner.crawl(
             IpomexSpider, targets=portals, cfg=cfg, sink=sink, obligations=load_obligations(), run_date=visit.run_date
         )

@@ -10,6 +10,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from archive.capture import Label, send_capture
 from checks.ipomex_carry import CarryRule
 from checks.ipomex_model import IpomexCapture
 from checks.obligations import ObligationCatalogue
@@ -52,11 +53,22 @@ class IpomexSpider(scrapy.Spider):
             Ipomex4Adapter(timeout_ms, rule, obligations, cfg.ipomex_concurrency),
             IpomexLegadoAdapter(obligations, timeout_ms, self.host, guard),
         ]
+        for adapter in adapters:
+            adapter.keep = self._keep
         self.adapters = {adapter.source: adapter for adapter in adapters}
         self.pending: dict[str, IpomexCapture] = {t.url: new_capture(t) for t in targets}
         budget = ipomex_portal_budget(cfg)
         self.budgets = {t.url: Budget(budget) for t in targets}
         self.timeout_ms = timeout_ms
+
+    def archive_label(self, response: Response) -> Label | None:
+        """A portal's entry page (index or application, as rendered) is evidence of its municipality's IPOMEX."""
+        target: IpomexTarget | None = response.meta.get("target")
+        return Label(target.cve_inegi, target.source, "ipomex", response.url) if target else None
+
+    def _keep(self, capture: IpomexCapture, url: str, body: bytes, content_type: str) -> None:
+        label = Label(capture.cve_inegi, capture.source, "ipomex", url)
+        send_capture(getattr(self, "crawler", None), label, body, content_type)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """One entry request per target; its budget starts when its browser page opens."""

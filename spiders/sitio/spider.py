@@ -17,6 +17,7 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
+from archive.capture import Label, send_capture
 from checks.catalogue import Catalogue, load_catalogue
 from checks.documents import looks_like_document_link
 from checks.engine import PageAnalysis, SiteEvaluator
@@ -29,7 +30,7 @@ from crawler.scope import site_key, strip_session
 from crawler.settings import DOCUMENT_EXTENSIONS, CrawlSettings
 from crawler.ssrf import SsrfPolicy
 from crawler.tls import verify_tls
-from spiders.sitio.documents import DocumentReader
+from spiders.sitio.documents import DOCUMENT, DocumentReader
 from spiders.sitio.target import DeferredSite, SiteTarget
 from spiders.sitio.watch import IdentityWatch
 
@@ -218,7 +219,20 @@ class MunicipalSiteSpider(scrapy.Spider):
         if rendered is None:
             return self._evaluate(response.url, lambda: response.text, depth), False
         self.rendered.append(response.url)
+        # What was read is the rendered page: archive it beside the shell the server sent.
+        label = Label(self.target.cve_inegi, "sitio", "pagina", response.url)
+        send_capture(getattr(self, "crawler", None), label, rendered.encode("utf-8"), "text/html; charset=utf-8")
         return self._evaluate(response.url, lambda: rendered, depth), True
+
+    def archive_label(self, response: Response) -> Label | None:
+        """What a response is evidence of (archive/capture.py): a page of the site or a document it linked; robots.txt
+        and anything else is not evidence."""
+        meta = response.meta
+        if DOCUMENT in meta:
+            return Label(self.target.cve_inegi, "sitio", "documento", meta[DOCUMENT].url)
+        if "vigia_depth" in meta:
+            return Label(self.target.cve_inegi, "sitio", "pagina", response.url)
+        return None
 
     def _evaluate(self, url: str, text: Callable[[], str], depth: int, defer_js: bool = False) -> PageAnalysis:
         """Decode and check one page, adding its CPU time (this thread only) to the site's checks time."""

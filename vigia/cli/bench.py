@@ -12,7 +12,7 @@ from rich.table import Table
 from core.errors import VigiaError
 from vigia.cli.common import handles_errors, out
 
-KEYS = ("verificaciones", "rastreo", "navegador", "historial", "crecimiento", "noche")
+KEYS = ("verificaciones", "rastreo", "navegador", "historial", "archivo", "crecimiento", "noche")
 
 
 def _cell(value: float | None) -> str:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import typer
 
+from archive.folder import EvidenceArchive
 from checks.model import status_text
 from config.latency import DEFAULT_COMPRESSION, MODE_BY_NAME, LatencyModel
 from config.paths import ensure_log_file
@@ -77,7 +78,7 @@ def _crawl(
 ) -> RunSummary:
     """The crawl itself, with its progress bar."""
     with progress_bar(municipalities, len(municipalities), len(municipalities) if cfg.ipomex else 0) as track:
-        store = DatabaseRunStore(database, track.started)
+        store = DatabaseRunStore(database, track.started, EvidenceArchive.from_settings(database.url))
         return run_and_store(store, municipalities, cfg, run_date, kind, track.event, probe=probe)
 
 
@@ -163,7 +164,7 @@ def resume_with_progress(
             stages = Counter(item.stage for item in plan.missed)
             err.print(f"Se reanuda la corrida {plan.run_id}: {plural(len(plan.missed), 'etapa', 'etapas')} sin leer.")
             with progress_bar(covered, stages["sitio"], stages["ipomex"]) as track:
-                store = DatabaseRunStore(database, track.started)
+                store = DatabaseRunStore(database, track.started, EvidenceArchive.from_settings(database.url))
                 resume = Resume(plan.run_id, plan.missed)
                 run_date = plan.run_date or today_local()
                 return resume_and_store(store, resume, covered, cfg, run_date, track.event)

@@ -11,6 +11,7 @@ from core.clock import people_datetime
 from core.text import plural
 from storage.chain_check import ChainReport
 from vigia.cli.common import EXIT_FAILED, DbOption, handles_errors, open_reader, out
+from vigia.cli.evidence_thin import depurar
 from vigia.cli.history import DateOption, parse_day
 from vigia.evidence import EvidenceReport, default_archive_dir, verify_evidence
 
@@ -20,7 +21,7 @@ ArchiveOption = Annotated[
     Path | None,
     typer.Option(
         "--archivo",
-        help="Carpeta del archivo de evidencia (los .warc.gz). Por omisión: «evidencia» en la carpeta de datos.",
+        help="Carpeta del archivo de evidencia (los .warc.gz). Por omisión: VIGIA_ARCHIVO_DIR o «evidencia» en la carpeta de datos.",
     ),
 ]
 
@@ -129,3 +130,6 @@ def _print_verdict(report: EvidenceReport) -> None:
         "se registró al cerrar cada corrida.",
         highlight=False,
     )
+
+
+app.command("depurar")(depurar)

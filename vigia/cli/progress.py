@@ -83,6 +83,8 @@ def print_summary(summary: RunSummary, db_url: str) -> None:
     if summary.error:
         # On stderr: a failed or partial run must be seen even when stdout goes to a file.
         err.print(f"[red]{summary.error}[/]", highlight=False)
+    if summary.archive_notice:
+        err.print(f"[yellow]{summary.archive_notice}[/]", highlight=False)
     print_chain_head(summary, db_url)
     out.print(f"Base de datos: {db_url}")
 
