@@ -20,7 +20,7 @@ from storage.db import Database
 from storage.evidence_models import ArchiveRecordRow, ReviewRow
 from storage.models import CheckKeyRow, ResultChangeRow, ResultDetailRow
 from storage.runstore import DatabaseRunStore
-from vigia.cli.evidence import thin_archive
+from vigia.cli.evidence_thin import thin_archive
 
 LATER = datetime.now(UTC) + timedelta(days=500)  # every record is older than 400 days then
 
