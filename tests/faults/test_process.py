@@ -55,7 +55,9 @@ class FakeCrawl:
     def __init__(self, during: Any = None) -> None:
         self.during, self.calls = during, 0
 
-    def __call__(self, plans: Mapping[str, SourcePlan], _cfg: Any, _date: Any) -> Iterator[object]:
+    def __call__(
+        self, plans: Mapping[str, SourcePlan], _cfg: Any, _date: Any, _spool: str | None = None
+    ) -> Iterator[object]:
         self.calls += 1
         if self.during is not None:
             self.during()
