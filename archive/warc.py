@@ -23,6 +23,8 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 # Standard profile URI of a revisit whose payload is identical to an earlier record's (WARC 1.1, 6.7.2).
+# Every record is its own gzip member, so its offset must point at a gzip header.
+GZIP_MAGIC = b"\x1f\x8b"
 IDENTICAL_PAYLOAD = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 
 
@@ -160,6 +162,11 @@ def read_record(path: Path, offset: int) -> StoredRecord:
     """The record whose gzip member starts at offset; ArchiveReadError when the file or record is unreadable."""
     try:
         with path.open("rb") as handle:
+            handle.seek(offset)
+            # warcio skips padding before a record: without this check a hole left by retention (or any wrong
+            # offset) would silently yield the NEXT record instead of failing.
+            if handle.read(2) != GZIP_MAGIC:
+                raise ValueError("no empieza ningún registro en esa posición")
             handle.seek(offset)
             record = next(iter(ArchiveIterator(handle)))
             payload = record.content_stream().read()

@@ -45,3 +45,15 @@ def test_an_unreadable_offset_is_an_archive_error(tmp_path: Path) -> None:
         read_record(path, 7)
     with pytest.raises(ArchiveReadError):
         read_record(tmp_path / "absent.warc.gz", 0)
+
+
+def test_an_offset_inside_a_hole_is_an_error_not_the_next_record(tmp_path: Path) -> None:
+    path = tmp_path / "a.warc.gz"
+    warc = WarcAppender(path)
+    first = warc.response("https://x.gob.mx/a", 200, [], BODY, NOW)
+    warc.response("https://x.gob.mx/b", 200, [], BODY + b"!", NOW)
+    data = bytearray(path.read_bytes())
+    data[first.offset : first.offset + first.length] = bytes(first.length)  # a thinned record: a hole of zeros
+    path.write_bytes(bytes(data))
+    with pytest.raises(ArchiveReadError):
+        read_record(path, first.offset)
