@@ -91,7 +91,8 @@ _ELEMENTS = (("requirements", "requisitos"), ("cost", "costo"), ("time", "tiempo
 
 
 class ServiceTransparencyCheck(EvidenceCheck[TransparencyConfig]):
-    """A trámite page (its title or a heading names a trámite) that states requirements, cost and response time."""
+    """A trámite page (its title or a heading names a trámite, and it states at least one of requirements, cost and
+    response time) that states all three."""
 
     kind = "service_transparency"
 
@@ -114,6 +115,8 @@ class ServiceTransparencyCheck(EvidenceCheck[TransparencyConfig]):
         if page.source != "pagina" or not self._names_service(page):
             return None
         stated = [word for word, matcher in self.config.elements if matcher.search(page.folded)]
+        if not stated:
+            return None  # a menu, a listing or a news item that names trámites is not a trámite's own page
         if len(stated) == len(self.config.elements):
             return Evidence(page.url, clip(f"Trámite «{page.title}»: indica {', '.join(stated)}"))
         if self.partial is None:
