@@ -43,8 +43,9 @@ FORMS = {
         "«sin_formulario» (la existencia la juzga canal.formulario)."
     ),
     "service_transparency": (
-        "Una página de trámite (su título o un encabezado nombra un trámite y dice al menos uno de los tres datos) que "
-        "indica requisitos, costo y tiempo de respuesta (EU eGovernment Benchmark, «transparency of service delivery»). Con páginas de trámite que no los "
+        "Una página de trámite (su título o un encabezado nombra un trámite y dice uno de los tres datos, o dice dos "
+        "de ellos, como la ficha titulada sólo con el nombre del trámite) que indica requisitos, costo y tiempo de "
+        "respuesta (EU eGovernment Benchmark, «transparency of service delivery»). Con páginas de trámite que no los "
         "indican, no cumple; sin ninguna página de trámite, indeterminado «sin_tramites»."
     ),
     "broken_links": (

@@ -6,6 +6,7 @@ from simulator.content_channels import contact_form, contact_page, phone_style, 
 from simulator.draft import SiteDraft
 from simulator.model import NavItem, PageDraft, esc
 from simulator.phrasing import compact, email_html, slugify
+from simulator.quality import FICHA_COMPLETE_TAG, FICHA_PARTIAL_TAG, form_tags
 from simulator.variant_forms import REPORT_FORM_LABELS, REPORTA_072, external_form, payment_link, short_lines
 
 TRAMITES = (
@@ -73,14 +74,15 @@ def build_tramites(d: SiteDraft) -> PageDraft | None:
         f"<h2>{esc(d.rng.choice(TRAMITES_HEADINGS))}</h2><p>Consulta los requisitos, costos y áreas responsables "
         "de los trámites y servicios que ofrece el Ayuntamiento.</p>",
         tag,
+        FICHA_PARTIAL_TAG,  # names requirements and costs, not the time: an incomplete ficha on its own
     )
     split = d.rng.random() < 0.5 and not d.plan.small
     for name, area, requisitos in d.rng.sample(TRAMITES, 4 if d.plan.small else d.rng.randint(5, len(TRAMITES))):
         if split:
             detail = d.subpage(page, slugify(name, 40), f"{name} | {d.nombre}", name, tag)
-            detail.add(tramite_html(d, name, area, requisitos), tag)
+            detail.add(tramite_html(d, name, area, requisitos), tag, FICHA_COMPLETE_TAG)
         else:
-            page.add(tramite_html(d, name, area, requisitos), tag)
+            page.add(tramite_html(d, name, area, requisitos), tag, FICHA_COMPLETE_TAG)
     if d.rng.random() < 0.3:
         page.add(
             f"<p>{d.doc_link('catalogo-tramites-servicios', 'Catálogo de Trámites y Servicios (descargar)')}</p>", tag
@@ -161,7 +163,9 @@ def report_content(d: SiteDraft, page: PageDraft, kind: str) -> None:
         "recolección de basura.</p>"
     )
     if kind == "form":
-        page.add(intro + contact_form(d, page.path, "Describe tu reporte"), tag, "canal.formulario")
+        page.add(
+            intro + contact_form(d, page.path, "Describe tu reporte"), tag, "canal.formulario", *form_tags(d.quality)
+        )
     elif kind == "email":
         page.add(
             intro

@@ -56,7 +56,9 @@ class AccessibilityCheck(Check[AccessibilityConfig]):
         if not basics.lang:
             missing.append("no declara el idioma del documento (lang)")
         if basics.images and basics.images_with_alt * 100 < self.config.min_alt_percent * basics.images:
-            missing.append(f"{basics.images - basics.images_with_alt} de {basics.images} imágenes sin texto alternativo")
+            missing.append(
+                f"{basics.images - basics.images_with_alt} de {basics.images} imágenes sin texto alternativo"
+            )
         if not basics.headings:
             missing.append("no tiene encabezados (h1–h6)")
         if basics.controls_labelled < basics.controls:
@@ -91,8 +93,8 @@ _ELEMENTS = (("requirements", "requisitos"), ("cost", "costo"), ("time", "tiempo
 
 
 class ServiceTransparencyCheck(EvidenceCheck[TransparencyConfig]):
-    """A trámite page (its title or a heading names a trámite, and it states at least one of requirements, cost and
-    response time) that states all three."""
+    """A trámite page (named as one and stating one of requirements, cost and response time, or stating two) that
+    states all three."""
 
     kind = "service_transparency"
 
@@ -112,16 +114,19 @@ class ServiceTransparencyCheck(EvidenceCheck[TransparencyConfig]):
         return TransparencyConfig(matchers["pages"], tuple((words[k], matchers[k]) for k, _ in _ELEMENTS))
 
     def find(self, page: Page) -> Evidence | None:
-        if page.source != "pagina" or not self._names_service(page):
+        if page.source != "pagina":
             return None
         stated = [word for word, matcher in self.config.elements if matcher.search(page.folded)]
-        if not stated:
-            return None  # a menu, a listing or a news item that names trámites is not a trámite's own page
+        # A trámite's own page: named as one and stating one of the data, or stating two of them whatever its title
+        # (a ficha is often titled only with the trámite's name). A menu or a listing that names trámites is not one.
+        if len(stated) < 2 and not (stated and self._names_service(page)):
+            return None
+        name = page.title or (page.headings[0] if page.headings else page.url)
         if len(stated) == len(self.config.elements):
-            return Evidence(page.url, clip(f"Trámite «{page.title}»: indica {', '.join(stated)}"))
+            return Evidence(page.url, clip(f"Trámite «{name}»: indica {', '.join(stated)}"))
         if self.partial is None:
             lacking = [word for word, _ in self.config.elements if word not in stated]
-            self.partial = Evidence(page.url, clip(f"Trámite «{page.title}» sin {', '.join(lacking)}"))
+            self.partial = Evidence(page.url, clip(f"Trámite «{name}» sin {', '.join(lacking)}"))
         return None
 
     def _names_service(self, page: Page) -> bool:
