@@ -48,6 +48,7 @@ HOME_CHECKS: frozenset[str] = frozenset(
         "sitio.buscador",
         "canal.redes_sociales",
         "transparencia.enlace_portal",
+        "sitio.accesibilidad_basica",
     }
 )
 

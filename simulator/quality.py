@@ -1,16 +1,14 @@
 """Working and broken channels and site quality, drawn per site from a stream of its own (issue 17).
 
 Unlike the real-world variants (simulator.variants), these change what is true: a contact form that posts to a dead
-address or nowhere, links to pages that no longer exist, images without alternative text, and trámite pages that do
-or do not state requirements, cost and time. The ground truth follows from what the pages show (simulator.truth).
+address or nowhere, links to pages that no longer exist, images without alternative text, and trámite fichas that
+state requirements, cost and time or leave the time out. The ground truth follows from what the pages show (simulator.truth).
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-
-from simulator.model import esc
 
 # Where a contact form sends: its own page (works), a handler that is gone (404), "#", or an alert only.
 FORM_WORKS, FORM_DEAD, FORM_ANCHOR, FORM_ALERT = "funciona", "muerto", "ancla", "alerta"
@@ -32,7 +30,8 @@ class Quality:
     form: str = FORM_WORKS
     broken_links: int = 0
     images_without_alt: int = 0
-    ficha: str | None = None
+    # Whether the site's trámite fichas (when it publishes a catalogue) state the response time too.
+    ficha: str = FICHA_COMPLETE
 
     @classmethod
     def for_site(cls, seed: int, cve_inegi: str) -> Quality:
@@ -41,7 +40,7 @@ class Quality:
         form = rng.choices((FORM_WORKS, FORM_DEAD, FORM_ANCHOR, FORM_ALERT), (70, 12, 9, 9))[0]
         broken = BROKEN_LINKS if rng.random() < 0.2 else 0
         images = IMAGES_WITHOUT_ALT if rng.random() < 0.25 else 0
-        ficha = rng.choices((None, FICHA_COMPLETE, FICHA_PARTIAL), (40, 35, 25))[0]
+        ficha = FICHA_PARTIAL if rng.random() < 0.3 else FICHA_COMPLETE
         return cls(form, broken, images, ficha)
 
 
@@ -76,14 +75,6 @@ def gallery_html(count: int) -> str:
     return f"<div class='galeria'>{images}</div>"
 
 
-def ficha_html(nombre: str, complete: bool) -> str:
-    """A trámite page; the complete one states requirements, cost and response time."""
-    parts = [
-        "<h2>Trámite: Licencia de funcionamiento</h2>",
-        "<h3>Requisitos</h3><ul><li>Identificación oficial</li><li>Comprobante de domicilio</li></ul>",
-    ]
-    if complete:
-        parts.append("<p><strong>Costo:</strong> $450.00 en la Tesorería Municipal.</p>")
-        parts.append("<p><strong>Tiempo de respuesta:</strong> 5 días hábiles.</p>")
-    parts.append(f"<p>Acude a la ventanilla de Desarrollo Económico de {esc(nombre)}.</p>")
-    return "".join(parts)
+def ficha_tag(quality: Quality) -> str:
+    """The tag of a trámite's ficha on this site: complete, or without the response time."""
+    return FICHA_PARTIAL_TAG if quality.ficha == FICHA_PARTIAL else FICHA_COMPLETE_TAG

@@ -35,15 +35,7 @@ from simulator.model import (
     SimSite,
 )
 from simulator.plan import Plan, make_plan
-from simulator.quality import (
-    FICHA_COMPLETE,
-    FICHA_COMPLETE_TAG,
-    FICHA_PARTIAL_TAG,
-    Quality,
-    broken_links_html,
-    ficha_html,
-    gallery_html,
-)
+from simulator.quality import Quality, broken_links_html, gallery_html
 from simulator.render import LATIN1_FIX, render
 from simulator.special import (
     ALLOW_ALL,
@@ -91,18 +83,12 @@ def build_content(d: SiteDraft) -> None:
 
 
 def build_quality(d: SiteDraft) -> None:
-    """Links to pages that are gone, photos without alt text and a trámite page, as the site's quality says."""
+    """Links to pages that are gone and photos without alt text on the home, as the site's quality says."""
     quality = d.quality
     if quality.broken_links:
         d.home.add(broken_links_html(quality.broken_links))
     if quality.images_without_alt:
         d.home.add(gallery_html(quality.images_without_alt))
-    if quality.ficha is not None:
-        complete = quality.ficha == FICHA_COMPLETE
-        tag = FICHA_COMPLETE_TAG if complete else FICHA_PARTIAL_TAG
-        title = f"Licencia de funcionamiento | {d.nombre}"
-        page = d.subpage(d.home, "licencia-de-funcionamiento", title, "Licencia de funcionamiento")
-        page.add(ficha_html(d.nombre, complete), tag)
 
 
 def nav_tags(items: list[NavItem]) -> set[str]:
