@@ -111,7 +111,9 @@ def test_a_working_form_endpoint_is_probed_without_post_and_counts(serve) -> Non
     report = crawl(serve(recorder))
     working = result(report, "canal.formulario_funcional")
     assert working.status == "cumple", working
-    assert "405" in working.evidence.text  # the POST-only handler exists: 405 lists what it allows
+    assert (
+        working.evidence is not None and "405" in working.evidence.text
+    )  # the POST-only handler exists: 405 lists what it allows
     assert result(report, "sitio.enlaces_rotos").status == "cumple"
     methods = {method for method, _ in recorder.seen}
     assert "POST" not in methods and methods <= {"GET", "HEAD", "OPTIONS"}
@@ -131,9 +133,10 @@ def test_a_dead_endpoint_and_a_form_to_nowhere_fail_and_broken_links_are_counted
     report = crawl(serve(recorder))
     dead = result(report, "canal.formulario_funcional")
     assert dead.status == "no_cumple", dead
-    assert "404" in dead.evidence.text
+    assert dead.evidence is not None and "404" in dead.evidence.text
     broken = result(report, "sitio.enlaces_rotos")
-    assert broken.status == "no_cumple" and "2 de 7" in broken.evidence.text, broken
+    assert broken.status == "no_cumple" and broken.evidence is not None, broken
+    assert "2 de 7" in broken.evidence.text
     # Every safe method was tried on the dead address before calling it missing; nothing was ever posted.
     tried = [method for method, path in recorder.seen if path == "/ya-no-existe.php"]
     assert tried == ["HEAD", "OPTIONS", "GET"]
