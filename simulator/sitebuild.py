@@ -175,7 +175,8 @@ def content_site(
     # A viewer page around a PDF is a page to an ideal crawl (it proves nothing: the listing linking it does).
     viewers = {p: PageEvidence(frozenset(), ()) for p, r in pdfs.items() if r.content_type != "application/pdf"}
     if padding is not None:
-        pad_site(d, padding[0] - len(viewers), padding[1])
+        # Links to gone pages are requests of the crawl's page budget too.
+        pad_site(d, padding[0] - len(viewers) - d.quality.broken_links, padding[1])
     evidence = {path: page_evidence(d, page) for path, page in d.pages.items()} | viewers
     robots = DISALLOW_ALL if behaviour == ROBOTS_DISALLOW else robots_for(plan.template)
     resources, rendered = resources_of(d, behaviour == JS_ONLY)
