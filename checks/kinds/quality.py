@@ -17,6 +17,8 @@ from checks.text import Matcher, clip
 from core.text import fold
 
 NO_SERVICES = "sin_tramites"
+# Characters before a mention of a datum searched for words that make it general (params «exclude»).
+_EXCLUDE_WINDOW = 40
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,9 @@ class TransparencyConfig:
 
     pages: Matcher
     elements: tuple[tuple[str, Matcher], ...]
+    # Words just before a mention that make it talk about trámites in general (mejora regulatoria: «reducir
+    # requisitos y tiempos de respuesta»), not state one trámite's data.
+    exclude: Matcher | None = None
 
 
 _ELEMENTS = (("requirements", "requisitos"), ("cost", "costo"), ("time", "tiempo de respuesta"))
@@ -104,19 +109,20 @@ class ServiceTransparencyCheck(EvidenceCheck[TransparencyConfig]):
 
     @classmethod
     def compile(cls, params: Mapping[str, Any]) -> TransparencyConfig:
-        p = Params(params, frozenset({"pages", *(key for key, _ in _ELEMENTS)}))
+        p = Params(params, frozenset({"pages", "exclude", *(key for key, _ in _ELEMENTS)}))
         compiled = [(key, p.pattern(key)) for key in ("pages", *(key for key, _ in _ELEMENTS))]
         for key, matcher in compiled:
             if matcher is None:
                 raise ParamError(key, "hace falta al menos un patrón")
         words = dict(_ELEMENTS)
         matchers = {key: m for key, m in compiled if m is not None}
-        return TransparencyConfig(matchers["pages"], tuple((words[k], matchers[k]) for k, _ in _ELEMENTS))
+        elements = tuple((words[k], matchers[k]) for k, _ in _ELEMENTS)
+        return TransparencyConfig(matchers["pages"], elements, p.pattern("exclude"))
 
     def find(self, page: Page) -> Evidence | None:
         if page.source != "pagina":
             return None
-        stated = [word for word, matcher in self.config.elements if matcher.search(page.folded)]
+        stated = [word for word, matcher in self.config.elements if self._states(matcher, page.folded)]
         # A trámite's own page: named as one and stating one of the data, or stating two of them whatever its title
         # (a ficha is often titled only with the trámite's name). A menu or a listing that names trámites is not one.
         if len(stated) < 2 and not (stated and self._names_service(page)):
@@ -128,6 +134,14 @@ class ServiceTransparencyCheck(EvidenceCheck[TransparencyConfig]):
             lacking = [word for word, _ in self.config.elements if word not in stated]
             self.partial = Evidence(page.url, clip(f"Trámite «{name}» sin {', '.join(lacking)}"))
         return None
+
+    def _states(self, matcher: Matcher, folded: str) -> bool:
+        """Whether the text mentions the datum other than in a sentence about trámites in general."""
+        exclude = self.config.exclude
+        for match in matcher.finditer(folded):
+            if exclude is None or not exclude.search(folded[max(0, match.start() - _EXCLUDE_WINDOW) : match.start()]):
+                return True
+        return False
 
     def _names_service(self, page: Page) -> bool:
         """Whether the page's title or one of its headings names a trámite."""

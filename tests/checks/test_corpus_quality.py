@@ -20,6 +20,9 @@ NEW = ("canal.formulario_funcional", "tramites.transparencia", "sitio.enlaces_ro
 # Hand-verified: lapaz-ayto's <html> has no lang and 7 of 13 images lack alt; tecamac-dif declares lang="";
 # cosamaloapan-ayto and sanjuanchilateca-ayto have images without alt; xochiatipan-ayto's <label>s are not tied to
 # their fields (no for=, not wrapping them), which axe-core's «label» rule also fails.
+# sanjuanchilateca-ayto's servicios.html is a table of services with «Requisitos» and «Costos» columns and no
+# response time: an incomplete ficha.
+TRANSPARENCY_FAILS = {"sanjuanchilateca-ayto"}
 ACCESSIBILITY_FAILS = {"lapaz-ayto", "tecamac-dif", "cosamaloapan-ayto", "sanjuanchilateca-ayto", "xochiatipan-ayto"}
 
 
@@ -45,6 +48,7 @@ def test_new_checks_accuse_only_what_the_html_shows(catalogue) -> None:  # type:
     if not sites:
         pytest.skip("no está el corpus compartido de sitios etiquetados")
     accused: set[str] = set()
+    incomplete: set[str] = set()
     for site in sites:
         results = _results(catalogue, site)
         form = results["canal.formulario_funcional"]
@@ -52,8 +56,10 @@ def test_new_checks_accuse_only_what_the_html_shows(catalogue) -> None:  # type:
         assert form.status == "indeterminado", (site, form)
         if results["canal.formulario"].status == "cumple":
             assert form.reason == "crawl_incomplete", (site, form)
-        for check_id in ("tramites.transparencia", "sitio.enlaces_rotos"):
-            assert results[check_id].status != "no_cumple", (site, results[check_id])
+        assert results["sitio.enlaces_rotos"].status != "no_cumple", site  # nothing is broken in a static copy
+        if results["tramites.transparencia"].status == "no_cumple":
+            incomplete.add(site)
         if results["sitio.accesibilidad_basica"].status == "no_cumple":
             accused.add(site)
     assert accused == ACCESSIBILITY_FAILS
+    assert incomplete == TRANSPARENCY_FAILS
