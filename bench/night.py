@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from bench.crawl import RUN_DATE
 from bench.measure import Measurement
 from bench.night_report import Limits, Night, count_requests, host_loads, night_rows, nights_rows
+from checks.model import SiteReport, SourceReport
 from config.latency import REAL, LatencyModel
 from config.operation import load_operation_config
 from config.registry import load_registry
@@ -39,7 +40,7 @@ from simulator.latency_gate import Served
 from simulator.server import FarmServer
 from simulator.world import World, build_world
 from storage import repository
-from storage.db import open_database
+from storage.db import Database, open_database
 from storage.runstore import DatabaseRunStore
 
 # Two nights of ~13,000 IPOMEX requests at 1.56 s each, 2 at a time, are ~5.6 h at true timescale: ×50 fits both
@@ -148,7 +149,8 @@ def run_night(number: int, farm: FarmServer, cfg: CrawlSettings, db_url: str, li
     try:
         farm.gate.restart()
         cpu, clock = cpu_seconds(), PhaseClock(time.perf_counter(), worker_count(cfg, len(registry)))
-        summary = run_and_store(DatabaseRunStore(database), registry, cfg, RUN_DATE, "crawl", clock, probe=probe)
+        store = ProbeTally(database)
+        summary = run_and_store(store, registry, cfg, RUN_DATE, "crawl", clock, probe=probe)
         wall, cpu = time.perf_counter() - clock.started, cpu_seconds() - cpu
         stats, served = farm.gate.restart()
         stored = repository.run_results(database, summary.run_id)
@@ -169,7 +171,28 @@ def run_night(number: int, farm: FarmServer, cfg: CrawlSettings, db_url: str, li
         peaks={host: s.peak_in_flight for host, s in stats.items()},
         agreement=compare(((item.cve_inegi, item.results) for item in stored), world.ground_truth),
         names={m.cve_inegi: m.nombre for m in registry},
+        probe_requests=store.requests,
+        probe_seconds=store.seconds * limits.compression,
+        probe_sites=store.sites,
     )
+
+
+class ProbeTally(DatabaseRunStore):
+    """The run store that also adds up what each site's form-endpoint probes cost (spiders.sitio.probes)."""
+
+    def __init__(self, database: Database) -> None:
+        super().__init__(database)
+        self.requests = self.seconds = 0.0
+        self.sites = 0
+
+    def record(self, run_id: int, report: SourceReport) -> None:
+        """Store the report and tally its probes."""
+        super().record(run_id, report)
+        facts = report.facts
+        if isinstance(facts, SiteReport) and facts.probe_cost.get("requests"):
+            self.requests += facts.probe_cost["requests"]
+            self.seconds += facts.probe_cost.get("seconds", 0.0)
+            self.sites += 1
 
 
 def allowed_on(model: LatencyModel, limits: Limits) -> Callable[[str], int]:

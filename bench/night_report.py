@@ -149,6 +149,11 @@ class Night:
     peaks: dict[str, int]
     agreement: Agreement
     names: dict[str, str] = field(default_factory=dict)
+    # Safe-method probes of contact-form endpoints: requests, and seconds waited for them (true timescale, summed
+    # over sites), and the sites that probed.
+    probe_requests: float = 0.0
+    probe_seconds: float = 0.0
+    probe_sites: int = 0
 
 
 def night_rows(night: Night, limits: Limits) -> list[Measurement]:
@@ -156,6 +161,7 @@ def night_rows(night: Night, limits: Limits) -> list[Measurement]:
     return [
         *time_rows(night, limits),
         unread_row(night),
+        probe_row(night),
         *request_rows(night),
         *agreement_rows(night),
     ]
@@ -213,6 +219,18 @@ def unread_row(night: Night) -> Measurement:
     more = f" y {len(night.unread) - UNREAD_SHOWN} más" if len(night.unread) > UNREAD_SHOWN else ""
     note = f"corrida {STATUS_ES.get(night.status, night.status)}" + (f": {listed}{more}" if listed else "")
     return at_most(f"noche {night.number}: etapas sin leer", len(night.unread), "municipios", 0, note=note)
+
+
+def probe_row(night: Night) -> Measurement:
+    """Seconds the form-endpoint probes added to the night at real latency (summed over sites; sites run in parallel,
+    so the night's wall clock grows by at most this over the sites in parallel)."""
+    note = (
+        f"{night.probe_requests:.0f} peticiones HEAD/OPTIONS/GET (nunca POST) en {night.probe_sites} sitios con "
+        "formulario de contacto; suma de las esperas por sitio a escala real"
+    )
+    return Measurement(
+        f"noche {night.number}: espera de los sondeos de formularios", night.probe_seconds, "s", note=note
+    )
 
 
 def request_rows(night: Night) -> list[Measurement]:

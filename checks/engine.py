@@ -15,6 +15,7 @@ from checks.kinds.base import Check, SiteState, url_key
 from checks.kinds.keywords import KeywordCheck
 from checks.model import CheckResult, CrawlOutcome, DocumentMiss, Evidence
 from checks.page import Page, host_of, is_document, parse_page
+from checks.probes import ProbeAnswer
 from checks.text import clip, repair_mojibake
 
 # Share of unreadable pages above which absence on the site can no longer be asserted.
@@ -101,6 +102,8 @@ class SiteEvaluator:
         # Candidate documents that could not be read: near misses the checks never saw (see document_unreadable).
         self.document_misses: list[DocumentMiss] = []
         self.documents_read: list[str] = []
+        # The site's own pages that answered 404 / 410 (broken internal links), in the order the crawl met them.
+        self.broken: list[str] = []
 
     def add_page(self, url: str, html: str, depth: int, defer_js: bool = False) -> PageAnalysis:
         """Parse one page (url is its final URL; depth 0 is the home page) and feed it to the checks.
@@ -181,6 +184,20 @@ class SiteEvaluator:
             if check.spec.id in checks:
                 check.near_miss(note)
 
+    def page_missing(self, url: str) -> None:
+        """Record an own page the crawl requested that answered 404 or 410 (a broken internal link)."""
+        if url not in self.broken:
+            self.broken.append(url)
+
+    def probe_urls(self) -> list[str]:
+        """Addresses the checks want probed with safe methods before they conclude, without repeats."""
+        return list(dict.fromkeys(url for check in self.checks for url in check.probe_urls()))
+
+    def probed(self, url: str, answer: ProbeAnswer) -> None:
+        """Hand a probe's answer to every check (each keeps only the addresses it asked about)."""
+        for check in self.checks:
+            check.probed(url, answer)
+
     def _repeats_home(self, url: str, html: str) -> bool:
         """A catch-all answering the home page at another address: not a page of its own (soft-404)."""
         return (
@@ -230,6 +247,8 @@ class SiteEvaluator:
             complete,
             "" if complete else why,
             frozenset(self.read_urls),
+            total + len(self.broken),
+            tuple(self.broken),
         )
 
 

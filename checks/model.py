@@ -133,6 +133,8 @@ class SiteReport:
     documents_read: list[str] = field(default_factory=list)
     document_misses: list[DocumentMiss] = field(default_factory=list)
     document_cost: dict[str, float] = field(default_factory=dict)
+    # What the safe-method probes of the site's endpoints cost (requests, seconds waited); not stored.
+    probe_cost: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 from lxml.etree import _Element as Element
 
+from checks.a11y import Accessibility, read_accessibility
 from checks.documents import document_context, looks_like_document_link
 from checks.text import collapse
 from core.text import fold
@@ -116,6 +117,8 @@ class Form:
     fields: tuple[Field, ...]
     text: str
     context: str = ""  # folded text around the form (its container, e.g. a modal's title), for what it is for
+    # Script run on submit: the form's onsubmit and its submit controls' onclick (raw, for telling alert-only ones).
+    handler: str = ""
 
 
 @dataclass(slots=True)
@@ -152,6 +155,8 @@ class Page:
     # "documento" for one page of a PDF read as evidence (checks.doclinks); document then says which page.
     source: str = "pagina"
     document: DocumentRef | None = None
+    # Accessibility basics, read for the home page only (checks.a11y).
+    accessibility: Accessibility | None = None
     # Derived data (joined link texts, URL words...) computed once per page by whichever check needs it first.
     cache: dict[str, object] = field(default_factory=dict)
 
@@ -166,6 +171,8 @@ def parse_page(url: str, html: str, home: bool = False) -> Page:
     if doc is None:
         return page
     base = _base_url(doc, url)
+    if home:
+        page.accessibility = read_accessibility(doc)
     _read_head(doc, page, base)
     _read_invisible(doc, page, base)
     dead = _read_links(doc, page, base)
@@ -501,21 +508,28 @@ def _read_forms(doc: Element, page: Page) -> None:
         made = _make_form(
             form.get("action") or "", ident, form.iter("input", "textarea", "select", "button"), text_of(form)
         )
-        forms.append(_with_context(made, form))
+        forms.append(_with_context(made, form, _handler(form)))
     orphans = doc.xpath("//input[not(ancestor::form)] | //textarea[not(ancestor::form)]")
     if orphans:
         forms.append(_make_form("", "", orphans, ""))
     page.forms = tuple(forms)
 
 
-def _with_context(made: Form, form: Element) -> Form:
+def _with_context(made: Form, form: Element, handler: str) -> Form:
     """The form plus the text of its container two levels up (a modal's or a section's title names its purpose)."""
     parent = form.getparent()
     container = parent.getparent() if parent is not None and parent.getparent() is not None else parent
-    if container is None:
-        return made
-    context = fold(collapse(_leading_text(container, 300)))[:300]
-    return Form(made.action, made.ident, made.fields, made.text, context)
+    context = fold(collapse(_leading_text(container, 300)))[:300] if container is not None else ""
+    return Form(made.action, made.ident, made.fields, made.text, context, handler)
+
+
+def _handler(form: Element) -> str:
+    """The scripts a submit runs: the form's onsubmit and the onclick of its buttons and submit inputs."""
+    scripts = [form.get("onsubmit") or ""]
+    for control in form.iter("button", "input"):
+        if control.tag == "button" or (control.get("type") or "").lower() in ("submit", "button", "image"):
+            scripts.append(control.get("onclick") or "")
+    return " ; ".join(s.strip() for s in scripts if s.strip())[:500]
 
 
 def _leading_text(element: Element, enough: int) -> str:

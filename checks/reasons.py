@@ -75,6 +75,11 @@ READ = frozenset(
         "no_https",
         "tls_invalid",
         "no_redirect",
+        # Nothing of the kind the check judges was found (its existence is another check's verdict), or too few
+        # pages to judge a share.
+        "sin_formulario",
+        "sin_tramites",
+        "muestra_pequena",
         # IPOMEX: what the portal showed for the municipality or the fraction.
         "captcha",
         "login",
@@ -140,6 +145,9 @@ REASON_TEXT: dict[str, str] = {
     "no_https": "sin HTTPS",
     "tls_invalid": "certificado inválido",
     "no_redirect": "HTTP no redirige a HTTPS",
+    "sin_formulario": "sin formulario de contacto que probar",
+    "sin_tramites": "sin páginas de trámites que juzgar",
+    "muestra_pequena": "muy pocas páginas para medir",
     "captcha": "IPOMEX pidió un captcha",
     "login": "IPOMEX pidió iniciar sesión",
     "no_ipomex": "sin portal IPOMEX identificado",

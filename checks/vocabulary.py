@@ -35,6 +35,28 @@ FORMS = {
         "indica, el texto visible; las palabras de la URL de un enlace, documento o iframe; un enlace a un dominio "
         "listado; o un archivo con una extensión listada."
     ),
+    "form_probe": (
+        "Un formulario de contacto cuyo destino (action) existe: responde a HEAD, OPTIONS o GET con éxito, redirección "
+        "o 405 (la dirección existe y sólo acepta otro método); nunca se envía un POST. Un formulario con action «#», "
+        "javascript: o un manejador que sólo muestra un aviso no cuenta; un 404/410 en los tres métodos es un destino "
+        "muerto; sin respuesta o sin presupuesto, indeterminado. Sin formulario de contacto: indeterminado "
+        "«sin_formulario» (la existencia la juzga canal.formulario)."
+    ),
+    "service_transparency": (
+        "Una página de trámite (su título o un encabezado nombra un trámite y dice uno de los tres datos, o dice dos "
+        "de ellos, como la ficha titulada sólo con el nombre del trámite) que indica requisitos, costo y tiempo de "
+        "respuesta (EU eGovernment Benchmark, «transparency of service delivery»). Con páginas de trámite que no los "
+        "indican, no cumple; sin ninguna página de trámite, indeterminado «sin_tramites»."
+    ),
+    "broken_links": (
+        "Entre las páginas propias que la exploración pidió, a lo sumo el porcentaje indicado respondió 404 o 410; con "
+        "menos páginas que el mínimo, indeterminado «muestra_pequena»."
+    ),
+    "accessibility": (
+        "La página de inicio declara su idioma (lang), da texto alternativo (alt) a casi todas sus imágenes, tiene "
+        "encabezados (h1–h6) y etiqueta sus campos de formulario (label, aria-label, title o placeholder). Se lee del "
+        "HTML, con las reglas de axe-core del mismo nombre; no se ejecuta axe-core."
+    ),
 }
 _PARAMS = {
     "patterns": "Enlaces, encabezados y título",
@@ -47,6 +69,10 @@ _PARAMS = {
     "host_patterns": "Enlaces a dominios que coinciden con",
     "services": "Servicios de formularios",
     "extensions": "Archivos con extensión",
+    "pages": "Páginas de trámite (título o encabezado)",
+    "requirements": "Requisitos",
+    "cost": "Costo",
+    "time": "Tiempo de respuesta",
 }
 
 

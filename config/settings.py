@@ -115,6 +115,16 @@ class Settings(BaseSettings):
         default=4 * 1024 * 1024, description="tamaño máximo de un documento PDF; uno mayor se corta y no se lee"
     )
     document_pages: Int = Field(default=3, description="páginas de cada documento PDF que se leen")
+    form_probe_requests: Int = Field(
+        default=9,
+        description="peticiones por sitio para comprobar que el destino de sus formularios de contacto existe (HEAD, "
+        "OPTIONS o GET; nunca POST); lo que no alcanza queda `indeterminado`",
+    )
+    form_probe_seconds: Float = Field(
+        default=20.0,
+        description="segundos por sitio para esas comprobaciones, después de leer sus páginas; lo que no alcanza "
+        "queda `indeterminado`",
+    )
     retry_after_max: Float = Field(
         default=60.0,
         description="segundos que se espera como máximo cuando un sitio responde 429/503 con `Retry-After`; si pide "
@@ -131,7 +141,7 @@ class Settings(BaseSettings):
         description="tiempo máximo por sitio municipal; si se agota antes de leer la página de inicio, el sitio "
         "queda `sitio_sin_tiempo` y la corrida, parcial",
         json_schema_extra=_doc(
-            "del modelo de latencia: 2 × las peticiones de un sitio (páginas, robots.txt y documentos) al tiempo "
+            "del modelo de latencia: 2 × las peticiones de un sitio (páginas, robots.txt, documentos y sondeos de formularios) al tiempo "
             "esperado del sitio más lento, entre sus peticiones simultáneas y `VIGIA_COMPRESSION`, más 180 s fijos"
         ),
     )

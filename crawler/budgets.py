@@ -35,12 +35,14 @@ def _compressed(cfg: CrawlSettings, seconds: float) -> float:
 
 
 def expected_site_seconds(cfg: CrawlSettings) -> float:
-    """True-timescale network time of the slowest municipal site the model draws: every page, robots.txt and the
-    documents read, at the site's own concurrency."""
+    """True-timescale network time of the slowest municipal site the model draws: every page, robots.txt, the
+    documents read and the endpoint probes, at the site's own concurrency."""
     profile = slowest_site_profile()
     pages = (cfg.max_pages + 1) * profile.expected_seconds()
     documents = cfg.max_documents * profile.expected_seconds(DOCUMENT_BYTES)
-    return (pages + documents) / max(1, cfg.per_site_concurrency)
+    # The safe-method probes of form endpoints (spiders.sitio.probes) are small requests of the same site.
+    probes = cfg.form_probe_requests * profile.expected_seconds()
+    return (pages + documents + probes) / max(1, cfg.per_site_concurrency)
 
 
 def site_budget(cfg: CrawlSettings) -> float:

@@ -1,4 +1,4 @@
-"""The 29 home- and site-scope check ids of the catalogue, for which the farm states a ground truth."""
+"""The home- and site-scope check ids of the catalogue, for which the farm states a ground truth."""
 
 from __future__ import annotations
 
@@ -32,7 +32,13 @@ CHECK_IDS: tuple[str, ...] = (
     "transparencia.unidad_transparencia",
     "transparencia.conac",
     "transparencia.datos_abiertos",
+    "canal.formulario_funcional",
+    "tramites.transparencia",
+    "sitio.enlaces_rotos",
+    "sitio.accesibilidad_basica",
 )
+# Decided from the pages themselves (links, markup) and the form probes: simulator.truth_quality.
+QUALITY_CHECKS: tuple[str, ...] = CHECK_IDS[-4:]
 
 HOME_CHECKS: frozenset[str] = frozenset(
     {
@@ -42,12 +48,15 @@ HOME_CHECKS: frozenset[str] = frozenset(
         "sitio.buscador",
         "canal.redes_sociales",
         "transparencia.enlace_portal",
+        "sitio.accesibilidad_basica",
     }
 )
 
-# Checks decided by what the pages show (tags on blocks); the other three follow from how the site is served.
+# Checks decided by what the pages show (tags on blocks); three follow from how the site is served.
 FEATURE_CHECKS: tuple[str, ...] = tuple(
-    c for c in CHECK_IDS if c not in ("sitio.disponible", "sitio.https", "sitio.actualizacion_reciente")
+    c
+    for c in CHECK_IDS
+    if c not in ("sitio.disponible", "sitio.https", "sitio.actualizacion_reciente") and c not in QUALITY_CHECKS
 )
 
 CUMPLE, NO_CUMPLE, INDETERMINADO = "cumple", "no_cumple", "indeterminado"

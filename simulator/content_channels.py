@@ -9,6 +9,7 @@ from simulator.content_common import share_buttons
 from simulator.draft import SiteDraft
 from simulator.model import PageDraft, esc
 from simulator.phrasing import PHONE_STYLES, camel, compact, email_html, format_phone, new_phone, person, phone_html
+from simulator.quality import form_attributes, form_tags
 from simulator.variant_forms import phone_form
 
 CONTACT_TITLES = ("Contacto", "Contáctanos", "CONTACTO", "Contacto y ubicación")
@@ -89,11 +90,13 @@ def directory(d: SiteDraft, parent: PageDraft, with_phone: bool, with_mail: bool
     page.add(f"<h2>Directorio de dependencias</h2>{head}<table class='table directorio'>{''.join(rows)}</table>", *tags)
 
 
-def contact_form(d: SiteDraft, action: str, subject: str = "Mensaje") -> str:
-    """A real contact form: name, e-mail or phone, and a free-text textarea, in the template's markup."""
+def contact_form(d: SiteDraft, own_path: str, subject: str = "Mensaje") -> str:
+    """A real contact form: name, e-mail or phone, and a free-text textarea, in the template's markup; it posts to
+    its own page, or (simulator.quality) to a dead address, to "#" or to an alert only."""
+    action, extra = form_attributes(d.quality, own_path)
     if d.plan.template == "wordpress":
         return (
-            f'<div class="wpcf7"><form action="{esc(action)}" method="post" class="wpcf7-form"><p><label>Tu nombre '
+            f'<div class="wpcf7"><form action="{esc(action)}"{extra} method="post" class="wpcf7-form"><p><label>Tu nombre '
             '(requerido)<br><input type="text" name="your-name" size="40"></label></p><p><label>Tu correo '
             'electrónico (requerido)<br><input type="email" name="your-email" size="40"></label></p><p><label>'
             f'{esc(subject)}<br><textarea name="your-message" cols="40" rows="10"></textarea></label></p><p>'
@@ -101,13 +104,13 @@ def contact_form(d: SiteDraft, action: str, subject: str = "Mensaje") -> str:
         )
     if d.plan.template == "table":
         return (
-            f'<form action="{esc(action)}" method="post"><table><tr><td>Nombre:</td><td><input type="text" '
+            f'<form action="{esc(action)}"{extra} method="post"><table><tr><td>Nombre:</td><td><input type="text" '
             'name="nombre" size="40"></td></tr><tr><td>Teléfono:</td><td><input type="text" name="telefono">'
             f'</td></tr><tr><td>{esc(subject)}:</td><td><textarea name="comentarios" rows="6" cols="40"></textarea>'
             '</td></tr><tr><td></td><td><input type="submit" value="Enviar"></td></tr></table></form>'
         )
     return (
-        f'<form action="{esc(action)}" method="post" class="contact-form"><div class="mb-3"><label for="nombre" '
+        f'<form action="{esc(action)}"{extra} method="post" class="contact-form"><div class="mb-3"><label for="nombre" '
         'class="form-label">Nombre completo</label><input type="text" class="form-control" id="nombre" '
         'name="nombre" required></div><div class="mb-3"><label for="correo" class="form-label">Correo '
         'electrónico</label><input type="email" class="form-control" id="correo" name="correo"></div><div '
@@ -166,7 +169,8 @@ def build_contact(d: SiteDraft) -> None:
                 page, "escribenos", f"Escríbenos | {d.nombre}", d.rng.choice(("Escríbenos", "Formulario de contacto"))
             )
         )
-        target.add(f"<h3>Envíanos tu mensaje</h3>{contact_form(d, target.path)}", "canal.formulario")
+        form = contact_form(d, target.path)
+        target.add(f"<h3>Envíanos tu mensaje</h3>{form}", "canal.formulario", *form_tags(d.quality))
 
 
 def build_form_traps(d: SiteDraft) -> None:

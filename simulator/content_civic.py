@@ -8,6 +8,7 @@ from simulator.content_channels import contact_form, phone_style, site_phone
 from simulator.draft import SiteDraft
 from simulator.model import PageDraft, esc
 from simulator.phrasing import COMMUNITIES, camel, email_html, format_date, person
+from simulator.quality import form_tags
 from simulator.variant_forms import ASAMBLEA, DENUNCIA_FORM_LABELS, external_form, rename
 
 ORDINALS = ("Primera", "Segunda", "Tercera", "Cuarta", "Quinta", "Sexta", "Séptima", "Octava", "Novena", "Décima")
@@ -127,7 +128,7 @@ def denuncia_channel(d: SiteDraft, page: PageDraft) -> None:
     ]
     kind = d.rng.choice(kinds)
     if kind == "form":
-        page.add(contact_form(d, page.path, "Hechos que denuncias"), tag, "canal.formulario")
+        page.add(contact_form(d, page.path, "Hechos que denuncias"), tag, "canal.formulario", *form_tags(d.quality))
     elif kind == "email":
         page.add(
             "<p>"

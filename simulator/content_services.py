@@ -6,6 +6,7 @@ from simulator.content_channels import contact_form, contact_page, phone_style, 
 from simulator.draft import SiteDraft
 from simulator.model import NavItem, PageDraft, esc
 from simulator.phrasing import compact, email_html, slugify
+from simulator.quality import FICHA_PARTIAL, FICHA_PARTIAL_TAG, ficha_tag, form_tags
 from simulator.variant_forms import REPORT_FORM_LABELS, REPORTA_072, external_form, payment_link, short_lines
 
 TRAMITES = (
@@ -50,12 +51,18 @@ PAGO_LABELS = (
 
 
 def tramite_html(d: SiteDraft, name: str, area: str, requisitos: str) -> str:
-    """One trámite: requirements, cost, office and response time."""
+    """One trámite: requirements, cost, office and response time (the time left out where the site's fichas are
+    incomplete, simulator.quality)."""
     cost = d.rng.choice(("Gratuito", f"${d.rng.randint(80, 900)}.00"))
+    days = d.rng.randint(1, 15)
+    time = (
+        ""
+        if d.quality.ficha == FICHA_PARTIAL
+        else f"<li><strong>Tiempo de respuesta:</strong> {days} días hábiles</li>"
+    )
     return (
         f"<h3>{esc(name)}</h3><ul><li><strong>Requisitos:</strong> {esc(requisitos)}.</li><li><strong>Costo:"
-        f"</strong> {cost}</li><li><strong>Área responsable:</strong> {esc(area)}</li><li><strong>Tiempo de "
-        f"respuesta:</strong> {d.rng.randint(1, 15)} días hábiles</li></ul>"
+        f"</strong> {cost}</li><li><strong>Área responsable:</strong> {esc(area)}</li>{time}</ul>"
     )
 
 
@@ -73,14 +80,15 @@ def build_tramites(d: SiteDraft) -> PageDraft | None:
         f"<h2>{esc(d.rng.choice(TRAMITES_HEADINGS))}</h2><p>Consulta los requisitos, costos y áreas responsables "
         "de los trámites y servicios que ofrece el Ayuntamiento.</p>",
         tag,
+        FICHA_PARTIAL_TAG,  # names requirements and costs, not the time: an incomplete ficha on its own
     )
     split = d.rng.random() < 0.5 and not d.plan.small
     for name, area, requisitos in d.rng.sample(TRAMITES, 4 if d.plan.small else d.rng.randint(5, len(TRAMITES))):
         if split:
             detail = d.subpage(page, slugify(name, 40), f"{name} | {d.nombre}", name, tag)
-            detail.add(tramite_html(d, name, area, requisitos), tag)
+            detail.add(tramite_html(d, name, area, requisitos), tag, ficha_tag(d.quality))
         else:
-            page.add(tramite_html(d, name, area, requisitos), tag)
+            page.add(tramite_html(d, name, area, requisitos), tag, ficha_tag(d.quality))
     if d.rng.random() < 0.3:
         page.add(
             f"<p>{d.doc_link('catalogo-tramites-servicios', 'Catálogo de Trámites y Servicios (descargar)')}</p>", tag
@@ -161,7 +169,9 @@ def report_content(d: SiteDraft, page: PageDraft, kind: str) -> None:
         "recolección de basura.</p>"
     )
     if kind == "form":
-        page.add(intro + contact_form(d, page.path, "Describe tu reporte"), tag, "canal.formulario")
+        page.add(
+            intro + contact_form(d, page.path, "Describe tu reporte"), tag, "canal.formulario", *form_tags(d.quality)
+        )
     elif kind == "email":
         page.add(
             intro

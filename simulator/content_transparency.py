@@ -6,6 +6,7 @@ from simulator.content_channels import contact_form, contact_page, phone_style, 
 from simulator.draft import SiteDraft
 from simulator.model import PageDraft, esc
 from simulator.phrasing import compact, email_html, person
+from simulator.quality import form_tags
 from simulator.variant_forms import (
     CONAC_FORMS,
     PRIVACY_LABELS,
@@ -168,7 +169,9 @@ def add_solicitudes(d: SiteDraft, page: PageDraft) -> None:
         tag,
     )
     if d.plan.has("canal.formulario") and d.rng.random() < 0.4:
-        target.add(contact_form(d, target.path, "Información que solicitas"), tag, "canal.formulario")
+        target.add(
+            contact_form(d, target.path, "Información que solicitas"), tag, "canal.formulario", *form_tags(d.quality)
+        )
 
 
 def unit_block(d: SiteDraft, page: PageDraft, with_data: bool) -> None:

@@ -11,6 +11,7 @@ from config.registry import Municipality
 from simulator.model import Block, NavItem, PageDraft, block, esc
 from simulator.phrasing import Phone, compact, new_phone, postal_address, slugify
 from simulator.plan import DateSource, Plan
+from simulator.quality import Quality
 from simulator.variants import Variants
 
 MAX_DEPTH = 2
@@ -105,6 +106,8 @@ class SiteDraft:
     ) -> None:
         self.m, self.plan, self.rng, self.run_date = municipality, plan, rng, run_date
         self.variants = variants or Variants(None)
+        # Working and broken channels and site quality (simulator.quality); the usual site until content_site sets it.
+        self.quality = Quality()
         # Same-site documents shown inside pages through <iframe src>: path → (title, fragment).
         self.embeds: dict[str, tuple[str, str]] = {}
         self.paths = Paths(plan.template)

@@ -35,6 +35,7 @@ from simulator.model import (
     SimSite,
 )
 from simulator.plan import Plan, make_plan
+from simulator.quality import Quality, broken_links_html, gallery_html
 from simulator.render import LATIN1_FIX, render
 from simulator.special import (
     ALLOW_ALL,
@@ -75,9 +76,19 @@ def build_content(d: SiteDraft) -> None:
     news = build_news(d)
     build_search(d, d.sections.get("noticias"))
     build_form_traps(d)
+    build_quality(d)
     build_chat(d)
     build_filler(d)
     build_home(d, news)
+
+
+def build_quality(d: SiteDraft) -> None:
+    """Links to pages that are gone and photos without alt text on the home, as the site's quality says."""
+    quality = d.quality
+    if quality.broken_links:
+        d.home.add(broken_links_html(quality.broken_links))
+    if quality.images_without_alt:
+        d.home.add(gallery_html(quality.images_without_alt))
 
 
 def nav_tags(items: list[NavItem]) -> set[str]:
@@ -152,17 +163,20 @@ def content_site(
     padding: tuple[int, random.Random] | None = None,
     variants: Variants | None = None,
     documents: random.Random | None = None,
+    quality: Quality | None = None,
 ) -> SimSite:
     """A full site with content, padded to (pages, generator) when given, writing the given real-world variants;
     with documents (their own generator), some absent topics are published as PDFs only. robots.txt may still forbid
     crawling it."""
     d = SiteDraft(m, plan, rng, run_date, variants)
+    d.quality = quality or Quality()
     build_content(d)
     pdfs = publish_documents(d, documents) if documents is not None and behaviour != JS_ONLY else {}
     # A viewer page around a PDF is a page to an ideal crawl (it proves nothing: the listing linking it does).
     viewers = {p: PageEvidence(frozenset(), ()) for p, r in pdfs.items() if r.content_type != "application/pdf"}
     if padding is not None:
-        pad_site(d, padding[0] - len(viewers), padding[1])
+        # Links to gone pages are requests of the crawl's page budget too.
+        pad_site(d, padding[0] - len(viewers) - d.quality.broken_links, padding[1])
     evidence = {path: page_evidence(d, page) for path, page in d.pages.items()} | viewers
     robots = DISALLOW_ALL if behaviour == ROBOTS_DISALLOW else robots_for(plan.template)
     resources, rendered = resources_of(d, behaviour == JS_ONLY)
@@ -221,4 +235,5 @@ def build_site(
     chosen = Variants.for_site(seed, m.cve_inegi, variants and behaviour != JS_ONLY)
     # Their own generator: the site's draws, and so everything else it serves, stay as they were.
     documents = random.Random(f"vigia-sim:{seed}:{m.cve_inegi}:documents")
-    return content_site(m, plan, rng, run_date, behaviour, padding, chosen, documents)
+    quality = Quality.for_site(seed, m.cve_inegi)
+    return content_site(m, plan, rng, run_date, behaviour, padding, chosen, documents, quality)

@@ -10,6 +10,7 @@ import lxml.html
 
 from simulator.catalogue import CHECK_IDS, CUMPLE, FEATURE_CHECKS, HOME_CHECKS, INDETERMINADO, NO_CUMPLE
 from simulator.model import DOWN, EVALUATED, HTTP_503, SimSite
+from simulator.truth_quality import accessibility_truth, broken_truth, ficha_truth, form_truth, missing_links
 
 MAX_DEPTH = 2
 MAX_PAGES = 60
@@ -98,4 +99,18 @@ def derive_truth(site: SimSite, run_date: date) -> dict[str, str]:
         found = check in home.tags if check in HOME_CHECKS else check in seen
         truth[check] = CUMPLE if found else NO_CUMPLE
     truth["sitio.actualizacion_reciente"] = recency([d for p in reachable for d in site.evidence[p].dates], run_date)
+    truth["canal.formulario_funcional"] = form_truth(seen)
+    truth["tramites.transparencia"] = ficha_truth(seen)
+    truth["sitio.enlaces_rotos"] = links_truth(site, depths)
+    truth["sitio.accesibilidad_basica"] = accessibility_truth(site, resolve(site, "/") or "/")
     return {check: truth[check] for check in CHECK_IDS}
+
+
+def links_truth(site: SimSite, depths: dict[str, int]) -> str:
+    """sitio.enlaces_rotos: missing pages linked from the pages whose links the crawl follows (depth < MAX_DEPTH)."""
+    html = [p for p in depths if (site.resources[p].content_type or "").startswith("text/html")]
+    broken: set[str] = set()
+    for path in html:
+        if depths[path] < MAX_DEPTH:
+            broken |= missing_links(site, same_host_links(site.dom(path), path))
+    return broken_truth(len(html), len(broken))

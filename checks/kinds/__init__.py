@@ -7,6 +7,8 @@ from typing import Any
 from checks.kinds.base import Check, EvidenceCheck, SiteState
 from checks.kinds.channels import ChatWidgetCheck, ContactFormCheck, EmailCheck, PhoneCheck, WhatsappCheck
 from checks.kinds.keywords import KeywordCheck
+from checks.kinds.probed import BrokenLinksCheck, FormProbeCheck
+from checks.kinds.quality import AccessibilityCheck, ServiceTransparencyCheck
 from checks.kinds.site import AvailabilityCheck, HttpsCheck, RecentContentCheck, SearchFormCheck, ViewportCheck
 from checks.kinds.social import SocialAccountsCheck
 
@@ -25,6 +27,10 @@ KINDS: dict[str, type[Check[Any]]] = {
         WhatsappCheck,
         ChatWidgetCheck,
         SocialAccountsCheck,
+        FormProbeCheck,
+        BrokenLinksCheck,
+        AccessibilityCheck,
+        ServiceTransparencyCheck,
     )
 }
 

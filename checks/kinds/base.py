@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from checks.model import CheckResult, CrawlOutcome, Evidence
 from checks.page import Page
+from checks.probes import ProbeAnswer
 from checks.spec import CheckSpec
 
 ConfigT = TypeVar("ConfigT")
@@ -27,6 +28,9 @@ class SiteState:
     site_complete: bool
     incomplete_why: str = ""
     read_urls: frozenset[str] = frozenset()
+    # The site's own pages the crawl requested (read, unusable or failed) and those that answered 404 / 410.
+    pages_requested: int = 0
+    broken: tuple[str, ...] = ()
 
     def was_read(self, url: str) -> bool:
         """Whether the crawl read url as a usable page (ignoring a trailing slash)."""
@@ -57,6 +61,14 @@ class Check(ABC, Generic[ConfigT]):
     def settled(self) -> bool:
         """Whether further pages cannot change the result (the engine then stops feeding this check)."""
         return False
+
+    def probe_urls(self) -> tuple[str, ...]:
+        """Addresses this check wants probed with safe methods before it concludes (default: none)."""
+        return ()
+
+    def probed(self, url: str, answer: ProbeAnswer) -> None:
+        """Take the answer to a probe of url (default: not interested)."""
+        return None
 
     @abstractmethod
     def conclude(self, site: SiteState) -> CheckResult:

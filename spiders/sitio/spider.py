@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
@@ -31,6 +31,7 @@ from crawler.settings import DOCUMENT_EXTENSIONS, CrawlSettings
 from crawler.ssrf import SsrfPolicy
 from crawler.tls import verify_tls
 from spiders.sitio.documents import DOCUMENT, DocumentReader
+from spiders.sitio.probes import Prober
 from spiders.sitio.target import DeferredSite, SiteTarget
 from spiders.sitio.watch import IdentityWatch
 
@@ -96,13 +97,24 @@ class MunicipalSiteSpider(scrapy.Spider):
         self.answered: set[str] = set()
         self.server_answered = False
         self.reader = DocumentReader(self)
+        self.prober = Prober(self)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> MunicipalSiteSpider:
         """Also listen for response headers, to tell a server that stalls mid-body from one that is down."""
         spider: MunicipalSiteSpider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
+
+    def idle(self) -> None:
+        """Once every page is read, probe the endpoints the checks named (safe methods only) before closing."""
+        requests = self.prober.next_requests()
+        if not requests:
+            return
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
     def headers_received(self, headers: Any, body_length: int, request: scrapy.Request, **kwargs: Any) -> None:
         """Remember that this URL's server answered, whatever happens to the body afterwards."""
@@ -305,6 +317,8 @@ class MunicipalSiteSpider(scrapy.Spider):
         if depth == 0:
             self.failure = (reason, detail)
             self.server_answered = self.server_answered or (reason == "timeout" and request.url in self.answered)
+        elif status in (404, 410):
+            self.evaluator.page_missing(request.url)  # a broken internal link (sitio.enlaces_rotos)
         elif not (status is not None and 400 <= status < 500):
             # A 404 behind a broken link is a definitive answer; only server and network errors blind us.
             self.pages_failed += 1
@@ -367,4 +381,5 @@ class MunicipalSiteSpider(scrapy.Spider):
             documents_read=list(self.evaluator.documents_read),
             document_misses=list(self.evaluator.document_misses),
             document_cost=self.reader.summary(),
+            probe_cost=self.prober.summary(),
         )

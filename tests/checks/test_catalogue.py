@@ -14,6 +14,11 @@ from core.errors import ConfigError
 
 from .conftest import SHARED, evaluate
 
+# Added by issue 17 (working channels, service transparency, site quality); the shared contract does not list them yet.
+PENDING_CONTRACT = frozenset(
+    {"canal.formulario_funcional", "tramites.transparencia", "sitio.enlaces_rotos", "sitio.accesibilidad_basica"}
+)
+
 GOOD_ENTRY = """
   - id: canal.telefono
     seed: P3
@@ -25,7 +30,7 @@ GOOD_ENTRY = """
 
 def test_default_catalogue_loads_in_order(catalogue):
     ids = [spec.id for spec in catalogue.checks]
-    assert ids[0] == "sitio.disponible" and len(ids) == len(set(ids)) == 29
+    assert ids[0] == "sitio.disponible" and len(ids) == len(set(ids)) == 33
     assert catalogue.get("canal.telefono").kind == "phone"
     assert all(spec.kind in KINDS and spec.weight > 0 for spec in catalogue.checks)
     assert [s.id for s in catalogue.site_checks()] == ids
@@ -40,7 +45,8 @@ def test_every_shared_check_is_implemented_and_vice_versa(catalogue):
         pytest.skip("no está la carpeta compartida con el catálogo de los auditores")
     contract = {c["id"]: c for c in yaml.safe_load(shared.read_text(encoding="utf-8"))["checks"]}
     ours = {spec.id: spec for spec in catalogue.checks}
-    assert set(contract) == set(ours)
+    # Checks added by issue 17 wait for the auditors to add them to their contract; nothing else may differ.
+    assert set(ours) - set(contract) <= PENDING_CONTRACT and set(contract) <= set(ours)
     for check_id, entry in contract.items():
         spec = ours[check_id]
         assert (spec.seed, spec.scope, spec.label) == (entry["seed"], entry["scope"], entry["label"]), check_id
