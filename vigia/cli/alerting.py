@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
@@ -20,8 +19,8 @@ from alerts.outbox_sender import (
 )
 from config.operation import AlertsConfig, load_operation_config
 from core.clock import people_datetime
-from storage.db import Database, open_database, redact_url, resolve_database_url
-from vigia.cli.common import DbOption, err, handles_errors, out, with_reader
+from storage.db import Database, redact_url, resolve_database_url
+from vigia.cli.common import DbOption, err, handles_errors, out, with_database, with_reader
 from vigia.nightly import send_outbox, smtp_transport, watch_runs
 
 T = TypeVar("T")
@@ -61,7 +60,7 @@ def alertas(
     err.print(f"Base de datos: {redact_url(db_url)}", highlight=False, soft_wrap=True)
     cfg = load_operation_config().alerts
     if reenviar_inciertos:
-        report = _with_database(db_url, lambda database: _resend(database, cfg))
+        report = with_database(db_url, lambda database: _resend(database, cfg))
         out.print(
             f"Reenviados: {report.sent}; siguen inciertos: {report.pending}; "
             f"rechazados definitivamente: {report.failed}."
@@ -72,16 +71,7 @@ def alertas(
             f"Enviados: {report.sent}; pendientes para el siguiente intento: {report.pending}; "
             f"rechazados definitivamente: {report.failed}."
         )
-    _with_database(db_url, lambda database: _show_uncertain(uncertain_mails(database)))
-
-
-def _with_database(db_url: str, action: Callable[[Database], T]) -> T:
-    """Run action on the opened database, disposing it afterwards."""
-    database = open_database(db_url)
-    try:
-        return action(database)
-    finally:
-        database.dispose()
+    with_database(db_url, lambda database: _show_uncertain(uncertain_mails(database)))
 
 
 def _resend(database: Database, cfg: AlertsConfig) -> SendReport:

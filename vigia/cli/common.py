@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import getpass
 import logging
 import logging.handlers
 import os
@@ -24,7 +25,7 @@ from storage.data_home import (
     fill_command,
     reader_database,
 )
-from storage.db import Database, open_database, redact_url
+from storage.db import Database, open_database, redact_url, resolve_database_url
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -164,6 +165,25 @@ def open_reader(db: str | None) -> tuple[str, Database]:
     database = open_database(choice.url)
     _announce(choice)
     return choice.url, database
+
+
+def with_database(db: str | None, action: Callable[[Database], T]) -> T:
+    """Run action on the database given (--db, VIGIA_DATABASE_URL or the default), disposing it afterwards."""
+    database = open_database(resolve_database_url(db))
+    try:
+        return action(database)
+    finally:
+        database.dispose()
+
+
+def auditor_name(name: str | None, doing: str) -> str:
+    """The auditor given, else the OS user; `doing` completes «No se pudo saber quién …» when neither is known."""
+    if name and name.strip():
+        return name.strip()
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        raise VigiaError(f"No se pudo saber quién {doing}: indique --auditor NOMBRE.") from None
 
 
 def with_reader(db: str | None, action: Callable[[Database], T]) -> T:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from rich import box
@@ -15,7 +15,6 @@ from rich.table import Table
 from config.crosswalk import CrosswalkFact, load_config_crosswalk
 from config.registry import Municipality
 from core.text import plural
-from storage.db import Database, open_database, resolve_database_url
 from storage.site_registry import crosswalk
 from vigia.cli.common import OutputFormat, out, print_json, with_reader
 
@@ -28,15 +27,6 @@ CAMPO_LABEL = {
     "ipomex_legado_slug": "IPOMEX antiguo",
     "sitio_oficial": "Sitio(s) oficial(es)",
 }
-
-
-def with_database(db: str | None, action: Callable[[Database], T]) -> T:
-    """Run action on the opened database, disposing it afterwards."""
-    database = open_database(resolve_database_url(db))
-    try:
-        return action(database)
-    finally:
-        database.dispose()
 
 
 def write_csv(rows: Sequence[dict[str, Any]]) -> None:

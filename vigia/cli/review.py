@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,13 +14,20 @@ from checks.catalogue import load_catalogue
 from checks.model import status_text
 from config.registry import Municipality, load_registry, select
 from core.clock import machine_datetime, people_datetime
-from core.errors import VigiaError
 from core.text import plural
 from storage.models import utcnow
 from storage.reviewed import review_json
 from storage.reviews import CORRECTABLE, ReviewRequest, ReviewState, audit_trail, latest_reviews, record_review
-from vigia.cli.common import DbOption, FormatOption, OutputFormat, handles_errors, out, print_json
-from vigia.cli.crosswalk import with_database
+from vigia.cli.common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    auditor_name,
+    handles_errors,
+    out,
+    print_json,
+    with_database,
+)
 from vigia.labels_export import labels_document
 
 app = typer.Typer(no_args_is_help=True, options_metavar="[OPCIONES]", subcommand_metavar="COMANDO [ARGS]...")
@@ -38,16 +44,6 @@ SourceOption = Annotated[
     str | None,
     typer.Option("--fuente", help="Fuente del resultado (sitio, ipomex3, ipomex4) cuando hay más de una."),
 ]
-
-
-def _auditor(name: str | None) -> str:
-    """The auditor given, else the OS user."""
-    if name and name.strip():
-        return name.strip()
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        raise VigiaError("No se pudo saber quién revisa: indique --auditor NOMBRE.") from None
 
 
 def _municipality(clave: str) -> Municipality:
@@ -83,7 +79,9 @@ def confirmar(
     Ejemplo: vigia revisar confirmar -m Toluca --verificacion sitio.https --motivo "el certificado es válido"
     """
     m = _municipality(municipio)
-    request = ReviewRequest(m.cve_inegi, verificacion, "confirmar", motivo, _auditor(auditor), source=fuente)
+    request = ReviewRequest(
+        m.cve_inegi, verificacion, "confirmar", motivo, auditor_name(auditor, "revisa"), source=fuente
+    )
     _record(db, request, m)
 
 
@@ -103,7 +101,7 @@ def corregir(
     Ejemplo: vigia revisar corregir -m Toluca --verificacion canal.chat --a no_cumple --motivo "el chat no abre"
     """
     m = _municipality(municipio)
-    request = ReviewRequest(m.cve_inegi, verificacion, "corregir", motivo, _auditor(auditor), a, fuente)
+    request = ReviewRequest(m.cve_inegi, verificacion, "corregir", motivo, auditor_name(auditor, "revisa"), a, fuente)
     _record(db, request, m)
 
 

@@ -3,7 +3,6 @@ and the crosswalk that `vigia municipios --cruce` shows."""
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -33,8 +32,18 @@ from storage.sites import (
     reject,
     site_history,
 )
-from vigia.cli.common import DbOption, FormatOption, OutputFormat, err, handles_errors, out, print_json
-from vigia.cli.crosswalk import with_database, write_csv
+from vigia.cli.common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    auditor_name,
+    err,
+    handles_errors,
+    out,
+    print_json,
+    with_database,
+)
+from vigia.cli.crosswalk import write_csv
 
 app = typer.Typer(no_args_is_help=False, options_metavar="[OPCIONES]", subcommand_metavar="[COMANDO] [ARGS]...")
 VERDICT_STYLE = {"probable": "green", "dudoso": "yellow", "descartado": "red"}
@@ -62,16 +71,6 @@ NotaRequired = Annotated[str | None, typer.Option("--nota", help="Por qué: lo q
 AuditorOption = Annotated[
     str | None, typer.Option("--auditor", help="Quién decide. Por omisión, el usuario del sistema.")
 ]
-
-
-def _auditor(name: str | None) -> str:
-    """The auditor given, else the OS user."""
-    if name and name.strip():
-        return name.strip()
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        raise VigiaError("No se pudo saber quién decide: indique --auditor NOMBRE.") from None
 
 
 def check_public_url(url: str) -> str:
@@ -277,7 +276,7 @@ def confirmar(
     """
     m = _municipality(clave)
     checked = check_public_url(url)
-    who = _auditor(auditor)
+    who = auditor_name(auditor, "decide")
     site = with_database(
         db, lambda d: confirm(d, m.cve_inegi, checked, who, nota, utcnow(), administracion, presencia.value)
     )
@@ -300,7 +299,7 @@ def rechazar(
     nota = _required_note(nota, "se rechaza")
     if not valid_http_url(url.strip()):
         raise VigiaError(f"«{url}» no es una dirección http(s) válida (p. ej. https://municipio.gob.mx/).")
-    who = _auditor(auditor)
+    who = auditor_name(auditor, "decide")
     decision = with_database(db, lambda d: reject(d, m.cve_inegi, url, who, nota, utcnow()))
     out.print(f"{m.nombre} ({m.cve_inegi}): {decision.url} rechazado por {decision.auditor}.")
 
@@ -314,7 +313,7 @@ def sin_sitio(clave: ClaveArg, nota: NotaRequired = None, auditor: AuditorOption
     """
     m = _municipality(clave)
     note = _required_note(nota, "no tiene sitio")
-    who = _auditor(auditor)
+    who = auditor_name(auditor, "decide")
     decision = with_database(db, lambda d: declare_no_site(d, m.cve_inegi, who, note, utcnow()))
     out.print(f"{m.nombre} ({m.cve_inegi}): sin sitio oficial, según {decision.auditor}.")
 
