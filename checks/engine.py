@@ -15,6 +15,7 @@ from checks.kinds.base import Check, SiteState, url_key
 from checks.kinds.keywords import KeywordCheck
 from checks.model import CheckResult, CrawlOutcome, DocumentMiss, Evidence
 from checks.page import Page, host_of, is_document, parse_page
+from checks.probes import OFFLINE, Prober
 from checks.text import clip, repair_mojibake
 
 # Share of unreadable pages above which absence on the site can no longer be asserted.
@@ -82,8 +83,15 @@ class PageAnalysis:
 class SiteEvaluator:
     """Evaluates the catalogue's home/site checks over one crawl, keeping only small findings per check."""
 
-    def __init__(self, catalogue: Catalogue, run_date: datetime.date, municipality: str | None = None) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        run_date: datetime.date,
+        municipality: str | None = None,
+        prober: Prober = OFFLINE,
+    ) -> None:
         self.catalogue, self.run_date, self.municipality = catalogue, run_date, municipality
+        self.prober = prober
         self.checks: list[Check[Any]] = [catalogue.instantiate(s, run_date) for s in catalogue.site_checks()]
         self.home_kind: str | None = None
         self.home_url = ""
@@ -230,6 +238,7 @@ class SiteEvaluator:
             complete,
             "" if complete else why,
             frozenset(self.read_urls),
+            self.prober,
         )
 
 

@@ -41,6 +41,9 @@ NOT_READ = frozenset(
         # A confirmed address answered with a page that is not the municipality's (parked, casino, another
         # entity): what was read says nothing about the municipality, whose site may have moved.
         "identidad",
+        # A working-channel probe got no answer (DNS, the social platform) or ran out of its per-site budget.
+        "sonda_sin_red",
+        "sonda_sin_presupuesto",
     }
 )
 
@@ -75,6 +78,9 @@ READ = frozenset(
         "no_https",
         "tls_invalid",
         "no_redirect",
+        # Working-channel probes: nothing published to probe, or the platform hides profiles from readers.
+        "sin_canal",
+        "plataforma_bloquea",
         # IPOMEX: what the portal showed for the municipality or the fraction.
         "captcha",
         "login",
@@ -140,6 +146,10 @@ REASON_TEXT: dict[str, str] = {
     "no_https": "sin HTTPS",
     "tls_invalid": "certificado inválido",
     "no_redirect": "HTTP no redirige a HTTPS",
+    "sonda_sin_red": "la prueba del canal no obtuvo respuesta",
+    "sonda_sin_presupuesto": "se agotó el tiempo o las peticiones de las pruebas del sitio",
+    "sin_canal": "el sitio no publica el canal que se prueba",
+    "plataforma_bloquea": "la red social pide iniciar sesión o bloquea lectores automáticos",
     "captcha": "IPOMEX pidió un captcha",
     "login": "IPOMEX pidió iniciar sesión",
     "no_ipomex": "sin portal IPOMEX identificado",

@@ -8,7 +8,8 @@ from checks.kinds.base import Check, EvidenceCheck, SiteState
 from checks.kinds.channels import ChatWidgetCheck, ContactFormCheck, EmailCheck, PhoneCheck, WhatsappCheck
 from checks.kinds.keywords import KeywordCheck
 from checks.kinds.site import AvailabilityCheck, HttpsCheck, RecentContentCheck, SearchFormCheck, ViewportCheck
-from checks.kinds.social import SocialAccountsCheck
+from checks.kinds.probes import EmailDeliverableCheck, PhoneValidCheck, WhatsappValidCheck
+from checks.kinds.social import SocialAccountsCheck, SocialProfileCheck
 
 KINDS: dict[str, type[Check[Any]]] = {
     cls.kind: cls
@@ -25,6 +26,10 @@ KINDS: dict[str, type[Check[Any]]] = {
         WhatsappCheck,
         ChatWidgetCheck,
         SocialAccountsCheck,
+        PhoneValidCheck,
+        EmailDeliverableCheck,
+        WhatsappValidCheck,
+        SocialProfileCheck,
     )
 }
 

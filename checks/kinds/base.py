@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from checks.model import CheckResult, CrawlOutcome, Evidence
 from checks.page import Page
+from checks.probes import OFFLINE, Prober
 from checks.spec import CheckSpec
 
 ConfigT = TypeVar("ConfigT")
@@ -27,6 +28,8 @@ class SiteState:
     site_complete: bool
     incomplete_why: str = ""
     read_urls: frozenset[str] = frozenset()
+    # The network side of the working-channel probes (OFFLINE: every probe is indeterminado).
+    prober: Prober = OFFLINE
 
     def was_read(self, url: str) -> bool:
         """Whether the crawl read url as a usable page (ignoring a trailing slash)."""
