@@ -115,6 +115,16 @@ class Settings(BaseSettings):
         default=4 * 1024 * 1024, description="tamaño máximo de un documento PDF; uno mayor se corta y no se lee"
     )
     document_pages: Int = Field(default=3, description="páginas de cada documento PDF que se leen")
+    probe_requests: Int = Field(
+        default=8,
+        description="consultas por sitio de las sondas de canales (DNS de los dominios de correo, GET de los perfiles "
+        "de redes sociales; nunca POST ni mensajes); 0 = sin sondas: esas verificaciones quedan `indeterminado`",
+    )
+    probe_seconds: Float = Field(
+        default=15.0,
+        description="segundos por sitio para las sondas de canales; al agotarse, lo que falta queda `indeterminado` "
+        "(`sonda_sin_presupuesto`)",
+    )
     retry_after_max: Float = Field(
         default=60.0,
         description="segundos que se espera como máximo cuando un sitio responde 429/503 con `Retry-After`; si pide "

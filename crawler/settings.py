@@ -76,6 +76,9 @@ class CrawlSettings:
     max_documents: int = _DEFAULT.max_documents
     max_document_bytes: int = _DEFAULT.max_document_bytes
     document_pages: int = _DEFAULT.document_pages
+    # Working-channel probes per site (crawler.probes): DNS queries and profile GETs, and their time.
+    probe_requests: int = _DEFAULT.probe_requests
+    probe_seconds: float = _DEFAULT.probe_seconds
     # Longest Retry-After (seconds) a 429/503 is waited for before retrying; beyond it: indeterminado rate_limited.
     retry_after_max: float = _DEFAULT.retry_after_max
     # Opt out of the SSRF gate: let a crawl fetch private, loopback and link-local addresses from any site.

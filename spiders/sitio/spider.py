@@ -23,8 +23,11 @@ from checks.documents import looks_like_document_link
 from checks.engine import PageAnalysis, SiteEvaluator
 from checks.identity import Fetched
 from checks.model import CrawlOutcome, PageRecord, SiteReport
+from config.paths import data_dir
 from crawler.browser import BrowserPool
+from crawler.dnscache import FILE_NAME
 from crawler.failures import DETAILS, classify_failure
+from crawler.probes import site_prober
 from crawler.robots import ROBOTS_META, RobotsPolicy
 from crawler.scope import site_key, strip_session
 from crawler.settings import DOCUMENT_EXTENSIONS, CrawlSettings
@@ -77,7 +80,9 @@ class MunicipalSiteSpider(scrapy.Spider):
         self.defer_js = defer_js and browser is None
         self.deferred: str | None = None
         self.rendered: list[str] = []
-        self.evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, target.nombre)
+        # The working-channel probes (DNS of mail domains, GET of profiles) run when the checks conclude.
+        prober = site_prober(cfg, data_dir() / FILE_NAME)
+        self.evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, target.nombre, prober)
         self.key = site_key(target.url)
         self.robots = RobotsPolicy.ignore()
         self.seen: set[str] = {canonicalize_url(target.url)}
