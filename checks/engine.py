@@ -289,9 +289,10 @@ def evaluate_pages(
     catalogue: Catalogue | None = None,
     municipality: str | None = None,
     outcome: CrawlOutcome | None = None,
+    prober: Prober = OFFLINE,
 ) -> list[CheckResult]:
     """Evaluate (url, html, depth) pages without a crawler; the default outcome is a complete, valid crawl."""
-    evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, municipality)
+    evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, municipality, prober)
     added = [(url, evaluator.add_page(url, html, depth), depth) for url, html, depth in pages]
     if outcome is None:
         home = next((url for url, _, depth in added if depth == 0), added[0][0] if added else "")

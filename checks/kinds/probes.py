@@ -75,7 +75,7 @@ def broken(check: Check[Any], site: SiteState, evidence: Evidence) -> CheckResul
     if not site.complete(check.spec.scope):
         detail = f"Lo publicado no funciona y la exploración quedó incompleta ({site.incomplete_why})."
         return check.result("indeterminado", evidence, "crawl_incomplete", detail)
-    return check.result("no_cumple", evidence, None, f"Lo publicado no cumple «{check.spec.label}»: {evidence.snippet}")
+    return check.result("no_cumple", evidence, None, f"Lo publicado no cumple «{check.spec.label}»: {evidence.text}")
 
 
 def nothing_to_probe(check: Check[Any]) -> CheckResult:
@@ -156,7 +156,7 @@ class EmailDeliverableCheck(Check[None]):
             return self.result("cumple", webmail, None, note)
         if answers and all(a == "none" for a in answers.values()):
             first = next(iter(self.addresses.values()))
-            why = Evidence(first.url, clip(f"{first.snippet} — el dominio no tiene registros MX ni A"))
+            why = Evidence(first.url, clip(f"{first.text} — el dominio no tiene registros MX ni A"))
             return broken(self, site, why)
         reason = "sonda_sin_presupuesto" if "budget" in answers.values() else "sonda_sin_red"
         detail = "No se pudo consultar el DNS de los dominios de correo publicados en esta ejecución."
