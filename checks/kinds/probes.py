@@ -112,14 +112,13 @@ class WhatsappValidCheck(ChannelProbe):
 
     def observe(self, page: Page) -> None:
         for link in page.links:
-            if not whatsapp_chat_link(link):
-                continue
+            # Any chat link with digits is judged, also those too short for the existence check to count.
             digits = whatsapp_number(link.url)
             what = f"Enlace de WhatsApp: {link.text} → {link.url}"
-            if digits is None:  # business short links (wa.me/message/…) name no number to judge
-                self.unverifiable = self.unverifiable or Evidence(page.url, clip(what))
-            else:
+            if digits:
                 self.offer(page, what, international_problem(digits))
+            elif whatsapp_chat_link(link):  # business short links (wa.me/message/…) name no number to judge
+                self.unverifiable = self.unverifiable or Evidence(page.url, clip(what))
 
 
 class EmailDeliverableCheck(Check[None]):
