@@ -106,6 +106,8 @@ def mx_phone_problem(digits: str) -> str | None:
 
 def international_problem(digits: str) -> str | None:
     """Why digits with their country code are not a valid WhatsApp number (Spanish words), or None."""
+    if len(digits) == 13 and digits.startswith("521"):
+        digits = "52" + digits[3:]  # Mexico's retired mobile prefix (+52 1): WhatsApp still opens such links
     try:
         number = phonenumbers.parse(f"+{digits}", None)
     except phonenumbers.NumberParseException:

@@ -43,6 +43,7 @@ def test_numbering_plan_table(digits: str, callable_: bool) -> None:
         ("https://wa.me/527221234590", "527221234590", True),
         ("https://api.whatsapp.com/send?phone=+52%207221234590&text=Hola", "527221234590", True),
         ("whatsapp://send?phone=+527221234590", "527221234590", True),
+        ("https://api.whatsapp.com/send?phone=5212881163151", "5212881163151", True),  # old mobile «1»
         ("https://wa.me/5210000000", "5210000000", False),  # too short for Mexico
         ("https://wa.me/527225555555", "527225555555", False),  # placeholder
         ("https://wa.me/message/ABCDEF123", None, False),  # business link: no number to judge
