@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from checks.probes import OFFLINE, MailAnswer, ProfileAnswer, Prober
+from checks.probes import OFFLINE, MailAnswer, Prober, ProfileAnswer
 from crawler.dns import MISSING, Overrides, load_overrides, lookup, resolve_all
 from crawler.dnscache import DnsCache
 from crawler.settings import CrawlSettings
@@ -62,7 +62,9 @@ def http_get(url: str, headers: Mapping[str, str], timeout: float) -> tuple[int,
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = kind(parts.hostname or "", parts.port, timeout=timeout)
     try:
-        connection.request("GET", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), headers=dict(headers))
+        connection.request(
+            "GET", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), headers=dict(headers)
+        )
         response = connection.getresponse()
         response.read(MAX_BODY)
         return response.status, response.getheader("Location")
@@ -195,4 +197,3 @@ def site_prober(cfg: CrawlSettings, cache_path: Path | None) -> Prober:
     cache = DnsCache(cache_path) if cache_path is not None else None
     table = load_overrides()
     return NetworkProber(budget, table, cache, simulated_base(cfg.internet_simulado), cfg.user_agent)
-

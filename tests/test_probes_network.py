@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -101,7 +102,7 @@ def test_cached_answers_cost_no_query_and_the_budget_is_per_site(tmp_path: Path)
 class Recorder(BaseHTTPRequestHandler):
     """Answers every method; records (method, simulated host, path)."""
 
-    seen: list[tuple[str, str, str]] = []
+    seen: ClassVar[list[tuple[str, str, str]]] = []
 
     def _answer(self) -> None:
         Recorder.seen.append((self.command, self.headers.get(SIMNET_HOST, ""), self.path))

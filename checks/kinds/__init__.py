@@ -7,8 +7,8 @@ from typing import Any
 from checks.kinds.base import Check, EvidenceCheck, SiteState
 from checks.kinds.channels import ChatWidgetCheck, ContactFormCheck, EmailCheck, PhoneCheck, WhatsappCheck
 from checks.kinds.keywords import KeywordCheck
-from checks.kinds.site import AvailabilityCheck, HttpsCheck, RecentContentCheck, SearchFormCheck, ViewportCheck
 from checks.kinds.probes import EmailDeliverableCheck, PhoneValidCheck, WhatsappValidCheck
+from checks.kinds.site import AvailabilityCheck, HttpsCheck, RecentContentCheck, SearchFormCheck, ViewportCheck
 from checks.kinds.social import SocialAccountsCheck, SocialProfileCheck
 
 KINDS: dict[str, type[Check[Any]]] = {
