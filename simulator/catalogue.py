@@ -1,4 +1,4 @@
-"""The 29 home- and site-scope check ids of the catalogue, for which the farm states a ground truth."""
+"""The 33 home- and site-scope check ids of the catalogue, for which the farm states a ground truth."""
 
 from __future__ import annotations
 
@@ -10,11 +10,15 @@ CHECK_IDS: tuple[str, ...] = (
     "sitio.buscador",
     "sitio.actualizacion_reciente",
     "canal.telefono",
+    "canal.telefono_valido",
     "canal.correo",
+    "canal.correo_entregable",
     "canal.formulario",
     "canal.whatsapp",
+    "canal.whatsapp_valido",
     "canal.chat",
     "canal.redes_sociales",
+    "canal.redes_sociales_perfil",
     "canal.tramites_en_linea",
     "canal.pagos_en_linea",
     "canal.reporte_ciudadano",
@@ -41,13 +45,24 @@ HOME_CHECKS: frozenset[str] = frozenset(
         "sitio.movil",
         "sitio.buscador",
         "canal.redes_sociales",
+        "canal.redes_sociales_perfil",
         "transparencia.enlace_portal",
     }
 )
 
+# Working-channel probes and the existence check each one judges (decided by simulator.truth.probe_truth).
+PROBE_CHECKS: dict[str, str] = {
+    "canal.telefono_valido": "canal.telefono",
+    "canal.correo_entregable": "canal.correo",
+    "canal.whatsapp_valido": "canal.whatsapp",
+    "canal.redes_sociales_perfil": "canal.redes_sociales",
+}
+
 # Checks decided by what the pages show (tags on blocks); the other three follow from how the site is served.
 FEATURE_CHECKS: tuple[str, ...] = tuple(
-    c for c in CHECK_IDS if c not in ("sitio.disponible", "sitio.https", "sitio.actualizacion_reciente")
+    c
+    for c in CHECK_IDS
+    if c not in ("sitio.disponible", "sitio.https", "sitio.actualizacion_reciente") and c not in PROBE_CHECKS
 )
 
 CUMPLE, NO_CUMPLE, INDETERMINADO = "cumple", "no_cumple", "indeterminado"

@@ -8,8 +8,9 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from simulator.catalogue import CHECK_IDS, CUMPLE, FEATURE_CHECKS, HOME_CHECKS, INDETERMINADO, NO_CUMPLE
+from simulator.catalogue import CHECK_IDS, CUMPLE, FEATURE_CHECKS, HOME_CHECKS, INDETERMINADO, NO_CUMPLE, PROBE_CHECKS
 from simulator.model import DOWN, EVALUATED, HTTP_503, SimSite
+from simulator.variants import BROKEN
 
 MAX_DEPTH = 2
 MAX_PAGES = 60
@@ -98,4 +99,22 @@ def derive_truth(site: SimSite, run_date: date) -> dict[str, str]:
         found = check in home.tags if check in HOME_CHECKS else check in seen
         truth[check] = CUMPLE if found else NO_CUMPLE
     truth["sitio.actualizacion_reciente"] = recency([d for p in reachable for d in site.evidence[p].dates], run_date)
+    for check in PROBE_CHECKS:
+        truth[check] = probe_truth(check, seen, site)
     return {check: truth[check] for check in CHECK_IDS}
+
+
+def probe_truth(check: str, seen: set[str], site: SimSite) -> str:
+    """A probe's verdict: cumple for a working instance, no_cumple for only broken ones, else indeterminado (the
+    site publishes no such channel, or no simulated platform answers a profile: the farm's DNS has none)."""
+    existence = PROBE_CHECKS[check]
+    if check == "canal.redes_sociales_perfil":
+        return INDETERMINADO
+    if check == "canal.correo_entregable" and existence in seen:
+        # Every address of a site uses one domain: its own (in the farm's DNS), webmail, or a lapsed one.
+        return CUMPLE if all(ok for _, ok in site.mail_domains) else NO_CUMPLE
+    if check == "canal.telefono_valido" and existence in seen:
+        return CUMPLE  # every phone the farm publishes as one is a real number of its area code
+    if check in seen:
+        return CUMPLE
+    return NO_CUMPLE if BROKEN + check in seen else INDETERMINADO

@@ -94,9 +94,10 @@ class PhoneValidCheck(ChannelProbe):
             digits = tel_link_digits(link.url)
             if digits:
                 self.offer(page, f"Enlace telefónico: {link.text} → {link.url}", number_problem(digits))
-        for phone in find_phones(page.folded):
-            what = window(page.text, page.folded, phone.start, phone.end)
-            self.offer(page, what, number_problem(phone.digits))
+        # The same texts as the existence check: visible text, and the text of links that lead nowhere.
+        for text, folded in ((page.text, page.folded), (page.dead_text, page.dead_text)):
+            for phone in find_phones(folded):
+                self.offer(page, window(text, folded, phone.start, phone.end), number_problem(phone.digits))
         for label in _PHONE_LABEL.finditer(page.folded):
             number = PHONE_RE.match(page.folded, label.end())
             digits = tel_link_digits(f"tel:{number.group(0)}") if number is not None else None
