@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.catalogue import CHECK_IDS, FEATURE_CHECKS, HOME_CHECKS
+from simulator.catalogue import CHECK_IDS, FEATURE_CHECKS, HOME_CHECKS, PROBE_CHECKS
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGUES = (REPO / "config" / "checks.yaml", REPO.parent / "shared" / "spec" / "checks.yaml")
@@ -26,10 +26,13 @@ def test_check_ids_match_catalogue(path: Path) -> None:
     if not path.exists():
         pytest.skip(f"{path} no existe en este entorno")
     ids, home = scoped_ids(path)
-    assert set(ids) == set(CHECK_IDS)
-    assert home == set(HOME_CHECKS)
+    # The auditors' contract may not list the working-channel probes yet (issue 17); the project's copy does.
+    pending = set() if path == CATALOGUES[0] else set(PROBE_CHECKS) - set(ids)
+    assert set(ids) == set(CHECK_IDS) - pending
+    assert home == set(HOME_CHECKS) - pending
 
 
-def test_there_are_29_distinct_ids() -> None:
-    assert len(CHECK_IDS) == len(set(CHECK_IDS)) == 29
+def test_there_are_33_distinct_ids() -> None:
+    assert len(CHECK_IDS) == len(set(CHECK_IDS)) == 33
     assert len(FEATURE_CHECKS) == 26
+    assert set(PROBE_CHECKS.values()) <= set(FEATURE_CHECKS)
