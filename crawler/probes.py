@@ -141,7 +141,11 @@ class NetworkProber:
     timeout: float = 5.0
 
     def mail_domain(self, domain: str) -> MailAnswer:
-        """The cached answer, else one DNS round (MX, then A) within the budget; definitive answers are cached."""
+        """The table's answer (never cached: it is the test's or the farm's), else the cached one, else one DNS
+        round (MX, then A) within the budget; the resolver's definitive answers are cached."""
+        listed = lookup(self.table, domain)
+        if listed is not MISSING:
+            return "ok" if listed else "none"
         cached = self.cache.get(domain) if self.cache is not None else None
         if cached is not None:
             return cached

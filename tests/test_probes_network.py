@@ -152,3 +152,11 @@ def test_probes_never_reach_internal_addresses(recorder: str) -> None:
     prober = NetworkProber(ProbeBudget(5, 60), {}, None)
     assert prober.profile(f"{recorder}/@ToluCaGob") == ProfileAnswer("unknown")
     assert Recorder.seen == []
+
+
+def test_table_answers_are_free_and_never_cached(tmp_path: Path) -> None:
+    query, asked = fake_dns({})
+    cache = DnsCache(tmp_path / "c.json", Clock())
+    prober = NetworkProber(ProbeBudget(0, 60), {"sim.gob.mx": "127.0.0.1", "roto.gob.mx": None}, cache, query=query)
+    assert (prober.mail_domain("sim.gob.mx"), prober.mail_domain("roto.gob.mx")) == ("ok", "none")
+    assert asked == [] and not (tmp_path / "c.json").exists()
