@@ -20,7 +20,16 @@ DEFAULT_SEED = 2026
 # Hosts of the social networks the sites link (config/checks.yaml, canal.redes_sociales), with their www. forms.
 SOCIAL_HOSTS = tuple(
     prefix + host
-    for host in ("facebook.com", "fb.com", "fb.me", "twitter.com", "x.com", "instagram.com", "youtube.com", "tiktok.com")
+    for host in (
+        "facebook.com",
+        "fb.com",
+        "fb.me",
+        "twitter.com",
+        "x.com",
+        "instagram.com",
+        "youtube.com",
+        "tiktok.com",
+    )
     for prefix in ("", "www.", "m.")
 )
 

@@ -9,11 +9,11 @@ import lxml.html
 import pytest
 
 from simulator import World, build_world
+from simulator.catalogue import PROBE_CHECKS
 from simulator.jsmenu import js_menu
 from simulator.model import SimSite
 from simulator.phrasing import Phone
 from simulator.variant_forms import phone_form
-from simulator.catalogue import PROBE_CHECKS
 from simulator.variants import BROKEN_CLASSES, CLASSES, Variants
 from tests.simulator.conftest import RUN_DATE
 from tests.simulator.evidence_audit import decode, read
