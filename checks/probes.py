@@ -54,6 +54,8 @@ class ProfileAnswer:
     state: ProfileState
     status: int = 0
     final_url: str = ""
+    # The page asks for a password: a log-in wall served at the profile's own address (200, no redirect).
+    login_form: bool = False
 
 
 class Prober(Protocol):
@@ -154,12 +156,16 @@ def path_of(url: str) -> str:
 _WALL = re.compile(r"/(?:login|accounts/login|i/flow/login|checkpoint|challenge|signin|consent|authwall)")
 
 
+PASSWORD_FIELD = re.compile(rb"""type\s*=\s*["']?password""", re.IGNORECASE)
+
+
 def judge_profile(url: str, answer: ProfileAnswer) -> Literal["profile", "gone", "blocked", "unknown", "budget"]:
     """Whether a profile GET shows the profile, shows it is gone, or the platform hid it (wall, bot block)."""
     if answer.state != "answered":
         return answer.state
     final = answer.final_url or url
-    if answer.status in (401, 403, 429, 999) or _WALL.search(urlsplit(final).path.lower()):
+    walled = answer.login_form or _WALL.search(urlsplit(final).path.lower()) is not None
+    if answer.status in (401, 403, 429, 999) or walled:
         return "blocked"
     if answer.status in (404, 410):
         return "gone"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from checks.probes import OFFLINE, MailAnswer, Prober, ProfileAnswer
+from checks.probes import OFFLINE, PASSWORD_FIELD, MailAnswer, Prober, ProfileAnswer
 from crawler.dns import MISSING, Overrides, load_overrides, lookup, resolve_all
 from crawler.dnscache import DnsCache
 from crawler.settings import CrawlSettings
@@ -37,8 +37,8 @@ class Unanswered(Exception):
 
 # (name, record type, timeout) → number of records; NameMissing for NXDOMAIN, Unanswered when nobody answered.
 DnsQuery = Callable[[str, str, float], int]
-# (url, headers, timeout) → (HTTP status, Location header or None); OSError when the connection fails.
-Fetch = Callable[[str, Mapping[str, str], float], tuple[int, str | None]]
+# (url, headers, timeout) → (HTTP status, Location header or None, the body's first bytes); OSError on failure.
+Fetch = Callable[[str, Mapping[str, str], float], tuple[int, str | None, bytes]]
 
 
 def dnspython_query(name: str, rdtype: str, timeout: float) -> int:
@@ -56,7 +56,7 @@ def dnspython_query(name: str, rdtype: str, timeout: float) -> int:
         raise Unanswered(name) from error
 
 
-def http_get(url: str, headers: Mapping[str, str], timeout: float) -> tuple[int, str | None]:
+def http_get(url: str, headers: Mapping[str, str], timeout: float) -> tuple[int, str | None, bytes]:
     """One GET (never another method), a bounded read of the body, no redirect followed."""
     parts = urlsplit(url)
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
@@ -66,8 +66,7 @@ def http_get(url: str, headers: Mapping[str, str], timeout: float) -> tuple[int,
             "GET", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), headers=dict(headers)
         )
         response = connection.getresponse()
-        response.read(MAX_BODY)
-        return response.status, response.getheader("Location")
+        return response.status, response.getheader("Location"), response.read(MAX_BODY)
     except http.client.HTTPException as error:
         raise OSError(str(error)) from error
     finally:
@@ -162,15 +161,15 @@ class NetworkProber:
             if not self.budget.spend():
                 return ProfileAnswer("budget")
             try:
-                status, location = self._get(url)
+                status, location, body = self._get(url)
             except OSError:
                 return ProfileAnswer("unknown")
             if not (300 <= status < 400 and location):
-                return ProfileAnswer("answered", status, url)
+                return ProfileAnswer("answered", status, url, PASSWORD_FIELD.search(body) is not None)
             url = urljoin(url, location)
         return ProfileAnswer("unknown")
 
-    def _get(self, url: str) -> tuple[int, str | None]:
+    def _get(self, url: str) -> tuple[int, str | None, bytes]:
         """One GET: to the simulated internet for a simulated name, else directly to a public address only."""
         headers = {"User-Agent": self.user_agent, "Accept": "text/html"}
         timeout = max(0.5, min(self.timeout, self.budget.left()))

@@ -12,7 +12,7 @@ from typing import ClassVar
 import pytest
 
 from checks.engine import evaluate_pages
-from checks.probes import ProfileAnswer
+from checks.probes import ProfileAnswer, judge_profile
 from core.net import SIMNET_HOST
 from crawler.dnscache import DnsCache
 from crawler.probes import NameMissing, NetworkProber, ProbeBudget, Unanswered, mail_answer
@@ -106,13 +106,18 @@ class Recorder(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         Recorder.seen.append((self.command, self.headers.get(SIMNET_HOST, ""), self.path))
+        body = b""
         if self.path == "/@ToluCaGob":
             self.send_response(301)
             self.send_header("Location", "/@ToluCaGob/featured")
+        elif self.path == "/muro":  # a log-in wall at the profile's own address
+            self.send_response(200)
+            body = b"<form method='post'><input name='pass' type='password'></form>"
         else:
             self.send_response(200 if self.path.startswith("/@ToluCaGob") else 404)
-        self.send_header("Content-Length", "0")
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self.wfile.write(body)
 
     do_GET = do_POST = do_HEAD = do_PUT = do_OPTIONS = _answer
 
@@ -146,6 +151,8 @@ def test_probes_only_ever_send_get(recorder: str) -> None:
     assert statuses["canal.correo_entregable"] == statuses["canal.redes_sociales_perfil"] == "cumple"
     assert {method for method, _, _ in Recorder.seen} == {"GET"}
     assert ("GET", "www.youtube.com", "/@ToluCaGob/featured") in Recorder.seen
+    wall = prober.profile("https://www.youtube.com/muro")
+    assert wall.login_form and judge_profile("https://www.youtube.com/muro", wall) == "blocked"
 
 
 def test_probes_never_reach_internal_addresses(recorder: str) -> None:

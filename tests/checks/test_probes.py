@@ -62,6 +62,7 @@ def test_whatsapp_numbers(url: str, digits: str | None, valid: bool) -> None:
         (ProfileAnswer("answered", 200, "https://www.youtube.com/"), "gone"),
         (ProfileAnswer("answered", 200, "https://www.facebook.com/login/?next=x"), "blocked"),
         (ProfileAnswer("answered", 429, "https://www.youtube.com/@toluca"), "blocked"),
+        (ProfileAnswer("answered", 200, "https://www.youtube.com/@toluca", login_form=True), "blocked"),
         (ProfileAnswer("answered", 500, "https://www.youtube.com/@toluca"), "unknown"),
         (ProfileAnswer("unknown"), "unknown"),
         (ProfileAnswer("budget"), "budget"),
