@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import cast
 
 from checks.probes import MailAnswer
+from core.clock import machine_datetime
 
 TTL = {"ok": timedelta(days=7), "none": timedelta(days=1)}
 FILE_NAME = "sondas_dns.json"
@@ -37,7 +38,7 @@ class DnsCache:
         if self.entries is None:
             self.entries = self._read()
         answer, until = self.entries.get(domain, ("", ""))
-        if answer not in TTL or until <= self.clock().isoformat():
+        if answer not in TTL or not self._alive(until):
             return None
         return cast(MailAnswer, answer)
 
@@ -46,10 +47,16 @@ class DnsCache:
         if answer not in TTL:
             return
         entries = self._read()
-        entries[domain] = (answer, (self.clock() + TTL[answer]).isoformat())
-        now = self.clock().isoformat()
-        self.entries = {d: e for d, e in entries.items() if e[1] > now}  # expired entries are dropped on write
+        entries[domain] = (answer, machine_datetime(self.clock() + TTL[answer]) or "")
+        self.entries = {d: e for d, e in entries.items() if self._alive(e[1])}  # expired ones are dropped on write
         self._write(self.entries)
+
+    def _alive(self, until: str) -> bool:
+        """Whether an expiry (ISO 8601) is still ahead; an unreadable one is not."""
+        try:
+            return datetime.fromisoformat(until) > self.clock()
+        except ValueError:
+            return False
 
     def _read(self) -> dict[str, tuple[str, str]]:
         """The file's entries ({} when missing or unreadable: a cache never stops a crawl)."""
