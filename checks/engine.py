@@ -15,7 +15,7 @@ from checks.kinds.base import Check, SiteState, url_key
 from checks.kinds.keywords import KeywordCheck
 from checks.model import CheckResult, CrawlOutcome, DocumentMiss, Evidence
 from checks.page import Page, host_of, is_document, parse_page
-from checks.probes import ProbeAnswer
+from checks.probes import OFFLINE, ProbeAnswer, Prober
 from checks.text import clip, repair_mojibake
 
 # Share of unreadable pages above which absence on the site can no longer be asserted.
@@ -83,8 +83,15 @@ class PageAnalysis:
 class SiteEvaluator:
     """Evaluates the catalogue's home/site checks over one crawl, keeping only small findings per check."""
 
-    def __init__(self, catalogue: Catalogue, run_date: datetime.date, municipality: str | None = None) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        run_date: datetime.date,
+        municipality: str | None = None,
+        prober: Prober = OFFLINE,
+    ) -> None:
         self.catalogue, self.run_date, self.municipality = catalogue, run_date, municipality
+        self.prober = prober
         self.checks: list[Check[Any]] = [catalogue.instantiate(s, run_date) for s in catalogue.site_checks()]
         self.home_kind: str | None = None
         self.home_url = ""
@@ -249,6 +256,7 @@ class SiteEvaluator:
             frozenset(self.read_urls),
             total + len(self.broken),
             tuple(self.broken),
+            self.prober,
         )
 
 
@@ -299,9 +307,10 @@ def evaluate_pages(
     catalogue: Catalogue | None = None,
     municipality: str | None = None,
     outcome: CrawlOutcome | None = None,
+    prober: Prober = OFFLINE,
 ) -> list[CheckResult]:
     """Evaluate (url, html, depth) pages without a crawler; the default outcome is a complete, valid crawl."""
-    evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, municipality)
+    evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, municipality, prober)
     added = [(url, evaluator.add_page(url, html, depth), depth) for url, html, depth in pages]
     if outcome is None:
         home = next((url for url, _, depth in added if depth == 0), added[0][0] if added else "")

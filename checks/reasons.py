@@ -41,6 +41,9 @@ NOT_READ = frozenset(
         # A confirmed address answered with a page that is not the municipality's (parked, casino, another
         # entity): what was read says nothing about the municipality, whose site may have moved.
         "identidad",
+        # A working-channel probe got no answer (DNS, the social platform) or ran out of its per-site budget.
+        "sonda_sin_red",
+        "sonda_sin_presupuesto",
     }
 )
 
@@ -80,6 +83,9 @@ READ = frozenset(
         "sin_formulario",
         "sin_tramites",
         "muestra_pequena",
+        # Working-channel probes: nothing published to probe, or the platform hides profiles from readers.
+        "sin_canal",
+        "plataforma_bloquea",
         # IPOMEX: what the portal showed for the municipality or the fraction.
         "captcha",
         "login",
@@ -148,6 +154,10 @@ REASON_TEXT: dict[str, str] = {
     "sin_formulario": "sin formulario de contacto que probar",
     "sin_tramites": "sin páginas de trámites que juzgar",
     "muestra_pequena": "muy pocas páginas para medir",
+    "sonda_sin_red": "la prueba del canal no obtuvo respuesta",
+    "sonda_sin_presupuesto": "se agotó el tiempo o las peticiones de las pruebas del sitio",
+    "sin_canal": "el sitio no publica el canal que se prueba",
+    "plataforma_bloquea": "la red social pide iniciar sesión o bloquea lectores automáticos",
     "captcha": "IPOMEX pidió un captcha",
     "login": "IPOMEX pidió iniciar sesión",
     "no_ipomex": "sin portal IPOMEX identificado",

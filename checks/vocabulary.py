@@ -30,6 +30,26 @@ FORMS = {
     "whatsapp": "Un enlace wa.me / api.whatsapp.com con número, o un número de 10 dígitos rotulado WhatsApp.",
     "chat_widget": "El script, iframe o elemento de un servicio de chat o asistente virtual.",
     "social_accounts": "Un enlace a una cuenta (no a compartir, ni al crédito del diseñador) en la página de inicio.",
+    "phone_valid": (
+        "Un teléfono publicado (como en «phone», y además cualquier número junto a «Tel.»/«Teléfono») que se puede "
+        "marcar según el plan de numeración de México: 10 dígitos, lada existente, sin dígitos repetidos ni seguidos "
+        "(555-5555, 123-4567). Si sólo hay números de relleno o imposibles, no cumple; si no hay teléfono, "
+        "indeterminado (la ausencia la califica «phone»)."
+    ),
+    "email_deliverable": (
+        "Un correo publicado cuyo dominio recibe correo: registros MX (o, en su defecto, A) en el DNS, consultados "
+        "sin enviar nada y guardados entre noches. Un correo personal (Gmail, Hotmail, Yahoo, Outlook…) cumple con "
+        "una nota. Sin respuesta del DNS, indeterminado."
+    ),
+    "whatsapp_valid": (
+        "Un enlace de WhatsApp (wa.me, api.whatsapp.com/send?phone=) cuyo número es un número internacional válido; "
+        "los enlaces de WhatsApp Business sin número requieren revisión."
+    ),
+    "social_profile": (
+        "Una cuenta enlazada en la página de inicio que, pedida con GET, muestra un perfil (no la portada de la red "
+        "ni un «no encontrado»). Las redes que piden iniciar sesión o bloquean lectores (Facebook, X, Instagram, "
+        "TikTok) dan indeterminado, nunca no cumple."
+    ),
     "keyword": (
         "El vocabulario de abajo en el texto de un enlace (o el alt de su imagen), un encabezado, el título o, si se "
         "indica, el texto visible; las palabras de la URL de un enlace, documento o iframe; un enlace a un dominio "

@@ -125,6 +125,16 @@ class Settings(BaseSettings):
         description="segundos por sitio para esas comprobaciones, después de leer sus páginas; lo que no alcanza "
         "queda `indeterminado`",
     )
+    probe_requests: Int = Field(
+        default=8,
+        description="consultas por sitio de las sondas de canales (DNS de los dominios de correo, GET de los perfiles "
+        "de redes sociales; nunca POST ni mensajes); 0 = sin sondas: esas verificaciones quedan `indeterminado`",
+    )
+    probe_seconds: Float = Field(
+        default=15.0,
+        description="segundos por sitio para las sondas de canales; al agotarse, lo que falta queda `indeterminado` "
+        "(`sonda_sin_presupuesto`)",
+    )
     retry_after_max: Float = Field(
         default=60.0,
         description="segundos que se espera como máximo cuando un sitio responde 429/503 con `Retry-After`; si pide "

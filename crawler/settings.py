@@ -79,6 +79,9 @@ class CrawlSettings:
     # Safe-method probes of form endpoints per site, after its pages (spiders.sitio.probes): requests and seconds.
     form_probe_requests: int = _DEFAULT.form_probe_requests
     form_probe_seconds: float = _DEFAULT.form_probe_seconds
+    # Working-channel probes per site (crawler.probes): DNS queries and profile GETs, and their time.
+    probe_requests: int = _DEFAULT.probe_requests
+    probe_seconds: float = _DEFAULT.probe_seconds
     # Longest Retry-After (seconds) a 429/503 is waited for before retrying; beyond it: indeterminado rate_limited.
     retry_after_max: float = _DEFAULT.retry_after_max
     # Opt out of the SSRF gate: let a crawl fetch private, loopback and link-local addresses from any site.

@@ -1,4 +1,4 @@
-"""The home- and site-scope check ids of the catalogue, for which the farm states a ground truth."""
+"""The 37 home- and site-scope check ids of the catalogue, for which the farm states a ground truth."""
 
 from __future__ import annotations
 
@@ -10,11 +10,15 @@ CHECK_IDS: tuple[str, ...] = (
     "sitio.buscador",
     "sitio.actualizacion_reciente",
     "canal.telefono",
+    "canal.telefono_valido",
     "canal.correo",
+    "canal.correo_entregable",
     "canal.formulario",
     "canal.whatsapp",
+    "canal.whatsapp_valido",
     "canal.chat",
     "canal.redes_sociales",
+    "canal.redes_sociales_perfil",
     "canal.tramites_en_linea",
     "canal.pagos_en_linea",
     "canal.reporte_ciudadano",
@@ -47,16 +51,27 @@ HOME_CHECKS: frozenset[str] = frozenset(
         "sitio.movil",
         "sitio.buscador",
         "canal.redes_sociales",
+        "canal.redes_sociales_perfil",
         "transparencia.enlace_portal",
         "sitio.accesibilidad_basica",
     }
 )
 
-# Checks decided by what the pages show (tags on blocks); three follow from how the site is served.
+# Working-channel probes and the existence check each one judges (decided by simulator.truth.probe_truth).
+PROBE_CHECKS: dict[str, str] = {
+    "canal.telefono_valido": "canal.telefono",
+    "canal.correo_entregable": "canal.correo",
+    "canal.whatsapp_valido": "canal.whatsapp",
+    "canal.redes_sociales_perfil": "canal.redes_sociales",
+}
+
+# Checks decided by what the pages show (tags on blocks); the other three follow from how the site is served, and
+# the probes and quality checks have truths of their own.
 FEATURE_CHECKS: tuple[str, ...] = tuple(
     c
     for c in CHECK_IDS
-    if c not in ("sitio.disponible", "sitio.https", "sitio.actualizacion_reciente") and c not in QUALITY_CHECKS
+    if c not in ("sitio.disponible", "sitio.https", "sitio.actualizacion_reciente") and c not in PROBE_CHECKS
+    and c not in QUALITY_CHECKS
 )
 
 CUMPLE, NO_CUMPLE, INDETERMINADO = "cumple", "no_cumple", "indeterminado"

@@ -11,6 +11,8 @@ from simulator.model import PageDraft, esc
 from simulator.phrasing import PHONE_STYLES, camel, compact, email_html, format_phone, new_phone, person, phone_html
 from simulator.quality import form_attributes, form_tags
 from simulator.variant_forms import phone_form
+from simulator.variants import BROKEN
+from simulator.variants_probes import PHONE_CHECK, placeholder_phone, whatsapp_digits
 
 CONTACT_TITLES = ("Contacto", "Contáctanos", "CONTACTO", "Contacto y ubicación")
 EMAIL_USERS = ("contacto", "presidencia", "informes", "comunicacionsocial", "secretaria", "gobierno")
@@ -149,6 +151,9 @@ def build_contact(d: SiteDraft) -> None:
     mail = d.rng.choice(places) if d.plan.has("canal.correo") else None
     user = d.rng.choice(EMAIL_USERS)
     footer_contact(d, tel == "footer", mail == "footer", user)
+    placeholder = None if tel else placeholder_phone(d.variants, d.plan.lada)
+    if placeholder is not None:
+        d.chrome("footer", placeholder, BROKEN + PHONE_CHECK)
     if not ({tel, mail} & {"contacto", "directorio"} or d.plan.has("canal.formulario") or d.rng.random() < 0.6):
         return
     page = contact_page(d)
@@ -191,22 +196,22 @@ def build_form_traps(d: SiteDraft) -> None:
         )
 
 
-def whatsapp_html(d: SiteDraft) -> str:
-    """A WhatsApp channel: wa.me or api.whatsapp.com link, whatsapp:// link, or a number labelled WhatsApp."""
+def whatsapp_html(d: SiteDraft) -> tuple[str, tuple[str, ...]]:
+    """A WhatsApp channel: wa.me or api.whatsapp.com link, whatsapp:// link, or a number labelled WhatsApp; and the
+    probe's tag of a link (working, or broken on sites writing that variant)."""
     number = d.phone if d.rng.random() < 0.3 else new_phone(d.rng, d.plan.lada)
     label = d.rng.choice(("WhatsApp", "Escríbenos por WhatsApp", "Atención por WhatsApp", "WHATSAPP"))
     kind = d.rng.choice(("wa_me", "wa_me", "api", "texto", "uri"))
+    if kind == "texto":
+        shown = format_phone(number, d.rng.choice(PHONE_STYLES))
+        return f"{d.rng.choice(('WhatsApp:', 'WhatsApp', 'Whatsapp:'))} {esc(shown)}", ()
+    digits, tag = whatsapp_digits(d.variants, number.digits)
     if kind == "wa_me":
-        return f'<a href="https://wa.me/52{number.digits}" target="_blank" class="btn-whatsapp">{esc(label)}</a>'
+        return f'<a href="https://wa.me/{digits}" target="_blank" class="btn-whatsapp">{esc(label)}</a>', (tag,)
     if kind == "api":
-        return (
-            f'<a href="https://api.whatsapp.com/send?phone=52{number.digits}&amp;text=Hola" target="_blank">'
-            f"{esc(label)}</a>"
-        )
-    if kind == "uri":
-        return f'<a href="whatsapp://send?phone=+52{number.digits}">{esc(label)}</a>'
-    shown = format_phone(number, d.rng.choice(PHONE_STYLES))
-    return f"{d.rng.choice(('WhatsApp:', 'WhatsApp', 'Whatsapp:'))} {esc(shown)}"
+        link = f'<a href="https://api.whatsapp.com/send?phone={digits}&amp;text=Hola" target="_blank">'
+        return f"{link}{esc(label)}</a>", (tag,)
+    return f'<a href="whatsapp://send?phone=+{digits}">{esc(label)}</a>', (tag,)
 
 
 def build_whatsapp(d: SiteDraft) -> None:
@@ -215,12 +220,12 @@ def build_whatsapp(d: SiteDraft) -> None:
         return
     places = ("contacto",) if d.plan.ut_trap else ("flotante", "footer", "contacto")
     where = d.rng.choice(places)
-    fragment = whatsapp_html(d)
+    fragment, probe = whatsapp_html(d)
     if where == "contacto":
-        contact_page(d).add(f"<p>{fragment}</p>", "canal.whatsapp", "canal.telefono")
+        contact_page(d).add(f"<p>{fragment}</p>", "canal.whatsapp", "canal.telefono", *probe)
     else:
         css = "whatsapp-flotante" if where == "flotante" else "footer-whatsapp"
-        d.chrome("footer", f"<div class='{css}'>{fragment}</div>", "canal.whatsapp", "canal.telefono")
+        d.chrome("footer", f"<div class='{css}'>{fragment}</div>", "canal.whatsapp", "canal.telefono", *probe)
 
 
 def chat_script(d: SiteDraft) -> str:

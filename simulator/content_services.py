@@ -184,7 +184,8 @@ def report_content(d: SiteDraft, page: PageDraft, kind: str) -> None:
     elif kind == "phone":
         page.add(intro + f"<p>{site_phone(d, phone_style(d), 'Línea de atención:')}</p>", tag, "canal.telefono")
     elif kind == "whatsapp":
-        page.add(intro + f"<p>{whatsapp_html(d)}</p>", tag, "canal.whatsapp", "canal.telefono")
+        fragment, probe = whatsapp_html(d)
+        page.add(intro + f"<p>{fragment}</p>", tag, "canal.whatsapp", "canal.telefono", *probe)
     else:
         page.add(intro_072(d, intro), tag)
 

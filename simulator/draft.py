@@ -13,6 +13,7 @@ from simulator.phrasing import Phone, compact, new_phone, postal_address, slugif
 from simulator.plan import DateSource, Plan
 from simulator.quality import Quality
 from simulator.variants import Variants
+from simulator.variants_probes import mail_domain
 
 MAX_DEPTH = 2
 # Menu order real portals follow; unknown keys go last in insertion order.
@@ -150,7 +151,7 @@ class SiteDraft:
         """An address of the municipality; on free-mail domains the user part carries the town's name."""
         if self.domain == "gmail.com":
             return f"{user.replace('.', '')}.{compact(self.nombre)[:14]}@gmail.com"
-        return f"{user}@{self.domain}"
+        return f"{user}@{mail_domain(self.variants, self.domain, self.nombre)}"
 
     def add_page(self, path: str, title: str, depth: int) -> PageDraft:
         """Register a new page (paths are unique)."""

@@ -111,6 +111,8 @@ class SimSite:
     rendered: dict[str, bytes] = field(default_factory=dict)
     # Real-world forms this site writes (simulator.variants): (class, option), sorted.
     variants: tuple[tuple[str, str], ...] = ()
+    # Mail domains its addresses use and whether each receives mail (the farm's DNS for the probes).
+    mail_domains: tuple[tuple[str, bool], ...] = ()
     # How the municipality appears on the simulated IPOMEX (set by build_world).
     ipomex: IpomexSite | None = None
 

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from config.latency import IPOMEX_HOST, LatencyModel
 from config.registry import Municipality
+from simulator.farm_dns import install_dns, restore_dns
 from simulator.ipomex_model import IPOMEX3, IPOMEX4, LEGACY
 from simulator.ipomex_server import IpomexServer, portal_key
 from simulator.latency_gate import LatencyGate
@@ -100,6 +101,8 @@ class FarmServer:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
+        # The environment's DNS table before this farm installed its own (simulator.farm_dns); None: not installed.
+        self._dns_before: tuple[str | None] | None = None
 
     def __enter__(self) -> FarmServer:
         self.start()
@@ -193,6 +196,8 @@ class FarmServer:
             self._thread.join(STOP_TIMEOUT)
             self._close_reserved()
             raise self._error
+        if self._dns_before is None:
+            self._dns_before = (install_dns(self.world),)
 
     def stop(self) -> None:
         """Stop serving, close every connection and socket, and join the thread."""
@@ -204,6 +209,9 @@ class FarmServer:
             thread.join(STOP_TIMEOUT)
         self._close_reserved()
         self._thread = None
+        if self._dns_before is not None:
+            restore_dns(self._dns_before[0])
+            self._dns_before = None
 
     def _close_reserved(self) -> None:
         for sock in self._reserved:

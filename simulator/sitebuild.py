@@ -50,6 +50,7 @@ from simulator.special import (
 )
 from simulator.variant_forms import iframe_document
 from simulator.variants import Variants
+from simulator.variants_probes import mail_dns
 
 PARTICIPATION = (
     ("participacion.copaci", civic.add_copaci),
@@ -193,6 +194,7 @@ def content_site(
         SLOW_DELAY if behaviour == SLOW else 0.0,
         rendered=rendered,
         variants=d.variants.written(),
+        mail_domains=mail_dns(d.variants, d.domain, d.nombre),
     )
 
 

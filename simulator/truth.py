@@ -8,9 +8,10 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from simulator.catalogue import CHECK_IDS, CUMPLE, FEATURE_CHECKS, HOME_CHECKS, INDETERMINADO, NO_CUMPLE
+from simulator.catalogue import CHECK_IDS, CUMPLE, FEATURE_CHECKS, HOME_CHECKS, INDETERMINADO, NO_CUMPLE, PROBE_CHECKS
 from simulator.model import DOWN, EVALUATED, HTTP_503, SimSite
 from simulator.truth_quality import accessibility_truth, broken_truth, ficha_truth, form_truth, missing_links
+from simulator.variants import BROKEN
 
 MAX_DEPTH = 2
 MAX_PAGES = 60
@@ -103,6 +104,8 @@ def derive_truth(site: SimSite, run_date: date) -> dict[str, str]:
     truth["tramites.transparencia"] = ficha_truth(seen)
     truth["sitio.enlaces_rotos"] = links_truth(site, depths)
     truth["sitio.accesibilidad_basica"] = accessibility_truth(site, resolve(site, "/") or "/")
+    for check in PROBE_CHECKS:
+        truth[check] = probe_truth(check, seen, site)
     return {check: truth[check] for check in CHECK_IDS}
 
 
@@ -114,3 +117,19 @@ def links_truth(site: SimSite, depths: dict[str, int]) -> str:
         if depths[path] < MAX_DEPTH:
             broken |= missing_links(site, same_host_links(site.dom(path), path))
     return broken_truth(len(html), len(broken))
+
+
+def probe_truth(check: str, seen: set[str], site: SimSite) -> str:
+    """A probe's verdict: cumple for a working instance, no_cumple for only broken ones, else indeterminado (the
+    site publishes no such channel, or no simulated platform answers a profile: the farm's DNS has none)."""
+    existence = PROBE_CHECKS[check]
+    if check == "canal.redes_sociales_perfil":
+        return INDETERMINADO
+    if check == "canal.correo_entregable" and existence in seen:
+        # Every address of a site uses one domain: its own (in the farm's DNS), webmail, or a lapsed one.
+        return CUMPLE if all(ok for _, ok in site.mail_domains) else NO_CUMPLE
+    if check == "canal.telefono_valido" and existence in seen:
+        return CUMPLE  # every phone the farm publishes as one is a real number of its area code
+    if check in seen:
+        return CUMPLE
+    return NO_CUMPLE if BROKEN + check in seen else INDETERMINADO

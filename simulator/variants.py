@@ -4,6 +4,10 @@ A seeded share of municipalities writes, for each variant class, one of its opti
 phrasing. Every option says the same thing a careful auditor would read from the usual form (a published thing
 stays published, an absent one stays absent), so the ground truth never changes. The classes draw only from this
 stream, never from the site's own generator, so a site without variants is byte-identical to the farm before them.
+
+The «sonda.*» classes are the exception that proves the rule: they model channels that are published but do not
+work (a placeholder phone, a WhatsApp link with an impossible number, addresses at a domain that receives no mail).
+They never change what the existence checks see; they change only the truth of the working-channel probes.
 """
 
 from __future__ import annotations
@@ -78,8 +82,15 @@ CLASSES: dict[str, VariantClass] = {
             0.3,
             ("mismo_sitio",),
         ),
+        # Broken channels (issue 17): only the probes' truth changes (BROKEN_CLASSES).
+        VariantClass("sonda.telefono_relleno", ("canal.telefono_valido",), 0.6, ("relleno", "lada_inexistente")),
+        VariantClass("sonda.whatsapp_roto", ("canal.whatsapp_valido",), 0.5, ("corto",)),
+        VariantClass("sonda.correo_sin_mx", ("canal.correo_entregable",), 0.3, ("dominio_anterior",)),
     )
 }
+BROKEN_CLASSES = frozenset(name for name in CLASSES if name.startswith("sonda."))
+# The tag a page block carries when it shows a broken instance of a probe's channel (simulator.truth).
+BROKEN = "roto:"
 
 
 class Variants:

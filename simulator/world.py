@@ -17,6 +17,21 @@ from simulator.sitebuild import build_site
 from simulator.truth import MAX_PAGES, derive_truth
 
 DEFAULT_SEED = 2026
+# Hosts of the social networks the sites link (config/checks.yaml, canal.redes_sociales), with their www. forms.
+SOCIAL_HOSTS = tuple(
+    prefix + host
+    for host in (
+        "facebook.com",
+        "fb.com",
+        "fb.me",
+        "twitter.com",
+        "x.com",
+        "instagram.com",
+        "youtube.com",
+        "tiktok.com",
+    )
+    for prefix in ("", "www.", "m.")
+)
 
 
 @dataclass
@@ -62,6 +77,15 @@ class World:
         return {
             s.cve_inegi: (self.ipomex(s.cve_inegi).generation, self.ipomex(s.cve_inegi).behaviour) for s in self.sites
         }
+
+    def dns_table(self) -> dict[str, str | None]:
+        """The farm's DNS for the channel probes (crawler.dns format): each mail domain its sites use, with an
+        address when it receives mail and null when it lapsed; social platforms null, so that no probe of the demo
+        ever leaves this machine (their profiles are indeterminado, as behind a log-in wall)."""
+        table: dict[str, str | None] = dict.fromkeys(SOCIAL_HOSTS)
+        for site in self.sites:
+            table.update({domain: "127.0.0.1" if ok else None for domain, ok in site.mail_domains})
+        return table
 
     def to_json(self) -> str:
         """The ground-truth document (stable key order, UTF-8 text)."""

@@ -9,8 +9,9 @@ from checks.kinds.channels import ChatWidgetCheck, ContactFormCheck, EmailCheck,
 from checks.kinds.keywords import KeywordCheck
 from checks.kinds.probed import BrokenLinksCheck, FormProbeCheck
 from checks.kinds.quality import AccessibilityCheck, ServiceTransparencyCheck
+from checks.kinds.probes import EmailDeliverableCheck, PhoneValidCheck, WhatsappValidCheck
 from checks.kinds.site import AvailabilityCheck, HttpsCheck, RecentContentCheck, SearchFormCheck, ViewportCheck
-from checks.kinds.social import SocialAccountsCheck
+from checks.kinds.social import SocialAccountsCheck, SocialProfileCheck
 
 KINDS: dict[str, type[Check[Any]]] = {
     cls.kind: cls
@@ -31,6 +32,10 @@ KINDS: dict[str, type[Check[Any]]] = {
         BrokenLinksCheck,
         AccessibilityCheck,
         ServiceTransparencyCheck,
+        PhoneValidCheck,
+        EmailDeliverableCheck,
+        WhatsappValidCheck,
+        SocialProfileCheck,
     )
 }
 

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from checks.model import CheckResult, CrawlOutcome, Evidence
 from checks.page import Page
-from checks.probes import ProbeAnswer
+from checks.probes import OFFLINE, ProbeAnswer, Prober
 from checks.spec import CheckSpec
 
 ConfigT = TypeVar("ConfigT")
@@ -31,6 +31,8 @@ class SiteState:
     # The site's own pages the crawl requested (read, unusable or failed) and those that answered 404 / 410.
     pages_requested: int = 0
     broken: tuple[str, ...] = ()
+    # The network side of the working-channel probes (OFFLINE: every probe is indeterminado).
+    prober: Prober = OFFLINE
 
     def was_read(self, url: str) -> bool:
         """Whether the crawl read url as a usable page (ignoring a trailing slash)."""

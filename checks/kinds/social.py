@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 from checks.kinds.base import Check, SiteState, absent
 from checks.model import CheckResult, Evidence
 from checks.page import Page, host_of
+from checks.probes import judge_profile
 from checks.spec import CheckSpec, Params
 from checks.text import Matcher, clip
 
@@ -100,3 +101,66 @@ class SocialAccountsCheck(Check[SocialConfig]):
         if self.found:
             return self.result("cumple", Evidence(self.where or site.home_url, clip("; ".join(self.found.values()))))
         return absent(self, site)
+
+
+@dataclass(frozen=True)
+class ProfileConfig(SocialConfig):
+    """The social_accounts configuration plus the networks that hide pages behind a log-in wall or bot checks."""
+
+    walled: frozenset[str] = frozenset()
+
+
+# Profiles fetched per site (the prober also has its own request and time budget).
+MAX_PROFILES = 5
+
+
+class SocialProfileCheck(SocialAccountsCheck):
+    """An official account link that a GET shows to be a live profile; walled platforms are never no_cumple."""
+
+    kind = "social_profile"
+
+    def __init__(self, spec: CheckSpec, config: SocialConfig, run_date: datetime.date) -> None:
+        super().__init__(spec, config, run_date)
+        self.urls: dict[str, str] = {}
+
+    @classmethod
+    def compile(cls, params: Mapping[str, Any]) -> ProfileConfig:
+        p = Params(params, _KEYS | {"walled"})
+        by_host = {host: name for name, hosts in p.groups("networks").items() for host in hosts}
+        walled = frozenset(p.lower_strings("walled"))
+        return ProfileConfig(by_host, frozenset(p.lower_strings("not_accounts")), p.pattern("credits"), walled)
+
+    def _offer(self, url: str, host: str, page_url: str) -> None:
+        network = self._network(host)
+        super()._offer(url, host, page_url)
+        if network is not None and network in self.found and network not in self.urls:
+            self.urls[network] = url
+
+    def conclude(self, site: SiteState) -> CheckResult:
+        if not self.urls:
+            detail = "El sitio no enlaza cuentas oficiales; su ausencia la califica la verificación de existencia."
+            return self.result("indeterminado", None, "sin_canal", detail)
+        verdicts = {net: self._judge(net, url, site) for net, url in list(self.urls.items())[:MAX_PROFILES]}
+        evidence = Evidence(self.where or site.home_url, clip("; ".join(f"{n}: {v}" for n, v in verdicts.items())))
+        if "profile" in verdicts.values():
+            return self.result("cumple", evidence)
+        if all(v == "gone" for v in verdicts.values()):
+            detail = "Ninguna de las cuentas enlazadas lleva a un perfil (no existe o lleva a la portada de la red)."
+            return self.result("no_cumple", evidence, None, detail)
+        for verdict, reason, detail in _UNDECIDED:
+            if verdict in verdicts.values():
+                return self.result("indeterminado", evidence, reason, detail)
+        return self.result("indeterminado", evidence, "sonda_sin_red", _UNDECIDED[-1][2])
+
+    def _judge(self, network: str, url: str, site: SiteState) -> str:
+        """profile, gone, blocked or unknown for one account (a walled network never says gone)."""
+        verdict = judge_profile(url, site.prober.profile(url))
+        walled = isinstance(self.config, ProfileConfig) and network.lower() in self.config.walled
+        return "blocked" if walled and verdict == "gone" else verdict
+
+
+_UNDECIDED = (
+    ("blocked", "plataforma_bloquea", "La red social pide iniciar sesión o bloquea a los lectores automáticos."),
+    ("budget", "sonda_sin_presupuesto", "Se agotó el presupuesto de peticiones o de tiempo de las sondas del sitio."),
+    ("unknown", "sonda_sin_red", "No se pudo consultar la red social en esta ejecución."),
+)

@@ -27,7 +27,7 @@ PROBE = "vigia_probe"
 OUT_OF_BUDGET = "sitio_sin_tiempo"
 
 
-class Prober:
+class EndpointProber:
     """Sends one site's probes in the spider's idle time and hands each final answer to the evaluator."""
 
     def __init__(self, spider: MunicipalSiteSpider) -> None:

@@ -14,6 +14,8 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import HtmlResponse, Response, TextResponse
+from twisted.internet import threads
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
@@ -23,15 +25,18 @@ from checks.documents import looks_like_document_link
 from checks.engine import PageAnalysis, SiteEvaluator
 from checks.identity import Fetched
 from checks.model import CrawlOutcome, PageRecord, SiteReport
+from config.paths import data_dir
 from crawler.browser import BrowserPool
+from crawler.dnscache import FILE_NAME
 from crawler.failures import DETAILS, classify_failure
+from crawler.probes import site_prober
 from crawler.robots import ROBOTS_META, RobotsPolicy
 from crawler.scope import site_key, strip_session
 from crawler.settings import DOCUMENT_EXTENSIONS, CrawlSettings
 from crawler.ssrf import SsrfPolicy
 from crawler.tls import verify_tls
 from spiders.sitio.documents import DOCUMENT, DocumentReader
-from spiders.sitio.probes import Prober
+from spiders.sitio.probes import EndpointProber
 from spiders.sitio.target import DeferredSite, SiteTarget
 from spiders.sitio.watch import IdentityWatch
 
@@ -78,7 +83,9 @@ class MunicipalSiteSpider(scrapy.Spider):
         self.defer_js = defer_js and browser is None
         self.deferred: str | None = None
         self.rendered: list[str] = []
-        self.evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, target.nombre)
+        # The working-channel probes (DNS of mail domains, GET of profiles) run when the checks conclude.
+        prober = site_prober(cfg, data_dir() / FILE_NAME)
+        self.evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, target.nombre, prober)
         self.key = site_key(target.url)
         self.robots = RobotsPolicy.ignore()
         self.seen: set[str] = {canonicalize_url(target.url)}
@@ -97,7 +104,7 @@ class MunicipalSiteSpider(scrapy.Spider):
         self.answered: set[str] = set()
         self.server_answered = False
         self.reader = DocumentReader(self)
-        self.prober = Prober(self)
+        self.endpoints = EndpointProber(self)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> MunicipalSiteSpider:
@@ -109,7 +116,7 @@ class MunicipalSiteSpider(scrapy.Spider):
 
     def idle(self) -> None:
         """Once every page is read, probe the endpoints the checks named (safe methods only) before closing."""
-        requests = self.prober.next_requests()
+        requests = self.endpoints.next_requests()
         if not requests:
             return
         for request in requests:
@@ -335,12 +342,15 @@ class MunicipalSiteSpider(scrapy.Spider):
         host, port = parts.hostname or "", parts.port or 443
         return await asyncio.to_thread(verify_tls, host, port, self.cfg.timeout, self.cfg.ca_bundle)
 
-    def closed(self, reason: str) -> None:
+    def closed(self, reason: str) -> Deferred[None] | None:
         """Evaluate every check once the crawl is over and hand the report (or the deferral) to the sink."""
         if self.deferred is not None:
             self.sink(DeferredSite(self.target, self.deferred))
-            return
-        self.sink(self.build_report(truncated=reason != "finished", out_of_time=reason == "closespider_timeout"))
+            return None
+        # The channel probes wait on DNS and profile GETs (up to VIGIA_PROBE_SECONDS): evaluating in a reactor thread
+        # keeps the worker's other sites crawling meanwhile. Scrapy waits for this Deferred before the crawl ends.
+        evaluated = threads.deferToThread(self.build_report, reason != "finished", reason == "closespider_timeout")
+        return evaluated.addCallback(self.sink)
 
     def build_report(self, truncated: bool, out_of_time: bool = False) -> SiteReport:
         """Assemble the outcome and the check results of this site."""
@@ -381,5 +391,5 @@ class MunicipalSiteSpider(scrapy.Spider):
             documents_read=list(self.evaluator.documents_read),
             document_misses=list(self.evaluator.document_misses),
             document_cost=self.reader.summary(),
-            probe_cost=self.prober.summary(),
+            probe_cost=self.endpoints.summary(),
         )

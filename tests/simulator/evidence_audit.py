@@ -114,9 +114,16 @@ def href_has(view: View, *parts: str) -> bool:
     return any(p in href.lower() for href, _ in view.links for p in parts)
 
 
+def dialable(run: str) -> bool:
+    """A digit run a person could dial: no area code in parentheses starting with 0 or 1 (none exists), and a
+    subscriber number that is not one or two repeated digits (555 5555)."""
+    digits = re.sub(r"\D", "", run)
+    return re.match(r"[01]\d{1,2}\)", run) is None and len(set(digits[-7:])) > 2
+
+
 def phone(view: View) -> bool:
-    """Digit runs of 7+ digits (phone-like), or tel: links."""
-    return bool(PHONE_RUN.search(view.text)) or href_has(view, "tel:")
+    """Dialable digit runs of 7+ digits (phone-like), or tel: links."""
+    return any(dialable(m.group(0)) for m in PHONE_RUN.finditer(view.text)) or href_has(view, "tel:")
 
 
 def email(view: View) -> bool:

@@ -24,7 +24,7 @@ TABLES_0007 = {"unread_stages", "carried_stages"}
 TABLES_0008 = {"discovery_runs", "site_candidates", "site_decisions", "official_sites", "crosswalk_facts"}
 TABLES_0010 = {"archive_records", "run_manifests", "reviews"}
 TABLES = (TABLES_0002 - {"pages"}) | TABLES_0003 | TABLES_0004 | TABLES_0006 | TABLES_0007 | TABLES_0008 | TABLES_0010
-HEAD = "0010"
+HEAD = "0011"
 
 
 def _tables(url: str) -> set[str]:
