@@ -66,6 +66,8 @@ def form_target(form: Form, page_url: str) -> FormTarget:
         return FormTarget("script") if handler and _SENDS.search(handler) else FormTarget("nowhere")
     url = absolute(page_url, action) if action else page_url.split("#", 1)[0]
     return FormTarget("endpoint", url) if url else FormTarget("nowhere")
+
+
 # What a DNS probe learned of a mail domain: MX or A records, neither, no answer, or the site's budget was spent.
 MailAnswer = Literal["ok", "none", "unknown", "budget"]
 # What a profile probe learned: the platform answered (status, final URL), no answer, or the budget was spent.

@@ -70,7 +70,8 @@ PROBE_CHECKS: dict[str, str] = {
 FEATURE_CHECKS: tuple[str, ...] = tuple(
     c
     for c in CHECK_IDS
-    if c not in ("sitio.disponible", "sitio.https", "sitio.actualizacion_reciente") and c not in PROBE_CHECKS
+    if c not in ("sitio.disponible", "sitio.https", "sitio.actualizacion_reciente")
+    and c not in PROBE_CHECKS
     and c not in QUALITY_CHECKS
 )
 

@@ -8,8 +8,8 @@ from checks.kinds.base import Check, EvidenceCheck, SiteState
 from checks.kinds.channels import ChatWidgetCheck, ContactFormCheck, EmailCheck, PhoneCheck, WhatsappCheck
 from checks.kinds.keywords import KeywordCheck
 from checks.kinds.probed import BrokenLinksCheck, FormProbeCheck
-from checks.kinds.quality import AccessibilityCheck, ServiceTransparencyCheck
 from checks.kinds.probes import EmailDeliverableCheck, PhoneValidCheck, WhatsappValidCheck
+from checks.kinds.quality import AccessibilityCheck, ServiceTransparencyCheck
 from checks.kinds.site import AvailabilityCheck, HttpsCheck, RecentContentCheck, SearchFormCheck, ViewportCheck
 from checks.kinds.social import SocialAccountsCheck, SocialProfileCheck
 

@@ -40,7 +40,7 @@ GOOD_ENTRY = """
 
 def test_default_catalogue_loads_in_order(catalogue):
     ids = [spec.id for spec in catalogue.checks]
-    assert ids[0] == "sitio.disponible" and len(ids) == len(set(ids)) == 33
+    assert ids[0] == "sitio.disponible" and len(ids) == len(set(ids)) == 29 + len(PENDING_CONTRACT)
     assert catalogue.get("canal.telefono").kind == "phone"
     assert all(spec.kind in KINDS and spec.weight > 0 for spec in catalogue.checks)
     assert [s.id for s in catalogue.site_checks()] == ids

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.catalogue import CHECK_IDS, FEATURE_CHECKS, HOME_CHECKS
+from simulator.catalogue import CHECK_IDS, FEATURE_CHECKS, HOME_CHECKS, PROBE_CHECKS
 from tests.checks.test_catalogue import PENDING_CONTRACT
 
 REPO = Path(__file__).resolve().parents[2]

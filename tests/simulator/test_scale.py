@@ -12,12 +12,14 @@ import pytest
 from config.registry import Municipality, load_registry
 from core.text import fold
 from simulator import FarmServer, World, build_world
+from simulator.catalogue import CHECK_IDS
 from simulator.ipomex_model import IPOMEX4, NO_IPOMEX
 from simulator.ipomex_model import NORMAL as IPOMEX_NORMAL
 from simulator.jsonly import data_path
 from simulator.model import EVALUATED, NORMAL, SimSite
 from simulator.scale import FIRST_SYNTHETIC_CVE, synthetic_registry
-from simulator.truth import MAX_PAGES, crawl_depths, resolve
+from simulator.truth import MAX_DEPTH, MAX_PAGES, crawl_depths, resolve, same_host_links
+from simulator.truth_quality import missing_links
 from tests.simulator.conftest import RUN_DATE
 from tests.simulator.test_evidence import disagreements
 
@@ -49,8 +51,11 @@ def sample_registry(synthetic: int = 6) -> list[Municipality]:
 
 
 def html_reachable(site: SimSite) -> int:
-    """HTML pages an ideal crawl (depth ≤ 2 from the home) reaches."""
-    return sum(1 for p in crawl_depths(site) if (site.resources[p].content_type or "").startswith("text/html"))
+    """Pages an ideal crawl (depth ≤ 2 from the home) requests: the HTML ones and the gone ones linked from them."""
+    depths = crawl_depths(site)
+    html = [p for p in depths if (site.resources[p].content_type or "").startswith("text/html")]
+    gone = set().union(*(missing_links(site, same_host_links(site.dom(p), p)) for p in html if depths[p] < MAX_DEPTH))
+    return len(html) + len(gone)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +108,7 @@ def test_synthetic_sites_behave_normally_on_a_sensible_ipomex(worlds: tuple[Worl
         portal = plain.ipomex(site.cve_inegi)
         assert portal.behaviour in (IPOMEX_NORMAL, NO_IPOMEX)
         assert portal.generation != IPOMEX4 or portal.ipo4_id == int(site.cve_inegi)
-        assert len(plain.ground_truth[site.cve_inegi]) == 33 + 87
+        assert len(plain.ground_truth[site.cve_inegi]) == len(CHECK_IDS) + 87
 
 
 def test_real_sites_are_the_same_in_any_registry(worlds: tuple[World, World]) -> None:
