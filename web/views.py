@@ -32,6 +32,7 @@ SCORE_LABELS = {
     "P4": "P4 Transparencia (sitio)",
     "total": "Total",
     "ipomex": "P4 IPOMEX",
+    "losi": "LOSI",
 }
 ORDERS = (*SCORE_LABELS, "nombre", "poblacion")
 BANDS = {
