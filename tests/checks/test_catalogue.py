@@ -20,6 +20,7 @@ GOOD_ENTRY = """
     scope: site
     label: "Teléfono"
     kind: phone
+    losi: {criterion: content_provision}
 """
 
 
@@ -78,7 +79,7 @@ def test_invalid_entries_name_field_and_line(change, field, fragment):
 
 def test_duplicate_id_points_at_second_entry():
     error = _error("checks:" + GOOD_ENTRY + GOOD_ENTRY)
-    assert error.field == "id" and "repetido" in error.problem and error.line == 8
+    assert error.field == "id" and "repetido" in error.problem and error.line == 9
 
 
 def test_structural_errors():
@@ -102,6 +103,7 @@ def test_new_check_reusing_a_kind_is_a_yaml_change(tmp_path: Path):
     scope: site
     label: "Consulta popular"
     kind: keyword
+    losi: {criterion: participation_engagement}
     params:
       text_patterns: ["consultas? popular(?:es)?"]
 """
