@@ -26,7 +26,7 @@ GOOD_ENTRY = """
 
 def test_default_catalogue_loads_in_order(catalogue):
     ids = [spec.id for spec in catalogue.checks]
-    assert ids[0] == "sitio.disponible" and len(ids) == len(set(ids)) == 29
+    assert ids[0] == "sitio.disponible" and len(ids) == len(set(ids)) == 29 + len(AWAITING_CONTRACT)
     assert catalogue.get("canal.telefono").kind == "phone"
     assert all(spec.kind in KINDS and spec.weight > 0 for spec in catalogue.checks)
     assert [s.id for s in catalogue.site_checks()] == ids
@@ -35,13 +35,27 @@ def test_default_catalogue_loads_in_order(catalogue):
         catalogue.get("no.existe")
 
 
+# Checks added for the LOSI indicators (issue 17, docs/losi.md) that the auditors' shared contract does not list yet;
+# once it does, the comparison below holds them to its seed, scope and label like every other check.
+AWAITING_CONTRACT = frozenset(
+    {
+        "sitio.actualizacion_mes",
+        "sitio.mapa_sitio",
+        "transparencia.presupuesto",
+        "transparencia.licitaciones",
+        "transparencia.datos_abiertos_metadatos",
+        "transparencia.organigrama",
+    }
+)
+
+
 def test_every_shared_check_is_implemented_and_vice_versa(catalogue):
     shared = SHARED / "spec" / "checks.yaml"
     if not shared.exists():
         pytest.skip("no está la carpeta compartida con el catálogo de los auditores")
     contract = {c["id"]: c for c in yaml.safe_load(shared.read_text(encoding="utf-8"))["checks"]}
     ours = {spec.id: spec for spec in catalogue.checks}
-    assert set(contract) == set(ours)
+    assert set(contract) <= set(ours) and set(ours) - set(contract) <= AWAITING_CONTRACT
     for check_id, entry in contract.items():
         spec = ours[check_id]
         assert (spec.seed, spec.scope, spec.label) == (entry["seed"], entry["scope"], entry["label"]), check_id
