@@ -222,7 +222,9 @@ def add_conac(d: SiteDraft, page: PageDraft) -> None:
     intro = (
         "<p>Información financiera conforme a la Ley General de Contabilidad Gubernamental y las normas del CONAC.</p>"
     )
-    target.add(f"<h3>{esc(heading)}</h3>{'' if contents else intro}<ul>{items}</ul>", tag)
+    # The budget statement among the reports is the LOSI indicator «budget-related information» as well.
+    budget = ["transparencia.presupuesto"] if any("presupuesto de egresos" in r.lower() for r in reports) else []
+    target.add(f"<h3>{esc(heading)}</h3>{'' if contents else intro}<ul>{items}</ul>", tag, *budget)
 
 
 def add_datos(d: SiteDraft, page: PageDraft) -> None:

@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.catalogue import CHECK_IDS, FEATURE_CHECKS, HOME_CHECKS
+from simulator.catalogue import CHECK_IDS, FEATURE_CHECKS, HOME_CHECKS, UNSIMULATED
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGUES = (REPO / "config" / "checks.yaml", REPO.parent / "shared" / "spec" / "checks.yaml")
+# The LOSI checks of issue 17 that the auditors' shared contract does not list yet (tests/checks/test_catalogue.py).
+AWAITING_CONTRACT = UNSIMULATED | {"sitio.actualizacion_mes", "transparencia.presupuesto"}
 
 
 def scoped_ids(path: Path) -> tuple[list[str], set[str]]:
@@ -26,10 +28,13 @@ def test_check_ids_match_catalogue(path: Path) -> None:
     if not path.exists():
         pytest.skip(f"{path} no existe en este entorno")
     ids, home = scoped_ids(path)
-    assert set(ids) == set(CHECK_IDS)
-    assert home == set(HOME_CHECKS)
+    if path == CATALOGUES[0]:
+        assert set(ids) == set(CHECK_IDS) | UNSIMULATED and not UNSIMULATED & set(CHECK_IDS)
+    else:
+        assert set(ids) - AWAITING_CONTRACT == set(CHECK_IDS) - AWAITING_CONTRACT
+    assert home - UNSIMULATED == set(HOME_CHECKS)
 
 
-def test_there_are_29_distinct_ids() -> None:
-    assert len(CHECK_IDS) == len(set(CHECK_IDS)) == 29
-    assert len(FEATURE_CHECKS) == 26
+def test_there_are_31_distinct_ids() -> None:
+    assert len(CHECK_IDS) == len(set(CHECK_IDS)) == 31
+    assert len(FEATURE_CHECKS) == 27

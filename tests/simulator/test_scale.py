@@ -103,7 +103,7 @@ def test_synthetic_sites_behave_normally_on_a_sensible_ipomex(worlds: tuple[Worl
         portal = plain.ipomex(site.cve_inegi)
         assert portal.behaviour in (IPOMEX_NORMAL, NO_IPOMEX)
         assert portal.generation != IPOMEX4 or portal.ipo4_id == int(site.cve_inegi)
-        assert len(plain.ground_truth[site.cve_inegi]) == 29 + 87
+        assert len(plain.ground_truth[site.cve_inegi]) == 31 + 87
 
 
 def test_real_sites_are_the_same_in_any_registry(worlds: tuple[World, World]) -> None:
