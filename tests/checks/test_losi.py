@@ -4,11 +4,13 @@ and the LOSI-style score counts each indicator once, definitive verdicts only.""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from checks.catalogue import parse_catalogue
 from checks.losi import CRITERIA, INDICATORS, SCANNER
+from checks.losi_doc import NOT_DECIDED, SAME_AS, deciding_checks, render
 from checks.model import CheckResult
 from checks.scoring import LOSI, SCORE_KEYS, AreaScore, all_scores, indicator_status, losi_score
 from core.errors import ConfigError
@@ -104,3 +106,15 @@ def test_losi_is_a_stored_score_key(catalogue):
     scores = all_scores([CheckResult("sitio.buscador", "cumple")], catalogue)
     assert LOSI in SCORE_KEYS and list(scores) == list(SCORE_KEYS)
     assert scores[LOSI] == AreaScore(100.0, 1, 0, 0)
+
+
+def test_every_indicator_is_decided_or_says_why(catalogue):
+    decided = deciding_checks(catalogue)
+    assert set(decided) == {i.name for i in INDICATORS} and set(SAME_AS) <= set(decided)
+    undecided = {name for name, checks in decided.items() if not checks}
+    assert undecided == set(NOT_DECIDED)  # no silent gap, and no reason left for an indicator now decided
+
+
+def test_losi_document_is_current():
+    path = Path(__file__).resolve().parents[2] / "docs" / "losi.md"
+    assert path.read_text(encoding="utf-8") == render(), "regenérelo: python -m checks.losi_doc > docs/losi.md"
