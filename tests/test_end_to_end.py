@@ -77,7 +77,7 @@ def test_subset_crawl_stores_a_complete_run_that_matches_ground_truth(world, db_
     for municipality in chosen:
         row = rows[municipality.cve_inegi]
         assert row["run_id"] == summary.run_id
-        assert set(row["scores"]) == {"P2", "P3", "P4", "total", "ipomex"}
+        assert set(row["scores"]) == {"P2", "P3", "P4", "total", "ipomex", "losi"}
         assert {c["id"]: c["status"] for c in row["checks"]} == dict(world.ground_truth[municipality.cve_inegi])
 
     detail = CliRunner().invoke(app, ["report", "--db", db_url, "-m", js_only[0]], env={"COLUMNS": "200"})
