@@ -37,12 +37,14 @@ CONAC_HEADINGS = (
     "Cuenta Pública",
     "Ley General de Contabilidad Gubernamental",
 )
+BUDGET = "transparencia.presupuesto"
+BUDGET_REPORT = "Estado Analítico del Ejercicio del Presupuesto de Egresos"
 CONAC_REPORTS = (
     "Estado de Situación Financiera",
     "Estado de Actividades",
     "Estado Analítico del Activo",
     "Estado Analítico de Ingresos",
-    "Estado Analítico del Ejercicio del Presupuesto de Egresos",
+    BUDGET_REPORT,
 )
 TRANSPARENCY_FEATURES = (
     "transparencia.enlace_ipomex",
@@ -212,6 +214,10 @@ def add_conac(d: SiteDraft, page: PageDraft) -> None:
     reports = CONAC_REPORTS
     if contents is not None:
         heading, reports = CONAC_FORMS[contents]
+    # The budget statement is always among the reports (whatever their form), so it is «budget-related information»
+    # (transparencia.presupuesto) wherever the CONAC block is, and variants never change that truth.
+    if BUDGET_REPORT not in reports:
+        reports = (*reports, BUDGET_REPORT)
     if d.rng.random() < 0.2:
         target = d.section("conac", "armonizacion-contable", f"{heading} | {d.nombre}", heading, tag)
     else:
@@ -222,9 +228,7 @@ def add_conac(d: SiteDraft, page: PageDraft) -> None:
     intro = (
         "<p>Información financiera conforme a la Ley General de Contabilidad Gubernamental y las normas del CONAC.</p>"
     )
-    # The budget statement among the reports is the LOSI indicator «budget-related information» as well.
-    budget = ["transparencia.presupuesto"] if any("presupuesto de egresos" in r.lower() for r in reports) else []
-    target.add(f"<h3>{esc(heading)}</h3>{'' if contents else intro}<ul>{items}</ul>", tag, *budget)
+    target.add(f"<h3>{esc(heading)}</h3>{'' if contents else intro}<ul>{items}</ul>", tag, BUDGET)
 
 
 def add_datos(d: SiteDraft, page: PageDraft) -> None:
