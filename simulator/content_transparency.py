@@ -211,7 +211,7 @@ def add_conac(d: SiteDraft, page: PageDraft) -> None:
     tag = "transparencia.conac"
     heading = d.rng.choice(CONAC_HEADINGS)
     contents = d.variants.pick("conac.contenidos")
-    reports = CONAC_REPORTS
+    reports: tuple[str, ...] = CONAC_REPORTS
     if contents is not None:
         heading, reports = CONAC_FORMS[contents]
     # The budget statement is always among the reports (whatever their form), so it is «budget-related information»
