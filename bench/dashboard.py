@@ -2,7 +2,7 @@
 
     python -m bench.dashboard [--days 365] [--db /tmp/vigia-year.db] [--json out.json]
 
-The history is generated once by bench.history_gen (125 municipalities × 29 site checks + 87 IPOMEX fractions per
+The history is generated once by bench.history_gen (125 municipalities × the catalogue's site checks + 87 IPOMEX fractions per
 night through the real schema, statuses that mostly persist from night to night) and reused on later calls. Timings
 are medians of repeated calls.
 """

@@ -1,8 +1,9 @@
 """Generate nightly runs through the real schema with the repository's own helpers, as fast as SQLite allows.
 
-Each night: a run, a site outcome, a page log of ~30 pages and an IPOMEX capture per municipality, and 116 results
-per municipality (29 site checks, 87 obligations) of which ~2% change status and ~0.5% refresh their evidence; the
-run is then closed as complete and its change rows and scores written, exactly as storage.repository.finish_run does.
+Each night: a run, a site outcome, a page log of ~30 pages and an IPOMEX capture per municipality, and one result
+per site check of the catalogue and per obligation (87) of each municipality, of which ~2% change status and ~0.5%
+refresh their evidence; the run is then closed as complete and its change rows and scores written, exactly as
+storage.repository.finish_run does.
 """
 
 from __future__ import annotations

@@ -14,12 +14,13 @@ from typing import Any
 import yaml
 
 from checks.kinds import KINDS, Check
+from checks.losi import LosiRef, parse_ref
 from checks.spec import SCOPES, SEEDS, CheckSpec, ParamError
 from config import paths, yamlfile
 from core.errors import ConfigError
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
-_FIELDS = frozenset({"id", "seed", "scope", "label", "kind", "params", "weight"})
+_FIELDS = frozenset({"id", "seed", "scope", "label", "kind", "params", "weight", "losi"})
 
 
 @dataclass(frozen=True)
@@ -159,4 +160,14 @@ class _EntryParser:
             kind=kind,
             params=dict(params),
             weight=float(weight),
+            losi=self.losi(),
         )
+
+    def losi(self) -> LosiRef:
+        """The entry's LOSI criterion and published indicator (every check names at least its criterion)."""
+        assert isinstance(self.item, Mapping)
+        try:
+            return parse_ref(self.item.get("losi"))
+        except ValueError as exc:
+            field, _, problem = str(exc).partition(": ")
+            raise ConfigError(self.path, self.lines.get("losi", self.lines.get("")), field, problem) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,8 @@ from checks.model import CheckResult, CrawlOutcome, DocumentMiss, Evidence
 from checks.page import Page, host_of, is_document, parse_page
 from checks.probes import OFFLINE, ProbeAnswer, Prober
 from checks.text import clip, repair_mojibake
+
+LOG = logging.getLogger(__name__)
 
 # Share of unreadable pages above which absence on the site can no longer be asserted.
 MAX_FAILED_SHARE = 0.20
@@ -227,7 +230,7 @@ class SiteEvaluator:
         if self.home_kind != OK:
             return [self._blocked(check) for check in self.checks]
         site = self._site_state(outcome)
-        return [check.conclude(site) for check in self.checks]
+        return [_conclude(check, site) for check in self.checks]
 
     def _blocked(self, check: Check[Any]) -> CheckResult:
         """Result when the home page is not a real municipal page (parked, maintenance, JS shell...)."""
@@ -318,3 +321,14 @@ def evaluate_pages(
             start_url=home, home_url=home or None, failure=None if added else "error", pages_ok=len(added)
         )
     return evaluator.finish(outcome)
+
+
+def _conclude(check: Check[Any], site: SiteState) -> CheckResult:
+    """The check's verdict; a fault of one check (a bug, a probe library missing) is its own indeterminado, never
+    the loss of the site's other results."""
+    try:
+        return check.conclude(site)
+    except Exception as error:
+        LOG.exception("check %s failed on %s", check.spec.id, site.home_url)
+        detail = f"Error interno al evaluar esta verificación ({type(error).__name__}); quedó en el registro."
+        return check.result("indeterminado", None, "error", detail)

@@ -1,4 +1,5 @@
-"""Area scores of the site checks (P2, P3, P4, overall) and the transparency index of the IPOMEX obligations.
+"""Area scores of the site checks (P2, P3, P4, overall), the transparency index of the IPOMEX obligations and the
+LOSI-style score (share of the published LOSI indicators the catalogue decides that are met).
 
 Every score is the (weighted) share of cumple among definitive results (cumple + no_cumple): indeterminado and
 no_aplica never count for or against a municipality.
@@ -16,7 +17,9 @@ AREAS = ("P2", "P3", "P4")
 OVERALL = "total"
 # The transparency index of the IPOMEX obligations, stored and shown next to the area scores.
 IPOMEX = "ipomex"
-SCORE_KEYS = (*AREAS, OVERALL, IPOMEX)
+# The LOSI-style score: one binary verdict per published LOSI indicator that some check decides (checks/losi.py).
+LOSI = "losi"
+SCORE_KEYS = (*AREAS, OVERALL, IPOMEX, LOSI)
 SITE_SOURCE = "sitio"
 # When one fraction was captured from several sources (ipomex3 and ipomex4), the most favourable verdict stands:
 # publishing on either portal fulfils the obligation, and a no_cumple must not rest on the weaker source.
@@ -79,8 +82,32 @@ def transparency_index(results: Iterable[CheckResult]) -> AreaScore:
     return _score([(result, 1.0) for result in best.values()])
 
 
+def indicator_status(statuses: Iterable[Status]) -> Status:
+    """One LOSI indicator's verdict from its checks' statuses: met when any check complies; not met only when every
+    check read is no_cumple (or no_aplica); indeterminado when any is, so that nothing unseen counts against."""
+    seen = set(statuses)
+    order: tuple[Status, ...] = ("cumple", "indeterminado", "no_cumple")
+    for status in order:
+        if status in seen:
+            return status
+    return "no_aplica"
+
+
+def losi_score(results: Iterable[CheckResult], catalogue: Catalogue) -> AreaScore:
+    """Share (0–100) of the LOSI indicators met among those with a definitive verdict, each indicator once."""
+    indicator_of = {s.id: s.losi.indicator.name for s in catalogue.site_checks() if s.losi and s.losi.indicator}
+    statuses: dict[str, list[Status]] = {}
+    for result in results:
+        name = indicator_of.get(result.check_id) if result.source == SITE_SOURCE else None
+        if name is not None:
+            statuses.setdefault(name, []).append(result.status)
+    verdicts = [CheckResult(name, indicator_status(found)) for name, found in statuses.items()]
+    return _score([(verdict, 1.0) for verdict in verdicts])
+
+
 def all_scores(results: Sequence[CheckResult], catalogue: Catalogue) -> dict[str, AreaScore]:
-    """Every stored score of one municipality in one run, keyed by SCORE_KEYS (areas, total and ipomex)."""
+    """Every stored score of one municipality in one run, keyed by SCORE_KEYS (areas, total, ipomex and losi)."""
     scores = area_scores(results, catalogue)
     scores[IPOMEX] = transparency_index(results)
+    scores[LOSI] = losi_score(results, catalogue)
     return {key: scores[key] for key in SCORE_KEYS}

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from checks.losi import LosiRef
 from checks.text import Matcher, compile_any
 
 SEEDS = ("P1", "P2", "P3", "P4")
@@ -15,7 +16,8 @@ SCOPES = ("home", "site", "ipomex")
 
 @dataclass(frozen=True)
 class CheckSpec:
-    """A check as the catalogue declares it: identity, seed, scope, label, the kind that runs it and its params."""
+    """A check as the catalogue declares it: identity, seed, scope, label, the kind that runs it, its params and its
+    place in the UN's LOSI (criterion and, where one describes the same thing, the published indicator)."""
 
     id: str
     seed: str
@@ -24,6 +26,7 @@ class CheckSpec:
     kind: str
     params: Mapping[str, Any] = field(default_factory=dict)
     weight: float = 1.0
+    losi: LosiRef | None = None
 
 
 class ParamError(ValueError):

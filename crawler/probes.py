@@ -10,6 +10,7 @@ simulated name is delivered to the simulated internet exactly as the crawl's own
 from __future__ import annotations
 
 import http.client
+import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from crawler.settings import CrawlSettings
 from crawler.simnet import simulated_base, target_for
 from crawler.ssrf import is_internal, literal_ip
 
+LOG = logging.getLogger(__name__)
 MAX_HOPS = 4
 MAX_BODY = 64 * 1024
 
@@ -150,7 +152,11 @@ class NetworkProber:
             return cached
         if not self.budget.spend():
             return "budget"
-        answer = mail_answer(domain, self.table, self.query, min(self.timeout, self.budget.left()))
+        try:
+            answer = mail_answer(domain, self.table, self.query, min(self.timeout, self.budget.left()))
+        except Exception:  # a resolver fault is no answer about the municipality's domain
+            LOG.exception("DNS probe of %s failed", domain)
+            return "unknown"
         if self.cache is not None and answer in ("ok", "none"):
             self.cache.put(domain, answer)
         return answer
@@ -162,7 +168,7 @@ class NetworkProber:
                 return ProfileAnswer("budget")
             try:
                 status, location, body = self._get(url)
-            except OSError:
+            except (OSError, http.client.HTTPException, ValueError):  # refused, reset, malformed answer
                 return ProfileAnswer("unknown")
             if not (300 <= status < 400 and location):
                 return ProfileAnswer("answered", status, url, PASSWORD_FIELD.search(body) is not None)

@@ -1,4 +1,5 @@
-"""The 37 home- and site-scope check ids of the catalogue, for which the farm states a ground truth."""
+"""The home- and site-scope check ids of the catalogue for which the farm states a ground truth (and those it
+cannot: no generator writes their content)."""
 
 from __future__ import annotations
 
@@ -40,9 +41,28 @@ CHECK_IDS: tuple[str, ...] = (
     "tramites.transparencia",
     "sitio.enlaces_rotos",
     "sitio.accesibilidad_basica",
+    # LOSI indicators (issue 17) whose content the farm already writes: dated news and the CONAC budget statement.
+    "sitio.actualizacion_mes",
+    "transparencia.presupuesto",
+)
+
+# Catalogue checks the farm has no generator for: no ground truth, so the demo's agreement does not count them
+# (their vocabulary is tested by the examples in config/ejemplos.yaml).
+UNSIMULATED: frozenset[str] = frozenset(
+    {
+        "sitio.mapa_sitio",
+        "transparencia.licitaciones",
+        "transparencia.datos_abiertos_metadatos",
+        "transparencia.organigrama",
+    }
 )
 # Decided from the pages themselves (links, markup) and the form probes: simulator.truth_quality.
-QUALITY_CHECKS: tuple[str, ...] = CHECK_IDS[-4:]
+QUALITY_CHECKS: tuple[str, ...] = (
+    "canal.formulario_funcional",
+    "tramites.transparencia",
+    "sitio.enlaces_rotos",
+    "sitio.accesibilidad_basica",
+)
 
 HOME_CHECKS: frozenset[str] = frozenset(
     {
@@ -64,15 +84,14 @@ PROBE_CHECKS: dict[str, str] = {
     "canal.whatsapp_valido": "canal.whatsapp",
     "canal.redes_sociales_perfil": "canal.redes_sociales",
 }
-
-# Checks decided by what the pages show (tags on blocks); the other three follow from how the site is served, and
-# the probes and quality checks have truths of their own.
+# Checks decided by the site's dates: the window in days before the run date in which a date counts as recent.
+RECENCY_DAYS: dict[str, int] = {"sitio.actualizacion_reciente": 90, "sitio.actualizacion_mes": 30}
+# Checks decided by what the pages show (tags on blocks); the others follow from how the site is served and its
+# dates, and the probes and quality checks have truths of their own.
 FEATURE_CHECKS: tuple[str, ...] = tuple(
     c
     for c in CHECK_IDS
-    if c not in ("sitio.disponible", "sitio.https", "sitio.actualizacion_reciente")
-    and c not in PROBE_CHECKS
-    and c not in QUALITY_CHECKS
+    if c not in ("sitio.disponible", "sitio.https", *RECENCY_DAYS) and c not in PROBE_CHECKS and c not in QUALITY_CHECKS
 )
 
 CUMPLE, NO_CUMPLE, INDETERMINADO = "cumple", "no_cumple", "indeterminado"

@@ -38,12 +38,14 @@ CONAC_HEADINGS = (
     "Cuenta Pública",
     "Ley General de Contabilidad Gubernamental",
 )
+BUDGET = "transparencia.presupuesto"
+BUDGET_REPORT = "Estado Analítico del Ejercicio del Presupuesto de Egresos"
 CONAC_REPORTS = (
     "Estado de Situación Financiera",
     "Estado de Actividades",
     "Estado Analítico del Activo",
     "Estado Analítico de Ingresos",
-    "Estado Analítico del Ejercicio del Presupuesto de Egresos",
+    BUDGET_REPORT,
 )
 TRANSPARENCY_FEATURES = (
     "transparencia.enlace_ipomex",
@@ -212,9 +214,13 @@ def add_conac(d: SiteDraft, page: PageDraft) -> None:
     tag = "transparencia.conac"
     heading = d.rng.choice(CONAC_HEADINGS)
     contents = d.variants.pick("conac.contenidos")
-    reports = CONAC_REPORTS
+    reports: tuple[str, ...] = CONAC_REPORTS
     if contents is not None:
         heading, reports = CONAC_FORMS[contents]
+    # The budget statement is always among the reports (whatever their form), so it is «budget-related information»
+    # (transparencia.presupuesto) wherever the CONAC block is, and variants never change that truth.
+    if BUDGET_REPORT not in reports:
+        reports = (*reports, BUDGET_REPORT)
     if d.rng.random() < 0.2:
         target = d.section("conac", "armonizacion-contable", f"{heading} | {d.nombre}", heading, tag)
     else:
@@ -225,7 +231,7 @@ def add_conac(d: SiteDraft, page: PageDraft) -> None:
     intro = (
         "<p>Información financiera conforme a la Ley General de Contabilidad Gubernamental y las normas del CONAC.</p>"
     )
-    target.add(f"<h3>{esc(heading)}</h3>{'' if contents else intro}<ul>{items}</ul>", tag)
+    target.add(f"<h3>{esc(heading)}</h3>{'' if contents else intro}<ul>{items}</ul>", tag, BUDGET)
 
 
 def add_datos(d: SiteDraft, page: PageDraft) -> None:

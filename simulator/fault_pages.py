@@ -29,10 +29,12 @@ def municipal_page(
 
 
 HOME_LINKS = (("/contacto", "Contacto"), ("/transparencia", "Transparencia"), ("/noticias", "Noticias"))
-# What the home-scope checks look for (viewport is in every page): search form, social account, Transparencia link.
+# What the home-scope checks look for (viewport is in every page): search form, social account, Transparencia link,
+# site map.
 HOME_EVIDENCE = (
     "<form action='/buscar' role='search'><input type='search' name='q'><button>Buscar</button></form>"
     "<a href='https://www.facebook.com/AyuntamientoSanFallas'>Facebook</a>"
+    "<a href='/mapa-del-sitio'>Mapa del sitio</a>"
 )
 # Evidence for every site-scope check, so that an ordinary fault site scores cumple everywhere but HTTPS.
 SITE_EVIDENCE = (
@@ -45,7 +47,10 @@ SITE_EVIDENCE = (
     "<li><a href='/gaceta'>Gaceta Municipal</a></li><li><a href='/pdm'>Plan de Desarrollo Municipal</a></li>"
     "<li><a href='https://www.ipomex.org.mx/ipo3/lgt/indice/SANFALLAS.web'>IPOMEX</a></li>"
     "<li><a href='https://www.saimex.org.mx/'>Solicitudes de información (SAIMEX)</a></li>"
-    "<li><a href='/conac'>Información financiera CONAC</a></li><li><a href='/datos'>Datos abiertos</a></li></ul>"
+    "<li><a href='/conac'>Información financiera CONAC</a></li><li><a href='/datos'>Datos abiertos</a></li>"
+    "<li><a href='/datos/diccionario'>Diccionario de datos</a></li><li><a href='/organigrama'>Organigrama</a></li>"
+    "<li><a href='/presupuesto'>Presupuesto de Egresos 2026</a></li>"
+    "<li><a href='/licitaciones'>Licitaciones públicas</a></li></ul>"
     "<p>Consejos de Participación Ciudadana (COPACI) y Comités Ciudadanos de Control y Vigilancia (COCICOVI).</p>"
     "<p>Convocatoria al presupuesto participativo 2026.</p><p>Sesiones de cabildo abierto.</p>"
     "<p>Unidad de Transparencia: Tel. (722) 275 13 01, transparencia@sanfallas.gob.mx</p>"

@@ -121,6 +121,8 @@ def make_plan(rng: random.Random, municipality: Municipality, behaviour: str) ->
         present.update(dict.fromkeys(FORCED_CP1252, True))
     viewport = choose_viewport(rng, template)
     present["sitio.movil"] = viewport == "responsive"
+    # The budget statement is one of the CONAC reports (content_transparency.add_conac), never written alone.
+    present["transparencia.presupuesto"] = present["transparencia.conac"]
     roll = rng.random()
     freshness = "reciente" if roll < 0.56 else "antigua" if roll < 0.86 else "sin_fechas"
     plan = Plan(

@@ -8,14 +8,23 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from simulator.catalogue import CHECK_IDS, CUMPLE, FEATURE_CHECKS, HOME_CHECKS, INDETERMINADO, NO_CUMPLE, PROBE_CHECKS
+from simulator.catalogue import (
+    CHECK_IDS,
+    CUMPLE,
+    FEATURE_CHECKS,
+    HOME_CHECKS,
+    INDETERMINADO,
+    NO_CUMPLE,
+    PROBE_CHECKS,
+    RECENCY_DAYS,
+)
 from simulator.model import DOWN, EVALUATED, HTTP_503, SimSite
 from simulator.truth_quality import accessibility_truth, broken_truth, ficha_truth, form_truth, missing_links
 from simulator.variants import BROKEN
 
 MAX_DEPTH = 2
 MAX_PAGES = 60
-RECENT_DAYS = 90
+RECENT_DAYS = RECENCY_DAYS["sitio.actualizacion_reciente"]
 BASE = "http://sim.invalid"
 NOT_LINKS = ("#", "javascript:", "mailto:", "tel:", "whatsapp:")
 
@@ -67,11 +76,11 @@ def crawl_depths(site: SimSite) -> dict[str, int]:
     return depths
 
 
-def recency(dates: list[date], run_date: date) -> str:
-    """sitio.actualizacion_reciente from the dates the crawl can see."""
+def recency(dates: list[date], run_date: date, days: int = RECENT_DAYS) -> str:
+    """A recency check (sitio.actualizacion_reciente by default) from the dates the crawl can see."""
     if not dates:
         return INDETERMINADO
-    window_start = run_date - timedelta(days=RECENT_DAYS)
+    window_start = run_date - timedelta(days=days)
     return CUMPLE if any(window_start <= d <= run_date for d in dates) else NO_CUMPLE
 
 
@@ -86,7 +95,7 @@ def unscored(site: SimSite) -> dict[str, str]:
 
 
 def derive_truth(site: SimSite, run_date: date) -> dict[str, str]:
-    """Expected status of each of the 29 checks for one site."""
+    """Expected status of each simulated check for one site."""
     if site.behaviour not in EVALUATED:
         return unscored(site)
     depths = crawl_depths(site)
@@ -99,7 +108,9 @@ def derive_truth(site: SimSite, run_date: date) -> dict[str, str]:
     for check in FEATURE_CHECKS:
         found = check in home.tags if check in HOME_CHECKS else check in seen
         truth[check] = CUMPLE if found else NO_CUMPLE
-    truth["sitio.actualizacion_reciente"] = recency([d for p in reachable for d in site.evidence[p].dates], run_date)
+    dates = [d for p in reachable for d in site.evidence[p].dates]
+    for check, days in RECENCY_DAYS.items():
+        truth[check] = recency(dates, run_date, days)
     truth["canal.formulario_funcional"] = form_truth(seen)
     truth["tramites.transparencia"] = ficha_truth(seen)
     truth["sitio.enlaces_rotos"] = links_truth(site, depths)

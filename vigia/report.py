@@ -13,12 +13,16 @@ from typing import Any
 from checks.catalogue import Catalogue
 from checks.model import CheckResult, Unread
 from checks.obligations import load_obligations
-from checks.scoring import SCORE_KEYS
+from checks.scoring import LOSI, SCORE_KEYS
 from config.registry import Municipality
 from core.clock import machine_datetime
 from storage.repository import MunicipalityResults
 from storage.reviewed import in_force_count, review_json, reviewed_scores, reviewed_status
 from storage.reviews import Key, ReviewState
+
+# Scores added after the CSV was published go in the last columns, so existing readers keep their positions.
+ADDED_KEYS = (LOSI,)
+PUBLISHED_KEYS = tuple(key for key in SCORE_KEYS if key not in ADDED_KEYS)
 
 
 @dataclass
@@ -174,11 +178,13 @@ def rows_csv(rows: Sequence[ReportRow], catalogue: Catalogue) -> str:
             "region",
             "corrida",
             "fecha",
-            *SCORE_KEYS,
+            *PUBLISHED_KEYS,
             *check_ids,
             "en_revision",
-            *(f"{key}_revisado" for key in SCORE_KEYS),
+            *(f"{key}_revisado" for key in PUBLISHED_KEYS),
             "revisiones_vigentes",
+            *ADDED_KEYS,
+            *(f"{key}_revisado" for key in ADDED_KEYS),
         ]
     )
     for row in rows:
@@ -193,11 +199,13 @@ def rows_csv(rows: Sequence[ReportRow], catalogue: Catalogue) -> str:
                 m.region or "",
                 row.run_id or "",
                 machine_datetime(row.run_finished_at) or "",
-                *(_score_text(row.scores[k]) for k in SCORE_KEYS),
+                *(_score_text(row.scores[k]) for k in PUBLISHED_KEYS),
                 *(statuses.get(i, "") for i in check_ids),
                 " ".join(i for i in check_ids if i in row.under_review),
-                *(_score_text(row.reviewed_scores.get(k)) for k in SCORE_KEYS),
+                *(_score_text(row.reviewed_scores.get(k)) for k in PUBLISHED_KEYS),
                 _in_force_text(row),
+                *(_score_text(row.scores[k]) for k in ADDED_KEYS),
+                *(_score_text(row.reviewed_scores.get(k)) for k in ADDED_KEYS),
             ]
         )
     return buffer.getvalue()

@@ -32,7 +32,10 @@ SCORE_LABELS = {
     "P4": "P4 Transparencia (sitio)",
     "total": "Total",
     "ipomex": "P4 IPOMEX",
+    "losi": "LOSI",
 }
+# Scores added after the exports were published: their columns go last, so existing readers keep their positions.
+ADDED_SCORES = ("losi",)
 ORDERS = (*SCORE_LABELS, "nombre", "poblacion")
 BANDS = {
     "menos_20k": ("Menos de 20 mil", 0, 20_000),
@@ -114,6 +117,7 @@ def export_cells(model: BaseModel, exclude: set[str] | None = None) -> dict[str,
 
 def ranking_table(rows: Sequence[RankingItem]) -> Table:
     """Export table of the ranking."""
+    published = [(k, v) for k, v in SCORE_LABELS.items() if k not in ADDED_SCORES]
     columns = [
         ("cve_inegi", "Clave INEGI"),
         ("nombre", "Municipio"),
@@ -122,13 +126,15 @@ def ranking_table(rows: Sequence[RankingItem]) -> Table:
         ("region", "Región"),
         ("corrida", "Corrida"),
         ("fecha", "Fecha"),
-        *[(k, v) for k, v in SCORE_LABELS.items()],
-        *[(f"cambio_{k}", f"Cambio {v}") for k, v in SCORE_LABELS.items()],
+        *[(k, v) for k, v in published],
+        *[(f"cambio_{k}", f"Cambio {v}") for k, v in published],
         ("cumple", "Cumple"),
         ("no_cumple", "No cumple"),
         ("indeterminado", "Indeterminado"),
         ("total_revisado", "Total revisado"),
         ("revisiones_vigentes", "Revisiones vigentes"),
+        *[(k, SCORE_LABELS[k]) for k in ADDED_SCORES],
+        *[(f"cambio_{k}", f"Cambio {SCORE_LABELS[k]}") for k in ADDED_SCORES],
     ]
     data: list[dict[str, Cell]] = []
     for r in rows:

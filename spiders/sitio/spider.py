@@ -14,8 +14,6 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import HtmlResponse, Response, TextResponse
-from twisted.internet import threads
-from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
@@ -342,15 +340,15 @@ class MunicipalSiteSpider(scrapy.Spider):
         host, port = parts.hostname or "", parts.port or 443
         return await asyncio.to_thread(verify_tls, host, port, self.cfg.timeout, self.cfg.ca_bundle)
 
-    def closed(self, reason: str) -> Deferred[None] | None:
+    async def closed(self, reason: str) -> None:
         """Evaluate every check once the crawl is over and hand the report (or the deferral) to the sink."""
         if self.deferred is not None:
             self.sink(DeferredSite(self.target, self.deferred))
-            return None
-        # The channel probes wait on DNS and profile GETs (up to VIGIA_PROBE_SECONDS): evaluating in a reactor thread
-        # keeps the worker's other sites crawling meanwhile. Scrapy waits for this Deferred before the crawl ends.
-        evaluated = threads.deferToThread(self.build_report, reason != "finished", reason == "closespider_timeout")
-        return evaluated.addCallback(self.sink)
+            return
+        # The channel probes wait on DNS and profile GETs (up to VIGIA_PROBE_SECONDS): evaluating in a worker thread
+        # keeps this process's other sites crawling meanwhile. Scrapy awaits this coroutine before the crawl ends.
+        report = await asyncio.to_thread(self.build_report, reason != "finished", reason == "closespider_timeout")
+        self.sink(report)
 
     def build_report(self, truncated: bool, out_of_time: bool = False) -> SiteReport:
         """Assemble the outcome and the check results of this site."""

@@ -156,3 +156,17 @@ def test_social_profiles() -> None:
     assert results(fb_only)["canal.redes_sociales_perfil"] == ("indeterminado", "sonda_sin_red")
     share = '<a href="https://www.facebook.com/sharer/sharer.php?u=x">Compartir</a>'
     assert results(share)["canal.redes_sociales_perfil"] == ("indeterminado", "sin_canal")
+
+
+class BrokenProber(FakeProber):
+    """A prober whose DNS side is broken (a library missing, a bug): it raises instead of answering."""
+
+    def mail_domain(self, domain: str) -> MailAnswer:
+        raise ModuleNotFoundError("No module named 'dns'")
+
+
+def test_a_check_that_fails_is_its_own_indeterminado_and_the_site_keeps_its_other_results() -> None:
+    body = '<a href="mailto:contacto@toluca.gob.mx">Escríbenos</a><p>Teléfono: (722) 214 9000</p>'
+    found = results(body, BrokenProber())
+    assert found["canal.correo_entregable"] == ("indeterminado", "error")
+    assert found["canal.correo"] == ("cumple", None) and found["canal.telefono_valido"] == ("cumple", None)

@@ -227,6 +227,7 @@ DETECTORS: dict[str, Detector] = {
         "presupuesto de egresos",
         "informacion financiera",
     ),
+    "transparencia.presupuesto": lambda v: has(v, "presupuesto de egresos"),
     "transparencia.datos_abiertos": lambda v: (
         has(v, "datos abiertos") or href_has(v, ".csv", ".xlsx", ".json", "datos.gob.mx")
     ),

@@ -120,8 +120,9 @@ def test_ranking_scores_latest_complete_run_and_month_change(
     assert [r.cve_inegi for r in rows] == ["15001", "15002", "15003"]
     acambay, acolman, aculco = rows
     assert acambay.run_id == world.third and acambay.month_ago_run_id == world.first
-    assert acambay.scores == {"P2": 100.0, "P3": 100.0, "P4": 100.0, "total": 100.0, "ipomex": 50.0}
-    assert acambay.change_since_month == {"P2": 100.0, "P3": 0.0, "P4": 100.0, "total": 66.7, "ipomex": 0.0}
+    assert acambay.scores == {"P2": 100.0, "P3": 100.0, "P4": 100.0, "total": 100.0, "ipomex": 50.0, "losi": 100.0}
+    change = {"P2": 100.0, "P3": 0.0, "P4": 100.0, "total": 66.7, "ipomex": 0.0, "losi": 50.0}
+    assert acambay.change_since_month == change
     assert (acambay.cumple, acambay.no_cumple, acambay.indeterminado) == (3, 0, 0)
     assert acolman.scores["total"] == 50.0 and acolman.scores["P3"] is None and acolman.scores["ipomex"] is None
     assert acolman.change_since_month["total"] == -50.0 and acolman.change_since_month["ipomex"] is None
@@ -151,7 +152,8 @@ def test_municipality_page(db: Database, world: World, catalogue: Catalogue, obl
     assert [item.status for item in page.checklist] == ["cumple", "cumple", "cumple"]
     assert page.checklist[0].evidence_url == "https://15001.example.gob.mx/"
     assert [p.run_id for p in page.series] == [world.first, world.second, world.third]
-    assert page.series[0].scores == {"P2": 0.0, "P3": 100.0, "P4": 0.0, "total": 33.3, "ipomex": 50.0}
+    # LOSI: HTTPS met (sitio.https), privacy policy not (sitio.aviso_privacidad); COPACI names no LOSI indicator.
+    assert page.series[0].scores == {"P2": 0.0, "P3": 100.0, "P4": 0.0, "total": 33.3, "ipomex": 50.0, "losi": 50.0}
     latest_scores = next(r for r in ranking(db) if r.cve_inegi == "15001").scores
     assert page.series[-1].scores == latest_scores
     assert [(f.check_id, f.fraccion, f.titulo, f.status, f.last_update, f.reason) for f in page.fractions] == [

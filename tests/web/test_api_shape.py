@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from vigia.cli import app
 
 LOCAL_MINUTES = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d[-+]\d\d:\d\d$")
-SCORES = ["P2", "P3", "P4", "total", "ipomex"]
+SCORES = ["P2", "P3", "P4", "total", "ipomex", "losi"]  # losi added last (issue 17)
 RANKING_ITEM = ["cve_inegi", "nombre", "poblacion_2020", "grado_marginacion", "region", "corrida", "fecha"]
 RANKING_ITEM += [
     "puntajes",

@@ -59,6 +59,7 @@ def ranking_table(rows: Sequence[ReportRow], title: str) -> Table:
         ("Total", "right"),
         ("Total revisado", "right"),
         ("P4 IPOMEX", "right"),
+        ("LOSI", "right"),
         ("✔ / ✘ / ?", "center"),
         ("Población", "right"),
         ("Marginación", "left"),
@@ -77,6 +78,7 @@ def ranking_table(rows: Sequence[ReportRow], title: str) -> Table:
             f"[bold]{score_cell(row.scores['total'])}[/]",
             score_cell(row.reviewed_scores.get("total")) if row.reviews_in_force else "",
             score_cell(row.scores["ipomex"]),
+            score_cell(row.scores["losi"]),
             counts,
             f"{m.poblacion_2020:,}",
             m.conapo_gm_2020 or "s/d",
@@ -85,6 +87,8 @@ def ranking_table(rows: Sequence[ReportRow], title: str) -> Table:
         "Puntaje: % de verificaciones que cumplen entre las definitivas; 's/d': sin dato definitivo. "
         "P2 participación, P3 canales TIC, P4 transparencia en el sitio; "
         "P4 IPOMEX: % de fracciones aplicables que cumplen. "
+        "LOSI: % de los indicadores publicados del índice de servicios en línea locales de la ONU que Vigía decide "
+        "y que se cumplen, entre los definitivos (docs/losi.md). "
         "✔ cumple, ✘ no cumple, ? indeterminado (verificaciones del sitio). "
         "✎: un auditor revisó algún veredicto (vigia revisar); «Total revisado» aplica sus revisiones vigentes, "
         "el orden sigue el puntaje de la máquina."
