@@ -178,7 +178,7 @@ def run_night(number: int, farm: FarmServer, cfg: CrawlSettings, db_url: str, li
 
 
 class ProbeTally(DatabaseRunStore):
-    """The run store that also adds up what each site's form-endpoint probes cost (spiders.sitio.probes)."""
+    """The run store that also adds up what each site's probes cost (form endpoints, mail domains, profiles)."""
 
     def __init__(self, database: Database) -> None:
         super().__init__(database)

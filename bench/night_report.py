@@ -149,8 +149,8 @@ class Night:
     peaks: dict[str, int]
     agreement: Agreement
     names: dict[str, str] = field(default_factory=dict)
-    # Safe-method probes of contact-form endpoints: requests, and seconds waited for them (true timescale, summed
-    # over sites), and the sites that probed.
+    # Probes (contact-form endpoints, mail domains, social profiles): requests, and seconds waited for them (true
+    # timescale, summed over sites), and the sites that probed.
     probe_requests: float = 0.0
     probe_seconds: float = 0.0
     probe_sites: int = 0
@@ -222,15 +222,13 @@ def unread_row(night: Night) -> Measurement:
 
 
 def probe_row(night: Night) -> Measurement:
-    """Seconds the form-endpoint probes added to the night at real latency (summed over sites; sites run in parallel,
-    so the night's wall clock grows by at most this over the sites in parallel)."""
+    """Seconds the probes (form endpoints, mail domains, profiles) added to the night at real latency (summed over
+    sites; sites run in parallel, so the night's wall clock grows by at most this over the sites in parallel)."""
     note = (
-        f"{night.probe_requests:.0f} peticiones HEAD/OPTIONS/GET (nunca POST) en {night.probe_sites} sitios con "
-        "formulario de contacto; suma de las esperas por sitio a escala real"
+        f"{night.probe_requests:.0f} consultas (HEAD/OPTIONS/GET de formularios, DNS de correos, GET de perfiles; "
+        f"nunca POST) en {night.probe_sites} sitios; suma de las esperas por sitio a escala real"
     )
-    return Measurement(
-        f"noche {night.number}: espera de los sondeos de formularios", night.probe_seconds, "s", note=note
-    )
+    return Measurement(f"noche {night.number}: espera de los sondeos", night.probe_seconds, "s", note=note)
 
 
 def request_rows(night: Night) -> list[Measurement]:

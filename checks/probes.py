@@ -123,6 +123,10 @@ class Prober(Protocol):
         """GET url (redirects followed, never another method) and report where it ended."""
         ...
 
+    def cost(self) -> dict[str, float]:
+        """What the probes cost the site: requests (DNS queries and GETs) and seconds waited for answers."""
+        ...
+
 
 class OfflineProber:
     """No network: every answer is unknown (the checks then say indeterminado, never no_cumple)."""
@@ -134,6 +138,10 @@ class OfflineProber:
     def profile(self, url: str) -> ProfileAnswer:
         """Unknown: nothing was asked."""
         return ProfileAnswer("unknown")
+
+    def cost(self) -> dict[str, float]:
+        """Nothing: nothing was asked."""
+        return {"requests": 0.0, "seconds": 0.0}
 
 
 OFFLINE: Prober = OfflineProber()

@@ -140,6 +140,7 @@ class NetworkProber:
     query: DnsQuery = dnspython_query
     fetch: Fetch = http_get
     timeout: float = 5.0
+    waited: float = 0.0
 
     def mail_domain(self, domain: str) -> MailAnswer:
         """The table's answer (never cached: it is the test's or the farm's), else the cached one, else one DNS
@@ -152,11 +153,14 @@ class NetworkProber:
             return cached
         if not self.budget.spend():
             return "budget"
+        started = time.monotonic()
         try:
             answer = mail_answer(domain, self.table, self.query, min(self.timeout, self.budget.left()))
         except Exception:  # a resolver fault is no answer about the municipality's domain
             LOG.exception("DNS probe of %s failed", domain)
             return "unknown"
+        finally:
+            self.waited += time.monotonic() - started
         if self.cache is not None and answer in ("ok", "none"):
             self.cache.put(domain, answer)
         return answer
@@ -166,14 +170,21 @@ class NetworkProber:
         for _ in range(MAX_HOPS):
             if not self.budget.spend():
                 return ProfileAnswer("budget")
+            started = time.monotonic()
             try:
                 status, location, body = self._get(url)
             except (OSError, http.client.HTTPException, ValueError):  # refused, reset, malformed answer
                 return ProfileAnswer("unknown")
+            finally:
+                self.waited += time.monotonic() - started
             if not (300 <= status < 400 and location):
                 return ProfileAnswer("answered", status, url, PASSWORD_FIELD.search(body) is not None)
             url = urljoin(url, location)
         return ProfileAnswer("unknown")
+
+    def cost(self) -> dict[str, float]:
+        """Requests spent from the budget (DNS queries and GET hops) and seconds waited for their answers."""
+        return {"requests": float(self.budget.spent), "seconds": round(self.waited, 3)}
 
     def _get(self, url: str) -> tuple[int, str | None, bytes]:
         """One GET: to the simulated internet for a simulated name, else directly to a public address only."""

@@ -133,12 +133,14 @@ def test_a_partial_night_names_what_it_did_not_read() -> None:
     assert row.note.endswith(" y 2 más")
 
 
-def test_a_night_reports_the_time_its_form_probes_added() -> None:
+def test_a_night_reports_the_time_its_probes_added() -> None:
     probed = replace(night(1, 100.0, Requests({}, {}, 0)), probe_requests=16, probe_seconds=27.4, probe_sites=12)
     rows = {row.name: row for row in night_rows(probed, LIMITS)}
-    row = rows["noche 1: espera de los sondeos de formularios"]
+    row = rows["noche 1: espera de los sondeos"]
     assert (row.value, row.unit) == (27.4, "s")
-    assert row.note.startswith("16 peticiones HEAD/OPTIONS/GET (nunca POST) en 12 sitios")
+    assert (
+        row.note.startswith("16 consultas (HEAD/OPTIONS/GET de formularios") and "nunca POST) en 12 sitios" in row.note
+    )
 
 
 def test_the_second_night_is_compared_with_the_first_per_municipality() -> None:

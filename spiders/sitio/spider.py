@@ -82,8 +82,8 @@ class MunicipalSiteSpider(scrapy.Spider):
         self.deferred: str | None = None
         self.rendered: list[str] = []
         # The working-channel probes (DNS of mail domains, GET of profiles) run when the checks conclude.
-        prober = site_prober(cfg, data_dir() / FILE_NAME)
-        self.evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, target.nombre, prober)
+        self.channels = site_prober(cfg, data_dir() / FILE_NAME)
+        self.evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, target.nombre, self.channels)
         self.key = site_key(target.url)
         self.robots = RobotsPolicy.ignore()
         self.seen: set[str] = {canonicalize_url(target.url)}
@@ -389,5 +389,11 @@ class MunicipalSiteSpider(scrapy.Spider):
             documents_read=list(self.evaluator.documents_read),
             document_misses=list(self.evaluator.document_misses),
             document_cost=self.reader.summary(),
-            probe_cost=self.endpoints.summary(),
+            probe_cost=probe_cost(self.endpoints.summary(), self.channels.cost()),
         )
+
+
+def probe_cost(forms: dict[str, float], channels: dict[str, float]) -> dict[str, float]:
+    """The site's probe cost: the form-endpoint and channel probes together, and each apart (the bench shows both)."""
+    total = {key: round(forms.get(key, 0.0) + channels.get(key, 0.0), 3) for key in ("requests", "seconds")}
+    return {**total, **{f"canales_{key}": value for key, value in channels.items()}}
