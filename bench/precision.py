@@ -53,6 +53,8 @@ def audit_settings() -> CrawlSettings:
 
 def crawl_corpus(labels: Labels, cfg: CrawlSettings, run_date: date) -> dict[str, dict[str, str]]:
     """Our status of every site check on every labelled site (site folder → check id → status)."""
+    # The corpus is static copies: a verdict that needs the live server would judge the copy, not the site.
+    cfg = replace(cfg, static_copy=True)
     with ExitStack() as stack:
         urls = {stack.enter_context(serve_directory(labels.corpus / site)): site for site in labels.sites}
         reports = list(crawl_sites([SiteTarget(None, None, url) for url in urls], cfg, run_date))

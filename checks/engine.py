@@ -20,6 +20,10 @@ from checks.probes import OFFLINE, ProbeAnswer, Prober
 from checks.text import clip, repair_mojibake
 
 LOG = logging.getLogger(__name__)
+STATIC_COPY_DETAIL = (
+    "Se revisó una copia estática del sitio: esta verificación depende de las respuestas del servidor real "
+    "(destinos de formularios, páginas que faltan, DNS o perfiles) y no se prueba en una copia."
+)
 
 # Share of unreadable pages above which absence on the site can no longer be asserted.
 MAX_FAILED_SHARE = 0.20
@@ -92,9 +96,10 @@ class SiteEvaluator:
         run_date: datetime.date,
         municipality: str | None = None,
         prober: Prober = OFFLINE,
+        static_copy: bool = False,
     ) -> None:
         self.catalogue, self.run_date, self.municipality = catalogue, run_date, municipality
-        self.prober = prober
+        self.prober, self.static_copy = prober, static_copy
         self.checks: list[Check[Any]] = [catalogue.instantiate(s, run_date) for s in catalogue.site_checks()]
         self.home_kind: str | None = None
         self.home_url = ""
@@ -260,6 +265,7 @@ class SiteEvaluator:
             total + len(self.broken),
             tuple(self.broken),
             self.prober,
+            self.static_copy,
         )
 
 
@@ -311,9 +317,10 @@ def evaluate_pages(
     municipality: str | None = None,
     outcome: CrawlOutcome | None = None,
     prober: Prober = OFFLINE,
+    static_copy: bool = False,
 ) -> list[CheckResult]:
     """Evaluate (url, html, depth) pages without a crawler; the default outcome is a complete, valid crawl."""
-    evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, municipality, prober)
+    evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, municipality, prober, static_copy)
     added = [(url, evaluator.add_page(url, html, depth), depth) for url, html, depth in pages]
     if outcome is None:
         home = next((url for url, _, depth in added if depth == 0), added[0][0] if added else "")
@@ -326,6 +333,8 @@ def evaluate_pages(
 def _conclude(check: Check[Any], site: SiteState) -> CheckResult:
     """The check's verdict; a fault of one check (a bug, a probe library missing) is its own indeterminado, never
     the loss of the site's other results."""
+    if site.static_copy and check.live_server:
+        return check.result("indeterminado", None, "copia_estatica", STATIC_COPY_DETAIL)
     try:
         return check.conclude(site)
     except Exception as error:

@@ -44,6 +44,8 @@ NOT_READ = frozenset(
         # A working-channel probe got no answer (DNS, the social platform) or ran out of its per-site budget.
         "sonda_sin_red",
         "sonda_sin_presupuesto",
+        # The pages were a static copy of the site: what only the live server can answer was not asked.
+        "copia_estatica",
     }
 )
 
@@ -156,6 +158,7 @@ REASON_TEXT: dict[str, str] = {
     "muestra_pequena": "muy pocas páginas para medir",
     "sonda_sin_red": "la prueba del canal no obtuvo respuesta",
     "sonda_sin_presupuesto": "se agotó el tiempo o las peticiones de las pruebas del sitio",
+    "copia_estatica": "copia estática del sitio: no se prueba el servidor real",
     "sin_canal": "el sitio no publica el canal que se prueba",
     "plataforma_bloquea": "la red social pide iniciar sesión o bloquea lectores automáticos",
     "captcha": "IPOMEX pidió un captcha",

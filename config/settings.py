@@ -135,6 +135,12 @@ class Settings(BaseSettings):
         description="segundos por sitio para las sondas de canales; al agotarse, lo que falta queda `indeterminado` "
         "(`sonda_sin_presupuesto`)",
     )
+    static_copy: Bool = Field(
+        default=False,
+        description="los sitios son copias estáticas (como el corpus etiquetado, que `vigia precision` revisa así): "
+        "lo que depende del servidor real —destinos de formularios, páginas que faltan, DNS de correos, perfiles "
+        "de redes— no se prueba y queda `indeterminado` (`copia_estatica`)",
+    )
     retry_after_max: Float = Field(
         default=60.0,
         description="segundos que se espera como máximo cuando un sitio responde 429/503 con `Retry-After`; si pide "

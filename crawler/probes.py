@@ -210,8 +210,8 @@ def public_host(host: str, table: Overrides) -> bool:
 
 
 def site_prober(cfg: CrawlSettings, cache_path: Path | None) -> Prober:
-    """The prober for one site crawl (OFFLINE when the probes are switched off with VIGIA_PROBE_REQUESTS=0)."""
-    if cfg.probe_requests <= 0:
+    """The prober for one site crawl (OFFLINE when switched off with VIGIA_PROBE_REQUESTS=0, or on a static copy)."""
+    if cfg.probe_requests <= 0 or cfg.static_copy:
         return OFFLINE
     budget = ProbeBudget(cfg.probe_requests, cfg.probe_seconds)
     cache = DnsCache(cache_path) if cache_path is not None else None

@@ -83,6 +83,8 @@ class CrawlSettings:
     probe_requests: int = _DEFAULT.probe_requests
     probe_seconds: float = _DEFAULT.probe_seconds
     # Longest Retry-After (seconds) a 429/503 is waited for before retrying; beyond it: indeterminado rate_limited.
+    # The sites are static copies (the labelled corpus): nothing that needs the live server is probed or judged.
+    static_copy: bool = _DEFAULT.static_copy
     retry_after_max: float = _DEFAULT.retry_after_max
     # Opt out of the SSRF gate: let a crawl fetch private, loopback and link-local addresses from any site.
     allow_private_networks: bool = _DEFAULT.allow_private_networks

@@ -33,6 +33,8 @@ class SiteState:
     broken: tuple[str, ...] = ()
     # The network side of the working-channel probes (OFFLINE: every probe is indeterminado).
     prober: Prober = OFFLINE
+    # The pages are a static copy of the site, not the site itself (crawler.settings.CrawlSettings.static_copy).
+    static_copy: bool = False
 
     def was_read(self, url: str) -> bool:
         """Whether the crawl read url as a usable page (ignoring a trailing slash)."""
@@ -47,6 +49,9 @@ class Check(ABC, Generic[ConfigT]):
     """One check of one site crawl: observes in-scope pages, then concludes into one CheckResult."""
 
     kind: ClassVar[str]
+    # The verdict rests on the live server's answers (endpoints, missing pages, DNS, profiles), which a static copy
+    # of the site (the labelled corpus) cannot give: on a copy such a check is indeterminado (copia_estatica).
+    live_server: ClassVar[bool] = False
 
     def __init__(self, spec: CheckSpec, config: ConfigT, run_date: datetime.date) -> None:
         self.spec, self.config, self.run_date = spec, config, run_date

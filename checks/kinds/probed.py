@@ -43,6 +43,7 @@ class FormProbeCheck(Check[FormProbeConfig]):
     that post nowhere (#, javascript:, an alert) do not count, and a form without a probe answer proves nothing."""
 
     kind = "form_probe"
+    live_server = True
 
     def __init__(self, spec: CheckSpec, config: FormProbeConfig, run_date: datetime.date) -> None:
         super().__init__(spec, config, run_date)
@@ -126,6 +127,7 @@ class BrokenLinksCheck(Check[BrokenLinksConfig]):
     """Among the site's own pages the crawl requested, at most max_percent % answered 404 / 410."""
 
     kind = "broken_links"
+    live_server = True
 
     @classmethod
     def compile(cls, params: Mapping[str, Any]) -> BrokenLinksConfig:

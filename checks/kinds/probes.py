@@ -126,6 +126,7 @@ class EmailDeliverableCheck(Check[None]):
     """A published address whose domain can receive mail (MX or A records); personal webmail is noted."""
 
     kind = "email_deliverable"
+    live_server = True
 
     def __init__(self, spec: CheckSpec, config: None, run_date: datetime.date) -> None:
         super().__init__(spec, config, run_date)

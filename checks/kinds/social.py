@@ -118,6 +118,7 @@ class SocialProfileCheck(SocialAccountsCheck):
     """An official account link that a GET shows to be a live profile; walled platforms are never no_cumple."""
 
     kind = "social_profile"
+    live_server = True
 
     def __init__(self, spec: CheckSpec, config: SocialConfig, run_date: datetime.date) -> None:
         super().__init__(spec, config, run_date)

@@ -39,8 +39,8 @@ class EndpointProber:
 
     def next_requests(self) -> list[scrapy.Request]:
         """First probes of the addresses not asked yet (none before the home page was read)."""
-        if self.spider.home_url is None:
-            return []
+        if self.spider.home_url is None or self.cfg.static_copy:
+            return []  # a static copy has no live endpoints to ask (the checks say copia_estatica)
         if self.deadline is None:
             self.deadline = time.monotonic() + self.cfg.form_probe_seconds
         requests = []

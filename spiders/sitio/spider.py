@@ -83,7 +83,9 @@ class MunicipalSiteSpider(scrapy.Spider):
         self.rendered: list[str] = []
         # The working-channel probes (DNS of mail domains, GET of profiles) run when the checks conclude.
         self.channels = site_prober(cfg, data_dir() / FILE_NAME)
-        self.evaluator = SiteEvaluator(catalogue or load_catalogue(), run_date, target.nombre, self.channels)
+        self.evaluator = SiteEvaluator(
+            catalogue or load_catalogue(), run_date, target.nombre, self.channels, cfg.static_copy
+        )
         self.key = site_key(target.url)
         self.robots = RobotsPolicy.ignore()
         self.seen: set[str] = {canonicalize_url(target.url)}

@@ -170,3 +170,27 @@ def test_a_check_that_fails_is_its_own_indeterminado_and_the_site_keeps_its_othe
     found = results(body, BrokenProber())
     assert found["canal.correo_entregable"] == ("indeterminado", "error")
     assert found["canal.correo"] == ("cumple", None) and found["canal.telefono_valido"] == ("cumple", None)
+
+
+def test_on_a_static_copy_what_needs_the_live_server_is_never_judged() -> None:
+    body = (
+        '<a href="mailto:contacto@toluca.gob.mx">Escríbenos</a><p>Teléfono: (722) 214 9000</p>'
+        '<form action="/enviar.php" method="post"><label>Mensaje <textarea name="m"></textarea></label></form>'
+    )
+    found = evaluate_pages(
+        [(HOME, html(body), 0)],
+        RUN_DATE,
+        outcome=outcome(),
+        prober=FakeProber({"toluca.gob.mx": "none"}),
+        static_copy=True,
+    )
+    by_id = {r.check_id: (r.status, r.reason) for r in found}
+    live = (
+        "canal.correo_entregable",
+        "canal.formulario_funcional",
+        "sitio.enlaces_rotos",
+        "canal.redes_sociales_perfil",
+    )
+    assert all(by_id[check] == ("indeterminado", "copia_estatica") for check in live)
+    # What the pages themselves show is still judged on the copy.
+    assert by_id["canal.telefono_valido"] == ("cumple", None) and by_id["canal.correo"] == ("cumple", None)
