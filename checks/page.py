@@ -241,6 +241,8 @@ _NAV_PLACEHOLDER = (
 
 # A quoted site path inside a script ("/transparencia.html", \"/tramites/\"), as menus written by scripts carry.
 _SCRIPT_PATH = re.compile(r"""\\?["'](/[A-Za-z0-9_\-][^"'\\\s<>]{0,120})\\?["']""")
+# A link written by a script (document.write, innerHTML): its href, relative ones included («gobierno.htm»).
+_SCRIPT_HREF = re.compile(r"""href\s*=\s*\\?["']([A-Za-z0-9_./\-][^"'\\\s<>#]{0,120})\\?["']""", re.IGNORECASE)
 _NOT_PAGE = re.compile(
     r"\.(?:js|css|png|jpe?g|gif|svg|ico|webp|woff2?|ttf|json|map)(?:\?|$)|/(?:api|wp-json|ajax|cdn-cgi)/"
 )
@@ -262,7 +264,9 @@ def _scripted_nav(doc: Element, page: Page, html: str, base: str) -> bool:
 def _script_only_paths(page: Page, base: str, own: str) -> set[str]:
     """Site pages named in inline scripts that no link of the page leads to (a rendered menu links them)."""
     linked = {link.url for link in page.links}
-    named = (absolute(base, m) for m in _SCRIPT_PATH.findall(page.inline_script[:200_000]) if not _NOT_PAGE.search(m))
+    script = page.inline_script[:200_000]
+    found = {*_SCRIPT_PATH.findall(script), *_SCRIPT_HREF.findall(script)}
+    named = (absolute(base, m) for m in found if not _NOT_PAGE.search(m))
     return {u for u in named if u and host_of(u) == own and u not in linked}
 
 

@@ -141,6 +141,11 @@ WRITE_SCRIPT = (
     '<script>document.write("<li><a href=\\"/transparencia.html\\">Transparencia</a></li>'
     '<li><a href=\\"/tramites/\\">Trámites</a></li><li><a href=\\"/cabildo.html\\">Cabildo</a></li>");</script>'
 )
+RELATIVE_WRITE_SCRIPT = (
+    '<script>document.write("<tr><td><a href=\\"transparencia.html\\">Transparencia<\\/a><\\/td><\\/tr>'
+    '<tr><td><a href=\\"tramites/\\">Trámites<\\/a><\\/td><\\/tr><tr><td><a href=\\"cabildo.html\\">Cabildo'
+    '<\\/a><\\/td><\\/tr>");</script>'
+)
 DRAWN = (
     '<li><a href="/transparencia.html">Transparencia</a></li><li><a href="/tramites/">Trámites</a></li>'
     '<li><a href="/cabildo.html">Cabildo</a></li>'
@@ -154,6 +159,12 @@ def test_a_home_menu_written_by_a_script_is_seen_until_rendered(script: str) -> 
     assert not parse_page(URL, _menu_page(DRAWN, script), home=True).scripted_nav
     # Only the home is examined (inner pages are reached from it).
     assert not parse_page(URL, _menu_page("", script)).scripted_nav
+
+
+def test_a_script_menu_with_relative_links_is_seen_until_rendered() -> None:
+    home = "https://municipio.gob.mx/"
+    assert parse_page(home, _menu_page("", RELATIVE_WRITE_SCRIPT), home=True).scripted_nav
+    assert not parse_page(home, _menu_page(DRAWN, RELATIVE_WRITE_SCRIPT), home=True).scripted_nav
 
 
 def test_scripts_naming_assets_or_apis_are_not_menus() -> None:
