@@ -1,8 +1,15 @@
-"""The home- and site-scope check ids of the catalogue for which the farm states a ground truth (and those it
-cannot: no generator writes their content)."""
+"""The home- and site-scope check ids of the catalogue, for each of which the farm states a ground truth."""
 
 from __future__ import annotations
 
+# LOSI indicators (issue 17) whose content simulator.content_losi decides and writes from a stream of its own, not
+# the site's plan (simulator.plan).
+LOSI_CHECKS: tuple[str, ...] = (
+    "sitio.mapa_sitio",
+    "transparencia.licitaciones",
+    "transparencia.datos_abiertos_metadatos",
+    "transparencia.organigrama",
+)
 CHECK_IDS: tuple[str, ...] = (
     "sitio.disponible",
     "sitio.https",
@@ -44,18 +51,9 @@ CHECK_IDS: tuple[str, ...] = (
     # LOSI indicators (issue 17) whose content the farm already writes: dated news and the CONAC budget statement.
     "sitio.actualizacion_mes",
     "transparencia.presupuesto",
+    *LOSI_CHECKS,
 )
 
-# Catalogue checks the farm has no generator for: no ground truth, so the demo's agreement does not count them
-# (their vocabulary is tested by the examples in config/ejemplos.yaml).
-UNSIMULATED: frozenset[str] = frozenset(
-    {
-        "sitio.mapa_sitio",
-        "transparencia.licitaciones",
-        "transparencia.datos_abiertos_metadatos",
-        "transparencia.organigrama",
-    }
-)
 # Decided from the pages themselves (links, markup) and the form probes: simulator.truth_quality.
 QUALITY_CHECKS: tuple[str, ...] = (
     "canal.formulario_funcional",
@@ -74,6 +72,7 @@ HOME_CHECKS: frozenset[str] = frozenset(
         "canal.redes_sociales_perfil",
         "transparencia.enlace_portal",
         "sitio.accesibilidad_basica",
+        "sitio.mapa_sitio",
     }
 )
 

@@ -10,6 +10,7 @@ from simulator import content_civic as civic
 from simulator.content_channels import build_chat, build_contact, build_form_traps, build_social, build_whatsapp
 from simulator.content_common import build_filler, build_gobierno, build_home, build_news, build_search
 from simulator.content_documents import publish_documents
+from simulator.content_losi import build_losi
 from simulator.content_norms import build_norms
 from simulator.content_padding import pad_site
 from simulator.content_services import build_pagos, build_reporte, build_tramites
@@ -165,13 +166,16 @@ def content_site(
     variants: Variants | None = None,
     documents: random.Random | None = None,
     quality: Quality | None = None,
+    losi: random.Random | None = None,
 ) -> SimSite:
     """A full site with content, padded to (pages, generator) when given, writing the given real-world variants;
     with documents (their own generator), some absent topics are published as PDFs only. robots.txt may still forbid
-    crawling it."""
+    crawling it. With losi (its own generator), the site publishes some LOSI topics (simulator.content_losi)."""
     d = SiteDraft(m, plan, rng, run_date, variants)
     d.quality = quality or Quality()
     build_content(d)
+    if losi is not None:
+        build_losi(d, losi)
     pdfs = publish_documents(d, documents) if documents is not None and behaviour != JS_ONLY else {}
     # A viewer page around a PDF is a page to an ideal crawl (it proves nothing: the listing linking it does).
     viewers = {p: PageEvidence(frozenset(), ()) for p, r in pdfs.items() if r.content_type != "application/pdf"}
@@ -238,4 +242,5 @@ def build_site(
     # Their own generator: the site's draws, and so everything else it serves, stay as they were.
     documents = random.Random(f"vigia-sim:{seed}:{m.cve_inegi}:documents")
     quality = Quality.for_site(seed, m.cve_inegi)
-    return content_site(m, plan, rng, run_date, behaviour, padding, chosen, documents, quality)
+    losi = random.Random(f"vigia-sim:{seed}:{m.cve_inegi}:losi")
+    return content_site(m, plan, rng, run_date, behaviour, padding, chosen, documents, quality, losi)

@@ -14,7 +14,6 @@ from crawler.pipeline import RunSummary, run_and_store
 from crawler.settings import CrawlSettings
 from simulator import FarmServer, build_world
 from simulator.agreement import compare
-from simulator.catalogue import UNSIMULATED
 from storage import repository
 from storage.db import open_database
 from storage.runstore import DatabaseRunStore
@@ -79,7 +78,7 @@ def test_subset_crawl_stores_a_complete_run_that_matches_ground_truth(world, db_
         row = rows[municipality.cve_inegi]
         assert row["run_id"] == summary.run_id
         assert set(row["scores"]) == {"P2", "P3", "P4", "total", "ipomex", "losi"}
-        checks = {c["id"]: c["status"] for c in row["checks"] if c["id"] not in UNSIMULATED}
+        checks = {c["id"]: c["status"] for c in row["checks"]}
         assert checks == dict(world.ground_truth[municipality.cve_inegi])
 
     detail = CliRunner().invoke(app, ["report", "--db", db_url, "-m", js_only[0]], env={"COLUMNS": "200"})

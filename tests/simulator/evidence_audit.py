@@ -231,6 +231,12 @@ DETECTORS: dict[str, Detector] = {
     "transparencia.datos_abiertos": lambda v: (
         has(v, "datos abiertos") or href_has(v, ".csv", ".xlsx", ".json", "datos.gob.mx")
     ),
+    # The LOSI topics (simulator.content_losi); their look-alikes (a location map, a news item naming one past
+    # licitación, notes on the files' licence, the Ayuntamiento's photo) must leave these silent.
+    "sitio.mapa_sitio": lambda v: has(v, "mapa del sitio", "mapa de sitio", "mapa del portal"),
+    "transparencia.licitaciones": lambda v: has(v, "licitaciones", "convocatorias a licitacion", "compramex"),
+    "transparencia.datos_abiertos_metadatos": lambda v: has(v, "metadatos", "diccionario de datos"),
+    "transparencia.organigrama": lambda v: has(v, "organigrama", "estructura organica"),
 }
 
 DATE_PATTERNS = (

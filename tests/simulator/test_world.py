@@ -137,6 +137,11 @@ def test_every_check_has_both_outcomes_among_up_sites(world: World) -> None:
             assert seen == {"indeterminado": len(up)}  # no simulated platform answers a profile
         elif check in PROBE_CHECKS:
             assert seen["cumple"] >= 10 and seen["no_cumple"] >= 3, (check, seen)
+        elif check == "transparencia.datos_abiertos_metadatos":
+            # Metadata describes open data: only sites publishing open data (about a third) can show it.
+            data = {c for c in up if world.ground_truth[c]["transparencia.datos_abiertos"] == "cumple"}
+            described = {c for c in up if world.ground_truth[c][check] == "cumple"}
+            assert described <= data and len(described) >= 0.5 * len(data) and seen["no_cumple"] > 0, seen
         else:
             share = seen["cumple"] / len(up)
             assert 0.25 <= share <= 0.85, (check, seen)
