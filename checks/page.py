@@ -12,6 +12,7 @@ from lxml import etree
 from lxml.etree import _Element as Element
 
 from checks.a11y import Accessibility, read_accessibility
+from checks.contacts import find_emails, find_phones
 from checks.documents import document_context, looks_like_document_link
 from checks.text import collapse
 from core.text import fold
@@ -196,7 +197,7 @@ def parse_page(url: str, html: str, home: bool = False) -> Page:
     page.dead_nav = tuple(t for t in dead_texts + scripted if t)
     page.scripted_nav = home and _scripted_nav(doc, page, html, base)
     for anchor in dead:
-        drop(anchor)
+        _drop_dead(anchor)
     _read_text(doc, page)
     return page
 
@@ -268,6 +269,15 @@ def _script_only_paths(page: Page, base: str, own: str) -> set[str]:
     found = {*_SCRIPT_PATH.findall(script), *_SCRIPT_HREF.findall(script)}
     named = (absolute(base, m) for m in found if not _NOT_PAGE.search(m))
     return {u for u in named if u and host_of(u) == own and u not in linked}
+
+
+def _drop_dead(anchor: Element) -> None:
+    """Remove a link that leads nowhere; a phone or address it shows stays in the page's text (a theme often wraps
+    «Tel. 722 …» in href="#"), while a dead menu item's words do not count as a published topic."""
+    text = text_of(anchor)
+    if text and (next(find_phones(fold(text)), None) is not None or next(find_emails(fold(text)), None) is not None):
+        anchor.tail = f" {text} {anchor.tail or ''}"
+    drop(anchor)
 
 
 def text_of(element: Element) -> str:

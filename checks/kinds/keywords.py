@@ -40,9 +40,11 @@ _KEYS = frozenset(
     }
 )
 _YEAR = re.compile(r"\b(?:19[89]\d|20\d\d)\b")
+# A street counts as an address only with its number (or s/n) close by: «la calle Morelos» in a list of public
+# works is a place, not where to find the office.
 _ADDRESS = re.compile(
-    r"\b(?:calle|av\.|avenida|col\.|colonia|c\.\s?p\.\s?\d{5}|codigo postal|domicilio|palacio municipal|"
-    r"planta (?:alta|baja)|edificio|s/n|esquina|esq\.)"
+    r"\b(?:(?:calle|av\.|avenida)\s[^;:|]{0,40}?(?:\d|s/n)|col\.|colonia|c\.\s?p\.\s?\d{5}|codigo postal|"
+    r"domicilio|palacio municipal|planta (?:alta|baja)|edificio|s/n|esquina|esq\.)"
 )
 
 

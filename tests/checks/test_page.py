@@ -170,3 +170,10 @@ def test_a_script_menu_with_relative_links_is_seen_until_rendered() -> None:
 def test_scripts_naming_assets_or_apis_are_not_menus() -> None:
     script = "<script>load('/js/app.js'); fetch('/api/v1/noticias'); img('/img/logo.png'); css('/css/a.css');</script>"
     assert not parse_page(URL, _menu_page(DRAWN, script), home=True).scripted_nav
+
+
+def test_a_phone_inside_a_link_that_leads_nowhere_is_still_shown_text() -> None:
+    page = parse_page(
+        URL, html('<p>Unidad de Transparencia</p><a href="">Conmutador: 716 835 2844</a><a href="#">Bando</a>')
+    )
+    assert "716 835 2844" in page.text and "Bando" not in page.text
