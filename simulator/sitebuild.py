@@ -35,6 +35,7 @@ from simulator.model import (
     SimSite,
 )
 from simulator.plan import Plan, make_plan
+from simulator.platforms import Profiles
 from simulator.quality import Quality, broken_links_html, gallery_html
 from simulator.render import LATIN1_FIX, render
 from simulator.special import (
@@ -165,12 +166,14 @@ def content_site(
     variants: Variants | None = None,
     documents: random.Random | None = None,
     quality: Quality | None = None,
+    profiles: Profiles | None = None,
 ) -> SimSite:
     """A full site with content, padded to (pages, generator) when given, writing the given real-world variants;
     with documents (their own generator), some absent topics are published as PDFs only. robots.txt may still forbid
     crawling it."""
     d = SiteDraft(m, plan, rng, run_date, variants)
     d.quality = quality or Quality()
+    d.profiles = profiles or Profiles()
     build_content(d)
     pdfs = publish_documents(d, documents) if documents is not None and behaviour != JS_ONLY else {}
     # A viewer page around a PDF is a page to an ideal crawl (it proves nothing: the listing linking it does).
@@ -195,6 +198,8 @@ def content_site(
         rendered=rendered,
         variants=d.variants.written(),
         mail_domains=mail_dns(d.variants, d.domain, d.nombre),
+        social=d.social,
+        channel=d.profiles.youtube,
     )
 
 
@@ -238,4 +243,5 @@ def build_site(
     # Their own generator: the site's draws, and so everything else it serves, stay as they were.
     documents = random.Random(f"vigia-sim:{seed}:{m.cve_inegi}:documents")
     quality = Quality.for_site(seed, m.cve_inegi)
-    return content_site(m, plan, rng, run_date, behaviour, padding, chosen, documents, quality)
+    profiles = Profiles.for_site(seed, m.cve_inegi)
+    return content_site(m, plan, rng, run_date, behaviour, padding, chosen, documents, quality, profiles)
