@@ -15,12 +15,12 @@ from aiohttp import web
 from config.latency import IPOMEX_HOST, LatencyModel
 from config.registry import Municipality
 from core.net import SIMNET_ERROR, SIMNET_HOST, SIMNET_NXDOMAIN
-from simulator.platforms import PLATFORM_HOSTS, answer
 from simulator.farm_dns import install_dns, restore_dns
 from simulator.ipomex_model import IPOMEX3, IPOMEX4, LEGACY
 from simulator.ipomex_server import IpomexServer, portal_key
 from simulator.latency_gate import LatencyGate
 from simulator.model import DOWN, Resource, SimSite
+from simulator.platforms import PLATFORM_HOSTS, answer
 from simulator.special import not_found, redirect
 from simulator.world import World
 
