@@ -85,10 +85,9 @@ def channel_path(url: str) -> str:
     return urlsplit(url).path or "/"
 
 
-# Network of each host the sites link, and what a probe learns there: the open platform answers per channel,
-# the walled one always shows its log-in wall, the others never resolve.
 def account_verdict(url: str, fate: str) -> tuple[str, int]:
-    """(profile | gone | blocked | unknown, requests spent) for one account link as the probe judges it."""
+    """(profile | gone | blocked | unknown, requests spent) for one account link as the probe judges it: the open
+    platform answers per channel, the walled one always shows its log-in wall, the other networks never resolve."""
     host = (urlsplit(url).hostname or "").lower()
     if host in WALLED_HOSTS:
         return "blocked", 2  # the profile URL, then the log-in page it redirects to
@@ -105,7 +104,7 @@ def profile_truth(accounts: Sequence[str], fate: str) -> str:
     verdicts = [account_verdict(url, fate) for url in accounts]
     if sum(cost for _, cost in verdicts) > PROBE_REQUESTS:
         # Then the order of the probes would decide which accounts go unasked; the farm never publishes that many.
-        raise ValueError(f"{len(accounts)} cuentas cuestan más que {PROBE_REQUESTS} peticiones de sonda")
+        raise ValueError(f"{len(accounts)} accounts cost more than {PROBE_REQUESTS} probe requests")
     found = {verdict for verdict, _ in verdicts}
     if "profile" in found:
         return "cumple"

@@ -20,7 +20,8 @@ from simulator.ipomex_model import IPOMEX3, IPOMEX4, LEGACY
 from simulator.ipomex_server import IpomexServer, portal_key
 from simulator.latency_gate import LatencyGate
 from simulator.model import DOWN, Resource, SimSite
-from simulator.platforms import PLATFORM_HOSTS, answer
+from simulator.platforms import PLATFORM_HOSTS
+from simulator.platforms import answer as platform_answer
 from simulator.special import not_found, redirect
 from simulator.world import World
 
@@ -322,7 +323,7 @@ class FarmServer:
         """What the simulated platform named by X-Simnet-Host answers; any other name does not exist here."""
         host = request.headers.get(SIMNET_HOST, "").lower().rstrip(".")
         self.platform_requests.append((request.method, host, request.path_qs))
-        resource = answer(host, request.path, self._channels) if request.method == "GET" else None
+        resource = platform_answer(host, request.path, self._channels) if request.method == "GET" else None
         if resource is None and host in PLATFORM_HOSTS:
             return web.Response(status=405, headers={"Allow": "GET"})
         if resource is None:

@@ -100,7 +100,7 @@ class World:
                 if urlsplit(url).hostname in OPEN_HOSTS:
                     path = channel_path(url)
                     if found.setdefault(path, site.channel) != site.channel:
-                        raise ValueError(f"{site.cve_inegi}: el canal {path} ya es de otro sitio")
+                        raise ValueError(f"{site.cve_inegi}: channel {path} belongs to another site too")
         return found
 
     def to_json(self) -> str:
