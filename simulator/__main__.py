@@ -168,7 +168,8 @@ def serve(args: argparse.Namespace) -> int:
         print(
             f"Granja simulada: semilla {world.seed}, fecha {world.run_date.isoformat()}, "
             f"{len(world.sites)} portales en 127.0.0.1; IPOMEX en {farm.ipomex_base} "
-            f"(IPOMEX 4: {farm.ipomex4_url}); latencia {describe(model)}.",
+            f"(IPOMEX 4: {farm.ipomex4_url}); redes sociales simuladas en {farm.platform_base}; "
+            f"latencia {describe(model)}.",
             file=sys.stderr,
         )
         print_sites(world, farm)

@@ -9,6 +9,7 @@ from simulator.content_common import share_buttons
 from simulator.draft import SiteDraft
 from simulator.model import PageDraft, esc
 from simulator.phrasing import PHONE_STYLES, camel, compact, email_html, format_phone, new_phone, person, phone_html
+from simulator.platforms import shown_accounts
 from simulator.quality import form_attributes, form_tags
 from simulator.variant_forms import phone_form
 from simulator.variants import BROKEN
@@ -309,9 +310,12 @@ def build_social(d: SiteDraft) -> None:
     tag = "canal.redes_sociales"
     accounts = account_urls(d)
     if d.plan.has(tag):
-        d.chrome(d.rng.choice(("header", "footer")), social_links(d, accounts), tag)
+        shown = shown_accounts(accounts, d.profiles)
+        d.chrome(d.rng.choice(("header", "footer")), social_links(d, shown), tag)
+        d.social = tuple(url for _, url in shown)
         facebook = next(url for network, url in accounts if network == "Facebook")
-        if d.rng.random() < 0.25:
+        # The draw is made either way: the site's generator, and so the rest of the site, stays as it was.
+        if d.rng.random() < 0.25 and shown is accounts:
             d.home.add(facebook_plugin(facebook, d.nombre), tag)
         return
     trap = d.rng.choice(("nada", "compartir", "compartir", "solo_contacto"))

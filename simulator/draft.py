@@ -11,6 +11,7 @@ from config.registry import Municipality
 from simulator.model import Block, NavItem, PageDraft, block, esc
 from simulator.phrasing import Phone, compact, new_phone, postal_address, slugify
 from simulator.plan import DateSource, Plan
+from simulator.platforms import Profiles
 from simulator.quality import Quality
 from simulator.variants import Variants
 from simulator.variants_probes import mail_domain
@@ -109,6 +110,9 @@ class SiteDraft:
         self.variants = variants or Variants(None)
         # Working and broken channels and site quality (simulator.quality); the usual site until content_site sets it.
         self.quality = Quality()
+        # What the site's social accounts answer (simulator.platforms), and the account URLs its home links.
+        self.profiles = Profiles()
+        self.social: tuple[str, ...] = ()
         # Same-site documents shown inside pages through <iframe src>: path → (title, fragment).
         self.embeds: dict[str, tuple[str, str]] = {}
         self.paths = Paths(plan.template)

@@ -1,9 +1,10 @@
 """The farm's DNS for the channel probes, installed in the environment while a farm serves (crawl workers inherit it).
 
 The crawl resolves the farm's sites by address (127.0.0.1), so this table only answers the probes: the mail domains
-of the simulated addresses (World.dns_table) and the social platforms, which it makes unresolvable so that no
-probe of a demo or a test ever reaches the real networks. A table already set (the simulated internet's) keeps its
-own answers.
+of the simulated addresses (World.dns_table) and the social platforms. The simulated platforms (simulator.platforms)
+resolve to the farm and VIGIA_INTERNET_SIMULADO points at the farm's platform port, so a profile GET is delivered
+there (crawler.simnet); every other social host is unresolvable, so that no probe of a demo or a test ever reaches
+the real networks. A table or a simulated internet already set (the simulated internet's) keeps its own answers.
 """
 
 from __future__ import annotations
@@ -15,19 +16,25 @@ from config.settings import load_settings, variable
 from simulator.world import World
 
 VARIABLE = variable("dns_overrides")
+SIMULATED = variable("internet_simulado")
 
 
-def install_dns(world: World) -> str | None:
-    """Merge the farm's table under any table already set; return the variable's previous value to restore."""
-    previous = os.environ.get(VARIABLE)
-    current = dict(load_settings().dns_overrides or {})
+def install_dns(world: World, platforms: str | None = None) -> dict[str, str | None]:
+    """Merge the farm's table under any table already set and, unless one is set, name the farm's platforms as the
+    simulated internet; return the variables' previous values to restore."""
+    previous = {name: os.environ.get(name) for name in (VARIABLE, SIMULATED)}
+    settings = load_settings()
+    current = dict(settings.dns_overrides or {})
     os.environ[VARIABLE] = json.dumps({**world.dns_table(), **current}, sort_keys=True)
+    if platforms is not None and not settings.internet_simulado:
+        os.environ[SIMULATED] = platforms
     return previous
 
 
-def restore_dns(previous: str | None) -> None:
-    """Put the variable back as it was before install_dns."""
-    if previous is None:
-        os.environ.pop(VARIABLE, None)
-    else:
-        os.environ[VARIABLE] = previous
+def restore_dns(previous: dict[str, str | None]) -> None:
+    """Put the variables back as they were before install_dns."""
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

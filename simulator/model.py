@@ -113,6 +113,9 @@ class SimSite:
     variants: tuple[tuple[str, str], ...] = ()
     # Mail domains its addresses use and whether each receives mail (the farm's DNS for the probes).
     mail_domains: tuple[tuple[str, bool], ...] = ()
+    # The social account URLs its home links, and what its YouTube channel answers (simulator.platforms).
+    social: tuple[str, ...] = ()
+    channel: str = "vivo"  # simulator.platforms.LIVE (that module builds on this one)
     # How the municipality appears on the simulated IPOMEX (set by build_world).
     ipomex: IpomexSite | None = None
 

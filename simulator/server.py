@@ -14,11 +14,14 @@ from aiohttp import web
 
 from config.latency import IPOMEX_HOST, LatencyModel
 from config.registry import Municipality
+from core.net import SIMNET_ERROR, SIMNET_HOST, SIMNET_NXDOMAIN
 from simulator.farm_dns import install_dns, restore_dns
 from simulator.ipomex_model import IPOMEX3, IPOMEX4, LEGACY
 from simulator.ipomex_server import IpomexServer, portal_key
 from simulator.latency_gate import LatencyGate
 from simulator.model import DOWN, Resource, SimSite
+from simulator.platforms import PLATFORM_HOSTS
+from simulator.platforms import answer as platform_answer
 from simulator.special import not_found, redirect
 from simulator.world import World
 
@@ -74,7 +77,9 @@ class FarmServer:
     """Context manager serving a World: `with FarmServer(world) as farm: farm.url_for("15106")`.
 
     Besides one port per site, one more port serves the simulated IPOMEX (every generation): `farm.ipomex_base`.
-    With port_base, sites take port_base … port_base+N-1 and IPOMEX takes port_base+N. latency_model (default
+    One more port serves the simulated social platforms to the profile probes (`farm.platform_base`, the farm's
+    VIGIA_INTERNET_SIMULADO). With port_base, sites take port_base … port_base+N-1, IPOMEX takes port_base+N and the
+    platforms port_base+N+1. latency_model (default
     instant) makes every host take its drawn time per request, with its connection limit; latency adds a fixed delay.
     ipomex_hang_seconds is at true timescale: a real latency model divides it by its compression, like every wait.
     """
@@ -102,7 +107,11 @@ class FarmServer:
         self._ready = threading.Event()
         self._error: BaseException | None = None
         # The environment's DNS table before this farm installed its own (simulator.farm_dns); None: not installed.
-        self._dns_before: tuple[str | None] | None = None
+        self._dns_before: dict[str, str | None] | None = None
+        # The simulated social platforms (simulator.platforms): their port, and every request they received.
+        self.platform_port: int | None = None
+        self.platform_requests: list[tuple[str, str, str]] = []
+        self._channels = world.channels()
 
     def __enter__(self) -> FarmServer:
         self.start()
@@ -123,6 +132,13 @@ class FarmServer:
         if self.ipomex_port is None:
             raise RuntimeError("la granja simulada no está en marcha")
         return f"http://{self.host}:{self.ipomex_port}"
+
+    @property
+    def platform_base(self) -> str:
+        """Base URL of the simulated social platforms (the farm's VIGIA_INTERNET_SIMULADO), no trailing slash."""
+        if self.platform_port is None:
+            raise RuntimeError("la granja simulada no está en marcha")
+        return f"http://{self.host}:{self.platform_port}"
 
     @property
     def ipomex4_url(self) -> str:
@@ -197,7 +213,7 @@ class FarmServer:
             self._close_reserved()
             raise self._error
         if self._dns_before is None:
-            self._dns_before = (install_dns(self.world),)
+            self._dns_before = install_dns(self.world, self.platform_base)
 
     def stop(self) -> None:
         """Stop serving, close every connection and socket, and join the thread."""
@@ -210,7 +226,7 @@ class FarmServer:
         self._close_reserved()
         self._thread = None
         if self._dns_before is not None:
-            restore_dns(self._dns_before[0])
+            restore_dns(self._dns_before)
             self._dns_before = None
 
     def _close_reserved(self) -> None:
@@ -249,6 +265,10 @@ class FarmServer:
             self.ports[site.cve_inegi] = bound
             self._by_port[bound] = site
         await self._start_ipomex()
+        # After IPOMEX: port_base+N stays IPOMEX's, as before the platforms existed.
+        self.platform_port = await self._listen(
+            self.port_base + len(self.world.sites) + 1 if self.port_base is not None else 0
+        )
 
     async def _start_ipomex(self) -> None:
         assert self._runner is not None
@@ -287,6 +307,8 @@ class FarmServer:
             referer = request.headers.get("Referer", "")
             await self.gate.wait(IPOMEX_HOST, f"{request.method} {request.path_qs}", body_size(answer), referer)
             return answer
+        if port is not None and port == self.platform_port:
+            return self._platform(request)
         site = self._by_port.get(port) if port is not None else None
         if site is None:
             return web.Response(status=421, text="Misdirected Request")
@@ -296,6 +318,27 @@ class FarmServer:
         resource = respond(site, request.path, request.rel_url.raw_query_string)
         await self.gate.wait(site.cve_inegi, f"{request.method} {request.path_qs}", len(resource.body))
         return to_response(site, resource)
+
+    def _platform(self, request: web.Request) -> web.Response:
+        """What the simulated platform named by X-Simnet-Host answers; any other name does not exist here."""
+        host = request.headers.get(SIMNET_HOST, "").lower().rstrip(".")
+        self.platform_requests.append((request.method, host, request.path_qs))
+        resource = platform_answer(host, request.path, self._channels) if request.method == "GET" else None
+        if resource is None and host in PLATFORM_HOSTS:
+            return web.Response(status=405, headers={"Allow": "GET"})
+        if resource is None:
+            return web.Response(status=599, text=SIMNET_NXDOMAIN, headers={SIMNET_ERROR: SIMNET_NXDOMAIN})
+        return platform_response(resource)
+
+
+def platform_response(resource: Resource) -> web.Response:
+    """A platform's stored resource as an aiohttp response."""
+    headers = {"Server": "ESF"}
+    if resource.content_type is not None:
+        headers["Content-Type"] = resource.content_type
+    if resource.location is not None:
+        headers["Location"] = resource.location
+    return web.Response(status=resource.status, body=resource.body, headers=headers)
 
 
 def body_size(response: web.StreamResponse) -> int:

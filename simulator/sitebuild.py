@@ -36,6 +36,7 @@ from simulator.model import (
     SimSite,
 )
 from simulator.plan import Plan, make_plan
+from simulator.platforms import Profiles
 from simulator.quality import Quality, broken_links_html, gallery_html
 from simulator.render import LATIN1_FIX, render
 from simulator.special import (
@@ -167,12 +168,14 @@ def content_site(
     documents: random.Random | None = None,
     quality: Quality | None = None,
     losi: random.Random | None = None,
+    profiles: Profiles | None = None,
 ) -> SimSite:
     """A full site with content, padded to (pages, generator) when given, writing the given real-world variants;
     with documents (their own generator), some absent topics are published as PDFs only. robots.txt may still forbid
     crawling it. With losi (its own generator), the site publishes some LOSI topics (simulator.content_losi)."""
     d = SiteDraft(m, plan, rng, run_date, variants)
     d.quality = quality or Quality()
+    d.profiles = profiles or Profiles()
     build_content(d)
     if losi is not None:
         build_losi(d, losi)
@@ -199,6 +202,8 @@ def content_site(
         rendered=rendered,
         variants=d.variants.written(),
         mail_domains=mail_dns(d.variants, d.domain, d.nombre),
+        social=d.social,
+        channel=d.profiles.youtube,
     )
 
 
@@ -243,4 +248,5 @@ def build_site(
     documents = random.Random(f"vigia-sim:{seed}:{m.cve_inegi}:documents")
     quality = Quality.for_site(seed, m.cve_inegi)
     losi = random.Random(f"vigia-sim:{seed}:{m.cve_inegi}:losi")
-    return content_site(m, plan, rng, run_date, behaviour, padding, chosen, documents, quality, losi)
+    profiles = Profiles.for_site(seed, m.cve_inegi)
+    return content_site(m, plan, rng, run_date, behaviour, padding, chosen, documents, quality, losi, profiles)

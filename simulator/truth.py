@@ -19,6 +19,7 @@ from simulator.catalogue import (
     RECENCY_DAYS,
 )
 from simulator.model import DOWN, EVALUATED, HTTP_503, SimSite
+from simulator.platforms import profile_truth
 from simulator.truth_quality import accessibility_truth, broken_truth, ficha_truth, form_truth, missing_links
 from simulator.variants import BROKEN
 
@@ -132,10 +133,10 @@ def links_truth(site: SimSite, depths: dict[str, int]) -> str:
 
 def probe_truth(check: str, seen: set[str], site: SimSite) -> str:
     """A probe's verdict: cumple for a working instance, no_cumple for only broken ones, else indeterminado (the
-    site publishes no such channel, or no simulated platform answers a profile: the farm's DNS has none)."""
+    site publishes no such channel, or only walled or unresolvable platforms answer its accounts)."""
     existence = PROBE_CHECKS[check]
     if check == "canal.redes_sociales_perfil":
-        return INDETERMINADO
+        return profile_truth(site.social, site.channel)
     if check == "canal.correo_entregable" and existence in seen:
         # Every address of a site uses one domain: its own (in the farm's DNS), webmail, or a lapsed one.
         return CUMPLE if all(ok for _, ok in site.mail_domains) else NO_CUMPLE

@@ -7,16 +7,20 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from config.registry import FIRST_CVE, LAST_CVE, Municipality, load_registry
 from simulator.ipomex_model import IpomexSite
 from simulator.ipomex_plan import assign_ipomex, assignment_for, build_ipomex
 from simulator.model import NORMAL, SPECIAL_BEHAVIOURS, SimSite
 from simulator.obligaciones import fraction_ids
+from simulator.platforms import OPEN_HOSTS, PLATFORM_HOSTS, channel_path
 from simulator.sitebuild import build_site
 from simulator.truth import MAX_PAGES, derive_truth
 
 DEFAULT_SEED = 2026
+# The address the farm serves on: a simulated name with it is delivered to the farm (crawler.simnet), never out.
+FARM_ADDRESS = "127.0.0.1"
 # Hosts of the social networks the sites link (config/checks.yaml, canal.redes_sociales), with their www. forms.
 SOCIAL_HOSTS = tuple(
     prefix + host
@@ -80,12 +84,24 @@ class World:
 
     def dns_table(self) -> dict[str, str | None]:
         """The farm's DNS for the channel probes (crawler.dns format): each mail domain its sites use, with an
-        address when it receives mail and null when it lapsed; social platforms null, so that no probe of the demo
-        ever leaves this machine (their profiles are indeterminado, as behind a log-in wall)."""
+        address when it receives mail and null when it lapsed; the simulated platforms (simulator.platforms) the
+        farm's own address, the other social hosts null, so that no probe of the demo ever leaves this machine."""
         table: dict[str, str | None] = dict.fromkeys(SOCIAL_HOSTS)
+        table.update(dict.fromkeys(sorted(PLATFORM_HOSTS), FARM_ADDRESS))
         for site in self.sites:
-            table.update({domain: "127.0.0.1" if ok else None for domain, ok in site.mail_domains})
+            table.update({domain: FARM_ADDRESS if ok else None for domain, ok in site.mail_domains})
         return table
+
+    def channels(self) -> dict[str, str]:
+        """YouTube path → what it answers, for every channel a site's home links (simulator.platforms)."""
+        found: dict[str, str] = {}
+        for site in self.sites:
+            for url in site.social:
+                if urlsplit(url).hostname in OPEN_HOSTS:
+                    path = channel_path(url)
+                    if found.setdefault(path, site.channel) != site.channel:
+                        raise ValueError(f"{site.cve_inegi}: channel {path} belongs to another site too")
+        return found
 
     def to_json(self) -> str:
         """The ground-truth document (stable key order, UTF-8 text)."""

@@ -22,6 +22,7 @@ from vigia.cli import app
 RUN_DATE = date(2026, 11, 24)
 NORMAL_SITES = 4
 HANG_SECONDS = 8.0
+PROFILE = "canal.redes_sociales_perfil"
 CFG = CrawlSettings(timeout=4, retries=1, ipomex_timeout=4, browser_timeout=10)
 
 needs_browser = pytest.mark.skipif(not browser_available(None), reason="no hay Chromium en esta máquina")
@@ -42,6 +43,9 @@ def subset(world):  # type: ignore[no-untyped-def]
     kinds: dict[tuple[str, str], str] = {}
     for site in world.sites:
         kinds.setdefault((site.ipomex.generation, site.ipomex.behaviour), site.cve_inegi)
+        if site.behaviour == "normal":
+            # One site per verdict of the profile probe, answered by the farm's simulated platforms.
+            kinds.setdefault(("perfil", world.ground_truth[site.cve_inegi][PROFILE]), site.cve_inegi)
     # IPOMEX 3 costs ~87 renders per municipality: keep exactly one normal one.
     return wanted | set(kinds.values())
 
@@ -56,18 +60,21 @@ def crawl_subset(world, db_url: str, cfg: CrawlSettings):  # type: ignore[no-unt
         )
         stored = repository.run_results(database, summary.run_id)
         database.dispose()
-    return db_url, chosen, summary, stored
+        requests = list(farm.platform_requests)
+    return db_url, chosen, summary, stored, requests
 
 
 @pytest.mark.slow
 @needs_browser
 def test_subset_crawl_stores_a_complete_run_that_matches_ground_truth(world, db_url: str) -> None:  # type: ignore[no-untyped-def]
-    db_url, chosen, summary, stored = crawl_subset(world, db_url, CFG)
+    db_url, chosen, summary, stored, requests = crawl_subset(world, db_url, CFG)
     assert isinstance(summary, RunSummary)
     assert summary.status == "complete" and summary.sites_done == len(chosen)
     agreement = compare(((item.cve_inegi, item.results) for item in stored), world.ground_truth)
     assert agreement.mismatches == []
     assert all(bucket.total > 0 for bucket in agreement.buckets.values())
+    # The profile probes reached the simulated platforms from the crawl's workers, with GET only.
+    assert requests and {method for method, _, _ in requests} == {"GET"}
     js_only = [s.cve_inegi for s in world.sites if s.behaviour == "js_only"]
     assert summary.browser is not None and summary.browser.pages >= len(js_only)
 
@@ -89,7 +96,7 @@ def test_subset_crawl_stores_a_complete_run_that_matches_ground_truth(world, db_
 def test_without_a_browser_javascript_and_ipomex_are_indeterminate_never_absent(world, db_url: str) -> None:  # type: ignore[no-untyped-def]
     cfg = replace(CFG, render_js=False, browser_executable="/nonexistent/chromium")
     js_only = {s.cve_inegi for s in world.sites if s.behaviour == "js_only"}
-    _, _, summary, stored = crawl_subset(world, db_url, cfg)
+    _, _, summary, stored, _ = crawl_subset(world, db_url, cfg)
     assert summary.status == "complete"
     for item in stored:
         for result in item.results:
