@@ -19,7 +19,7 @@ def test_checks_are_evaluated_off_the_crawl_thread_and_the_report_reaches_the_si
     )
     threads: list[str] = []
 
-    def build_report(truncated: bool, out_of_time: bool = False) -> str:
+    def build_report(truncated: bool, out_of_time: bool = False) -> Any:
         threads.append(threading.current_thread().name)
         return f"informe truncated={truncated} out_of_time={out_of_time}"
 

@@ -87,6 +87,9 @@ class FakeProber:
         self.asked.append(url)
         return self.profiles.get(url, ProfileAnswer("unknown"))
 
+    def cost(self) -> dict[str, float]:
+        return {"requests": float(len(self.asked)), "seconds": 0.0}
+
 
 def results(body: str, prober: object = OFFLINE, **crawl: object) -> dict[str, tuple[str, str | None]]:
     found = evaluate_pages([(HOME, html(body), 0)], RUN_DATE, outcome=outcome(**crawl), prober=prober)  # type: ignore[arg-type]
