@@ -22,6 +22,9 @@ from simulator.model import Resource
 YOUTUBE, FACEBOOK = "www.youtube.com", "www.facebook.com"
 OPEN_HOSTS = frozenset({"youtube.com", YOUTUBE, "m.youtube.com"})
 WALLED_HOSTS = frozenset({"facebook.com", FACEBOOK, "m.facebook.com"})
+# A large platform's answer to one GET from Mexico at true timescale (connection, TLS, first byte): what a real
+# night's profile probes wait, under the real latency model (simulator.server).
+PLATFORM_SECONDS = 0.6
 PLATFORM_HOSTS = OPEN_HOSTS | WALLED_HOSTS
 # What a YouTube channel of a site does: live, 404, redirect to the home page, or a bot block (429).
 LIVE, GONE, TO_HOME, BOT_BLOCK = "vivo", "no_existe", "a_portada", "bloqueo"

@@ -20,7 +20,7 @@ from simulator.ipomex_model import IPOMEX3, IPOMEX4, LEGACY
 from simulator.ipomex_server import IpomexServer, portal_key
 from simulator.latency_gate import LatencyGate
 from simulator.model import DOWN, Resource, SimSite
-from simulator.platforms import PLATFORM_HOSTS
+from simulator.platforms import PLATFORM_HOSTS, PLATFORM_SECONDS
 from simulator.platforms import answer as platform_answer
 from simulator.special import not_found, redirect
 from simulator.world import World
@@ -308,6 +308,8 @@ class FarmServer:
             await self.gate.wait(IPOMEX_HOST, f"{request.method} {request.path_qs}", body_size(answer), referer)
             return answer
         if port is not None and port == self.platform_port:
+            if self.gate.model.real:
+                await asyncio.sleep(self.gate.model.scaled(PLATFORM_SECONDS))
             return self._platform(request)
         site = self._by_port.get(port) if port is not None else None
         if site is None:
