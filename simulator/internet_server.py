@@ -16,7 +16,7 @@ from aiohttp import web
 
 from core.net import SIMNET_ERROR, SIMNET_HOST, SIMNET_NXDOMAIN, SIMNET_PORT, SIMNET_REFUSED, SIMNET_SCHEME
 from simulator.internet import Internet
-from simulator.model import Resource
+from simulator.web_answer import to_web
 
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 30.0
@@ -28,16 +28,6 @@ MARKER_STATUS = 599
 def marker(error: str) -> web.Response:
     """The answer standing for a failure below HTTP (no such host, connection refused)."""
     return web.Response(status=MARKER_STATUS, text=error, headers={SIMNET_ERROR: error})
-
-
-def to_web(resource: Resource) -> web.Response:
-    """A stored resource as an aiohttp response with exactly its Content-Type and Location."""
-    headers = {"Server": "nginx"}
-    if resource.content_type is not None:
-        headers["Content-Type"] = resource.content_type
-    if resource.location is not None:
-        headers["Location"] = resource.location
-    return web.Response(status=resource.status, body=resource.body, headers=headers)
 
 
 def answer_request(internet: Internet, request: web.Request) -> web.Response:

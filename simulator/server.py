@@ -23,6 +23,7 @@ from simulator.model import DOWN, Resource, SimSite
 from simulator.platforms import PLATFORM_HOSTS, PLATFORM_SECONDS
 from simulator.platforms import answer as platform_answer
 from simulator.special import not_found, redirect
+from simulator.web_answer import to_web
 from simulator.world import World
 
 HOST = "127.0.0.1"
@@ -330,17 +331,7 @@ class FarmServer:
             return web.Response(status=405, headers={"Allow": "GET"})
         if resource is None:
             return web.Response(status=599, text=SIMNET_NXDOMAIN, headers={SIMNET_ERROR: SIMNET_NXDOMAIN})
-        return platform_response(resource)
-
-
-def platform_response(resource: Resource) -> web.Response:
-    """A platform's stored resource as an aiohttp response."""
-    headers = {"Server": "ESF"}
-    if resource.content_type is not None:
-        headers["Content-Type"] = resource.content_type
-    if resource.location is not None:
-        headers["Location"] = resource.location
-    return web.Response(status=resource.status, body=resource.body, headers=headers)
+        return to_web(resource, "ESF")
 
 
 def body_size(response: web.StreamResponse) -> int:
