@@ -16,6 +16,8 @@ _LABELLED_TYPES = frozenset({"", "text", "email", "tel", "search", "password", "
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$", re.IGNORECASE)
 _NAME_ATTRIBUTES = ("aria-label", "aria-labelledby", "title", "placeholder")
 
+_HTML_LANG = re.compile(r"""<html\b[^>]*?\blang\s*=\s*["']?([A-Za-z0-9-]+)""", re.IGNORECASE)
+
 
 @dataclass(frozen=True, slots=True)
 class Accessibility:
@@ -29,21 +31,28 @@ class Accessibility:
     controls_labelled: int
 
 
-def read_accessibility(doc: Element) -> Accessibility:
-    """The accessibility basics of a parsed document (scripts and templates are not part of what a reader sees)."""
+def read_accessibility(doc: Element, html: str = "") -> Accessibility:
+    """The accessibility basics of a parsed document (scripts and templates are not part of what a reader sees);
+    html, the raw markup, gives the <html> tag's lang when stray bytes before it made the parser invent the root."""
     images = [img for img in doc.iter("img") if (img.get("src") or "").strip() and not _hidden(img)]
     with_alt = sum(1 for img in images if img.get("alt") is not None)
     headings = sum(1 for _ in doc.iter("h1", "h2", "h3", "h4", "h5", "h6"))
     labelled_ids = {(label.get("for") or "").strip() for label in doc.iter("label")} - {""}
     controls = [c for c in doc.iter("input", "textarea", "select") if _needs_label(c)]
     named = sum(1 for c in controls if _has_name(c, labelled_ids))
-    return Accessibility(_lang(doc), len(images), with_alt, headings, len(controls), named)
+    return Accessibility(_lang(doc) or _markup_lang(html), len(images), with_alt, headings, len(controls), named)
 
 
 def _lang(doc: Element) -> str:
     """The document's declared language (html lang, or xml:lang), when it is a well-formed language tag."""
     value = (doc.get("lang") or doc.get("xml:lang") or "").strip()
     return value if _LANG.match(value) else ""
+
+
+def _markup_lang(html: str) -> str:
+    """The lang of the markup's first <html> tag (a browser adds a late <html> tag's attributes to the root too)."""
+    match = _HTML_LANG.search(html[:20_000])
+    return match.group(1) if match and _LANG.match(match.group(1)) else ""
 
 
 def _hidden(element: Element) -> bool:

@@ -173,7 +173,7 @@ def parse_page(url: str, html: str, home: bool = False) -> Page:
         return page
     base = _base_url(doc, url)
     if home:
-        page.accessibility = read_accessibility(doc)
+        page.accessibility = read_accessibility(doc, html)
     _read_head(doc, page, base)
     _read_invisible(doc, page, base)
     dead = _read_links(doc, page, base)

@@ -32,11 +32,13 @@ HOME_LINKS = (("/contacto", "Contacto"), ("/transparencia", "Transparencia"), ("
 # What the home-scope checks look for (viewport is in every page): search form, social account, Transparencia link,
 # site map.
 HOME_EVIDENCE = (
-    "<form action='/buscar' role='search'><input type='search' name='q'><button>Buscar</button></form>"
+    "<form action='/buscar' role='search'><input type='search' name='q' aria-label='Buscar'><button>Buscar</button>"
+    "</form>"
     "<a href='https://www.facebook.com/AyuntamientoSanFallas'>Facebook</a>"
     "<a href='/mapa-del-sitio'>Mapa del sitio</a>"
 )
-# Evidence for every site-scope check, so that an ordinary fault site scores cumple everywhere but HTTPS.
+# Evidence for every site-scope check, so that an ordinary fault site scores cumple everywhere but HTTPS (its form
+# fields are labelled: the home's accessibility basics hold).
 SITE_EVIDENCE = (
     "<h3>Noticias</h3><p>Publicado el 20 de noviembre de 2026: inicia la campaña de bacheo.</p>"
     "<ul><li><a href='/aviso-de-privacidad.pdf'>Aviso de privacidad integral</a></li>"
@@ -54,8 +56,11 @@ SITE_EVIDENCE = (
     "<p>Consejos de Participación Ciudadana (COPACI) y Comités Ciudadanos de Control y Vigilancia (COCICOVI).</p>"
     "<p>Convocatoria al presupuesto participativo 2026.</p><p>Sesiones de cabildo abierto.</p>"
     "<p>Unidad de Transparencia: Tel. (722) 275 13 01, transparencia@sanfallas.gob.mx</p>"
-    "<form action='/contacto' method='post'><input type='text' name='nombre'><input type='email' name='correo'>"
-    "<textarea name='mensaje'></textarea><button>Enviar</button></form>"
+    "<h3>Trámite: Licencia de funcionamiento</h3><p>Requisitos: identificación oficial y comprobante de domicilio. "
+    "Costo: $350.00. Tiempo de respuesta: 5 días hábiles.</p>"
+    "<form action='/contacto' method='post'><label>Nombre <input type='text' name='nombre'></label>"
+    "<label>Correo <input type='email' name='correo'></label><label>Mensaje <textarea name='mensaje'></textarea>"
+    "</label><button>Enviar</button></form>"
     "<script src='https://embed.tawk.to/abc/default'></script>"
 )
 

@@ -29,7 +29,7 @@ class FaultFarm:
     def __init__(self, tls: Mapping[str, ssl.SSLContext] | None = None, hang_seconds: float = 30.0) -> None:
         self.tls, self.hang_seconds = dict(tls or {}), hang_seconds
         self.ports: dict[str, int] = {}
-        self._hits: dict[str, list[tuple[float, str]]] = {}
+        self._hits: dict[str, list[tuple[float, str, str]]] = {}
         self._by_port: dict[int, str] = {}
         self._handlers = self._table()
         self._reserved = [reserve_refusing_port(HOST, 0)]
@@ -60,9 +60,9 @@ class FaultFarm:
         scheme = "https" if name in self.tls else "http"
         return f"{scheme}://{HOST}:{self.ports[name]}/"
 
-    def hits(self, name: str) -> list[tuple[float, str]]:
-        """(monotonic time, path with query) of every request the site received so far."""
-        return list(self._hits.get(name, []))
+    def hits(self, name: str, method: str | None = None) -> list[tuple[float, str]]:
+        """(monotonic time, path with query) of every request the site received so far (only method's, if given)."""
+        return [(at, path) for at, path, m in self._hits.get(name, []) if method in (None, m)]
 
     def start(self) -> None:
         """Bind every port and serve from a background thread."""
@@ -114,7 +114,7 @@ class FaultFarm:
         if name is None:
             return web.Response(status=421)
         path = request.path_qs
-        self._hits.setdefault(name, []).append((time.monotonic(), path))
+        self._hits.setdefault(name, []).append((time.monotonic(), path, request.method))
         if request.path == "/robots.txt" and name not in ("robots_disallow", "robots_hang"):
             return web.Response(status=404, text="no hay robots.txt")
         return await self._handlers[name](request, path)
@@ -125,7 +125,7 @@ class FaultFarm:
             await asyncio.wait_for(self._release.wait(), self.hang_seconds)
 
     def _count(self, name: str, path: str) -> int:
-        return sum(1 for _, seen in self._hits.get(name, []) if seen == path)
+        return sum(1 for _, seen, _ in self._hits.get(name, []) if seen == path)
 
     def _table(self) -> dict[str, Handler]:
         return handlers(self)

@@ -221,11 +221,15 @@ class Internet:
 
     # ---- the seams ------------------------------------------------------------------------------------------------
     def dns_table(self) -> dict[str, str | None]:
-        """The VIGIA_DNS_OVERRIDES table: every simulated host → its address, known dead names → null, and "*" →
-        null (in the simulated internet a name nobody registered does not exist)."""
+        """The VIGIA_DNS_OVERRIDES table: every simulated host → its address, known dead names → null, the sites'
+        mail domains as the farm answers them, and "*" → null (a name nobody registered does not exist)."""
         table: dict[str, str | None] = {host: address(host) for host in sorted(self.hosts)}
         table.update({host: None for host in sorted(self.nxdomain) if host not in self.hosts})
         table.update(self.private)
+        # The mail domains of the farm's addresses answer as in the farm (simulator.world), where the table does not
+        # already name them: lapsed ones do not exist.
+        for site in self.world.sites:
+            table.update({d: address(d) if ok else None for d, ok in site.mail_domains if d not in table})
         table["*"] = None
         return table
 

@@ -35,7 +35,15 @@ CFG = CrawlSettings(
 )
 # Sites served by the farm that are not crawled as targets (the SSRF canary must receive zero requests).
 NOT_CRAWLED = frozenset({"canary"})
-DNS_TABLE = {"municipio-inexistente.test": None, "municipio-local.test": "127.0.0.1"}
+# The fault sites' mail domain receives mail (canal.correo_entregable) and their Facebook account does not resolve
+# (no profile probe leaves the machine); the other two names are fault rows.
+DNS_TABLE = {
+    "municipio-inexistente.test": None,
+    "municipio-local.test": "127.0.0.1",
+    "sanfallas.gob.mx": "127.0.0.1",
+    "www.facebook.com": None,
+    "facebook.com": None,
+}
 
 
 def _context(cert_pem: bytes, key_pem: bytes, tmp: Path, name: str) -> ssl.SSLContext:
